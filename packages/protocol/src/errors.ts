@@ -1,0 +1,70 @@
+/**
+ * @module errors
+ * Typed errors with a stable `code`. Callers (server, CLI, tests) branch on the class or the
+ * code, never on message text. The server maps codes to HTTP statuses / WebSocket close codes,
+ * the CLI maps them to exit codes.
+ */
+
+export const ErrorCodes = {
+  /** Bytes that cannot be decoded: truncated, wrong version, bad length. */
+  DECODE: 'DECODE',
+  /** Input larger than the decoder's bound. */
+  TOO_LARGE: 'TOO_LARGE',
+  /** Well-formed input that violates a rule (bad bucket size, bad handle...). */
+  VALIDATION: 'VALIDATION',
+  /** Authentication tag or signature did not verify. */
+  CRYPTO: 'CRYPTO',
+  /** Caller used an API wrongly (missing state, unknown conversation...). */
+  USAGE: 'USAGE',
+  /** A capability (send, read, admin token, code) was wrong. */
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  REVOKED: 'REVOKED',
+  UNAVAILABLE: 'UNAVAILABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export class HardlineError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+export class DecodeError extends HardlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCodes.DECODE, message, options);
+  }
+}
+
+export class TooLargeError extends HardlineError {
+  constructor(what: string, size: number, max: number) {
+    super(ErrorCodes.TOO_LARGE, `${what} is ${size} bytes, more than the limit of ${max}`);
+  }
+}
+
+export class ValidationError extends HardlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCodes.VALIDATION, message, options);
+  }
+}
+
+export class CryptoError extends HardlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCodes.CRYPTO, message, options);
+  }
+}
+
+export class UsageError extends HardlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCodes.USAGE, message, options);
+  }
+}
+
+export function isHardlineError(e: unknown): e is HardlineError {
+  return e instanceof HardlineError;
+}
