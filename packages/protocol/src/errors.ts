@@ -22,6 +22,10 @@ export const ErrorCodes = {
   CONFLICT: 'CONFLICT',
   REVOKED: 'REVOKED',
   UNAVAILABLE: 'UNAVAILABLE',
+  /** SFrame: no key is known for the frame's KID (not received yet, or already retired). */
+  UNKNOWN_KID: 'UNKNOWN_KID',
+  /** SFrame: the frame's counter was already accepted, or is older than the replay window. */
+  REPLAY: 'REPLAY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -67,4 +71,26 @@ export class UsageError extends HardlineError {
 
 export function isHardlineError(e: unknown): e is HardlineError {
   return e instanceof HardlineError;
+}
+
+/**
+ * SFrame frame whose KID has no receive key. Kept apart from CryptoError because the usual cause
+ * is ordering, not an attack: media can arrive before the key for a new epoch does.
+ */
+export class UnknownKidError extends HardlineError {
+  /** The KID from the frame header, so a caller can tell which key it is still waiting for. */
+  readonly kid: bigint;
+  constructor(kid: bigint) {
+    super(ErrorCodes.UNKNOWN_KID, 'no SFrame key for this KID');
+    this.kid = kid;
+  }
+}
+
+/** SFrame frame rejected by the replay window: its counter was seen before, or is too old to tell. */
+export class ReplayError extends HardlineError {
+  readonly reason: 'replayed' | 'too-old';
+  constructor(reason: 'replayed' | 'too-old') {
+    super(ErrorCodes.REPLAY, reason === 'replayed' ? 'SFrame counter already seen' : 'SFrame counter older than the replay window');
+    this.reason = reason;
+  }
 }

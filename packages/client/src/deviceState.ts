@@ -1,0 +1,71 @@
+/**
+ * @module deviceState
+ * Everything a device remembers, as one serialisable value. It is encrypted at rest by the
+ * StateStore. Only the *current* MLS state of each conversation is kept: overwriting the old
+ * one is what gives forward secrecy.
+ */
+import type { DeviceId, Handle, MailboxId, Roster, UserId } from '@hardline/protocol';
+import type { DirectoryUser } from './relayApi.ts';
+
+export type StoredKeyPackage = {
+  /** MLSMessage(KeyPackage), base64url */
+  publicBytes: string;
+  /** PrivateKeyPackage fields, base64url */
+  initPrivateKey: string;
+  hpkePrivateKey: string;
+  /** hex, 32 bytes; its hash is at the relay */
+  readCap: string;
+};
+
+export type StoredMessage = {
+  id: string;
+  from: Handle;
+  text: string;
+  sentAt: string;
+  receivedAt: string;
+  shown: boolean;
+};
+
+export type Conversation = {
+  /** Local id: hex of the MLS group id. */
+  id: string;
+  roster: Roster;
+  /** encodeGroupState, base64url */
+  mlsState: string;
+  mailbox: { id: MailboxId; readCap: string };
+  /** MLS messages for epochs we have not reached yet, base64url */
+  pending: { epoch: string; bytes: string }[];
+  messages: StoredMessage[];
+  left: boolean;
+};
+
+export type QueuedPost = { sendCap: string; envelope: string };
+
+export type DeviceState = {
+  v: 1;
+  server: string;
+  suite: string;
+  userId: UserId;
+  deviceId: DeviceId;
+  handle: Handle;
+  displayName: string;
+  signKey: string;
+  signPub: string;
+  keyPackages: Record<MailboxId, StoredKeyPackage>;
+  conversations: Record<string, Conversation>;
+  contacts: Record<string, { handle: Handle; name: string }>;
+  directory: DirectoryUser[];
+  outbox: QueuedPost[];
+  /** Recently processed envelope ids, newest last: a redelivery after a crash is dropped. */
+  seen: string[];
+  revoked: boolean;
+};
+
+export const MAX_SEEN = 50_000;
+export const MAX_MESSAGES_PER_CONVERSATION = 20_000;
+
+export type StateStore = {
+  load(): Promise<DeviceState | undefined>;
+  save(state: DeviceState): Promise<void>;
+  wipe(): Promise<void>;
+};

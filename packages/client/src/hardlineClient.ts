@@ -1,0 +1,784 @@
+/**
+ * @module hardlineClient
+ * The client engine: device registration, conversations, sending, receiving and group changes,
+ * over the relay's anonymous posting path and the device's authenticated inbox. Platform
+ * specifics (storage, sockets, crypto provider) are injected, so the same engine runs in Node
+ * and in the browser.
+ */
+import {
+  boxOpen,
+  boxSeal,
+  capabilityHash,
+  commitChanges,
+  createConversationGroup,
+  decodeAppMessage,
+  decodeBundle,
+  decodeKeyPackage,
+  decodeRoster,
+  decodeState,
+  directoryAuthenticationService,
+  clientConfigWith,
+  encodeAppMessage,
+  encodeBundle,
+  encodeEnvelope,
+  decodeEnvelope,
+  encodeRoster,
+  encodeState,
+  encryptApplication,
+  exportSecret,
+  fromBase64Url,
+  fromHex,
+  HardlineError,
+  joinFromWelcome,
+  keyPackageMailbox,
+  loadSuite,
+  members,
+  newKeyPackage,
+  openEnvelope,
+  parseSuite,
+  PayloadKind,
+  processIncoming,
+  randomBytes,
+  sealEnvelope,
+  toBase64Url,
+  toHex,
+  utf8,
+  type DeviceId,
+  type Envelope,
+  type EnvelopeId,
+  type Handle,
+  type MailboxId,
+  type Roster,
+  type RosterDevice,
+  type TextMessage,
+} from '@hardline/protocol';
+import type { CiphersuiteImpl, ClientConfig, ClientState, CryptoProvider, KeyPackage } from 'ts-mls';
+import {
+  MAX_MESSAGES_PER_CONVERSATION,
+  MAX_SEEN,
+  type Conversation,
+  type DeviceState,
+  type StateStore,
+  type StoredMessage,
+} from './deviceState.ts';
+import { Inbox } from './inbox.ts';
+import { Poster } from './poster.ts';
+import { RelayApi, type DirectoryUser } from './relayApi.ts';
+import { parseRelayUrl } from './relayUrl.ts';
+import { SealKeys } from './sealKeys.ts';
+import type { Transport } from './transport.ts';
+
+export type ClientOptions = {
+  store: StateStore;
+  transport: Transport;
+  cryptoProvider?: CryptoProvider;
+  /** Unclaimed KeyPackages to keep at the relay. */
+  keyPackageTarget?: number;
+};
+
+export type ReceivedMessage = {
+  conversation: string;
+  from: Handle;
+  text: string;
+  sentAt: string;
+  receivedAt: string;
+};
+
+export type SyncOptions = { waitMs?: number; onMessage?: (m: ReceivedMessage) => void };
+
+const HANDLE_RE = /^[a-z0-9][a-z0-9._-]{1,31}$/;
+const LOCK_RETRIES = 8;
+
+export class HardlineClient {
+  private state!: DeviceState;
+  private impl!: CiphersuiteImpl;
+  private config!: ClientConfig;
+  private api!: RelayApi;
+  private poster!: Poster;
+  private readonly seal = new SealKeys();
+  private seenSet = new Set<string>();
+  private directoryIndex = new Map<DeviceId, { handle: Handle; pub: Uint8Array; revoked: boolean }>();
+
+  private constructor(private readonly opts: ClientOptions) {}
+
+  // ---------- lifecycle ----------
+
+  static async open(opts: ClientOptions): Promise<HardlineClient> {
+    const c = new HardlineClient(opts);
+    const state = await opts.store.load();
+    if (!state) throw new HardlineError('USAGE', 'this home has no registered device; run `hardline register` or `hardline device join` first');
+    await c.attach(state);
+    return c;
+  }
+
+  /** Enrol a new device with an invite code (new user) or a link code (existing user). */
+  static async register(opts: ClientOptions, args: { server: string; code: string; handle: string; displayName?: string }): Promise<HardlineClient> {
+    if (await opts.store.load().catch(() => undefined)) throw new HardlineError('USAGE', 'this home already holds a registered device');
+    const handle = args.handle.toLowerCase();
+    if (!HANDLE_RE.test(handle)) throw new HardlineError('VALIDATION', `invalid handle "${args.handle}": use 2-32 of a-z 0-9 . _ -`);
+    const base = parseRelayUrl(args.server);
+    const anon = new RelayApi(base, opts.transport);
+    const suite = parseSuite((await anon.org()).ciphersuite);
+    const impl = await loadSuite(suite, opts.cryptoProvider);
+    const keys = await impl.signature.keygen();
+    const sign = (m: Uint8Array) => impl.signature.sign(keys.signKey, m);
+    const res = await anon.enrol({ code: args.code.trim(), handle, displayName: args.displayName ?? handle, signaturePublicKey: keys.publicKey, sign });
+    const state: DeviceState = {
+      v: 1,
+      server: base.toString(),
+      suite,
+      userId: res.userId,
+      deviceId: res.deviceId,
+      handle: res.handle,
+      displayName: args.displayName ?? handle,
+      signKey: toBase64Url(keys.signKey),
+      signPub: toBase64Url(keys.publicKey),
+      keyPackages: {},
+      conversations: {},
+      contacts: {},
+      directory: [],
+      outbox: [],
+      seen: [],
+      revoked: false,
+    };
+    await opts.store.save(state);
+    const c = new HardlineClient(opts);
+    await c.attach(state);
+    await c.replenishKeyPackages();
+    return c;
+  }
+
+  private async attach(state: DeviceState): Promise<void> {
+    this.state = state;
+    this.seenSet = new Set(state.seen);
+    this.impl = await loadSuite(parseSuite(state.suite), this.opts.cryptoProvider);
+    const signKey = fromBase64Url(state.signKey);
+    const base = parseRelayUrl(state.server);
+    this.api = new RelayApi(base, this.opts.transport, { deviceId: state.deviceId, sign: (m) => this.impl.signature.sign(signKey, m) });
+    this.poster = new Poster(base, this.opts.transport);
+    this.config = clientConfigWith(
+      directoryAuthenticationService((id) => {
+        const d = this.directoryIndex.get(id);
+        return d && { deviceId: id, handle: d.handle, signaturePublicKey: d.pub, revoked: d.revoked };
+      }),
+    );
+    this.indexDirectory(state.directory);
+  }
+
+  close(): void {
+    this.poster.close();
+  }
+
+  get deviceId(): DeviceId {
+    return this.state.deviceId;
+  }
+  get handle(): Handle {
+    return this.state.handle;
+  }
+  get server(): string {
+    return this.state.server;
+  }
+
+  private async save(): Promise<void> {
+    if (this.state.seen.length > MAX_SEEN) this.state.seen = this.state.seen.slice(-MAX_SEEN);
+    await this.opts.store.save(this.state);
+  }
+
+  // ---------- directory ----------
+
+  private indexDirectory(users: DirectoryUser[]): void {
+    this.directoryIndex.clear();
+    for (const u of users) {
+      for (const d of u.devices) {
+        this.directoryIndex.set(d.deviceId, { handle: u.handle, pub: fromBase64Url(d.signaturePublicKey), revoked: d.revoked });
+      }
+    }
+  }
+
+  async refreshDirectory(): Promise<DirectoryUser[]> {
+    try {
+      const { users } = await this.api.directory();
+      this.state.directory = users;
+      this.indexDirectory(users);
+      return users;
+    } catch (e) {
+      if (e instanceof HardlineError && e.code === 'REVOKED') {
+        this.state.revoked = true;
+        await this.save();
+      }
+      throw e;
+    }
+  }
+
+  directory(): readonly DirectoryUser[] {
+    return this.state.directory;
+  }
+
+  private userByHandle(handle: string): DirectoryUser | undefined {
+    return this.state.directory.find((u) => u.handle === handle);
+  }
+
+  private activeDevices(handle: string): DeviceId[] {
+    return (this.userByHandle(handle)?.devices ?? []).filter((d) => !d.revoked).map((d) => d.deviceId);
+  }
+
+  // ---------- key packages ----------
+
+  async replenishKeyPackages(): Promise<number> {
+    const target = this.opts.keyPackageTarget ?? 20;
+    const { count } = await this.api.keyPackageCount();
+    if (count >= target / 2) return 0;
+    const keys = { signKey: fromBase64Url(this.state.signKey), publicKey: fromBase64Url(this.state.signPub) };
+    const uploads: { keyPackage: Uint8Array; readCapHash: Uint8Array }[] = [];
+    for (let i = count; i < target; i++) {
+      const kp = await newKeyPackage({ handle: this.state.handle, deviceId: this.state.deviceId }, keys, this.impl);
+      const { mailboxId } = keyPackageMailbox(kp.bytes);
+      const readCap = randomBytes(32);
+      this.state.keyPackages[mailboxId] = {
+        publicBytes: toBase64Url(kp.bytes),
+        initPrivateKey: toBase64Url(kp.privatePackage.initPrivateKey),
+        hpkePrivateKey: toBase64Url(kp.privatePackage.hpkePrivateKey),
+        readCap: toHex(readCap),
+      };
+      uploads.push({ keyPackage: kp.bytes, readCapHash: capabilityHash(readCap) });
+    }
+    // Private halves are on disk before the relay can hand the public halves to anyone.
+    await this.save();
+    await this.api.uploadKeyPackages(uploads);
+    return uploads.length;
+  }
+
+  /** Claims one of this device's own KeyPackages to obtain a fresh mailbox for a new conversation. */
+  private async claimOwnMailbox(): Promise<{ id: MailboxId; readCap: string; sendCap: string }> {
+    const kpBytes = await this.api.claimKeyPackage(this.state.deviceId);
+    const { mailboxId, sendCap } = keyPackageMailbox(kpBytes);
+    const stored = this.state.keyPackages[mailboxId];
+    if (!stored) throw new HardlineError('CONFLICT', 'the relay returned a KeyPackage this device does not hold');
+    delete this.state.keyPackages[mailboxId];
+    return { id: mailboxId, readCap: stored.readCap, sendCap: toHex(sendCap) };
+  }
+
+  private async claimDevice(deviceId: DeviceId): Promise<{ kp: KeyPackage; bytes: Uint8Array; device: RosterDevice } | undefined> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.api.claimKeyPackage(deviceId);
+    } catch (e) {
+      if (e instanceof HardlineError && (e.code === 'NOT_FOUND' || e.code === 'NO_KEYPACKAGE')) return undefined;
+      throw e;
+    }
+    const kp = decodeKeyPackage(bytes);
+    const entry = this.directoryIndex.get(deviceId);
+    if (!entry) return undefined;
+    const { mailboxId, sendCap } = keyPackageMailbox(bytes);
+    return { kp, bytes, device: { deviceId, handle: entry.handle, mailboxId, sendCap: toHex(sendCap) } };
+  }
+
+  // ---------- contacts ----------
+
+  async addContact(handle: string, name?: string): Promise<void> {
+    const h = handle.toLowerCase();
+    await this.refreshDirectory();
+    const u = this.userByHandle(h);
+    if (!u) throw new HardlineError('NOT_FOUND', `no user "${handle}" in this organisation's directory`);
+    this.state.contacts[h] = { handle: u.handle, name: name ?? u.displayName };
+    await this.save();
+  }
+
+  contacts(): { handle: Handle; name: string }[] {
+    return Object.values(this.state.contacts).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  // ---------- conversations ----------
+
+  conversations(): Conversation[] {
+    return Object.values(this.state.conversations);
+  }
+
+  conversationName(c: Conversation): string {
+    if (c.roster.kind === 'group') return c.roster.name;
+    return c.roster.members.find((m) => m !== this.state.handle) ?? this.state.handle;
+  }
+
+  private mls(c: Conversation): ClientState {
+    return decodeState(fromBase64Url(c.mlsState, 64 << 20), this.config);
+  }
+
+  private setMls(c: Conversation, s: ClientState): void {
+    c.mlsState = toBase64Url(encodeState(s));
+  }
+
+  private findDirect(handle: string): Conversation | undefined {
+    return this.conversations()
+      .filter((c) => !c.left && c.roster.kind === 'direct' && c.roster.members.includes(handle as Handle))
+      .sort((a, b) => a.id.localeCompare(b.id))[0];
+  }
+
+  private findGroup(name: string): Conversation | undefined {
+    return this.conversations().find((c) => !c.left && c.roster.kind === 'group' && c.roster.name === name);
+  }
+
+  /** Creates a conversation holding every active device of the members and of this user. */
+  async createConversation(kind: 'direct' | 'group', name: string, memberHandles: string[]): Promise<Conversation> {
+    await this.refreshDirectory();
+    const handles = [...new Set([this.state.handle as string, ...memberHandles.map((h) => h.toLowerCase())])];
+    for (const h of handles) {
+      if (!this.userByHandle(h)) throw new HardlineError('NOT_FOUND', `no user "${h}" in this organisation's directory`);
+    }
+    if (kind === 'group' && this.findGroup(name)) throw new HardlineError('CONFLICT', `a group named "${name}" already exists`);
+    const keys = { signKey: fromBase64Url(this.state.signKey), publicKey: fromBase64Url(this.state.signPub) };
+    const own = await newKeyPackage({ handle: this.state.handle, deviceId: this.state.deviceId }, keys, this.impl);
+    const groupId = randomBytes(16);
+    let mls = await createConversationGroup(groupId, own, this.impl, this.config);
+    const mailbox = await this.claimOwnMailbox();
+    const self: RosterDevice = { deviceId: this.state.deviceId, handle: this.state.handle, mailboxId: mailbox.id, sendCap: mailbox.sendCap };
+    const targets = handles.flatMap((h) => this.activeDevices(h)).filter((d) => d !== this.state.deviceId);
+    const claimed = (await Promise.all(targets.map((d) => this.claimDevice(d)))).filter((x) => x !== undefined);
+    const roster: Roster = {
+      v: 1,
+      kind,
+      name,
+      members: handles as Handle[],
+      devices: [self, ...claimed.map((c) => c.device)],
+      sealSecrets: [toHex(randomBytes(32))],
+    };
+    const conv: Conversation = {
+      id: toHex(groupId),
+      roster,
+      mlsState: '',
+      mailbox: { id: mailbox.id, readCap: mailbox.readCap },
+      pending: [],
+      messages: [],
+      left: false,
+    };
+    if (claimed.length > 0) {
+      const out = await commitChanges(mls, { add: claimed.map((c) => c.kp) }, this.impl);
+      mls = out.newState;
+      await this.queueWelcomes(mls, roster, claimed, out.welcome!);
+    }
+    this.setMls(conv, mls);
+    this.state.conversations[conv.id] = conv;
+    await this.save();
+    await this.flushOutbox();
+    return conv;
+  }
+
+  private async rosterBox(mls: ClientState, roster: Roster): Promise<Uint8Array> {
+    return boxSeal(await exportSecret(mls, 'hardline/v1/roster', 32, this.impl), encodeRoster(roster));
+  }
+
+  private async queueWelcomes(mls: ClientState, roster: Roster, claimed: { bytes: Uint8Array; device: RosterDevice }[], welcome: Uint8Array): Promise<void> {
+    const body = encodeBundle({ mls: welcome, rosterBox: await this.rosterBox(mls, roster) });
+    for (const c of claimed) {
+      const key = await this.seal.keyPackage(c.bytes, c.device.mailboxId);
+      const env = await sealEnvelope(key, c.device.mailboxId, newEnvelopeId(), PayloadKind.WELCOME_BUNDLE, body);
+      this.queue(c.device, env);
+    }
+  }
+
+  private queue(to: RosterDevice, envelope: Envelope): void {
+    this.state.outbox.push({ sendCap: to.sendCap, envelope: toBase64Url(encodeEnvelope(envelope)) });
+  }
+
+  /** Posts queued envelopes. On failure they stay queued and the error says so. */
+  async flushOutbox(): Promise<number> {
+    if (this.state.outbox.length === 0) return 0;
+    const batch = [...this.state.outbox];
+    const results = await Promise.allSettled(
+      batch.map((p) => this.poster.post({ sendCap: fromHex(p.sendCap, 32), envelope: decodeEnvelope(fromBase64Url(p.envelope, 70_000)) })),
+    );
+    const failed = batch.filter((_, i) => results[i]!.status === 'rejected');
+    this.state.outbox = [...failed, ...this.state.outbox.slice(batch.length)];
+    await this.save();
+    const firstError = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+    if (firstError) {
+      const e = firstError.reason;
+      const code = e instanceof HardlineError ? e.code : 'UNAVAILABLE';
+      throw new HardlineError(code, `${failed.length} envelope(s) could not be posted and stay queued: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return batch.length;
+  }
+
+  pendingOutbox(): number {
+    return this.state.outbox.length;
+  }
+
+  private resolveTarget(to: string): Conversation | { handle: string } {
+    const group = this.findGroup(to);
+    if (group) return group;
+    const h = to.toLowerCase();
+    const direct = this.findDirect(h);
+    if (direct) return direct;
+    if (this.userByHandle(h)) return { handle: h };
+    throw new HardlineError('NOT_FOUND', `"${to}" is neither a contact's handle nor a group`);
+  }
+
+  /** Sends text; resolves once the relay has durably accepted every envelope. */
+  async send(to: string, text: string, opts: { sync?: boolean } = {}): Promise<void> {
+    if (text.length === 0) throw new HardlineError('VALIDATION', 'message is empty');
+    if (opts.sync !== false) await this.sync();
+    else await this.refreshDirectory();
+    let target = this.resolveTarget(to);
+    if (!('id' in target)) {
+      if (target.handle === this.state.handle) throw new HardlineError('VALIDATION', 'cannot start a conversation with yourself');
+      target = await this.createConversation('direct', '', [target.handle]);
+    }
+    await this.reconcile(target);
+    await this.queueText(target, text);
+    await this.save();
+    await this.flushOutbox();
+  }
+
+  /** Encrypts and queues without posting: used by `send` and by bulk senders (tests, bench). */
+  async queueText(conv: Conversation, text: string): Promise<void> {
+    if (conv.left) throw new HardlineError('USAGE', 'this device is no longer in that conversation');
+    const msg: TextMessage = { t: 'text', id: toHex(randomBytes(8)), text, sentAt: new Date().toISOString() };
+    const { newState, message } = await encryptApplication(this.mls(conv), encodeAppMessage(msg), this.impl);
+    this.setMls(conv, newState);
+    await this.fanOut(conv, PayloadKind.MLS, message);
+  }
+
+  private async fanOut(conv: Conversation, kind: PayloadKind, body: Uint8Array, roster: Roster = conv.roster, exclude: Set<DeviceId> = new Set()): Promise<void> {
+    const secret = roster.sealSecrets[0]!;
+    for (const d of roster.devices) {
+      if (d.deviceId === this.state.deviceId || exclude.has(d.deviceId)) continue;
+      const key = await this.seal.conversation(secret, d.mailboxId);
+      this.queue(d, await sealEnvelope(key, d.mailboxId, newEnvelopeId(), kind, body));
+    }
+  }
+
+  // ---------- group changes ----------
+
+  async groupCreate(name: string, memberHandles: string[]): Promise<Conversation> {
+    if (!name || name.length > 64) throw new HardlineError('VALIDATION', 'group name must be 1-64 characters');
+    if (this.userByHandle(name.toLowerCase())) throw new HardlineError('VALIDATION', `"${name}" is a user's handle; pick another group name`);
+    await this.sync();
+    return this.createConversation('group', name, memberHandles);
+  }
+
+  async groupAdd(name: string, handle: string): Promise<void> {
+    await this.sync();
+    const conv = this.requireGroup(name);
+    const h = handle.toLowerCase();
+    if (!this.userByHandle(h)) throw new HardlineError('NOT_FOUND', `no user "${handle}" in this organisation's directory`);
+    if (conv.roster.members.includes(h as Handle)) return;
+    await this.changeMembers(conv, [...conv.roster.members, h as Handle]);
+  }
+
+  async groupRemove(name: string, handle: string): Promise<void> {
+    await this.sync();
+    const conv = this.requireGroup(name);
+    const h = handle.toLowerCase() as Handle;
+    if (!conv.roster.members.includes(h)) throw new HardlineError('NOT_FOUND', `${handle} is not in group ${name}`);
+    await this.changeMembers(conv, conv.roster.members.filter((m) => m !== h));
+  }
+
+  private requireGroup(name: string): Conversation {
+    const g = this.findGroup(name);
+    if (!g) throw new HardlineError('NOT_FOUND', `no group named "${name}"`);
+    return g;
+  }
+
+  private changeMembers(conv: Conversation, newMembers: Handle[]): Promise<void> {
+    return this.commitWithLock(conv, newMembers);
+  }
+
+  /** Adds members' new devices and removes revoked ones, so every device of every member is a leaf. */
+  async reconcile(conv: Conversation): Promise<void> {
+    if (conv.left) return;
+    const desired = new Set(conv.roster.members.flatMap((h) => this.activeDevices(h)));
+    const current = members(this.mls(conv));
+    const missing = [...desired].some((d) => !current.some((m) => m.id.deviceId === d));
+    const extra = current.some((m) => !desired.has(m.id.deviceId));
+    if (missing || extra) await this.commitWithLock(conv, conv.roster.members);
+  }
+
+  private async commitWithLock(conv: Conversation, newMembers: readonly Handle[]): Promise<void> {
+    for (let attempt = 0; attempt < LOCK_RETRIES; attempt++) {
+      const mls = this.mls(conv);
+      const token = toHex(await exportSecret(mls, 'hardline/v1/commit-lock', 32, this.impl));
+      if (await this.api.takeLock(token)) {
+        await this.commitMembers(conv, mls, newMembers);
+        return;
+      }
+      // Another device is committing this epoch: wait for its commit, then re-plan.
+      await delay(150 * (attempt + 1));
+      await this.sync();
+      if (conv.left) return;
+    }
+    throw new HardlineError('CONFLICT', 'another device keeps changing this conversation; try again');
+  }
+
+  private async commitMembers(conv: Conversation, mls: ClientState, newMembers: readonly Handle[]): Promise<void> {
+    const desired = new Set(newMembers.flatMap((h) => this.activeDevices(h)));
+    const current = members(mls);
+    const removeLeaves = current.filter((m) => !desired.has(m.id.deviceId) && m.id.deviceId !== this.state.deviceId).map((m) => m.leafIndex);
+    const removedIds = new Set(current.filter((m) => removeLeaves.includes(m.leafIndex)).map((m) => m.id.deviceId));
+    const toAdd = [...desired].filter((d) => !current.some((m) => m.id.deviceId === d));
+    const claimed = (await Promise.all(toAdd.map((d) => this.claimDevice(d)))).filter((x) => x !== undefined);
+    if (removeLeaves.length === 0 && claimed.length === 0 && newMembers.length === conv.roster.members.length) return;
+    const out = await commitChanges(mls, { add: claimed.map((c) => c.kp), removeLeaves }, this.impl);
+    const old = conv.roster;
+    const roster: Roster = {
+      ...old,
+      members: [...newMembers],
+      devices: [...old.devices.filter((d) => !removedIds.has(d.deviceId) && desired.has(d.deviceId)), ...claimed.map((c) => c.device)],
+      // Removal rotates the seal secret, so a removed device cannot even unseal what follows.
+      sealSecrets: removeLeaves.length > 0 ? [toHex(randomBytes(32)), ...old.sealSecrets].slice(0, 3) : old.sealSecrets,
+    };
+    const bundle = encodeBundle({ mls: out.commit, rosterBox: await this.rosterBox(out.newState, roster) });
+    const added = new Set(claimed.map((c) => c.device.deviceId));
+    // The commit is sealed under the secret the existing members already know.
+    await this.fanOut(conv, PayloadKind.COMMIT_BUNDLE, bundle, { ...old, devices: old.devices.filter((d) => !removedIds.has(d.deviceId)) }, added);
+    if (out.welcome && claimed.length > 0) await this.queueWelcomes(out.newState, roster, claimed, out.welcome);
+    conv.roster = roster;
+    this.setMls(conv, out.newState);
+    await this.save();
+    await this.flushOutbox();
+  }
+
+  // ---------- devices ----------
+
+  async createLinkCode(): Promise<string> {
+    return (await this.api.createLinkCode()).code;
+  }
+
+  async devices(): Promise<{ deviceId: DeviceId; current: boolean; revoked: boolean }[]> {
+    await this.refreshDirectory();
+    return (this.userByHandle(this.state.handle)?.devices ?? []).map((d) => ({ deviceId: d.deviceId, current: d.deviceId === this.state.deviceId, revoked: d.revoked }));
+  }
+
+  async revokeDevice(deviceId: string): Promise<void> {
+    if (!/^[0-9a-f]{32}$/.test(deviceId)) throw new HardlineError('VALIDATION', `not a device id: ${deviceId}`);
+    if (deviceId === this.state.deviceId) throw new HardlineError('VALIDATION', 'this is the current device; revoke it from another device');
+    await this.api.revokeDevice(deviceId as DeviceId);
+    await this.sync();
+    for (const c of this.conversations()) await this.reconcile(c);
+  }
+
+  // ---------- receiving ----------
+
+  /**
+   * Drains the inbox: processes every queued envelope, persists, then acknowledges. With
+   * `waitMs`, keeps listening that long for new envelopes.
+   */
+  async sync(opts: SyncOptions = {}): Promise<ReceivedMessage[]> {
+    await this.flushOutbox().catch((e) => {
+      if (!(e instanceof HardlineError && e.code === 'UNAVAILABLE')) throw e;
+    });
+    await this.refreshDirectory();
+    const token = await this.api.sessionToken().catch(async (e) => {
+      if (e instanceof HardlineError && e.code === 'REVOKED') {
+        this.state.revoked = true;
+        await this.save();
+      }
+      throw e;
+    });
+    const subs = [
+      ...this.conversations().filter((c) => !c.left).map((c) => ({ id: c.mailbox.id, readCap: fromHex(c.mailbox.readCap, 32) })),
+      ...Object.entries(this.state.keyPackages).map(([id, kp]) => ({ id: id as MailboxId, readCap: fromHex(kp.readCap, 32) })),
+    ];
+    const received: ReceivedMessage[] = [];
+    const inbox = new Inbox(parseRelayUrl(this.state.server), this.opts.transport);
+    const queue: Envelope[] = [];
+    let drained = false;
+    let closed: HardlineError | undefined;
+    let wake: () => void = () => undefined;
+    const deadline = Date.now() + (opts.waitMs ?? 0);
+    await inbox.connect(token, subs, {
+      onEnvelope: (e) => {
+        queue.push(e);
+        wake();
+      },
+      onDrained: () => {
+        drained = true;
+        wake();
+      },
+      onClose: (err) => {
+        closed = err;
+        wake();
+      },
+    });
+    try {
+      for (;;) {
+        if (queue.length > 0) {
+          const batch = queue.splice(0, 256);
+          for (const env of batch) await this.processEnvelope(env, received, opts.onMessage);
+          await this.save();
+          inbox.ack(batch.map((e) => ({ mailboxId: e.mailboxId, envelopeId: e.envelopeId })));
+          continue;
+        }
+        if (closed) {
+          if (closed.code === 'REVOKED') {
+            this.state.revoked = true;
+            await this.save();
+          }
+          throw closed;
+        }
+        const remaining = deadline - Date.now();
+        if (drained && remaining <= 0) break;
+        await new Promise<void>((r) => {
+          wake = r;
+          if (drained) setTimeout(r, Math.max(remaining, 0));
+        });
+        wake = () => undefined;
+      }
+    } finally {
+      inbox.close();
+    }
+    await this.replenishKeyPackages().catch(() => undefined);
+    return received;
+  }
+
+  private async processEnvelope(env: Envelope, received: ReceivedMessage[], onMessage?: (m: ReceivedMessage) => void): Promise<void> {
+    const seenKey = `${env.mailboxId}:${env.envelopeId}`;
+    if (this.seenSet.has(seenKey)) return;
+    this.seenSet.add(seenKey);
+    this.state.seen.push(seenKey);
+    try {
+      const conv = this.conversations().find((c) => c.mailbox.id === env.mailboxId);
+      if (conv) return await this.processConversationEnvelope(conv, env, received, onMessage);
+      const kp = this.state.keyPackages[env.mailboxId];
+      if (kp) return await this.processWelcome(env, kp);
+    } catch (e) {
+      // A bad envelope must not block the mailbox behind it; it is dropped and acknowledged.
+      if (!(e instanceof HardlineError)) throw e;
+    }
+  }
+
+  private async processWelcome(env: Envelope, kp: DeviceState['keyPackages'][MailboxId]): Promise<void> {
+    const kpBytes = fromBase64Url(kp.publicBytes);
+    const opened = await openEnvelope(await this.seal.keyPackage(kpBytes, env.mailboxId), env);
+    if (opened.kind !== PayloadKind.WELCOME_BUNDLE) return;
+    const bundle = decodeBundle(opened.body);
+    const own = {
+      publicPackage: decodeKeyPackage(kpBytes),
+      privatePackage: {
+        initPrivateKey: fromBase64Url(kp.initPrivateKey),
+        hpkePrivateKey: fromBase64Url(kp.hpkePrivateKey),
+        signaturePrivateKey: fromBase64Url(this.state.signKey),
+      },
+    };
+    let mls: ClientState;
+    try {
+      mls = await joinFromWelcome(bundle.mls, own, this.impl, this.config);
+    } catch {
+      await this.refreshDirectory();
+      mls = await joinFromWelcome(bundle.mls, own, this.impl, this.config);
+    }
+    const roster = decodeRoster(await boxOpen(await exportSecret(mls, 'hardline/v1/roster', 32, this.impl), bundle.rosterBox));
+    const id = toHex(mls.groupContext.groupId);
+    delete this.state.keyPackages[env.mailboxId];
+    if (this.state.conversations[id]) return;
+    const conv: Conversation = { id, roster, mlsState: '', mailbox: { id: env.mailboxId, readCap: kp.readCap }, pending: [], messages: [], left: false };
+    this.setMls(conv, mls);
+    this.state.conversations[id] = conv;
+  }
+
+  private async openConversation(conv: Conversation, env: Envelope) {
+    let lastError: unknown;
+    for (const secret of conv.roster.sealSecrets) {
+      try {
+        return await openEnvelope(await this.seal.conversation(secret, env.mailboxId), env);
+      } catch (e) {
+        lastError = e;
+      }
+    }
+    throw lastError instanceof HardlineError ? lastError : new HardlineError('CRYPTO', 'envelope did not unseal');
+  }
+
+  private async processConversationEnvelope(conv: Conversation, env: Envelope, received: ReceivedMessage[], onMessage?: (m: ReceivedMessage) => void): Promise<void> {
+    const opened = await this.openConversation(conv, env);
+    if (opened.kind === PayloadKind.COVER || opened.kind === PayloadKind.WELCOME_BUNDLE) return;
+    await this.handleMls(conv, opened.kind, opened.body, received, onMessage);
+    // A commit may unlock buffered messages for the next epoch.
+    for (let progressed = true; progressed && conv.pending.length > 0; ) {
+      progressed = false;
+      const epoch = this.mls(conv).groupContext.epoch.toString();
+      const ready = conv.pending.filter((p) => p.epoch === epoch);
+      if (ready.length === 0) break;
+      conv.pending = conv.pending.filter((p) => p.epoch !== epoch);
+      for (const p of ready) {
+        const raw = fromBase64Url(p.bytes, 70_000);
+        await this.handleMls(conv, raw[0] as PayloadKind, raw.subarray(1), received, onMessage).catch(() => undefined);
+        progressed = true;
+      }
+    }
+  }
+
+  private async handleMls(conv: Conversation, kind: PayloadKind, body: Uint8Array, received: ReceivedMessage[], onMessage?: (m: ReceivedMessage) => void): Promise<void> {
+    const bundle = kind === PayloadKind.COMMIT_BUNDLE ? decodeBundle(body) : undefined;
+    const mlsBytes = bundle ? bundle.mls : body;
+    const state = this.mls(conv);
+    let r;
+    try {
+      r = await processIncoming(state, mlsBytes, this.impl);
+    } catch (e) {
+      if (!(e instanceof HardlineError) || e.code !== 'CRYPTO') throw e;
+      // A commit may add a device we have not seen yet: refresh the directory once and retry.
+      await this.refreshDirectory();
+      r = await processIncoming(state, mlsBytes, this.impl);
+    }
+    if (r.kind === 'stale') return;
+    if (r.kind === 'future') {
+      if (conv.pending.length < 10_000) {
+        const raw = new Uint8Array(body.length + 1);
+        raw[0] = kind;
+        raw.set(body, 1);
+        conv.pending.push({ epoch: r.epoch.toString(), bytes: toBase64Url(raw) });
+      }
+      return;
+    }
+    this.setMls(conv, r.newState);
+    if (r.kind === 'commit') {
+      if (r.removedSelf) {
+        conv.left = true;
+        return;
+      }
+      if (bundle) conv.roster = decodeRoster(await boxOpen(await exportSecret(r.newState, 'hardline/v1/roster', 32, this.impl), bundle.rosterBox));
+      return;
+    }
+    const app = decodeAppMessage(r.data);
+    if (conv.messages.some((m) => m.id === app.id && m.from === r.sender.handle)) return;
+    const stored: StoredMessage = { id: app.id, from: r.sender.handle, text: app.text, sentAt: app.sentAt, receivedAt: new Date().toISOString(), shown: false };
+    conv.messages.push(stored);
+    if (conv.messages.length > MAX_MESSAGES_PER_CONVERSATION) conv.messages.splice(0, conv.messages.length - MAX_MESSAGES_PER_CONVERSATION);
+    const out = { conversation: this.conversationName(conv), from: stored.from, text: stored.text, sentAt: stored.sentAt, receivedAt: stored.receivedAt };
+    received.push(out);
+    onMessage?.(out);
+  }
+
+  /** Messages not yet shown to the user, in arrival order; marks them shown. */
+  async takeUnshown(): Promise<ReceivedMessage[]> {
+    const out: ReceivedMessage[] = [];
+    for (const c of this.conversations()) {
+      for (const m of c.messages) {
+        if (m.shown) continue;
+        m.shown = true;
+        out.push({ conversation: this.conversationName(c), from: m.from, text: m.text, sentAt: m.sentAt, receivedAt: m.receivedAt });
+      }
+    }
+    out.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+    await this.save();
+    return out;
+  }
+
+  isRevoked(): boolean {
+    return this.state.revoked;
+  }
+
+  /** Test hook: the raw MLS state bytes of a conversation, to prove a removed device cannot decrypt. */
+  exportConversationState(name: string): Uint8Array | undefined {
+    const c = this.findGroup(name) ?? this.findDirect(name);
+    return c ? fromBase64Url(c.mlsState) : undefined;
+  }
+}
+
+function newEnvelopeId(): EnvelopeId {
+  return toHex(randomBytes(16)) as EnvelopeId;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export { utf8 };

@@ -1,0 +1,11 @@
+/**
+ * @module @hardline/client
+ * The client engine, platform-neutral. Node adapters live in `@hardline/client/node`.
+ */
+export * from './hardlineClient.ts';
+export * from './deviceState.ts';
+export * from './relayApi.ts';
+export * from './relayUrl.ts';
+export * from './transport.ts';
+export * from './poster.ts';
+export * from './inbox.ts';

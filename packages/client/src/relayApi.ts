@@ -1,0 +1,132 @@
+/**
+ * @module relayApi
+ * The relay's HTTP API (docs/protocol.md §6). Errors come back as HardlineError with the
+ * relay's stable code; a relay that cannot be reached is UNAVAILABLE, so the CLI can say
+ * "queued" rather than "failed".
+ */
+import { fromBase64Url, HardlineError, toBase64Url, utf8, type DeviceId, type Handle, type UserId } from '@hardline/protocol';
+import type { Transport } from './transport.ts';
+
+export type DirectoryUser = {
+  userId: UserId;
+  handle: Handle;
+  displayName: string;
+  devices: { deviceId: DeviceId; signaturePublicKey: string; revoked: boolean }[];
+};
+
+export type Signer = (message: Uint8Array) => Promise<Uint8Array>;
+
+export class RelayApi {
+  private token: string | undefined;
+  constructor(
+    readonly base: URL,
+    private readonly transport: Transport,
+    private readonly device?: { deviceId: DeviceId; sign: Signer },
+  ) {}
+
+  async request<T>(method: string, path: string, body?: unknown, auth?: 'session' | { bearer: string }): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined && !(body instanceof Uint8Array)) headers['content-type'] = 'application/json';
+    if (body instanceof Uint8Array) headers['content-type'] = 'application/octet-stream';
+    if (auth === 'session') headers['authorization'] = `Bearer ${await this.sessionToken()}`;
+    else if (auth) headers['authorization'] = `Bearer ${auth.bearer}`;
+    let res: Response;
+    try {
+      res = await this.transport.fetch(new URL(path, this.base), {
+        method,
+        headers,
+        body: body === undefined ? undefined : body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
+      });
+    } catch (cause) {
+      throw new HardlineError('UNAVAILABLE', `relay at ${this.base.origin} is unreachable`, { cause });
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      throw new HardlineError('DECODE', `relay sent a non-JSON reply (HTTP ${res.status})`);
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: string } }).error;
+      if (res.status === 401 && auth === 'session' && this.token) {
+        this.token = undefined;
+        return this.request(method, path, body, auth);
+      }
+      throw new HardlineError((err?.code ?? 'UNAVAILABLE') as never, err?.message ?? `relay answered HTTP ${res.status}`);
+    }
+    return json as T;
+  }
+
+  async sessionToken(): Promise<string> {
+    if (this.token) return this.token;
+    if (!this.device) throw new HardlineError('USAGE', 'this device is not registered');
+    const { deviceId, sign } = this.device;
+    const { nonce } = await this.request<{ nonce: string }>('POST', '/v1/session/challenge', { deviceId });
+    const signature = await sign(utf8.encode(`hardline/v1/session\n${nonce}\n${deviceId}`));
+    const { token } = await this.request<{ token: string }>('POST', '/v1/session', { deviceId, nonce, signature: toBase64Url(signature) });
+    this.token = token;
+    return token;
+  }
+
+  org() {
+    return this.request<{ ciphersuite: string }>('GET', '/v1/org');
+  }
+
+  async enrol(args: { code: string; handle: string; displayName: string; signaturePublicKey: Uint8Array; sign: Signer }) {
+    const { nonce } = await this.request<{ nonce: string }>('POST', '/v1/enrol/challenge', {});
+    const pub = toBase64Url(args.signaturePublicKey);
+    const signature = await args.sign(utf8.encode(`hardline/v1/enrol\n${nonce}\n${args.code}\n${args.handle}\n${pub}`));
+    return this.request<{ userId: UserId; deviceId: DeviceId; handle: Handle }>('POST', '/v1/enrol', {
+      code: args.code,
+      handle: args.handle,
+      displayName: args.displayName,
+      signaturePublicKey: pub,
+      nonce,
+      signature: toBase64Url(signature),
+    });
+  }
+
+  directory() {
+    return this.request<{ users: DirectoryUser[] }>('GET', '/v1/directory', undefined, 'session');
+  }
+
+  uploadKeyPackages(items: { keyPackage: Uint8Array; readCapHash: Uint8Array }[]) {
+    return this.request('POST', '/v1/keypackages', {
+      keyPackages: items.map((i) => ({ keyPackage: toBase64Url(i.keyPackage), readCapHash: toBase64Url(i.readCapHash) })),
+    }, 'session');
+  }
+
+  keyPackageCount() {
+    return this.request<{ count: number }>('GET', '/v1/keypackages/count', undefined, 'session');
+  }
+
+  /** Anonymous on purpose: the relay must not learn who is about to talk to this device. */
+  async claimKeyPackage(deviceId: DeviceId): Promise<Uint8Array> {
+    const { keyPackage } = await this.request<{ keyPackage: string }>('POST', '/v1/keypackages/claim', { deviceId });
+    return fromBase64Url(keyPackage, 16 * 1024);
+  }
+
+  /** Returns false when another device already holds the lock for this epoch. */
+  async takeLock(token: string): Promise<boolean> {
+    try {
+      await this.request('POST', '/v1/locks', { token });
+      return true;
+    } catch (e) {
+      if (e instanceof HardlineError && e.code === 'CONFLICT') return false;
+      throw e;
+    }
+  }
+
+  createLinkCode() {
+    return this.request<{ code: string }>('POST', '/v1/devices/link-codes', {}, 'session');
+  }
+
+  revokeDevice(deviceId: DeviceId) {
+    return this.request('POST', `/v1/devices/${deviceId}/revoke`, {}, 'session');
+  }
+
+  adminInvite(adminToken: string, handle?: string) {
+    return this.request<{ code: string }>('POST', '/v1/admin/invites', handle ? { handle } : {}, { bearer: adminToken });
+  }
+}

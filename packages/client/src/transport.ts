@@ -1,0 +1,38 @@
+/**
+ * @module transport
+ * What the client core needs from its platform: fetch and a WebSocket constructor. Node
+ * passes `ws`; the browser passes its globals. Keeping this injectable keeps the core portable.
+ */
+export type WebSocketLike = {
+  binaryType: string;
+  readonly readyState: number;
+  send(data: string | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+};
+
+export type Transport = {
+  fetch: typeof fetch;
+  openWebSocket(url: string): WebSocketLike;
+};
+
+export function toBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (Array.isArray(data)) {
+    const parts = data as Uint8Array[];
+    let len = 0;
+    for (const p of parts) len += p.length;
+    const out = new Uint8Array(len);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+  return undefined;
+}

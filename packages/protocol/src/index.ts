@@ -1,0 +1,19 @@
+/**
+ * @module @hardline/protocol
+ * Pure protocol core: envelope and frame codecs, padding, sealing, MLS wrapper. No I/O.
+ */
+export * from './errors.ts';
+export * from './brand.ts';
+export * from './bytes.ts';
+export * from './padding.ts';
+export * from './envelope.ts';
+export * from './capability.ts';
+export * from './postFrame.ts';
+export * from './seal.ts';
+export * from './roster.ts';
+export * from './appMessage.ts';
+export * from './bundle.ts';
+export * from './mls/ciphersuite.ts';
+export * from './mls/deviceCredential.ts';
+export * from './mls/directoryAuthenticationService.ts';
+export * from './mls/conversationGroup.ts';
