@@ -26,6 +26,14 @@ export const ErrorCodes = {
   UNKNOWN_KID: 'UNKNOWN_KID',
   /** SFrame: the frame's counter was already accepted, or is older than the replay window. */
   REPLAY: 'REPLAY',
+  /** Relay: no or expired session. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** Relay: an enrolment or link code that is unknown, used or expired. */
+  BAD_CODE: 'BAD_CODE',
+  /** Relay: a send or read capability that does not match the mailbox. */
+  BAD_CAPABILITY: 'BAD_CAPABILITY',
+  NO_MAILBOX: 'NO_MAILBOX',
+  NO_KEYPACKAGE: 'NO_KEYPACKAGE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

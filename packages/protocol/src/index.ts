@@ -17,3 +17,4 @@ export * from './mls/ciphersuite.ts';
 export * from './mls/deviceCredential.ts';
 export * from './mls/directoryAuthenticationService.ts';
 export * from './mls/conversationGroup.ts';
+export * as sframe from './sframe/index.ts';
