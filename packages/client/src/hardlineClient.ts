@@ -415,14 +415,22 @@ export class HardlineClient {
   /** Sends text; resolves once the relay has durably accepted every envelope. */
   async send(to: string, text: string, opts: { sync?: boolean } = {}): Promise<void> {
     if (text.length === 0) throw new HardlineError('VALIDATION', 'message is empty');
-    if (opts.sync !== false) await this.sync();
-    else await this.refreshDirectory();
+    let offline = false;
+    try {
+      if (opts.sync !== false) await this.sync();
+      else await this.refreshDirectory();
+    } catch (e) {
+      // With the relay down, a message to an existing conversation is still encrypted and queued.
+      if (!(e instanceof HardlineError && e.code === 'UNAVAILABLE')) throw e;
+      offline = true;
+    }
     let target = this.resolveTarget(to);
     if (!('id' in target)) {
       if (target.handle === this.state.handle) throw new HardlineError('VALIDATION', 'cannot start a conversation with yourself');
+      if (offline) throw new HardlineError('UNAVAILABLE', `the relay is unreachable, and a first message to ${target.handle} needs it; nothing was queued`);
       target = await this.createConversation('direct', '', [target.handle]);
     }
-    await this.reconcile(target);
+    if (!offline) await this.reconcile(target);
     await this.queueText(target, text);
     await this.save();
     await this.flushOutbox();
@@ -527,8 +535,9 @@ export class HardlineClient {
     };
     const bundle = encodeBundle({ mls: out.commit, rosterBox: await this.rosterBox(out.newState, roster) });
     const added = new Set(claimed.map((c) => c.device.deviceId));
-    // The commit is sealed under the secret the existing members already know.
-    await this.fanOut(conv, PayloadKind.COMMIT_BUNDLE, bundle, { ...old, devices: old.devices.filter((d) => !removedIds.has(d.deviceId)) }, added);
+    // The commit is sealed under the secret the existing members already know. Removed devices
+    // get it too, so they learn they are out instead of talking into a dead epoch.
+    await this.fanOut(conv, PayloadKind.COMMIT_BUNDLE, bundle, old, added);
     if (out.welcome && claimed.length > 0) await this.queueWelcomes(out.newState, roster, claimed, out.welcome);
     conv.roster = roster;
     this.setMls(conv, out.newState);

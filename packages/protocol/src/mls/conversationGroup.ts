@@ -149,6 +149,12 @@ export async function processIncoming(state: ClientState, bytes: Uint8Array, imp
   if (!senderData) throw new HardlineError('CRYPTO', 'sender data did not decrypt');
   const treeBefore = pm.epoch === current ? state.ratchetTree : state.historicalReceiverData.get(pm.epoch)?.ratchetTree;
   const sender = identityAt(treeBefore ?? state.ratchetTree, senderData.leafIndex);
+  // ts-mls still decrypts a few past epochs (for messages in flight during a commit). A device
+  // removed since then must not be able to keep talking in the old epoch, so its late messages
+  // are dropped.
+  if (pm.epoch < current && (!sender || !members(state).some((m) => m.id.deviceId === sender.deviceId))) {
+    return { kind: 'stale', reason: 'sender is no longer a member' };
+  }
   let r;
   try {
     r = await processPrivateMessage(state, pm, emptyPskIndex, impl);

@@ -1,0 +1,43 @@
+/**
+ * @module commands/messages
+ * `hardline send` and `hardline read`.
+ */
+import type { ReceivedMessage } from '@hardline/client';
+import { HardlineError } from '@hardline/protocol';
+import { parse } from '../args.ts';
+import { withClient, type Home } from '../home.ts';
+import type { Io } from '../output.ts';
+
+export async function sendCommand(argv: string[], io: Io, home: Home): Promise<number> {
+  const { positionals } = parse(argv, {});
+  const [to, text] = positionals;
+  if (!to || text === undefined || positionals.length > 2) throw new HardlineError('USAGE', 'usage: hardline send TO "text"');
+  await withClient(home, async (c) => {
+    try {
+      await c.send(to, text);
+    } catch (e) {
+      const queued = c.pendingOutbox();
+      if (queued > 0 && e instanceof HardlineError) {
+        throw new HardlineError(e.code, `${e.message}; the message is queued (${queued} envelope(s)) and will be sent by the next send or read`);
+      }
+      throw e;
+    }
+  });
+  return 0;
+}
+
+export async function readCommand(argv: string[], io: Io, home: Home): Promise<number> {
+  const { values } = parse(argv, { wait: { type: 'string' }, json: { type: 'boolean', default: false } });
+  const waitSeconds = values.wait === undefined ? 0 : Number(values.wait);
+  if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new HardlineError('USAGE', `invalid --wait ${values.wait}`);
+  const print = (m: ReceivedMessage) =>
+    io.out(values.json ? JSON.stringify(m) : `[${m.sentAt.slice(0, 19).replace('T', ' ')}] ${m.conversation} <${m.from}> ${m.text}`);
+  await withClient(home, async (c) => {
+    // Anything received by an earlier send/sync but not yet shown comes first.
+    for (const m of await c.takeUnshown()) print(m);
+    await c.sync({ waitMs: waitSeconds * 1000 });
+    for (const c2 of c.conversations()) await c.reconcile(c2).catch(() => undefined);
+    for (const m of await c.takeUnshown()) print(m);
+  });
+  return 0;
+}

@@ -1,0 +1,76 @@
+/**
+ * @module main
+ * The `hardline` command: a thin layer over @hardline/client and @hardline/server, one file
+ * per command group.
+ */
+import { HardlineError } from '@hardline/protocol';
+import { adminCommand } from './commands/admin.ts';
+import { contactsCommand } from './commands/contacts.ts';
+import { deviceCommand } from './commands/device.ts';
+import { groupCommand } from './commands/group.ts';
+import { readCommand, sendCommand } from './commands/messages.ts';
+import { registerCommand } from './commands/register.ts';
+import { serverCommand } from './commands/server.ts';
+import { resolveHome } from './home.ts';
+import { errorLine, exitCodeFor, processIo, type Io } from './output.ts';
+
+const HELP = `usage: hardline [--home DIR] COMMAND
+  server [--host 127.0.0.1] [--port 8080] [--data DIR] [--tls-cert F --tls-key F] [--suite NAME]
+  admin invite --server URL --token TOKEN [--handle HANDLE]
+  register --server URL --code CODE --handle HANDLE [--name "Display Name"]
+  contacts add HANDLE [--name NAME] | contacts list [--json]
+  send TO "text"
+  read [--wait SECONDS] [--json]
+  group create NAME --members h1,h2 | group add NAME HANDLE | group remove NAME HANDLE
+  device link | device join CODE --server URL | device list [--json] | device revoke DEVICE_ID
+  exposure report FILE... [--names contacts.vcf] [--out report.html] [--json]`;
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let args = [...argv];
+  let homeFlag: string | undefined;
+  while (args[0]?.startsWith('--home')) {
+    const a = args.shift()!;
+    homeFlag = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args.shift();
+    if (!homeFlag) return fail(io, new HardlineError('USAGE', '--home needs a directory'));
+  }
+  const [command, ...rest] = args;
+  const home = resolveHome(homeFlag);
+  try {
+    switch (command) {
+      case 'server':
+        return await serverCommand(rest, io);
+      case 'admin':
+        return await adminCommand(rest, io);
+      case 'register':
+        return await registerCommand(rest, io, home);
+      case 'contacts':
+        return await contactsCommand(rest, io, home);
+      case 'send':
+        return await sendCommand(rest, io, home);
+      case 'read':
+        return await readCommand(rest, io, home);
+      case 'group':
+        return await groupCommand(rest, io, home);
+      case 'device':
+        return await deviceCommand(rest, io, home);
+      case 'exposure': {
+        const { runExposureCommand } = await import('@hardline/exposure');
+        return await runExposureCommand(rest, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), isTTY: process.stderr.isTTY });
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+        io.out(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        return fail(io, new HardlineError('USAGE', `unknown command "${command}"\n${HELP}`));
+    }
+  } catch (e) {
+    return fail(io, e);
+  }
+}
+
+function fail(io: Io, e: unknown): number {
+  io.err(errorLine(e));
+  return exitCodeFor(e);
+}
