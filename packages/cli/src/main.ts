@@ -4,13 +4,6 @@
  * per command group.
  */
 import { HardlineError } from '@hardline/protocol';
-import { adminCommand } from './commands/admin.ts';
-import { contactsCommand } from './commands/contacts.ts';
-import { deviceCommand } from './commands/device.ts';
-import { groupCommand } from './commands/group.ts';
-import { readCommand, sendCommand } from './commands/messages.ts';
-import { registerCommand } from './commands/register.ts';
-import { serverCommand } from './commands/server.ts';
 import { resolveHome } from './home.ts';
 import { errorLine, exitCodeFor, processIo, type Io } from './output.ts';
 
@@ -37,22 +30,23 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const home = resolveHome(homeFlag);
   try {
     switch (command) {
+      // Each command loads only its own module: a `send` should not pay for the relay's code.
       case 'server':
-        return await serverCommand(rest, io);
+        return await (await import('./commands/server.ts')).serverCommand(rest, io);
       case 'admin':
-        return await adminCommand(rest, io);
+        return await (await import('./commands/admin.ts')).adminCommand(rest, io);
       case 'register':
-        return await registerCommand(rest, io, home);
+        return await (await import('./commands/register.ts')).registerCommand(rest, io, home);
       case 'contacts':
-        return await contactsCommand(rest, io, home);
+        return await (await import('./commands/contacts.ts')).contactsCommand(rest, io, home);
       case 'send':
-        return await sendCommand(rest, io, home);
+        return await (await import('./commands/messages.ts')).sendCommand(rest, io, home);
       case 'read':
-        return await readCommand(rest, io, home);
+        return await (await import('./commands/messages.ts')).readCommand(rest, io, home);
       case 'group':
-        return await groupCommand(rest, io, home);
+        return await (await import('./commands/group.ts')).groupCommand(rest, io, home);
       case 'device':
-        return await deviceCommand(rest, io, home);
+        return await (await import('./commands/device.ts')).deviceCommand(rest, io, home);
       case 'exposure': {
         const { runExposureCommand } = await import('@hardline/exposure');
         return await runExposureCommand(rest, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), isTTY: process.stderr.isTTY });
