@@ -48,7 +48,14 @@ export function encodePostReply(reply: PostReply): Uint8Array {
 export function decodePostReply(bytes: Uint8Array): PostReply {
   if (bytes.length < 17 || bytes.length > 17 + 64) throw new DecodeError('bad post reply length');
   const envelopeId = toHex(bytes.subarray(1, 17)) as EnvelopeId;
-  if (bytes[0] === PostReplyStatus.ACCEPTED) return { status: 'accepted', envelopeId };
-  if (bytes[0] === PostReplyStatus.REJECTED) return { status: 'rejected', envelopeId, code: utf8.decode(bytes.subarray(17)) };
+  if (bytes[0] === PostReplyStatus.ACCEPTED) {
+    if (bytes.length !== 17) throw new DecodeError('accepted reply has trailing bytes');
+    return { status: 'accepted', envelopeId };
+  }
+  if (bytes[0] === PostReplyStatus.REJECTED) {
+    const code = utf8.decode(bytes.subarray(17));
+    if (!/^[A-Z_]{1,64}$/.test(code)) throw new DecodeError('rejected reply has no valid error code');
+    return { status: 'rejected', envelopeId, code };
+  }
   throw new DecodeError('unknown post reply status');
 }
