@@ -52,6 +52,8 @@ describe('every decoder rejects garbage with a typed error', () => {
   for (const [name, decode] of decoders) {
     it(name, () => {
       for (const input of randomInputs()) {
+        // 17 bytes starting with 0 is a well-formed "accepted" reply: not garbage.
+        if (name === 'decodePostReply' && input.length === 17 && input[0] === 0) continue;
         let thrown: unknown;
         try {
           decode(input);
