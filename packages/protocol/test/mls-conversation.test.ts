@@ -3,6 +3,7 @@
  * removal, and state immutability.
  */
 import { describe, expect, it } from 'vitest';
+import type { CiphersuiteName } from 'ts-mls';
 import {
   commitChanges,
   createConversationGroup,
@@ -26,7 +27,7 @@ import {
 
 const id = (n: number) => n.toString(16).padStart(32, '0') as DeviceId;
 
-async function setup(suite = DEFAULT_SUITE) {
+async function setup(suite: CiphersuiteName = DEFAULT_SUITE) {
   const impl = await loadSuite(suite);
   const dir = new Map<DeviceId, DirectoryDevice>();
   const config = clientConfigWith(directoryAuthenticationService((d) => dir.get(d)));

@@ -3,9 +3,10 @@
  * A ts-mls CryptoProvider for Node that swaps in node:crypto where the default (WebCrypto)
  * path is slow: Node 20's WebCrypto re-imports the Ed25519 private key on every signature
  * (~25% of CPU per message), and digest/HMAC go through promises per call. KeyObjects are
- * cached per key. KEM/HPKE and the AEAD stay on the default implementation.
+ * cached per key, and the AEAD and HKDF run synchronously on node:crypto. KEM/HPKE stay on the
+ * default implementation.
  */
-import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import type { Ciphersuite, CiphersuiteImpl, CryptoProvider } from 'ts-mls';
 import { defaultCryptoProvider } from 'ts-mls';
 
@@ -41,6 +42,50 @@ function ed25519PublicKey(pub: Uint8Array): KeyObject {
 }
 
 const hashName = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
+const kdfHash = { 'HKDF-SHA256': 'sha256', 'HKDF-SHA384': 'sha384', 'HKDF-SHA512': 'sha512' } as const;
+const kdfSize = { 'HKDF-SHA256': 32, 'HKDF-SHA384': 48, 'HKDF-SHA512': 64 } as const;
+const aeadName = { AES128GCM: 'aes-128-gcm', AES256GCM: 'aes-256-gcm', CHACHA20POLY1305: 'chacha20-poly1305' } as const;
+const TAG = 16;
+
+/**
+ * HKDF (RFC 5869) from node:crypto's HMAC. Node 20 only offers extract+expand in one call,
+ * while MLS needs them apart. Checked against the default provider in nodeCryptoProvider.test.ts.
+ */
+function makeKdf(alg: keyof typeof kdfHash): CiphersuiteImpl['kdf'] {
+  const h = kdfHash[alg];
+  const size = kdfSize[alg];
+  return {
+    size,
+    async extract(salt, ikm) {
+      return new Uint8Array(createHmac(h, salt.length === 0 ? Buffer.alloc(size) : salt).update(ikm).digest());
+    },
+    async expand(prk, info, len) {
+      const n = Math.ceil(len / size);
+      if (n > 255) throw new Error('HKDF-Expand length too large');
+      const out = Buffer.alloc(n * size);
+      let prev: Buffer = Buffer.alloc(0);
+      for (let i = 0; i < n; i++) {
+        prev = createHmac(h, prk).update(prev).update(info).update(Buffer.of(i + 1)).digest();
+        prev.copy(out, i * size);
+      }
+      return new Uint8Array(out.subarray(0, len));
+    },
+  };
+}
+
+function aeadEncrypt(alg: keyof typeof aeadName, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array | undefined, pt: Uint8Array): Uint8Array {
+  const c = createCipheriv(aeadName[alg] as 'aes-128-gcm', key, nonce, { authTagLength: TAG });
+  if (aad && aad.length > 0) c.setAAD(aad);
+  return new Uint8Array(Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]));
+}
+
+function aeadDecrypt(alg: keyof typeof aeadName, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array | undefined, ct: Uint8Array): Uint8Array {
+  if (ct.length < TAG) throw new Error('ciphertext too short');
+  const d = createDecipheriv(aeadName[alg] as 'aes-128-gcm', key, nonce, { authTagLength: TAG });
+  if (aad && aad.length > 0) d.setAAD(aad);
+  d.setAuthTag(ct.subarray(ct.length - TAG));
+  return new Uint8Array(Buffer.concat([d.update(ct.subarray(0, ct.length - TAG)), d.final()]));
+}
 
 export const nodeCryptoProvider: CryptoProvider = {
   async getCiphersuiteImpl(cs: Ciphersuite): Promise<CiphersuiteImpl> {
@@ -58,7 +103,17 @@ export const nodeCryptoProvider: CryptoProvider = {
         return expected.length === mac.length && timingSafeEqual(expected, mac);
       },
     };
-    if (cs.signature !== 'Ed25519') return { ...base, hash };
+    const aead = cs.hpke.aead;
+    const hpke: CiphersuiteImpl['hpke'] = Object.assign(Object.create(Object.getPrototypeOf(base.hpke) as object), base.hpke, {
+      async encryptAead(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array | undefined, pt: Uint8Array) {
+        return aeadEncrypt(aead, key, nonce, aad, pt);
+      },
+      async decryptAead(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array | undefined, ct: Uint8Array) {
+        return aeadDecrypt(aead, key, nonce, aad, ct);
+      },
+    });
+    const kdf = makeKdf(cs.hpke.kdf);
+    if (cs.signature !== 'Ed25519') return { ...base, hash, hpke, kdf };
     const signature: CiphersuiteImpl['signature'] = {
       async sign(signKey, message) {
         return new Uint8Array(sign(null, message, ed25519PrivateKey(signKey)));
@@ -78,6 +133,6 @@ export const nodeCryptoProvider: CryptoProvider = {
         return { publicKey: new Uint8Array(pub), signKey: new Uint8Array(priv) };
       },
     };
-    return { ...base, hash, signature };
+    return { ...base, hash, hpke, kdf, signature };
   },
 };

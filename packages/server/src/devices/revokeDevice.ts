@@ -1,0 +1,16 @@
+/**
+ * @module revokeDevice
+ * Revocation takes effect everywhere at once: the directory flag (so other devices remove it
+ * from their groups), its unclaimed KeyPackages, its session tokens and its open inbox sockets.
+ */
+import type { DeviceId } from '@hardline/protocol';
+import { RelayError } from '../errors/relayError.ts';
+import type { RelayContext } from '../relayContext.ts';
+
+export const REVOKED_CLOSE_CODE = 4003;
+
+export async function revokeDevice(ctx: RelayContext, deviceId: DeviceId): Promise<void> {
+  if (!(await ctx.store.revokeDevice(deviceId))) throw new RelayError('NOT_FOUND', 'no such device');
+  ctx.sessions.revokeDevice(deviceId);
+  ctx.hub.closeDevice(deviceId, REVOKED_CLOSE_CODE, 'REVOKED');
+}

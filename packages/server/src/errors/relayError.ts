@@ -1,0 +1,47 @@
+/**
+ * @module relayError
+ * The relay's own error codes (spec §6 table) on top of protocol's HardlineError.
+ *
+ * Protocol's ErrorCode union does not (yet) contain the relay-only codes such as BAD_CODE or
+ * NO_KEYPACKAGE, so a RelayError carries the exact wire code in `relayCode` and passes the
+ * nearest protocol code to the base class. Code that only knows HardlineError still gets a
+ * sensible category; the wire always carries `relayCode`.
+ */
+import { ErrorCodes, HardlineError, type ErrorCode } from '@hardline/protocol';
+
+export const RelayErrorCodes = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_CODE: 'BAD_CODE',
+  BAD_CAPABILITY: 'BAD_CAPABILITY',
+  REVOKED: 'REVOKED',
+  NOT_FOUND: 'NOT_FOUND',
+  NO_MAILBOX: 'NO_MAILBOX',
+  NO_KEYPACKAGE: 'NO_KEYPACKAGE',
+  CONFLICT: 'CONFLICT',
+  /** A bug or an I/O failure in the relay; never caused by input alone. */
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type RelayErrorCode = (typeof RelayErrorCodes)[keyof typeof RelayErrorCodes];
+
+const PROTOCOL_CATEGORY = {
+  UNAUTHENTICATED: ErrorCodes.FORBIDDEN,
+  FORBIDDEN: ErrorCodes.FORBIDDEN,
+  BAD_CODE: ErrorCodes.FORBIDDEN,
+  BAD_CAPABILITY: ErrorCodes.FORBIDDEN,
+  REVOKED: ErrorCodes.REVOKED,
+  NOT_FOUND: ErrorCodes.NOT_FOUND,
+  NO_MAILBOX: ErrorCodes.NOT_FOUND,
+  NO_KEYPACKAGE: ErrorCodes.NOT_FOUND,
+  CONFLICT: ErrorCodes.CONFLICT,
+  INTERNAL: ErrorCodes.UNAVAILABLE,
+} as const satisfies Record<RelayErrorCode, ErrorCode>;
+
+export class RelayError extends HardlineError {
+  readonly relayCode: RelayErrorCode;
+  constructor(code: RelayErrorCode, message: string, options?: { cause?: unknown }) {
+    super(PROTOCOL_CATEGORY[code], message, options);
+    this.relayCode = code;
+  }
+}

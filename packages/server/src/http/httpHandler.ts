@@ -1,0 +1,65 @@
+/**
+ * @module httpHandler
+ * The request listener: routing, bounded bodies, and one place where every thrown value
+ * becomes `{"error":{"code","message"}}` with its status. Nothing a client sends can escape
+ * as an unhandled rejection.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RelayError } from '../errors/relayError.ts';
+import { isInternal, toWireError } from '../errors/wireError.ts';
+import type { RelayContext } from '../relayContext.ts';
+import { parseJsonObject } from './jsonBody.ts';
+import { readBody } from './readBody.ts';
+import { JSON_BODY_LIMIT, type Route } from './route.ts';
+import { matchRoute } from './router.ts';
+
+export function createHttpHandler(
+  ctx: RelayContext,
+  routes: readonly Route[],
+  connOf: (req: IncomingMessage) => number,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(ctx, routes, req, res, connOf(req)).catch((e: unknown) => {
+      // Only reachable if writing the response itself failed.
+      ctx.internalError(e);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  };
+}
+
+async function handle(ctx: RelayContext, routes: readonly Route[], req: IncomingMessage, res: ServerResponse, conn: number): Promise<void> {
+  try {
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    const match = matchRoute(routes, req.method ?? '', pathname);
+    if (!match) throw new RelayError('NOT_FOUND', 'no such endpoint');
+    const limit = match.route.bodyLimit ?? JSON_BODY_LIMIT;
+    // Every POST body is read (bounded) before the handler runs, even where the handler
+    // ignores it, so no endpoint can be used to stream unbounded bytes at the relay.
+    const body = req.method === 'POST' ? await readBody(req, limit) : Buffer.alloc(0);
+    const bytes = async (): Promise<Buffer> => body;
+    const result = await match.route.handle(ctx, {
+      params: match.params,
+      headers: req.headers,
+      conn,
+      bytes,
+      json: async () => parseJsonObject(await bytes()),
+    });
+    send(res, result.status, result.body);
+  } catch (e) {
+    if (isInternal(e)) ctx.internalError(e);
+    const w = toWireError(e);
+    if (w.status === 413) {
+      // Do not read the rest of an oversized body; close once the answer is out.
+      res.setHeader('Connection', 'close');
+      res.on('finish', () => setTimeout(() => req.destroy(), 1000).unref());
+    }
+    send(res, w.status, { error: { code: w.code, message: w.message } });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body ?? {});
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.end(text);
+}

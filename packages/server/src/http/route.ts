@@ -1,0 +1,34 @@
+/**
+ * @module route
+ * The shape of one HTTP endpoint. Handlers get parsed input and return a status and a JSON
+ * body; errors are thrown as typed errors and mapped once, in httpHandler.ts.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RelayContext } from '../relayContext.ts';
+import type { JsonObject } from './jsonBody.ts';
+
+export type RouteRequest = {
+  readonly params: Readonly<Record<string, string>>;
+  readonly headers: IncomingHttpHeaders;
+  /** Opaque per-connection id, for the observer trace only. */
+  readonly conn: number;
+  readonly json: () => Promise<JsonObject>;
+  readonly bytes: () => Promise<Buffer>;
+};
+
+export type RouteResponse = { readonly status: number; readonly body: unknown };
+
+export type Route = {
+  readonly method: 'GET' | 'POST';
+  /** Segments; one starting with ':' captures a parameter. */
+  readonly path: string;
+  /** Body bound in bytes; JSON_BODY_LIMIT unless the endpoint needs more. */
+  readonly bodyLimit?: number;
+  readonly handle: (ctx: RelayContext, req: RouteRequest) => Promise<RouteResponse>;
+};
+
+export const JSON_BODY_LIMIT = 64 * 1024;
+
+export function ok(body: unknown, status = 200): RouteResponse {
+  return { status, body };
+}

@@ -1,0 +1,14 @@
+/**
+ * @module @hardline/server
+ * The relay: `startRelay` plus the store interface and its SQLite implementation.
+ */
+export { startRelay } from './startRelay.ts';
+export type { RelayOptions, RelayHandle, CiphersuiteName } from './relayOptions.ts';
+export { CIPHERSUITES, DEFAULT_CIPHERSUITE } from './relayOptions.ts';
+export type * from './store/relayStore.ts';
+export { MetaKeys, CodeKinds } from './store/relayStore.ts';
+export { SqliteRelayStore, SQLITE_FILE_NAME } from './store/sqliteRelayStore.ts';
+export type { ObserverEvent, ObserverEventKind, Observer } from './observer/observerEvent.ts';
+export { ObserverEventKinds } from './observer/observerEvent.ts';
+export { RelayError, RelayErrorCodes, type RelayErrorCode } from './errors/relayError.ts';
+export { toWireError, wireCode, type WireError } from './errors/wireError.ts';

@@ -1,0 +1,22 @@
+/**
+ * @module acceptPost
+ * The anonymous posting path, shared by `POST /v1/post` and `WS /v1/post`. It checks only the
+ * send capability: no session, no device, so the relay learns nothing about who posts.
+ * Resolves once the envelope is durable (or was already), and only then pushes it to readers.
+ */
+import { decodePostFrame, type EnvelopeId } from '@hardline/protocol';
+import { capabilityMatches } from '../capabilityBytes.ts';
+import { RelayError } from '../errors/relayError.ts';
+import { observe, type RelayContext } from '../relayContext.ts';
+
+export async function acceptPost(ctx: RelayContext, frame: Uint8Array, conn: number): Promise<EnvelopeId> {
+  const { sendCap, envelope } = decodePostFrame(frame);
+  const mailbox = await ctx.store.getMailbox(envelope.mailboxId);
+  if (!mailbox) throw new RelayError('NO_MAILBOX', 'no such mailbox');
+  if (!capabilityMatches(sendCap, mailbox.sendCapHash)) throw new RelayError('BAD_CAPABILITY', 'send capability does not match');
+  const bytes = frame.subarray(32);
+  const result = await ctx.store.putEnvelope(envelope.mailboxId, envelope.envelopeId, bytes, ctx.now());
+  if (ctx.observer) observe(ctx, { kind: 'post', conn, mailboxId: envelope.mailboxId, size: frame.length });
+  if (result.status === 'stored') ctx.hub.envelopeStored(envelope.mailboxId, result.seq, bytes);
+  return envelope.envelopeId;
+}

@@ -1,0 +1,28 @@
+/**
+ * @module relayContext
+ * What every handler needs, passed explicitly instead of held in module globals, so that
+ * several relays (tests, benchmarks) can run in one process.
+ */
+import type { ChallengeStore } from './enrolment/challengeStore.ts';
+import type { Observer, ObserverEvent } from './observer/observerEvent.ts';
+import type { SessionStore } from './session/sessionStore.ts';
+import type { RelayStore } from './store/relayStore.ts';
+import type { InboxHub } from './ws/inboxHub.ts';
+
+export type RelayContext = {
+  readonly store: RelayStore;
+  readonly sessions: SessionStore;
+  readonly challenges: ChallengeStore;
+  readonly hub: InboxHub;
+  readonly suite: string;
+  readonly adminTokenHash: string;
+  readonly observer: Observer | undefined;
+  readonly now: () => number;
+  /** Counts an unexpected failure; the log gets counts, never details tied to a client. */
+  readonly internalError: (e: unknown) => void;
+};
+
+/** Emits an observer event; one `if` when no observer is attached. */
+export function observe(ctx: RelayContext, event: Omit<ObserverEvent, 't'>): void {
+  if (ctx.observer) ctx.observer({ t: Date.now(), ...event });
+}

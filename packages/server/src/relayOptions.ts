@@ -1,0 +1,41 @@
+/**
+ * @module relayOptions
+ * What `startRelay` takes and returns.
+ */
+import type { Observer } from './observer/observerEvent.ts';
+import type { RelayStore } from './store/relayStore.ts';
+
+export const CIPHERSUITES = ['MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519', 'MLS_256_XWING_AES256GCM_SHA512_Ed25519'] as const;
+export type CiphersuiteName = (typeof CIPHERSUITES)[number];
+export const DEFAULT_CIPHERSUITE: CiphersuiteName = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519';
+
+export type RelayOptions = {
+  /** Default 127.0.0.1: the relay is not reachable from the network unless asked to be. */
+  readonly host?: string;
+  /** Default 8080; 0 picks a free port. */
+  readonly port?: number;
+  readonly dataDir: string;
+  /** Paths; when both are given the relay serves HTTPS and WSS. */
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  /** Fixed at first start; a later start with a different suite is refused. */
+  readonly suite?: string;
+  /** Startup, shutdown and error counts only: never addresses, tokens, ids or payloads. */
+  readonly log?: (line: string) => void;
+  /** The live-operator trace for the metadata benchmark; off when absent. */
+  readonly observer?: Observer;
+  /** WebSocket ping interval; a socket that misses one ping is dropped. Default 30 s. */
+  readonly heartbeatMs?: number;
+  /** Another store implementation (PostgreSQL); default SqliteRelayStore in dataDir. */
+  readonly store?: RelayStore;
+};
+
+export type RelayHandle = {
+  /** http(s)://host:port */
+  readonly url: string;
+  readonly port: number;
+  /** Only on first start, and only here: the relay keeps just its SHA-256. */
+  readonly adminToken?: string;
+  readonly store: RelayStore;
+  close(): Promise<void>;
+};

@@ -1,0 +1,26 @@
+/**
+ * @module allRoutes
+ * Every HTTP endpoint of spec §6, in one list for the router.
+ */
+import type { Route } from '../http/route.ts';
+import { adminRoutes } from './adminRoutes.ts';
+import { deviceRoutes } from './deviceRoutes.ts';
+import { directoryRoutes } from './directoryRoutes.ts';
+import { enrolRoutes } from './enrolRoutes.ts';
+import { keyPackageRoutes } from './keyPackageRoutes.ts';
+import { lockRoutes } from './lockRoutes.ts';
+import { orgRoutes } from './orgRoutes.ts';
+import { postRoutes } from './postRoutes.ts';
+import { sessionRoutes } from './sessionRoutes.ts';
+
+export const allRoutes: readonly Route[] = [
+  ...orgRoutes,
+  ...enrolRoutes,
+  ...sessionRoutes,
+  ...directoryRoutes,
+  ...keyPackageRoutes,
+  ...lockRoutes,
+  ...postRoutes,
+  ...deviceRoutes,
+  ...adminRoutes,
+];

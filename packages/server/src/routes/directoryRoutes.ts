@@ -1,0 +1,30 @@
+/**
+ * @module directoryRoutes
+ * `GET /v1/directory`: the whole org directory at once, so that the relay never learns whom a
+ * device looked up.
+ */
+import { requireDevice } from '../http/bearerAuth.ts';
+import { ok, type Route } from '../http/route.ts';
+
+export const directoryRoutes: readonly Route[] = [
+  {
+    method: 'GET',
+    path: '/v1/directory',
+    handle: async (ctx, req) => {
+      await requireDevice(ctx, req.headers, req.conn);
+      const users = await ctx.store.listDirectory();
+      return ok({
+        users: users.map((u) => ({
+          userId: u.userId,
+          handle: u.handle,
+          displayName: u.displayName,
+          devices: u.devices.map((d) => ({
+            deviceId: d.deviceId,
+            signaturePublicKey: Buffer.from(d.publicKey).toString('base64url'),
+            revoked: d.revoked,
+          })),
+        })),
+      });
+    },
+  },
+];

@@ -1,0 +1,58 @@
+/**
+ * @module enrolRoutes
+ * Anonymous enrolment: a one-time code (invite: new user; link: new device of an existing
+ * user) plus a signature over a fresh challenge, proving the device holds its Ed25519 key.
+ * The signature is checked before the code is touched, so a bad signature never burns a code.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DeviceId, UserId } from '@hardline/protocol';
+import { ValidationError } from '@hardline/protocol';
+import { codeHash } from '../enrolment/enrolmentCode.ts';
+import { parseHandle } from '../enrolment/handle.ts';
+import { enrolMessage, verifyEd25519 } from '../enrolment/signature.ts';
+import { RelayError } from '../errors/relayError.ts';
+import { optionalString, requireBase64Url, requireString } from '../http/jsonBody.ts';
+import { ok, type Route } from '../http/route.ts';
+
+const ENROL_SUBJECT = 'enrol';
+
+export function newId<T extends DeviceId | UserId>(): T {
+  return randomBytes(16).toString('hex') as T;
+}
+
+export const enrolRoutes: readonly Route[] = [
+  {
+    method: 'POST',
+    path: '/v1/enrol/challenge',
+    handle: async (ctx) => ok({ nonce: ctx.challenges.issue(ENROL_SUBJECT) }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/enrol',
+    handle: async (ctx, req) => {
+      const body = await req.json();
+      const code = requireString(body, 'code', 64);
+      const handle = parseHandle(body.handle);
+      const displayName = optionalString(body, 'displayName', 64) ?? handle;
+      if (/[\u0000-\u001f\u007f]/.test(displayName)) throw new ValidationError('displayName has control characters');
+      const publicKeyText = requireString(body, 'signaturePublicKey', 64);
+      const publicKey = requireBase64Url(body, 'signaturePublicKey', 32);
+      const nonce = requireString(body, 'nonce', 64);
+      const signature = requireBase64Url(body, 'signature', 64);
+      if (!ctx.challenges.consume(nonce, ENROL_SUBJECT)) throw new RelayError('FORBIDDEN', 'unknown or expired challenge');
+      if (!verifyEd25519(publicKey, enrolMessage(nonce, code, handle, publicKeyText), signature)) {
+        throw new RelayError('FORBIDDEN', 'signature does not verify');
+      }
+      const result = await ctx.store.enrol({
+        codeHash: codeHash(code),
+        handle,
+        displayName,
+        publicKey,
+        newUserId: newId<UserId>(),
+        newDeviceId: newId<DeviceId>(),
+        now: ctx.now(),
+      });
+      return ok({ userId: result.userId, deviceId: result.deviceId, handle: result.handle });
+    },
+  },
+];

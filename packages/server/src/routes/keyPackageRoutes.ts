@@ -1,0 +1,74 @@
+/**
+ * @module keyPackageRoutes
+ * KeyPackages: uploaded by their device (with the hash of a fresh read capability each),
+ * claimed anonymously by a sender. The claim turns the KeyPackage into a mailbox in one
+ * transaction, so the link "device ↔ future mailbox" exists at rest only until then.
+ */
+import { keyPackageMailbox } from '@hardline/protocol';
+import { DecodeError, TooLargeError } from '@hardline/protocol';
+import { parseBytes32, sha256 } from '../capabilityBytes.ts';
+import { parseDeviceId } from '../devices/deviceId.ts';
+import { RelayError } from '../errors/relayError.ts';
+import { requireDevice } from '../http/bearerAuth.ts';
+import { ok, type Route } from '../http/route.ts';
+import { observe } from '../relayContext.ts';
+import type { NewKeyPackage } from '../store/relayStore.ts';
+
+export const MAX_KEYPACKAGES_PER_UPLOAD = 100;
+export const MAX_KEYPACKAGE_BYTES = 16 * 1024;
+/** Base64url of MAX_KEYPACKAGE_BYTES. */
+const MAX_KEYPACKAGE_CHARS = Math.ceil((MAX_KEYPACKAGE_BYTES * 4) / 3);
+/** 100 maximal KeyPackages do not fit the usual 64 KiB JSON bound; this endpoint gets its own. */
+export const KEYPACKAGE_BODY_LIMIT = MAX_KEYPACKAGES_PER_UPLOAD * (MAX_KEYPACKAGE_CHARS + 128) + 1024;
+
+function parseKeyPackages(value: unknown): NewKeyPackage[] {
+  if (!Array.isArray(value) || value.length === 0) throw new DecodeError('keyPackages must be a non-empty array');
+  if (value.length > MAX_KEYPACKAGES_PER_UPLOAD) throw new TooLargeError('keyPackages', value.length, MAX_KEYPACKAGES_PER_UPLOAD);
+  return value.map((item: unknown) => {
+    if (typeof item !== 'object' || item === null) throw new DecodeError('keyPackages item must be an object');
+    const { keyPackage, readCapHash } = item as Record<string, unknown>;
+    if (typeof keyPackage !== 'string' || !/^[A-Za-z0-9_-]+={0,2}$/.test(keyPackage)) throw new DecodeError('keyPackage must be base64url');
+    if (keyPackage.length > MAX_KEYPACKAGE_CHARS) throw new TooLargeError('keyPackage', Math.floor((keyPackage.length * 3) / 4), MAX_KEYPACKAGE_BYTES);
+    return { keyPackage: Buffer.from(keyPackage, 'base64url'), readCapHash: parseBytes32(readCapHash, 'readCapHash') };
+  });
+}
+
+export const keyPackageRoutes: readonly Route[] = [
+  {
+    method: 'POST',
+    path: '/v1/keypackages',
+    bodyLimit: KEYPACKAGE_BODY_LIMIT,
+    handle: async (ctx, req) => {
+      const device = await requireDevice(ctx, req.headers, req.conn);
+      const keyPackages = parseKeyPackages((await req.json()).keyPackages);
+      await ctx.store.addKeyPackages(device.deviceId, keyPackages);
+      return ok({ count: await ctx.store.countKeyPackages(device.deviceId) });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/keypackages/count',
+    handle: async (ctx, req) => {
+      const device = await requireDevice(ctx, req.headers, req.conn);
+      return ok({ count: await ctx.store.countKeyPackages(device.deviceId) });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/keypackages/claim',
+    handle: async (ctx, req) => {
+      const deviceId = parseDeviceId((await req.json()).deviceId);
+      const device = await ctx.store.getDevice(deviceId);
+      if (!device) throw new RelayError('NOT_FOUND', 'no such device');
+      if (device.revoked) throw new RelayError('REVOKED', 'device is revoked');
+      const claimed = await ctx.store.claimKeyPackage(deviceId, (kp) => {
+        const { mailboxId, sendCap } = keyPackageMailbox(kp);
+        return { id: mailboxId, sendCapHash: sha256(sendCap) };
+      });
+      if (!claimed) throw new RelayError('NO_KEYPACKAGE', 'no KeyPackage left for this device');
+      ctx.hub.mailboxCreated(claimed.mailbox);
+      if (ctx.observer) observe(ctx, { kind: 'claim', conn: req.conn, device: deviceId, mailboxId: claimed.mailbox.id });
+      return ok({ keyPackage: Buffer.from(claimed.keyPackage).toString('base64url') });
+    },
+  },
+];

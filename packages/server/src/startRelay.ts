@@ -1,0 +1,148 @@
+/**
+ * @module startRelay
+ * Wires the relay together: store, in-memory session and challenge state, the HTTP routes and
+ * the two WebSocket endpoints, all on one port.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { ValidationError } from '@hardline/protocol';
+import { ChallengeStore } from './enrolment/challengeStore.ts';
+import { createHttpHandler } from './http/httpHandler.ts';
+import { type RelayContext, observe } from './relayContext.ts';
+import { CIPHERSUITES, DEFAULT_CIPHERSUITE, type RelayHandle, type RelayOptions } from './relayOptions.ts';
+import { allRoutes } from './routes/allRoutes.ts';
+import { newAdminToken } from './session/adminToken.ts';
+import { SessionStore } from './session/sessionStore.ts';
+import { MetaKeys, type RelayStore } from './store/relayStore.ts';
+import { SqliteRelayStore } from './store/sqliteRelayStore.ts';
+import { InboxHub } from './ws/inboxHub.ts';
+import { createUpgradeRouter } from './ws/upgrade.ts';
+
+const HOUSEKEEPING_MS = 3_600_000;
+
+export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
+  const log = options.log ?? (() => {});
+  const store: RelayStore = options.store ?? new SqliteRelayStore(options.dataDir);
+  try {
+    const { suite, adminToken, adminTokenHash } = await initialiseOrg(store, options.suite);
+    let internalErrors = 0;
+    const ctx: RelayContext = {
+      store,
+      sessions: new SessionStore(),
+      challenges: new ChallengeStore(),
+      hub: new InboxHub(),
+      suite,
+      adminTokenHash,
+      observer: options.observer,
+      now: Date.now,
+      internalError: (e) => {
+        internalErrors++;
+        // The error's class name only: messages can quote input.
+        log(`internal error (${e instanceof Error ? e.name : typeof e}); ${internalErrors} so far`);
+      },
+    };
+
+    // Per-connection counter: the observer's stand-in for an IP address. Assigned lazily so
+    // that TLS and plain sockets are handled alike.
+    const connIds = new WeakMap<Socket, number>();
+    let nextConn = 1;
+    const connOf = (req: IncomingMessage): number => {
+      const socket = req.socket;
+      let id = connIds.get(socket);
+      if (id === undefined) {
+        const assigned = nextConn++;
+        id = assigned;
+        connIds.set(socket, assigned);
+        if (ctx.observer) {
+          observe(ctx, { kind: 'connect', conn: assigned });
+          socket.once('close', () => observe(ctx, { kind: 'disconnect', conn: assigned }));
+        }
+      }
+      return id;
+    };
+
+    const handler = createHttpHandler(ctx, allRoutes, connOf);
+    const tls = options.tlsCert !== undefined && options.tlsKey !== undefined;
+    const server: Server = tls
+      ? createHttpsServer({ cert: readFileSync(options.tlsCert!), key: readFileSync(options.tlsKey!) }, handler)
+      : createHttpServer(handler);
+    server.on('clientError', (_e, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    const upgrades = createUpgradeRouter(ctx, options.heartbeatMs ?? 30_000);
+    server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+      socket.on('error', () => {});
+      upgrades.handleUpgrade(req, socket, head, connOf(req));
+    });
+
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8080, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+    const housekeeping = async (): Promise<void> => {
+      ctx.sessions.sweep();
+      await store.prune(Date.now());
+    };
+    await housekeeping();
+    const timer = setInterval(() => housekeeping().catch(ctx.internalError), HOUSEKEEPING_MS);
+    timer.unref();
+    log(`relay listening on ${url}`);
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      ...(adminToken !== undefined ? { adminToken } : {}),
+      store,
+      close: () =>
+        (closing ??= (async () => {
+          clearInterval(timer);
+          upgrades.close();
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          });
+          await store.close();
+          log(`relay stopped; ${internalErrors} internal errors`);
+        })()),
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+async function initialiseOrg(
+  store: RelayStore,
+  requestedSuite: string | undefined,
+): Promise<{ suite: string; adminToken: string | undefined; adminTokenHash: string }> {
+  if (requestedSuite !== undefined && !(CIPHERSUITES as readonly string[]).includes(requestedSuite)) {
+    throw new ValidationError(`unknown cipher suite; use one of ${CIPHERSUITES.join(', ')}`);
+  }
+  let suite = await store.getMeta(MetaKeys.SUITE);
+  if (suite === undefined) {
+    suite = requestedSuite ?? DEFAULT_CIPHERSUITE;
+    await store.setMeta(MetaKeys.SUITE, suite);
+  } else if (requestedSuite !== undefined && requestedSuite !== suite) {
+    throw new ValidationError(`this relay's cipher suite is fixed to ${suite}`);
+  }
+  let adminTokenHash = await store.getMeta(MetaKeys.ADMIN_TOKEN_HASH);
+  let adminToken: string | undefined;
+  if (adminTokenHash === undefined) {
+    const fresh = newAdminToken();
+    adminToken = fresh.token;
+    adminTokenHash = fresh.hashHex;
+    await store.setMeta(MetaKeys.ADMIN_TOKEN_HASH, adminTokenHash);
+  }
+  return { suite, adminToken, adminTokenHash };
+}

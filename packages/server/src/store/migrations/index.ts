@@ -1,0 +1,8 @@
+/**
+ * @module migrations
+ * The ordered list of schema migrations. Append only; `user_version` records how many ran.
+ */
+import type Database from 'better-sqlite3';
+import { migration001Initial } from './001_initial.ts';
+
+export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [migration001Initial];

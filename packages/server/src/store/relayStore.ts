@@ -1,0 +1,97 @@
+/**
+ * @module relayStore
+ * Everything the relay keeps at rest, behind one asynchronous interface so that a PostgreSQL
+ * implementation can stand in for SQLite. Every write resolves only once it is durable:
+ * callers report success to clients after the promise resolves, never before.
+ */
+import type { DeviceId, EnvelopeId, Handle, MailboxId, UserId } from '@hardline/protocol';
+
+export const MetaKeys = { ADMIN_TOKEN_HASH: 'admin_token_hash', SUITE: 'suite' } as const;
+export type MetaKey = (typeof MetaKeys)[keyof typeof MetaKeys];
+
+export const CodeKinds = { INVITE: 'invite', LINK: 'link' } as const;
+export type CodeKind = (typeof CodeKinds)[keyof typeof CodeKinds];
+
+export type NewCode = {
+  readonly hash: Uint8Array;
+  readonly kind: CodeKind;
+  /** Link codes: the user the new device joins. */
+  readonly userId?: UserId;
+  /** Invite codes: when set, enrolment must use this handle. */
+  readonly handle?: Handle;
+  readonly expiresAt: number;
+};
+
+export type EnrolRequest = {
+  readonly codeHash: Uint8Array;
+  readonly handle: Handle;
+  readonly displayName: string;
+  readonly publicKey: Uint8Array;
+  /** Used only when the code is an invite (a new user). */
+  readonly newUserId: UserId;
+  readonly newDeviceId: DeviceId;
+  readonly now: number;
+};
+
+export type EnrolResult = { readonly userId: UserId; readonly deviceId: DeviceId; readonly handle: Handle };
+
+export type DeviceRecord = {
+  readonly deviceId: DeviceId;
+  readonly userId: UserId;
+  readonly handle: Handle;
+  readonly publicKey: Uint8Array;
+  readonly revoked: boolean;
+};
+
+export type DirectoryUser = {
+  readonly userId: UserId;
+  readonly handle: Handle;
+  readonly displayName: string;
+  readonly devices: readonly { readonly deviceId: DeviceId; readonly publicKey: Uint8Array; readonly revoked: boolean }[];
+};
+
+export type NewKeyPackage = { readonly keyPackage: Uint8Array; readonly readCapHash: Uint8Array };
+
+export type MailboxRecord = { readonly id: MailboxId; readonly readCapHash: Uint8Array; readonly sendCapHash: Uint8Array };
+
+export type ClaimedKeyPackage = { readonly keyPackage: Uint8Array; readonly mailbox: MailboxRecord };
+
+export type PutResult = { readonly status: 'stored'; readonly seq: number } | { readonly status: 'duplicate' };
+
+export type StoredEnvelope = { readonly seq: number; readonly envelopeId: EnvelopeId; readonly bytes: Uint8Array };
+
+export type RelayStore = {
+  getMeta(key: MetaKey): Promise<string | undefined>;
+  setMeta(key: MetaKey, value: string): Promise<void>;
+
+  createCode(code: NewCode): Promise<void>;
+  /** Consumes the code and creates the user (invite) and device in one transaction. Throws BAD_CODE or CONFLICT. */
+  enrol(request: EnrolRequest): Promise<EnrolResult>;
+  getDevice(deviceId: DeviceId): Promise<DeviceRecord | undefined>;
+  listDirectory(): Promise<readonly DirectoryUser[]>;
+  /** Marks the device revoked and deletes its unclaimed KeyPackages. False if unknown. */
+  revokeDevice(deviceId: DeviceId): Promise<boolean>;
+
+  addKeyPackages(deviceId: DeviceId, keyPackages: readonly NewKeyPackage[]): Promise<void>;
+  countKeyPackages(deviceId: DeviceId): Promise<number>;
+  /** Deletes the device's oldest KeyPackage and creates its mailbox in one transaction. */
+  claimKeyPackage(deviceId: DeviceId, mailboxFor: (keyPackage: Uint8Array) => { id: MailboxId; sendCapHash: Uint8Array }): Promise<ClaimedKeyPackage | undefined>;
+
+  /** Creates a mailbox directly (random mailboxes, tests, benchmarks). Ignored if it exists. */
+  createMailbox(mailbox: MailboxRecord): Promise<void>;
+  getMailbox(id: MailboxId): Promise<MailboxRecord | undefined>;
+
+  /** Idempotent: an envelope id already stored, or acknowledged within the last day, is a duplicate. */
+  putEnvelope(mailboxId: MailboxId, envelopeId: EnvelopeId, bytes: Uint8Array, now: number): Promise<PutResult>;
+  /** Envelopes with seq > afterSeq, oldest first. */
+  listEnvelopes(mailboxId: MailboxId, afterSeq: number, limit: number): Promise<readonly StoredEnvelope[]>;
+  /** Deletes acknowledged envelopes, leaving tombstones. Resolves with how many were deleted. */
+  ackEnvelopes(items: readonly (readonly [MailboxId, EnvelopeId])[], now: number): Promise<number>;
+
+  /** First caller wins. */
+  acquireLock(token: Uint8Array, now: number): Promise<boolean>;
+
+  /** Drops expired codes, tombstones older than a day and locks older than a week. */
+  prune(now: number): Promise<void>;
+  close(): Promise<void>;
+};

@@ -1,0 +1,278 @@
+/**
+ * @module sqliteRelayStore
+ * RelayStore on one SQLite file (better-sqlite3), WAL with synchronous=FULL, writes batched
+ * per event-loop turn (turnBatcher.ts). Reads run synchronously against committed state.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DeviceId, EnvelopeId, Handle, MailboxId, UserId } from '@hardline/protocol';
+import { RelayError } from '../errors/relayError.ts';
+import { dayNumber } from './day.ts';
+import { migrate } from './migrate.ts';
+import type {
+  ClaimedKeyPackage,
+  DeviceRecord,
+  DirectoryUser,
+  EnrolRequest,
+  EnrolResult,
+  MailboxRecord,
+  MetaKey,
+  NewCode,
+  NewKeyPackage,
+  PutResult,
+  RelayStore,
+  StoredEnvelope,
+} from './relayStore.ts';
+import { tombstoneHash } from './tombstone.ts';
+import { TurnBatcher } from './turnBatcher.ts';
+
+export const SQLITE_FILE_NAME = 'relay.db';
+const MAILBOX_CACHE_SIZE = 100_000;
+
+type CodeRow = { kind: string; user_id: string | null; handle: string | null; expires_at: number };
+type DeviceRow = { id: string; user_id: string; public_key: Buffer; revoked: number; handle: string };
+type MailboxRow = { read_cap_hash: Buffer; send_cap_hash: Buffer };
+
+const hexBuf = (hex: string): Buffer => Buffer.from(hex, 'hex');
+
+export class SqliteRelayStore implements RelayStore {
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #batcher: TurnBatcher;
+  readonly #s;
+  /**
+   * Mailbox rows never change once created, and every post looks one up; caching them saves a
+   * query per post. Bounded; on overflow it simply starts over.
+   */
+  readonly #mailboxCache = new Map<MailboxId, MailboxRecord>();
+  #closed = false;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.path = join(dataDir, SQLITE_FILE_NAME);
+    const db = new Database(this.path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    // Zero deleted content in place: acknowledged envelopes and claimed KeyPackages should not
+    // linger in free pages of a seized file. FAST does it without extra I/O.
+    db.pragma('secure_delete = FAST');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    this.#db = db;
+    this.#batcher = new TurnBatcher(db);
+    this.#s = {
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      insertCode: db.prepare('INSERT INTO codes (hash, kind, user_id, handle, expires_at) VALUES (?, ?, ?, ?, ?)'),
+      getCode: db.prepare<[Buffer], CodeRow>('SELECT kind, user_id, handle, expires_at FROM codes WHERE hash = ?'),
+      deleteCode: db.prepare('DELETE FROM codes WHERE hash = ?'),
+      userByHandle: db.prepare<[string], { id: string; handle: string }>('SELECT id, handle FROM users WHERE handle = ?'),
+      userById: db.prepare<[string], { id: string; handle: string }>('SELECT id, handle FROM users WHERE id = ?'),
+      insertUser: db.prepare('INSERT INTO users (id, handle, display_name) VALUES (?, ?, ?)'),
+      insertDevice: db.prepare('INSERT INTO devices (id, user_id, public_key) VALUES (?, ?, ?)'),
+      getDevice: db.prepare<[string], DeviceRow>(
+        'SELECT d.id, d.user_id, d.public_key, d.revoked, u.handle FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ?',
+      ),
+      allUsers: db.prepare<[], { id: string; handle: string; display_name: string }>('SELECT id, handle, display_name FROM users ORDER BY handle'),
+      allDevices: db.prepare<[], { id: string; user_id: string; public_key: Buffer; revoked: number }>(
+        'SELECT id, user_id, public_key, revoked FROM devices ORDER BY rowid',
+      ),
+      revokeDevice: db.prepare('UPDATE devices SET revoked = 1 WHERE id = ?'),
+      deleteDeviceKps: db.prepare('DELETE FROM keypackages WHERE device_id = ?'),
+      insertKp: db.prepare('INSERT INTO keypackages (device_id, kp, read_cap_hash) VALUES (?, ?, ?)'),
+      countKps: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM keypackages WHERE device_id = ?'),
+      oldestKp: db.prepare<[string], { seq: number; kp: Buffer; read_cap_hash: Buffer }>(
+        'SELECT seq, kp, read_cap_hash FROM keypackages WHERE device_id = ? ORDER BY seq LIMIT 1',
+      ),
+      deleteKp: db.prepare('DELETE FROM keypackages WHERE seq = ?'),
+      insertMailbox: db.prepare('INSERT OR IGNORE INTO mailboxes (id, read_cap_hash, send_cap_hash) VALUES (?, ?, ?)'),
+      getMailbox: db.prepare<[Buffer], MailboxRow>('SELECT read_cap_hash, send_cap_hash FROM mailboxes WHERE id = ?'),
+      tombstoneExists: db.prepare<[Buffer], { one: number }>('SELECT 1 AS one FROM tombstones WHERE hash = ?'),
+      insertEnvelope: db.prepare('INSERT OR IGNORE INTO envelopes (mailbox_id, envelope_id, body) VALUES (?, ?, ?)'),
+      listEnvelopes: db.prepare<[Buffer, number, number], { seq: number; envelope_id: Buffer; body: Buffer }>(
+        'SELECT seq, envelope_id, body FROM envelopes WHERE mailbox_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+      deleteEnvelope: db.prepare('DELETE FROM envelopes WHERE mailbox_id = ? AND envelope_id = ?'),
+      insertTombstone: db.prepare('INSERT OR IGNORE INTO tombstones (hash, day) VALUES (?, ?)'),
+      insertLock: db.prepare('INSERT OR IGNORE INTO locks (token, day) VALUES (?, ?)'),
+      pruneCodes: db.prepare('DELETE FROM codes WHERE expires_at < ?'),
+      pruneTombstones: db.prepare('DELETE FROM tombstones WHERE day < ?'),
+      pruneLocks: db.prepare('DELETE FROM locks WHERE day < ?'),
+    };
+  }
+
+  async getMeta(key: MetaKey): Promise<string | undefined> {
+    return this.#s.getMeta.get(key)?.value;
+  }
+
+  setMeta(key: MetaKey, value: string): Promise<void> {
+    return this.#batcher.enqueue(() => {
+      this.#s.setMeta.run(key, value);
+    });
+  }
+
+  createCode(code: NewCode): Promise<void> {
+    return this.#batcher.enqueue(() => {
+      this.#s.insertCode.run(Buffer.from(code.hash), code.kind, code.userId ?? null, code.handle ?? null, code.expiresAt);
+    });
+  }
+
+  enrol(r: EnrolRequest): Promise<EnrolResult> {
+    return this.#batcher.enqueue((): EnrolResult => {
+      const s = this.#s;
+      const hash = Buffer.from(r.codeHash);
+      const code = s.getCode.get(hash);
+      if (!code || code.expires_at < r.now) throw new RelayError('BAD_CODE', 'unknown, used or expired code');
+      let userId: UserId;
+      let handle = r.handle;
+      if (code.kind === 'invite') {
+        if (code.handle !== null && code.handle !== r.handle) throw new RelayError('BAD_CODE', 'this code is for another handle');
+        if (s.userByHandle.get(r.handle)) throw new RelayError('CONFLICT', 'handle already taken');
+        userId = r.newUserId;
+        s.insertUser.run(userId, r.handle, r.displayName);
+      } else {
+        const user = code.user_id === null ? undefined : s.userById.get(code.user_id);
+        if (!user) throw new RelayError('BAD_CODE', 'code has no user');
+        // A link code names its user, so the new device need not know the handle: it learns it here.
+        userId = user.id as UserId;
+        handle = user.handle as Handle;
+      }
+      s.insertDevice.run(r.newDeviceId, userId, Buffer.from(r.publicKey));
+      s.deleteCode.run(hash);
+      return { userId, deviceId: r.newDeviceId, handle };
+    }, true);
+  }
+
+  async getDevice(deviceId: DeviceId): Promise<DeviceRecord | undefined> {
+    const row = this.#s.getDevice.get(deviceId);
+    if (!row) return undefined;
+    return {
+      deviceId: row.id as DeviceId,
+      userId: row.user_id as UserId,
+      handle: row.handle as Handle,
+      publicKey: new Uint8Array(row.public_key),
+      revoked: row.revoked !== 0,
+    };
+  }
+
+  async listDirectory(): Promise<readonly DirectoryUser[]> {
+    const byUser = new Map<string, { deviceId: DeviceId; publicKey: Uint8Array; revoked: boolean }[]>();
+    for (const d of this.#s.allDevices.all()) {
+      let list = byUser.get(d.user_id);
+      if (!list) byUser.set(d.user_id, (list = []));
+      list.push({ deviceId: d.id as DeviceId, publicKey: new Uint8Array(d.public_key), revoked: d.revoked !== 0 });
+    }
+    return this.#s.allUsers.all().map((u) => ({
+      userId: u.id as UserId,
+      handle: u.handle as Handle,
+      displayName: u.display_name,
+      devices: byUser.get(u.id) ?? [],
+    }));
+  }
+
+  revokeDevice(deviceId: DeviceId): Promise<boolean> {
+    return this.#batcher.enqueue(() => {
+      const changed = this.#s.revokeDevice.run(deviceId).changes > 0;
+      this.#s.deleteDeviceKps.run(deviceId);
+      return changed;
+    }, true);
+  }
+
+  addKeyPackages(deviceId: DeviceId, keyPackages: readonly NewKeyPackage[]): Promise<void> {
+    return this.#batcher.enqueue(() => {
+      for (const k of keyPackages) this.#s.insertKp.run(deviceId, Buffer.from(k.keyPackage), Buffer.from(k.readCapHash));
+    }, true);
+  }
+
+  async countKeyPackages(deviceId: DeviceId): Promise<number> {
+    return this.#s.countKps.get(deviceId)?.n ?? 0;
+  }
+
+  claimKeyPackage(
+    deviceId: DeviceId,
+    mailboxFor: (keyPackage: Uint8Array) => { id: MailboxId; sendCapHash: Uint8Array },
+  ): Promise<ClaimedKeyPackage | undefined> {
+    return this.#batcher.enqueue((): ClaimedKeyPackage | undefined => {
+      const row = this.#s.oldestKp.get(deviceId);
+      if (!row) return undefined;
+      const keyPackage = new Uint8Array(row.kp);
+      const { id, sendCapHash } = mailboxFor(keyPackage);
+      this.#s.deleteKp.run(row.seq);
+      this.#s.insertMailbox.run(hexBuf(id), row.read_cap_hash, Buffer.from(sendCapHash));
+      return { keyPackage, mailbox: { id, readCapHash: new Uint8Array(row.read_cap_hash), sendCapHash } };
+    }, true);
+  }
+
+  createMailbox(m: MailboxRecord): Promise<void> {
+    return this.#batcher.enqueue(() => {
+      this.#s.insertMailbox.run(hexBuf(m.id), Buffer.from(m.readCapHash), Buffer.from(m.sendCapHash));
+    });
+  }
+
+  async getMailbox(id: MailboxId): Promise<MailboxRecord | undefined> {
+    const cached = this.#mailboxCache.get(id);
+    if (cached) return cached;
+    const row = this.#s.getMailbox.get(hexBuf(id));
+    if (!row) return undefined;
+    const record: MailboxRecord = { id, readCapHash: row.read_cap_hash, sendCapHash: row.send_cap_hash };
+    if (this.#mailboxCache.size >= MAILBOX_CACHE_SIZE) this.#mailboxCache.clear();
+    this.#mailboxCache.set(id, record);
+    return record;
+  }
+
+  putEnvelope(mailboxId: MailboxId, envelopeId: EnvelopeId, bytes: Uint8Array, _now: number): Promise<PutResult> {
+    const mb = hexBuf(mailboxId);
+    const eb = hexBuf(envelopeId);
+    const tomb = tombstoneHash(mb, eb);
+    return this.#batcher.enqueue((): PutResult => {
+      if (this.#s.tombstoneExists.get(tomb)) return { status: 'duplicate' };
+      const r = this.#s.insertEnvelope.run(mb, eb, bytes);
+      return r.changes === 0 ? { status: 'duplicate' } : { status: 'stored', seq: Number(r.lastInsertRowid) };
+    });
+  }
+
+  async listEnvelopes(mailboxId: MailboxId, afterSeq: number, limit: number): Promise<readonly StoredEnvelope[]> {
+    return this.#s.listEnvelopes.all(hexBuf(mailboxId), afterSeq, limit).map((r) => ({
+      seq: r.seq,
+      envelopeId: r.envelope_id.toString('hex') as EnvelopeId,
+      bytes: r.body,
+    }));
+  }
+
+  ackEnvelopes(items: readonly (readonly [MailboxId, EnvelopeId])[], now: number): Promise<number> {
+    const day = dayNumber(now);
+    const keys = items.map(([m, e]) => [hexBuf(m), hexBuf(e)] as const);
+    return this.#batcher.enqueue(() => {
+      let n = 0;
+      for (const [mb, eb] of keys) {
+        if (this.#s.deleteEnvelope.run(mb, eb).changes > 0) {
+          this.#s.insertTombstone.run(tombstoneHash(mb, eb), day);
+          n++;
+        }
+      }
+      return n;
+    });
+  }
+
+  acquireLock(token: Uint8Array, now: number): Promise<boolean> {
+    return this.#batcher.enqueue(() => this.#s.insertLock.run(Buffer.from(token), dayNumber(now)).changes > 0);
+  }
+
+  prune(now: number): Promise<void> {
+    const today = dayNumber(now);
+    return this.#batcher.enqueue(() => {
+      this.#s.pruneCodes.run(now);
+      // "Older than a day": a tombstone from yesterday may be under 24 h old, so keep it.
+      this.#s.pruneTombstones.run(today - 1);
+      this.#s.pruneLocks.run(today - 7);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#batcher.flush();
+    this.#db.close();
+  }
+}

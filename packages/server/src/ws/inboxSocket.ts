@@ -1,0 +1,122 @@
+/**
+ * @module inboxSocket
+ * `WS /v1/inbox`: the authenticated reading path. The first frame must authenticate; then the
+ * device subscribes with read capabilities, receives envelopes as binary frames and acks them.
+ * Frames are handled strictly in arrival order, so a client may pipeline auth and subscribe.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type WebSocket from 'ws';
+import type { MailboxId } from '@hardline/protocol';
+import { DecodeError } from '@hardline/protocol';
+import { sha256 } from '../capabilityBytes.ts';
+import { REVOKED_CLOSE_CODE } from '../devices/revokeDevice.ts';
+import { RelayError } from '../errors/relayError.ts';
+import { isInternal, toWireError } from '../errors/wireError.ts';
+import { observe, type RelayContext } from '../relayContext.ts';
+import { InboxConnection } from './inboxConnection.ts';
+import { MAX_SUBSCRIBE_ITEMS, parseInboxMessage, type InboxMessage } from './inboxMessages.ts';
+
+const AUTH_TIMEOUT_MS = 10_000;
+/** Per connection, pending subscriptions included: bounds the memory one socket can hold. */
+const MAX_SUBSCRIPTIONS = 100_000;
+
+export function handleInboxSocket(ctx: RelayContext, ws: WebSocket, conn: number): void {
+  const inbox = new InboxConnection(ctx, ws, conn);
+  let chain: Promise<void> = Promise.resolve();
+  const authTimer = setTimeout(() => inbox.close(4401, 'UNAUTHENTICATED'), AUTH_TIMEOUT_MS);
+  authTimer.unref();
+
+  const fail = (e: unknown): void => {
+    if (isInternal(e)) ctx.internalError(e);
+    const w = toWireError(e);
+    if (inbox.open) {
+      ws.send(JSON.stringify({ type: 'error', error: { code: w.code, message: w.message } }));
+      inbox.close(w.wsClose ?? 4400, w.code);
+    }
+  };
+
+  ws.on('message', (data, isBinary) => {
+    // Text frames only; a binary frame from a reader is a protocol error.
+    const text = isBinary ? undefined : data.toString();
+    chain = chain
+      .then(async () => {
+        if (!inbox.open) return;
+        if (text === undefined) throw new DecodeError('inbox accepts only text frames');
+        await handleMessage(ctx, inbox, parseInboxMessage(text), authTimer);
+      })
+      .catch(fail);
+  });
+  ws.on('close', () => {
+    clearTimeout(authTimer);
+    ctx.hub.detach(inbox);
+  });
+  ws.on('error', () => {
+    // Socket-level errors (resets, bad frames) end in 'close'; nothing to report per client.
+  });
+}
+
+async function handleMessage(ctx: RelayContext, inbox: InboxConnection, msg: InboxMessage, authTimer: NodeJS.Timeout): Promise<void> {
+  if (inbox.deviceId === undefined) {
+    if (msg.type !== 'auth') throw new RelayError('UNAUTHENTICATED', 'first frame must be auth');
+    const deviceId = ctx.sessions.lookup(msg.token);
+    if (!deviceId) throw new RelayError('UNAUTHENTICATED', 'unknown or expired session token');
+    const device = await ctx.store.getDevice(deviceId);
+    if (!device || device.revoked) {
+      inbox.close(REVOKED_CLOSE_CODE, 'REVOKED');
+      return;
+    }
+    clearTimeout(authTimer);
+    inbox.deviceId = deviceId;
+    ctx.hub.attachDevice(inbox, deviceId);
+    if (ctx.observer) observe(ctx, { kind: 'auth', conn: inbox.conn, device: deviceId });
+    return;
+  }
+  switch (msg.type) {
+    case 'auth':
+      throw new DecodeError('already authenticated');
+    case 'subscribe':
+      return subscribe(ctx, inbox, msg.mailboxes);
+    case 'ack': {
+      const mine = msg.items.filter(([m]) => inbox.isSubscribed(m));
+      if (ctx.observer) for (const [m] of mine) observe(ctx, { kind: 'ack', conn: inbox.conn, mailboxId: m });
+      if (mine.length > 0) await ctx.store.ackEnvelopes(mine, ctx.now());
+      return;
+    }
+  }
+}
+
+async function subscribe(
+  ctx: RelayContext,
+  inbox: InboxConnection,
+  mailboxes: readonly { readonly id: MailboxId; readonly readCap: Buffer }[],
+): Promise<void> {
+  if (inbox.subscriptionCount() + mailboxes.length > MAX_SUBSCRIPTIONS + MAX_SUBSCRIBE_ITEMS) {
+    throw new DecodeError('too many subscriptions on one connection');
+  }
+  const ok: MailboxId[] = [];
+  const live: MailboxId[] = [];
+  const pending: MailboxId[] = [];
+  const denied: MailboxId[] = [];
+  for (const { id, readCap } of mailboxes) {
+    const mailbox = await ctx.store.getMailbox(id);
+    const capHash = sha256(readCap);
+    if (!mailbox) {
+      // Not claimed yet: hold it in memory and go live when the claim creates it.
+      ctx.hub.subscribePending(inbox, id, capHash);
+      inbox.addPending(id);
+      pending.push(id);
+      ok.push(id);
+    } else if (timingSafeEqual(capHash, Buffer.from(mailbox.readCapHash))) {
+      ctx.hub.subscribe(inbox, id);
+      live.push(id);
+      ok.push(id);
+    } else {
+      denied.push(id);
+      continue;
+    }
+    if (ctx.observer) observe(ctx, { kind: 'subscribe', conn: inbox.conn, mailboxId: id });
+  }
+  if (!inbox.open) return;
+  inbox.ws.send(JSON.stringify({ type: 'subscribed', ok, denied, pending }));
+  inbox.subscribe(live);
+}

@@ -1,0 +1,188 @@
+/**
+ * @module relayStore.suite
+ * One behavioural suite for every RelayStore implementation (SQLite now, PostgreSQL later):
+ * `runRelayStoreTests(name, newStore)`.
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { DeviceId, EnvelopeId, Handle, MailboxId, UserId } from '@hardline/protocol';
+import { RelayError } from '../src/errors/relayError.ts';
+import type { RelayStore } from '../src/store/relayStore.ts';
+
+const id = <T>(): T => randomBytes(16).toString('hex') as T;
+const hash = (): Buffer => randomBytes(32);
+const DAY = 86_400_000;
+
+async function withStore(newStore: () => Promise<RelayStore>, f: (s: RelayStore) => Promise<void>): Promise<void> {
+  const s = await newStore();
+  try {
+    await f(s);
+  } finally {
+    await s.close();
+  }
+}
+
+async function enrolNew(s: RelayStore, handle: string, now = Date.now()) {
+  const codeHash = hash();
+  await s.createCode({ hash: codeHash, kind: 'invite', expiresAt: now + DAY });
+  return s.enrol({
+    codeHash,
+    handle: handle as Handle,
+    displayName: handle,
+    publicKey: randomBytes(32),
+    newUserId: id<UserId>(),
+    newDeviceId: id<DeviceId>(),
+    now,
+  });
+}
+
+export function runRelayStoreTests(name: string, newStore: () => Promise<RelayStore>): void {
+  describe(`RelayStore: ${name}`, () => {
+    it('stores and reads meta values', () =>
+      withStore(newStore, async (s) => {
+        expect(await s.getMeta('suite')).toBeUndefined();
+        await s.setMeta('suite', 'X');
+        await s.setMeta('suite', 'Y');
+        expect(await s.getMeta('suite')).toBe('Y');
+      }));
+
+    it('enrols with an invite code exactly once', () =>
+      withStore(newStore, async (s) => {
+        const now = Date.now();
+        const codeHash = hash();
+        await s.createCode({ hash: codeHash, kind: 'invite', expiresAt: now + DAY });
+        const req = { codeHash, handle: 'alice' as Handle, displayName: 'Alice', publicKey: randomBytes(32), newUserId: id<UserId>(), newDeviceId: id<DeviceId>(), now };
+        const r = await s.enrol(req);
+        expect(r.handle).toBe('alice');
+        await expect(s.enrol({ ...req, handle: 'alice2' as Handle, newDeviceId: id<DeviceId>() })).rejects.toMatchObject({ relayCode: 'BAD_CODE' });
+        const d = await s.getDevice(r.deviceId);
+        expect(d).toMatchObject({ userId: r.userId, handle: 'alice', revoked: false });
+      }));
+
+    it('refuses expired codes, wrong bound handles and duplicate handles', () =>
+      withStore(newStore, async (s) => {
+        const now = Date.now();
+        const expired = hash();
+        await s.createCode({ hash: expired, kind: 'invite', expiresAt: now - 1 });
+        const base = { handle: 'bob' as Handle, displayName: 'Bob', publicKey: randomBytes(32), newUserId: id<UserId>(), newDeviceId: id<DeviceId>(), now };
+        await expect(s.enrol({ ...base, codeHash: expired })).rejects.toMatchObject({ relayCode: 'BAD_CODE' });
+        const bound = hash();
+        await s.createCode({ hash: bound, kind: 'invite', handle: 'carol' as Handle, expiresAt: now + DAY });
+        await expect(s.enrol({ ...base, codeHash: bound })).rejects.toMatchObject({ relayCode: 'BAD_CODE' });
+        await enrolNew(s, 'bob');
+        const again = hash();
+        await s.createCode({ hash: again, kind: 'invite', expiresAt: now + DAY });
+        const err = await s.enrol({ ...base, codeHash: again }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(RelayError);
+        expect(err).toMatchObject({ relayCode: 'CONFLICT' });
+        // The failed enrolment left its code usable: nothing half-written.
+        expect((await s.enrol({ ...base, handle: 'bob2' as Handle, codeHash: again })).handle).toBe('bob2');
+      }));
+
+    it('adds a device to an existing user with a link code', () =>
+      withStore(newStore, async (s) => {
+        const a = await enrolNew(s, 'dave');
+        const link = hash();
+        await s.createCode({ hash: link, kind: 'link', userId: a.userId, expiresAt: Date.now() + DAY });
+        const b = await s.enrol({ codeHash: link, handle: 'dave' as Handle, displayName: 'x', publicKey: randomBytes(32), newUserId: id<UserId>(), newDeviceId: id<DeviceId>(), now: Date.now() });
+        expect(b.userId).toBe(a.userId);
+        const dir = await s.listDirectory();
+        expect(dir).toHaveLength(1);
+        expect(dir[0]!.devices.map((d) => d.deviceId)).toEqual([a.deviceId, b.deviceId]);
+      }));
+
+    it('claims the oldest KeyPackage once and creates its mailbox', () =>
+      withStore(newStore, async (s) => {
+        const a = await enrolNew(s, 'erin');
+        const kps = [0, 1, 2].map((i) => ({ keyPackage: Buffer.from(`kp-${i}`), readCapHash: hash() }));
+        await s.addKeyPackages(a.deviceId, kps);
+        expect(await s.countKeyPackages(a.deviceId)).toBe(3);
+        const mailboxFor = (kp: Uint8Array) => ({ id: Buffer.from(kp).toString('hex').padEnd(32, '0').slice(0, 32) as MailboxId, sendCapHash: hash() });
+        const c = await s.claimKeyPackage(a.deviceId, mailboxFor);
+        expect(Buffer.from(c!.keyPackage).toString()).toBe('kp-0');
+        expect(Buffer.from(c!.mailbox.readCapHash)).toEqual(kps[0]!.readCapHash);
+        const m = await s.getMailbox(c!.mailbox.id);
+        expect(Buffer.from(m!.sendCapHash)).toEqual(Buffer.from(c!.mailbox.sendCapHash));
+        expect(await s.countKeyPackages(a.deviceId)).toBe(2);
+        await s.claimKeyPackage(a.deviceId, mailboxFor);
+        await s.claimKeyPackage(a.deviceId, mailboxFor);
+        expect(await s.claimKeyPackage(a.deviceId, mailboxFor)).toBeUndefined();
+      }));
+
+    it('revoking a device deletes its KeyPackages', () =>
+      withStore(newStore, async (s) => {
+        const a = await enrolNew(s, 'fay');
+        await s.addKeyPackages(a.deviceId, [{ keyPackage: Buffer.from('k'), readCapHash: hash() }]);
+        expect(await s.revokeDevice(a.deviceId)).toBe(true);
+        expect(await s.countKeyPackages(a.deviceId)).toBe(0);
+        expect((await s.getDevice(a.deviceId))!.revoked).toBe(true);
+        expect(await s.revokeDevice(id<DeviceId>())).toBe(false);
+      }));
+
+    it('stores envelopes in order, idempotently, and deletes them on ack', () =>
+      withStore(newStore, async (s) => {
+        const m = id<MailboxId>();
+        await s.createMailbox({ id: m, readCapHash: hash(), sendCapHash: hash() });
+        const ids = [0, 1, 2].map(() => id<EnvelopeId>());
+        const now = Date.now();
+        const results = await Promise.all(ids.map((e, i) => s.putEnvelope(m, e, Buffer.from([i]), now)));
+        expect(results.map((r) => r.status)).toEqual(['stored', 'stored', 'stored']);
+        expect((await s.putEnvelope(m, ids[1]!, Buffer.from([9]), now)).status).toBe('duplicate');
+        const listed = await s.listEnvelopes(m, 0, 10);
+        expect(listed.map((e) => e.envelopeId)).toEqual(ids);
+        expect(listed.map((e) => Buffer.from(e.bytes)[0])).toEqual([0, 1, 2]);
+        expect((await s.listEnvelopes(m, listed[0]!.seq, 10)).map((e) => e.envelopeId)).toEqual(ids.slice(1));
+        expect(await s.ackEnvelopes([[m, ids[0]!], [m, ids[0]!], [id<MailboxId>(), ids[1]!]], now)).toBe(1);
+        // A resend after deletion is accepted as a duplicate, not stored again.
+        expect((await s.putEnvelope(m, ids[0]!, Buffer.from([0]), now)).status).toBe('duplicate');
+        expect((await s.listEnvelopes(m, 0, 10)).map((e) => e.envelopeId)).toEqual(ids.slice(1));
+      }));
+
+    it('keeps seq increasing after the newest envelope is deleted', () =>
+      withStore(newStore, async (s) => {
+        const m = id<MailboxId>();
+        const e1 = id<EnvelopeId>();
+        const r1 = await s.putEnvelope(m, e1, Buffer.from('a'), Date.now());
+        await s.ackEnvelopes([[m, e1]], Date.now());
+        const r2 = await s.putEnvelope(m, id<EnvelopeId>(), Buffer.from('b'), Date.now());
+        expect(r1.status === 'stored' && r2.status === 'stored' && r2.seq > r1.seq).toBe(true);
+      }));
+
+    it('prunes tombstones older than a day, but not younger ones', () =>
+      withStore(newStore, async (s) => {
+        const m = id<MailboxId>();
+        const old = id<EnvelopeId>();
+        const t0 = Date.now() - 3 * DAY;
+        await s.putEnvelope(m, old, Buffer.from('a'), t0);
+        await s.ackEnvelopes([[m, old]], t0);
+        const young = id<EnvelopeId>();
+        await s.putEnvelope(m, young, Buffer.from('b'), Date.now());
+        await s.ackEnvelopes([[m, young]], Date.now());
+        await s.prune(Date.now());
+        expect((await s.putEnvelope(m, old, Buffer.from('a'), Date.now())).status).toBe('stored');
+        expect((await s.putEnvelope(m, young, Buffer.from('b'), Date.now())).status).toBe('duplicate');
+      }));
+
+    it('grants each lock token once, and prunes week-old locks', () =>
+      withStore(newStore, async (s) => {
+        const t = randomBytes(32);
+        const results = await Promise.all([s.acquireLock(t, Date.now()), s.acquireLock(t, Date.now())]);
+        expect(results).toEqual([true, false]);
+        const old = randomBytes(32);
+        await s.acquireLock(old, Date.now() - 8 * DAY);
+        await s.prune(Date.now());
+        expect(await s.acquireLock(old, Date.now())).toBe(true);
+        expect(await s.acquireLock(t, Date.now())).toBe(false);
+      }));
+
+    it('settles every write of one turn together, after commit', () =>
+      withStore(newStore, async (s) => {
+        const m = id<MailboxId>();
+        const writes = Array.from({ length: 500 }, () => s.putEnvelope(m, id<EnvelopeId>(), randomBytes(64), Date.now()));
+        // Nothing is visible before the batch committed.
+        expect(await s.listEnvelopes(m, 0, 1000)).toHaveLength(0);
+        await Promise.all(writes);
+        expect(await s.listEnvelopes(m, 0, 1000)).toHaveLength(500);
+      }));
+  });
+}
