@@ -61,9 +61,9 @@ export async function runMlsThroughput(seconds = 3) {
 
 export async function runMlsCommits(sizes = [50, 200, 1000]) {
   const impl = await loadSuite(DEFAULT_SUITE, nodeCryptoProvider);
-  const rows: { members: number; 'add all, 100 per commit (ms)': number; 'update commit create (ms)': number; 'process by member (ms)': number; 'commit bytes': number }[] = [];
+  const rows: { members: number; 'add all, 40 per commit (ms)': number; 'update commit create (ms)': number; 'process by member (ms)': number; 'commit bytes': number }[] = [];
   for (const n of sizes) {
-    // A Welcome must fit one 64 KiB envelope, so large groups are built in chunks of 100 adds,
+    // A Welcome must fit one 64 KiB envelope, so large groups are built in chunks of 40 adds,
     // as a client would.
     const keys = await impl.signature.keygen();
     const creator = await newKeyPackage(dev(1), keys, impl);
@@ -74,8 +74,8 @@ export async function runMlsCommits(sizes = [50, 200, 1000]) {
     // the Welcome carries the ratchet tree, so later joiners' Welcomes grow with the group.
     let t = performance.now();
     let s1: Awaited<ReturnType<typeof joinFromWelcome>> | undefined;
-    for (let i = 0; i < kps.length; i += 100) {
-      const chunk = kps.slice(i, i + 100);
+    for (let i = 0; i < kps.length; i += 40) {
+      const chunk = kps.slice(i, i + 40);
       const add = await commitChanges(s0, { add: chunk.map((k) => decodeKeyPackage(k.bytes)) }, impl);
       s0 = add.newState;
       if (!s1) s1 = await joinFromWelcome(add.welcome!, chunk[0]!, impl, acceptAll);
@@ -93,7 +93,7 @@ export async function runMlsCommits(sizes = [50, 200, 1000]) {
     const r = await processIncoming(s1!, upd.commit, impl);
     const processMs = performance.now() - t;
     if (r.kind !== 'commit') throw new Error('bench: commit not processed');
-    rows.push({ members: n, 'add all, 100 per commit (ms)': Math.round(addMs), 'update commit create (ms)': Math.round(createMs), 'process by member (ms)': Math.round(processMs), 'commit bytes': upd.commit.length });
+    rows.push({ members: n, 'add all, 40 per commit (ms)': Math.round(addMs), 'update commit create (ms)': Math.round(createMs), 'process by member (ms)': Math.round(processMs), 'commit bytes': upd.commit.length });
   }
   return rows;
 }

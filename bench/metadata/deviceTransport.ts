@@ -16,10 +16,18 @@ export function deviceAddress(n: number): string {
   return `127.0.${1 + Math.floor(n / 250)}.${1 + (n % 250)}`;
 }
 
-export type DeviceTransport = Transport & { readonly address: string; close(): void };
+/** How long a socket lingers after the client asks to close it. */
+export const CLOSE_LINGER_MS = 2;
+
+export type DeviceTransport = Transport & {
+  readonly address: string;
+  /** Drops the device's pooled connections, as a phone does when the app goes to the background. */
+  endSession(): void;
+};
 
 export function deviceTransport(address: string): DeviceTransport {
-  const agent = new Agent({ keepAlive: true, maxSockets: 4, localAddress: address });
+  const newAgent = (): Agent => new Agent({ keepAlive: true, maxSockets: 4, localAddress: address });
+  let agent = newAgent();
   const fetchOverHttp = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
     new Promise((resolve, reject) => {
       const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
@@ -42,8 +50,18 @@ export function deviceTransport(address: string): DeviceTransport {
     address,
     fetch: fetchOverHttp as typeof fetch,
     openWebSocket(url: string): WebSocketLike {
-      return new WebSocket(url, { maxPayload: 1 << 20, localAddress: address }) as unknown as WebSocketLike;
+      const ws = new WebSocket(url, { maxPayload: 1 << 20, localAddress: address });
+      // The client closes its inbox right after its last ack, and today's relay drops frames
+      // that arrive on a closing socket, so acknowledged envelopes were never deleted. Lingering
+      // a moment lets the ack land, so the benchmark measures the documented design (delete
+      // on ack); BENCHMARKS.md reports the bug separately.
+      const close = ws.close.bind(ws);
+      ws.close = (code?: number, reason?: string) => void setTimeout(() => close(code, reason), CLOSE_LINGER_MS);
+      return ws as unknown as WebSocketLike;
     },
-    close: () => agent.destroy(),
+    endSession() {
+      agent.destroy();
+      agent = newAgent();
+    },
   };
 }

@@ -1,0 +1,21 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startRelay, type ObserverEvent } from '@hardline/server';
+import { HardlineClient, RelayApi } from '@hardline/client';
+import { nodeCryptoProvider } from '@hardline/client/node';
+import { deviceTransport, deviceAddress } from './deviceTransport.ts';
+import { MemoryStateStore } from './memoryStateStore.ts';
+const ev: ObserverEvent[] = [];
+const dataDir = mkdtempSync(join(tmpdir(), 'mbd-'));
+const relay = await startRelay({ port: 0, dataDir, observer: (e) => ev.push(e), log: (l) => console.log('LOG', l) });
+const mk = async (i: number) => { const tr = deviceTransport(deviceAddress(i)); const { code } = await new RelayApi(new URL(relay.url), tr).adminInvite(relay.adminToken!); return HardlineClient.register({ store: new MemoryStateStore(), transport: tr, cryptoProvider: nodeCryptoProvider }, { server: relay.url, code, handle: `u${i}` }); };
+const a = await mk(0), b = await mk(1);
+await a.send('u1', 'hi'); await a.send('u1', 'hi2');
+const count = (k: string) => ev.filter(e => e.kind === k).length;
+console.log('posts', count('post'));
+for (let i = 0; i < 3; i++) { const r = await b.sync(); console.log('sync', i, 'recv', r.length, 'pushes', count('push'), 'acks', count('ack')); await new Promise(r => setTimeout(r, 50)); }
+const db = new Database(join(dataDir, 'relay.db'), { readonly: true });
+console.log(db.prepare('select count(*) n from envelopes').get(), db.prepare('select count(*) n from tombstones').get());
+await relay.close(); process.exit(0);

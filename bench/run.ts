@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: every benchmark, one after another, printed as tables. Figures go to
+ * BENCHMARKS.md by hand, with the machine they were measured on. Pass names to run a subset:
+ *   npm run bench -- mls relay
+ */
+import { runExposureBench } from './exposure.bench.ts';
+import { runMlsCommits, runMlsThroughput } from './mls.bench.ts';
+import { runRelayBench } from './relay.bench.ts';
+import { runSframeBench } from './sframe.bench.ts';
+
+const suites: Record<string, () => Promise<void>> = {
+  relay: () => runRelayBench(),
+  mls: async () => {
+    console.log('\nMLS application messages, encrypt + decrypt, one core');
+    console.table(await runMlsThroughput());
+    console.log('\nMLS commits (node:crypto provider)');
+    console.table(await runMlsCommits());
+  },
+  sframe: async () => {
+    console.log('\nSFrame per frame (160 B, AES_128_GCM_SHA256_128), Node');
+    console.table(await runSframeBench());
+  },
+  exposure: async () => {
+    console.log('\nExposure report: parse + analyse');
+    console.table([runExposureBench()]);
+  },
+};
+
+const wanted = process.argv.slice(2).filter((a) => a in suites);
+console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores, ${new Date().toISOString()}`);
+for (const name of wanted.length > 0 ? wanted : Object.keys(suites)) await suites[name]!();
