@@ -12,3 +12,5 @@ export type { ObserverEvent, ObserverEventKind, Observer } from './observer/obse
 export { ObserverEventKinds } from './observer/observerEvent.ts';
 export { RelayError, RelayErrorCodes, type RelayErrorCode } from './errors/relayError.ts';
 export { toWireError, wireCode, type WireError } from './errors/wireError.ts';
+export { mintTurnCredentials, type TurnConfig } from './turn/turnCredentials.ts';
+export { findTurnserver, startCoturn, type CoturnHandle } from './turn/coturnProcess.ts';

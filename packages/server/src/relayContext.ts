@@ -8,6 +8,7 @@ import type { Observer, ObserverEvent } from './observer/observerEvent.ts';
 import type { SessionStore } from './session/sessionStore.ts';
 import type { RelayStore } from './store/relayStore.ts';
 import type { InboxHub } from './ws/inboxHub.ts';
+import type { TurnConfig } from './turn/turnCredentials.ts';
 
 export type RelayContext = {
   readonly store: RelayStore;
@@ -17,6 +18,8 @@ export type RelayContext = {
   readonly suite: string;
   readonly adminTokenHash: string;
   readonly observer: Observer | undefined;
+  /** TURN REST secret and URLs; undefined when no TURN server is configured. */
+  readonly turn: TurnConfig | undefined;
   readonly now: () => number;
   /** Counts an unexpected failure; the log gets counts, never details tied to a client. */
   readonly internalError: (e: unknown) => void;

@@ -4,6 +4,7 @@
  */
 import type { Observer } from './observer/observerEvent.ts';
 import type { RelayStore } from './store/relayStore.ts';
+import type { TurnConfig } from './turn/turnCredentials.ts';
 
 export const CIPHERSUITES = ['MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519', 'MLS_256_XWING_AES256GCM_SHA512_Ed25519'] as const;
 export type CiphersuiteName = (typeof CIPHERSUITES)[number];
@@ -24,6 +25,8 @@ export type RelayOptions = {
   readonly log?: (line: string) => void;
   /** The live-operator trace for the metadata benchmark; off when absent. */
   readonly observer?: Observer;
+  /** The organisation's TURN server (coturn with use-auth-secret); calls are relay-only when set. */
+  readonly turn?: TurnConfig;
   /** WebSocket ping interval; a socket that misses one ping is dropped. Default 30 s. */
   readonly heartbeatMs?: number;
   /** Another store implementation (PostgreSQL); default SqliteRelayStore in dataDir. */

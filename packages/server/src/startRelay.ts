@@ -36,6 +36,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       suite,
       adminTokenHash,
       observer: options.observer,
+      turn: options.turn,
       now: Date.now,
       internalError: (e) => {
         internalErrors++;

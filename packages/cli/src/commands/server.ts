@@ -1,9 +1,11 @@
 /**
  * @module commands/server
- * `hardline server`: runs the relay on embedded SQLite.
+ * `hardline server`: runs the relay on embedded SQLite, and the organisation's TURN relay for
+ * calls: an external coturn given by --turn-url/--turn-secret, or a local coturn it starts.
  */
 import { resolve } from 'node:path';
-import { startRelay } from '@hardline/server';
+import { findTurnserver, startCoturn, startRelay, type CoturnHandle, type TurnConfig } from '@hardline/server';
+import { HardlineError } from '@hardline/protocol';
 import { parse } from '../args.ts';
 import type { Io } from '../output.ts';
 
@@ -15,10 +17,29 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     suite: { type: 'string' },
+    turn: { type: 'string', default: 'auto' },
+    'turn-url': { type: 'string' },
+    'turn-secret': { type: 'string' },
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${values.port}`);
-  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new Error('--tls-cert and --tls-key go together');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HardlineError('USAGE', `invalid port ${values.port}`);
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new HardlineError('USAGE', '--tls-cert and --tls-key go together');
+  if (Boolean(values['turn-url']) !== Boolean(values['turn-secret'])) throw new HardlineError('USAGE', '--turn-url and --turn-secret go together');
+  if (!['auto', 'off'].includes(values.turn!)) throw new HardlineError('USAGE', '--turn is auto or off');
+
+  let coturn: CoturnHandle | undefined;
+  let turn: TurnConfig | undefined;
+  if (values['turn-url']) {
+    turn = { urls: values['turn-url'].split(','), secret: values['turn-secret']! };
+  } else if (values.turn === 'auto') {
+    const binary = findTurnserver();
+    if (binary) {
+      const loopback = values.host === '127.0.0.1' || values.host === 'localhost';
+      coturn = await startCoturn(binary, { listenIp: loopback ? '127.0.0.1' : values.host, allowLoopbackPeers: loopback });
+      turn = coturn.config;
+    }
+  }
+
   const relay = await startRelay({
     host: values.host,
     port,
@@ -26,13 +47,19 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     tlsCert: values['tls-cert'],
     tlsKey: values['tls-key'],
     suite: values.suite,
+    turn,
     log: (line) => io.err(line),
+  }).catch(async (e) => {
+    await coturn?.stop();
+    throw e;
   });
   io.out(`listening on ${relay.url}`);
   if (relay.adminToken) io.out(`admin token: ${relay.adminToken}`);
+  if (turn) io.err(`calls are relayed through TURN at ${turn.urls.join(', ')}${coturn ? ' (coturn started by hardline, relay-only)' : ''}`);
+  else io.err('warning: no TURN server (install coturn, or pass --turn-url/--turn-secret): calls will use direct connections, which reveal IP addresses to peers');
   await new Promise<void>((done) => {
     const stop = () => {
-      relay.close().then(done, done);
+      Promise.allSettled([relay.close(), coturn?.stop()]).then(() => done());
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -12,6 +12,7 @@ import { lockRoutes } from './lockRoutes.ts';
 import { orgRoutes } from './orgRoutes.ts';
 import { postRoutes } from './postRoutes.ts';
 import { sessionRoutes } from './sessionRoutes.ts';
+import { turnRoutes } from './turnRoutes.ts';
 
 export const allRoutes: readonly Route[] = [
   ...orgRoutes,
@@ -23,4 +24,5 @@ export const allRoutes: readonly Route[] = [
   ...postRoutes,
   ...deviceRoutes,
   ...adminRoutes,
+  ...turnRoutes,
 ];

@@ -1,0 +1,91 @@
+/**
+ * @module turn/coturnProcess
+ * Finds and starts Debian's coturn (`turnserver`) in relay-only mode with the TURN REST
+ * secret, so every call's media goes device -> organisation relay -> device and no peer learns
+ * another's address. Its logs go nowhere: coturn logs client IP addresses, which Hardline
+ * promises not to keep.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import type { TurnConfig } from './turnCredentials.ts';
+
+export function findTurnserver(): string | undefined {
+  for (const candidate of ['/usr/bin/turnserver', '/usr/local/bin/turnserver']) {
+    const r = spawnSync(candidate, ['--help'], { stdio: 'ignore', timeout: 5000 });
+    if (r.error === undefined) return candidate;
+  }
+  return undefined;
+}
+
+export type CoturnOptions = {
+  readonly listenIp?: string;
+  readonly port?: number;
+  readonly minPort?: number;
+  readonly maxPort?: number;
+  /** Only for tests and single-machine demos: lets relayed peers be on 127.0.0.1. */
+  readonly allowLoopbackPeers?: boolean;
+};
+
+export type CoturnHandle = { readonly config: TurnConfig; readonly child: ChildProcess; stop(): Promise<void> };
+
+async function freeUdpPort(ip: string, preferred: number): Promise<number> {
+  const tryBind = (port: number) =>
+    new Promise<number | undefined>((done) => {
+      const s = createSocket('udp4');
+      s.once('error', () => {
+        s.close();
+        done(undefined);
+      });
+      s.bind(port, ip, () => {
+        const p = s.address().port;
+        s.close(() => done(p));
+      });
+    });
+  return (await tryBind(preferred)) ?? (await tryBind(0))!;
+}
+
+export async function startCoturn(binary: string, options: CoturnOptions = {}): Promise<CoturnHandle> {
+  const ip = options.listenIp ?? '127.0.0.1';
+  const port = await freeUdpPort(ip, options.port ?? 3478);
+  const secret = randomBytes(24).toString('base64url');
+  const args = [
+    '-n',
+    `--listening-ip=${ip}`,
+    `--relay-ip=${ip}`,
+    `--listening-port=${port}`,
+    `--min-port=${options.minPort ?? 49160}`,
+    `--max-port=${options.maxPort ?? 49460}`,
+    '--use-auth-secret',
+    `--static-auth-secret=${secret}`,
+    '--realm=hardline',
+    '--fingerprint',
+    '--no-tls',
+    '--no-dtls',
+    '--no-cli',
+    '--no-tcp-relay',
+    '--no-multicast-peers',
+    '--no-stdout-log',
+    '--log-file=/dev/null',
+    ...(options.allowLoopbackPeers ? ['--allow-loopback-peers'] : []),
+  ];
+  const child = spawn(binary, args, { stdio: 'ignore' });
+  await new Promise<void>((done, fail) => {
+    const timer = setTimeout(done, 400);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`coturn exited at start (${code})`));
+    });
+  });
+  child.removeAllListeners('exit');
+  return {
+    config: { urls: [`turn:${ip}:${port}?transport=udp`], secret },
+    child,
+    stop: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}

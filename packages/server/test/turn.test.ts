@@ -1,0 +1,70 @@
+/**
+ * TURN: the relay mints TURN REST credentials that a real coturn (started the way
+ * `hardline server` starts it) accepts, and that expire; without TURN the relay says so.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findTurnserver, mintTurnCredentials, startCoturn, startRelay, type CoturnHandle } from '../src/index.ts';
+import { enrolDevice } from './support/enrolDevice.ts';
+
+function allocate(port: number, username: string, password: string): Promise<boolean> {
+  return new Promise((done) => {
+    const p = spawn('/usr/bin/turnutils_uclient', ['-p', String(port), '-u', username, '-w', password, '-n', '1', '-m', '1', '-y', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
+    p.on('close', () => {
+      clearTimeout(timer);
+      done(/Total lost packets 0/.test(out) && !/Cannot complete Allocation/.test(out));
+    });
+  });
+}
+
+let coturn: CoturnHandle | undefined;
+afterAll(async () => {
+  await coturn?.stop();
+});
+
+describe('TURN', () => {
+  it('coturn is installed (CI installs it)', () => {
+    expect(findTurnserver()).toBeDefined();
+  });
+
+  it('credentials minted by the relay are accepted by coturn; forged or expired ones are not', async () => {
+    coturn = await startCoturn(findTurnserver()!, { port: 3578, minPort: 49700, maxPort: 49800, allowLoopbackPeers: true });
+    const port = Number(/:(\d+)\?/.exec(coturn.config.urls[0]!)![1]);
+    const relay = await startRelay({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'hl-turn-')), turn: coturn.config });
+    try {
+      const device = await enrolDevice(relay.url, relay.adminToken!, 'alice');
+      const res = await fetch(`${relay.url}/v1/turn`, { headers: { authorization: `Bearer ${device.token}` } });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { iceServers: { urls: string[]; username: string; credential: string }[]; relayOnly: boolean };
+      expect(body.relayOnly).toBe(true);
+      const ice = body.iceServers[0]!;
+      expect(ice.username).not.toContain('alice');
+      expect(await allocate(port, ice.username, ice.credential)).toBe(true);
+      expect(await allocate(port, ice.username, 'forged')).toBe(false);
+      const expired = mintTurnCredentials({ ...coturn.config, ttlSeconds: -60 }, Date.now());
+      expect(await allocate(port, expired.iceServers[0]!.username, expired.iceServers[0]!.credential)).toBe(false);
+      const anon = await fetch(`${relay.url}/v1/turn`);
+      expect(anon.status).toBe(401);
+    } finally {
+      await relay.close();
+    }
+  }, 60_000);
+
+  it('without a TURN server the relay reports relayOnly=false', async () => {
+    const relay = await startRelay({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'hl-noturn-')) });
+    try {
+      const device = await enrolDevice(relay.url, relay.adminToken!, 'bob');
+      const body = await (await fetch(`${relay.url}/v1/turn`, { headers: { authorization: `Bearer ${device.token}` } })).json();
+      expect(body).toEqual({ iceServers: [], ttlSeconds: 0, relayOnly: false });
+    } finally {
+      await relay.close();
+    }
+  });
+});
