@@ -19,3 +19,4 @@ export type { DecryptedFrame } from './frame.ts';
 export { ReplayWindow, DEFAULT_REPLAY_WINDOW } from './replay-window.ts';
 export { SFrameContext } from './context.ts';
 export type { SFrameContextOptions } from './context.ts';
+export * from './mls-keys.ts';
