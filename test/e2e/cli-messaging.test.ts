@@ -73,9 +73,9 @@ describe('hardline CLI', () => {
     expect(unknown.code).toBe(3);
     expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
 
-    const reused = await cli(['--home', tempDir('x'), 'register', '--server', relay.url, '--code', 'AAAAA-BBBBB-CCCCC-DDDDD', '--handle', 'mallory']);
-    expect(reused.code).toBe(4);
-    expect(reused.stderr).toMatch(/BAD_CODE/);
+    const unknownCode = await cli(['--home', tempDir('x'), 'register', '--server', relay.url, '--code', 'AAAAA-BBBBB-CCCCC-DDDDD', '--handle', 'mallory']);
+    expect(unknownCode.code).toBe(4);
+    expect(unknownCode.stderr).toMatch(/BAD_CODE/);
 
     const plain = await cli(['--home', tempDir('y'), 'register', '--server', 'http://relay.example.org', '--code', 'x', '--handle', 'eve']);
     expect(plain.code).toBe(2);
