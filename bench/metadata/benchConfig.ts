@@ -8,9 +8,13 @@ export type BenchConfig = {
   /** Users besides the principal. */
   readonly users: number;
   readonly days: number;
-  /** How many people the principal writes to, and the Zipf exponent over them. */
+  /** How many people the principal writes to. */
   readonly principalPartners: number;
-  readonly principalZipf: number;
+  /**
+   * His relationships in layers (as Dunbar's circles): the first `size` partners get `weight`,
+   * the next layer its own, the rest the last weight. Top 5 and top 10 are the ground truth.
+   */
+  readonly principalLayers: readonly { readonly size: number; readonly weight: number }[];
   /** Direct messages the principal exchanges per day, all partners together. */
   readonly principalMessagesPerDay: number;
   /** Preferential attachment: edges each newcomer brings. */
@@ -33,7 +37,11 @@ export const FULL_CONFIG: BenchConfig = {
   users: 200,
   days: 4,
   principalPartners: 25,
-  principalZipf: 1.2,
+  principalLayers: [
+    { size: 5, weight: 1 },
+    { size: 5, weight: 0.35 },
+    { size: Infinity, weight: 0.07 },
+  ],
   principalMessagesPerDay: 80,
   attachEdges: 2,
   edgeMedianPerDay: 1.5,

@@ -2,8 +2,8 @@
  * @module population
  * Who knows whom, and how much they write. Ordinary users form a preferential-attachment graph
  * (Barabási–Albert), so a few hubs have many contacts and most people have few; each edge gets
- * a log-normal daily message rate. The principal (user 0) writes to a random set of people with
- * Zipf-distributed intensity: the first few are his regular partners, the ground truth.
+ * a log-normal daily message rate. The principal (user 0) writes to a random set of people in
+ * layers of intensity (an inner circle, regulars, occasional contacts): the ground truth.
  * Group chats are drawn from graph neighbourhoods; the principal sits in some of them.
  */
 import type { BenchConfig } from './benchConfig.ts';
@@ -50,11 +50,18 @@ export function simulatePopulation(config: BenchConfig, rng: Random): Population
     }
   }
 
-  // The principal: Zipf over a random set of people, scaled to his daily volume.
+  // The principal: layered weights over a random set of people, scaled to his daily volume.
   const partners = rng.shuffle(Array.from({ length: n - 1 }, (_, i) => i + 1)).slice(0, config.principalPartners);
-  const zipf = partners.map((_, rank) => 1 / (rank + 1) ** config.principalZipf);
-  const zipfTotal = zipf.reduce((s, w) => s + w, 0);
-  partners.forEach((p, rank) => addEdge(PRINCIPAL, p, (config.principalMessagesPerDay * zipf[rank]!) / zipfTotal));
+  const weights = partners.map((_, rank) => {
+    let start = 0;
+    for (const layer of config.principalLayers) {
+      if (rank < start + layer.size) return layer.weight;
+      start += layer.size;
+    }
+    return config.principalLayers[config.principalLayers.length - 1]!.weight;
+  });
+  const total = weights.reduce((s, w) => s + w, 0);
+  partners.forEach((p, rank) => addEdge(PRINCIPAL, p, (config.principalMessagesPerDay * weights[rank]!) / total));
 
   // Groups: a random user and some of their neighbours; the principal's groups mix his
   // partners with strangers, so group traffic is noise around the ground truth.

@@ -15,7 +15,7 @@
  * posts on a fresh anonymous WebSocket; a poll is `sync()`. After each action the app goes to the
  * background: its posting socket and pooled HTTP connections close.
  */
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -139,6 +139,7 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
     };
   } finally {
     await relay.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

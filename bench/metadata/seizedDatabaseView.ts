@@ -30,6 +30,8 @@ export type SeizureFindings = {
   readonly linkedMailboxes: number;
   /** Device credentials found in the raw bytes beyond those in live KeyPackage rows. */
   readonly strayCredentials: number;
+  /** Mailboxes tied to their reader by carving claimed KeyPackages out of free pages and WAL frames. */
+  readonly carvedLinks: number;
   /** Columns, across all tables, holding a time, an address or a sender. */
   readonly suspiciousColumns: readonly string[];
 };
@@ -58,9 +60,28 @@ export function seizedDatabaseView(files: SeizedFiles, pop: Population): { view:
     let strayCredentials = 0;
     const liveCopies = new Map<string, number>();
     for (const k of kps) liveCopies.set(k.device_id, (liveCopies.get(k.device_id) ?? 0) + 1);
+    const lengths = kps.map((k) => k.kp.length);
+    const minLen = Math.min(...lengths) - 64;
+    const maxLen = Math.max(...lengths) + 64;
+    let recoveredLinks = 0;
     for (const h of handles) {
-      const found = countOccurrences(raw, Buffer.from(`${h.handle}/${h.id}`));
-      strayCredentials += Math.max(0, found - (liveCopies.get(h.id) ?? 0));
+      const credential = Buffer.from(`${h.handle}/${h.id}`);
+      const found = occurrences(raw, credential);
+      strayCredentials += Math.max(0, found.length - (liveCopies.get(h.id) ?? 0));
+      // Carve: a KeyPackage starts with the MLSMessage header shortly before its credential.
+      // Any byte range that hashes to a real mailbox id is a claimed KeyPackage left on disk.
+      for (const at of found) {
+        for (let start = at; start >= Math.max(0, at - 400); start--) {
+          if (raw.readUInt32BE(start) !== MLS_KEY_PACKAGE_HEADER) continue;
+          for (let len = minLen; len <= maxLen && start + len <= raw.length; len++) {
+            const { mailboxId } = keyPackageMailbox(raw.subarray(start, start + len));
+            if (mailboxes.has(mailboxId) && !ownerOf.has(mailboxId)) {
+              ownerOf.set(mailboxId, h.handle);
+              recoveredLinks++;
+            }
+          }
+        }
+      }
     }
     // Without a reader or a sender, an envelope names no one; only linked mailboxes would.
     const sightings: Sighting[] = [];
@@ -77,6 +98,7 @@ export function seizedDatabaseView(files: SeizedFiles, pop: Population): { view:
       unclaimedKeyPackages: kps.length,
       linkedMailboxes: ownerOf.size,
       strayCredentials,
+      carvedLinks: recoveredLinks,
       suspiciousColumns,
     };
     return {
@@ -95,8 +117,11 @@ export function seizedDatabaseView(files: SeizedFiles, pop: Population): { view:
   }
 }
 
-function countOccurrences(haystack: Buffer, needle: Buffer): number {
-  let n = 0;
-  for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + 1)) n++;
-  return n;
+/** MLSMessage: version mls10 (0x0001), wire format mls_key_package (0x0005). */
+const MLS_KEY_PACKAGE_HEADER = 0x00010005;
+
+function occurrences(haystack: Buffer, needle: Buffer): number[] {
+  const at: number[] = [];
+  for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + 1)) at.push(i);
+  return at;
 }

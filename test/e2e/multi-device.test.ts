@@ -91,6 +91,19 @@ describe('what the relay holds', () => {
     for (const p of posts) expect(allowed.has(p.size!), `post of ${p.size} bytes`).toBe(true);
   });
 
+  it('acknowledged envelopes are deleted: only the revoked device\'s undeliverable ones remain', async () => {
+    await alice.sync();
+    await bob.sync();
+    const db = new Database(join(dataDir, readdirSync(dataDir).find((f) => /\.(db|sqlite)$/.test(f))!), { readonly: true });
+    try {
+      const left = (db.prepare('select distinct hex(mailbox_id) as m from envelopes').all() as { m: string }[]).map((r) => r.m.toLowerCase());
+      const revokedMailboxes = new Set(alice2.conversations().map((c) => c.mailbox.id as string));
+      for (const m of left) expect(revokedMailboxes.has(m), `undelivered envelopes in ${m}`).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+
   it('a seized database holds no sender, no IP, no plaintext, and no account next to a mailbox', async () => {
     const files = readdirSync(dataDir).map((f) => join(dataDir, f));
     const raw = Buffer.concat(files.filter((f) => !f.endsWith('.tmp')).map((f) => readFileSync(f)));

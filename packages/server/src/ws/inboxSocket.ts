@@ -40,9 +40,15 @@ export function handleInboxSocket(ctx: RelayContext, ws: WebSocket, conn: number
     const text = isBinary ? undefined : data.toString();
     chain = chain
       .then(async () => {
-        if (!inbox.open) return;
-        if (text === undefined) throw new DecodeError('inbox accepts only text frames');
-        await handleMessage(ctx, inbox, parseInboxMessage(text), authTimer);
+        if (text === undefined) {
+          if (!inbox.open) return;
+          throw new DecodeError('inbox accepts only text frames');
+        }
+        const msg = parseInboxMessage(text);
+        // An ack that arrived before the reader's close frame still counts: readers ack their
+        // last batch and close at once, and dropping it would keep delivered envelopes forever.
+        if (!inbox.open && msg.type !== 'ack') return;
+        await handleMessage(ctx, inbox, msg, authTimer);
       })
       .catch(fail);
   });

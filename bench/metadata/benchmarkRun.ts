@@ -1,0 +1,72 @@
+/**
+ * @module benchmarkRun
+ * One whole benchmark: simulate the population and its traffic, drive it through the real
+ * relay and clients, build every adversary's view of Hardline and of the baselines, and
+ * evaluate every attack on each. Used by run.ts (tables, chart) and by the end-to-end test.
+ */
+import { rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { evaluateAttacks, type AttackResult } from './attackEvaluation.ts';
+import type { BenchConfig } from './benchConfig.ts';
+import { principalGroundTruth, type GroundTruth } from './groundTruth.ts';
+import { liveOperatorView } from './liveOperatorView.ts';
+import { networkView } from './networkView.ts';
+import { PRINCIPAL, simulatePopulation, type Population } from './population.ts';
+import { chanceAtK, precisionAtK } from './precision.ts';
+import { seededRandom } from './random.ts';
+import { driveRelay, type RelayRun } from './relayDriver.ts';
+import { seizedDatabaseView, type SeizureFindings } from './seizedDatabaseView.ts';
+import { cellularBaseline, naiveRelayBaseline, signalLikeBaseline } from './systemBaselines.ts';
+import { simulateTraffic, type Schedule } from './trafficSchedule.ts';
+
+export type BenchmarkResult = {
+  readonly config: BenchConfig;
+  readonly population: Population;
+  readonly schedule: Schedule;
+  readonly truth: GroundTruth;
+  readonly run: RelayRun;
+  readonly results: readonly AttackResult[];
+  readonly seizure: SeizureFindings;
+  readonly chance: { readonly p5: number; readonly p10: number };
+  /** Precision of ranking people by their overall message volume alone: no link seen at all. */
+  readonly volumeOnly: { readonly p5: number; readonly p10: number };
+  readonly timings: { readonly simulateMs: number; readonly analyseMs: number };
+};
+
+export async function runBenchmark(config: BenchConfig): Promise<BenchmarkResult> {
+  const t0 = performance.now();
+  const rng = seededRandom(config.seed);
+  const population = simulatePopulation(config, rng);
+  const schedule = simulateTraffic(population, config, rng);
+  const truth = principalGroundTruth(population, schedule);
+  const simulateMs = performance.now() - t0;
+  const run = await driveRelay(population, schedule, rng);
+  const t1 = performance.now();
+  const seized = seizedDatabaseView(run.seized, population);
+  rmSync(run.seized.dir, { recursive: true, force: true });
+  const views = [
+    cellularBaseline(population, schedule),
+    naiveRelayBaseline(population, schedule),
+    signalLikeBaseline(population, schedule, rng),
+    liveOperatorView(run, population, true),
+    liveOperatorView(run, population, false),
+    networkView(run, population),
+    seized.view,
+  ];
+  const results = evaluateAttacks(views, truth.ranked, schedule, config.checkpointsPerDay);
+  const candidates = population.handles.filter((_, u) => u !== PRINCIPAL);
+  const volume = new Map<string, number>();
+  for (const m of schedule.messages) for (const u of [m.from, ...m.to]) volume.set(population.handles[u]!, (volume.get(population.handles[u]!) ?? 0) + 1);
+  return {
+    config,
+    population,
+    schedule,
+    truth,
+    run,
+    results,
+    seizure: seized.findings,
+    chance: { p5: chanceAtK(candidates.length, 5), p10: chanceAtK(candidates.length, 10) },
+    volumeOnly: { p5: precisionAtK(volume, candidates, truth.ranked, 5), p10: precisionAtK(volume, candidates, truth.ranked, 10) },
+    timings: { simulateMs, analyseMs: performance.now() - t1 },
+  };
+}

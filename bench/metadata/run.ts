@@ -1,0 +1,27 @@
+/**
+ * @module run
+ * `npm run bench:metadata`: the metadata benchmark of issue 5 part 2. Prints its tables and
+ * writes bench/metadata/precision.svg. METADATA_BENCH_QUICK=1 runs the small configuration the
+ * end-to-end test uses.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { FULL_CONFIG, QUICK_CONFIG } from './benchConfig.ts';
+import { runBenchmark } from './benchmarkRun.ts';
+import { precisionChart } from './precisionChart.ts';
+import { resultsTable, seizureLines, summaryLines } from './reportTables.ts';
+
+const quick = process.env.METADATA_BENCH_QUICK === '1';
+const started = Date.now();
+const b = await runBenchmark(quick ? QUICK_CONFIG : FULL_CONFIG);
+const chartPath = fileURLToPath(new URL(quick ? './precision-quick.svg' : './precision.svg', import.meta.url));
+writeFileSync(chartPath, precisionChart(b));
+console.log(`# Metadata benchmark (${quick ? 'quick' : 'full'})\n`);
+console.log(summaryLines(b));
+console.log('');
+console.log(resultsTable(b));
+console.log('');
+console.log(seizureLines(b));
+console.log(`\nchart: ${chartPath}`);
+console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s (analysis ${(b.timings.analyseMs / 1000).toFixed(1)} s)`);
+process.exit(0);
