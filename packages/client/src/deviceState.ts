@@ -4,7 +4,7 @@
  * StateStore. Only the *current* MLS state of each conversation is kept: overwriting the old
  * one is what gives forward secrecy.
  */
-import type { DeviceId, Handle, MailboxId, Roster, UserId } from '@hardline/protocol';
+import type { ControlMessage, DeviceId, Handle, MailboxId, Roster, UserId } from '@hardline/protocol';
 import type { DirectoryUser } from './relayApi.ts';
 
 export type StoredKeyPackage = {
@@ -59,9 +59,17 @@ export type DeviceState = {
   /** Recently processed envelope ids, newest last: a redelivery after a crash is dropped. */
   seen: string[];
   revoked: boolean;
+  /**
+   * Control messages from this user's own devices (self conversation), kept until a service
+   * (the contact book) takes them. Saved before the envelope is acknowledged, so none is lost.
+   */
+  selfInbox?: ControlMessage[];
+  /** Per-service state (e.g. `contactBook`), saved with the rest and encrypted at rest alike. */
+  extensions?: Record<string, unknown>;
 };
 
 export const MAX_SEEN = 50_000;
+export const MAX_SELF_INBOX = 100;
 export const MAX_MESSAGES_PER_CONVERSATION = 20_000;
 
 export type StateStore = {

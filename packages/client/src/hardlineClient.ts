@@ -51,11 +51,13 @@ import {
   type Roster,
   type RosterDevice,
   type TextMessage,
+  type ControlMessage,
 } from '@hardline/protocol';
 import type { CiphersuiteImpl, ClientConfig, ClientState, CryptoProvider, KeyPackage } from 'ts-mls';
 import {
   MAX_MESSAGES_PER_CONVERSATION,
   MAX_SEEN,
+  MAX_SELF_INBOX,
   type Conversation,
   type DeviceState,
   type StateStore,
@@ -63,7 +65,7 @@ import {
 } from './deviceState.ts';
 import { Inbox } from './inbox.ts';
 import { Poster } from './poster.ts';
-import { RelayApi, type DirectoryUser } from './relayApi.ts';
+import { RelayApi, type DirectoryUser, type Profile, type ProfileUpdate } from './relayApi.ts';
 import { parseRelayUrl } from './relayUrl.ts';
 import { SealKeys } from './sealKeys.ts';
 import type { Transport } from './transport.ts';
@@ -84,7 +86,12 @@ export type ReceivedMessage = {
   receivedAt: string;
 };
 
-export type SyncOptions = { waitMs?: number; onMessage?: (m: ReceivedMessage) => void };
+export type SyncOptions = {
+  waitMs?: number;
+  onMessage?: (m: ReceivedMessage) => void;
+  /** Ends a long `waitMs` early (after the backlog is drained), so a caller can run another operation. */
+  signal?: AbortSignal;
+};
 
 const HANDLE_RE = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 const LOCK_RETRIES = 8;
@@ -318,7 +325,7 @@ export class HardlineClient {
   }
 
   /** Creates a conversation holding every active device of the members and of this user. */
-  async createConversation(kind: 'direct' | 'group', name: string, memberHandles: string[]): Promise<Conversation> {
+  async createConversation(kind: 'direct' | 'group' | 'self', name: string, memberHandles: string[]): Promise<Conversation> {
     await this.refreshDirectory();
     const handles = [...new Set([this.state.handle as string, ...memberHandles.map((h) => h.toLowerCase())])];
     for (const h of handles) {
@@ -412,8 +419,11 @@ export class HardlineClient {
     throw new HardlineError('NOT_FOUND', `"${to}" is neither a contact's handle nor a group`);
   }
 
-  /** Sends text; resolves once the relay has durably accepted every envelope. */
-  async send(to: string, text: string, opts: { sync?: boolean } = {}): Promise<void> {
+  /**
+   * Sends text; resolves once the relay has durably accepted every envelope. The sent message is
+   * kept in the conversation (already shown), so a UI can list it beside what was received.
+   */
+  async send(to: string, text: string, opts: { sync?: boolean } = {}): Promise<StoredMessage> {
     if (text.length === 0) throw new HardlineError('VALIDATION', 'message is empty');
     let offline = false;
     try {
@@ -431,18 +441,31 @@ export class HardlineClient {
       target = await this.createConversation('direct', '', [target.handle]);
     }
     if (!offline) await this.reconcile(target);
-    await this.queueText(target, text);
+    const msg = await this.queueText(target, text);
+    const stored: StoredMessage = { id: msg.id, from: this.state.handle, text: msg.text, sentAt: msg.sentAt, receivedAt: msg.sentAt, shown: true };
+    target.messages.push(stored);
     await this.save();
     await this.flushOutbox();
+    return stored;
   }
 
   /** Encrypts and queues without posting: used by `send` and by bulk senders (tests, bench). */
-  async queueText(conv: Conversation, text: string): Promise<void> {
+  async queueText(conv: Conversation, text: string): Promise<TextMessage> {
     if (conv.left) throw new HardlineError('USAGE', 'this device is no longer in that conversation');
     const msg: TextMessage = { t: 'text', id: toHex(randomBytes(8)), text, sentAt: new Date().toISOString() };
     const { newState, message } = await encryptApplication(this.mls(conv), encodeAppMessage(msg), this.impl);
     this.setMls(conv, newState);
     await this.fanOut(conv, PayloadKind.MLS, message);
+    return msg;
+  }
+
+  /** Deletes messages from this device's copy of a conversation (disappearing messages, "delete for me"). */
+  async forgetMessages(conversationId: string, messageIds: readonly string[]): Promise<void> {
+    const conv = this.state.conversations[conversationId];
+    if (!conv || messageIds.length === 0) return;
+    const drop = new Set(messageIds);
+    conv.messages = conv.messages.filter((m) => !drop.has(m.id));
+    await this.save();
   }
 
   private async fanOut(conv: Conversation, kind: PayloadKind, body: Uint8Array, roster: Roster = conv.roster, exclude: Set<DeviceId> = new Set()): Promise<void> {
@@ -564,6 +587,81 @@ export class HardlineClient {
     for (const c of this.conversations()) await this.reconcile(c);
   }
 
+  // ---------- profile and self conversation (hooks for per-user services) ----------
+
+  /** Publishes (or, with null, withdraws) a phone number or email in the org directory. */
+  async publishProfile(update: ProfileUpdate): Promise<Profile> {
+    const profile = await this.api.updateProfile(update);
+    if (update.displayName !== undefined) this.state.displayName = profile.displayName;
+    await this.refreshDirectory();
+    return profile;
+  }
+
+  /** The relay API with this device's session, for services (the contact book's blobs). */
+  relay(): RelayApi {
+    return this.api;
+  }
+
+  /** A service's saved state, as it last stored it (unvalidated: the service decodes it). */
+  extensionState(name: string): unknown {
+    return this.state.extensions?.[name];
+  }
+
+  async saveExtensionState(name: string, value: unknown): Promise<void> {
+    this.state.extensions = { ...this.state.extensions, [name]: value };
+    await this.save();
+  }
+
+  private findSelf(): Conversation | undefined {
+    // Two devices may each have created one before hearing of the other: any of them will do.
+    return this.conversations()
+      .filter((c) => !c.left && c.roster.kind === 'self' && c.roster.members.length === 1 && c.roster.members[0] === this.state.handle)
+      .sort((a, b) => a.id.localeCompare(b.id))[0];
+  }
+
+  /**
+   * Ensures this user's self conversation exists and holds every active device of the user
+   * (creating or reconciling it), and returns the devices it now holds.
+   */
+  async ensureSelfConversation(): Promise<DeviceId[]> {
+    let conv = this.findSelf();
+    if (!conv) conv = await this.createConversation('self', '', []);
+    else {
+      await this.refreshDirectory();
+      await this.reconcile(conv);
+    }
+    return conv.roster.devices.map((d) => d.deviceId);
+  }
+
+  /** Sends a control message to this user's other devices, through the self conversation. */
+  async sendToSelf(message: ControlMessage): Promise<void> {
+    await this.ensureSelfConversation();
+    const conv = this.findSelf()!;
+    const { newState, message: mls } = await encryptApplication(this.mls(conv), encodeAppMessage(message), this.impl);
+    this.setMls(conv, newState);
+    await this.fanOut(conv, PayloadKind.MLS, mls);
+    await this.save();
+    await this.flushOutbox();
+  }
+
+  /** Control messages received from this user's other devices since the last call. */
+  async takeSelfMessages(): Promise<ControlMessage[]> {
+    const out = this.state.selfInbox ?? [];
+    if (out.length === 0) return [];
+    this.state.selfInbox = [];
+    await this.save();
+    return out;
+  }
+
+  /** Only the user's own devices, in their self conversation, may send control messages. */
+  private acceptControl(conv: Conversation, from: Handle, m: ControlMessage): void {
+    if (conv.roster.kind !== 'self' || from !== this.state.handle || conv.roster.members.some((h) => h !== this.state.handle)) return;
+    const inbox = (this.state.selfInbox ??= []);
+    if (inbox.some((x) => x.id === m.id)) return;
+    inbox.push(m);
+    if (inbox.length > MAX_SELF_INBOX) inbox.splice(0, inbox.length - MAX_SELF_INBOX);
+  }
+
   // ---------- receiving ----------
 
   /**
@@ -593,6 +691,8 @@ export class HardlineClient {
     let closed: HardlineError | undefined;
     let wake: () => void = () => undefined;
     const deadline = Date.now() + (opts.waitMs ?? 0);
+    const onAbort = () => wake();
+    opts.signal?.addEventListener('abort', onAbort);
     await inbox.connect(token, subs, {
       onEnvelope: (e) => {
         queue.push(e);
@@ -623,7 +723,7 @@ export class HardlineClient {
           }
           throw closed;
         }
-        const remaining = deadline - Date.now();
+        const remaining = opts.signal?.aborted ? 0 : deadline - Date.now();
         if (drained && remaining <= 0) break;
         await new Promise<void>((r) => {
           wake = r;
@@ -632,6 +732,7 @@ export class HardlineClient {
         wake = () => undefined;
       }
     } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
       inbox.close();
     }
     await this.replenishKeyPackages().catch(() => undefined);
@@ -747,6 +848,7 @@ export class HardlineClient {
       return;
     }
     const app = decodeAppMessage(r.data);
+    if (app.t !== 'text') return this.acceptControl(conv, r.sender.handle, app);
     if (conv.messages.some((m) => m.id === app.id && m.from === r.sender.handle)) return;
     const stored: StoredMessage = { id: app.id, from: r.sender.handle, text: app.text, sentAt: app.sentAt, receivedAt: new Date().toISOString(), shown: false };
     conv.messages.push(stored);

@@ -9,3 +9,6 @@ export * from './relayUrl.ts';
 export * from './transport.ts';
 export * from './poster.ts';
 export * from './inbox.ts';
+export * from './contactBook/contactBookService.ts';
+export * from './contactBook/directoryMatch.ts';
+export type { StoredContactBook, KnownBookKey } from './contactBook/storedContactBook.ts';

@@ -4,15 +4,24 @@
  * relay's stable code; a relay that cannot be reached is UNAVAILABLE, so the CLI can say
  * "queued" rather than "failed".
  */
-import { fromBase64Url, HardlineError, toBase64Url, utf8, type DeviceId, type Handle, type UserId } from '@hardline/protocol';
+import { fromBase64Url, HardlineError, toBase64Url, toHex, utf8, type DeviceId, type Handle, type UserId } from '@hardline/protocol';
 import type { Transport } from './transport.ts';
 
 export type DirectoryUser = {
   userId: UserId;
   handle: Handle;
   displayName: string;
+  /** Published for contact matching (E.164); absent unless the user chose to publish it. */
+  phone?: string;
+  /** Published for contact matching (lower case); absent unless the user chose to publish it. */
+  email?: string;
   devices: { deviceId: DeviceId; signaturePublicKey: string; revoked: boolean }[];
 };
+
+/** `null` clears a published phone or email; an absent field stays as it is. */
+export type ProfileUpdate = { displayName?: string; phone?: string | null; email?: string | null };
+
+export type Profile = { handle: Handle; displayName: string; phone: string | null; email: string | null };
 
 export type Signer = (message: Uint8Array) => Promise<Uint8Array>;
 
@@ -24,11 +33,12 @@ export class RelayApi {
     private readonly device?: { deviceId: DeviceId; sign: Signer },
   ) {}
 
-  async request<T>(method: string, path: string, body?: unknown, auth?: 'session' | { bearer: string }): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, auth?: 'session' | { bearer: string } | { capability: string }): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined && !(body instanceof Uint8Array)) headers['content-type'] = 'application/json';
     if (body instanceof Uint8Array) headers['content-type'] = 'application/octet-stream';
     if (auth === 'session') headers['authorization'] = `Bearer ${await this.sessionToken()}`;
+    else if (auth && 'capability' in auth) headers['authorization'] = `Capability ${auth.capability}`;
     else if (auth) headers['authorization'] = `Bearer ${auth.bearer}`;
     let res: Response;
     try {
@@ -89,6 +99,30 @@ export class RelayApi {
 
   directory() {
     return this.request<{ users: DirectoryUser[] }>('GET', '/v1/directory', undefined, 'session');
+  }
+
+  updateProfile(update: ProfileUpdate) {
+    return this.request<Profile>('PUT', '/v1/profile', update, 'session');
+  }
+
+  /**
+   * Anonymous on purpose: a blob is reached by its capability alone, so the relay cannot tie it
+   * to this device's session. Undefined when there is no such blob.
+   */
+  async getBlob(id: string, capability: Uint8Array): Promise<{ version: number; data: Uint8Array } | undefined> {
+    try {
+      const r = await this.request<{ version: number; data: string }>('GET', `/v1/blobs/${id}`, undefined, { capability: toHex(capability) });
+      return { version: r.version, data: fromBase64Url(r.data, 4 << 20) };
+    } catch (e) {
+      if (e instanceof HardlineError && e.code === 'NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
+  /** Compare-and-swap; `expectedVersion` 0 creates. Throws CONFLICT when the blob moved on. */
+  async putBlob(id: string, capability: Uint8Array, expectedVersion: number, data: Uint8Array): Promise<number> {
+    const r = await this.request<{ version: number }>('PUT', `/v1/blobs/${id}`, { version: expectedVersion, data: toBase64Url(data) }, { capability: toHex(capability) });
+    return r.version;
   }
 
   uploadKeyPackages(items: { keyPackage: Uint8Array; readCapHash: Uint8Array }[]) {

@@ -4,58 +4,33 @@
  * `+31 6 1234 5678`, `0612345678` and `0031612345678` count as one person. An eavesdropper
  * merges these trivially; the report must do the same or it understates the exposure.
  */
+import { readPhoneNumber, stripPhoneDecorations } from '@hardline/protocol';
 import type { PartnerKey } from './callRecord.ts';
-import { dialPlanFor } from './phoneCountries.ts';
 
 /** Spellings that phones and exports use for a caller who withheld their number. */
 const WITHHELD = new Set(['', '-1', '-2', '-3', 'unknown', 'private', 'anonymous', 'withheld',
   'restricted', 'hidden', 'unavailable', 'null', 'privé', 'onbekend', 'anonym', 'unbekannt']);
 
-/** Numbers this short are service or short codes: kept apart, never given a country code. */
-const MAX_SHORT_CODE_DIGITS = 6;
-
 /**
  * Canonical key for a number as written in a log, or `undefined` when the caller is withheld.
- * `country` (ISO alpha-2) says how to read numbers written without a country code.
+ * `country` (ISO alpha-2) says how to read numbers written without a country code. The number
+ * reading itself is the protocol package's, shared with the contact book.
  */
 export function normalisePhoneNumber(raw: string, country: string): PartnerKey | undefined {
-  let s = raw.trim();
-  if (s.toLowerCase().startsWith('tel:')) s = s.slice(4);
-  // Drop a trailing extension or URI parameter; it does not change who answers.
-  const cut = s.search(/[;,]|\s*(?:ext\.?|x)\s*\d+$/i);
-  if (cut > 0) s = s.slice(0, cut);
+  const s = stripPhoneDecorations(raw);
   if (WITHHELD.has(s.toLowerCase())) return undefined;
-  // "+31 (0)6 …" writes the trunk prefix in brackets next to the country code: never dialled.
-  s = s.replace(/\(0\)/g, '');
-  const plus = s.startsWith('+');
-  const digits = s.replace(/[\s\-().\/\u00a0+]/g, '');
-  if (!/^\d+$/.test(digits)) {
-    // Alphanumeric SMS senders ("ING", "PostNL") identify an organisation, not a number.
-    return (digits.length === 0 ? undefined : `alpha:${s.toLowerCase().replace(/\s+/g, ' ')}`) as PartnerKey | undefined;
+  const r = readPhoneNumber(s, country);
+  switch (r.kind) {
+    case 'e164':
+      return r.number as string as PartnerKey;
+    case 'short':
+      return `short:${country.toUpperCase()}:${r.digits}` as PartnerKey;
+    case 'alpha':
+      // Alphanumeric SMS senders ("ING", "PostNL") identify an organisation, not a number.
+      return `alpha:${r.text.toLowerCase().replace(/\s+/g, ' ')}` as PartnerKey;
+    case 'empty':
+      return undefined;
   }
-  if (plus) return `+${digits}` as PartnerKey;
-  if (digits.length <= MAX_SHORT_CODE_DIGITS) return `short:${country.toUpperCase()}:${digits}` as PartnerKey;
-
-  const plan = dialPlanFor(country);
-  if (plan === undefined) return `+${digits}` as PartnerKey;
-  for (const prefix of plan.internationalPrefixes) {
-    if (digits.startsWith(prefix)) return `+${digits.slice(prefix.length)}` as PartnerKey;
-  }
-  if (plan.trunkPrefix !== '' && digits.startsWith(plan.trunkPrefix)) {
-    const national = digits.slice(plan.trunkPrefix.length);
-    // In North America "1" is both trunk prefix and calling code; only strip it from 11 digits.
-    if (plan.nationalLength === undefined || national.length === plan.nationalLength) {
-      return `+${plan.callingCode}${national}` as PartnerKey;
-    }
-  }
-  if (plan.trunkPrefix === '' || plan.nationalLength === digits.length) {
-    return `+${plan.callingCode}${digits}` as PartnerKey;
-  }
-  // Already international but written without '+' (common in exports: "31612345678").
-  if (digits.startsWith(plan.callingCode) && digits.length > (plan.nationalLength ?? 9)) {
-    return `+${digits}` as PartnerKey;
-  }
-  return `+${plan.callingCode}${digits}` as PartnerKey;
 }
 
 /** Key for a partner that the log names but gives no number for. */

@@ -9,8 +9,25 @@ export const MAX_TEXT_CHARS = 16_000;
 export const MAX_APP_MESSAGE_BYTES = 60_000;
 
 export type TextMessage = { readonly t: 'text'; readonly id: string; readonly text: string; readonly sentAt: string };
-/** Carries a new roster after a commit is processed by members who missed the bundle. */
-export type AppMessage = TextMessage;
+
+/**
+ * The contact book's key, sent by one of a user's devices to the others in their "self"
+ * conversation (docs/protocol.md §9). `generation` grows when the key is replaced (after a
+ * device is revoked); between keys of one generation, the one with the smaller blob id wins.
+ */
+export type BookKeyMessage = {
+  readonly t: 'book-key';
+  readonly id: string;
+  /** 32 bytes, hex. */
+  readonly key: string;
+  readonly generation: number;
+  readonly sentAt: string;
+};
+
+export type AppMessage = TextMessage | BookKeyMessage;
+
+/** Messages that are not chat text: handled by the engine's services, never shown. */
+export type ControlMessage = Exclude<AppMessage, TextMessage>;
 
 export function encodeAppMessage(m: AppMessage): Uint8Array {
   const bytes = new TextEncoder().encode(JSON.stringify(m));
@@ -26,6 +43,7 @@ export function decodeAppMessage(bytes: Uint8Array): AppMessage {
   } catch (cause) {
     throw new DecodeError('application message is not JSON', { cause });
   }
+  if (raw !== null && typeof raw === 'object' && (raw as { t?: unknown }).t === 'book-key') return readBookKey(raw as Partial<BookKeyMessage>);
   const m = raw as Partial<TextMessage> | null;
   if (
     m !== null &&
@@ -41,4 +59,21 @@ export function decodeAppMessage(bytes: Uint8Array): AppMessage {
     return m as TextMessage;
   }
   throw new DecodeError('unknown or invalid application message');
+}
+
+function readBookKey(m: Partial<BookKeyMessage>): BookKeyMessage {
+  if (
+    typeof m.id === 'string' &&
+    m.id.length <= 64 &&
+    typeof m.key === 'string' &&
+    /^[0-9a-f]{64}$/.test(m.key) &&
+    Number.isSafeInteger(m.generation) &&
+    (m.generation as number) >= 1 &&
+    (m.generation as number) <= 1_000_000 &&
+    typeof m.sentAt === 'string' &&
+    !Number.isNaN(Date.parse(m.sentAt))
+  ) {
+    return { t: 'book-key', id: m.id, key: m.key, generation: m.generation as number, sentAt: m.sentAt };
+  }
+  throw new DecodeError('invalid book-key message');
 }

@@ -18,3 +18,6 @@ export * from './mls/deviceCredential.ts';
 export * from './mls/directoryAuthenticationService.ts';
 export * from './mls/conversationGroup.ts';
 export * as sframe from './sframe/index.ts';
+export * from './phone/dialPlans.ts';
+export * from './phone/phoneNumber.ts';
+export * from './contactBook/index.ts';

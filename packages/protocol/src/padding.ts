@@ -19,3 +19,20 @@ export function bucketFor(size: number): PayloadBucket {
 export function isBucketSize(size: number): boolean {
   return (PAYLOAD_BUCKETS as readonly number[]).includes(size);
 }
+
+/**
+ * Sizes of an opaque blob at the relay (the encrypted contact book). Same idea as the envelope
+ * ladder, one step up: the relay learns the book's size to within a factor of four, never
+ * whether one contact was added.
+ */
+export const BLOB_BUCKETS = [16 * 1024, 64 * 1024, 256 * 1024, 1024 * 1024, 2 * 1024 * 1024] as const;
+export const MAX_BLOB = 2 * 1024 * 1024;
+
+export function blobBucketFor(size: number): number {
+  for (const b of BLOB_BUCKETS) if (size <= b) return b;
+  throw new TooLargeError('blob', size, MAX_BLOB);
+}
+
+export function isBlobBucketSize(size: number): boolean {
+  return (BLOB_BUCKETS as readonly number[]).includes(size);
+}

@@ -21,7 +21,8 @@ export type RosterDevice = {
 
 export type Roster = {
   readonly v: 1;
-  readonly kind: 'direct' | 'group';
+  /** `self`: only the user's own devices, carrying per-user secrets such as the contact book key. */
+  readonly kind: 'direct' | 'group' | 'self';
   readonly name: string;
   readonly members: readonly Handle[];
   readonly devices: readonly RosterDevice[];
@@ -50,7 +51,7 @@ export function decodeRoster(bytes: Uint8Array): Roster {
     r !== null &&
     typeof r === 'object' &&
     r.v === 1 &&
-    (r.kind === 'direct' || r.kind === 'group') &&
+    (r.kind === 'direct' || r.kind === 'group' || (r.kind === 'self' && Array.isArray(r.members) && r.members.length === 1)) &&
     typeof r.name === 'string' &&
     r.name.length <= 128 &&
     Array.isArray(r.members) &&

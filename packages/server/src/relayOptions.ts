@@ -29,6 +29,8 @@ export type RelayOptions = {
   readonly turn?: TurnConfig;
   /** WebSocket ping interval; a socket that misses one ping is dropped. Default 30 s. */
   readonly heartbeatMs?: number;
+  /** The built web app served at `/`; default packages/web/dist when built, false for none. */
+  readonly webRoot?: string | false;
   /** Another store implementation (PostgreSQL); default SqliteRelayStore in dataDir. */
   readonly store?: RelayStore;
 };

@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { ValidationError } from '@hardline/protocol';
 import { ChallengeStore } from './enrolment/challengeStore.ts';
 import { createHttpHandler } from './http/httpHandler.ts';
+import { defaultWebRoot } from './http/staticApp.ts';
 import { type RelayContext, observe } from './relayContext.ts';
 import { CIPHERSUITES, DEFAULT_CIPHERSUITE, type RelayHandle, type RelayOptions } from './relayOptions.ts';
 import { allRoutes } from './routes/allRoutes.ts';
@@ -64,8 +65,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       return id;
     };
 
-    const handler = createHttpHandler(ctx, allRoutes, connOf);
     const tls = options.tlsCert !== undefined && options.tlsKey !== undefined;
+    const webRoot = options.webRoot === false ? undefined : (options.webRoot ?? defaultWebRoot());
+    const handler = createHttpHandler(ctx, allRoutes, connOf, webRoot ? { root: webRoot, tls } : undefined);
     const server: Server = tls
       ? createHttpsServer({ cert: readFileSync(options.tlsCert!), key: readFileSync(options.tlsKey!) }, handler)
       : createHttpServer(handler);

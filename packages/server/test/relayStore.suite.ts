@@ -175,6 +175,36 @@ export function runRelayStoreTests(name: string, newStore: () => Promise<RelaySt
         expect(await s.acquireLock(t, Date.now())).toBe(false);
       }));
 
+    it('publishes and clears a phone and email in the directory', () =>
+      withStore(newStore, async (s) => {
+        const a = await enrolNew(s, 'pia');
+        expect(await s.updateProfile(a.userId, { phone: '+31612345678', email: 'pia@org.example' })).toBe(true);
+        expect((await s.listDirectory())[0]).toMatchObject({ handle: 'pia', displayName: 'pia', phone: '+31612345678', email: 'pia@org.example' });
+        expect(await s.updateProfile(a.userId, { displayName: 'Pia P.', phone: null })).toBe(true);
+        const [u] = await s.listDirectory();
+        expect(u).toMatchObject({ displayName: 'Pia P.', email: 'pia@org.example' });
+        expect(u!.phone).toBeUndefined();
+        expect(await s.updateProfile(id<UserId>(), { phone: '+31612345678' })).toBe(false);
+      }));
+
+    it('stores blobs with compare-and-swap, checking the capability before the version', () =>
+      withStore(newStore, async (s) => {
+        const blob = id<string>();
+        const cap = hash();
+        expect(await s.getBlob(blob)).toBeUndefined();
+        expect(await s.putBlob(blob, cap, 3, Buffer.from('x'))).toEqual({ status: 'conflict', version: 0 });
+        expect(await s.putBlob(blob, cap, 0, Buffer.from('v1'))).toEqual({ status: 'stored', version: 1 });
+        expect(await s.putBlob(blob, cap, 0, Buffer.from('again'))).toEqual({ status: 'conflict', version: 1 });
+        expect(await s.putBlob(blob, hash(), 1, Buffer.from('thief'))).toEqual({ status: 'forbidden' });
+        // Two writers racing on one version: exactly one wins.
+        const race = await Promise.all([s.putBlob(blob, cap, 1, Buffer.from('a')), s.putBlob(blob, cap, 1, Buffer.from('b'))]);
+        expect(race.map((r) => r.status).sort()).toEqual(['conflict', 'stored']);
+        const got = await s.getBlob(blob);
+        expect(got!.version).toBe(2);
+        expect(Buffer.from(got!.capHash)).toEqual(cap);
+        expect(['a', 'b']).toContain(Buffer.from(got!.data).toString());
+      }));
+
     it('settles every write of one turn together, after commit', () =>
       withStore(newStore, async (s) => {
         const m = id<MailboxId>();

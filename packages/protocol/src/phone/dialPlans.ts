@@ -1,8 +1,9 @@
 /**
- * @module phoneCountries
+ * @module phone/dialPlans
  * Dialling conventions of common countries: enough to turn a nationally written number into
  * its international form. Not a numbering-plan database: we only need two spellings of one
- * number to meet, not to validate numbers.
+ * number to meet, not to validate numbers. Shared by the exposure report (call logs) and the
+ * contact book (matching imported numbers against the directory).
  */
 
 export type DialPlan = {

@@ -40,8 +40,11 @@ const PROTOCOL_CATEGORY = {
 
 export class RelayError extends HardlineError {
   readonly relayCode: RelayErrorCode;
-  constructor(code: RelayErrorCode, message: string, options?: { cause?: unknown }) {
+  /** Extra fields for the wire error object; only ever values the caller is entitled to. */
+  readonly details: Readonly<Record<string, number | string>> | undefined;
+  constructor(code: RelayErrorCode, message: string, options?: { cause?: unknown; details?: Readonly<Record<string, number | string>> }) {
     super(PROTOCOL_CATEGORY[code], message, options);
     this.relayCode = code;
+    this.details = options?.details;
   }
 }

@@ -12,19 +12,27 @@ import { parseJsonObject } from './jsonBody.ts';
 import { readBody } from './readBody.ts';
 import { JSON_BODY_LIMIT, type Route } from './route.ts';
 import { matchRoute } from './router.ts';
+import { serveStatic } from './staticApp.ts';
+
+/** The built web app to serve at `/`, if any. */
+export type WebApp = { readonly root: string; readonly tls: boolean };
 
 export function createHttpHandler(
   ctx: RelayContext,
   routes: readonly Route[],
   connOf: (req: IncomingMessage) => number,
+  webApp?: WebApp,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    handle(ctx, routes, req, res, connOf(req)).catch((e: unknown) => {
-      // Only reachable if writing the response itself failed.
-      ctx.internalError(e);
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
+    const served = webApp ? serveStatic(webApp.root, req, res, webApp.tls) : Promise.resolve(false);
+    served
+      .then((done) => (done ? undefined : handle(ctx, routes, req, res, connOf(req))))
+      .catch((e: unknown) => {
+        // Only reachable if writing the response itself failed.
+        ctx.internalError(e);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
   };
 }
 
@@ -34,9 +42,9 @@ async function handle(ctx: RelayContext, routes: readonly Route[], req: Incoming
     const match = matchRoute(routes, req.method ?? '', pathname);
     if (!match) throw new RelayError('NOT_FOUND', 'no such endpoint');
     const limit = match.route.bodyLimit ?? JSON_BODY_LIMIT;
-    // Every POST body is read (bounded) before the handler runs, even where the handler
+    // Every POST and PUT body is read (bounded) before the handler runs, even where the handler
     // ignores it, so no endpoint can be used to stream unbounded bytes at the relay.
-    const body = req.method === 'POST' ? await readBody(req, limit) : Buffer.alloc(0);
+    const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req, limit) : Buffer.alloc(0);
     const bytes = async (): Promise<Buffer> => body;
     const result = await match.route.handle(ctx, {
       params: match.params,
@@ -54,7 +62,9 @@ async function handle(ctx: RelayContext, routes: readonly Route[], req: Incoming
       res.setHeader('Connection', 'close');
       res.on('finish', () => setTimeout(() => req.destroy(), 1000).unref());
     }
-    send(res, w.status, { error: { code: w.code, message: w.message } });
+    // A few errors carry a detail the caller needs to recover (a CAS conflict's current version).
+    const details = e instanceof RelayError ? e.details : undefined;
+    send(res, w.status, { error: { code: w.code, message: w.message, ...details } });
   }
 }
 

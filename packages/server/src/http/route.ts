@@ -19,7 +19,7 @@ export type RouteRequest = {
 export type RouteResponse = { readonly status: number; readonly body: unknown };
 
 export type Route = {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   /** Segments; one starting with ':' captures a parameter. */
   readonly path: string;
   /** Body bound in bytes; JSON_BODY_LIMIT unless the endpoint needs more. */

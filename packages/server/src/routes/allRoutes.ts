@@ -4,6 +4,7 @@
  */
 import type { Route } from '../http/route.ts';
 import { adminRoutes } from './adminRoutes.ts';
+import { blobRoutes } from './blobRoutes.ts';
 import { deviceRoutes } from './deviceRoutes.ts';
 import { directoryRoutes } from './directoryRoutes.ts';
 import { enrolRoutes } from './enrolRoutes.ts';
@@ -11,6 +12,7 @@ import { keyPackageRoutes } from './keyPackageRoutes.ts';
 import { lockRoutes } from './lockRoutes.ts';
 import { orgRoutes } from './orgRoutes.ts';
 import { postRoutes } from './postRoutes.ts';
+import { profileRoutes } from './profileRoutes.ts';
 import { sessionRoutes } from './sessionRoutes.ts';
 import { turnRoutes } from './turnRoutes.ts';
 
@@ -19,6 +21,8 @@ export const allRoutes: readonly Route[] = [
   ...enrolRoutes,
   ...sessionRoutes,
   ...directoryRoutes,
+  ...profileRoutes,
+  ...blobRoutes,
   ...keyPackageRoutes,
   ...lockRoutes,
   ...postRoutes,

@@ -18,6 +18,8 @@ export const directoryRoutes: readonly Route[] = [
           userId: u.userId,
           handle: u.handle,
           displayName: u.displayName,
+          ...(u.phone !== undefined ? { phone: u.phone } : {}),
+          ...(u.email !== undefined ? { email: u.email } : {}),
           devices: u.devices.map((d) => ({
             deviceId: d.deviceId,
             signaturePublicKey: Buffer.from(d.publicKey).toString('base64url'),

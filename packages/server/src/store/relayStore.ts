@@ -47,6 +47,10 @@ export type DirectoryUser = {
   readonly userId: UserId;
   readonly handle: Handle;
   readonly displayName: string;
+  /** Published by the user for contact matching (E.164); absent unless they chose to. */
+  readonly phone?: string;
+  /** Published by the user for contact matching (lower case); absent unless they chose to. */
+  readonly email?: string;
   readonly devices: readonly { readonly deviceId: DeviceId; readonly publicKey: Uint8Array; readonly revoked: boolean }[];
 };
 
@@ -60,6 +64,21 @@ export type PutResult = { readonly status: 'stored'; readonly seq: number } | { 
 
 export type StoredEnvelope = { readonly seq: number; readonly envelopeId: EnvelopeId; readonly bytes: Uint8Array };
 
+/** `undefined` leaves a field as it is; `null` clears a published phone or email. */
+export type ProfileUpdate = {
+  readonly displayName?: string;
+  readonly phone?: string | null;
+  readonly email?: string | null;
+};
+
+export type BlobRecord = { readonly capHash: Uint8Array; readonly version: number; readonly data: Uint8Array };
+
+/** Outcome of a compare-and-swap write; `version` is the blob's version afterwards (or now, on conflict). */
+export type BlobPutResult =
+  | { readonly status: 'stored'; readonly version: number }
+  | { readonly status: 'conflict'; readonly version: number }
+  | { readonly status: 'forbidden' };
+
 export type RelayStore = {
   getMeta(key: MetaKey): Promise<string | undefined>;
   setMeta(key: MetaKey, value: string): Promise<void>;
@@ -69,6 +88,8 @@ export type RelayStore = {
   enrol(request: EnrolRequest): Promise<EnrolResult>;
   getDevice(deviceId: DeviceId): Promise<DeviceRecord | undefined>;
   listDirectory(): Promise<readonly DirectoryUser[]>;
+  /** Changes what the user publishes in the directory. False if the user is unknown. */
+  updateProfile(userId: UserId, update: ProfileUpdate): Promise<boolean>;
   /** Marks the device revoked and deletes its unclaimed KeyPackages. False if unknown. */
   revokeDevice(deviceId: DeviceId): Promise<boolean>;
 
@@ -87,6 +108,14 @@ export type RelayStore = {
   listEnvelopes(mailboxId: MailboxId, afterSeq: number, limit: number): Promise<readonly StoredEnvelope[]>;
   /** Deletes acknowledged envelopes, leaving tombstones. Resolves with how many were deleted. */
   ackEnvelopes(items: readonly (readonly [MailboxId, EnvelopeId])[], now: number): Promise<number>;
+
+  getBlob(id: string): Promise<BlobRecord | undefined>;
+  /**
+   * Compare-and-swap: writes when the blob's current version is `expectedVersion` (0: it must not
+   * exist yet, and `capHash` becomes its capability) and the stored capability hash equals
+   * `capHash`. The capability is checked before the version, so a caller without it learns nothing.
+   */
+  putBlob(id: string, capHash: Uint8Array, expectedVersion: number, data: Uint8Array): Promise<BlobPutResult>;
 
   /** First caller wins. */
   acquireLock(token: Uint8Array, now: number): Promise<boolean>;

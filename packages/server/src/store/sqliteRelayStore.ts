@@ -11,6 +11,8 @@ import { RelayError } from '../errors/relayError.ts';
 import { dayNumber } from './day.ts';
 import { migrate } from './migrate.ts';
 import type {
+  BlobPutResult,
+  BlobRecord,
   ClaimedKeyPackage,
   DeviceRecord,
   DirectoryUser,
@@ -20,6 +22,7 @@ import type {
   MetaKey,
   NewCode,
   NewKeyPackage,
+  ProfileUpdate,
   PutResult,
   RelayStore,
   StoredEnvelope,
@@ -74,7 +77,15 @@ export class SqliteRelayStore implements RelayStore {
       getDevice: db.prepare<[string], DeviceRow>(
         'SELECT d.id, d.user_id, d.public_key, d.revoked, u.handle FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ?',
       ),
-      allUsers: db.prepare<[], { id: string; handle: string; display_name: string }>('SELECT id, handle, display_name FROM users ORDER BY handle'),
+      allUsers: db.prepare<[], { id: string; handle: string; display_name: string; phone: string | null; email: string | null }>(
+        'SELECT id, handle, display_name, phone, email FROM users ORDER BY handle',
+      ),
+      setDisplayName: db.prepare('UPDATE users SET display_name = ? WHERE id = ?'),
+      setPhone: db.prepare('UPDATE users SET phone = ? WHERE id = ?'),
+      setEmail: db.prepare('UPDATE users SET email = ? WHERE id = ?'),
+      getBlob: db.prepare<[Buffer], { cap_hash: Buffer; version: number; data: Buffer }>('SELECT cap_hash, version, data FROM blobs WHERE id = ?'),
+      insertBlob: db.prepare('INSERT INTO blobs (id, cap_hash, version, data) VALUES (?, ?, 1, ?)'),
+      updateBlob: db.prepare('UPDATE blobs SET version = version + 1, data = ? WHERE id = ? AND version = ?'),
       allDevices: db.prepare<[], { id: string; user_id: string; public_key: Buffer; revoked: number }>(
         'SELECT id, user_id, public_key, revoked FROM devices ORDER BY rowid',
       ),
@@ -167,8 +178,42 @@ export class SqliteRelayStore implements RelayStore {
       userId: u.id as UserId,
       handle: u.handle as Handle,
       displayName: u.display_name,
+      ...(u.phone !== null ? { phone: u.phone } : {}),
+      ...(u.email !== null ? { email: u.email } : {}),
       devices: byUser.get(u.id) ?? [],
     }));
+  }
+
+  updateProfile(userId: UserId, update: ProfileUpdate): Promise<boolean> {
+    return this.#batcher.enqueue(() => {
+      if (!this.#s.userById.get(userId)) return false;
+      if (update.displayName !== undefined) this.#s.setDisplayName.run(update.displayName, userId);
+      if (update.phone !== undefined) this.#s.setPhone.run(update.phone, userId);
+      if (update.email !== undefined) this.#s.setEmail.run(update.email, userId);
+      return true;
+    }, true);
+  }
+
+  async getBlob(id: string): Promise<BlobRecord | undefined> {
+    const row = this.#s.getBlob.get(hexBuf(id));
+    return row && { capHash: new Uint8Array(row.cap_hash), version: row.version, data: new Uint8Array(row.data) };
+  }
+
+  putBlob(id: string, capHash: Uint8Array, expectedVersion: number, data: Uint8Array): Promise<BlobPutResult> {
+    const key = hexBuf(id);
+    const cap = Buffer.from(capHash);
+    return this.#batcher.enqueue((): BlobPutResult => {
+      const row = this.#s.getBlob.get(key);
+      if (!row) {
+        if (expectedVersion !== 0) return { status: 'conflict', version: 0 };
+        this.#s.insertBlob.run(key, cap, Buffer.from(data));
+        return { status: 'stored', version: 1 };
+      }
+      if (!row.cap_hash.equals(cap)) return { status: 'forbidden' };
+      if (row.version !== expectedVersion) return { status: 'conflict', version: row.version };
+      this.#s.updateBlob.run(Buffer.from(data), key, expectedVersion);
+      return { status: 'stored', version: expectedVersion + 1 };
+    }, true);
   }
 
   revokeDevice(deviceId: DeviceId): Promise<boolean> {
