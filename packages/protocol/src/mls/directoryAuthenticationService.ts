@@ -2,7 +2,7 @@
  * @module mls/directoryAuthenticationService
  * ts-mls's default AuthenticationService accepts every credential. This one accepts a member
  * only if the organisation directory lists that device, under that handle, with that exact
- * signature key, and the device is not revoked. Without it, anyone able to inject a leaf (a
+ * signature key. Without it, anyone able to inject a leaf (a
  * malicious relay handing out a forged KeyPackage) would become a silent member.
  */
 import type { AuthenticationService, Credential } from 'ts-mls';
@@ -29,7 +29,10 @@ export function directoryAuthenticationService(lookup: DeviceLookup): Authentica
         return false;
       }
       const entry = lookup(id.deviceId);
-      if (!entry || entry.revoked || entry.handle !== id.handle) return false;
+      // A revoked device was still enrolled when it was added, so commits that added it stay
+      // valid for members catching up; revocation is enforced by removing it (every member
+      // reconciles before sending) and by the relay refusing its connections.
+      if (!entry || entry.handle !== id.handle) return false;
       return bytesEqual(entry.signaturePublicKey, signaturePublicKey);
     },
   };
