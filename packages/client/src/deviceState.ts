@@ -4,7 +4,7 @@
  * StateStore. Only the *current* MLS state of each conversation is kept: overwriting the old
  * one is what gives forward secrecy.
  */
-import type { ControlMessage, DeviceId, Handle, MailboxId, Roster, UserId } from '@hardline/protocol';
+import type { ControlMessage, ConversationControl, DeviceId, Handle, MailboxId, Roster, UserId } from '@hardline/protocol';
 import type { DirectoryUser } from './relayApi.ts';
 
 export type StoredKeyPackage = {
@@ -36,8 +36,20 @@ export type Conversation = {
   /** MLS messages for epochs we have not reached yet, base64url */
   pending: { epoch: string; bytes: string }[];
   messages: StoredMessage[];
+  /** Receipts, timers and call signalling received here, until the app takes them. */
+  controls?: ReceivedControl[];
   left: boolean;
 };
+
+export type ReceivedControl = {
+  conversation: string;
+  from: Handle;
+  fromDevice: DeviceId;
+  message: ConversationControl;
+  receivedAt: string;
+};
+
+export const MAX_CONTROLS_PER_CONVERSATION = 2_000;
 
 export type QueuedPost = { sendCap: string; envelope: string };
 

@@ -52,10 +52,13 @@ import {
   type RosterDevice,
   type TextMessage,
   type ControlMessage,
+  type ConversationControl,
 } from '@hardline/protocol';
 import type { CiphersuiteImpl, ClientConfig, ClientState, CryptoProvider, KeyPackage } from 'ts-mls';
 import {
+  MAX_CONTROLS_PER_CONVERSATION,
   MAX_MESSAGES_PER_CONVERSATION,
+  type ReceivedControl,
   MAX_SEEN,
   MAX_SELF_INBOX,
   type Conversation,
@@ -89,6 +92,8 @@ export type ReceivedMessage = {
 export type SyncOptions = {
   waitMs?: number;
   onMessage?: (m: ReceivedMessage) => void;
+  /** Receipts, timers and call signalling, as they arrive (also kept for takeControls). */
+  onControl?: (c: ReceivedControl) => void;
   /** Ends a long `waitMs` early (after the backlog is drained), so a caller can run another operation. */
   signal?: AbortSignal;
 };
@@ -104,6 +109,7 @@ export class HardlineClient {
   private poster!: Poster;
   private readonly seal = new SealKeys();
   private seenSet = new Set<string>();
+  private controlListener: ((c: ReceivedControl) => void) | undefined;
   private directoryIndex = new Map<DeviceId, { handle: Handle; pub: Uint8Array; revoked: boolean }>();
 
   private constructor(private readonly opts: ClientOptions) {}
@@ -662,6 +668,65 @@ export class HardlineClient {
     if (inbox.length > MAX_SELF_INBOX) inbox.splice(0, inbox.length - MAX_SELF_INBOX);
   }
 
+  // ---------- conversation controls and calls ----------
+
+  conversation(id: string): Conversation | undefined {
+    return this.state.conversations[id];
+  }
+
+  /**
+   * Sends a receipt, timer or call signal to everyone in the conversation. It does not sync
+   * first: call signalling must be quick, and a signal in a slightly old epoch still decrypts.
+   */
+  async sendControl(conversationId: string, message: ConversationControl): Promise<void> {
+    const conv = this.state.conversations[conversationId];
+    if (!conv || conv.left) throw new HardlineError('NOT_FOUND', 'no such conversation on this device');
+    const { newState, message: mls } = await encryptApplication(this.mls(conv), encodeAppMessage(message), this.impl);
+    this.setMls(conv, newState);
+    await this.fanOut(conv, PayloadKind.MLS, mls);
+    await this.save();
+    await this.flushOutbox();
+  }
+
+  /** Controls received since the last call, oldest first. */
+  async takeControls(): Promise<ReceivedControl[]> {
+    const out: ReceivedControl[] = [];
+    for (const c of this.conversations()) {
+      if (c.controls && c.controls.length > 0) {
+        out.push(...c.controls);
+        c.controls = [];
+      }
+    }
+    if (out.length > 0) await this.save();
+    return out.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  }
+
+  /**
+   * What SFrame needs for a call in this conversation (RFC 9605 §5.2): the epoch, its
+   * "SFrame 1.0 Secret" exporter value, this device's leaf index, and every member's leaf.
+   */
+  async callKeys(conversationId: string): Promise<{ epoch: bigint; epochSecret: Uint8Array; ownLeafIndex: number; members: { leafIndex: number; handle: Handle; deviceId: DeviceId }[] }> {
+    const conv = this.state.conversations[conversationId];
+    if (!conv || conv.left) throw new HardlineError('NOT_FOUND', 'no such conversation on this device');
+    const mls = this.mls(conv);
+    return {
+      epoch: mls.groupContext.epoch,
+      epochSecret: await exportSecret(mls, 'SFrame 1.0 Secret', 32, this.impl),
+      ownLeafIndex: mls.privatePath.leafIndex,
+      members: members(mls).map((m) => ({ leafIndex: m.leafIndex, handle: m.id.handle, deviceId: m.id.deviceId })),
+    };
+  }
+
+  /** The direct conversation with a handle, creating it if needed (calls start from a contact). */
+  async directConversation(handle: string): Promise<Conversation> {
+    const h = handle.toLowerCase();
+    const existing = this.findDirect(h);
+    if (existing) return existing;
+    await this.refreshDirectory();
+    if (!this.userByHandle(h)) throw new HardlineError('NOT_FOUND', `no user "${handle}" in this organisation's directory`);
+    return this.createConversation('direct', '', [h]);
+  }
+
   // ---------- receiving ----------
 
   /**
@@ -685,6 +750,7 @@ export class HardlineClient {
       ...Object.entries(this.state.keyPackages).map(([id, kp]) => ({ id: id as MailboxId, readCap: fromHex(kp.readCap, 32) })),
     ];
     const received: ReceivedMessage[] = [];
+    this.controlListener = opts.onControl;
     const inbox = new Inbox(parseRelayUrl(this.state.server), this.opts.transport);
     const queue: Envelope[] = [];
     let drained = false;
@@ -734,6 +800,7 @@ export class HardlineClient {
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
       inbox.close();
+      this.controlListener = undefined;
     }
     await this.replenishKeyPackages().catch(() => undefined);
     return received;
@@ -848,7 +915,16 @@ export class HardlineClient {
       return;
     }
     const app = decodeAppMessage(r.data);
-    if (app.t !== 'text') return this.acceptControl(conv, r.sender.handle, app);
+    if (app.t === 'book-key') return this.acceptControl(conv, r.sender.handle, app);
+    if (app.t !== 'text') {
+      const control: ReceivedControl = { conversation: conv.id, from: r.sender.handle, fromDevice: r.sender.deviceId, message: app, receivedAt: new Date().toISOString() };
+      const list = (conv.controls ??= []);
+      if (list.some((x) => x.message.id === app.id && x.fromDevice === control.fromDevice)) return;
+      list.push(control);
+      if (list.length > MAX_CONTROLS_PER_CONVERSATION) list.splice(0, list.length - MAX_CONTROLS_PER_CONVERSATION);
+      this.controlListener?.(control);
+      return;
+    }
     if (conv.messages.some((m) => m.id === app.id && m.from === r.sender.handle)) return;
     const stored: StoredMessage = { id: app.id, from: r.sender.handle, text: app.text, sentAt: app.sentAt, receivedAt: new Date().toISOString(), shown: false };
     conv.messages.push(stored);

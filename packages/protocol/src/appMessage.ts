@@ -24,10 +24,37 @@ export type BookKeyMessage = {
   readonly sentAt: string;
 };
 
-export type AppMessage = TextMessage | BookKeyMessage;
+/** Delivery receipts for message ids, sent late and batched (docs/protocol.md §7). */
+export type ReceiptMessage = { readonly t: 'receipt'; readonly id: string; readonly ids: readonly string[]; readonly sentAt: string };
 
-/** Messages that are not chat text: handled by the engine's services, never shown. */
-export type ControlMessage = Exclude<AppMessage, TextMessage>;
+/** The conversation's disappearing-messages timer; 0 turns it off. */
+export type TimerMessage = { readonly t: 'timer'; readonly id: string; readonly seconds: number; readonly sentAt: string };
+
+export const CALL_OPS = ['ring', 'accept', 'decline', 'busy', 'cancel', 'hangup', 'offer', 'answer', 'ice', 'answered-elsewhere'] as const;
+export type CallOp = (typeof CALL_OPS)[number];
+
+/** Call signalling: it travels like any message, so the relay sees an ordinary envelope. */
+export type CallMessage = {
+  readonly t: 'call';
+  readonly id: string;
+  readonly callId: string;
+  readonly op: CallOp;
+  /** For offer/answer. */
+  readonly sdp?: string;
+  /** For ice: the JSON of an RTCIceCandidateInit. */
+  readonly candidate?: string;
+  /** The device an op is meant for (answer, ice), so a user's other devices ignore it. */
+  readonly to?: string;
+  readonly sentAt: string;
+};
+
+/** Messages for the conversation's apps, not shown as text. */
+export type ConversationControl = ReceiptMessage | TimerMessage | CallMessage;
+
+export type AppMessage = TextMessage | BookKeyMessage | ConversationControl;
+
+/** Messages that are not chat text, for the user's own devices: handled by the engine's services. */
+export type ControlMessage = BookKeyMessage;
 
 export function encodeAppMessage(m: AppMessage): Uint8Array {
   const bytes = new TextEncoder().encode(JSON.stringify(m));
@@ -43,7 +70,11 @@ export function decodeAppMessage(bytes: Uint8Array): AppMessage {
   } catch (cause) {
     throw new DecodeError('application message is not JSON', { cause });
   }
-  if (raw !== null && typeof raw === 'object' && (raw as { t?: unknown }).t === 'book-key') return readBookKey(raw as Partial<BookKeyMessage>);
+  if (raw !== null && typeof raw === 'object') {
+    const t = (raw as { t?: unknown }).t;
+    if (t === 'book-key') return readBookKey(raw as Partial<BookKeyMessage>);
+    if (t === 'receipt' || t === 'timer' || t === 'call') return readConversationControl(raw as Record<string, unknown>);
+  }
   const m = raw as Partial<TextMessage> | null;
   if (
     m !== null &&
@@ -76,4 +107,37 @@ function readBookKey(m: Partial<BookKeyMessage>): BookKeyMessage {
     return { t: 'book-key', id: m.id, key: m.key, generation: m.generation as number, sentAt: m.sentAt };
   }
   throw new DecodeError('invalid book-key message');
+}
+
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64;
+const isTime = (v: unknown): v is string => typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v));
+
+function readConversationControl(m: Record<string, unknown>): ConversationControl {
+  if (!isId(m.id) || !isTime(m.sentAt)) throw new DecodeError('invalid control message');
+  if (m.t === 'receipt' && Array.isArray(m.ids) && m.ids.length <= 1000 && m.ids.every(isId)) {
+    return { t: 'receipt', id: m.id, ids: m.ids as string[], sentAt: m.sentAt };
+  }
+  if (m.t === 'timer' && Number.isSafeInteger(m.seconds) && (m.seconds as number) >= 0 && (m.seconds as number) <= 365 * 86_400) {
+    return { t: 'timer', id: m.id, seconds: m.seconds as number, sentAt: m.sentAt };
+  }
+  if (
+    m.t === 'call' &&
+    isId(m.callId) &&
+    (CALL_OPS as readonly unknown[]).includes(m.op) &&
+    (m.sdp === undefined || (typeof m.sdp === 'string' && m.sdp.length <= 20_000)) &&
+    (m.candidate === undefined || (typeof m.candidate === 'string' && m.candidate.length <= 2_000)) &&
+    (m.to === undefined || isId(m.to))
+  ) {
+    return {
+      t: 'call',
+      id: m.id,
+      callId: m.callId,
+      op: m.op as CallOp,
+      ...(m.sdp === undefined ? {} : { sdp: m.sdp as string }),
+      ...(m.candidate === undefined ? {} : { candidate: m.candidate as string }),
+      ...(m.to === undefined ? {} : { to: m.to as string }),
+      sentAt: m.sentAt,
+    };
+  }
+  throw new DecodeError('invalid control message');
 }
