@@ -65,7 +65,6 @@ export type DeviceState = {
   signPub: string;
   keyPackages: Record<MailboxId, StoredKeyPackage>;
   conversations: Record<string, Conversation>;
-  contacts: Record<string, { handle: Handle; name: string }>;
   directory: DirectoryUser[];
   outbox: QueuedPost[];
   /** Recently processed envelope ids, newest last: a redelivery after a crash is dropped. */

@@ -148,7 +148,6 @@ export class HardlineClient {
       signPub: toBase64Url(keys.publicKey),
       keyPackages: {},
       conversations: {},
-      contacts: {},
       directory: [],
       outbox: [],
       seen: [],
@@ -284,21 +283,6 @@ export class HardlineClient {
     if (!entry) return undefined;
     const { mailboxId, sendCap } = keyPackageMailbox(bytes);
     return { kp, bytes, device: { deviceId, handle: entry.handle, mailboxId, sendCap: toHex(sendCap) } };
-  }
-
-  // ---------- contacts ----------
-
-  async addContact(handle: string, name?: string): Promise<void> {
-    const h = handle.toLowerCase();
-    await this.refreshDirectory();
-    const u = this.userByHandle(h);
-    if (!u) throw new HardlineError('NOT_FOUND', `no user "${handle}" in this organisation's directory`);
-    this.state.contacts[h] = { handle: u.handle, name: name ?? u.displayName };
-    await this.save();
-  }
-
-  contacts(): { handle: Handle; name: string }[] {
-    return Object.values(this.state.contacts).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   // ---------- conversations ----------
