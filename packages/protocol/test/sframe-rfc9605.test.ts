@@ -3,7 +3,7 @@
  * Drives the SFrame code with the official RFC 9605 test vectors (Appendix C), kept unmodified
  * in shared/vectors beside the repository.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +21,11 @@ import {
 } from '../src/sframe/index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const vectorPath = path.resolve(repoRoot, '../shared/vectors/sframe-rfc9605.json');
+// The official vectors, kept unmodified: the project's shared copy beside the repository when
+// it is there (a test below checks the vendored copy matches it), else the vendored copy.
+const sharedPath = path.resolve(repoRoot, '../shared/vectors/sframe-rfc9605.json');
+const vendoredPath = path.resolve(repoRoot, 'packages/protocol/test/vectors/sframe-rfc9605.json');
+const vectorPath = existsSync(sharedPath) ? sharedPath : vendoredPath;
 
 type HeaderVector = { kid: string; ctr: string; encoded: string };
 type AeadVector = {
@@ -65,6 +69,13 @@ const vectors = JSON.parse(
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (b) => parseInt(b, 16));
 const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+describe('vector files', () => {
+  it('the vendored copy is byte-identical to the shared one', () => {
+    if (existsSync(sharedPath)) expect(readFileSync(vendoredPath)).toEqual(readFileSync(sharedPath));
+    else expect(existsSync(vendoredPath)).toBe(true);
+  });
+});
 
 describe('RFC 9605 header vectors', () => {
   it('has the full set', () => expect(vectors.header.length).toBe(289));
