@@ -10,6 +10,7 @@
 import type { DeviceId, MailboxId } from '@hardline/protocol';
 import WebSocket from 'ws';
 import { observe, type RelayContext } from '../relayContext.ts';
+import { corkForTurn } from './corkForTurn.ts';
 
 const PAGE = 512;
 /** Stop pushing above this many unsent bytes; resume below LOW_WATER. */
@@ -97,6 +98,7 @@ export class InboxConnection {
 
   #push(m: MailboxId, seq: number, bytes: Uint8Array): void {
     this.#cursors.set(m, seq);
+    corkForTurn(this.ws);
     this.ws.send(bytes, { binary: true });
     if (this.#ctx.observer) observe(this.#ctx, { kind: 'push', conn: this.conn, mailboxId: m, size: bytes.length });
   }

@@ -10,6 +10,7 @@ import type WebSocket from 'ws';
 import { isInternal, wireCode } from '../errors/wireError.ts';
 import { acceptPost } from '../post/acceptPost.ts';
 import type { RelayContext } from '../relayContext.ts';
+import { corkForTurn } from './corkForTurn.ts';
 
 const ZERO_ID = '00000000000000000000000000000000' as EnvelopeId;
 /** Where the envelope id sits in a post frame: after sendCap[32], version[1] and mailbox[16]. */
@@ -27,6 +28,7 @@ export function handlePostSocket(ctx: RelayContext, ws: WebSocket, conn: number)
   const slots: { reply: Uint8Array | undefined }[] = [];
 
   const flush = (): void => {
+    if (slots.length > 0 && slots[0]!.reply !== undefined) corkForTurn(ws);
     while (slots.length > 0 && slots[0]!.reply !== undefined) {
       const reply = slots.shift()!.reply!;
       if (ws.readyState === ws.OPEN) ws.send(reply, { binary: true });
