@@ -3,6 +3,7 @@
  * BENCHMARKS.md by hand, with the machine they were measured on. Pass names to run a subset:
  *   npm run bench -- mls relay
  */
+import { runCallBench } from './call.bench.ts';
 import { runExposureBench } from './exposure.bench.ts';
 import { runMlsCommits, runMlsThroughput } from './mls.bench.ts';
 import { runRelayBench } from './relay.bench.ts';
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<void>> = {
     console.log('\nSFrame per frame (160 B, AES_128_GCM_SHA256_128), Node');
     console.table(await runSframeBench());
   },
+  call: () => runCallBench(),
   exposure: async () => {
     console.log('\nExposure report: parse + analyse');
     console.table([runExposureBench()]);

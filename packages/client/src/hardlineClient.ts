@@ -672,13 +672,17 @@ export class HardlineClient {
     await this.flushOutbox();
   }
 
-  /** Controls received since the last call, oldest first. */
-  async takeControls(): Promise<ReceivedControl[]> {
+  /**
+   * Controls received since the last call, oldest first. With `which`, takes only those it
+   * selects and leaves the rest (the web app handles call signals live and drops them here).
+   */
+  async takeControls(which?: (c: ReceivedControl) => boolean): Promise<ReceivedControl[]> {
     const out: ReceivedControl[] = [];
     for (const c of this.conversations()) {
       if (c.controls && c.controls.length > 0) {
-        out.push(...c.controls);
-        c.controls = [];
+        const taken = which ? c.controls.filter(which) : c.controls;
+        out.push(...taken);
+        c.controls = which ? c.controls.filter((x) => !which(x)) : [];
       }
     }
     if (out.length > 0) await this.save();

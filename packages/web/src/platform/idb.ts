@@ -1,0 +1,61 @@
+/**
+ * @module platform/idb
+ * The few IndexedDB calls the app needs, as promises. One database, one key-value store:
+ * everything in it except the wrapping key is ciphertext.
+ */
+const DB_NAME = 'hardline';
+const STORE = 'kv';
+
+let opening: Promise<IDBDatabase> | undefined;
+
+function request<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+export function openDb(): Promise<IDBDatabase> {
+  opening ??= new Promise((resolve, reject) => {
+    const r = indexedDB.open(DB_NAME, 1);
+    r.onupgradeneeded = () => r.result.createObjectStore(STORE);
+    r.onsuccess = () => {
+      // Another tab deleting the database (a wipe) must not be blocked by this one.
+      r.result.onversionchange = () => r.result.close();
+      resolve(r.result);
+    };
+    r.onerror = () => reject(r.error ?? new Error('IndexedDB is unavailable'));
+  });
+  return opening;
+}
+
+export async function idbGet<T>(key: string): Promise<T | undefined> {
+  const db = await openDb();
+  return request(db.transaction(STORE, 'readonly').objectStore(STORE).get(key)) as Promise<T | undefined>;
+}
+
+export async function idbPut(key: string, value: unknown): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(STORE, 'readwrite');
+  tx.objectStore(STORE).put(value, key);
+  await new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB write aborted'));
+  });
+}
+
+/** Deletes the whole database: keys, device state, contact book, everything. */
+export async function idbWipe(): Promise<void> {
+  if (opening) {
+    (await opening.catch(() => undefined))?.close();
+    opening = undefined;
+  }
+  await new Promise<void>((resolve, reject) => {
+    const r = indexedDB.deleteDatabase(DB_NAME);
+    r.onsuccess = () => resolve();
+    r.onerror = () => reject(r.error ?? new Error('could not delete local data'));
+    // A blocked delete finishes once other tabs close their connection (onversionchange).
+    r.onblocked = () => undefined;
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * @module platform/idbStateStore
+ * The engine's StateStore in the browser: the device state, sealed in IndexedDB. Saves are
+ * serialised so that an older snapshot can never land after a newer one.
+ */
+import type { DeviceState, StateStore } from '@hardline/client';
+import { idbWipe } from './idb.ts';
+import { forgetStateKey, sealedGet, sealedPutJson } from './encryptedKv.ts';
+
+export class IdbStateStore implements StateStore {
+  private writes: Promise<void> = Promise.resolve();
+
+  load(): Promise<DeviceState | undefined> {
+    return sealedGet<DeviceState>('device');
+  }
+
+  save(state: DeviceState): Promise<void> {
+    // Serialise now: the engine keeps mutating `state` after save() returns its promise.
+    const json = JSON.stringify(state);
+    const next = this.writes.then(() => sealedPutJson('device', json));
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+
+  async wipe(): Promise<void> {
+    await this.writes;
+    forgetStateKey();
+    await idbWipe();
+  }
+}

@@ -1,0 +1,377 @@
+/**
+ * @module session/session
+ * One signed-in device: the engine, its listening loop, the web app's own state, and the
+ * contact book. Screens read from it and call its actions; it tells them when to re-render.
+ */
+import { ContactBookService, HardlineClient, type ClientOptions, type DirectoryUser, type Profile } from '@hardline/client';
+import { HardlineError } from '@hardline/protocol';
+import { browserTransport } from '../platform/browserTransport.ts';
+import { IdbStateStore } from '../platform/idbStateStore.ts';
+import { keyFingerprint, safetyNumber, type SafetyNumber } from '../safety/safetyNumber.ts';
+import { contactBook, type ContactBook } from '../contacts/contactBookAdapter.ts';
+import { loadMeta, MetaStore } from './appMeta.ts';
+import { buildChats, type Chat } from './chatModel.ts';
+import { absorb, due, MAX_RECEIPT_IDS, noteTimer } from './receipts.ts';
+import { expiredMessages, expiredNotices } from './disappearing.ts';
+import { SyncLoop, type LinkStatus } from './syncLoop.ts';
+import { CallManager } from '../calls/callManager.ts';
+
+const SIGNED_OUT_FLAG = 'hardline.signedOut';
+const TICK_MS = 1_000;
+/** Re-match the book against the directory this often (and whenever the directory changes). */
+const RELINK_MS = 30_000;
+
+function clientOptions(store: IdbStateStore): ClientOptions {
+  // No cryptoProvider: ts-mls's default one runs on WebCrypto plus noble in the browser.
+  return { store, transport: browserTransport };
+}
+
+function randomId(): string {
+  return [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export type DeviceInfo = { deviceId: string; current: boolean; revoked: boolean };
+
+export class Session {
+  status: LinkStatus = 'connecting';
+  revoked = false;
+  version = 0;
+  private readonly listeners = new Set<() => void>();
+  private readonly loop: SyncLoop;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private ticking = false;
+  readonly book: ContactBook;
+  /** Voice calls (packages/web/src/calls); set before the loop starts. */
+  calls!: CallManager;
+  private bookSyncing = false;
+  /** Set when a send could not reach the relay: own messages from then on wait in the outbox. */
+  private queuedSince: string | undefined;
+  private linkedAt = 0;
+  private linkedDirectory = '';
+
+  private constructor(
+    readonly client: HardlineClient,
+    private readonly store: IdbStateStore,
+    private readonly metaStore: MetaStore,
+    private readonly bookService: ContactBookService,
+  ) {
+    this.loop = new SyncLoop(client, {
+      changed: () => this.emit(),
+      status: (s) => {
+        if (s !== this.status) {
+          this.status = s;
+          this.emit();
+        }
+      },
+      revoked: () => void this.signedOut(),
+      afterRound: () => this.afterRound(),
+      control: (c) => {
+        this.calls?.onControl(c);
+        // A receipt or timer shows at once; the round's end persists it and takes it out.
+        if (c.message.t === 'receipt' || c.message.t === 'timer') {
+          absorb(this.client.conversations(), this.me, this.meta, Date.now());
+          this.emit();
+        }
+      },
+    });
+    // A local edit ends the listening round, so the round's book sync pushes it at once.
+    this.book = contactBook(bookService, (fn) => this.loop.exclusive(fn), () => this.loop.poke());
+    this.book.onChange(() => this.emit());
+  }
+
+  /** The device on this browser profile, if one is enrolled. */
+  static async resume(): Promise<Session | undefined> {
+    const store = new IdbStateStore();
+    if (!(await store.load())) return undefined;
+    return Session.start(await HardlineClient.open(clientOptions(store)), store);
+  }
+
+  static async enrol(args: { code: string; handle: string; displayName: string }): Promise<Session> {
+    const store = new IdbStateStore();
+    const client = await HardlineClient.register(clientOptions(store), { server: location.origin, ...args });
+    localStorage.removeItem(SIGNED_OUT_FLAG);
+    return Session.start(client, store);
+  }
+
+  static wasSignedOut(): boolean {
+    return localStorage.getItem(SIGNED_OUT_FLAG) === '1';
+  }
+
+  static clearSignedOut(): void {
+    localStorage.removeItem(SIGNED_OUT_FLAG);
+  }
+
+  private static async start(client: HardlineClient, store: IdbStateStore): Promise<Session> {
+    const metaStore = new MetaStore(await loadMeta());
+    const s = new Session(client, store, metaStore, await ContactBookService.open(client));
+    if (client.isRevoked()) {
+      await s.signedOut();
+      return s;
+    }
+    s.calls = await CallManager.open({ client, exclusive: (fn, opts) => s.loop.exclusive(fn, opts), subscribe: (cb) => s.subscribe(cb) });
+    s.loop.start();
+    s.timer = setInterval(() => void s.tick(), TICK_MS);
+    addEventListener('online', s.onOnline);
+    return s;
+  }
+
+  private readonly onOnline = () => this.loop.poke();
+
+  subscribe(cb: () => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  private emit(): void {
+    this.version++;
+    for (const cb of this.listeners) cb();
+  }
+
+  get me(): string {
+    return this.client.handle;
+  }
+
+  get meta() {
+    return this.metaStore.meta;
+  }
+
+  // ---------- people ----------
+
+  directory(): readonly DirectoryUser[] {
+    return this.client.directory();
+  }
+
+  user(handle: string): DirectoryUser | undefined {
+    return this.client.directory().find((u) => u.handle === handle);
+  }
+
+  displayName(handle: string): string {
+    const entry = this.book.list().find((e) => e.hardlineHandle === handle);
+    return entry?.name || this.user(handle)?.displayName || handle;
+  }
+
+  keysChanged(handle: string): boolean {
+    const k = this.meta.contactKeys[handle];
+    return !!k && k.accepted !== k.current;
+  }
+
+  async acceptKeys(handle: string): Promise<void> {
+    const k = this.meta.contactKeys[handle];
+    if (!k) return;
+    k.accepted = k.current;
+    await this.metaStore.save();
+    this.emit();
+  }
+
+  async safetyNumber(handle: string): Promise<SafetyNumber | undefined> {
+    const me = this.user(this.me);
+    const them = this.user(handle);
+    return me && them ? safetyNumber(me, them) : undefined;
+  }
+
+  // ---------- chats ----------
+
+  chats(): Chat[] {
+    if (this.queuedSince !== undefined && this.client.pendingOutbox() === 0) this.queuedSince = undefined;
+    return buildChats(this.client.conversations(), this.me, this.meta, this.queuedSince);
+  }
+
+  unreadTotal(): number {
+    return this.chats().reduce((n, c) => n + c.unread, 0);
+  }
+
+  async markRead(key: string): Promise<void> {
+    const chat = this.chats().find((c) => c.key === key);
+    const last = chat?.messages.filter((m) => !m.mine).at(-1)?.receivedAt;
+    if (!last || (this.meta.readUpTo[key] ?? '') >= last) return;
+    this.meta.readUpTo[key] = last;
+    await this.metaStore.save();
+    this.emit();
+  }
+
+  private target(key: string): string {
+    if (key.startsWith('d:')) return key.slice(2);
+    const conv = this.client.conversations().find((c) => `g:${c.id}` === key);
+    if (!conv) throw new HardlineError('NOT_FOUND', 'that conversation is gone');
+    return conv.roster.name;
+  }
+
+  /** Sends text; receipts this device owes in the same chat leave with it. */
+  async send(key: string, text: string): Promise<void> {
+    const to = this.target(key);
+    const startedAt = new Date().toISOString();
+    await this.loop.exclusive(async (c) => {
+      try {
+        await c.send(to, text, { sync: false });
+      } catch (e) {
+        if (c.pendingOutbox() > 0) this.queuedSince ??= startedAt;
+        throw e;
+      }
+      // Messages that arrived in this round are not queued for receipts yet: queue them now, so
+      // their receipt rides along with this reply instead of leaving later on its own.
+      absorb(c.conversations(), this.me, this.meta, Date.now());
+      const convIds = this.chats().find((ch) => ch.key === key)?.conversationIds ?? [];
+      await this.sendReceipts(c, convIds.filter((id) => this.meta.pendingReceipts[id]));
+    });
+    if (key.startsWith('d:')) await this.book.markContacted(to).catch(() => undefined);
+  }
+
+  async setDisappearing(key: string, seconds: number): Promise<void> {
+    const convIds = this.chats().find((c) => c.key === key)?.conversationIds ?? [];
+    if (convIds.length === 0) throw new HardlineError('NOT_FOUND', 'send a first message before setting a timer');
+    const timer = { t: 'timer' as const, id: randomId(), seconds, sentAt: new Date().toISOString() };
+    await this.loop.exclusive(async (c) => {
+      for (const id of convIds) await c.sendControl(id, timer);
+    });
+    noteTimer(this.meta, key, { id: timer.id, from: this.me, seconds, at: timer.sentAt, receivedAt: timer.sentAt });
+    await this.metaStore.save();
+    this.emit();
+  }
+
+  async createGroup(name: string, members: string[]): Promise<string> {
+    const conv = await this.loop.exclusive((c) => c.groupCreate(name, members));
+    return `g:${conv.id}`;
+  }
+
+  // ---------- profile ----------
+
+  /** What this user published in the org directory, so that others' imported contacts match them. */
+  profile(): { phone: string; email: string } {
+    const u = this.user(this.me);
+    return { phone: u?.phone ?? '', email: u?.email ?? '' };
+  }
+
+  async publishProfile(p: { phone: string; email: string }): Promise<Profile> {
+    const phone = p.phone.replace(/[\s().-]/g, '');
+    return this.loop.exclusive((c) => c.publishProfile({ phone: phone || null, email: p.email.trim() || null }));
+  }
+
+  // ---------- devices ----------
+
+  devices(): Promise<DeviceInfo[]> {
+    return this.loop.exclusive((c) => c.devices());
+  }
+
+  linkCode(): Promise<string> {
+    return this.loop.exclusive((c) => c.createLinkCode());
+  }
+
+  async revokeDevice(deviceId: string): Promise<void> {
+    await this.loop.exclusive((c) => c.revokeDevice(deviceId));
+  }
+
+  // ---------- background work ----------
+
+  /** Under the engine lock, after each listening round. */
+  private async afterRound(): Promise<void> {
+    const c = this.client;
+    absorb(c.conversations(), this.me, this.meta, Date.now());
+    await this.metaStore.save();
+    // Applied above (receipts, timers) or handled live by the call manager (call signals).
+    await c.takeControls((x) => x.message.t === 'receipt' || x.message.t === 'timer');
+    await c.takeControls((x) => x.message.t === 'call');
+    // Members' new devices join, revoked ones leave, even if nobody sends.
+    for (const conv of c.conversations()) await c.reconcile(conv).catch(() => undefined);
+    await this.syncBook();
+    this.trackKeys();
+    await this.metaStore.save();
+  }
+
+  /** Pull, merge and push the contact book; offline, the edits simply wait for the next round. */
+  private async syncBook(): Promise<void> {
+    if (this.bookSyncing) return;
+    this.bookSyncing = true;
+    try {
+      await this.bookService.sync({ engine: false });
+      const dir = this.client
+        .directory()
+        .map((u) => `${u.handle}|${u.phone ?? ''}|${u.email ?? ''}|${u.devices.filter((d) => !d.revoked).length}`)
+        .join('\n');
+      if (dir !== this.linkedDirectory || Date.now() - this.linkedAt > RELINK_MS) {
+        await this.bookService.linkToDirectory();
+        this.linkedDirectory = dir;
+        this.linkedAt = Date.now();
+      }
+    } catch (e) {
+      if (e instanceof HardlineError && e.code === 'REVOKED') throw e;
+    } finally {
+      this.bookSyncing = false;
+    }
+  }
+
+  private trackKeys(): void {
+    const handles = new Set<string>();
+    for (const conv of this.client.conversations()) for (const m of conv.roster.members) handles.add(m);
+    for (const e of this.book.list()) if (e.hardlineHandle) handles.add(e.hardlineHandle);
+    handles.delete(this.me);
+    for (const h of handles) {
+      const u = this.user(h);
+      if (!u) continue;
+      const fp = keyFingerprint(u);
+      const k = this.meta.contactKeys[h];
+      if (!k) this.meta.contactKeys[h] = { accepted: fp, current: fp };
+      else k.current = fp;
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking || this.revoked) return;
+    this.ticking = true;
+    try {
+      const now = Date.now();
+      const receiptsDue = due(this.meta, now);
+      const expired = this.expired(now);
+      const notices = expiredNotices(this.meta, now);
+      if (notices > 0) {
+        await this.metaStore.save();
+        this.emit();
+      }
+      if (receiptsDue.length === 0 && expired.size === 0) return;
+      await this.loop.exclusive(async (c) => {
+        absorb(c.conversations(), this.me, this.meta, now);
+        await this.sendReceipts(c, due(this.meta, now));
+        for (const [convId, ids] of this.expired(now)) {
+          await c.forgetMessages(convId, ids);
+          for (const id of ids) delete this.meta.delivered[id];
+        }
+      });
+    } catch {
+      // Offline or revoked: the loop reports it; receipts stay queued.
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async sendReceipts(c: HardlineClient, convIds: readonly string[]): Promise<void> {
+    for (const convId of convIds) {
+      const p = this.meta.pendingReceipts[convId];
+      const conv = c.conversations().find((x) => x.id === convId);
+      if (!p || !conv || conv.left) {
+        delete this.meta.pendingReceipts[convId];
+        continue;
+      }
+      await c.sendControl(convId, { t: 'receipt', id: randomId(), ids: p.ids.slice(0, MAX_RECEIPT_IDS), sentAt: new Date().toISOString() });
+      delete this.meta.pendingReceipts[convId];
+    }
+    await this.metaStore.save();
+  }
+
+  private expired(now: number): Map<string, string[]> {
+    return expiredMessages(this.chats(), this.client.conversations(), now);
+  }
+
+  // ---------- signing out ----------
+
+  /** A revoked device forgets everything it held: keys, messages, contact book. */
+  private async signedOut(): Promise<void> {
+    if (this.revoked) return;
+    this.revoked = true;
+    this.loop.stop();
+    if (this.timer) clearInterval(this.timer);
+    removeEventListener('online', this.onOnline);
+    this.client.close();
+    localStorage.setItem(SIGNED_OUT_FLAG, '1');
+    await this.store.wipe().catch(() => undefined);
+    this.emit();
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * @module sw/serviceWorker
+ * Caches the app shell so Hardline opens without the network. Only same-origin GETs of the
+ * shell are served from cache; the API (/v1/) always goes to the relay and is never cached.
+ */
+/// <reference lib="webworker" />
+declare const self: ServiceWorkerGlobalScope & { __HARDLINE_PRECACHE__?: string[] };
+
+/** Set by the build (vite.config.ts) to the app shell's files. */
+const PRECACHE: string[] = self.__HARDLINE_PRECACHE__ ?? ['/'];
+const VERSION = PRECACHE.join('|');
+const CACHE = `hardline-shell-${hash(VERSION)}`;
+
+function hash(s: string): string {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return (h >>> 0).toString(36);
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      await cache.addAll(PRECACHE);
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/v1/')) return;
+  if (req.mode === 'navigate') {
+    // Network first for the page, so a new version is picked up; the cached shell when offline.
+    event.respondWith(fetch(req).catch(async () => (await caches.match('/')) ?? Response.error()));
+    return;
+  }
+  event.respondWith((async () => (await caches.match(req)) ?? fetch(req))());
+});
+
+export {};

@@ -1,0 +1,71 @@
+/**
+ * @module ui/App
+ * Top level: boots the device from IndexedDB, then shows onboarding, the signed-out notice,
+ * or the signed-in shell.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { claimDevice } from '../platform/singleTab.ts';
+import { Session } from '../session/session.ts';
+import { Onboarding } from './screens/Onboarding.tsx';
+import { Shell } from './Shell.tsx';
+import { SignedOut } from './screens/SignedOut.tsx';
+import { useSession } from './useSession.ts';
+import { CallScreen } from '../calls/CallScreen.tsx';
+
+type Boot = { kind: 'loading' } | { kind: 'otherTab' } | { kind: 'onboarding' } | { kind: 'signedOut' } | { kind: 'ready'; session: Session } | { kind: 'failed'; message: string };
+
+export function App() {
+  const [boot, setBoot] = useState<Boot>({ kind: 'loading' });
+  useEffect(() => {
+    claimDevice()
+      .then((mine) => (mine ? Session.resume() : Promise.reject(new Error('other tab'))))
+      .then((s) => setBoot(s ? (s.revoked ? { kind: 'signedOut' } : { kind: 'ready', session: s }) : Session.wasSignedOut() ? { kind: 'signedOut' } : { kind: 'onboarding' }))
+      .catch((e: unknown) =>
+        setBoot(e instanceof Error && e.message === 'other tab' ? { kind: 'otherTab' } : { kind: 'failed', message: 'This device’s saved data could not be opened.' }),
+      );
+  }, []);
+  switch (boot.kind) {
+    case 'loading':
+      return <div class="splash" aria-busy="true"><Logo /></div>;
+    case 'otherTab':
+      return (
+        <main class="centered" data-screen="other-tab">
+          <Logo />
+          <div class="card">
+            <h1>Hardline is open in another tab</h1>
+            <p class="muted">Use that tab, or close it and reload this one.</p>
+          </div>
+        </main>
+      );
+    case 'failed':
+      return <div class="splash"><Logo /><p class="error" role="alert">{boot.message}</p></div>;
+    case 'onboarding':
+      return <Onboarding onEnrolled={(session) => setBoot({ kind: 'ready', session })} />;
+    case 'signedOut':
+      return <SignedOut onRestart={() => { Session.clearSignedOut(); setBoot({ kind: 'onboarding' }); }} />;
+    case 'ready':
+      return <Signed session={boot.session} onSignedOut={() => setBoot({ kind: 'signedOut' })} />;
+  }
+}
+
+function Signed({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {
+  useSession(session);
+  useEffect(() => {
+    if (session.revoked) onSignedOut();
+  });
+  return (
+    <>
+      <Shell session={session} />
+      <CallScreen session={session} />
+    </>
+  );
+}
+
+export function Logo() {
+  return (
+    <div class="logo">
+      <img src="/icons/icon.svg" alt="" width="40" height="40" />
+      <span>Hardline</span>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * @module ui/errorText
+ * Turns an error into one sentence a person can act on. Codes, not message text, decide.
+ */
+import { HardlineError } from '@hardline/protocol';
+import { BookError } from '../contacts/contactBookAdapter.ts';
+
+export function enrolErrorText(e: unknown): string {
+  if (e instanceof HardlineError) {
+    switch (e.code) {
+      case 'BAD_CODE':
+        return 'That enrolment code was not accepted. It may be mistyped, already used or expired. Ask your security team for a new one.';
+      case 'VALIDATION':
+        return e.message.startsWith('invalid handle')
+          ? 'Choose a handle of 2–32 characters: lower-case letters, digits, dot, dash or underscore.'
+          : 'Check the code and handle, then try again.';
+      case 'CONFLICT':
+        return 'That handle is already taken. Choose another.';
+      case 'UNAVAILABLE':
+        return 'The Hardline server cannot be reached. Check your connection and try again.';
+    }
+  }
+  return errorText(e);
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof BookError) return e.message;
+  if (e instanceof HardlineError) {
+    switch (e.code) {
+      case 'UNAVAILABLE':
+        return 'You are offline. It will be sent when the connection is back.';
+      case 'REVOKED':
+        return 'This device has been signed out.';
+      case 'NOT_FOUND':
+        return 'That person or conversation is not in your organisation’s directory.';
+      case 'CONFLICT':
+        return 'Someone else changed this conversation at the same moment. Try again.';
+      case 'TOO_LARGE':
+        return 'That is too large to send.';
+      case 'VALIDATION':
+        return `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`;
+      default:
+        return 'Something went wrong. Try again.';
+    }
+  }
+  if (e instanceof Error && e.name === 'BookError') return e.message;
+  return 'Something went wrong. Try again.';
+}

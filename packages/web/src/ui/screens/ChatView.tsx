@@ -1,0 +1,127 @@
+/**
+ * @module ui/screens/ChatView
+ * One conversation. Message text is rendered as text nodes only: no HTML, no link previews,
+ * nothing fetched on a message's behalf.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Session } from '../../session/session.ts';
+import { DISAPPEAR_CHOICES, formatDuration, shortDuration, type Chat } from '../../session/chatModel.ts';
+import { Icon } from '../components/Icon.tsx';
+import { KeyChangeBanner } from '../components/KeyChangeBanner.tsx';
+import { errorText } from '../errorText.ts';
+import { clockTime } from '../format.ts';
+import type { Navigate } from '../Shell.tsx';
+import { CallButton } from '../../calls/CallButton.tsx';
+import { withCallNotices } from '../../calls/callLog.ts';
+
+const STATUS_TEXT = { queued: 'Waiting to send', sent: 'Sent', delivered: 'Delivered' } as const;
+
+export function ChatView({ session, chatKey, go }: { session: Session; chatKey: string; go: Navigate }) {
+  const chat: Chat | undefined = session.chats().find((c) => c.key === chatKey);
+  const peer = chatKey.startsWith('d:') ? chatKey.slice(2) : undefined;
+  const title = peer ? session.displayName(peer) : (chat?.title ?? 'Conversation');
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState('');
+  const [sending, setSending] = useState(false);
+  const endRef = useRef<HTMLDivElement>(null);
+  const messages = withCallNotices(chat?.messages ?? [], peer ? session.calls.history.forPeer(peer) : [], title, session.me);
+  const lastId = messages.at(-1)?.id;
+
+  useEffect(() => {
+    endRef.current?.scrollIntoView({ block: 'end' });
+    if (document.visibilityState === 'visible') void session.markRead(chatKey);
+  }, [lastId, chatKey]);
+
+  async function send(e: Event) {
+    e.preventDefault();
+    const text = draft.trim();
+    if (!text || sending) return;
+    setSending(true);
+    setError('');
+    try {
+      await session.send(chatKey, text);
+      setDraft('');
+    } catch (err) {
+      setError(errorText(err));
+      // A queued message is kept by the engine; clear the box so it is not sent twice.
+      if (session.client.pendingOutbox() > 0) setDraft('');
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const changed = (peer ? [peer] : (chat?.members ?? []).filter((m) => m !== session.me)).filter((h) => session.keysChanged(h));
+
+  return (
+    <div class="pane chat" data-screen="chat" data-chat={chatKey}>
+      <header class="bar">
+        <button class="icon-button back" aria-label="Back" onClick={() => go({ tab: 'chats' })}><Icon name="back" /></button>
+        <div class="bar-title">
+          <h1>{title}</h1>
+          <p class="muted">{peer ? `@${peer}` : `${chat?.members.length ?? 0} members`} · encrypted</p>
+        </div>
+        {peer && <CallButton session={session} handle={peer} compact />}
+        {peer && (
+          <button class="icon-button" aria-label="Safety number" title="Safety number" onClick={() => go({ tab: 'contacts', safety: peer, fromChat: chatKey })}>
+            <Icon name="shield" />
+          </button>
+        )}
+        <label class={`timer ${chat && chat.disappearSeconds > 0 ? 'on' : ''}`} title={`Disappearing messages: ${formatDuration(chat?.disappearSeconds ?? 0)}`}>
+          <Icon name="timer" />
+          {chat && chat.disappearSeconds > 0 && <span class="timer-value" data-timer={chat.disappearSeconds}>{shortDuration(chat.disappearSeconds)}</span>}
+          <select
+            aria-label="Disappearing messages"
+            value={String(chat?.disappearSeconds ?? 0)}
+            disabled={!chat}
+            onChange={(e) => void session.setDisappearing(chatKey, Number(e.currentTarget.value)).catch((err) => setError(errorText(err)))}
+          >
+            {DISAPPEAR_CHOICES.map((s) => (
+              <option key={s} value={String(s)}>{s === 0 ? 'Off' : formatDuration(s)}</option>
+            ))}
+          </select>
+        </label>
+      </header>
+      {changed.map((h) => (
+        <KeyChangeBanner key={h} session={session} handle={h} onCompare={() => go({ tab: 'contacts', safety: h, fromChat: chatKey })} />
+      ))}
+      <div class="messages" role="log" aria-live="polite">
+        {messages.length === 0 && <p class="empty muted">Messages are end-to-end encrypted. Say hello.</p>}
+        {messages.map((m) =>
+          m.notice ? (
+            <p key={m.id} class="notice">{m.text}</p>
+          ) : (
+            <div key={m.id} class={`msg ${m.mine ? 'mine' : 'theirs'}`} data-message-id={m.id}>
+              {!m.mine && chat?.kind === 'group' && <span class="msg-from">{session.displayName(m.from)}</span>}
+              <span class="msg-text">{m.text}</span>
+              <span class="msg-meta">
+                {clockTime(m.sentAt)}
+                {m.mine && m.status && (
+                  <span class={`tick ${m.status}`} data-status={m.status} title={STATUS_TEXT[m.status]} aria-label={STATUS_TEXT[m.status]}>
+                    {m.status === 'delivered' ? '✓✓' : m.status === 'sent' ? '✓' : '◷'}
+                  </span>
+                )}
+              </span>
+            </div>
+          ),
+        )}
+        {chat && chat.disappearSeconds > 0 && <p class="notice subtle">Messages disappear {formatDuration(chat.disappearSeconds)} after they arrive.</p>}
+        <div ref={endRef} />
+      </div>
+      {error && <p class="error inline" role="alert">{error}</p>}
+      <form class="composer" onSubmit={send}>
+        <textarea
+          aria-label="Message"
+          placeholder="Message"
+          rows={1}
+          value={draft}
+          maxLength={16_000}
+          onInput={(e) => setDraft(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) send(e);
+          }}
+        />
+        <button class="send" type="submit" aria-label="Send" disabled={!draft.trim() || sending}><Icon name="send" /></button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * @module ui/screens/SafetyNumberView
+ * The safety number for one person, as digits and as a QR code, to compare in person.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { Session } from '../../session/session.ts';
+import type { SafetyNumber } from '../../safety/safetyNumber.ts';
+import { Avatar, Icon } from '../components/Icon.tsx';
+import { QrCode } from '../components/QrCode.tsx';
+import type { Navigate, Route } from '../Shell.tsx';
+
+export function SafetyNumberView({ session, handle, go, back }: { session: Session; handle: string; go: Navigate; back: Route }) {
+  const [number, setNumber] = useState<SafetyNumber | undefined>();
+  const version = session.version;
+  useEffect(() => void session.safetyNumber(handle).then(setNumber), [handle, version]);
+  const name = session.displayName(handle);
+  const changed = session.keysChanged(handle);
+  return (
+    <div class="pane" data-screen="safety" data-handle={handle}>
+      <header class="bar">
+        <button class="icon-button back" aria-label="Back" onClick={() => go(back)}><Icon name="back" /></button>
+        <h1 class="grow">Safety number</h1>
+      </header>
+      <div class="scroll safety">
+        {changed && (
+          <div class="banner warning" role="alert" data-warning="key-change" data-handle={handle}>
+            <Icon name="warning" />
+            <div>
+              <strong>{name}’s safety number has changed.</strong>
+              <p>Compare the new number with {name} in person. If it matches, mark it as checked.</p>
+            </div>
+          </div>
+        )}
+        <div class="with">
+          <Avatar name={session.displayName(session.me)} size="sm" /> You and <Avatar name={name} size="sm" /> {name}
+        </div>
+        <p class="lead">Compare these numbers with {name}’s screen, in person or over a call you trust. If they match, nobody is in the middle.</p>
+        {number ? (
+          <>
+            <div class="digits mono" data-safety-number={number.groups.join(' ')}>
+              {number.groups.map((g, i) => <span key={i}>{g}</span>)}
+            </div>
+            <QrCode text={number.qrPayload} label={`Safety number QR code for ${name}`} />
+          </>
+        ) : (
+          <p class="muted">{session.user(handle) ? 'Computing…' : `${name} is not in your organisation’s directory.`}</p>
+        )}
+        <p class="fineprint">Derived from your device keys and {name}’s. It changes when either of you links or removes a device.</p>
+        {changed && <button class="primary" onClick={() => void session.acceptKeys(handle)}>I have compared the new number</button>}
+      </div>
+    </div>
+  );
+}
