@@ -131,6 +131,25 @@ describe('web app: enrol, contacts and chat', () => {
     expect(await desk.page.isVisible('[data-screen=chat]')).toBe(true);
     await desk.page.screenshot({ path: join(SCREENSHOTS, 'desktop-chat.png') });
     words.push('Desk check');
+
+    // A group: Carol creates it; Alice and Bob see it in their lists with the message unread.
+    await desk.page.click('button[aria-label="New chat"]');
+    await desk.page.click('.segmented button:has-text("Group")');
+    await desk.page.fill('.sheet input:not([type=checkbox])', 'Harbour team');
+    await desk.page.check('.sheet label:has-text("@alice") input');
+    await desk.page.check('.sheet label:has-text("@bob") input');
+    await desk.page.click('button:has-text("Create group")');
+    await desk.page.waitForSelector('.bar-title h1:has-text("Harbour team")');
+    await desk.page.fill('textarea[aria-label=Message]', 'Group hello');
+    await desk.page.click('button[aria-label=Send]');
+    words.push('Group hello');
+    for (const p of [alice, bob]) {
+      await openTab(p, 'chats');
+      await p.locator('.row', { hasText: 'Harbour team' }).locator('[data-unread="1"]').waitFor({ timeout: 20_000 });
+    }
+    await alice.click('.row:has-text("Harbour team")');
+    await message(alice, 'Group hello').waitFor();
+    expect(await alice.textContent('.msg.theirs .msg-from')).toBe('Carol');
   });
 
   it('the page talked only to the relay, and broke no CSP rule', () => {

@@ -61,16 +61,20 @@ function NewChat({ session, go, done }: { session: Session; go: Navigate; done: 
   const [name, setName] = useState('');
   const [members, setMembers] = useState<string[]>([]);
   const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
   const people = session.directory().filter((u) => u.handle !== session.me);
 
   async function createGroup(e: Event) {
     e.preventDefault();
+    setBusy(true);
+    setError('');
     try {
       const key = await session.createGroup(name.trim(), members);
       done();
       go({ tab: 'chats', chat: key });
     } catch (err) {
       setError(errorText(err));
+      setBusy(false);
     }
   }
 
@@ -106,7 +110,7 @@ function NewChat({ session, go, done }: { session: Session; go: Navigate; done: 
             ))}
           </fieldset>
           {error && <p class="error" role="alert">{error}</p>}
-          <button class="primary" type="submit" disabled={!name.trim() || members.length === 0}>Create group</button>
+          <button class="primary" type="submit" disabled={busy || !name.trim() || members.length === 0}>{busy ? 'Creating group…' : 'Create group'}</button>
         </form>
       )}
     </div>
