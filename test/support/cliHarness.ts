@@ -39,7 +39,7 @@ export type RelayProcess = { url: string; adminToken: string; dataDir: string; c
 
 export function startRelayProcess(dataDir = tempDir('relay'), port = 0): Promise<RelayProcess> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, 'server', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'server', '--port', String(port), '--data', dataDir, '--turn', 'off'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let url = '';
     let adminToken = '';

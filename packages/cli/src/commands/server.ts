@@ -3,7 +3,8 @@
  * `hardline server`: runs the relay on embedded SQLite, and the organisation's TURN relay for
  * calls: an external coturn given by --turn-url/--turn-secret, or a local coturn it starts.
  */
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { findTurnserver, startCoturn, startRelay, type CoturnHandle, type TurnConfig } from '@hardline/server';
 import { HardlineError } from '@hardline/protocol';
 import { parse } from '../args.ts';
@@ -35,8 +36,12 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     const binary = findTurnserver();
     if (binary) {
       const loopback = values.host === '127.0.0.1' || values.host === 'localhost';
+      const pidFile = join(resolve(values.data!), 'coturn.pid');
+      reapStaleCoturn(pidFile);
       coturn = await startCoturn(binary, { listenIp: loopback ? '127.0.0.1' : values.host, allowLoopbackPeers: loopback });
       turn = coturn.config;
+      mkdirSync(resolve(values.data!), { recursive: true });
+      if (coturn.child.pid) writeFileSync(pidFile, String(coturn.child.pid));
     }
   }
 
@@ -65,4 +70,21 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     process.once('SIGTERM', stop);
   });
   return 0;
+}
+
+/**
+ * A relay killed with SIGKILL cannot stop the coturn it started; the next start in the same
+ * data directory stops that orphan, if the pid still belongs to a turnserver.
+ */
+function reapStaleCoturn(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (cmd.includes('turnserver')) process.kill(pid, 'SIGTERM');
+  } catch {
+    // Gone already, or not ours to inspect.
+  }
 }
