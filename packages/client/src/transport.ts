@@ -3,6 +3,8 @@
  * What the client core needs from its platform: fetch and a WebSocket constructor. Node
  * passes `ws`; the browser passes its globals. Keeping this injectable keeps the core portable.
  */
+import { concatBytes } from '@hardline/protocol';
+
 export type WebSocketLike = {
   binaryType: string;
   readonly readyState: number;
@@ -22,17 +24,7 @@ export type Transport = {
 export function toBytes(data: unknown): Uint8Array | undefined {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (Array.isArray(data)) {
-    const parts = data as Uint8Array[];
-    let len = 0;
-    for (const p of parts) len += p.length;
-    const out = new Uint8Array(len);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  }
+  // ws delivers fragmented messages as an array of buffers.
+  if (Array.isArray(data)) return concatBytes(...(data as Uint8Array[]));
   return undefined;
 }

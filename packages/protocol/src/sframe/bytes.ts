@@ -34,25 +34,6 @@ export function minByteLength(value: bigint): number {
   return n;
 }
 
-export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
-/**
- * Compares in time that depends only on the length, so a forger cannot learn how many leading
- * tag bytes were right from how fast the rejection came back.
- */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return diff === 0;
-}
+// Shared with the rest of the protocol package: constant-time comparison and concatenation.
+export { bytesEqual as equalBytes, concatBytes } from '../bytes.ts';
