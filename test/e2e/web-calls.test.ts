@@ -4,15 +4,40 @@
  * coturn, SFrame-encrypted end to end; then the other way. A wrong key gives silence and
  * counted decrypt failures; declined and unanswered calls are logged as missed; a second
  * device of Bob's stops ringing when the first answers. Setup time is measured on the way.
+ * A TURN restart mid-call (every allocation lost) is survived by an ICE restart; revoking a
+ * device mid-call rotates the SFrame keys on both ends, and the revoked device's keys open
+ * nothing sent afterwards.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { RTCPeerConnection as WeriftPeer } from 'werift';
 import { sframe } from '@hardline/protocol';
 import { SCREENSHOTS } from '../support/browser.ts';
 import { tempDir } from '../support/cliHarness.ts';
-import { audioArrival, callStats, enrolPair, home, launchCallChromium, measureRemoteAudio, newCallPhone, openContact, phase, setHooks, startCallRelay, toneWav, type CallRelay } from '../support/calls.ts';
+import {
+  audioArrival,
+  callStats,
+  captureFrames,
+  conversationKeys,
+  enrolPair,
+  home,
+  iceUfrag,
+  keyState,
+  launchCallChromium,
+  measureRemoteAudio,
+  newCallPhone,
+  openContact,
+  phase,
+  phasesSeen,
+  setHooks,
+  startCallRelay,
+  toneWav,
+  until,
+  watchPhases,
+  type CallRelay,
+  type KeyEntry,
+} from '../support/calls.ts';
 
 let relay: CallRelay;
 let browser: Browser;
@@ -26,6 +51,9 @@ beforeAll(async () => {
   alice = (await newCallPhone(browser)).page;
   bob = (await newCallPhone(browser)).page;
   await enrolPair(relay, alice, bob);
+  // Noise suppression fades a steady test tone within seconds (see withSteadyTone); every test
+  // measures the tone, so it is off throughout. Echo cancellation, which the issue asks for, stays on.
+  await Promise.all([alice, bob].map((p) => setHooks(p, { audioConstraints: { noiseSuppression: false } })));
 }, 120_000);
 
 afterAll(async () => {
@@ -33,8 +61,29 @@ afterAll(async () => {
   await relay?.close();
 });
 
+// A test that fails mid-call must not leave the call up for the next one.
+afterEach(async () => {
+  for (const p of [alice, bob]) {
+    if (p && (await p.isVisible('button[aria-label="Hang up"]'))) await p.click('button[aria-label="Hang up"]').catch(() => undefined);
+  }
+  await Promise.all([alice, bob].map((p) => p?.waitForSelector('[data-call-screen]', { state: 'detached', timeout: 10_000 }).catch(() => undefined)));
+});
+
 async function waitPhase(page: Page, want: string, timeout = 15_000): Promise<void> {
   await page.waitForSelector(`[data-call-screen][data-call-phase=${want}]`, { timeout });
+}
+
+/**
+ * Noise suppression takes the steady test tone for noise and fades it within about 3 s
+ * (RMS 0.18 -> 0.04); tests that listen later than that turn it off (echo cancellation stays on).
+ */
+async function withSteadyTone(fn: () => Promise<void>): Promise<void> {
+  await Promise.all([alice, bob].map((p) => setHooks(p, { audioConstraints: { noiseSuppression: false } })));
+  try {
+    await fn();
+  } finally {
+    await Promise.all([alice, bob].map((p) => setHooks(p, { audioConstraints: { noiseSuppression: false } })));
+  }
 }
 
 async function hangUp(page: Page, other: Page): Promise<void> {
@@ -114,6 +163,56 @@ describe('web app: encrypted voice calls', () => {
     }
   });
 
+  it('the TURN server restarts mid-call (every allocation gone): an ICE restart recovers it, and the call never drops', () =>
+    withSteadyTone(async () => {
+      await openContact(alice, 'Bob Brown');
+      await alice.click('[data-call=bob]');
+      await waitPhase(bob, 'incoming');
+      await bob.click('button[aria-label=Accept]');
+      await Promise.all([waitPhase(alice, 'connected'), waitPhase(bob, 'connected')]);
+      expect((await measureRemoteAudio(bob, 800)).rms).toBeGreaterThan(0.1);
+      const ufrags = await Promise.all([iceUfrag(alice), iceUfrag(bob)]);
+      await Promise.all([watchPhases(alice), watchPhases(bob)]);
+
+      // The network path dies under the call: coturn goes, and with it both relay allocations.
+      const t0 = Date.now();
+      await relay.restartTurn();
+      // No media reaches either side now; after a short grace one side restarts ICE.
+      await until('an ICE restart', async () => (await keyState(alice)).restarts + (await keyState(bob)).restarts > 0, 20_000);
+      const restartAt = Date.now();
+      // The restart negotiated new ICE credentials on both sides, and media is back through TURN.
+      await until('media connected again', async () => {
+        const [a, b] = await Promise.all([keyState(alice), keyState(bob)]);
+        const now = await Promise.all([iceUfrag(alice), iceUfrag(bob)]);
+        return a.media === 'connected' && b.media === 'connected' && now[0] !== ufrags[0] && now[1] !== ufrags[1];
+      }, 20_000);
+      const backAt = Date.now();
+      // The jitter buffer takes a moment to play at full level again after the gap.
+      const levels: number[] = [];
+      const heard = await until('the tone back at Bob', async () => {
+        const m = await measureRemoteAudio(bob, 500);
+        levels.push(Math.round(m.rms * 1000) / 1000);
+        return m.rms > 0.1 && m;
+      }, 15_000, 0);
+      console.log('levels after reconnect', levels, `tone back after ${Date.now() - t0} ms`);
+      const [a, b] = await Promise.all([keyState(alice), keyState(bob)]);
+      console.log(`TURN restart: ICE restart after ${restartAt - t0} ms, media back after ${backAt - t0} ms; restarts alice ${a.restarts}, bob ${b.restarts}; Bob hears`, heard);
+      expect(Math.abs(heard.peakHz - 440)).toBeLessThanOrEqual(15);
+      expect(heard.rms).toBeGreaterThan(0.1);
+      const heardByAlice = await until('the tone back at Alice', async () => {
+        const m = await measureRemoteAudio(alice, 500);
+        return m.rms > 0.1 && m;
+      }, 10_000, 0);
+      expect(Math.abs(heardByAlice.peakHz - 440)).toBeLessThanOrEqual(15);
+      const [sa, sb] = await Promise.all([callStats(alice), callStats(bob)]);
+      expect([sa.local, sa.remote, sb.local, sb.remote]).toEqual(['relay', 'relay', 'relay', 'relay']);
+      // The UI never left the connected call (it may say "Reconnecting…" under the timer).
+      expect(await phasesSeen(alice)).toEqual(['connected']);
+      expect(await phasesSeen(bob)).toEqual(['connected']);
+      await hangUp(alice, bob);
+    }),
+  );
+
   it('a declined call and an unanswered one are both logged as missed, in the chat and on the contact card', async () => {
     await openContact(alice, 'Bob Brown');
     await alice.click('[data-call=bob]');
@@ -184,7 +283,89 @@ describe('web app: encrypted voice calls', () => {
     await hangUp(alice, bob);
     expect(await phase(bob2)).toBe(null);
   });
+
+  it('revoking a device mid-call rotates the call keys on both sides; the removed device cannot decrypt what follows', () =>
+    withSteadyTone(async () => {
+      // Bob's second device (from the test above) is a member of the conversation, so it can
+      // derive every sender's key of the current epoch, Alice's included.
+      const b2 = bob2!;
+      await home(bob);
+      // The device list loads when the tab opens: open it afresh so it shows the second device.
+      await bob.click('[data-tab=chats]');
+      await bob.click('[data-tab=devices]');
+      await bob.waitForSelector('[data-revoke]');
+      await openContact(alice, 'Bob Brown');
+      await alice.click('[data-call=bob]');
+      await waitPhase(bob, 'incoming');
+      await bob.click('button[aria-label=Accept]');
+      await Promise.all([waitPhase(alice, 'connected'), waitPhase(bob, 'connected')]);
+      await b2.waitForSelector('[data-call-screen]', { state: 'detached' });
+      const [a0, b0] = await Promise.all([keyState(alice), keyState(bob)]);
+      const removedKeys = await conversationKeys(b2, 'alice');
+      expect(String(removedKeys.epoch)).toBe(a0.epoch);
+      expect(b0.epoch).toBe(a0.epoch);
+      // Before: the soon-removed device's keys open what Alice sends (so the check below has teeth).
+      const before = await captureFrames(bob, 10);
+      expect(before).toHaveLength(10);
+      expect(await openedBy(removedKeys.receive, before)).toBe(10);
+
+      // Bob signs his second device out (the call screen covers the app, so the click goes to
+      // the button beneath it). Bob's device commits its removal: a new epoch.
+      await Promise.all([watchPhases(alice), watchPhases(bob)]);
+      bob.once('dialog', (d) => void d.accept());
+      await bob.dispatchEvent('[data-revoke]', 'click');
+      const [a1, b1] = await until('new send keys on both sides', async () => {
+        const s = await Promise.all([keyState(alice), keyState(bob)]);
+        return s.every((x, i) => x.epoch !== a0.epoch && x.sendKid !== [a0, b0][i]!.sendKid) && s;
+      }, 20_000);
+      console.log('keys before', a0, b0, 'after', a1, b1);
+      expect(a1.epoch).toBe(b1.epoch);
+      expect(BigInt(a1.epoch)).toBeGreaterThan(BigInt(a0.epoch));
+      expect(sframe.parseMlsKid(BigInt(a1.sendKid)).epochLow).toBe(BigInt(a1.epoch) & 0xffn);
+      // Audio flows both ways under the new epoch's KIDs.
+      await until('frames under the new KIDs', async () => {
+        const [a, b] = await Promise.all([keyState(alice), keyState(bob)]);
+        return a.lastReceiveKid === b1.sendKid && b.lastReceiveKid === a1.sendKid;
+      });
+      const [heardByBob, heardByAlice] = await Promise.all([measureRemoteAudio(bob, 1_000), measureRemoteAudio(alice, 1_000)]);
+      console.log('after the rotation Bob hears', heardByBob, 'Alice hears', heardByAlice);
+      expect(Math.abs(heardByBob.peakHz - 440)).toBeLessThanOrEqual(15);
+      expect(heardByBob.rms).toBeGreaterThan(0.1);
+      expect(Math.abs(heardByAlice.peakHz - 440)).toBeLessThanOrEqual(15);
+      expect(heardByAlice.rms).toBeGreaterThan(0.1);
+      // The switch cost at most a moment of audio (frames that beat the commit), not the call.
+      const [a2, b2s] = await Promise.all([keyState(alice), keyState(bob)]);
+      expect(a2.decryptFailures).toBeLessThan(50);
+      expect(b2s.decryptFailures).toBeLessThan(50);
+      expect(await phasesSeen(alice)).toEqual(['connected']);
+      expect(await phasesSeen(bob)).toEqual(['connected']);
+
+      // After: what Alice sends is under her new-epoch KID, and the removed device's keys open none
+      // of it, not even with Alice's old key forced onto the new KID.
+      const after = await captureFrames(bob, 10);
+      expect(after).toHaveLength(10);
+      expect(after.every((f) => sframe.decodeHeader(f).kid === BigInt(a1.sendKid))).toBe(true);
+      expect(await openedBy(removedKeys.receive, after)).toBe(0);
+      const aliceOld = removedKeys.receive.find((k) => k.kid === BigInt(a0.sendKid))!;
+      expect(aliceOld).toBeDefined();
+      expect(await openedBy([{ kid: BigInt(a1.sendKid), key: aliceOld.key }], after)).toBe(0);
+      // And the device itself is out: signed out, its data gone.
+      await b2.waitForSelector('[data-screen=signed-out]', { timeout: 20_000 });
+      await hangUp(alice, bob);
+    }),
+  );
 });
+
+/** How many of `frames` decrypt with `keys` (a fresh SFrame receiver holding only those keys). */
+async function openedBy(keys: readonly KeyEntry[], frames: readonly Uint8Array[]): Promise<number> {
+  let ok = 0;
+  for (const f of frames) {
+    const ctx = new sframe.SFrameContext();
+    for (const k of keys) await ctx.addReceiveKey(k.kid, k.key);
+    if (await ctx.decrypt(f).then(() => true, () => false)) ok++;
+  }
+  return ok;
+}
 
 /** 20 ms Opus configurations (RFC 6716 §3.1), what Chromium sends for voice. */
 const OPUS_20MS_CONFIGS = new Set([1, 5, 9, 13, 15, 19, 23, 27, 31]);

@@ -46,7 +46,7 @@ export function launchCallChromium(wav: string): Promise<Browser> {
   });
 }
 
-export type Hooks = { wrongKey?: boolean; noSframe?: boolean; ringTimeoutMs?: number; autoAccept?: boolean };
+export type Hooks = { wrongKey?: boolean; noSframe?: boolean; ringTimeoutMs?: number; autoAccept?: boolean; audioConstraints?: MediaTrackConstraints };
 
 /** A phone-sized context with the microphone allowed and the app's test hooks switched on. */
 export async function newCallPhone(browser: Browser, hooks: Hooks = {}): Promise<{ context: BrowserContext; page: Page }> {
@@ -64,23 +64,42 @@ export async function setHooks(page: Page, hooks: Hooks): Promise<void> {
   await page.evaluate((h) => Object.assign((globalThis as unknown as { __hardlineTest: object }).__hardlineTest, h), hooks);
 }
 
-export type CallRelay = { url: string; coturn: CoturnHandle; invite(): Promise<string>; close(): Promise<void> };
+export type CallRelay = {
+  url: string;
+  coturn: CoturnHandle;
+  invite(): Promise<string>;
+  /**
+   * Kills coturn and starts it again on the same port with the same secret: every TURN
+   * allocation is gone (as after a network change), while new ones work with the same credentials.
+   */
+  restartTurn(): Promise<void>;
+  close(): Promise<void>;
+};
 
 export async function startCallRelay(port = 3678): Promise<CallRelay> {
   const binary = findTurnserver();
   if (!binary) throw new Error('coturn (turnserver) is not installed');
-  const coturn = await startCoturn(binary, { port, minPort: 50_100, maxPort: 50_400, allowLoopbackPeers: true });
+  const options = { port, minPort: 50_100, maxPort: 50_400, allowLoopbackPeers: true };
+  const coturn = await startCoturn(binary, options);
   const relay = await startRelay({ port: 0, dataDir: tempDir('call-relay'), log: () => undefined, webRoot: join(REPO, 'packages/web/dist'), turn: coturn.config });
   const api = new RelayApi(new URL(relay.url), nodeTransport);
-  return {
+  const handle: CallRelay = {
     url: relay.url,
     coturn,
     invite: async () => (await api.adminInvite(relay.adminToken!)).code,
+    restartTurn: async () => {
+      const old = handle.coturn;
+      await old.stop();
+      const turnPort = Number(/:(\d+)\?/.exec(old.config.urls[0]!)![1]);
+      handle.coturn = await startCoturn(binary, { ...options, port: turnPort, secret: old.config.secret });
+      if (handle.coturn.config.urls[0] !== old.config.urls[0]) throw new Error(`coturn came back on another port: ${handle.coturn.config.urls[0]}`);
+    },
     close: async () => {
       await relay.close();
-      await coturn.stop();
+      await handle.coturn.stop();
     },
   };
+  return handle;
 }
 
 /** Enrols Alice and Bob; each publishes a number and imports the other as a contact. */
@@ -218,4 +237,89 @@ export function callStats(page: Page): Promise<CallStats> {
 
 export function phase(page: Page): Promise<string | null> {
   return page.getAttribute('[data-call-screen]', 'data-call-phase', { timeout: 1_000 }).catch(() => null);
+}
+
+/** Polls `check` until it returns something truthy (then returns it), or fails after `timeoutMs`. */
+export async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 200): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Where a device's call keys stand: the MLS epoch, the send KID and the last KID that decrypted. */
+export type KeyState = { epoch: string; sendKid: string; lastReceiveKid: string; decrypted: number; decryptFailures: number; lastError: string; media: string; restarts: number };
+
+export function keyState(page: Page): Promise<KeyState> {
+  return page.evaluate(async () => {
+    type W = { counters: { sendKid?: bigint; lastReceiveKid?: bigint; decrypted: number; decryptFailures: number; lastError: string } };
+    type M = { keyEpoch?: bigint; media?: string; mediaSession?: { restarts: number; workerStats(): Promise<W | undefined> } };
+    const m = (globalThis as unknown as { __hardlineCalls: M }).__hardlineCalls;
+    const w = await m.mediaSession?.workerStats();
+    const c = w?.counters;
+    return { epoch: String(m.keyEpoch ?? ''), sendKid: String(c?.sendKid ?? ''), lastReceiveKid: String(c?.lastReceiveKid ?? ''), decrypted: c?.decrypted ?? 0, decryptFailures: c?.decryptFailures ?? 0, lastError: c?.lastError ?? '', media: m.media ?? '', restarts: m.mediaSession?.restarts ?? 0 };
+  });
+}
+
+/** The next `count` frames reaching the page's SFrame worker, as they arrived (ciphertext). */
+export async function captureFrames(page: Page, count: number): Promise<Uint8Array[]> {
+  const hex = await page.evaluate(async (count) => {
+    type S = { captureFrames(n: number): Promise<Uint8Array[] | undefined> };
+    const frames = await (globalThis as unknown as { __hardlineCalls: { mediaSession?: S } }).__hardlineCalls.mediaSession?.captureFrames(count);
+    return (frames ?? []).map((f) => Array.from(f, (b) => b.toString(16).padStart(2, '0')).join(''));
+  }, count);
+  return hex.map((h) => new Uint8Array(Buffer.from(h, 'hex')));
+}
+
+export type KeyEntry = { kid: bigint; key: Uint8Array };
+
+/** The SFrame keys a device derives now for its direct conversation with `handle` (its view of the epoch). */
+export async function conversationKeys(page: Page, handle: string): Promise<{ epoch: bigint; send: KeyEntry; receive: KeyEntry[] }> {
+  const k = await page.evaluate(async (handle) => {
+    type E = { kid: bigint; key: Uint8Array };
+    type M = { conversationKeys(h: string): Promise<{ epoch: bigint; send: E; receive: E[] } | undefined> };
+    const keys = await (globalThis as unknown as { __hardlineCalls: M }).__hardlineCalls.conversationKeys(handle);
+    if (!keys) throw new Error(`no conversation with ${handle}`);
+    const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    const e = (x: E) => ({ kid: String(x.kid), key: hex(x.key) });
+    return { epoch: String(keys.epoch), send: e(keys.send), receive: keys.receive.map(e) };
+  }, handle);
+  const e = (x: { kid: string; key: string }): KeyEntry => ({ kid: BigInt(x.kid), key: new Uint8Array(Buffer.from(x.key, 'hex')) });
+  return { epoch: BigInt(k.epoch), send: e(k.send), receive: k.receive.map(e) };
+}
+
+/** The ICE username fragment of the page's current local description (an ICE restart changes it). */
+export function iceUfrag(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const s = (globalThis as unknown as { __hardlineCalls: { mediaSession?: { pc: RTCPeerConnection } } }).__hardlineCalls.mediaSession;
+    return /a=ice-ufrag:(\S+)/.exec(s?.pc.localDescription?.sdp ?? '')?.[1] ?? '';
+  });
+}
+
+/** From now on, records every phase the call screen shows (and whether it went away). */
+export async function watchPhases(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    const g = globalThis as unknown as { __phasesSeen: string[]; __phaseObserver?: MutationObserver };
+    g.__phaseObserver?.disconnect();
+    g.__phasesSeen = seen;
+    const look = () => {
+      const p = document.querySelector('[data-call-screen]')?.getAttribute('data-call-phase') ?? 'none';
+      if (seen[seen.length - 1] !== p) seen.push(p);
+    };
+    look();
+    g.__phaseObserver = new MutationObserver(look);
+    g.__phaseObserver.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-call-phase'] });
+  });
+}
+
+export function phasesSeen(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const g = globalThis as unknown as { __phasesSeen?: string[]; __phaseObserver?: MutationObserver };
+    g.__phaseObserver?.disconnect();
+    return g.__phasesSeen ?? [];
+  });
 }

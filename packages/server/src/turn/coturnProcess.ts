@@ -25,6 +25,8 @@ export type CoturnOptions = {
   readonly maxPort?: number;
   /** Only for tests and single-machine demos: lets relayed peers be on 127.0.0.1. */
   readonly allowLoopbackPeers?: boolean;
+  /** The TURN REST secret; random when absent. Pass the old one to restart coturn in place. */
+  readonly secret?: string;
 };
 
 export type CoturnHandle = { readonly config: TurnConfig; readonly child: ChildProcess; stop(): Promise<void> };
@@ -48,7 +50,7 @@ async function freeUdpPort(ip: string, preferred: number): Promise<number> {
 export async function startCoturn(binary: string, options: CoturnOptions = {}): Promise<CoturnHandle> {
   const ip = options.listenIp ?? '127.0.0.1';
   const port = await freeUdpPort(ip, options.port ?? 3478);
-  const secret = randomBytes(24).toString('base64url');
+  const secret = options.secret ?? randomBytes(24).toString('base64url');
   const args = [
     '-n',
     `--listening-ip=${ip}`,

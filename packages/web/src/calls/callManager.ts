@@ -27,6 +27,11 @@ export type TestHooks = {
   ringTimeoutMs?: number;
   /** Accept every incoming call at once (benchmarks). */
   autoAccept?: boolean;
+  /**
+   * Overrides for the microphone's processing. Noise suppression takes a steady test tone for
+   * noise and fades it (RMS 0.18 -> 0.04 within about 3 s), so tests that listen later turn it off.
+   */
+  audioConstraints?: MediaTrackConstraints;
 };
 
 export function testHooks(): TestHooks | undefined {
@@ -148,6 +153,14 @@ export class CallManager {
     return this.host.exclusive(async (c) => {
       const conv = c.conversations().find((x) => !x.left && x.roster.kind === 'direct' && x.roster.members.some((m) => m === handle));
       return conv ? (await c.callKeys(conv.id)).members.map((m) => m.deviceId) : [];
+    });
+  }
+
+  /** Tests: the SFrame keys this device derives now for its direct conversation with `handle`. */
+  async conversationKeys(handle: string): Promise<MediaKeys | undefined> {
+    return this.host.exclusive(async (c) => {
+      const conv = c.conversations().find((x) => !x.left && x.roster.kind === 'direct' && x.roster.members.some((m) => m === handle));
+      return conv ? mediaKeys(await c.callKeys(conv.id)) : undefined;
     });
   }
 
@@ -276,9 +289,12 @@ export class CallManager {
       iceServers: turn.iceServers,
       relayOnly: turn.relayOnly,
       sframe: !hooks?.noSframe,
+      ...(hooks?.audioConstraints ? { audio: hooks.audioConstraints } : {}),
       polite: role === 'callee',
       signal: (s) => this.onSignal(s),
       state: (st) => this.onMediaState(st),
+      // The other side moved to a new epoch first: look for it now, not at the next round.
+      unknownKid: () => void this.checkEpoch(),
     });
     if (this.call?.callId !== call.callId || !isActive(this.call)) {
       session.close();
@@ -303,19 +319,39 @@ export class CallManager {
     this.emit();
   }
 
-  /** A membership change is a new MLS epoch: switch to its keys, keep the old ones briefly. */
+  /** The MLS epoch the call's keys come from (tests). */
+  get keyEpoch(): bigint | undefined {
+    return this.keys?.epoch;
+  }
+
+  /**
+   * A membership change is a new MLS epoch: switch to its keys, keep the old ones briefly.
+   * Runs whenever the engine's state may have changed, when a frame arrives under a KID we
+   * have no key for, and on every quality poll (a commit that arrives mid-round does not end
+   * the round, so the engine may say nothing about it for seconds).
+   */
   private async checkEpoch(): Promise<void> {
     const call = this.call;
     if (this.keyCheck || !this.session || !this.keys || !isActive(call)) return;
     this.keyCheck = true;
     try {
       const material = await this.host.client.callKeys(call.conversationId);
-      if (material.epoch === this.keys.epoch) return;
+      if (material.epoch === this.keys.epoch || this.session === undefined) return;
       const old = this.keys;
       const next = mediaKeys(material, { wrongReceiveKeys: !!testHooks()?.wrongKey });
       this.keys = next;
       const session = this.session;
-      setTimeout(() => session.setKeys(next, old.receive.map((r) => r.kid)), SEND_KEY_DELAY_MS);
+      // Receive keys at once (the other side may already send under the new epoch); our send
+      // key a moment later, so the other side has seen the commit before our first frame under it.
+      session.addReceiveKeys(next);
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        // Epochs switch in order (same delay), and each retires its predecessor's receive keys:
+        // a removed device knows those keys, and must not be able to inject frames under them.
+        session.setKeys(next, old.receive.map((r) => r.kid));
+      }, SEND_KEY_DELAY_MS);
+      this.timers.add(t);
+      this.emit();
     } catch {
       // The conversation is gone (we were removed): the call ends when the peer hangs up.
     } finally {
@@ -326,6 +362,7 @@ export class CallManager {
   private async poll(): Promise<void> {
     const s = this.session;
     if (!s) return;
+    await this.checkEpoch();
     this.quality = await s.quality().catch(() => this.quality);
     const w = await s.workerStats();
     if (w) this.decryptFailures = w.counters.decryptFailures;

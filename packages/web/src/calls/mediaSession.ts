@@ -17,16 +17,30 @@ export type MediaOptions = {
   readonly relayOnly: boolean;
   /** Off only for the test that shows what the relay would see without SFrame. */
   readonly sframe: boolean;
+  /** Tests: overrides for AUDIO_CONSTRAINTS. */
+  readonly audio?: MediaTrackConstraints;
   /** The callee is the polite side when both ends restart ICE at once. */
   readonly polite: boolean;
   signal(s: Signal): void;
   state(s: MediaState): void;
+  /** A frame came under a KID we have no key for yet (the other side is in a newer epoch). */
+  unknownKid?(kid: bigint): void;
 };
 
 /** How long to wait for candidates before the SDP leaves anyway (the rest trickle). */
 const GATHER_MS = 1_000;
+/** How long the previous epoch's receive keys stay after the switch, for frames in flight. */
+const RETIRE_AFTER_MS = 5_000;
 /** A `disconnected` ICE state this long turns into an ICE restart. */
 const DISCONNECTED_GRACE_MS = 2_500;
+/**
+ * When the path dies for both ends at once (the relay restarted, say), both see it together.
+ * The polite side (callee) waits this much longer before restarting, so normally only the
+ * caller's restart offer is in flight: crossed restart offers make the callee roll its own
+ * back, and in Chromium 156 a receiver whose offer was rolled back can stop handing frames to
+ * its SFrame transform (packets keep arriving, the worker sees none: silence).
+ */
+const POLITE_EXTRA_GRACE_MS = 5_000;
 
 export const AUDIO_CONSTRAINTS: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 };
 
@@ -58,6 +72,9 @@ export class MediaSession {
     const sender = this.pc.addTrack(track, localStream);
     const transceiver = this.pc.getTransceivers().find((t) => t.sender === sender)!;
     if (this.worker) {
+      this.worker.addEventListener('message', (ev: MessageEvent<FromWorker>) => {
+        if (ev.data.type === 'unknown-kid') this.opts.unknownKid?.(ev.data.kid);
+      });
       sender.transform = new RTCRtpScriptTransform(this.worker, { side: 'send' });
       transceiver.receiver.transform = new RTCRtpScriptTransform(this.worker, { side: 'receive' });
     }
@@ -81,16 +98,25 @@ export class MediaSession {
   }
 
   static async open(opts: MediaOptions): Promise<MediaSession> {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: AUDIO_CONSTRAINTS, video: false });
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: { ...AUDIO_CONSTRAINTS, ...opts.audio }, video: false });
     return new MediaSession(opts, stream);
   }
 
   setKeys(keys: MediaKeys, retire: readonly bigint[] = []): void {
-    this.post({ type: 'keys', send: keys.send, receive: keys.receive, retire, retireAfterMs: 5_000 });
+    this.post({ type: 'keys', send: keys.send, receive: keys.receive, retire, retireAfterMs: RETIRE_AFTER_MS });
+  }
+
+  /** A new epoch's receive keys, ahead of its send key: the other side may switch first. */
+  addReceiveKeys(keys: MediaKeys): void {
+    this.post({ type: 'keys', receive: keys.receive, retire: [], retireAfterMs: RETIRE_AFTER_MS });
   }
 
   /** Caller: the first offer, and every ICE restart. */
   async offer(iceRestart = false): Promise<void> {
+    // Candidates of a new ICE generation must not overtake the description that announces it:
+    // the other side would try them against the old one and drop them. Until this description
+    // leaves, they go into it (sendLocalDescription waits for gathering).
+    this.sdpSent = false;
     const offer = await this.pc.createOffer({ iceRestart });
     await this.pc.setLocalDescription(offer);
     await this.sendLocalDescription('offer');
@@ -104,6 +130,7 @@ export class MediaSession {
     }
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
     await this.flushCandidates();
+    this.sdpSent = false; // as in offer(): the answer carries the first candidates
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     await this.sendLocalDescription('answer');
   }
@@ -163,6 +190,11 @@ export class MediaSession {
     return this.ask({ type: 'stats', reset }, 'stats');
   }
 
+  /** Tests: the next `count` incoming frames as they arrived, still SFrame ciphertext. */
+  captureFrames(count: number): Promise<Uint8Array[] | undefined> {
+    return this.ask({ type: 'capture', count }, 'captured').then((m) => m?.frames);
+  }
+
   workerBench(count: number, size: number): Promise<(FromWorker & { type: 'bench' }) | undefined> {
     return this.ask({ type: 'bench', count, size }, 'bench');
   }
@@ -194,7 +226,7 @@ export class MediaSession {
       this.opts.state('reconnecting');
       this.disconnectTimer = setTimeout(() => {
         if (this.pc.iceConnectionState === 'disconnected') this.restartIce();
-      }, DISCONNECTED_GRACE_MS);
+      }, DISCONNECTED_GRACE_MS + (this.opts.polite ? POLITE_EXTRA_GRACE_MS : 0));
     } else if (s === 'failed') {
       if (this.connectedOnce) this.restartIce();
       else this.opts.state('failed');
@@ -203,8 +235,12 @@ export class MediaSession {
 
   private async sendLocalDescription(op: 'offer' | 'answer'): Promise<void> {
     await gathered(this.pc, GATHER_MS);
-    const sdp = this.pc.localDescription?.sdp;
-    if (!sdp || this.closed) return;
+    const local = this.pc.localDescription;
+    // While we waited for candidates, an ICE-restart glare may have rolled our offer back and
+    // answered the other side's instead: that answer has left already, and must not leave
+    // again labelled as an offer.
+    if (!local?.sdp || local.type !== op || this.closed) return;
+    const sdp = local.sdp;
     this.sdpSent = true;
     this.opts.signal({ op, sdp });
   }

@@ -5,7 +5,7 @@
  * gap, never ciphertext), and an outgoing frame with no key yet is dropped, never sent in the
  * clear. The whole Opus frame is encrypted: the RTP header is not part of the encoded frame.
  */
-import { sframe } from '@hardline/protocol';
+import { sframe, UnknownKidError } from '@hardline/protocol';
 import type { FromWorker, ToWorker, TransformSide, WorkerCounters } from './workerProtocol.ts';
 
 // The root tsconfig has no WebWorker lib; these are the few worker globals this file uses.
@@ -22,7 +22,12 @@ const scope = self as unknown as WorkerScope;
 const MAX_SAMPLES = 5_000;
 const ctx = new sframe.SFrameContext();
 let keyed = false;
-const counters: WorkerCounters = { encrypted: 0, decrypted: 0, decryptFailures: 0, unkeyedDrops: 0, lastError: '' };
+const counters: WorkerCounters = { encrypted: 0, decrypted: 0, decryptFailures: 0, unkeyedDrops: 0, lastError: '', sendKid: undefined, lastReceiveKid: undefined };
+/** KIDs already reported as unknown (each once: the page needs one nudge, not fifty a second). */
+const reportedKids = new Set<bigint>();
+/** Tests: incoming frames still to copy, and the copies. */
+let captureLeft = 0;
+let captured: Uint8Array[] = [];
 let encryptUs: number[] = [];
 let decryptUs: number[] = [];
 
@@ -44,9 +49,17 @@ async function encrypt(frame: EncodedFrame, out: TransformStreamDefaultControlle
 }
 
 async function decrypt(frame: EncodedFrame, out: TransformStreamDefaultController<EncodedFrame>): Promise<void> {
+  if (captureLeft > 0) {
+    captured.push(new Uint8Array(frame.data.slice(0)));
+    if (--captureLeft === 0) {
+      scope.postMessage({ type: 'captured', frames: captured });
+      captured = [];
+    }
+  }
   const t0 = performance.now();
   try {
-    const { plaintext } = await ctx.decrypt(new Uint8Array(frame.data));
+    const { plaintext, kid } = await ctx.decrypt(new Uint8Array(frame.data));
+    counters.lastReceiveKid = kid;
     sample(decryptUs, (performance.now() - t0) * 1000);
     frame.data = plaintext.byteLength === plaintext.buffer.byteLength ? (plaintext.buffer as ArrayBuffer) : plaintext.slice().buffer;
     counters.decrypted++;
@@ -54,6 +67,10 @@ async function decrypt(frame: EncodedFrame, out: TransformStreamDefaultControlle
   } catch (e) {
     counters.decryptFailures++;
     counters.lastError = e instanceof Error ? (('code' in e ? String(e.code) : '') || e.name) : 'error';
+    if (e instanceof UnknownKidError && !reportedKids.has(e.kid)) {
+      reportedKids.add(e.kid);
+      scope.postMessage({ type: 'unknown-kid', kid: e.kid });
+    }
   }
 }
 
@@ -70,8 +87,11 @@ const retireTimers = new Set<ReturnType<typeof setTimeout>>();
 
 async function setKeys(m: Extract<ToWorker, { type: 'keys' }>): Promise<void> {
   for (const r of m.receive) await ctx.addReceiveKey(r.kid, r.key);
-  await ctx.addSendKey(m.send.kid, m.send.key);
-  keyed = true;
+  if (m.send) {
+    await ctx.addSendKey(m.send.kid, m.send.key);
+    counters.sendKid = m.send.kid;
+    keyed = true;
+  }
   // The previous epoch's keys stay a moment: frames already in flight under them still play.
   if (m.retire.length > 0) {
     const timer = setTimeout(() => {
@@ -118,5 +138,8 @@ scope.onmessage = (ev) => {
       encryptUs = [];
       decryptUs = [];
     }
+  } else if (m.type === 'capture') {
+    captured = [];
+    captureLeft = m.count;
   } else if (m.type === 'bench') void bench(m.count, m.size).then((r) => scope.postMessage(r));
 };
