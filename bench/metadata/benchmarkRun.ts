@@ -6,6 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import type { AdversaryView } from './adversaryView.ts';
 import { evaluateAttacks, type AttackResult } from './attackEvaluation.ts';
 import type { BenchConfig } from './benchConfig.ts';
 import { principalGroundTruth, type GroundTruth } from './groundTruth.ts';
@@ -16,7 +17,7 @@ import { chanceAtK, precisionAtK } from './precision.ts';
 import { seededRandom } from './random.ts';
 import { driveRelay, type RelayRun } from './relayDriver.ts';
 import { seizedDatabaseView, type SeizureFindings } from './seizedDatabaseView.ts';
-import { cellularBaseline, naiveRelayBaseline, signalLikeBaseline } from './systemBaselines.ts';
+import { cellularBaseline, naiveRelayBaseline, signalLikeBaselines } from './systemBaselines.ts';
 import { simulateTraffic, type Schedule } from './trafficSchedule.ts';
 
 export type BenchmarkResult = {
@@ -33,6 +34,31 @@ export type BenchmarkResult = {
   readonly timings: { readonly simulateMs: number; readonly analyseMs: number };
 };
 
+/**
+ * The baselines' receipt delays come from their own stream, so that they are the same whether
+ * or not the relay was driven first (the relay run draws from the main one).
+ */
+function baselineViews(population: Population, schedule: Schedule, config: BenchConfig): AdversaryView[] {
+  return [
+    cellularBaseline(population, schedule),
+    naiveRelayBaseline(population, schedule),
+    ...signalLikeBaselines(population, schedule, seededRandom(config.seed ^ 0x5ea1ed)),
+  ];
+}
+
+/**
+ * The baselines alone, with no relay: they are modelled from the simulated messages, so this
+ * gives exactly their rows of the full benchmark in a second or two. The end-to-end test uses
+ * it to check that the attacks are real at full size.
+ */
+export function runBaselines(config: BenchConfig): { readonly truth: GroundTruth; readonly schedule: Schedule; readonly results: readonly AttackResult[] } {
+  const rng = seededRandom(config.seed);
+  const population = simulatePopulation(config, rng);
+  const schedule = simulateTraffic(population, config, rng);
+  const truth = principalGroundTruth(population, schedule);
+  return { truth, schedule, results: evaluateAttacks(baselineViews(population, schedule, config), truth.ranked, schedule, config.checkpointsPerDay) };
+}
+
 export async function runBenchmark(config: BenchConfig): Promise<BenchmarkResult> {
   const t0 = performance.now();
   const rng = seededRandom(config.seed);
@@ -45,9 +71,7 @@ export async function runBenchmark(config: BenchConfig): Promise<BenchmarkResult
   const seized = seizedDatabaseView(run.seized, population);
   rmSync(run.seized.dir, { recursive: true, force: true });
   const views = [
-    cellularBaseline(population, schedule),
-    naiveRelayBaseline(population, schedule),
-    signalLikeBaseline(population, schedule, rng),
+    ...baselineViews(population, schedule, config),
     liveOperatorView(run, population, true),
     liveOperatorView(run, population, false),
     networkView(run, population),

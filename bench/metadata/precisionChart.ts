@@ -10,7 +10,7 @@ import type { BenchmarkResult } from './benchmarkRun.ts';
 const W = 760;
 const H = 420;
 const M = { left: 56, right: 250, top: 24, bottom: 48 };
-const COLOURS = ['#d62728', '#ff7f0e', '#9467bd', '#1f77b4', '#17becf', '#2ca02c', '#8c564b'];
+const COLOURS = ['#d62728', '#ff7f0e', '#9467bd', '#1f77b4', '#17becf', '#2ca02c', '#8c564b', '#e377c2'];
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 

@@ -7,7 +7,13 @@
  *   and the recipient's account mailbox;
  * - a Signal-like relay: sealed sender (no sender on the post), one mailbox per account, and
  *   the recipient's phone, always connected, sends an automatic delivery receipt (itself sealed)
- *   into the sender's mailbox about a second after the message lands.
+ *   into the sender's mailbox about a second after the message lands. Two views of the same
+ *   events, as for Hardline's live operator: "live operator", the sealed envelopes alone (no
+ *   post names its sender); and "live operator + source IPs", where each sealed send also
+ *   carries the source address of the connection it came in on. That address is the sender's
+ *   own (the phone's IP, the same one its authenticated connection comes from), because sealed
+ *   sender hides the sender from the envelope, not from the TCP connection; it is what a
+ *   Signal-like relay with no proxy in front of it really sees, whether or not it keeps it.
  */
 import type { AdversaryView, Sighting } from './adversaryView.ts';
 import { PRINCIPAL, type Population } from './population.ts';
@@ -34,14 +40,25 @@ export function naiveRelayBaseline(pop: Population, schedule: Schedule): Adversa
   return view(pop, 'Naive relay', 'live operator', 'authenticated sender posts into the recipient account mailbox', s);
 }
 
-export function signalLikeBaseline(pop: Population, schedule: Schedule, rng: Random): AdversaryView {
-  const s: Sighting[] = [];
+/** Both Signal-like live-operator views, built from one draw of receipt delays. */
+export function signalLikeBaselines(pop: Population, schedule: Schedule, rng: Random): [sealed: AdversaryView, withAddresses: AdversaryView] {
+  const sealed: Sighting[] = [];
+  const addressed: Sighting[] = [];
   for (const m of schedule.messages) {
     for (const r of m.to) {
       const landed = m.t + RELAY_LATENCY;
-      s.push({ t: landed, dst: pop.handles[r]! });
-      s.push({ t: landed + RECEIPT_DELAY + rng.exp(0.5), dst: pop.handles[m.from]! });
+      const receipt = landed + RECEIPT_DELAY + rng.exp(0.5);
+      const sender = pop.handles[m.from]!;
+      const recipient = pop.handles[r]!;
+      sealed.push({ t: landed, dst: recipient });
+      sealed.push({ t: receipt, dst: sender });
+      // The message comes in from the sender's address; the receipt from the recipient's.
+      addressed.push({ t: landed, src: sender, dst: recipient });
+      addressed.push({ t: receipt, src: recipient, dst: sender });
     }
   }
-  return view(pop, 'Signal-like', 'live operator', 'sealed posts into account mailboxes; immediate automatic delivery receipts', s);
+  return [
+    view(pop, 'Signal-like', 'live operator', 'sealed posts into account mailboxes; immediate automatic delivery receipts', sealed),
+    view(pop, 'Signal-like', 'live operator + source IPs', 'as "live operator", each sealed send labelled with its source address (the sending phone)', addressed),
+  ];
 }

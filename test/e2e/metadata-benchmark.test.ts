@@ -2,11 +2,16 @@
  * The metadata benchmark (issue 5 part 2) at its quick size: a real relay and 51 real clients
  * over two simulated days. It checks that the attacks are real (they beat the systems built to
  * leak) and records where Hardline stands against each adversary. See BENCHMARKS.md.
+ *
+ * "The attacks are real" is checked at full size too: the baselines are modelled from the
+ * simulated messages, so their rows of the full benchmark take a second or two with no relay.
+ * At quick size the principal exchanges only 86 messages and his 5th and 6th partners are tied
+ * (9 and 9), which is not enough for statistical disclosure to pass 0.8 even on cellular records.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AttackName, AttackResult } from '../../bench/metadata/attackEvaluation.ts';
-import { QUICK_CONFIG } from '../../bench/metadata/benchConfig.ts';
-import { runBenchmark, type BenchmarkResult } from '../../bench/metadata/benchmarkRun.ts';
+import { FULL_CONFIG, QUICK_CONFIG } from '../../bench/metadata/benchConfig.ts';
+import { runBaselines, runBenchmark, type BenchmarkResult } from '../../bench/metadata/benchmarkRun.ts';
 
 let b: BenchmarkResult;
 
@@ -50,11 +55,13 @@ describe('metadata benchmark (quick)', () => {
     for (const attack of ['frequency', 'disclosure', 'timing'] as const) expect(result('Cellular', 'carrier records', attack).final.p5).toBeGreaterThanOrEqual(0.8);
   });
 
-  it('disclosure and timing recover them from a Signal-like relay with immediate receipts (P@5 ≥ 0.8)', () => {
+  it('every attack recovers them from a Signal-like relay on its strongest honest view (P@5 ≥ 0.8)', () => {
     expect(result('Signal-like', 'live operator', 'disclosure').final.p5).toBeGreaterThanOrEqual(0.8);
     expect(result('Signal-like', 'live operator', 'timing').final.p5).toBeGreaterThanOrEqual(0.8);
-    // Sealed sender does what it promises: no post names its sender, so there is nothing to count.
+    // Sealed sender does what it promises: no envelope names its sender, so there is nothing to count...
     expect(result('Signal-like', 'live operator', 'frequency').final.p5).toBeCloseTo(b.chance.p5);
+    // ...but the operator still sees the address each sealed send comes from, which is the sender's.
+    expect(result('Signal-like', 'live operator + source IPs', 'frequency').final.p5).toBeGreaterThanOrEqual(0.8);
   });
 
   it('the network observer stays near chance on Hardline', () => {
@@ -76,5 +83,34 @@ describe('metadata benchmark (quick)', () => {
   // the client fixes in BENCHMARKS.md land, this starts passing and `.fails` must go.
   it.fails('the live operator (trace only, no addresses) stays near chance on Hardline', () => {
     expect(nearChance(best('Hardline', 'live operator (trace)'))).toBe(true);
+  });
+});
+
+// The attacks are real (issue 5): on the full-size population (200 users, 4 days, 225 of the
+// principal's messages), each attack, on the strongest honest view of a baseline built to
+// leak, recovers the principal's top 5 with P@5 ≥ 0.9. These are the rows BENCHMARKS.md reports.
+describe('the attacks are real (full size, baselines only)', () => {
+  const full = runBaselines(FULL_CONFIG);
+  const p5 = (system: string, adversary: string, attack: AttackName): number => {
+    const r = full.results.find((x) => x.view.system === system && x.view.adversary === adversary && x.attack === attack);
+    if (!r) throw new Error(`no result for ${system} / ${adversary} / ${attack}`);
+    return r.final.p5;
+  };
+
+  it('has enough messages: more than 200 of the principal\'s', () => {
+    expect(full.results[0]!.final.messages).toBeGreaterThan(200);
+  });
+
+  it('every attack reaches P@5 ≥ 0.9 on cellular records', () => {
+    for (const attack of ['frequency', 'disclosure', 'timing'] as const) expect(p5('Cellular', 'carrier records', attack)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('every attack reaches P@5 ≥ 0.9 on a Signal-like relay, on the strongest honest view for it', () => {
+    // Receipts in time: disclosure and timing need nothing but the sealed envelopes.
+    expect(p5('Signal-like', 'live operator', 'disclosure')).toBeGreaterThanOrEqual(0.9);
+    expect(p5('Signal-like', 'live operator', 'timing')).toBeGreaterThanOrEqual(0.9);
+    // Counting needs a named sender: the source address of each sealed send gives it.
+    expect(p5('Signal-like', 'live operator', 'frequency')).toBeLessThan(0.1);
+    for (const attack of ['frequency', 'disclosure', 'timing'] as const) expect(p5('Signal-like', 'live operator + source IPs', attack)).toBeGreaterThanOrEqual(0.9);
   });
 });
