@@ -8,12 +8,17 @@ import { decodePostReply, encodePostFrame, HardlineError, type Envelope, type En
 import { wsUrl } from './relayUrl.ts';
 import { toBytes, type Transport, type WebSocketLike } from './transport.ts';
 
+/** Long enough to keep a burst (a group fan-out, call signalling) on one connection. */
+const IDLE_CLOSE_MS = 200;
+
 export type OutgoingPost = { readonly sendCap: Uint8Array; readonly envelope: Envelope };
 
 export class Poster {
   private ws: WebSocketLike | undefined;
   private opening: Promise<WebSocketLike> | undefined;
-  private readonly waiting = new Map<EnvelopeId, { resolve: () => void; reject: (e: Error) => void }[]>();
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private openingWs: WebSocketLike | undefined;
+  private readonly waiting = new Map<EnvelopeId, { ws: WebSocketLike; resolve: () => void; reject: (e: Error) => void }[]>();
 
   constructor(
     private readonly base: URL,
@@ -26,18 +31,24 @@ export class Poster {
     this.opening = new Promise<WebSocketLike>((resolve, reject) => {
       const ws = this.transport.openWebSocket(wsUrl(this.base, '/v1/post'));
       ws.binaryType = 'arraybuffer';
+      this.openingWs = ws;
       ws.onopen = () => {
         this.ws = ws;
         this.opening = undefined;
+        this.openingWs = undefined;
         resolve(ws);
       };
       ws.onerror = () => undefined;
       ws.onclose = (ev) => {
-        this.opening = undefined;
-        this.ws = undefined;
+        // An idle-closed connection may close after a fresh one took its place: touch only its own.
+        if (this.ws === ws) this.ws = undefined;
+        if (this.openingWs === ws) {
+          this.opening = undefined;
+          this.openingWs = undefined;
+        }
         const err = new HardlineError('UNAVAILABLE', `posting connection closed (${ev.code})`);
         reject(err);
-        this.failAll(err);
+        this.failAll(ws, err);
       };
       ws.onmessage = (ev) => {
         const bytes = toBytes(ev.data);
@@ -54,14 +65,19 @@ export class Poster {
         if (!w) return;
         if (reply.status === 'accepted') w.resolve();
         else w.reject(new HardlineError(reply.code as never, `relay refused envelope: ${reply.code}`));
+        if (this.waiting.size === 0) this.scheduleIdleClose(ws);
       };
     });
     return this.opening;
   }
 
-  private failAll(err: Error): void {
-    for (const list of this.waiting.values()) for (const w of list) w.reject(err);
-    this.waiting.clear();
+  private failAll(ws: WebSocketLike, err: Error): void {
+    for (const [id, list] of this.waiting) {
+      const keep = list.filter((w) => w.ws !== ws);
+      for (const w of list) if (w.ws === ws) w.reject(err);
+      if (keep.length === 0) this.waiting.delete(id);
+      else this.waiting.set(id, keep);
+    }
   }
 
   async post(p: OutgoingPost): Promise<void> {
@@ -73,14 +89,30 @@ export class Poster {
     }
     const done = new Promise<void>((resolve, reject) => {
       const list = this.waiting.get(p.envelope.envelopeId) ?? [];
-      list.push({ resolve, reject });
+      list.push({ ws, resolve, reject });
       this.waiting.set(p.envelope.envelopeId, list);
     });
     ws.send(encodePostFrame(p.sendCap, p.envelope));
     return done;
   }
 
+  /**
+   * One anonymous connection carrying many posts would tie them together as one sender's, so a
+   * connection is closed once its burst is answered, and the next send opens a fresh one.
+   */
+  private scheduleIdleClose(ws: WebSocketLike): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.ws === ws && this.waiting.size === 0) {
+        this.ws = undefined;
+        ws.close(1000);
+      }
+    }, IDLE_CLOSE_MS);
+  }
+
   close(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.ws?.close(1000);
     this.ws = undefined;
   }
