@@ -31,19 +31,17 @@ function sparseFile(name: string, head: Buffer = Buffer.alloc(0)): string {
   return path;
 }
 
-async function refuse(path: string): Promise<{ code: number; stderr: string; ms: number; rssGrowthMiB: number }> {
+async function refuse(path: string): Promise<{ code: number; stderr: string; rssGrowthMiB: number }> {
   let stderr = '';
   let stdout = '';
   const rss0 = process.memoryUsage.rss();
-  const t0 = performance.now();
   const code = await runExposureCommand(['report', path], {
     stdout: (s) => { stdout += s; },
     stderr: (s) => { stderr += s; },
     isTTY: true,
   });
-  const ms = performance.now() - t0;
   expect(stdout).toBe('');
-  return { code, stderr, ms, rssGrowthMiB: (process.memoryUsage.rss() - rss0) / MIB };
+  return { code, stderr, rssGrowthMiB: (process.memoryUsage.rss() - rss0) / MIB };
 }
 
 describe('a 2 GB junk file is refused early', () => {
@@ -52,7 +50,6 @@ describe('a 2 GB junk file is refused early', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^hardline exposure: UNRECOGNISED_FORMAT: .*binary content/);
     expect(r.stderr).not.toContain('%'); // no progress bar: the stream was never started
-    expect(r.ms).toBeLessThan(1000);
     expect(r.rssGrowthMiB).toBeLessThan(32);
   });
 
@@ -61,7 +58,6 @@ describe('a 2 GB junk file is refused early', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^hardline exposure: UNRECOGNISED_FORMAT: /);
     expect(r.stderr).not.toContain('%');
-    expect(r.ms).toBeLessThan(1000);
     expect(r.rssGrowthMiB).toBeLessThan(32);
   });
 
@@ -81,7 +77,6 @@ describe('a 2 GB junk file is refused early', () => {
       expect(total).toBe(2048);
       expect(done).toBeLessThanOrEqual(5);
     }
-    expect(r.ms).toBeLessThan(2000);
     expect(r.rssGrowthMiB).toBeLessThan(64);
   });
 });
