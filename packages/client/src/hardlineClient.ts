@@ -42,7 +42,6 @@ import {
   sealEnvelope,
   toBase64Url,
   toHex,
-  utf8,
   type DeviceId,
   type Envelope,
   type EnvelopeId,
@@ -482,7 +481,7 @@ export class HardlineClient {
     const h = handle.toLowerCase();
     if (!this.userByHandle(h)) throw new HardlineError('NOT_FOUND', `no user "${handle}" in this organisation's directory`);
     if (conv.roster.members.includes(h as Handle)) return;
-    await this.changeMembers(conv, [...conv.roster.members, h as Handle]);
+    await this.commitWithLock(conv, [...conv.roster.members, h as Handle]);
   }
 
   async groupRemove(name: string, handle: string): Promise<void> {
@@ -490,17 +489,13 @@ export class HardlineClient {
     const conv = this.requireGroup(name);
     const h = handle.toLowerCase() as Handle;
     if (!conv.roster.members.includes(h)) throw new HardlineError('NOT_FOUND', `${handle} is not in group ${name}`);
-    await this.changeMembers(conv, conv.roster.members.filter((m) => m !== h));
+    await this.commitWithLock(conv, conv.roster.members.filter((m) => m !== h));
   }
 
   private requireGroup(name: string): Conversation {
     const g = this.findGroup(name);
     if (!g) throw new HardlineError('NOT_FOUND', `no group named "${name}"`);
     return g;
-  }
-
-  private changeMembers(conv: Conversation, newMembers: Handle[]): Promise<void> {
-    return this.commitWithLock(conv, newMembers);
   }
 
   /** Adds members' new devices and removes revoked ones, so every device of every member is a leaf. */
@@ -941,11 +936,6 @@ export class HardlineClient {
     return this.state.revoked;
   }
 
-  /** Test hook: the raw MLS state bytes of a conversation, to prove a removed device cannot decrypt. */
-  exportConversationState(name: string): Uint8Array | undefined {
-    const c = this.findGroup(name) ?? this.findDirect(name);
-    return c ? fromBase64Url(c.mlsState) : undefined;
-  }
 }
 
 function newEnvelopeId(): EnvelopeId {
@@ -956,4 +946,3 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export { utf8 };
