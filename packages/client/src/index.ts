@@ -11,4 +11,4 @@ export * from './poster.ts';
 export * from './inbox.ts';
 export * from './contactBook/contactBookService.ts';
 export * from './contactBook/directoryMatch.ts';
-export type { StoredContactBook, KnownBookKey } from './contactBook/storedContactBook.ts';
+export type { StoredContactBook, KnownBookKey, BookDamage } from './contactBook/storedContactBook.ts';

@@ -45,7 +45,7 @@ import {
 } from '@hardline/protocol';
 import type { HardlineClient } from '../hardlineClient.ts';
 import { indexDirectory, matchEntry, type DirectoryIndex } from './directoryMatch.ts';
-import { loadContactBook, MAX_KNOWN_KEYS, storeContactBook, type KnownBookKey, type LoadedContactBook } from './storedContactBook.ts';
+import { loadContactBook, MAX_KNOWN_KEYS, storeContactBook, type BookDamage, type KnownBookKey, type LoadedContactBook } from './storedContactBook.ts';
 
 export const CONTACT_BOOK_EXTENSION = 'contactBook';
 const CAS_RETRIES = 6;
@@ -87,12 +87,16 @@ export class ContactBookService {
   private readonly country: string;
   private readonly now: () => number;
   private readonly deviceTag: string;
+  /** Parts of the saved book that could not be read back at open, and are being rebuilt. */
+  readonly damaged: readonly BookDamage[];
 
   private constructor(
     private readonly client: HardlineClient,
     opts: ContactBookOptions,
   ) {
-    this.book = loadContactBook(client.extensionState(CONTACT_BOOK_EXTENSION));
+    const reopened = loadContactBook(client.extensionState(CONTACT_BOOK_EXTENSION));
+    this.book = reopened.book;
+    this.damaged = reopened.damaged;
     this.country = opts.defaultCountry ?? '';
     this.now = opts.now ?? Date.now;
     // A short tag is enough to break ties between one user's devices, and keeps the blob small.
@@ -285,9 +289,19 @@ export class ContactBookService {
     if (opts.engine !== false) await this.client.sync();
     await this.takeKeys();
     await this.rotateIfRevoked();
-    if (this.book.keys.length === 0) await this.save({ ...this.book, keys: [{ key: toHex(randomBytes(32)), generation: 1 }], keySentTo: [] });
+    if (this.book.keys.length === 0) await this.save({ ...this.book, keys: [{ key: toHex(randomBytes(32)), generation: this.firstGeneration() }], keySentTo: [] });
     await this.shareKey();
     return this.pushPull();
+  }
+
+  /**
+   * A first key starts at generation 1. A key made because the saved keys were lost must
+   * outrank the key the user's other devices still hold (which this device can no longer name):
+   * they then adopt it and push their whole book into its blob, which is how this device gets
+   * its contacts back. Seconds since the epoch outrank any generation reached by rotations.
+   */
+  private firstGeneration(): number {
+    return this.damaged.includes('keys') ? Math.max(2, Math.floor(this.now() / 1000)) : 1;
   }
 
   private canonicalKey(): KnownBookKey & { blobId: string } {

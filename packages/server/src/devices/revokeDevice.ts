@@ -11,6 +11,11 @@ export const REVOKED_CLOSE_CODE = 4003;
 
 export async function revokeDevice(ctx: RelayContext, deviceId: DeviceId): Promise<void> {
   if (!(await ctx.store.revokeDevice(deviceId))) throw new RelayError('NOT_FOUND', 'no such device');
+  disconnectRevoked(ctx, deviceId);
+}
+
+/** Ends what a device revoked in the store still holds open: session tokens and inbox sockets. */
+export function disconnectRevoked(ctx: RelayContext, deviceId: DeviceId): void {
   ctx.sessions.revokeDevice(deviceId);
   ctx.hub.closeDevice(deviceId, REVOKED_CLOSE_CODE, 'REVOKED');
 }

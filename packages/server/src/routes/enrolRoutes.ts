@@ -1,7 +1,7 @@
 /**
  * @module enrolRoutes
  * Anonymous enrolment: a one-time code (invite: new user; link: new device of an existing
- * user) plus a signature over a fresh challenge, proving the device holds its Ed25519 key.
+ * user; an invite naming an existing handle re-enrols that person) plus a signature over a fresh challenge, proving the device holds its Ed25519 key.
  * The signature is checked before the code is touched, so a bad signature never burns a code.
  */
 import { randomBytes } from 'node:crypto';
@@ -11,6 +11,7 @@ import { codeHash } from '../enrolment/enrolmentCode.ts';
 import { parseHandle } from '../enrolment/handle.ts';
 import { enrolMessage, verifyEd25519 } from '../enrolment/signature.ts';
 import { RelayError } from '../errors/relayError.ts';
+import { disconnectRevoked } from '../devices/revokeDevice.ts';
 import { optionalString, requireBase64Url, requireString } from '../http/jsonBody.ts';
 import { ok, type Route } from '../http/route.ts';
 
@@ -52,6 +53,7 @@ export const enrolRoutes: readonly Route[] = [
         newDeviceId: newId<DeviceId>(),
         now: ctx.now(),
       });
+      for (const d of result.revokedDevices) disconnectRevoked(ctx, d);
       return ok({ userId: result.userId, deviceId: result.deviceId, handle: result.handle });
     },
   },

@@ -17,7 +17,10 @@ export type NewCode = {
   readonly kind: CodeKind;
   /** Link codes: the user the new device joins. */
   readonly userId?: UserId;
-  /** Invite codes: when set, enrolment must use this handle. */
+  /**
+   * Invite codes: when set, enrolment must use this handle. If the handle already exists, the
+   * enrolment re-enrols that person: the new device replaces (revokes) all of their devices.
+   */
   readonly handle?: Handle;
   readonly expiresAt: number;
 };
@@ -33,7 +36,13 @@ export type EnrolRequest = {
   readonly now: number;
 };
 
-export type EnrolResult = { readonly userId: UserId; readonly deviceId: DeviceId; readonly handle: Handle };
+export type EnrolResult = {
+  readonly userId: UserId;
+  readonly deviceId: DeviceId;
+  readonly handle: Handle;
+  /** Re-enrolment (an invite naming an existing handle): the user's devices it revoked. */
+  readonly revokedDevices: readonly DeviceId[];
+};
 
 export type DeviceRecord = {
   readonly deviceId: DeviceId;
@@ -84,7 +93,7 @@ export type RelayStore = {
   setMeta(key: MetaKey, value: string): Promise<void>;
 
   createCode(code: NewCode): Promise<void>;
-  /** Consumes the code and creates the user (invite) and device in one transaction. Throws BAD_CODE or CONFLICT. */
+  /** Consumes the code and creates the user (invite) or re-enrols them (invite naming their handle) and the device, in one transaction. Throws BAD_CODE or CONFLICT. */
   enrol(request: EnrolRequest): Promise<EnrolResult>;
   getDevice(deviceId: DeviceId): Promise<DeviceRecord | undefined>;
   listDirectory(): Promise<readonly DirectoryUser[]>;

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeviceId, EnvelopeId, Handle, MailboxId, UserId } from '@hardline/protocol';
 import { RelayError } from '../errors/relayError.ts';
+import { rotateAdminToken } from '../session/adminToken.ts';
 import { dayNumber } from './day.ts';
 import { migrate } from './migrate.ts';
 import type {
@@ -91,6 +92,7 @@ export class SqliteRelayStore implements RelayStore {
       ),
       revokeDevice: db.prepare('UPDATE devices SET revoked = 1 WHERE id = ?'),
       deleteDeviceKps: db.prepare('DELETE FROM keypackages WHERE device_id = ?'),
+      liveDevicesOfUser: db.prepare<[string], { id: string }>('SELECT id FROM devices WHERE user_id = ? AND revoked = 0'),
       insertKp: db.prepare('INSERT INTO keypackages (device_id, kp, read_cap_hash) VALUES (?, ?, ?)'),
       countKps: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM keypackages WHERE device_id = ?'),
       oldestKp: db.prepare<[string], { seq: number; kp: Buffer; read_cap_hash: Buffer }>(
@@ -123,6 +125,14 @@ export class SqliteRelayStore implements RelayStore {
     });
   }
 
+  /**
+   * `hardline admin token --rotate`, run on the relay's host against its data directory: the
+   * CLI reaches the token's rules through the one store it opens. Returns the new token.
+   */
+  rotateAdminToken(): Promise<string> {
+    return rotateAdminToken(this);
+  }
+
   createCode(code: NewCode): Promise<void> {
     return this.#batcher.enqueue(() => {
       this.#s.insertCode.run(Buffer.from(code.hash), code.kind, code.userId ?? null, code.handle ?? null, code.expiresAt);
@@ -137,11 +147,25 @@ export class SqliteRelayStore implements RelayStore {
       if (!code || code.expires_at < r.now) throw new RelayError('BAD_CODE', 'unknown, used or expired code');
       let userId: UserId;
       let handle = r.handle;
+      const revokedDevices: DeviceId[] = [];
       if (code.kind === 'invite') {
         if (code.handle !== null && code.handle !== r.handle) throw new RelayError('BAD_CODE', 'this code is for another handle');
-        if (s.userByHandle.get(r.handle)) throw new RelayError('CONFLICT', 'handle already taken');
-        userId = r.newUserId;
-        s.insertUser.run(userId, r.handle, r.displayName);
+        const existing = s.userByHandle.get(r.handle);
+        if (existing && code.handle === null) throw new RelayError('CONFLICT', 'handle already taken');
+        if (existing) {
+          // Re-enrolment: the security team named this handle, so the person lost their devices.
+          // The new device replaces all of them in the same transaction; the old ones are revoked,
+          // which removes them from every conversation and changes the person's safety number.
+          userId = existing.id as UserId;
+          for (const d of s.liveDevicesOfUser.all(existing.id)) {
+            s.revokeDevice.run(d.id);
+            s.deleteDeviceKps.run(d.id);
+            revokedDevices.push(d.id as DeviceId);
+          }
+        } else {
+          userId = r.newUserId;
+          s.insertUser.run(userId, r.handle, r.displayName);
+        }
       } else {
         const user = code.user_id === null ? undefined : s.userById.get(code.user_id);
         if (!user) throw new RelayError('BAD_CODE', 'code has no user');
@@ -151,7 +175,7 @@ export class SqliteRelayStore implements RelayStore {
       }
       s.insertDevice.run(r.newDeviceId, userId, Buffer.from(r.publicKey));
       s.deleteCode.run(hash);
-      return { userId, deviceId: r.newDeviceId, handle };
+      return { userId, deviceId: r.newDeviceId, handle, revokedDevices };
     }, true);
   }
 
