@@ -30,7 +30,7 @@ export type ReceiptMessage = { readonly t: 'receipt'; readonly id: string; reado
 /** The conversation's disappearing-messages timer; 0 turns it off. */
 export type TimerMessage = { readonly t: 'timer'; readonly id: string; readonly seconds: number; readonly sentAt: string };
 
-export const CALL_OPS = ['ring', 'accept', 'decline', 'busy', 'cancel', 'hangup', 'offer', 'answer', 'ice', 'answered-elsewhere'] as const;
+export const CALL_OPS = ['ring', 'accept', 'decline', 'busy', 'cancel', 'hangup', 'offer', 'answer', 'ice', 'answered-elsewhere', 'ringing'] as const;
 export type CallOp = (typeof CALL_OPS)[number];
 
 /** Call signalling: it travels like any message, so the relay sees an ordinary envelope. */

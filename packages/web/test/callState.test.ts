@@ -1,13 +1,14 @@
 /**
  * The call state machine, transition by transition: ringing on every device, the first
  * accept wins, decline / busy / no answer / cancel all end in the log, and media signalling
- * is taken only from the device the call is with.
+ * is taken only from the device the call is with. A callee with no device online is known
+ * as such within the reach window, from the absence of any `ringing` ack.
  */
 import { describe, expect, it } from 'vitest';
 import { step, type Call, type CallEvent, type Effect, type IncomingControl, type Me } from '../src/calls/callState.ts';
 
 const NOW = Date.parse('2026-11-28T10:00:00Z');
-const alice: Me = { handle: 'alice', deviceId: 'A1', ringTimeoutMs: 30_000, connectTimeoutMs: 20_000, now: NOW };
+const alice: Me = { handle: 'alice', deviceId: 'A1', ringTimeoutMs: 30_000, connectTimeoutMs: 20_000, reachTimeoutMs: 8_000, ackDelayMs: 700, now: NOW };
 const bob1: Me = { ...alice, handle: 'bob', deviceId: 'B1' };
 const bob2: Me = { ...alice, handle: 'bob', deviceId: 'B2' };
 
@@ -29,6 +30,10 @@ function run(me: Me, events: CallEvent[], start?: Call): { call: Call | undefine
 const sends = (effects: Effect[]) => effects.flatMap((e) => (e.kind === 'send' ? [e.op + (e.to ? `→${e.to}` : '')] : []));
 const records = (effects: Effect[]) => effects.flatMap((e) => (e.kind === 'record' ? [e.entry] : []));
 const dial: CallEvent = { type: 'dial', callId: 'c1', conversationId: 'conv', peer: 'bob' };
+const ringPosted: CallEvent = { type: 'sent', callId: 'c1', op: 'ring' };
+const reachCheck: CallEvent = { type: 'timeout', callId: 'c1', phase: 'outgoing', check: 'reach' };
+const ackDue: CallEvent = { type: 'timeout', callId: 'c1', phase: 'incoming', check: 'ack' };
+const timers = (effects: readonly Effect[]) => effects.flatMap((e) => (e.kind === 'timer' ? [`${e.phase}${e.check ? `/${e.check}` : ''}:${e.ms}`] : []));
 
 describe('call state machine', () => {
   it('caller: ring, accept from one device, offer to that device, connected, hang up', () => {
@@ -121,5 +126,99 @@ describe('call state machine', () => {
     step(frozen, ctl('bob', 'B1', 'accept'), alice);
     step(frozen, { type: 'hangup' }, alice);
     expect(frozen.phase).toBe('outgoing');
+  });
+});
+
+describe('reachability: a ringing device says so, and silence means nobody is online', () => {
+  it('caller: the reach window opens when the ring is posted, not at the tap', () => {
+    const dialled = run(alice, [dial]);
+    expect(timers(dialled.effects)).toEqual(['outgoing:30000']);
+    const posted = step(dialled.call, ringPosted, alice);
+    expect(timers([...posted.effects])).toEqual(['outgoing/reach:8000']);
+    // Only the ring opens it, and only for this call.
+    expect(step(dialled.call, { type: 'sent', callId: 'c1', op: 'ice' }, alice).effects).toEqual([]);
+    expect(step(dialled.call, { type: 'sent', callId: 'c9', op: 'ring' }, alice).effects).toEqual([]);
+  });
+
+  it('caller: no `ringing` within the window ends the call as unreachable, logged, with the same cancel a no-answer sends', () => {
+    const r = run(alice, [dial, ringPosted, reachCheck]);
+    expect(r.call).toMatchObject({ phase: 'ended', endReason: 'unreachable' });
+    // Envelopes: the ring and one cancel, as today's 30 s no-answer; nothing more.
+    expect(sends(r.effects)).toEqual(['ring', 'cancel']);
+    expect(r.effects.some((e) => e.kind === 'stop-media')).toBe(true);
+    expect(records(r.effects)).toEqual([expect.objectContaining({ outcome: 'missed', reason: 'unreachable', direction: 'out', peer: 'bob' })]);
+  });
+
+  it('caller: one `ringing` from any device of the callee keeps it ringing to the 30 s no-answer', () => {
+    const reached = run(alice, [dial, ringPosted, ctl('bob', 'B2', 'ringing'), reachCheck]);
+    expect(reached.call).toMatchObject({ phase: 'outgoing', ringConfirmed: true });
+    expect(sends(reached.effects)).toEqual(['ring']);
+    const later = run(alice, [{ type: 'timeout', callId: 'c1', phase: 'outgoing' }], reached.call);
+    expect(later.call?.endReason).toBe('no-answer');
+    // A second device's ack changes nothing.
+    expect(step(reached.call, ctl('bob', 'B1', 'ringing'), alice)).toEqual({ call: reached.call, effects: [] });
+  });
+
+  it('caller: a late ack that still beats the window counts; one after the verdict is ignored', () => {
+    // The ack can even arrive before this device has finished posting the ring.
+    const early = run(alice, [dial, ctl('bob', 'B1', 'ringing'), ringPosted, reachCheck]);
+    expect(early.call?.phase).toBe('outgoing');
+    const tooLate = run(alice, [dial, ringPosted, reachCheck, ctl('bob', 'B1', 'ringing')]);
+    expect(tooLate.call).toMatchObject({ phase: 'ended', endReason: 'unreachable' });
+    expect(sends(tooLate.effects)).toEqual(['ring', 'cancel']);
+  });
+
+  it('caller: a `ringing` counts only from the callee, for this call; my own other devices and strangers do not reach anyone', () => {
+    for (const ev of [ctl('alice', 'A2', 'ringing'), ctl('mallory', 'M1', 'ringing'), ctl('bob', 'B1', 'ringing', { callId: 'c9' }), ctl('bob', 'B1', 'ringing', { conversationId: 'other' })]) {
+      const r = run(alice, [dial, ringPosted, ev, reachCheck]);
+      expect(r.call?.endReason).toBe('unreachable');
+    }
+  });
+
+  it('caller: busy, decline and accept end the wait for an ack as before', () => {
+    expect(run(alice, [dial, ringPosted, ctl('bob', 'B1', 'busy'), reachCheck]).call?.endReason).toBe('busy');
+    expect(run(alice, [dial, ringPosted, ctl('bob', 'B1', 'decline'), reachCheck]).call?.endReason).toBe('declined');
+    expect(run(alice, [dial, ringPosted, ctl('bob', 'B1', 'accept'), reachCheck]).call?.phase).toBe('connecting');
+  });
+
+  it('callee: a ringing device acks once, after its delay, to the whole conversation (no target named)', () => {
+    const ringing = run(bob1, [ctl('alice', 'A1', 'ring')]);
+    expect(timers(ringing.effects)).toEqual(['incoming:30000', 'incoming/ack:700']);
+    expect(sends(ringing.effects)).toEqual([]);
+    const acked = step(ringing.call, ackDue, bob1);
+    expect(acked.effects).toEqual([{ kind: 'send', conversationId: 'conv', callId: 'c1', op: 'ringing' }]);
+    expect(acked.call).toMatchObject({ phase: 'incoming', ringConfirmed: true });
+    expect(step(acked.call, ackDue, bob1).effects).toEqual([]);
+  });
+
+  it('callee: with two devices, the second stays quiet once it sees the first one\'s ack', () => {
+    const b1 = run(bob1, [ctl('alice', 'A1', 'ring'), ackDue]);
+    expect(sends(b1.effects)).toEqual(['ringing']);
+    const b2 = run(bob2, [ctl('alice', 'A1', 'ring'), ctl('bob', 'B1', 'ringing'), ackDue]);
+    expect(sends(b2.effects)).toEqual([]);
+    expect(b2.call?.phase).toBe('incoming');
+    // A ringing from the caller's side means nothing to a callee.
+    expect(sends(run(bob2, [ctl('alice', 'A1', 'ring'), ctl('alice', 'A1', 'ringing'), ackDue]).effects)).toEqual(['ringing']);
+  });
+
+  it('callee: no ack, and so no envelope, where nothing rings', () => {
+    // A ring delivered after the ring timeout (the device was offline): a missed call, silent.
+    const stale = run(bob1, [ctl('alice', 'A1', 'ring', { sentAt: NOW - 5 * 60_000 }), ackDue]);
+    expect(sends(stale.effects)).toEqual([]);
+    expect(timers(stale.effects)).toEqual([]);
+    // A cancel right behind the ring (both waited in the mailbox) ends it before the ack is due.
+    expect(sends(run(bob1, [ctl('alice', 'A1', 'ring'), ctl('alice', 'A1', 'cancel'), ackDue]).effects)).toEqual([]);
+    // My own other device calling out is not a ring for me.
+    expect(sends(run(bob1, [ctl('bob', 'B2', 'ring'), ackDue]).effects)).toEqual([]);
+    // Answered or declined before the ack was due: the accept or decline says it all.
+    expect(sends(run(bob1, [ctl('alice', 'A1', 'ring'), { type: 'accept' }, ackDue]).effects)).toEqual(['accept']);
+    expect(sends(run(bob1, [ctl('alice', 'A1', 'ring'), { type: 'decline' }, ackDue]).effects)).toEqual(['decline']);
+  });
+
+  it('callee: a device already in a call answers busy, not ringing', () => {
+    const inCall = run(bob1, [ctl('alice', 'A1', 'ring'), { type: 'accept' }]).call;
+    const r = step(inCall, ctl('carol', 'C1', 'ring', { callId: 'c2', conversationId: 'conv2' }), bob1);
+    expect(sends([...r.effects])).toEqual(['busy']);
+    expect(timers([...r.effects])).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * @module calls/CallScreen
- * The full-screen call overlay: incoming (accept / decline), outgoing (ringing), and in call
- * (timer, mute, hang up, connection quality). Shown above whatever screen is open.
+ * The full-screen call overlay: incoming (accept / decline), outgoing (calling, then ringing
+ * once a device of the callee says it rings), in call (timer, mute, hang up, connection
+ * quality), and a callee with no device online (leave a message, call again, close). Shown
+ * above whatever screen is open.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../session/session.ts';
@@ -20,15 +22,17 @@ export function CallScreen({ session }: { session: Session }) {
   const call = calls.call;
   if (!call) return null;
   const name = session.displayName(call.peer);
+  const unreachable = call.phase === 'ended' && call.endReason === 'unreachable';
   return (
-    <div class={`call-screen ${call.phase}`} role="dialog" aria-modal="true" aria-label={`Call with ${name}`} data-call-screen data-call-phase={call.phase} data-call-id={call.callId} data-decrypt-failures={calls.decryptFailures}>
+    <div class={`call-screen ${call.phase}`} role="dialog" aria-modal="true" aria-label={`Call with ${name}`} data-call-screen data-call-phase={call.phase} data-call-id={call.callId} data-call-ringing={call.ringConfirmed ? 'yes' : 'no'} data-decrypt-failures={calls.decryptFailures}>
       <div class="call-top">
         <p class="call-e2ee"><CallIcon name="lock" size={14} /> End-to-end encrypted</p>
         <Avatar name={name} size="lg" />
         <h1 class="call-name">{name}</h1>
         <p class="call-status" aria-live="polite">
-          <Status calls={calls} call={call} />
+          <Status calls={calls} call={call} name={name} />
         </p>
+        {unreachable && <p class="call-hint">None of their devices is online. A message reaches them when they’re back.</p>}
         {call.phase === 'connected' && <QualityBadge quality={calls.quality} reconnecting={calls.media === 'reconnecting'} />}
         {calls.warning && <p class="call-warning" role="alert">{calls.warning}</p>}
       </div>
@@ -38,6 +42,12 @@ export function CallScreen({ session }: { session: Session }) {
             <RoundButton kind="decline" label="Decline" icon="hangup" onClick={() => calls.decline()} />
             <RoundButton kind="accept" label="Accept" icon="phone" onClick={() => calls.accept()} />
           </>
+        ) : unreachable ? (
+          <div class="call-choices" data-call-choices>
+            <button class="lead" onClick={() => calls.leaveMessage()}>Leave a message</button>
+            <button onClick={() => void calls.callAgain().catch(() => undefined)}>Call again</button>
+            <button class="quiet" onClick={() => calls.dismiss()}>Close</button>
+          </div>
         ) : call.phase === 'ended' ? null : (
           <>
             <RoundButton kind={calls.muted ? 'toggled' : 'plain'} label={calls.muted ? 'Unmute' : 'Mute'} icon={calls.muted ? 'micOff' : 'mic'} pressed={calls.muted} onClick={() => calls.toggleMute()} disabled={call.phase === 'outgoing'} />
@@ -49,7 +59,7 @@ export function CallScreen({ session }: { session: Session }) {
   );
 }
 
-function Status({ calls, call }: { calls: CallManager; call: Call }) {
+function Status({ calls, call, name }: { calls: CallManager; call: Call; name: string }) {
   const [, setNow] = useState(0);
   useEffect(() => {
     if (call.phase !== 'connected') return;
@@ -60,13 +70,14 @@ function Status({ calls, call }: { calls: CallManager; call: Call }) {
     case 'incoming':
       return <>Incoming call…</>;
     case 'outgoing':
-      return <>Ringing…</>;
+      // "Ringing" only once a device of theirs says so; until then we only know we called.
+      return <>{call.ringConfirmed ? 'Ringing…' : 'Calling…'}</>;
     case 'connecting':
       return <>Connecting…</>;
     case 'connected':
       return <span class="call-timer" data-call-timer>{calls.media === 'reconnecting' ? 'Reconnecting… ' : ''}{formatCallDuration((Date.now() - (call.connectedAt ?? Date.now())) / 1000)}</span>;
     case 'ended':
-      return <>{endText(call.endReason)}</>;
+      return <>{call.endReason === 'unreachable' ? `${name} isn’t reachable right now` : endText(call.endReason)}</>;
   }
 }
 

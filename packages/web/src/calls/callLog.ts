@@ -13,6 +13,7 @@ export function describeCall(e: HistoryEntry, peerName: string): string {
   }
   if (e.outcome === 'answered') return `Call to ${peerName} · ${formatCallDuration(e.durationSec)}`;
   if (e.outcome === 'cancelled') return `Cancelled call to ${peerName}`;
+  if (e.reason === 'unreachable') return `${peerName} wasn’t reachable`;
   return e.reason === 'declined' ? `${peerName} declined your call` : e.reason === 'busy' ? `${peerName} was busy` : `${peerName} did not answer`;
 }
 

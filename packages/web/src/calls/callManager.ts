@@ -9,7 +9,9 @@ import { CallHistory } from './callHistory.ts';
 import { isActive, step, type Call, type CallEvent, type Effect, type IncomingControl, type Me, type SignalOp } from './callState.ts';
 import { mediaKeys, type MediaKeys } from './mediaKeys.ts';
 import { MediaSession, type MediaState, type Signal } from './mediaSession.ts';
+import { openChatWith } from './openChat.ts';
 import type { Quality } from './quality.ts';
+import { ackDelay, REACH_TIMEOUT_MS } from './reachability.ts';
 
 export const RING_TIMEOUT_MS = 30_000;
 const CONNECT_TIMEOUT_MS = 20_000;
@@ -25,6 +27,9 @@ export type TestHooks = {
   /** No SFrame transform at all (only for the test that shows what the relay would see). */
   noSframe?: boolean;
   ringTimeoutMs?: number;
+  reachTimeoutMs?: number;
+  /** A fixed wait before this device's `ringing` ack (a slow callee), instead of a random one. */
+  ackDelayMs?: number;
   /** Accept every incoming call at once (benchmarks). */
   autoAccept?: boolean;
   /**
@@ -120,6 +125,27 @@ export class CallManager {
     this.dispatch({ type: 'hangup' });
   }
 
+  /** Closes a call screen that waits for a choice (an unreachable callee). */
+  dismiss(): void {
+    if (this.call?.phase !== 'ended') return;
+    this.call = undefined;
+    this.warning = '';
+    this.emit();
+  }
+
+  /** "Leave a message": the chat with the person just called, ready to type in. */
+  leaveMessage(): void {
+    const peer = this.call?.peer;
+    this.dismiss();
+    if (peer) void openChatWith(peer);
+  }
+
+  async callAgain(): Promise<void> {
+    const peer = this.call?.peer;
+    this.dismiss();
+    if (peer) await this.dial(peer);
+  }
+
   toggleMute(): void {
     this.muted = !this.muted;
     this.session?.setMuted(this.muted);
@@ -173,7 +199,15 @@ export class CallManager {
 
   private me(): Me {
     const h = testHooks();
-    return { handle: this.host.client.handle, deviceId: this.host.client.deviceId, ringTimeoutMs: h?.ringTimeoutMs ?? RING_TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, now: Date.now() };
+    return {
+      handle: this.host.client.handle,
+      deviceId: this.host.client.deviceId,
+      ringTimeoutMs: h?.ringTimeoutMs ?? RING_TIMEOUT_MS,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      reachTimeoutMs: h?.reachTimeoutMs ?? REACH_TIMEOUT_MS,
+      ackDelayMs: h?.ackDelayMs ?? ackDelay(Math.random()),
+      now: Date.now(),
+    };
   }
 
   private dispatch(ev: CallEvent): void {
@@ -195,7 +229,7 @@ export class CallManager {
       case 'timer': {
         const t = setTimeout(() => {
           this.timers.delete(t);
-          this.dispatch({ type: 'timeout', callId: e.callId, phase: e.phase });
+          this.dispatch({ type: 'timeout', callId: e.callId, phase: e.phase, ...(e.check ? { check: e.check } : {}) });
         }, e.ms);
         this.timers.add(t);
         return;
@@ -227,6 +261,8 @@ export class CallManager {
   private ended(call: Call): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    // Unreachable: the screen stays with its choices (leave a message, call again, close).
+    if (call.endReason === 'unreachable') return;
     const t = setTimeout(() => {
       if (this.call === call) {
         this.call = undefined;
@@ -245,7 +281,10 @@ export class CallManager {
     // One at a time and in order: an ICE candidate must not overtake the offer it belongs to.
     this.sends = this.sends
       .then(() => this.host.exclusive((c) => (this.mark(`lock-${op}`), c.sendControl(conversationId, message)), { urgent: true }))
-      .then(() => this.mark(`sent-${op}`))
+      .then(() => {
+        this.mark(`sent-${op}`);
+        this.dispatch({ type: 'sent', callId, op });
+      })
       .catch(() => undefined);
   }
 

@@ -7,9 +7,14 @@
  * A ring goes to the conversation, so every device of the callee rings; the first to accept
  * sends `accept` to the conversation, and the callee's other devices stop ringing when they
  * see it (or `answered-elsewhere` from the caller, when two accepted at once).
+ *
+ * A device that starts ringing tells the caller so with `ringing` (after a short random wait,
+ * and only if no other device of the callee has said it first). A caller that hears no
+ * `ringing` soon after posting the ring ends the call as `unreachable`: no device of the
+ * callee is online, and the relay was never asked (calls/reachability.ts says why and how long).
  */
 export type CallPhase = 'outgoing' | 'incoming' | 'connecting' | 'connected' | 'ended';
-export type EndReason = 'hangup' | 'remote-hangup' | 'declined' | 'busy' | 'no-answer' | 'cancelled' | 'answered-elsewhere' | 'failed';
+export type EndReason = 'hangup' | 'remote-hangup' | 'declined' | 'busy' | 'no-answer' | 'unreachable' | 'cancelled' | 'answered-elsewhere' | 'failed';
 export type Direction = 'in' | 'out';
 
 export type Call = {
@@ -22,6 +27,11 @@ export type Call = {
   /** The caller's device (incoming) or the device that accepted (outgoing). */
   readonly peerDevice?: string;
   readonly ringingSince: number;
+  /**
+   * Caller: a device of the callee said it rings. Callee: this ring has been acked, by this
+   * device or by another of mine, so this device sends no `ringing` of its own.
+   */
+  readonly ringConfirmed?: boolean;
   readonly connectedAt?: number;
   readonly endedAt?: number;
   readonly endReason?: EndReason;
@@ -41,7 +51,7 @@ export type HistoryEntry = {
   readonly durationSec: number;
 };
 
-export type SignalOp = 'ring' | 'accept' | 'decline' | 'busy' | 'cancel' | 'hangup' | 'offer' | 'answer' | 'ice' | 'answered-elsewhere';
+export type SignalOp = 'ring' | 'ringing' | 'accept' | 'decline' | 'busy' | 'cancel' | 'hangup' | 'offer' | 'answer' | 'ice' | 'answered-elsewhere';
 
 export type IncomingControl = {
   readonly conversationId: string;
@@ -62,7 +72,9 @@ export type CallEvent =
   | { readonly type: 'accept' }
   | { readonly type: 'decline' }
   | { readonly type: 'hangup' }
-  | { readonly type: 'timeout'; readonly callId: string; readonly phase: CallPhase }
+  | { readonly type: 'timeout'; readonly callId: string; readonly phase: CallPhase; readonly check?: TimerCheck }
+  /** A signal of this call has been posted to the relay. */
+  | { readonly type: 'sent'; readonly callId: string; readonly op: SignalOp }
   | { readonly type: 'media'; readonly state: 'connected' | 'failed' };
 
 export type Effect =
@@ -73,11 +85,27 @@ export type Effect =
   | { readonly kind: 'connect'; readonly to: string }
   | { readonly kind: 'media-signal'; readonly op: 'offer' | 'answer' | 'ice'; readonly sdp?: string; readonly candidate?: string }
   | { readonly kind: 'stop-media' }
-  /** A timer for this phase of this call: it fires only if the call is still in that phase. */
-  | { readonly kind: 'timer'; readonly callId: string; readonly phase: CallPhase; readonly ms: number }
+  /**
+   * A timer for this phase of this call: it fires only if the call is still in that phase.
+   * Without `check` it ends the phase; with one it checks something within the phase.
+   */
+  | { readonly kind: 'timer'; readonly callId: string; readonly phase: CallPhase; readonly ms: number; readonly check?: TimerCheck }
   | { readonly kind: 'record'; readonly entry: HistoryEntry };
 
-export type Me = { readonly handle: string; readonly deviceId: string; readonly ringTimeoutMs: number; readonly connectTimeoutMs: number; readonly now: number };
+/** `reach`: has any callee device said it rings? `ack`: time for this ringing device to say so. */
+export type TimerCheck = 'reach' | 'ack';
+
+export type Me = {
+  readonly handle: string;
+  readonly deviceId: string;
+  readonly ringTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  /** How long after posting the ring a caller waits for a `ringing` from any callee device. */
+  readonly reachTimeoutMs: number;
+  /** How long a newly ringing device waits before its `ringing` (random, drawn by the caller of step). */
+  readonly ackDelayMs: number;
+  readonly now: number;
+};
 
 export type Step = { readonly call: Call | undefined; readonly effects: readonly Effect[] };
 
@@ -143,8 +171,13 @@ export function step(call: Call | undefined, ev: CallEvent, me: Me): Step {
       if (call.phase === 'outgoing') return end(call, 'cancelled', me, [{ kind: 'send', conversationId: call.conversationId, callId: call.callId, op: 'cancel' }]);
       return end(call, 'hangup', me, [{ kind: 'send', conversationId: call.conversationId, callId: call.callId, op: 'hangup', ...(call.peerDevice ? { to: call.peerDevice } : {}) }]);
     }
+    case 'sent':
+      // The reach window opens when the ring has left this device, not at the tap.
+      if (ev.op !== 'ring' || call?.phase !== 'outgoing' || call.callId !== ev.callId) return same(call);
+      return { call, effects: [{ kind: 'timer', callId: call.callId, phase: 'outgoing', ms: me.reachTimeoutMs, check: 'reach' }] };
     case 'timeout': {
       if (!isActive(call) || call.callId !== ev.callId || call.phase !== ev.phase) return same(call);
+      if (ev.check !== undefined) return onCheck(call, ev.check, me);
       if (call.phase === 'outgoing') return end(call, 'no-answer', me, [{ kind: 'send', conversationId: call.conversationId, callId: call.callId, op: 'cancel' }]);
       if (call.phase === 'incoming') return end(call, 'no-answer', me);
       if (call.phase === 'connecting') return end(call, 'failed', me, [{ kind: 'send', conversationId: call.conversationId, callId: call.callId, op: 'hangup', ...(call.peerDevice ? { to: call.peerDevice } : {}) }]);
@@ -160,6 +193,17 @@ export function step(call: Call | undefined, ev: CallEvent, me: Me): Step {
   }
 }
 
+function onCheck(call: Call, check: TimerCheck, me: Me): Step {
+  if (call.ringConfirmed) return same(call);
+  // No device of the callee rang: the same cancel a no-answer sends, only sooner, so a device
+  // that comes online a moment later does not ring for a caller who has given up.
+  if (check === 'reach' && call.direction === 'out') return end(call, 'unreachable', me, [{ kind: 'send', conversationId: call.conversationId, callId: call.callId, op: 'cancel' }]);
+  if (check === 'ack' && call.direction === 'in') {
+    return { call: { ...call, ringConfirmed: true }, effects: [{ kind: 'send', conversationId: call.conversationId, callId: call.callId, op: 'ringing' }] };
+  }
+  return same(call);
+}
+
 function onControl(call: Call | undefined, c: IncomingControl, me: Me): Step {
   if (c.fromDevice === me.deviceId) return same(call);
   if (c.to !== undefined && c.to !== me.deviceId) return same(call);
@@ -168,6 +212,13 @@ function onControl(call: Call | undefined, c: IncomingControl, me: Me): Step {
   const fromPeer = c.from === call.peer;
   const fromMyOtherDevice = c.from === me.handle;
   switch (c.op) {
+    case 'ringing':
+      // Any one device of the callee is enough; and a device of mine that acked spares me mine.
+      if (call.ringConfirmed) return same(call);
+      if ((call.direction === 'out' && call.phase === 'outgoing' && fromPeer) || (call.direction === 'in' && call.phase === 'incoming' && fromMyOtherDevice)) {
+        return { call: { ...call, ringConfirmed: true }, effects: [] };
+      }
+      return same(call);
     case 'accept':
       if (call.direction === 'in' && call.phase === 'incoming' && fromMyOtherDevice) return end(call, 'answered-elsewhere', me);
       if (call.direction === 'out' && fromPeer) {
@@ -229,5 +280,11 @@ function onRing(call: Call | undefined, c: IncomingControl, me: Me): Step {
       ],
     };
   }
-  return { call: incoming, effects: [{ kind: 'timer', callId: c.callId, phase: 'incoming', ms: me.ringTimeoutMs }] };
+  return {
+    call: incoming,
+    effects: [
+      { kind: 'timer', callId: c.callId, phase: 'incoming', ms: me.ringTimeoutMs },
+      { kind: 'timer', callId: c.callId, phase: 'incoming', ms: me.ackDelayMs, check: 'ack' },
+    ],
+  };
 }
