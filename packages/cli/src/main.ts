@@ -8,8 +8,9 @@ import { resolveHome } from './home.ts';
 import { errorLine, exitCodeFor, processIo, type Io } from './output.ts';
 
 const HELP = `usage: hardline [--home DIR] COMMAND
-  server [--host 127.0.0.1] [--port 8080] [--data DIR] [--tls-cert F --tls-key F] [--suite NAME]
-  admin invite --server URL --token TOKEN [--handle HANDLE]
+  server [--host 127.0.0.1] [--port 8080] [--data DIR] [--tls-cert F --tls-key F] [--suite NAME] [--web-root DIR]
+  admin invite --server URL [--token TOKEN | --token-file F] [--handle HANDLE]   (or $HARDLINE_ADMIN_TOKEN)
+  admin token --rotate --data DIR
   register --server URL --code CODE --handle HANDLE [--name "Display Name"]
   contacts add HANDLE [--name NAME] | contacts list [--json]
   send TO "text"

@@ -10,11 +10,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import { ValidationError } from '@hardline/protocol';
 import { ChallengeStore } from './enrolment/challengeStore.ts';
 import { createHttpHandler } from './http/httpHandler.ts';
-import { defaultWebRoot } from './http/staticApp.ts';
+import { defaultWebRoot, webAppBuilt } from './http/staticApp.ts';
 import { type RelayContext, observe } from './relayContext.ts';
 import { CIPHERSUITES, DEFAULT_CIPHERSUITE, type RelayHandle, type RelayOptions } from './relayOptions.ts';
 import { allRoutes } from './routes/allRoutes.ts';
-import { newAdminToken } from './session/adminToken.ts';
+import { rotateAdminToken } from './session/adminToken.ts';
 import { SessionStore } from './session/sessionStore.ts';
 import { MetaKeys, type RelayStore } from './store/relayStore.ts';
 import { SqliteRelayStore } from './store/sqliteRelayStore.ts';
@@ -100,6 +100,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     const timer = setInterval(() => housekeeping().catch(ctx.internalError), HOUSEKEEPING_MS);
     timer.unref();
     log(`relay listening on ${url}`);
+    if (webRoot && !webAppBuilt(webRoot)) {
+      log(`warning: the web app is not built (no index.html in ${webRoot}); ${url}/ shows how to build it. Run \`npm run build\` in the Hardline checkout, or start with \`npm start\`, which builds it first`);
+    }
 
     let closing: Promise<void> | undefined;
     return {
@@ -139,13 +142,6 @@ async function initialiseOrg(
   } else if (requestedSuite !== undefined && requestedSuite !== suite) {
     throw new ValidationError(`this relay's cipher suite is fixed to ${suite}`);
   }
-  let adminTokenHash = await store.getMeta(MetaKeys.ADMIN_TOKEN_HASH);
-  let adminToken: string | undefined;
-  if (adminTokenHash === undefined) {
-    const fresh = newAdminToken();
-    adminToken = fresh.token;
-    adminTokenHash = fresh.hashHex;
-    await store.setMeta(MetaKeys.ADMIN_TOKEN_HASH, adminTokenHash);
-  }
-  return { suite, adminToken, adminTokenHash };
+  const adminToken = (await store.getMeta(MetaKeys.ADMIN_TOKEN_HASH)) === undefined ? await rotateAdminToken(store) : undefined;
+  return { suite, adminToken, adminTokenHash: (await store.getMeta(MetaKeys.ADMIN_TOKEN_HASH))! };
 }

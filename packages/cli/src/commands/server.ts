@@ -21,6 +21,7 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     turn: { type: 'string', default: 'auto' },
     'turn-url': { type: 'string' },
     'turn-secret': { type: 'string' },
+    'web-root': { type: 'string' },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HardlineError('USAGE', `invalid port ${values.port}`);
@@ -53,13 +54,18 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     tlsKey: values['tls-key'],
     suite: values.suite,
     turn,
+    // Default: packages/web/dist of this checkout. The relay warns here if it is not built.
+    ...(values['web-root'] ? { webRoot: resolve(values['web-root']) } : {}),
     log: (line) => io.err(line),
   }).catch(async (e) => {
     await coturn?.stop();
     throw e;
   });
   io.out(`listening on ${relay.url}`);
-  if (relay.adminToken) io.out(`admin token: ${relay.adminToken}`);
+  if (relay.adminToken) {
+    io.out(`admin token: ${relay.adminToken}`);
+    io.err(`the admin token is shown only this once; to replace it later, run on this host: hardline admin token --rotate --data ${values.data}`);
+  }
   if (turn) io.err(`calls are relayed through TURN at ${turn.urls.join(', ')}${coturn ? ' (coturn started by hardline, relay-only)' : ''}`);
   else io.err('warning: no TURN server (install coturn, or pass --turn-url/--turn-secret): calls will use direct connections, which reveal IP addresses to peers');
   await new Promise<void>((done) => {

@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { RelayError } from '../errors/relayError.ts';
 import { observe, type RelayContext } from '../relayContext.ts';
 import { adminTokenMatches } from '../session/adminToken.ts';
-import type { DeviceRecord } from '../store/relayStore.ts';
+import { MetaKeys, type DeviceRecord } from '../store/relayStore.ts';
 
 function bearer(headers: IncomingHttpHeaders): string {
   const h = headers.authorization;
@@ -25,6 +25,13 @@ export async function requireDevice(ctx: RelayContext, headers: IncomingHttpHead
   return device;
 }
 
-export function requireAdmin(ctx: RelayContext, headers: IncomingHttpHeaders): void {
-  if (!adminTokenMatches(bearer(headers), ctx.adminTokenHash)) throw new RelayError('UNAUTHENTICATED', 'wrong admin token');
+/**
+ * The hash is read from the store on every admin request, not kept from startup, so that
+ * `hardline admin token --rotate` (another process, same SQLite file in WAL mode) takes effect
+ * at once without a restart. Admin requests are rare; one indexed read each costs nothing.
+ */
+export async function requireAdmin(ctx: RelayContext, headers: IncomingHttpHeaders): Promise<void> {
+  const token = bearer(headers);
+  const storedHash = await ctx.store.getMeta(MetaKeys.ADMIN_TOKEN_HASH);
+  if (storedHash === undefined || !adminTokenMatches(token, storedHash)) throw new RelayError('UNAUTHENTICATED', 'wrong admin token');
 }

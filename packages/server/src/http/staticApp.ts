@@ -24,11 +24,42 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** Where `npm run build -w @hardline/web` writes the app. */
-export function defaultWebRoot(): string | undefined {
-  const dir = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
-  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+/**
+ * Where `npm run build -w @hardline/web` writes the app. Returned whether or not it is built
+ * yet: until it is, `/` explains how to build it (appNotBuiltPage), and a build made while the
+ * relay runs is served without a restart.
+ */
+export function defaultWebRoot(): string {
+  return fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 }
+
+export function webAppBuilt(root: string): boolean {
+  return existsSync(join(root, 'index.html'));
+}
+
+/**
+ * What `/` shows when there is no built app, instead of the API's JSON 404. No inline style or
+ * script (the CSP allows neither), and no filesystem path: anyone who can reach the relay sees
+ * it; the operator gets the path on stderr at start.
+ */
+const APP_NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Hardline: the web app is not built</title>
+</head>
+<body>
+<main data-page="app-not-built">
+<h1>The Hardline web app is not built yet</h1>
+<p>This Hardline relay is running, but it has no web app to serve.</p>
+<p>Whoever runs the relay can build it from the Hardline checkout with</p>
+<pre><code>npm run build</code></pre>
+<p>or stop the relay and start it again with <code>npm start</code>, which builds the app first. Then reload this page.</p>
+</main>
+</body>
+</html>
+`;
 
 // Host as sent by the browser; reflected into connect-src only when it looks like a host.
 const HOST_RE = /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
@@ -84,6 +115,7 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
     if (!(await stat(file)).isFile()) return false;
     body = await readFile(file);
   } catch {
+    if (rel === 'index.html' && !webAppBuilt(root)) return appNotBuilt(req, res, tls);
     return false;
   }
   const hashed = rel.startsWith('assets/');
@@ -93,6 +125,19 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
     'Content-Length': body.length,
     // Hashed names never change content; the page and the worker must be revalidated.
     'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return true;
+}
+
+/** 503: the relay works, but the app it should serve is missing until someone builds it. */
+function appNotBuilt(req: IncomingMessage, res: ServerResponse, tls: boolean): true {
+  const body = Buffer.from(APP_NOT_BUILT_PAGE, 'utf8');
+  res.writeHead(503, {
+    ...securityHeaders(req, tls),
+    'Content-Type': TYPES['.html']!,
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
   });
   res.end(req.method === 'HEAD' ? undefined : body);
   return true;

@@ -14,7 +14,7 @@ export const adminRoutes: readonly Route[] = [
     method: 'POST',
     path: '/v1/admin/invites',
     handle: async (ctx, req) => {
-      requireAdmin(ctx, req.headers);
+      await requireAdmin(ctx, req.headers);
       const body = await req.json();
       const handle = body.handle === undefined || body.handle === null ? undefined : parseHandle(body.handle);
       const code = newEnrolmentCode();
@@ -26,7 +26,7 @@ export const adminRoutes: readonly Route[] = [
     method: 'GET',
     path: '/v1/admin/devices',
     handle: async (ctx, req) => {
-      requireAdmin(ctx, req.headers);
+      await requireAdmin(ctx, req.headers);
       const users = await ctx.store.listDirectory();
       return ok({
         devices: users.flatMap((u) =>
@@ -39,7 +39,7 @@ export const adminRoutes: readonly Route[] = [
     method: 'POST',
     path: '/v1/admin/devices/:id/revoke',
     handle: async (ctx, req) => {
-      requireAdmin(ctx, req.headers);
+      await requireAdmin(ctx, req.headers);
       const deviceId = parseDeviceId(req.params.id);
       await revokeDevice(ctx, deviceId);
       return ok({ deviceId, revoked: true });
