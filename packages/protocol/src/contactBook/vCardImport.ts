@@ -35,7 +35,7 @@ export function parseVCards(text: string): VCardEntry[] {
   }
   const begins = text.match(/^BEGIN:VCARD\s*$/gim)?.length ?? 0;
   if (begins > MAX_VCARD_ENTRIES) {
-    throw new HardlineError('TOO_LARGE', `the vCard file holds ${begins} entries; at most ${MAX_VCARD_ENTRIES} can be imported at once`);
+    throw tooManyEntries(begins);
   }
   if (begins === 0) throw new DecodeError('this is not a vCard file: it has no BEGIN:VCARD');
   let parsed: unknown;
@@ -47,7 +47,7 @@ export function parseVCards(text: string): VCardEntry[] {
   // ICAL.parse returns one component for a single entry, a list of them for several.
   const list = (Array.isArray(parsed) && typeof parsed[0] === 'string' ? [parsed] : parsed) as unknown[];
   if (!Array.isArray(list) || list.length === 0) throw new DecodeError('this vCard file holds no entries');
-  if (list.length > MAX_VCARD_ENTRIES) throw new HardlineError('TOO_LARGE', `the vCard file holds ${list.length} entries; at most ${MAX_VCARD_ENTRIES}`);
+  if (list.length > MAX_VCARD_ENTRIES) throw tooManyEntries(list.length);
   const entries: VCardEntry[] = [];
   for (const jcard of list) {
     if (!Array.isArray(jcard) || jcard[0] !== 'vcard') throw new DecodeError('this file holds something other than vCard entries');
@@ -55,6 +55,10 @@ export function parseVCards(text: string): VCardEntry[] {
     if (e) entries.push(e);
   }
   return entries;
+}
+
+function tooManyEntries(n: number): HardlineError {
+  return new HardlineError('TOO_LARGE', `the vCard file holds ${n} entries; at most ${MAX_VCARD_ENTRIES.toLocaleString('en')} contacts can be imported at once`);
 }
 
 /** Undefined for an entry with no name, number or email: nothing to keep. */

@@ -2,7 +2,7 @@
  * @module ui/errorText
  * Turns an error into one sentence a person can act on. Codes, not message text, decide.
  */
-import { HardlineError } from '@hardline/protocol';
+import { ContactLimits, HardlineError, MAX_VCARD_ENTRIES } from '@hardline/protocol';
 import { BookError } from '../contacts/contactBookAdapter.ts';
 
 export function enrolErrorText(e: unknown): string {
@@ -22,6 +22,20 @@ export function enrolErrorText(e: unknown): string {
   }
   return errorText(e);
 }
+
+/**
+ * Why a vCard import was refused. TOO_LARGE reaches here without saying which bound was hit
+ * (entries in the file, or the book's total), so the sentence names both; the file-size bound
+ * is checked, and named, before the file is read.
+ */
+export function importErrorText(e: unknown): string {
+  if ((e instanceof BookError || e instanceof HardlineError) && e.code === 'TOO_LARGE') {
+    return `That is more contacts than Hardline takes: at most ${count(MAX_VCARD_ENTRIES)} in one file, and ${count(ContactLimits.MAX_CONTACTS)} in the contact book in all.`;
+  }
+  return errorText(e);
+}
+
+const count = (n: number): string => n.toLocaleString('en');
 
 export function errorText(e: unknown): string {
   if (e instanceof BookError) return e.message;

@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import type { Session } from '../../session/session.ts';
 import type { BookEntry } from '../../contacts/contactBookAdapter.ts';
 import { Avatar, Icon, Star } from '../components/Icon.tsx';
-import { errorText } from '../errorText.ts';
+import { importErrorText } from '../errorText.ts';
 import type { Navigate } from '../Shell.tsx';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -34,7 +34,7 @@ export function ContactList({ session, selected, go }: { session: Session; selec
       const r = await book.importVCard(await file.text());
       setNotice({ kind: 'ok', text: `Imported ${r.added + r.updated} contact${r.added + r.updated === 1 ? '' : 's'}; ${r.linked} on Hardline.` });
     } catch (err) {
-      setNotice({ kind: 'error', text: `Could not import “${file.name}”: ${errorText(err)} Your contacts were not changed.` });
+      setNotice({ kind: 'error', text: `Could not import “${file.name}”: ${importErrorText(err)} Your contacts were not changed.` });
     }
   }
 
