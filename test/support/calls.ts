@@ -46,7 +46,7 @@ export function launchCallChromium(wav: string): Promise<Browser> {
   });
 }
 
-export type Hooks = { wrongKey?: boolean; noSframe?: boolean; ringTimeoutMs?: number; autoAccept?: boolean; audioConstraints?: MediaTrackConstraints };
+export type Hooks = { wrongKey?: boolean; noSframe?: boolean; ringTimeoutMs?: number; reachTimeoutMs?: number; ackDelayMs?: number; autoAccept?: boolean; audioConstraints?: MediaTrackConstraints };
 
 /** A phone-sized context with the microphone allowed and the app's test hooks switched on. */
 export async function newCallPhone(browser: Browser, hooks: Hooks = {}): Promise<{ context: BrowserContext; page: Page }> {

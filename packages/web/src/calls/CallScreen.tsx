@@ -32,7 +32,7 @@ export function CallScreen({ session }: { session: Session }) {
         <p class="call-status" aria-live="polite">
           <Status calls={calls} call={call} name={name} />
         </p>
-        {unreachable && <p class="call-hint">None of their devices is online. A message reaches them when they’re back.</p>}
+        {unreachable && <p class="call-hint">None of their devices is online. Leave a message and they’ll get it when they’re back.</p>}
         {call.phase === 'connected' && <QualityBadge quality={calls.quality} reconnecting={calls.media === 'reconnecting'} />}
         {calls.warning && <p class="call-warning" role="alert">{calls.warning}</p>}
       </div>

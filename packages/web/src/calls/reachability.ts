@@ -10,11 +10,13 @@
 /**
  * Counted from when the ring was posted, so a slow start on the caller's side (creating the
  * conversation, a busy engine) never counts against the callee. What it has to cover: the
- * ring reaching the callee's open inbox and decrypting (about 0.3 s here, up to ~2 s on a slow
- * phone), the callee's random ACK_DELAY_MS (at most 1.5 s), and the ack's own trip back (like
- * the ring's). That is at most ~5.5 s; 8 s leaves room for a loaded device, and is still
- * under a third of the 30 s a caller otherwise listens to "Ringing…" for nobody. An ack later
- * than this is lost: the caller has already cancelled, and the callee stops ringing on the cancel.
+ * ring reaching the callee's open inbox and decrypting (under 1 s from the tap in
+ * test/e2e/web-call-reach.test.ts, on a shared 2-core machine; allow ~2 s for a slow phone),
+ * the callee's random ACK_DELAY_MS (at most 1.5 s), and the ack's own trip back (like the
+ * ring's). That is at most ~5.5 s; 8 s leaves room for a loaded device, and still ends the
+ * wait in under a third of the 30 s a caller otherwise listens to ringing for nobody. An ack
+ * later than this is lost: the caller has already cancelled, and the callee stops ringing on
+ * the cancel, so a slow device costs a missed call, never a call nobody can end.
  */
 export const REACH_TIMEOUT_MS = 8_000;
 
