@@ -6,6 +6,7 @@
  */
 import type { ControlMessage, ConversationControl, DeviceId, Handle, MailboxId, Roster, UserId } from '@hardline/protocol';
 import type { DirectoryUser } from './relayApi.ts';
+import type { PartialText } from './textParts.ts';
 
 export type StoredKeyPackage = {
   /** MLSMessage(KeyPackage), base64url */
@@ -38,6 +39,8 @@ export type Conversation = {
   messages: StoredMessage[];
   /** Receipts, timers and call signalling received here, until the app takes them. */
   controls?: ReceivedControl[];
+  /** Long messages whose parts are still arriving (textParts.ts). */
+  partialTexts?: PartialText[];
   left: boolean;
 };
 

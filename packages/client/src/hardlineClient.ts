@@ -40,6 +40,8 @@ import {
   processIncoming,
   randomBytes,
   sealEnvelope,
+  checkMessageLength,
+  textParts,
   toBase64Url,
   toHex,
   type DeviceId,
@@ -65,7 +67,9 @@ import {
   type StateStore,
   type StoredMessage,
 } from './deviceState.ts';
+import { acceptRoster, changesNothing, validateSettingsChange, withSettings, type SettingsChange } from './conversationSettings.ts';
 import { Inbox } from './inbox.ts';
+import { acceptTextPart } from './textParts.ts';
 import { Poster } from './poster.ts';
 import { RelayApi, type DirectoryUser, type Profile, type ProfileUpdate } from './relayApi.ts';
 import { parseRelayUrl } from './relayUrl.ts';
@@ -414,6 +418,8 @@ export class HardlineClient {
    */
   async send(to: string, text: string, opts: { sync?: boolean } = {}): Promise<StoredMessage> {
     if (text.length === 0) throw new HardlineError('VALIDATION', 'message is empty');
+    // Checked before anything is sent or queued, so an over-long message leaves nothing behind.
+    checkMessageLength(text);
     let offline = false;
     try {
       if (opts.sync !== false) await this.sync();
@@ -442,9 +448,12 @@ export class HardlineClient {
   async queueText(conv: Conversation, text: string): Promise<TextMessage> {
     if (conv.left) throw new HardlineError('USAGE', 'this device is no longer in that conversation');
     const msg: TextMessage = { t: 'text', id: toHex(randomBytes(8)), text, sentAt: new Date().toISOString() };
-    const { newState, message } = await encryptApplication(this.mls(conv), encodeAppMessage(msg), this.impl);
-    this.setMls(conv, newState);
-    await this.fanOut(conv, PayloadKind.MLS, message);
+    // A long message goes as several parts, each its own MLS message in its own envelope.
+    for (const part of textParts(msg)) {
+      const { newState, message } = await encryptApplication(this.mls(conv), encodeAppMessage(part), this.impl);
+      this.setMls(conv, newState);
+      await this.fanOut(conv, PayloadKind.MLS, message);
+    }
     return msg;
   }
 
@@ -492,6 +501,42 @@ export class HardlineClient {
     await this.commitWithLock(conv, conv.roster.members.filter((m) => m !== h));
   }
 
+  /**
+   * Renames a group or sets the disappearing timer: a commit carrying the new roster, so every
+   * device of every member (and every later one) holds the same settings.
+   */
+  async updateConversation(conversationId: string, change: SettingsChange): Promise<void> {
+    const conv = this.requireConversation(conversationId);
+    validateSettingsChange(conv.roster, change);
+    if (change.name !== undefined && change.name.trim() !== conv.roster.name && this.findGroup(change.name.trim())) {
+      throw new HardlineError('CONFLICT', `a group named "${change.name.trim()}" already exists`);
+    }
+    await this.sync();
+    if (conv.left) throw new HardlineError('NOT_FOUND', 'you are no longer in this conversation');
+    if (changesNothing(conv.roster, change)) return;
+    await this.commitWithLock(conv, conv.roster.members, (r) => withSettings(r, change, this.state.handle, new Date()));
+  }
+
+  /**
+   * Leaves a group. MLS does not let a device commit its own removal, so this device commits
+   * a roster without this user (removing the user's other devices) and forgets the group; the
+   * next member device that syncs removes this last leaf, which also rotates the seal secret.
+   */
+  async leaveGroup(conversationId: string): Promise<void> {
+    const conv = this.requireConversation(conversationId);
+    if (conv.roster.kind !== 'group') throw new HardlineError('VALIDATION', 'only a group can be left');
+    await this.sync();
+    if (!conv.left) await this.commitWithLock(conv, conv.roster.members.filter((m) => m !== this.state.handle));
+    conv.left = true;
+    await this.save();
+  }
+
+  private requireConversation(id: string): Conversation {
+    const conv = this.state.conversations[id];
+    if (!conv || conv.left) throw new HardlineError('NOT_FOUND', 'no such conversation on this device');
+    return conv;
+  }
+
   private requireGroup(name: string): Conversation {
     const g = this.findGroup(name);
     if (!g) throw new HardlineError('NOT_FOUND', `no group named "${name}"`);
@@ -508,12 +553,13 @@ export class HardlineClient {
     if (missing || extra) await this.commitWithLock(conv, conv.roster.members);
   }
 
-  private async commitWithLock(conv: Conversation, newMembers: readonly Handle[]): Promise<void> {
+  /** `settings`, when given, changes the roster's settings in the same commit. */
+  private async commitWithLock(conv: Conversation, newMembers: readonly Handle[], settings?: (r: Roster) => Roster): Promise<void> {
     for (let attempt = 0; attempt < LOCK_RETRIES; attempt++) {
       const mls = this.mls(conv);
       const token = toHex(await exportSecret(mls, 'hardline/v1/commit-lock', 32, this.impl));
       if (await this.api.takeLock(token)) {
-        await this.commitMembers(conv, mls, newMembers);
+        await this.commitMembers(conv, mls, newMembers, settings);
         return;
       }
       // Another device is committing this epoch: wait for its commit, then re-plan.
@@ -524,18 +570,18 @@ export class HardlineClient {
     throw new HardlineError('CONFLICT', 'another device keeps changing this conversation; try again');
   }
 
-  private async commitMembers(conv: Conversation, mls: ClientState, newMembers: readonly Handle[]): Promise<void> {
+  private async commitMembers(conv: Conversation, mls: ClientState, newMembers: readonly Handle[], settings?: (r: Roster) => Roster): Promise<void> {
     const desired = new Set(newMembers.flatMap((h) => this.activeDevices(h)));
     const current = members(mls);
     const removeLeaves = current.filter((m) => !desired.has(m.id.deviceId) && m.id.deviceId !== this.state.deviceId).map((m) => m.leafIndex);
     const removedIds = new Set(current.filter((m) => removeLeaves.includes(m.leafIndex)).map((m) => m.id.deviceId));
     const toAdd = [...desired].filter((d) => !current.some((m) => m.id.deviceId === d));
     const claimed = (await Promise.all(toAdd.map((d) => this.claimDevice(d)))).filter((x) => x !== undefined);
-    if (removeLeaves.length === 0 && claimed.length === 0 && newMembers.length === conv.roster.members.length) return;
+    if (!settings && removeLeaves.length === 0 && claimed.length === 0 && newMembers.length === conv.roster.members.length) return;
     const out = await commitChanges(mls, { add: claimed.map((c) => c.kp), removeLeaves }, this.impl);
     const old = conv.roster;
     const roster: Roster = {
-      ...old,
+      ...(settings ? settings(old) : old),
       members: [...newMembers],
       devices: [...old.devices.filter((d) => !removedIds.has(d.deviceId) && desired.has(d.deviceId)), ...claimed.map((c) => c.device)],
       // Removal rotates the seal secret, so a removed device cannot even unseal what follows.
@@ -894,7 +940,7 @@ export class HardlineClient {
         conv.left = true;
         return;
       }
-      if (bundle) conv.roster = decodeRoster(await boxOpen(await exportSecret(r.newState, 'hardline/v1/roster', 32, this.impl), bundle.rosterBox));
+      if (bundle) conv.roster = acceptRoster(conv.roster, decodeRoster(await boxOpen(await exportSecret(r.newState, 'hardline/v1/roster', 32, this.impl), bundle.rosterBox)), r.committer?.handle);
       return;
     }
     const app = decodeAppMessage(r.data);
@@ -909,7 +955,9 @@ export class HardlineClient {
       return;
     }
     if (conv.messages.some((m) => m.id === app.id && m.from === r.sender.handle)) return;
-    const stored: StoredMessage = { id: app.id, from: r.sender.handle, text: app.text, sentAt: app.sentAt, receivedAt: new Date().toISOString(), shown: false };
+    const whole = acceptTextPart(conv, r.sender.handle, app, new Date().toISOString());
+    if (!whole) return;
+    const stored: StoredMessage = { id: whole.id, from: r.sender.handle, text: whole.text, sentAt: whole.sentAt, receivedAt: new Date().toISOString(), shown: false };
     conv.messages.push(stored);
     if (conv.messages.length > MAX_MESSAGES_PER_CONVERSATION) conv.messages.splice(0, conv.messages.length - MAX_MESSAGES_PER_CONVERSATION);
     const out = { conversation: this.conversationName(conv), from: stored.from, text: stored.text, sentAt: stored.sentAt, receivedAt: stored.receivedAt };

@@ -3,6 +3,7 @@
  * The client engine, platform-neutral. Node adapters live in `@hardline/client/node`.
  */
 export * from './hardlineClient.ts';
+export * from './conversationSettings.ts';
 export * from './deviceState.ts';
 export * from './relayApi.ts';
 export * from './relayUrl.ts';

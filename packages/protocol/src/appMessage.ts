@@ -4,11 +4,23 @@
  * only members parse it, and the decoder is bounded and validates every field.
  */
 import { DecodeError, TooLargeError } from './errors.ts';
+import { MAX_TIMER_SECONDS } from './roster.ts';
+
+/** Parts of one long message (longText.ts): 64 parts of at least MAX_TEXT_CHARS / 8 hold MAX_MESSAGE_CHARS. */
+export const MAX_TEXT_PARTS = 64;
 
 export const MAX_TEXT_CHARS = 16_000;
 export const MAX_APP_MESSAGE_BYTES = 60_000;
 
-export type TextMessage = { readonly t: 'text'; readonly id: string; readonly text: string; readonly sentAt: string };
+export type TextMessage = {
+  readonly t: 'text';
+  readonly id: string;
+  readonly text: string;
+  readonly sentAt: string;
+  /** A long message goes in parts (longText.ts): this one's index, from 0, and how many there are. */
+  readonly part?: number;
+  readonly parts?: number;
+};
 
 /**
  * The contact book's key, sent by one of a user's devices to the others in their "self"
@@ -85,7 +97,10 @@ export function decodeAppMessage(bytes: Uint8Array): AppMessage {
     typeof m.text === 'string' &&
     m.text.length <= MAX_TEXT_CHARS &&
     typeof m.sentAt === 'string' &&
-    !Number.isNaN(Date.parse(m.sentAt))
+    !Number.isNaN(Date.parse(m.sentAt)) &&
+    (m.parts === undefined
+      ? m.part === undefined
+      : Number.isSafeInteger(m.parts) && m.parts >= 2 && m.parts <= MAX_TEXT_PARTS && Number.isSafeInteger(m.part) && m.part! >= 0 && m.part! < m.parts)
   ) {
     return m as TextMessage;
   }
@@ -117,7 +132,7 @@ function readConversationControl(m: Record<string, unknown>): ConversationContro
   if (m.t === 'receipt' && Array.isArray(m.ids) && m.ids.length <= 1000 && m.ids.every(isId)) {
     return { t: 'receipt', id: m.id, ids: m.ids as string[], sentAt: m.sentAt };
   }
-  if (m.t === 'timer' && Number.isSafeInteger(m.seconds) && (m.seconds as number) >= 0 && (m.seconds as number) <= 365 * 86_400) {
+  if (m.t === 'timer' && Number.isSafeInteger(m.seconds) && (m.seconds as number) >= 0 && (m.seconds as number) <= MAX_TIMER_SECONDS) {
     return { t: 'timer', id: m.id, seconds: m.seconds as number, sentAt: m.sentAt };
   }
   if (

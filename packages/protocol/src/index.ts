@@ -12,6 +12,7 @@ export * from './postFrame.ts';
 export * from './seal.ts';
 export * from './roster.ts';
 export * from './appMessage.ts';
+export * from './longText.ts';
 export * from './bundle.ts';
 export * from './mls/ciphersuite.ts';
 export * from './mls/deviceCredential.ts';

@@ -28,7 +28,25 @@ export type Roster = {
   readonly devices: readonly RosterDevice[];
   /** hex, 32 bytes each, newest first. Rotated on every removal. */
   readonly sealSecrets: readonly string[];
+  /**
+   * The disappearing-messages timer. It is part of the conversation's state (not a one-off
+   * message), so a linked device or a late joiner gets it with the Welcome.
+   */
+  readonly timer?: RosterTimer;
 };
+
+export type RosterTimer = {
+  /** 0 turns the timer off. */
+  readonly seconds: number;
+  /** Who set it: must be the committer of the commit that changed it. */
+  readonly by: Handle;
+  /** ISO time it was set. */
+  readonly at: string;
+  /** Unique per change, so a notice shows once. */
+  readonly id: string;
+};
+
+export const MAX_TIMER_SECONDS = 365 * 86_400;
 
 const HEX32 = /^[0-9a-f]{64}$/;
 const HEX16 = /^[0-9a-f]{32}$/;
@@ -69,9 +87,28 @@ export function decodeRoster(bytes: Uint8Array): Roster {
     Array.isArray(r.sealSecrets) &&
     r.sealSecrets.length >= 1 &&
     r.sealSecrets.length <= MAX_SEAL_SECRETS &&
-    r.sealSecrets.every((s) => typeof s === 'string' && HEX32.test(s));
+    r.sealSecrets.every((s) => typeof s === 'string' && HEX32.test(s)) &&
+    (r.timer === undefined || isRosterTimer(r.timer));
   if (!ok) throw new DecodeError('roster has an invalid shape');
   return r as Roster;
+}
+
+function isRosterTimer(t: unknown): t is RosterTimer {
+  const x = t as Partial<RosterTimer> | null;
+  return (
+    x !== null &&
+    typeof x === 'object' &&
+    Number.isSafeInteger(x.seconds) &&
+    x.seconds! >= 0 &&
+    x.seconds! <= MAX_TIMER_SECONDS &&
+    typeof x.by === 'string' &&
+    HANDLE.test(x.by) &&
+    typeof x.at === 'string' &&
+    x.at.length <= 40 &&
+    !Number.isNaN(Date.parse(x.at)) &&
+    typeof x.id === 'string' &&
+    /^[0-9a-f]{16,32}$/.test(x.id)
+  );
 }
 
 export function sendCapBytes(d: RosterDevice): Uint8Array {

@@ -21,7 +21,7 @@ export type AppMeta = {
   /** Received message ids already acknowledged (or queued), bounded. */
   receipted: string[];
   /** Chat key → disappearing-messages timer in seconds (0 = off), and when it was set. */
-  disappear: Record<string, { seconds: number; setAt: string }>;
+  disappear: Record<string, { seconds: number; setAt: string; id?: string }>;
   /** Timer changes, shown in the chat as notices (and subject to the timer like messages). */
   notices: TimerNotice[];
   /** Handle → fingerprint of the key set last accepted, and whether it has changed since. */

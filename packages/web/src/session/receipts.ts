@@ -7,8 +7,9 @@
  * that arrives in that conversation meanwhile, or leaves earlier only right after a message
  * the user sends there anyway.
  *
- * Receipts and timer changes arrive as typed controls (`receipt`, `timer`) in the engine's
- * `conversation.controls`; `absorb` applies them and the caller then takes them out.
+ * Receipts arrive as typed controls (`receipt`) in the engine's `conversation.controls`;
+ * `absorb` applies them and the caller then takes them out. The disappearing timer is part of
+ * the conversation's roster, so `absorb` reads it from there (older apps sent a `timer` control).
  */
 import type { Conversation } from '@hardline/client';
 import type { AppMeta } from './appMeta.ts';
@@ -41,9 +42,13 @@ export function absorb(conversations: readonly Conversation[], me: string, meta:
           dropPending(meta, c.id, m.ids);
         }
       } else if (m.t === 'timer') {
+        // From an app that still sends the timer as a message; today's apps commit it (below).
         noteTimer(meta, chatKeyOf(c, me), { id: m.id, from: ctl.from, seconds: m.seconds, at: m.sentAt, receivedAt: ctl.receivedAt });
       }
     }
+    // The timer in the conversation's state: what a linked device or a late joiner goes by.
+    const t = c.roster.timer;
+    if (t && !c.left) noteTimer(meta, chatKeyOf(c, me), { id: t.id, from: t.by, seconds: t.seconds, at: t.at, receivedAt: new Date(now).toISOString() });
     for (const m of c.messages) {
       if (m.from === me || receipted.has(m.id)) continue;
       receipted.add(m.id);
@@ -57,7 +62,9 @@ export function absorb(conversations: readonly Conversation[], me: string, meta:
 /** Records a timer change (ours or received): the newest setting wins, and it shows as a notice. */
 export function noteTimer(meta: AppMeta, chatKey: string, t: { id: string; from: string; seconds: number; at: string; receivedAt: string }): void {
   const cur = meta.disappear[chatKey];
-  if (!cur || cur.setAt <= t.at) meta.disappear[chatKey] = { seconds: t.seconds, setAt: t.at };
+  // Seen before (the roster's timer is offered again every round): its notice may have expired.
+  if (cur?.id === t.id) return;
+  if (!cur || cur.setAt <= t.at) meta.disappear[chatKey] = { seconds: t.seconds, setAt: t.at, id: t.id };
   if (meta.notices.some((n) => n.id === t.id)) return;
   meta.notices.push({ chatKey, ...t });
   if (meta.notices.length > MAX_NOTICES) meta.notices.splice(0, meta.notices.length - MAX_NOTICES);

@@ -3,7 +3,7 @@
  * One signed-in device: the engine, its listening loop, the web app's own state, and the
  * contact book. Screens read from it and call its actions; it tells them when to re-render.
  */
-import { ContactBookService, HardlineClient, type ClientOptions, type DirectoryUser, type Profile } from '@hardline/client';
+import { ContactBookService, HardlineClient, type BookDamage, type ClientOptions, type DirectoryUser, type Profile } from '@hardline/client';
 import { HardlineError } from '@hardline/protocol';
 import { browserTransport } from '../platform/browserTransport.ts';
 import { IdbStateStore } from '../platform/idbStateStore.ts';
@@ -11,7 +11,7 @@ import { keyFingerprint, safetyNumber, type SafetyNumber } from '../safety/safet
 import { contactBook, type ContactBook } from '../contacts/contactBookAdapter.ts';
 import { loadMeta, MetaStore } from './appMeta.ts';
 import { buildChats, type Chat } from './chatModel.ts';
-import { absorb, due, MAX_RECEIPT_IDS, noteTimer } from './receipts.ts';
+import { absorb, due, MAX_RECEIPT_IDS } from './receipts.ts';
 import { expiredMessages, expiredNotices } from './disappearing.ts';
 import { SyncLoop, type LinkStatus } from './syncLoop.ts';
 import { CallManager } from '../calls/callManager.ts';
@@ -28,6 +28,13 @@ function clientOptions(store: IdbStateStore): ClientOptions {
 
 function randomId(): string {
   return [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function recoveryText(damaged: readonly BookDamage[]): string | undefined {
+  if (damaged.length === 0) return undefined;
+  return damaged.includes('keys')
+    ? 'Part of this device’s saved contact book was damaged. It is being restored from your other devices; contacts that only this device held may be missing.'
+    : 'Part of this device’s saved contact book was damaged. It is being restored from the encrypted copy your devices keep in sync.';
 }
 
 export type DeviceInfo = { deviceId: string; current: boolean; revoked: boolean };
@@ -48,6 +55,8 @@ export class Session {
   private queuedSince: string | undefined;
   private linkedAt = 0;
   private linkedDirectory = '';
+  /** What this device found damaged in its saved state at start, and is rebuilding; shown once. */
+  recovery: string | undefined;
 
   private constructor(
     readonly client: HardlineClient,
@@ -97,13 +106,20 @@ export class Session {
     return localStorage.getItem(SIGNED_OUT_FLAG) === '1';
   }
 
+  /** Erases an unreadable device state, so this browser can be enrolled or linked afresh. */
+  static async eraseLocal(): Promise<void> {
+    await new IdbStateStore().wipe();
+  }
+
   static clearSignedOut(): void {
     localStorage.removeItem(SIGNED_OUT_FLAG);
   }
 
   private static async start(client: HardlineClient, store: IdbStateStore): Promise<Session> {
     const metaStore = new MetaStore(await loadMeta());
-    const s = new Session(client, store, metaStore, await ContactBookService.open(client));
+    const bookService = await ContactBookService.open(client);
+    const s = new Session(client, store, metaStore, bookService);
+    s.recovery = recoveryText(bookService.damaged);
     if (client.isRevoked()) {
       await s.signedOut();
       return s;
@@ -133,6 +149,11 @@ export class Session {
 
   get meta() {
     return this.metaStore.meta;
+  }
+
+  dismissRecovery(): void {
+    this.recovery = undefined;
+    this.emit();
   }
 
   // ---------- people ----------
@@ -216,15 +237,47 @@ export class Session {
     if (key.startsWith('d:')) await this.book.markContacted(to).catch(() => undefined);
   }
 
+  /** Commits the timer into each of the chat's conversations, so every device goes by it. */
   async setDisappearing(key: string, seconds: number): Promise<void> {
     const convIds = this.chats().find((c) => c.key === key)?.conversationIds ?? [];
     if (convIds.length === 0) throw new HardlineError('NOT_FOUND', 'send a first message before setting a timer');
-    const timer = { t: 'timer' as const, id: randomId(), seconds, sentAt: new Date().toISOString() };
     await this.loop.exclusive(async (c) => {
-      for (const id of convIds) await c.sendControl(id, timer);
+      for (const id of convIds) if (!c.conversation(id)?.left) await c.updateConversation(id, { timerSeconds: seconds });
+      absorb(c.conversations(), this.me, this.meta, Date.now());
     });
-    noteTimer(this.meta, key, { id: timer.id, from: this.me, seconds, at: timer.sentAt, receivedAt: timer.sentAt });
     await this.metaStore.save();
+    this.emit();
+  }
+
+  // ---------- groups ----------
+
+  private groupId(key: string): string {
+    const conv = key.startsWith('g:') ? this.client.conversation(key.slice(2)) : undefined;
+    if (!conv || conv.left || conv.roster.kind !== 'group') throw new HardlineError('NOT_FOUND', 'that group is gone');
+    return conv.id;
+  }
+
+  async renameGroup(key: string, name: string): Promise<void> {
+    const id = this.groupId(key);
+    await this.loop.exclusive((c) => c.updateConversation(id, { name }));
+    this.emit();
+  }
+
+  async addToGroup(key: string, handle: string): Promise<void> {
+    const id = this.groupId(key);
+    await this.loop.exclusive((c) => c.groupAdd(c.conversation(id)!.roster.name, handle));
+    this.emit();
+  }
+
+  async removeFromGroup(key: string, handle: string): Promise<void> {
+    const id = this.groupId(key);
+    await this.loop.exclusive((c) => c.groupRemove(c.conversation(id)!.roster.name, handle));
+    this.emit();
+  }
+
+  async leaveGroup(key: string): Promise<void> {
+    const id = this.groupId(key);
+    await this.loop.exclusive((c) => c.leaveGroup(id));
     this.emit();
   }
 

@@ -9,6 +9,7 @@ import { Session } from '../session/session.ts';
 import { Onboarding } from './screens/Onboarding.tsx';
 import { Shell } from './Shell.tsx';
 import { SignedOut } from './screens/SignedOut.tsx';
+import { Unreadable } from './screens/Unreadable.tsx';
 import { useSession } from './useSession.ts';
 import { CallScreen } from '../calls/CallScreen.tsx';
 
@@ -20,9 +21,11 @@ export function App() {
     claimDevice()
       .then((mine) => (mine ? Session.resume() : Promise.reject(new Error('other tab'))))
       .then((s) => setBoot(s ? (s.revoked ? { kind: 'signedOut' } : { kind: 'ready', session: s }) : Session.wasSignedOut() ? { kind: 'signedOut' } : { kind: 'onboarding' }))
-      .catch((e: unknown) =>
-        setBoot(e instanceof Error && e.message === 'other tab' ? { kind: 'otherTab' } : { kind: 'failed', message: 'This device’s saved data could not be opened.' }),
-      );
+      .catch((e: unknown) => {
+        if (e instanceof Error && e.message === 'other tab') return setBoot({ kind: 'otherTab' });
+        console.error('device state could not be opened', e instanceof Error ? e.name : typeof e);
+        setBoot({ kind: 'failed', message: failureDetail(e) });
+      });
   }, []);
   switch (boot.kind) {
     case 'loading':
@@ -38,7 +41,16 @@ export function App() {
         </main>
       );
     case 'failed':
-      return <div class="splash"><Logo /><p class="error" role="alert">{boot.message}</p></div>;
+      return (
+        <Unreadable
+          detail={boot.message}
+          onTryAgain={() => location.reload()}
+          onStartAgain={async () => {
+            await Session.eraseLocal();
+            setBoot({ kind: 'onboarding' });
+          }}
+        />
+      );
     case 'onboarding':
       return <Onboarding onEnrolled={(session) => setBoot({ kind: 'ready', session })} />;
     case 'signedOut':
@@ -46,6 +58,14 @@ export function App() {
     case 'ready':
       return <Signed session={boot.session} onSignedOut={() => setBoot({ kind: 'signedOut' })} />;
   }
+}
+
+/** Plain words for why the state would not open; never the error's text, which may hold data. */
+function failureDetail(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'CORRUPT' || code === 'DECODE') return 'It is damaged: it may have been cut short by a crash or changed outside Hardline.';
+  if (e instanceof DOMException && e.name === 'OperationError') return 'Its key no longer opens it: the browser may have cleared part of this site’s storage.';
+  return 'The browser did not let Hardline read it.';
 }
 
 function Signed({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {

@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import type { Session } from '../session/session.ts';
 import { ChatList } from './screens/ChatList.tsx';
 import { ChatView } from './screens/ChatView.tsx';
+import { GroupInfo } from './screens/GroupInfo.tsx';
 import { ContactList } from './screens/ContactList.tsx';
 import { ContactDetail } from './screens/ContactDetail.tsx';
 import { Devices } from './screens/Devices.tsx';
@@ -15,7 +16,7 @@ import { Icon } from './components/Icon.tsx';
 
 export type Tab = 'chats' | 'contacts' | 'devices';
 export type Route =
-  | { tab: 'chats'; chat?: string }
+  | { tab: 'chats'; chat?: string; info?: boolean }
   | { tab: 'contacts'; contact?: string; safety?: string; fromChat?: string }
   | { tab: 'devices' };
 
@@ -37,16 +38,32 @@ export function Shell({ session }: { session: Session }) {
         </div>
       </nav>
       <section class="list-pane">
+        {session.recovery && <RecoveryNotice session={session} text={session.recovery} />}
         {route.tab === 'chats' && <ChatList session={session} selected={route.chat} go={setRoute} />}
         {route.tab === 'contacts' && <ContactList session={session} selected={route.contact} go={setRoute} />}
         {route.tab === 'devices' && <Devices session={session} />}
       </section>
       <section class="detail-pane">
-        {route.tab === 'chats' && route.chat && <ChatView key={route.chat} session={session} chatKey={route.chat} go={setRoute} />}
+        {route.tab === 'chats' && route.chat && !route.info && <ChatView key={route.chat} session={session} chatKey={route.chat} go={setRoute} />}
+        {route.tab === 'chats' && route.chat && route.info && <GroupInfo key={route.chat} session={session} chatKey={route.chat} go={setRoute} />}
         {route.tab === 'contacts' && route.safety && <SafetyNumberView session={session} handle={route.safety} go={setRoute} back={route.fromChat ? { tab: 'chats', chat: route.fromChat } : { tab: 'contacts', ...(route.contact ? { contact: route.contact } : {}) }} />}
         {route.tab === 'contacts' && !route.safety && route.contact && <ContactDetail key={route.contact} session={session} contactId={route.contact} go={setRoute} />}
         {!detailOpen && route.tab !== 'devices' && <div class="empty-detail"><Icon name={route.tab === 'chats' ? 'chat' : 'person'} /><p>{route.tab === 'chats' ? 'Choose a conversation' : 'Choose a contact'}</p></div>}
       </section>
+    </div>
+  );
+}
+
+function RecoveryNotice({ session, text }: { session: Session; text: string }) {
+  return (
+    <div class="banner info" role="status" data-notice="recovered">
+      <Icon name="warning" />
+      <div>
+        <p>{text}</p>
+        <div class="banner-actions">
+          <button class="link" onClick={() => session.dismissRecovery()}>OK</button>
+        </div>
+      </div>
     </div>
   );
 }

@@ -12,7 +12,7 @@ export function KeyChangeBanner({ session, handle, onCompare }: { session: Sessi
     <div class="banner warning" role="alert" data-warning="key-change" data-handle={handle}>
       <Icon name="warning" />
       <div>
-        <strong>{name}’s safety number has changed.</strong>
+        <strong><bdi>{name}</bdi>’s safety number has changed.</strong>
         <p>They may have linked or removed a device, or someone may be interfering. Compare safety numbers in person before sharing anything sensitive.</p>
         <div class="banner-actions">
           {onCompare && <button class="secondary" onClick={onCompare}>Compare safety number</button>}

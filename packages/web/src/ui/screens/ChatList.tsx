@@ -37,11 +37,11 @@ export function ChatList({ session, selected, go }: { session: Session; selected
               <button class={`row ${selected === c.key ? 'selected' : ''}`} data-chat={c.key} onClick={() => go({ tab: 'chats', chat: c.key })}>
                 <Avatar name={title} />
                 <span class="row-main">
-                  <span class="row-title">
+                  <span class="row-title" dir="auto">
                     {title}
                     {c.kind === 'group' && <span class="tag">group</span>}
                   </span>
-                  <span class="row-sub">{last ? `${last.mine ? 'You: ' : c.kind === 'group' && !last.notice ? `${session.displayName(last.from)}: ` : ''}${last.text}` : 'No messages yet'}</span>
+                  <span class="row-sub" dir="auto">{last ? `${last.mine ? 'You: ' : c.kind === 'group' && !last.notice ? `${session.displayName(last.from)}: ` : ''}${last.text}` : 'No messages yet'}</span>
                 </span>
                 <span class="row-end">
                   <span class="row-time">{shortTime(c.lastAt)}</span>
@@ -90,7 +90,7 @@ function NewChat({ session, go, done }: { session: Session; go: Navigate; done: 
             <li key={u.handle}>
               <button class="row" onClick={() => { done(); go({ tab: 'chats', chat: directKey(u.handle) }); }}>
                 <Avatar name={session.displayName(u.handle)} size="sm" />
-                <span class="row-main"><span class="row-title">{session.displayName(u.handle)}</span><span class="row-sub">@{u.handle}</span></span>
+                <span class="row-main"><span class="row-title" dir="auto">{session.displayName(u.handle)}</span><span class="row-sub">@{u.handle}</span></span>
               </button>
             </li>
           ))}
@@ -99,7 +99,7 @@ function NewChat({ session, go, done }: { session: Session; go: Navigate; done: 
       )}
       {group && (
         <form onSubmit={createGroup} class="stack">
-          <label>Group name<input value={name} maxLength={64} onInput={(e) => setName(e.currentTarget.value)} required /></label>
+          <label>Group name<input dir="auto" value={name} maxLength={64} onInput={(e) => setName(e.currentTarget.value)} required /></label>
           <fieldset class="checks">
             <legend>Members</legend>
             {people.map((u) => (

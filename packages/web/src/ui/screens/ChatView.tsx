@@ -4,6 +4,7 @@
  * nothing fetched on a message's behalf.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { MAX_MESSAGE_CHARS } from '@hardline/protocol';
 import type { Session } from '../../session/session.ts';
 import { DISAPPEAR_CHOICES, formatDuration, shortDuration, type Chat } from '../../session/chatModel.ts';
 import { Icon } from '../components/Icon.tsx';
@@ -13,6 +14,9 @@ import { clockTime } from '../format.ts';
 import type { Navigate } from '../Shell.tsx';
 import { CallButton } from '../../calls/CallButton.tsx';
 import { withCallNotices } from '../../calls/callLog.ts';
+
+/** The composer shows a count from here on, and a refusal past the limit. */
+const LIMIT_WARNING_AT = MAX_MESSAGE_CHARS - 10_000;
 
 const STATUS_TEXT = { queued: 'Waiting to send', sent: 'Sent', delivered: 'Delivered' } as const;
 
@@ -35,7 +39,7 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
   async function send(e: Event) {
     e.preventDefault();
     const text = draft.trim();
-    if (!text || sending) return;
+    if (!text || sending || tooLong) return;
     setSending(true);
     setError('');
     try {
@@ -50,6 +54,7 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
     }
   }
 
+  const tooLong = draft.length > MAX_MESSAGE_CHARS;
   const changed = (peer ? [peer] : (chat?.members ?? []).filter((m) => m !== session.me)).filter((h) => session.keysChanged(h));
 
   return (
@@ -57,10 +62,15 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
       <header class="bar">
         <button class="icon-button back" aria-label="Back" onClick={() => go({ tab: 'chats' })}><Icon name="back" /></button>
         <div class="bar-title">
-          <h1>{title}</h1>
+          <h1 dir="auto">{title}</h1>
           <p class="muted">{peer ? `@${peer}` : `${chat?.members.length ?? 0} members`} · encrypted</p>
         </div>
         {peer && <CallButton session={session} handle={peer} compact />}
+        {chat?.kind === 'group' && (
+          <button class="icon-button" aria-label="Group info" title="Members and settings" onClick={() => go({ tab: 'chats', chat: chatKey, info: true })}>
+            <Icon name="group" />
+          </button>
+        )}
         {peer && (
           <button class="icon-button" aria-label="Safety number" title="Safety number" onClick={() => go({ tab: 'contacts', safety: peer, fromChat: chatKey })}>
             <Icon name="shield" />
@@ -88,11 +98,11 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
         {messages.length === 0 && <p class="empty muted">Messages are end-to-end encrypted. Say hello.</p>}
         {messages.map((m) =>
           m.notice ? (
-            <p key={m.id} class="notice">{m.text}</p>
+            <p key={m.id} class="notice" dir="auto">{m.text}</p>
           ) : (
             <div key={m.id} class={`msg ${m.mine ? 'mine' : 'theirs'}`} data-message-id={m.id}>
-              {!m.mine && chat?.kind === 'group' && <span class="msg-from">{session.displayName(m.from)}</span>}
-              <span class="msg-text">{m.text}</span>
+              {!m.mine && chat?.kind === 'group' && <span class="msg-from" dir="auto">{session.displayName(m.from)}</span>}
+              <span class="msg-text" dir="auto">{m.text}</span>
               <span class="msg-meta">
                 {clockTime(m.sentAt)}
                 {m.mine && m.status && (
@@ -108,19 +118,27 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
         <div ref={endRef} />
       </div>
       {error && <p class="error inline" role="alert">{error}</p>}
+      {draft.length > LIMIT_WARNING_AT && (
+        // Said before sending, so a long paste is never cut or refused without a word.
+        <p class={`inline ${tooLong ? 'error' : 'muted'}`} role={tooLong ? 'alert' : 'status'} data-length-limit={tooLong ? 'over' : 'near'}>
+          {tooLong
+            ? `This message is ${draft.length.toLocaleString()} characters; the limit is ${MAX_MESSAGE_CHARS.toLocaleString()}. Shorten it or send it in pieces.`
+            : `${draft.length.toLocaleString()} of ${MAX_MESSAGE_CHARS.toLocaleString()} characters`}
+        </p>
+      )}
       <form class="composer" onSubmit={send}>
         <textarea
           aria-label="Message"
           placeholder="Message"
+          dir="auto"
           rows={1}
           value={draft}
-          maxLength={16_000}
           onInput={(e) => setDraft(e.currentTarget.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey) send(e);
           }}
         />
-        <button class="send" type="submit" aria-label="Send" disabled={!draft.trim() || sending}><Icon name="send" /></button>
+        <button class="send" type="submit" aria-label="Send" disabled={!draft.trim() || sending || tooLong}><Icon name="send" /></button>
       </form>
     </div>
   );

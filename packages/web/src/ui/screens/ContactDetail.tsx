@@ -56,7 +56,7 @@ function ContactCard({ session, entry, go, edit }: { session: Session; entry: Bo
       <div class="scroll">
         <div class="hero">
           <Avatar name={entry.name} size="lg" />
-          <h2 data-field="name">{entry.name}</h2>
+          <h2 data-field="name" dir="auto">{entry.name}</h2>
           {handle ? <p class="on-hardline">On Hardline · @{handle}</p> : <p class="not-yet">Not on Hardline yet</p>}
         </div>
         {handle && session.keysChanged(handle) && <KeyChangeBanner session={session} handle={handle} onCompare={() => go({ tab: 'contacts', contact: entry.id, safety: handle })} />}
@@ -99,7 +99,7 @@ function Field({ label, value, name }: { label: string; value: string; name: str
   return (
     <div class="field">
       <dt>{label}</dt>
-      <dd data-field={name}>{value}</dd>
+      <dd data-field={name} dir="auto">{value}</dd>
     </div>
   );
 }
@@ -141,10 +141,10 @@ function ContactForm({ session, entry, go, done }: { session: Session; entry?: B
         <button class="primary" type="submit" disabled={!name.trim()}>Save</button>
       </header>
       <div class="scroll stack">
-        <label>Name<input name="name" value={name} maxLength={256} onInput={(e) => setName(e.currentTarget.value)} required /></label>
+        <label>Name<input name="name" dir="auto" value={name} maxLength={256} onInput={(e) => setName(e.currentTarget.value)} required /></label>
         <label>Phone numbers <span class="muted">(one per line)</span><textarea name="phones" rows={2} value={phones} onInput={(e) => setPhones(e.currentTarget.value)} /></label>
         <label>Emails <span class="muted">(one per line)</span><textarea name="emails" rows={2} value={emails} onInput={(e) => setEmails(e.currentTarget.value)} /></label>
-        <label>Notes<textarea name="notes" rows={4} maxLength={8000} value={notes} onInput={(e) => setNotes(e.currentTarget.value)} /></label>
+        <label>Notes<textarea name="notes" dir="auto" rows={4} maxLength={8000} value={notes} onInput={(e) => setNotes(e.currentTarget.value)} /></label>
         {error && <p class="error" role="alert">{error}</p>}
       </div>
     </form>

@@ -88,7 +88,7 @@ function Section({ title, entries, session, selected, go }: { title: string; ent
             <button class={`row ${selected === e.id ? 'selected' : ''}`} data-contact={e.name} onClick={() => go({ tab: 'contacts', contact: e.id })}>
               <Avatar name={e.name} />
               <span class="row-main">
-                <span class="row-title">{e.name}</span>
+                <span class="row-title" dir="auto">{e.name}</span>
                 <span class="row-sub">
                   {e.hardlineHandle ? (
                     <span class="on-hardline" data-on-hardline={e.hardlineHandle}>On Hardline · @{e.hardlineHandle}</span>

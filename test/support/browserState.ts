@@ -1,0 +1,125 @@
+/**
+ * @module test/support/browserState
+ * The attacker's and the crash's view of a browser device: restart the browser on the same
+ * profile, and read or damage the app's sealed IndexedDB records from a page of the same origin
+ * that does not run the app (so the app cannot write while the test edits). The state key is
+ * non-extractable, but any script of the origin may use it: that is what these helpers do, and
+ * what a crash or a disk error can do to the records.
+ */
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { FLAGS, PHONE } from './browser.ts';
+import { tempDir } from './cliHarness.ts';
+
+/** A browser with a profile on disk, so that closing and relaunching it is a browser restart. */
+export type RestartableBrowser = { readonly profile: string; context: BrowserContext; page: Page; restart(): Promise<Page>; close(): Promise<void> };
+
+export async function launchRestartable(): Promise<RestartableBrowser> {
+  const profile = tempDir('chromium-profile');
+  const open = async () => {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: FLAGS,
+      headless: true,
+      viewport: PHONE,
+      deviceScaleFactor: 2,
+      serviceWorkers: 'block',
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+    return { context, page };
+  };
+  const b = { profile, ...(await open()) } as RestartableBrowser;
+  b.restart = async () => {
+    await b.context.close();
+    Object.assign(b, await open());
+    return b.page;
+  };
+  b.close = () => b.context.close();
+  return b;
+}
+
+/** How a test damages the sealed device state. */
+export type Damage =
+  /** The whole record's ciphertext is overwritten: nothing in it can be opened. */
+  | { kind: 'device-ciphertext' }
+  /** The device state opens, but its saved contact book is garbage. */
+  | { kind: 'contact-book'; part: 'book' | 'keys' | 'all' }
+  /** The app's own record (read markers, receipts, timers) is garbage. */
+  | { kind: 'app-meta' };
+
+/**
+ * Applies `damage` to the browser's saved state. Navigates `page` to a static file of the
+ * relay's origin first (the app does not run there), so reload the app afterwards.
+ */
+export async function damageState(page: Page, origin: string, damage: Damage): Promise<void> {
+  await page.goto(`${origin}/manifest.webmanifest`);
+  await page.evaluate(async (d: Damage) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('hardline', 1);
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const get = <T,>(key: string) =>
+      new Promise<T>((resolve, reject) => {
+        const r = db.transaction('kv', 'readonly').objectStore('kv').get(key);
+        r.onsuccess = () => resolve(r.result as T);
+        r.onerror = () => reject(r.error);
+      });
+    const put = (key: string, value: unknown) =>
+      new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('kv', 'readwrite');
+        tx.objectStore('kv').put(value, key);
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+    const key = await get<CryptoKey>('key:state');
+    const name = d.kind === 'app-meta' ? 'app' : 'device';
+    const sealed = await get<{ iv: Uint8Array<ArrayBuffer>; ct: ArrayBuffer }>(`sealed:${name}`);
+    if (!sealed) throw new Error(`no sealed:${name} record`);
+    if (d.kind === 'device-ciphertext') {
+      await put(`sealed:${name}`, { iv: sealed.iv, ct: new Uint8Array(sealed.ct).map((b) => b ^ 0x5a).buffer });
+      db.close();
+      return;
+    }
+    const ad = new TextEncoder().encode(name);
+    let text = new TextDecoder().decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv, additionalData: ad }, key, sealed.ct));
+    if (d.kind === 'app-meta') text = '{"v":1,"readUpTo":7,"delivered":"x","notices":{}';
+    else {
+      const state = JSON.parse(text) as { extensions?: Record<string, Record<string, unknown>> };
+      const book = state.extensions?.contactBook;
+      if (!book) throw new Error('the device state holds no contact book yet');
+      if (d.part === 'book' || d.part === 'all') book.book = '{"broken';
+      if (d.part === 'keys' || d.part === 'all') book.keys = [{ key: 'not hex', generation: -1 }];
+      if (d.part === 'all') book.clock = { t: 'x' };
+      text = JSON.stringify(state);
+    }
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: ad }, key, new TextEncoder().encode(text));
+    await put(`sealed:${name}`, { iv, ct });
+    db.close();
+  }, damage);
+}
+
+/** The saved contact book's clock, read the same way (the field the lockout bug choked on). */
+export async function savedBookClock(page: Page, origin: string): Promise<unknown> {
+  await page.goto(`${origin}/manifest.webmanifest`);
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('hardline', 1);
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const get = <T,>(key: string) =>
+      new Promise<T>((resolve, reject) => {
+        const r = db.transaction('kv', 'readonly').objectStore('kv').get(key);
+        r.onsuccess = () => resolve(r.result as T);
+        r.onerror = () => reject(r.error);
+      });
+    const key = await get<CryptoKey>('key:state');
+    const sealed = await get<{ iv: Uint8Array<ArrayBuffer>; ct: ArrayBuffer }>('sealed:device');
+    const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv, additionalData: new TextEncoder().encode('device') }, key, sealed.ct);
+    db.close();
+    return (JSON.parse(new TextDecoder().decode(pt)) as { extensions?: { contactBook?: { clock?: unknown } } }).extensions?.contactBook?.clock;
+  });
+}
