@@ -16,7 +16,6 @@ export type RelayContext = {
   readonly challenges: ChallengeStore;
   readonly hub: InboxHub;
   readonly suite: string;
-  readonly adminTokenHash: string;
   readonly observer: Observer | undefined;
   /** TURN REST secret and URLs; undefined when no TURN server is configured. */
   readonly turn: TurnConfig | undefined;

@@ -27,7 +27,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const log = options.log ?? (() => {});
   const store: RelayStore = options.store ?? new SqliteRelayStore(options.dataDir);
   try {
-    const { suite, adminToken, adminTokenHash } = await initialiseOrg(store, options.suite);
+    const { suite, adminToken } = await initialiseOrg(store, options.suite);
     let internalErrors = 0;
     const ctx: RelayContext = {
       store,
@@ -35,7 +35,6 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       challenges: new ChallengeStore(),
       hub: new InboxHub(),
       suite,
-      adminTokenHash,
       observer: options.observer,
       turn: options.turn,
       now: Date.now,
@@ -131,7 +130,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
 async function initialiseOrg(
   store: RelayStore,
   requestedSuite: string | undefined,
-): Promise<{ suite: string; adminToken: string | undefined; adminTokenHash: string }> {
+): Promise<{ suite: string; adminToken: string | undefined }> {
   if (requestedSuite !== undefined && !(CIPHERSUITES as readonly string[]).includes(requestedSuite)) {
     throw new ValidationError(`unknown cipher suite; use one of ${CIPHERSUITES.join(', ')}`);
   }
@@ -143,5 +142,5 @@ async function initialiseOrg(
     throw new ValidationError(`this relay's cipher suite is fixed to ${suite}`);
   }
   const adminToken = (await store.getMeta(MetaKeys.ADMIN_TOKEN_HASH)) === undefined ? await rotateAdminToken(store) : undefined;
-  return { suite, adminToken, adminTokenHash: (await store.getMeta(MetaKeys.ADMIN_TOKEN_HASH))! };
+  return { suite, adminToken };
 }
