@@ -68,6 +68,22 @@ describe('hardline CLI', () => {
     expect(jsonLines(await ok([...h('carol'), 'read', '--json']))).toEqual([]);
   }, 180_000);
 
+  it('a group is renamed for everyone, and a member leaves it', async () => {
+    await ok([...h('carol'), 'read']);
+    expect(await ok([...h('alice'), 'group', 'rename', 'team', 'harbour'])).toContain('renamed group team to harbour');
+    await ok([...h('alice'), 'send', 'harbour', 'renamed']);
+    expect(jsonLines(await ok([...h('carol'), 'read', '--json'])).map((m) => [m.conversation, m.text])).toEqual([['harbour', 'renamed']]);
+    const missing = await cli([...h('alice'), 'group', 'rename', 'team', 'x']);
+    expect([missing.code, missing.stderr.trim().split('\n').length]).toEqual([3, 1]);
+    expect((await cli([...h('alice'), 'group', 'rename', 'harbour'])).code).toBe(2);
+
+    expect(await ok([...h('carol'), 'group', 'leave', 'harbour'])).toContain('left group harbour');
+    await ok([...h('alice'), 'read']);
+    await ok([...h('alice'), 'send', 'harbour', 'after carol left']);
+    expect(jsonLines(await ok([...h('carol'), 'read', '--json'])).map((m) => m.text)).not.toContain('after carol left');
+    expect((await cli([...h('carol'), 'send', 'harbour', 'back?'])).code).toBe(3);
+  }, 180_000);
+
   it('bad input gets one clear line and a non-zero exit', async () => {
     const unknown = await cli([...h('alice'), 'send', 'nobody-here', 'x']);
     expect(unknown.code).toBe(3);

@@ -12,6 +12,7 @@ import { MAX_MESSAGE_CHARS, type Roster } from '@hardline/protocol';
 import { startRelay } from '@hardline/server';
 import { tempDir } from '../support/cliHarness.ts';
 import { enrol, linkDevice, readTexts } from '../support/clients.ts';
+import { enrolCuttable } from '../support/cutPosting.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
 let alice: HardlineClient;
@@ -126,5 +127,22 @@ describe('long messages', () => {
     await expect(alice.send('bob', 'x'.repeat(MAX_MESSAGE_CHARS + 1))).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('100,000') });
     expect(alice.pendingOutbox()).toBe(before);
     expect(conv.messages.length).toBe(count);
+  });
+});
+
+describe('a message that cannot be posted is queued, never lost', () => {
+  it('the first message to someone, when posting is cut after the conversation is made', async () => {
+    const { client: erin, net } = await enrolCuttable(relay.url, relay.adminToken!, 'erin');
+    opened.push(erin);
+    const frank = await enrol(relay.url, relay.adminToken!, 'frank');
+    opened.push(frank);
+    net.cut = true;
+    await expect(erin.send('frank', 'made it through')).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('stay queued') });
+    expect(direct(erin, 'frank').messages.map((m) => m.text)).toEqual(['made it through']);
+    expect(erin.pendingOutbox()).toBeGreaterThan(0);
+    net.cut = false;
+    await erin.flushOutbox();
+    expect(await readTexts(frank)).toEqual(['made it through']);
+    expect(await readTexts(frank)).toEqual([]);
   });
 });

@@ -93,14 +93,19 @@ describe('web app: every saved state reopens', () => {
     let blocked = true;
     // Posting is cut (the relay looks unreachable to the anonymous posting path), the inbox is not.
     await alice.context.routeWebSocket(/\/v1\/post/, (ws) => (blocked ? ws.close() : void ws.connectToServer()));
-    const page = alice.page;
-    await openTab(page, 'chats');
-    await page.click('button[aria-label="New chat"]');
-    await page.click('.sheet button:has-text("bob")');
-    await send(page, 'waiting through a reload');
-    await page.waitForSelector('.msg.mine [data-status=queued]', { timeout: 30_000 });
-    await reopen('reload');
-    blocked = false;
+    try {
+      const page = alice.page;
+      await openTab(page, 'chats');
+      await page.click('button[aria-label="New chat"]');
+      await page.click('.sheet button:has-text("bob")');
+      await send(page, 'waiting through a reload');
+      await page.waitForSelector('.msg.mine [data-status=queued]', { timeout: 30_000 });
+      await reopen('reload');
+      await alice.page.click('[data-chat="d:bob"]');
+      await alice.page.waitForSelector('.msg-text:text-is("waiting through a reload")');
+    } finally {
+      blocked = false;
+    }
     await bob.waitForSelector('text=waiting through a reload', { timeout: 45_000 });
     await bob.waitForTimeout(3_000);
     expect(await bob.locator('.msg-text', { hasText: 'waiting through a reload' }).count()).toBe(1);

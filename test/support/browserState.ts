@@ -39,7 +39,7 @@ export async function launchRestartable(): Promise<RestartableBrowser> {
   return b;
 }
 
-/** How a test damages the sealed device state. */
+/** How a test damages the sealed device state, or what it reads from it. */
 export type Damage =
   /** The whole record's ciphertext is overwritten: nothing in it can be opened. */
   | { kind: 'device-ciphertext' }
@@ -47,14 +47,24 @@ export type Damage =
   | { kind: 'contact-book'; part: 'book' | 'keys' | 'all' }
   /** The app's own record (read markers, receipts, timers) is garbage. */
   | { kind: 'app-meta' };
+type SealedOp = Damage | { kind: 'read-book-clock' };
 
 /**
  * Applies `damage` to the browser's saved state. Navigates `page` to a static file of the
  * relay's origin first (the app does not run there), so reload the app afterwards.
  */
 export async function damageState(page: Page, origin: string, damage: Damage): Promise<void> {
+  await onSealedState(page, origin, damage);
+}
+
+/** The saved contact book's clock (the field the lockout bug choked on). Navigates like damageState. */
+export function savedBookClock(page: Page, origin: string): Promise<unknown> {
+  return onSealedState(page, origin, { kind: 'read-book-clock' });
+}
+
+async function onSealedState(page: Page, origin: string, op: SealedOp): Promise<unknown> {
   await page.goto(`${origin}/manifest.webmanifest`);
-  await page.evaluate(async (d: Damage) => {
+  return page.evaluate(async (d: SealedOp) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const r = indexedDB.open('hardline', 1);
       r.onsuccess = () => resolve(r.result);
@@ -73,53 +83,34 @@ export async function damageState(page: Page, origin: string, damage: Damage): P
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject(tx.error);
       });
-    const key = await get<CryptoKey>('key:state');
-    const name = d.kind === 'app-meta' ? 'app' : 'device';
-    const sealed = await get<{ iv: Uint8Array<ArrayBuffer>; ct: ArrayBuffer }>(`sealed:${name}`);
-    if (!sealed) throw new Error(`no sealed:${name} record`);
-    if (d.kind === 'device-ciphertext') {
-      await put(`sealed:${name}`, { iv: sealed.iv, ct: new Uint8Array(sealed.ct).map((b) => b ^ 0x5a).buffer });
+    try {
+      const key = await get<CryptoKey>('key:state');
+      const name = d.kind === 'app-meta' ? 'app' : 'device';
+      const sealed = await get<{ iv: Uint8Array<ArrayBuffer>; ct: ArrayBuffer }>(`sealed:${name}`);
+      if (!sealed) throw new Error(`no sealed:${name} record`);
+      if (d.kind === 'device-ciphertext') {
+        await put(`sealed:${name}`, { iv: sealed.iv, ct: new Uint8Array(sealed.ct).map((b) => b ^ 0x5a).buffer });
+        return undefined;
+      }
+      const ad = new TextEncoder().encode(name);
+      let text = new TextDecoder().decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv, additionalData: ad }, key, sealed.ct));
+      if (d.kind === 'read-book-clock') return (JSON.parse(text) as { extensions?: { contactBook?: { clock?: unknown } } }).extensions?.contactBook?.clock;
+      if (d.kind === 'app-meta') text = '{"v":1,"readUpTo":7,"delivered":"x","notices":{}';
+      else {
+        const state = JSON.parse(text) as { extensions?: Record<string, Record<string, unknown>> };
+        const book = state.extensions?.contactBook;
+        if (!book) throw new Error('the device state holds no contact book yet');
+        if (d.part === 'book' || d.part === 'all') book.book = '{"broken';
+        if (d.part === 'keys' || d.part === 'all') book.keys = [{ key: 'not hex', generation: -1 }];
+        if (d.part === 'all') book.clock = { t: 'x' };
+        text = JSON.stringify(state);
+      }
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: ad }, key, new TextEncoder().encode(text));
+      await put(`sealed:${name}`, { iv, ct });
+      return undefined;
+    } finally {
       db.close();
-      return;
     }
-    const ad = new TextEncoder().encode(name);
-    let text = new TextDecoder().decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv, additionalData: ad }, key, sealed.ct));
-    if (d.kind === 'app-meta') text = '{"v":1,"readUpTo":7,"delivered":"x","notices":{}';
-    else {
-      const state = JSON.parse(text) as { extensions?: Record<string, Record<string, unknown>> };
-      const book = state.extensions?.contactBook;
-      if (!book) throw new Error('the device state holds no contact book yet');
-      if (d.part === 'book' || d.part === 'all') book.book = '{"broken';
-      if (d.part === 'keys' || d.part === 'all') book.keys = [{ key: 'not hex', generation: -1 }];
-      if (d.part === 'all') book.clock = { t: 'x' };
-      text = JSON.stringify(state);
-    }
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: ad }, key, new TextEncoder().encode(text));
-    await put(`sealed:${name}`, { iv, ct });
-    db.close();
-  }, damage);
-}
-
-/** The saved contact book's clock, read the same way (the field the lockout bug choked on). */
-export async function savedBookClock(page: Page, origin: string): Promise<unknown> {
-  await page.goto(`${origin}/manifest.webmanifest`);
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('hardline', 1);
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const get = <T,>(key: string) =>
-      new Promise<T>((resolve, reject) => {
-        const r = db.transaction('kv', 'readonly').objectStore('kv').get(key);
-        r.onsuccess = () => resolve(r.result as T);
-        r.onerror = () => reject(r.error);
-      });
-    const key = await get<CryptoKey>('key:state');
-    const sealed = await get<{ iv: Uint8Array<ArrayBuffer>; ct: ArrayBuffer }>('sealed:device');
-    const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv, additionalData: new TextEncoder().encode('device') }, key, sealed.ct);
-    db.close();
-    return (JSON.parse(new TextDecoder().decode(pt)) as { extensions?: { contactBook?: { clock?: unknown } } }).extensions?.contactBook?.clock;
-  });
+  }, op);
 }

@@ -16,6 +16,7 @@ const HELP = `usage: hardline [--home DIR] COMMAND
   send TO "text"
   read [--wait SECONDS] [--json]
   group create NAME --members h1,h2 | group add NAME HANDLE | group remove NAME HANDLE
+  group rename NAME NEW_NAME | group leave NAME
   device link | device join CODE --server URL | device list [--json] | device revoke DEVICE_ID
   exposure report FILE... [--names contacts.vcf] [--out report.html] [--json]`;
 

@@ -92,6 +92,9 @@ export type ReceivedMessage = {
   receivedAt: string;
 };
 
+/** `flush: false` leaves what was queued for the caller's own flush (send queues its text first). */
+export type FlushOptions = { readonly flush?: boolean };
+
 export type SyncOptions = {
   waitMs?: number;
   onMessage?: (m: ReceivedMessage) => void;
@@ -318,7 +321,7 @@ export class HardlineClient {
   }
 
   /** Creates a conversation holding every active device of the members and of this user. */
-  async createConversation(kind: 'direct' | 'group' | 'self', name: string, memberHandles: string[]): Promise<Conversation> {
+  async createConversation(kind: 'direct' | 'group' | 'self', name: string, memberHandles: string[], opts: FlushOptions = {}): Promise<Conversation> {
     await this.refreshDirectory();
     const handles = [...new Set([this.state.handle as string, ...memberHandles.map((h) => h.toLowerCase())])];
     for (const h of handles) {
@@ -358,7 +361,7 @@ export class HardlineClient {
     this.setMls(conv, mls);
     this.state.conversations[conv.id] = conv;
     await this.save();
-    await this.flushOutbox();
+    if (opts.flush !== false) await this.flushOutbox();
     return conv;
   }
 
@@ -433,9 +436,11 @@ export class HardlineClient {
     if (!('id' in target)) {
       if (target.handle === this.state.handle) throw new HardlineError('VALIDATION', 'cannot start a conversation with yourself');
       if (offline) throw new HardlineError('UNAVAILABLE', `the relay is unreachable, and a first message to ${target.handle} needs it; nothing was queued`);
-      target = await this.createConversation('direct', '', [target.handle]);
+      // The welcomes and the text then leave in one flush, below: if the relay stops answering
+      // in between, the text is still queued behind them instead of being lost.
+      target = await this.createConversation('direct', '', [target.handle], { flush: false });
     }
-    if (!offline) await this.reconcile(target);
+    if (!offline) await this.reconcile(target, { flush: false });
     const msg = await this.queueText(target, text);
     const stored: StoredMessage = { id: msg.id, from: this.state.handle, text: msg.text, sentAt: msg.sentAt, receivedAt: msg.sentAt, shown: true };
     target.messages.push(stored);
@@ -544,22 +549,22 @@ export class HardlineClient {
   }
 
   /** Adds members' new devices and removes revoked ones, so every device of every member is a leaf. */
-  async reconcile(conv: Conversation): Promise<void> {
+  async reconcile(conv: Conversation, opts: FlushOptions = {}): Promise<void> {
     if (conv.left) return;
     const desired = new Set(conv.roster.members.flatMap((h) => this.activeDevices(h)));
     const current = members(this.mls(conv));
     const missing = [...desired].some((d) => !current.some((m) => m.id.deviceId === d));
     const extra = current.some((m) => !desired.has(m.id.deviceId));
-    if (missing || extra) await this.commitWithLock(conv, conv.roster.members);
+    if (missing || extra) await this.commitWithLock(conv, conv.roster.members, undefined, opts);
   }
 
   /** `settings`, when given, changes the roster's settings in the same commit. */
-  private async commitWithLock(conv: Conversation, newMembers: readonly Handle[], settings?: (r: Roster) => Roster): Promise<void> {
+  private async commitWithLock(conv: Conversation, newMembers: readonly Handle[], settings?: (r: Roster) => Roster, opts: FlushOptions = {}): Promise<void> {
     for (let attempt = 0; attempt < LOCK_RETRIES; attempt++) {
       const mls = this.mls(conv);
       const token = toHex(await exportSecret(mls, 'hardline/v1/commit-lock', 32, this.impl));
       if (await this.api.takeLock(token)) {
-        await this.commitMembers(conv, mls, newMembers, settings);
+        await this.commitMembers(conv, mls, newMembers, settings, opts);
         return;
       }
       // Another device is committing this epoch: wait for its commit, then re-plan.
@@ -570,7 +575,7 @@ export class HardlineClient {
     throw new HardlineError('CONFLICT', 'another device keeps changing this conversation; try again');
   }
 
-  private async commitMembers(conv: Conversation, mls: ClientState, newMembers: readonly Handle[], settings?: (r: Roster) => Roster): Promise<void> {
+  private async commitMembers(conv: Conversation, mls: ClientState, newMembers: readonly Handle[], settings?: (r: Roster) => Roster, opts: FlushOptions = {}): Promise<void> {
     const desired = new Set(newMembers.flatMap((h) => this.activeDevices(h)));
     const current = members(mls);
     const removeLeaves = current.filter((m) => !desired.has(m.id.deviceId) && m.id.deviceId !== this.state.deviceId).map((m) => m.leafIndex);
@@ -596,7 +601,7 @@ export class HardlineClient {
     conv.roster = roster;
     this.setMls(conv, out.newState);
     await this.save();
-    await this.flushOutbox();
+    if (opts.flush !== false) await this.flushOutbox();
   }
 
   // ---------- devices ----------
