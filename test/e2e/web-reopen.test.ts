@@ -106,7 +106,9 @@ describe('web app: every saved state reopens', () => {
     } finally {
       blocked = false;
     }
-    await bob.waitForSelector('text=waiting through a reload', { timeout: 45_000 });
+    await openTab(bob, 'chats');
+    await bob.click('[data-chat="d:alice"]', { timeout: 45_000 });
+    await bob.waitForSelector('.msg-text:text-is("waiting through a reload")', { timeout: 45_000 });
     await bob.waitForTimeout(3_000);
     expect(await bob.locator('.msg-text', { hasText: 'waiting through a reload' }).count()).toBe(1);
   }, 120_000);
@@ -177,7 +179,9 @@ describe('web app: damaged saved state never locks anyone out', () => {
     await page.fill('input[name=handle]', 'alice');
     await page.fill('input[name=displayName]', 'Alice');
     await page.click('button[type=submit]');
-    await page.waitForSelector('[data-screen=chats]', { timeout: 30_000 });
+    await page.waitForSelector('[data-screen=chats]', { timeout: 30_000 }).catch(async (e: unknown) => {
+      throw new Error(`re-enrolment did not reach the chats; the page says: ${(await page.textContent('body'))?.slice(0, 300)}`, { cause: e });
+    });
 
     // The old linked device was replaced with the rest, and says so.
     await alice2.waitForSelector('[data-screen=signed-out]', { timeout: 45_000 });

@@ -27,6 +27,12 @@ export type TextMessage = {
  * conversation (docs/protocol.md §9). `generation` grows when the key is replaced (after a
  * device is revoked); between keys of one generation, the one with the smaller blob id wins.
  */
+/**
+ * Rotation adds 1; a device that lost its keys starts at the Unix time in seconds so that its
+ * key outranks the one it can no longer name (client storedContactBook). 2^40 leaves room for both.
+ */
+export const MAX_BOOK_KEY_GENERATION = 2 ** 40;
+
 export type BookKeyMessage = {
   readonly t: 'book-key';
   readonly id: string;
@@ -115,7 +121,7 @@ function readBookKey(m: Partial<BookKeyMessage>): BookKeyMessage {
     /^[0-9a-f]{64}$/.test(m.key) &&
     Number.isSafeInteger(m.generation) &&
     (m.generation as number) >= 1 &&
-    (m.generation as number) <= 1_000_000 &&
+    (m.generation as number) <= MAX_BOOK_KEY_GENERATION &&
     typeof m.sentAt === 'string' &&
     !Number.isNaN(Date.parse(m.sentAt))
   ) {
