@@ -3,6 +3,7 @@
  * Turns an error into one sentence a person can act on. Codes, not message text, decide.
  */
 import { ContactLimits, HardlineError, MAX_VCARD_ENTRIES } from '@hardline/protocol';
+import { QueuedError } from '@hardline/client';
 import { BookError } from '../contacts/contactBookAdapter.ts';
 
 export function enrolErrorText(e: unknown): string {
@@ -15,7 +16,7 @@ export function enrolErrorText(e: unknown): string {
           ? 'Choose a handle of 2–32 characters: lower-case letters, digits, dot, dash or underscore.'
           : 'Check the code and handle, then try again.';
       case 'CONFLICT':
-        return 'That handle is already taken. Choose another.';
+        return 'That handle is already taken. Choose another. If it is yours and you lost your device, ask your security team for a new invite for your handle.';
       case 'UNAVAILABLE':
         return 'The Hardline server cannot be reached. Check your connection and try again.';
     }
@@ -39,6 +40,7 @@ const count = (n: number): string => n.toLocaleString('en');
 
 export function errorText(e: unknown): string {
   if (e instanceof BookError) return e.message;
+  if (e instanceof QueuedError) return 'None of their devices can receive messages right now. It is kept here and sent as soon as one can.';
   if (e instanceof HardlineError) {
     switch (e.code) {
       case 'UNAVAILABLE':
