@@ -20,3 +20,4 @@ export { ReplayWindow, DEFAULT_REPLAY_WINDOW } from './replay-window.ts';
 export { SFrameContext } from './context.ts';
 export type { SFrameContextOptions } from './context.ts';
 export * from './mls-keys.ts';
+export * from './call-secret.ts';

@@ -76,6 +76,8 @@ export class CallManager {
   private readonly listeners = new Set<() => void>();
   private unsubscribe: (() => void) | undefined;
   private keyCheck = false;
+  /** Call ids this page has opened media for (never twice: see openMedia). */
+  private readonly mediaCallIds = new Set<string>();
 
   private constructor(
     private readonly host: CallHost,
@@ -182,11 +184,17 @@ export class CallManager {
     });
   }
 
-  /** Tests: the SFrame keys this device derives now for its direct conversation with `handle`. */
-  async conversationKeys(handle: string): Promise<MediaKeys | undefined> {
+  /**
+   * Tests: the SFrame keys this device derives now for its direct conversation with `handle`, for
+   * the call with that person it is in or last knew of (keys are per call). Any member that saw
+   * the ring can derive them, a device that did not answer included.
+   */
+  async conversationKeys(handle: string, callId?: string): Promise<MediaKeys | undefined> {
+    const id = callId ?? (this.call?.peer === handle ? this.call.callId : this.history.forPeer(handle)[0]?.callId);
+    if (id === undefined) return undefined;
     return this.host.exclusive(async (c) => {
       const conv = c.conversations().find((x) => !x.left && x.roster.kind === 'direct' && x.roster.members.some((m) => m === handle));
-      return conv ? mediaKeys(await c.callKeys(conv.id)) : undefined;
+      return conv ? mediaKeys(await c.callKeys(conv.id), id) : undefined;
     });
   }
 
@@ -317,6 +325,11 @@ export class CallManager {
   private async openMedia(role: 'caller' | 'callee'): Promise<MediaSession | undefined> {
     const call = this.call;
     if (!call) return undefined;
+    // Keys are per call id and each call's SFrame worker counts from 0, so media opened twice
+    // under one id (a re-sent or replayed ring of a call that already ended here) would repeat
+    // (key, nonce) pairs. The caller draws a fresh id for every call; refuse a used one.
+    if (this.mediaCallIds.has(call.callId) || this.history.all().some((e) => e.callId === call.callId)) throw new Error('this call id was used before');
+    this.mediaCallIds.add(call.callId);
     const hooks = testHooks();
     const [turn, material] = await Promise.all([
       this.host.client.relay().request<TurnInfo>('GET', '/v1/turn', undefined, 'session'),
@@ -339,7 +352,7 @@ export class CallManager {
       session.close();
       return undefined;
     }
-    this.keys = mediaKeys(material, { wrongReceiveKeys: !!hooks?.wrongKey });
+    this.keys = mediaKeys(material, call.callId, { wrongReceiveKeys: !!hooks?.wrongKey });
     session.setKeys(this.keys);
     session.setMuted(this.muted);
     this.session = session;
@@ -377,7 +390,7 @@ export class CallManager {
       const material = await this.host.client.callKeys(call.conversationId);
       if (material.epoch === this.keys.epoch || this.session === undefined) return;
       const old = this.keys;
-      const next = mediaKeys(material, { wrongReceiveKeys: !!testHooks()?.wrongKey });
+      const next = mediaKeys(material, call.callId, { wrongReceiveKeys: !!testHooks()?.wrongKey });
       this.keys = next;
       const session = this.session;
       // Receive keys at once (the other side may already send under the new epoch); our send
