@@ -90,7 +90,14 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 export const utf8 = {
   encode: (s: string): Uint8Array => new TextEncoder().encode(s),
-  decode: (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: true }).decode(b),
+  /** Invalid UTF-8 is bad input like any other: a DecodeError, not the TextDecoder's TypeError. */
+  decode: (b: Uint8Array): string => {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(b);
+    } catch (cause) {
+      throw new DecodeError('invalid UTF-8', { cause });
+    }
+  },
 };
 
 export function randomBytes(n: number): Uint8Array {
