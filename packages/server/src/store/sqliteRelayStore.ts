@@ -1,15 +1,23 @@
 /**
  * @module sqliteRelayStore
- * RelayStore on one SQLite file (better-sqlite3), WAL with synchronous=FULL, writes batched
- * per event-loop turn (turnBatcher.ts). Reads run synchronously against committed state.
+ * RelayStore on SQLite (better-sqlite3): relay.db in WAL mode with synchronous=FULL, writes
+ * batched per event-loop turn (turnBatcher.ts), and unclaimed KeyPackages apart in
+ * keypackages.db (keyPackagePool.ts). Reads run synchronously against committed state.
+ *
+ * What a copy of the data folder, taken at any moment, must not show (docs/protocol.md §8):
+ * a mailbox next to the device it belongs to, or two mailboxes created together. A claim
+ * therefore first removes the KeyPackage from the pool (committed: in no file any more), then
+ * creates the mailbox in a commit of its own and checkpoints the WAL with TRUNCATE, so the WAL
+ * never holds two mailbox creations, and never one beside the account-side rows of a claim.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeviceId, EnvelopeId, Handle, MailboxId, UserId } from '@hardline/protocol';
 import { RelayError } from '../errors/relayError.ts';
 import { rotateAdminToken } from '../session/adminToken.ts';
+import { createPrivateFile, secureDataDir } from './dataDirAccess.ts';
 import { dayNumber } from './day.ts';
+import { KeyPackagePool } from './keyPackagePool.ts';
 import { migrate } from './migrate.ts';
 import type {
   BlobPutResult,
@@ -38,12 +46,18 @@ type CodeRow = { kind: string; user_id: string | null; handle: string | null; ex
 type DeviceRow = { id: string; user_id: string; public_key: Buffer; revoked: number; handle: string };
 type MailboxRow = { read_cap_hash: Buffer; send_cap_hash: Buffer };
 
+export type SqliteRelayStoreOptions = {
+  /** Where to say that the data folder's modes were tightened; default stderr. */
+  readonly notice?: (line: string) => void;
+};
+
 const hexBuf = (hex: string): Buffer => Buffer.from(hex, 'hex');
 
 export class SqliteRelayStore implements RelayStore {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #batcher: TurnBatcher;
+  readonly #pool: KeyPackagePool;
   readonly #s;
   /**
    * Mailbox rows never change once created, and every post looks one up; caching them saves a
@@ -52,17 +66,26 @@ export class SqliteRelayStore implements RelayStore {
   readonly #mailboxCache = new Map<MailboxId, MailboxRecord>();
   #closed = false;
 
-  constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
+  constructor(dataDir: string, options: SqliteRelayStoreOptions = {}) {
+    secureDataDir(dataDir, options.notice ?? ((line) => process.stderr.write(`${line}\n`)));
     this.path = join(dataDir, SQLITE_FILE_NAME);
+    createPrivateFile(this.path);
     const db = new Database(this.path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    // Zero deleted content in place: acknowledged envelopes and claimed KeyPackages should not
-    // linger in free pages of a seized file. FAST does it without extra I/O.
-    db.pragma('secure_delete = FAST');
+    // Zero deleted content in place, free pages included: acknowledged envelopes should not
+    // linger in a seized file. (WAL frames are another matter: see checkpointAlone below.)
+    db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = ON');
+    this.#pool = new KeyPackagePool(dataDir);
+    const hadKeyPackages = moveLegacyKeyPackages(db, this.#pool);
     migrate(db);
+    if (hadKeyPackages) {
+      // The dropped table's pages are zeroed, but their old images sit in the WAL and VACUUM
+      // rewrites the file without them; TRUNCATE then empties the WAL.
+      db.exec('VACUUM');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    }
     this.#db = db;
     this.#batcher = new TurnBatcher(db);
     this.#s = {
@@ -91,14 +114,7 @@ export class SqliteRelayStore implements RelayStore {
         'SELECT id, user_id, public_key, revoked FROM devices ORDER BY rowid',
       ),
       revokeDevice: db.prepare('UPDATE devices SET revoked = 1 WHERE id = ?'),
-      deleteDeviceKps: db.prepare('DELETE FROM keypackages WHERE device_id = ?'),
       liveDevicesOfUser: db.prepare<[string], { id: string }>('SELECT id FROM devices WHERE user_id = ? AND revoked = 0'),
-      insertKp: db.prepare('INSERT INTO keypackages (device_id, kp, read_cap_hash) VALUES (?, ?, ?)'),
-      countKps: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM keypackages WHERE device_id = ?'),
-      oldestKp: db.prepare<[string], { seq: number; kp: Buffer; read_cap_hash: Buffer }>(
-        'SELECT seq, kp, read_cap_hash FROM keypackages WHERE device_id = ? ORDER BY seq LIMIT 1',
-      ),
-      deleteKp: db.prepare('DELETE FROM keypackages WHERE seq = ?'),
       insertMailbox: db.prepare('INSERT OR IGNORE INTO mailboxes (id, read_cap_hash, send_cap_hash) VALUES (?, ?, ?)'),
       getMailbox: db.prepare<[Buffer], MailboxRow>('SELECT read_cap_hash, send_cap_hash FROM mailboxes WHERE id = ?'),
       tombstoneExists: db.prepare<[Buffer], { one: number }>('SELECT 1 AS one FROM tombstones WHERE hash = ?'),
@@ -139,8 +155,8 @@ export class SqliteRelayStore implements RelayStore {
     });
   }
 
-  enrol(r: EnrolRequest): Promise<EnrolResult> {
-    return this.#batcher.enqueue((): EnrolResult => {
+  async enrol(r: EnrolRequest): Promise<EnrolResult> {
+    const result = await this.#batcher.enqueue((): EnrolResult => {
       const s = this.#s;
       const hash = Buffer.from(r.codeHash);
       const code = s.getCode.get(hash);
@@ -159,7 +175,6 @@ export class SqliteRelayStore implements RelayStore {
           userId = existing.id as UserId;
           for (const d of s.liveDevicesOfUser.all(existing.id)) {
             s.revokeDevice.run(d.id);
-            s.deleteDeviceKps.run(d.id);
             revokedDevices.push(d.id as DeviceId);
           }
         } else {
@@ -177,6 +192,8 @@ export class SqliteRelayStore implements RelayStore {
       s.deleteCode.run(hash);
       return { userId, deviceId: r.newDeviceId, handle, revokedDevices };
     }, true);
+    for (const d of result.revokedDevices) await this.#pool.deleteDevice(d);
+    return result;
   }
 
   async getDevice(deviceId: DeviceId): Promise<DeviceRecord | undefined> {
@@ -240,37 +257,51 @@ export class SqliteRelayStore implements RelayStore {
     }, true);
   }
 
-  revokeDevice(deviceId: DeviceId): Promise<boolean> {
-    return this.#batcher.enqueue(() => {
-      const changed = this.#s.revokeDevice.run(deviceId).changes > 0;
-      this.#s.deleteDeviceKps.run(deviceId);
-      return changed;
-    }, true);
+  async revokeDevice(deviceId: DeviceId): Promise<boolean> {
+    const changed = await this.#batcher.enqueue(() => this.#s.revokeDevice.run(deviceId).changes > 0);
+    await this.#pool.deleteDevice(deviceId);
+    return changed;
   }
 
   addKeyPackages(deviceId: DeviceId, keyPackages: readonly NewKeyPackage[]): Promise<void> {
-    return this.#batcher.enqueue(() => {
-      for (const k of keyPackages) this.#s.insertKp.run(deviceId, Buffer.from(k.keyPackage), Buffer.from(k.readCapHash));
-    }, true);
+    return this.#pool.add(deviceId, keyPackages);
   }
 
   async countKeyPackages(deviceId: DeviceId): Promise<number> {
-    return this.#s.countKps.get(deviceId)?.n ?? 0;
+    return this.#pool.count(deviceId);
   }
 
-  claimKeyPackage(
+  /**
+   * Not one transaction any more: the KeyPackage leaves the pool first (committed), and only
+   * then does its mailbox exist. A failure in between loses one KeyPackage, which its device
+   * replaces; the other order would leave a moment where both are on disk.
+   */
+  async claimKeyPackage(
     deviceId: DeviceId,
     mailboxFor: (keyPackage: Uint8Array) => { id: MailboxId; sendCapHash: Uint8Array },
   ): Promise<ClaimedKeyPackage | undefined> {
-    return this.#batcher.enqueue((): ClaimedKeyPackage | undefined => {
-      const row = this.#s.oldestKp.get(deviceId);
-      if (!row) return undefined;
-      const keyPackage = new Uint8Array(row.kp);
-      const { id, sendCapHash } = mailboxFor(keyPackage);
-      this.#s.deleteKp.run(row.seq);
-      this.#s.insertMailbox.run(hexBuf(id), row.read_cap_hash, Buffer.from(sendCapHash));
-      return { keyPackage, mailbox: { id, readCapHash: new Uint8Array(row.read_cap_hash), sendCapHash } };
-    }, true);
+    const taken = await this.#pool.take(deviceId);
+    if (!taken) return undefined;
+    const { id, sendCapHash } = mailboxFor(taken.keyPackage);
+    const mailbox: MailboxRecord = { id, readCapHash: taken.readCapHash, sendCapHash };
+    this.#createMailboxAlone(mailbox);
+    return { keyPackage: taken.keyPackage, mailbox };
+  }
+
+  /**
+   * A claimed mailbox is written in a commit of its own, after everything queued so far, and
+   * the WAL is then checkpointed into the main file and truncated to zero bytes. WAL frames are
+   * in commit order, and the claims that open a conversation come in a burst: two of its
+   * mailboxes in neighbouring commits would show who talks to whom. This way the WAL holds at
+   * most one mailbox creation, with nothing beside it, and only until the checkpoint returns;
+   * the main file keeps mailboxes in key order (random ids), which says nothing about time.
+   */
+  #createMailboxAlone(m: MailboxRecord): void {
+    this.#batcher.flush();
+    this.#db.transaction(() => {
+      this.#s.insertMailbox.run(hexBuf(m.id), Buffer.from(m.readCapHash), Buffer.from(m.sendCapHash));
+    })();
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   createMailbox(m: MailboxRecord): Promise<void> {
@@ -343,5 +374,21 @@ export class SqliteRelayStore implements RelayStore {
     this.#closed = true;
     this.#batcher.flush();
     this.#db.close();
+    this.#pool.close();
   }
+}
+
+/**
+ * Before migration 004: an older relay.db kept KeyPackages itself. They move to the pool so
+ * that devices stay reachable; true if there were any (the caller then scrubs the file).
+ */
+function moveLegacyKeyPackages(db: Database.Database, pool: KeyPackagePool): boolean {
+  const table = db.prepare<[], { one: number }>("SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = 'keypackages'").get();
+  if (!table) return false;
+  const rows = db
+    .prepare<[], { device_id: string; kp: Buffer; read_cap_hash: Buffer }>('SELECT device_id, kp, read_cap_hash FROM keypackages ORDER BY seq')
+    .all()
+    .map((r) => ({ deviceId: r.device_id, kp: r.kp, readCapHash: r.read_cap_hash }));
+  pool.adopt(rows);
+  return true;
 }
