@@ -25,6 +25,11 @@ export type StoredMessage = {
   sentAt: string;
   receivedAt: string;
   shown: boolean;
+  /**
+   * Own message that no other member's device could be sent yet (their KeyPackages had run out,
+   * so none is in the group). It goes out again once a commit adds one of their devices.
+   */
+  waiting?: boolean;
 };
 
 export type Conversation = {

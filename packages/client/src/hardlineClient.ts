@@ -82,6 +82,8 @@ export type ClientOptions = {
   cryptoProvider?: CryptoProvider;
   /** Unclaimed KeyPackages to keep at the relay. */
   keyPackageTarget?: number;
+  /** How long reconcile waits before claiming again for a device that had no KeyPackage left (ms). */
+  claimRetryMs?: number;
 };
 
 export type ReceivedMessage = {
@@ -106,6 +108,16 @@ export type SyncOptions = {
 
 const HANDLE_RE = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 const LOCK_RETRIES = 8;
+/** How long reconcile waits before claiming again for a device that had no KeyPackage left. */
+const CLAIM_RETRY_MS = 60_000;
+
+/** The message is kept on this device and goes out later; nothing was lost. */
+export class QueuedError extends HardlineError {
+  constructor(message: string) {
+    super('UNAVAILABLE', message);
+    this.name = 'QueuedError';
+  }
+}
 
 export class HardlineClient {
   private state!: DeviceState;
@@ -117,6 +129,11 @@ export class HardlineClient {
   private seenSet = new Set<string>();
   private controlListener: ((c: ReceivedControl) => void) | undefined;
   private directoryIndex = new Map<DeviceId, { handle: Handle; pub: Uint8Array; revoked: boolean }>();
+  /**
+   * Devices whose last claim found no KeyPackage, and when. Reconcile leaves them alone for a
+   * while instead of claiming (and taking the epoch lock) on every sync. Memory only.
+   */
+  private readonly claimMisses = new Map<DeviceId, number>();
 
   private constructor(private readonly opts: ClientOptions) {}
 
@@ -281,9 +298,13 @@ export class HardlineClient {
     try {
       bytes = await this.api.claimKeyPackage(deviceId);
     } catch (e) {
-      if (e instanceof HardlineError && (e.code === 'NOT_FOUND' || e.code === 'NO_KEYPACKAGE')) return undefined;
+      if (e instanceof HardlineError && (e.code === 'NOT_FOUND' || e.code === 'NO_KEYPACKAGE')) {
+        this.claimMisses.set(deviceId, Date.now());
+        return undefined;
+      }
       throw e;
     }
+    this.claimMisses.delete(deviceId);
     const kp = decodeKeyPackage(bytes);
     const entry = this.directoryIndex.get(deviceId);
     if (!entry) return undefined;
@@ -442,17 +463,23 @@ export class HardlineClient {
     }
     if (!offline) await this.reconcile(target, { flush: false });
     const msg = await this.queueText(target, text);
-    const stored: StoredMessage = { id: msg.id, from: this.state.handle, text: msg.text, sentAt: msg.sentAt, receivedAt: msg.sentAt, shown: true };
+    // Nobody else's device is in the group yet: the message is kept and sent again once one is.
+    const reachable = target.roster.devices.some((d) => d.handle !== this.state.handle);
+    const stored: StoredMessage = { id: msg.id, from: this.state.handle, text: msg.text, sentAt: msg.sentAt, receivedAt: msg.sentAt, shown: true, ...(reachable ? {} : { waiting: true }) };
     target.messages.push(stored);
     await this.save();
     await this.flushOutbox();
+    if (!reachable) {
+      const who = target.roster.members.filter((h) => h !== this.state.handle).join(', ');
+      throw new QueuedError(`no device of ${who} can be reached yet (none has a KeyPackage left); the message is queued and goes out when one can`);
+    }
     return stored;
   }
 
   /** Encrypts and queues without posting: used by `send` and by bulk senders (tests, bench). */
-  async queueText(conv: Conversation, text: string): Promise<TextMessage> {
+  async queueText(conv: Conversation, text: string, again?: { id: string; sentAt: string }): Promise<TextMessage> {
     if (conv.left) throw new HardlineError('USAGE', 'this device is no longer in that conversation');
-    const msg: TextMessage = { t: 'text', id: toHex(randomBytes(8)), text, sentAt: new Date().toISOString() };
+    const msg: TextMessage = { t: 'text', id: again?.id ?? toHex(randomBytes(8)), text, sentAt: again?.sentAt ?? new Date().toISOString() };
     // A long message goes as several parts, each its own MLS message in its own envelope.
     for (const part of textParts(msg)) {
       const { newState, message } = await encryptApplication(this.mls(conv), encodeAppMessage(part), this.impl);
@@ -460,6 +487,15 @@ export class HardlineClient {
       await this.fanOut(conv, PayloadKind.MLS, message);
     }
     return msg;
+  }
+
+  /** Messages that found no recipient go out now that the group holds another member's device. */
+  private async sendWaiting(conv: Conversation): Promise<void> {
+    for (const m of conv.messages) {
+      if (!m.waiting || m.from !== this.state.handle) continue;
+      await this.queueText(conv, m.text, m);
+      delete m.waiting;
+    }
   }
 
   /** Deletes messages from this device's copy of a conversation (disappearing messages, "delete for me"). */
@@ -553,19 +589,32 @@ export class HardlineClient {
     if (conv.left) return;
     const desired = new Set(conv.roster.members.flatMap((h) => this.activeDevices(h)));
     const current = members(this.mls(conv));
-    const missing = [...desired].some((d) => !current.some((m) => m.id.deviceId === d));
+    const now = Date.now();
+    const missing = [...desired].some((d) => !current.some((m) => m.id.deviceId === d) && !(now - (this.claimMisses.get(d) ?? -Infinity) < (this.opts.claimRetryMs ?? CLAIM_RETRY_MS)));
     const extra = current.some((m) => !desired.has(m.id.deviceId));
     if (missing || extra) await this.commitWithLock(conv, conv.roster.members, undefined, opts);
   }
 
-  /** `settings`, when given, changes the roster's settings in the same commit. */
+  /**
+   * `settings`, when given, changes the roster's settings in the same commit. The epoch lock is
+   * a hold until the commit is built: confirmed right before the commit is queued, released when
+   * there is nothing to commit (a member's KeyPackages ran out), so a failed claim never jams
+   * the conversation (routes/lockRoutes.ts at the relay).
+   */
   private async commitWithLock(conv: Conversation, newMembers: readonly Handle[], settings?: (r: Roster) => Roster, opts: FlushOptions = {}): Promise<void> {
     for (let attempt = 0; attempt < LOCK_RETRIES; attempt++) {
       const mls = this.mls(conv);
       const token = toHex(await exportSecret(mls, 'hardline/v1/commit-lock', 32, this.impl));
-      if (await this.api.takeLock(token)) {
-        await this.commitMembers(conv, mls, newMembers, settings, opts);
-        return;
+      const hold = await this.api.takeLock(token);
+      if (hold) {
+        let confirmed = false;
+        const confirm = async () => (confirmed = await this.api.confirmLock(token, hold));
+        try {
+          const outcome = await this.commitMembers(conv, mls, newMembers, settings, opts, confirm);
+          if (outcome !== 'lost') return;
+        } finally {
+          if (!confirmed) await this.api.releaseLock(token, hold).catch(() => undefined);
+        }
       }
       // Another device is committing this epoch: wait for its commit, then re-plan.
       await delay(150 * (attempt + 1));
@@ -575,14 +624,23 @@ export class HardlineClient {
     throw new HardlineError('CONFLICT', 'another device keeps changing this conversation; try again');
   }
 
-  private async commitMembers(conv: Conversation, mls: ClientState, newMembers: readonly Handle[], settings?: (r: Roster) => Roster, opts: FlushOptions = {}): Promise<void> {
+  /** 'lost': another device took the lock first, and nothing was applied or queued. */
+  private async commitMembers(
+    conv: Conversation,
+    mls: ClientState,
+    newMembers: readonly Handle[],
+    settings: ((r: Roster) => Roster) | undefined,
+    opts: FlushOptions,
+    confirm: () => Promise<boolean>,
+  ): Promise<'committed' | 'nothing' | 'lost'> {
     const desired = new Set(newMembers.flatMap((h) => this.activeDevices(h)));
     const current = members(mls);
     const removeLeaves = current.filter((m) => !desired.has(m.id.deviceId) && m.id.deviceId !== this.state.deviceId).map((m) => m.leafIndex);
     const removedIds = new Set(current.filter((m) => removeLeaves.includes(m.leafIndex)).map((m) => m.id.deviceId));
     const toAdd = [...desired].filter((d) => !current.some((m) => m.id.deviceId === d));
+    // Whom it can: a device with no KeyPackage left is skipped, and added by a later commit.
     const claimed = (await Promise.all(toAdd.map((d) => this.claimDevice(d)))).filter((x) => x !== undefined);
-    if (!settings && removeLeaves.length === 0 && claimed.length === 0 && newMembers.length === conv.roster.members.length) return;
+    if (!settings && removeLeaves.length === 0 && claimed.length === 0 && newMembers.length === conv.roster.members.length) return 'nothing';
     const out = await commitChanges(mls, { add: claimed.map((c) => c.kp), removeLeaves }, this.impl);
     const old = conv.roster;
     const roster: Roster = {
@@ -592,6 +650,8 @@ export class HardlineClient {
       // Removal rotates the seal secret, so a removed device cannot even unseal what follows.
       sealSecrets: removeLeaves.length > 0 ? [toHex(randomBytes(32)), ...old.sealSecrets].slice(0, 3) : old.sealSecrets,
     };
+    // Nothing is applied or queued until the lock is ours for good.
+    if (!(await confirm())) return 'lost';
     const bundle = encodeBundle({ mls: out.commit, rosterBox: await this.rosterBox(out.newState, roster) });
     const added = new Set(claimed.map((c) => c.device.deviceId));
     // The commit is sealed under the secret the existing members already know. Removed devices
@@ -600,8 +660,10 @@ export class HardlineClient {
     if (out.welcome && claimed.length > 0) await this.queueWelcomes(out.newState, roster, claimed, out.welcome);
     conv.roster = roster;
     this.setMls(conv, out.newState);
+    if (claimed.some((c) => c.device.handle !== this.state.handle)) await this.sendWaiting(conv);
     await this.save();
     if (opts.flush !== false) await this.flushOutbox();
+    return 'committed';
   }
 
   // ---------- devices ----------

@@ -141,15 +141,30 @@ export class RelayApi {
     return fromBase64Url(keyPackage, 16 * 1024);
   }
 
-  /** Returns false when another device already holds the lock for this epoch. */
-  async takeLock(token: string): Promise<boolean> {
+  /** A hold on this epoch's commit lock, or undefined when another device holds it. */
+  async takeLock(token: string): Promise<string | undefined> {
     try {
-      await this.request('POST', '/v1/locks', { token });
+      return (await this.request<{ hold: string }>('POST', '/v1/locks', { token })).hold;
+    } catch (e) {
+      if (e instanceof HardlineError && e.code === 'CONFLICT') return undefined;
+      throw e;
+    }
+  }
+
+  /** Makes the lock this device's for good, right before it posts its commit; false if it lost it. */
+  async confirmLock(token: string, hold: string): Promise<boolean> {
+    try {
+      await this.request('POST', '/v1/locks/confirm', { token, hold });
       return true;
     } catch (e) {
       if (e instanceof HardlineError && e.code === 'CONFLICT') return false;
       throw e;
     }
+  }
+
+  /** Gives the lock back: this device has nothing to commit after all. */
+  async releaseLock(token: string, hold: string): Promise<void> {
+    await this.request('POST', '/v1/locks/release', { token, hold });
   }
 
   createLinkCode() {

@@ -8,6 +8,7 @@ import type { Observer, ObserverEvent } from './observer/observerEvent.ts';
 import type { SessionStore } from './session/sessionStore.ts';
 import type { RelayStore } from './store/relayStore.ts';
 import type { InboxHub } from './ws/inboxHub.ts';
+import type { EpochLocks } from './locks/epochLocks.ts';
 import type { TurnConfig } from './turn/turnCredentials.ts';
 
 export type RelayContext = {
@@ -15,6 +16,8 @@ export type RelayContext = {
   readonly sessions: SessionStore;
   readonly challenges: ChallengeStore;
   readonly hub: InboxHub;
+  /** Epoch lock holds (in memory, seconds long); confirmed locks live in the store. */
+  readonly locks: EpochLocks;
   readonly suite: string;
   readonly observer: Observer | undefined;
   /** TURN REST secret and URLs; undefined when no TURN server is configured. */

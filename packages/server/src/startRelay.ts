@@ -19,6 +19,7 @@ import { SessionStore } from './session/sessionStore.ts';
 import { MetaKeys, type RelayStore } from './store/relayStore.ts';
 import { SqliteRelayStore } from './store/sqliteRelayStore.ts';
 import { InboxHub } from './ws/inboxHub.ts';
+import { EpochLocks } from './locks/epochLocks.ts';
 import { createUpgradeRouter } from './ws/upgrade.ts';
 
 const HOUSEKEEPING_MS = 3_600_000;
@@ -34,6 +35,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       sessions: new SessionStore(),
       challenges: new ChallengeStore(),
       hub: new InboxHub(),
+      locks: new EpochLocks(),
       suite,
       observer: options.observer,
       turn: options.turn,

@@ -91,7 +91,7 @@ export function buildChats(conversations: readonly Conversation[], me: string, m
 
 function toChatMessage(m: StoredMessage, me: string, meta: AppMeta, queuedSince?: string): ChatMessage {
   const mine = m.from === me;
-  const status = meta.delivered[m.id] ? 'delivered' : queuedSince !== undefined && m.sentAt >= queuedSince ? 'queued' : 'sent';
+  const status = meta.delivered[m.id] ? 'delivered' : m.waiting || (queuedSince !== undefined && m.sentAt >= queuedSince) ? 'queued' : 'sent';
   return { id: m.id, from: m.from, text: m.text, sentAt: m.sentAt, receivedAt: m.receivedAt, mine, ...(mine ? { status } : {}) };
 }
 

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_MESSAGE_CHARS } from '@hardline/protocol';
+import { QueuedError } from '@hardline/client';
 import type { Session } from '../../session/session.ts';
 import { DISAPPEAR_CHOICES, formatDuration, shortDuration, type Chat } from '../../session/chatModel.ts';
 import { Icon } from '../components/Icon.tsx';
@@ -48,7 +49,7 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
     } catch (err) {
       setError(errorText(err));
       // A queued message is kept by the engine; clear the box so it is not sent twice.
-      if (session.client.pendingOutbox() > 0) setDraft('');
+      if (err instanceof QueuedError || session.client.pendingOutbox() > 0) setDraft('');
     } finally {
       setSending(false);
     }
@@ -62,7 +63,7 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
       <header class="bar">
         <button class="icon-button back" aria-label="Back" onClick={() => go({ tab: 'chats' })}><Icon name="back" /></button>
         <div class="bar-title">
-          <h1 dir="auto">{title}</h1>
+          <h1 dir="auto" title={title}>{title}</h1>
           <p class="muted">{peer ? `@${peer}` : `${chat?.members.length ?? 0} members`} · encrypted</p>
         </div>
         {peer && <CallButton session={session} handle={peer} compact />}
@@ -94,21 +95,30 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
       {changed.map((h) => (
         <KeyChangeBanner key={h} session={session} handle={h} onCompare={() => go({ tab: 'contacts', safety: h, fromChat: chatKey })} />
       ))}
-      <div class="messages" role="log" aria-live="polite">
+      <div class="messages" role="log" aria-live="polite" aria-label={`Messages with ${title}`}>
         {messages.length === 0 && <p class="empty muted">Messages are end-to-end encrypted. Say hello.</p>}
         {messages.map((m) =>
           m.notice ? (
             <p key={m.id} class="notice" dir="auto">{m.text}</p>
           ) : (
             <div key={m.id} class={`msg ${m.mine ? 'mine' : 'theirs'}`} data-message-id={m.id}>
-              {!m.mine && chat?.kind === 'group' && <span class="msg-from" dir="auto">{session.displayName(m.from)}</span>}
+              {/* Read aloud as "Sender: text, time, status": the sender is visible only in groups. */}
+              {!m.mine && chat?.kind === 'group' ? (
+                <><span class="msg-from" dir="auto">{session.displayName(m.from)}</span><span class="sr-only">: </span></>
+              ) : (
+                <span class="sr-only">{m.mine ? 'You' : title}: </span>
+              )}
               <span class="msg-text" dir="auto">{m.text}</span>
               <span class="msg-meta">
-                {clockTime(m.sentAt)}
+                <span class="sr-only">, </span>
+                <time dateTime={m.sentAt}>{clockTime(m.sentAt)}</time>
                 {m.mine && m.status && (
-                  <span class={`tick ${m.status}`} data-status={m.status} title={STATUS_TEXT[m.status]} aria-label={STATUS_TEXT[m.status]}>
-                    {m.status === 'delivered' ? '✓✓' : m.status === 'sent' ? '✓' : '◷'}
-                  </span>
+                  <>
+                    <span class="sr-only">, </span>
+                    <span class={`tick ${m.status}`} role="img" data-status={m.status} title={STATUS_TEXT[m.status]} aria-label={STATUS_TEXT[m.status]}>
+                      {m.status === 'delivered' ? '✓✓' : m.status === 'sent' ? '✓' : '◷'}
+                    </span>
+                  </>
                 )}
               </span>
             </div>
@@ -128,6 +138,7 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
       )}
       <form class="composer" onSubmit={send}>
         <textarea
+          data-autofocus
           aria-label="Message"
           placeholder="Message"
           dir="auto"

@@ -1,0 +1,21 @@
+/**
+ * @module test/support/anonymousAttacker
+ * What a stranger with no account can do from the open internet: anonymous requests to the
+ * relay's anonymous endpoints, with nothing but a device id (every member and ex-member has all
+ * of them, from the directory).
+ */
+export async function claimAllKeyPackages(relayUrl: string, deviceId: string, max = 1_000): Promise<number> {
+  let claimed = 0;
+  for (; claimed < max; claimed++) {
+    const r = await fetch(`${relayUrl}/v1/keypackages/claim`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deviceId }) });
+    if (r.status === 404) break;
+    if (r.status !== 200) throw new Error(`claim answered ${r.status}`);
+  }
+  return claimed;
+}
+
+/** Takes an epoch lock and walks away, as a device that crashed or a hostile member would. */
+export async function takeLockAndVanish(relayUrl: string, token: string): Promise<number> {
+  const r = await fetch(`${relayUrl}/v1/locks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  return r.status;
+}
