@@ -207,7 +207,13 @@ export function encodeState(state: ClientState): Uint8Array {
 }
 
 export function decodeState(bytes: Uint8Array, config: ClientConfig): ClientState {
-  const d = decodeGroupState(bytes, 0);
+  let d;
+  try {
+    d = decodeGroupState(bytes, 0);
+  } catch (cause) {
+    // ts-mls throws its own CodecError on some malformed lengths (found by bench/fuzz).
+    throw new DecodeError('stored group state is corrupt', { cause });
+  }
   if (!d) throw new DecodeError('stored group state is corrupt');
   return { ...d[0], clientConfig: config };
 }
