@@ -29,7 +29,7 @@ export function App() {
   }, []);
   switch (boot.kind) {
     case 'loading':
-      return <div class="splash" aria-busy="true"><Logo /></div>;
+      return <main class="splash" aria-busy="true" aria-label="Opening Hardline"><Logo /></main>;
     case 'otherTab':
       return (
         <main class="centered" data-screen="other-tab">

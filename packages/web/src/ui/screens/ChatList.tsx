@@ -2,7 +2,7 @@
  * @module ui/screens/ChatList
  * Conversations, newest first, with unread counts; and starting a new one.
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { Session } from '../../session/session.ts';
 import { directKey } from '../../session/chatModel.ts';
 import { Avatar, Icon } from '../components/Icon.tsx';
@@ -10,18 +10,29 @@ import { errorText } from '../errorText.ts';
 import { shortTime } from '../format.ts';
 import type { Navigate } from '../Shell.tsx';
 
-export function ChatList({ session, selected, go }: { session: Session; selected?: string; go: Navigate }) {
+export function ChatList({ session, selected, go, heading: H = 'h1' }: { session: Session; selected?: string; go: Navigate; heading?: 'h1' | 'h2' }) {
   const [picking, setPicking] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
   const chats = session.chats();
   return (
     <div class="pane" data-screen="chats">
       <header class="bar">
-        <h1>Chats</h1>
-        <button class="icon-button" aria-label="New chat" onClick={() => setPicking(!picking)}>
+        <H class="pane-title">Chats</H>
+        <button ref={toggle} class="icon-button" aria-label="New chat" aria-expanded={picking} aria-controls="new-chat" onClick={() => setPicking(!picking)}>
           <Icon name="plus" />
         </button>
       </header>
-      {picking && <NewChat session={session} go={go} done={() => setPicking(false)} />}
+      {picking && (
+        <NewChat
+          session={session}
+          go={go}
+          done={() => setPicking(false)}
+          cancel={() => {
+            setPicking(false);
+            toggle.current?.focus();
+          }}
+        />
+      )}
       {chats.length === 0 && !picking && (
         <div class="empty">
           <p>No conversations yet.</p>
@@ -34,18 +45,18 @@ export function ChatList({ session, selected, go }: { session: Session; selected
           const title = c.kind === 'direct' ? session.displayName(c.peer!) : c.title;
           return (
             <li key={c.key}>
-              <button class={`row ${selected === c.key ? 'selected' : ''}`} data-chat={c.key} onClick={() => go({ tab: 'chats', chat: c.key })}>
+              <button class={`row ${selected === c.key ? 'selected' : ''}`} aria-current={selected === c.key ? 'true' : undefined} data-chat={c.key} onClick={() => go({ tab: 'chats', chat: c.key })}>
                 <Avatar name={title} />
                 <span class="row-main">
                   <span class="row-title" dir="auto">
-                    {title}
+                    <span class="truncate" title={title}>{title}</span>
                     {c.kind === 'group' && <span class="tag">group</span>}
                   </span>
                   <span class="row-sub" dir="auto">{last ? `${last.mine ? 'You: ' : c.kind === 'group' && !last.notice ? `${session.displayName(last.from)}: ` : ''}${last.text}` : 'No messages yet'}</span>
                 </span>
                 <span class="row-end">
                   <span class="row-time">{shortTime(c.lastAt)}</span>
-                  {c.unread > 0 && <span class="badge" data-unread={c.unread} aria-label={`${c.unread} unread`}>{c.unread}</span>}
+                  {c.unread > 0 && <><span class="badge" data-unread={c.unread} aria-hidden="true">{c.unread}</span><span class="sr-only">, {c.unread} unread</span></>}
                 </span>
               </button>
             </li>
@@ -56,7 +67,7 @@ export function ChatList({ session, selected, go }: { session: Session; selected
   );
 }
 
-function NewChat({ session, go, done }: { session: Session; go: Navigate; done: () => void }) {
+function NewChat({ session, go, done, cancel }: { session: Session; go: Navigate; done: () => void; cancel: () => void }) {
   const [group, setGroup] = useState(false);
   const [name, setName] = useState('');
   const [members, setMembers] = useState<string[]>([]);
@@ -79,10 +90,20 @@ function NewChat({ session, go, done }: { session: Session; go: Navigate; done: 
   }
 
   return (
-    <div class="sheet">
-      <div class="segmented">
-        <button class={!group ? 'on' : ''} onClick={() => setGroup(false)}>Person</button>
-        <button class={group ? 'on' : ''} onClick={() => setGroup(true)}>Group</button>
+    <section
+      class="sheet"
+      id="new-chat"
+      aria-label="New chat"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          cancel();
+        }
+      }}
+    >
+      <div class="segmented" role="group" aria-label="Chat with">
+        <button class={!group ? 'on' : ''} aria-pressed={!group} onClick={() => setGroup(false)}>Person</button>
+        <button class={group ? 'on' : ''} aria-pressed={group} onClick={() => setGroup(true)}>Group</button>
       </div>
       {!group && (
         <ul class="rows compact">
@@ -90,7 +111,7 @@ function NewChat({ session, go, done }: { session: Session; go: Navigate; done: 
             <li key={u.handle}>
               <button class="row" onClick={() => { done(); go({ tab: 'chats', chat: directKey(u.handle) }); }}>
                 <Avatar name={session.displayName(u.handle)} size="sm" />
-                <span class="row-main"><span class="row-title" dir="auto">{session.displayName(u.handle)}</span><span class="row-sub">@{u.handle}</span></span>
+                <span class="row-main"><span class="row-title" dir="auto"><span class="truncate" title={session.displayName(u.handle)}>{session.displayName(u.handle)}</span></span><span class="row-sub">@{u.handle}</span></span>
               </button>
             </li>
           ))}
@@ -113,6 +134,6 @@ function NewChat({ session, go, done }: { session: Session; go: Navigate; done: 
           <button class="primary" type="submit" disabled={busy || !name.trim() || members.length === 0}>{busy ? 'Creating group…' : 'Create group'}</button>
         </form>
       )}
-    </div>
+    </section>
   );
 }

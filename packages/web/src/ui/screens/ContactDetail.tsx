@@ -3,7 +3,7 @@
  * One contact: view, edit, favourite, delete; message or verify a Hardline contact; invite
  * one who is not on Hardline yet.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../../session/session.ts';
 import type { BookEntry, EntryDraft } from '../../contacts/contactBookAdapter.ts';
 import { directKey } from '../../session/chatModel.ts';
@@ -11,21 +11,35 @@ import { Avatar, Icon, Star } from '../components/Icon.tsx';
 import { KeyChangeBanner } from '../components/KeyChangeBanner.tsx';
 import { errorText } from '../errorText.ts';
 import type { Navigate } from '../Shell.tsx';
+import { focusElement, focusInside } from '../focus.ts';
 import { CallButton } from '../../calls/CallButton.tsx';
 import { RecentCalls } from '../../calls/RecentCalls.tsx';
 
 export function ContactDetail({ session, contactId, go }: { session: Session; contactId: string; go: Navigate }) {
   const entry = contactId === 'new' ? undefined : session.book.get(contactId);
   const [editing, setEditing] = useState(contactId === 'new');
+  const box = useRef<HTMLDivElement>(null);
+  const first = useRef(true);
+  // Opening or leaving the form replaces the focused control: go to the form's first field,
+  // or back to Edit (the Shell handles arriving at the contact).
+  useEffect(() => {
+    if (first.current) return void (first.current = false);
+    if (editing) focusInside(box.current);
+    else if (!focusElement(box.current?.querySelector<HTMLElement>('[data-edit]'))) focusInside(box.current);
+  }, [editing]);
   if (contactId !== 'new' && !entry) {
     return (
       <div class="pane"><header class="bar"><button class="icon-button back" aria-label="Back" onClick={() => go({ tab: 'contacts' })}><Icon name="back" /></button><h1>Contact</h1></header><p class="empty muted">This contact was deleted.</p></div>
     );
   }
-  return editing ? (
-    <ContactForm session={session} entry={entry} go={go} done={(id) => (id ? go({ tab: 'contacts', contact: id }) : go({ tab: 'contacts' }), setEditing(false))} />
-  ) : (
-    <ContactCard session={session} entry={entry!} go={go} edit={() => setEditing(true)} />
+  return (
+    <div class="pane-box" ref={box}>
+      {editing ? (
+        <ContactForm session={session} entry={entry} go={go} done={(id) => (id ? go({ tab: 'contacts', contact: id }) : go({ tab: 'contacts' }), setEditing(false))} />
+      ) : (
+        <ContactCard session={session} entry={entry!} go={go} edit={() => setEditing(true)} />
+      )}
+    </div>
   );
 }
 
@@ -51,12 +65,12 @@ function ContactCard({ session, entry, go, edit }: { session: Session; entry: Bo
         <button class="icon-button" aria-label={entry.favourite ? 'Remove from favourites' : 'Add to favourites'} aria-pressed={entry.favourite} onClick={() => void session.book.setFavourite(entry.id, !entry.favourite).catch((e) => setError(errorText(e)))}>
           <Star filled={entry.favourite} />
         </button>
-        <button class="secondary" onClick={edit}>Edit</button>
+        <button class="secondary" data-edit onClick={edit}>Edit</button>
       </header>
       <div class="scroll">
         <div class="hero">
           <Avatar name={entry.name} size="lg" />
-          <h2 data-field="name" dir="auto">{entry.name}</h2>
+          <h2 data-field="name" dir="auto" title={entry.name}>{entry.name}</h2>
           {handle ? <p class="on-hardline">On Hardline · @{handle}</p> : <p class="not-yet">Not on Hardline yet</p>}
         </div>
         {handle && session.keysChanged(handle) && <KeyChangeBanner session={session} handle={handle} onCompare={() => go({ tab: 'contacts', contact: entry.id, safety: handle })} />}
@@ -68,12 +82,22 @@ function ContactCard({ session, entry, go, edit }: { session: Session; entry: Bo
               <button class="secondary" onClick={() => go({ tab: 'contacts', contact: entry.id, safety: handle })}><Icon name="shield" /> Safety number</button>
             </>
           ) : (
-            <button class="primary" onClick={() => setInvite(!invite)}>Invite to Hardline</button>
+            <button class="primary" aria-expanded={invite} aria-controls="invite" onClick={() => setInvite(!invite)}>Invite to Hardline</button>
           )}
         </div>
         {handle && <RecentCalls session={session} handle={handle} />}
         {invite && (
-          <div class="card invite" data-invite>
+          <div
+            class="card invite"
+            id="invite"
+            data-invite
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                setInvite(false);
+                focusElement(document.querySelector<HTMLElement>('[aria-controls=invite]'));
+              }
+            }}
+          >
             <p>Send this to {entry.name} through a channel you trust:</p>
             <blockquote>{inviteText}</blockquote>
             <div class="row-buttons">
@@ -110,6 +134,7 @@ function ContactForm({ session, entry, go, done }: { session: Session; entry?: B
   const [emails, setEmails] = useState((entry?.emails ?? []).join('\n'));
   const [notes, setNotes] = useState(entry?.notes ?? '');
   const [error, setError] = useState('');
+  const cancel = () => (entry ? done(entry.id) : go({ tab: 'contacts' }));
   const lines = (s: string) => s.split(/\n|,/).map((x) => x.trim()).filter(Boolean);
   async function save(e: Event) {
     e.preventDefault();
@@ -134,14 +159,22 @@ function ContactForm({ session, entry, go, done }: { session: Session; entry?: B
     }
   }
   return (
-    <form class="pane" data-screen="contact-edit" onSubmit={save}>
+    <form
+      class="pane"
+      data-screen="contact-edit"
+      onSubmit={save}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') cancel();
+      }}
+    >
       <header class="bar">
-        <button type="button" class="icon-button back" aria-label="Cancel" onClick={() => (entry ? done(entry.id) : go({ tab: 'contacts' }))}><Icon name="back" /></button>
         <h1 class="grow">{entry ? 'Edit contact' : 'New contact'}</h1>
+        {/* A visible text button on every width: the back arrow is hidden on desktops. */}
+        <button type="button" class="secondary" onClick={cancel}>Cancel</button>
         <button class="primary" type="submit" disabled={!name.trim()}>Save</button>
       </header>
       <div class="scroll stack">
-        <label>Name<input name="name" dir="auto" value={name} maxLength={256} onInput={(e) => setName(e.currentTarget.value)} required /></label>
+        <label>Name<input data-autofocus name="name" dir="auto" value={name} maxLength={256} onInput={(e) => setName(e.currentTarget.value)} required /></label>
         <label>Phone numbers <span class="muted">(one per line)</span><textarea name="phones" rows={2} value={phones} onInput={(e) => setPhones(e.currentTarget.value)} /></label>
         <label>Emails <span class="muted">(one per line)</span><textarea name="emails" rows={2} value={emails} onInput={(e) => setEmails(e.currentTarget.value)} /></label>
         <label>Notes<textarea name="notes" dir="auto" rows={4} maxLength={8000} value={notes} onInput={(e) => setNotes(e.currentTarget.value)} /></label>

@@ -11,7 +11,7 @@ import type { Navigate } from '../Shell.tsx';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
-export function ContactList({ session, selected, go }: { session: Session; selected?: string; go: Navigate }) {
+export function ContactList({ session, selected, go, heading: H = 'h1' }: { session: Session; selected?: string; go: Navigate; heading?: 'h1' | 'h2' }) {
   const [query, setQuery] = useState('');
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
   const book = session.book;
@@ -50,8 +50,8 @@ export function ContactList({ session, selected, go }: { session: Session; selec
   return (
     <div class="pane" data-screen="contacts">
       <header class="bar">
-        <h1>Contacts</h1>
-        <button class="icon-button" aria-label="Add contact" onClick={() => go({ tab: 'contacts', contact: 'new' })}><Icon name="plus" /></button>
+        <H class="pane-title">Contacts</H>
+        <button class="icon-button" aria-label="Add contact" data-add-contact onClick={() => go({ tab: 'contacts', contact: 'new' })}><Icon name="plus" /></button>
       </header>
       <div class="toolbar">
         <label class="search">
@@ -85,10 +85,10 @@ function Section({ title, entries, session, selected, go }: { title: string; ent
       <ul class="rows" aria-label={title}>
         {entries.map((e) => (
           <li key={e.id}>
-            <button class={`row ${selected === e.id ? 'selected' : ''}`} data-contact={e.name} onClick={() => go({ tab: 'contacts', contact: e.id })}>
+            <button class={`row ${selected === e.id ? 'selected' : ''}`} aria-current={selected === e.id ? 'true' : undefined} data-contact={e.name} data-contact-id={e.id} onClick={() => go({ tab: 'contacts', contact: e.id })}>
               <Avatar name={e.name} />
               <span class="row-main">
-                <span class="row-title" dir="auto">{e.name}</span>
+                <span class="row-title" dir="auto"><span class="truncate" title={e.name}>{e.name}</span></span>
                 <span class="row-sub">
                   {e.hardlineHandle ? (
                     <span class="on-hardline" data-on-hardline={e.hardlineHandle}>On Hardline · @{e.hardlineHandle}</span>
@@ -97,8 +97,8 @@ function Section({ title, entries, session, selected, go }: { title: string; ent
                   )}
                 </span>
               </span>
-              {e.favourite && <span class="row-end fav"><Star filled /></span>}
-              {e.hardlineHandle && session.keysChanged(e.hardlineHandle) && <span class="row-end warn" title="Safety number changed"><Icon name="warning" /></span>}
+              {e.favourite && <span class="row-end fav"><Star filled /><span class="sr-only">, favourite</span></span>}
+              {e.hardlineHandle && session.keysChanged(e.hardlineHandle) && <span class="row-end warn" title="Safety number changed"><Icon name="warning" /><span class="sr-only">, safety number changed</span></span>}
             </button>
           </li>
         ))}

@@ -54,7 +54,7 @@ export function GroupInfo({ session, chatKey, go }: { session: Session; chatKey:
       <header class="bar">
         <button class="icon-button back" aria-label="Back" onClick={back}><Icon name="back" /></button>
         <div class="bar-title">
-          <h1 dir="auto">{chat.title}</h1>
+          <h1 dir="auto" title={chat.title}>{chat.title}</h1>
           <p class="muted">{chat.members.length} members · encrypted</p>
         </div>
       </header>
@@ -80,14 +80,14 @@ export function GroupInfo({ session, chatKey, go }: { session: Session; chatKey:
                 <div class="row">
                   <Avatar name={session.displayName(h)} size="sm" />
                   <span class="row-main">
-                    <span class="row-title" dir="auto">{h === session.me ? 'You' : session.displayName(h)}</span>
+                    <span class="row-title" dir="auto"><span class="truncate" title={session.displayName(h)}>{h === session.me ? 'You' : session.displayName(h)}</span></span>
                     <span class={`row-sub ${changed ? 'warn' : ''}`} data-safety={h === session.me ? 'self' : changed ? 'changed' : 'unchanged'}>
                       @{h}
                       {h !== session.me && (changed ? ' · safety number changed' : ' · safety number unchanged')}
                     </span>
                   </span>
                   {h !== session.me && (
-                    <button class="link" onClick={() => go({ tab: 'contacts', safety: h, fromChat: chatKey })}>{changed ? 'Compare' : 'Safety number'}</button>
+                    <button class="link" aria-label={`${changed ? 'Compare safety number' : 'Safety number'} with ${session.displayName(h)}`} onClick={() => go({ tab: 'contacts', safety: h, fromChat: chatKey })}>{changed ? 'Compare' : 'Safety number'}</button>
                   )}
                   {h !== session.me && (
                     <button class="link danger" aria-label={`Remove ${session.displayName(h)}`} disabled={busy} onClick={() => void run(() => session.removeFromGroup(chatKey, h), `${session.displayName(h)} removed`)}>
@@ -123,9 +123,15 @@ export function GroupInfo({ session, chatKey, go }: { session: Session; chatKey:
         {error && <p class="error" role="alert">{error}</p>}
         {done && <p class="muted" role="status" data-notice="group">{done}</p>}
 
-        {!leaving && <button class="danger secondary" disabled={busy} onClick={() => setLeaving(true)}>Leave group</button>}
+        {!leaving && <button class="danger secondary" data-leave disabled={busy} onClick={() => setLeaving(true)}>Leave group</button>}
         {leaving && (
-          <div class="banner warning" role="alert">
+          <div
+            class="banner warning"
+            role="alert"
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setLeaving(false);
+            }}
+          >
             <div>
               <p>Leave “{chat.title}”? You will stop receiving its messages; to come back, a member must add you again.</p>
               <div class="banner-actions">

@@ -26,7 +26,13 @@ export function Unreadable({ detail, onTryAgain, onStartAgain }: { detail: strin
           {!confirming && <button class="primary" onClick={() => setConfirming(true)}>Set up this browser again</button>}
         </div>
         {confirming && (
-          <div class="banner warning" role="alert">
+          <div
+            class="banner warning"
+            role="alert"
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setConfirming(false);
+            }}
+          >
             <div>
               <p>This erases what this browser holds for Hardline (messages that were only here are lost). Your contact book comes back from your other devices.</p>
               <div class="banner-actions">
