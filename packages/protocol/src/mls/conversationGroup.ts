@@ -32,13 +32,14 @@ import { decryptSenderData } from 'ts-mls/privateMessage.js';
 import { utf8 } from '../bytes.ts';
 import { DecodeError, HardlineError, TooLargeError, UsageError } from '../errors.ts';
 import { deviceCredential, parseDeviceCredential, type DeviceIdentity } from './deviceCredential.ts';
+import { keyRetention } from './keyRetention.ts';
 
 export const MAX_MLS_MESSAGE = 64 * 1024;
 
 export type SignatureKeyPair = { readonly signKey: Uint8Array; readonly publicKey: Uint8Array };
 
 export function clientConfigWith(authService: ClientConfig['authService']): ClientConfig {
-  return { ...defaultClientConfig, authService };
+  return { ...defaultClientConfig, keyRetentionConfig: keyRetention, authService };
 }
 
 export async function newKeyPackage(
