@@ -12,9 +12,16 @@ export async function enrol(url: string, adminToken: string, handle: string): Pr
   return HardlineClient.register(nodeClientOptions(tempDir(handle)), { server: url, code, handle, displayName: handle.toUpperCase() });
 }
 
+/**
+ * Links a new device and completes the handshake: the existing device answers on its next sync
+ * (it certifies the new one), then the new device collects its certificate and identity key.
+ */
 export async function linkDevice(existing: HardlineClient, home = tempDir(`${existing.handle}-2`)): Promise<HardlineClient> {
   const code = await existing.createLinkCode();
-  return HardlineClient.register(nodeClientOptions(home), { server: existing.server, code, handle: existing.handle });
+  const added = await HardlineClient.register(nodeClientOptions(home), { server: existing.server, code, handle: existing.handle });
+  await existing.sync();
+  await added.sync();
+  return added;
 }
 
 export async function readTexts(c: HardlineClient, waitMs = 0): Promise<string[]> {

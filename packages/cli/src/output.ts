@@ -31,6 +31,7 @@ export function exitCodeFor(e: unknown): number {
     case 'BAD_CAPABILITY':
     case 'REVOKED':
     case 'UNAUTHENTICATED':
+    case 'IDENTITY_CHANGED':
       return ExitCodes.DENIED;
     case 'UNAVAILABLE':
       return ExitCodes.UNAVAILABLE;

@@ -4,7 +4,8 @@
  * StateStore. Only the *current* MLS state of each conversation is kept: overwriting the old
  * one is what gives forward secrecy.
  */
-import type { ControlMessage, ConversationControl, DeviceId, Handle, MailboxId, Roster, UserId } from '@hardline/protocol';
+import type { ControlMessage, ConversationControl, DeviceId, Handle, IdentityKeyPair, MailboxId, Roster, UserId } from '@hardline/protocol';
+import type { Pin } from './trustRules.ts';
 import type { DirectoryUser } from './relayApi.ts';
 import type { PartialText } from './textParts.ts';
 
@@ -83,6 +84,18 @@ export type DeviceState = {
    * (the contact book) takes them. Saved before the envelope is acknowledged, so none is lost.
    */
   selfInbox?: ControlMessage[];
+  /**
+   * The person's identity key pair (protocol identity/identityKey.ts): made on their first
+   * device, received by each linked device in the link handshake. Absent on a new device until
+   * the device that linked it has answered.
+   */
+  identity?: IdentityKeyPair;
+  /** Identity keys pinned per handle (trustRules.ts). */
+  pins?: Record<string, Pin>;
+  /** Link codes this device made and has not answered yet (deviceLinking.ts). */
+  pendingLinks?: { secret: string; createdAt: string }[];
+  /** On a newly linked device: the secret of the link code it joined with, until answered. */
+  linkWait?: { secret: string };
   /** Per-service state (e.g. `contactBook`), saved with the rest and encrypted at rest alike. */
   extensions?: Record<string, unknown>;
 };

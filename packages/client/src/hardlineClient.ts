@@ -40,6 +40,14 @@ import {
   processIncoming,
   randomBytes,
   sealEnvelope,
+  certifyDevice,
+  joinLinkCode,
+  newIdentityKey,
+  newLinkSecret,
+  safetyNumber,
+  signRevocation,
+  splitLinkCode,
+  type SafetyNumber,
   checkMessageLength,
   textParts,
   toBase64Url,
@@ -68,6 +76,8 @@ import {
   type StoredMessage,
 } from './deviceState.ts';
 import { acceptRoster, changesNothing, validateSettingsChange, withSettings, type SettingsChange } from './conversationSettings.ts';
+import { answerLinkRequests, collectLinkAnswer, requestCertificate } from './deviceLinking.ts';
+import { acknowledgeChange, isHeld, judgeDirectory, type Pin, type TrustedDevice, type Unverifiable } from './trustRules.ts';
 import { Inbox } from './inbox.ts';
 import { acceptTextPart } from './textParts.ts';
 import { Poster } from './poster.ts';
@@ -128,7 +138,9 @@ export class HardlineClient {
   private readonly seal = new SealKeys();
   private seenSet = new Set<string>();
   private controlListener: ((c: ReceivedControl) => void) | undefined;
-  private directoryIndex = new Map<DeviceId, { handle: Handle; pub: Uint8Array; revoked: boolean }>();
+  /** Only the devices trustRules.ts accepts: the AuthenticationService and every add go by it. */
+  private directoryIndex: ReadonlyMap<DeviceId, TrustedDevice> = new Map();
+  private unverifiable: readonly Unverifiable[] = [];
   /**
    * Devices whose last claim found no KeyPackage, and when. Reconcile leaves them alone for a
    * while instead of claiming (and taking the epoch lock) on every sync. Memory only.
@@ -158,7 +170,11 @@ export class HardlineClient {
     const impl = await loadSuite(suite, opts.cryptoProvider);
     const keys = await impl.signature.keygen();
     const sign = (m: Uint8Array) => impl.signature.sign(keys.signKey, m);
-    const res = await anon.enrol({ code: args.code.trim(), handle, displayName: args.displayName ?? handle, signaturePublicKey: keys.publicKey, sign });
+    // A link code made by a device carries a secret after a dot, which the relay never sees.
+    const { relayCode, secret } = splitLinkCode(args.code);
+    // An invite makes the person's identity key here; a linked device receives it instead.
+    const identity = secret ? undefined : newIdentityKey();
+    const res = await anon.enrol({ code: relayCode, handle, displayName: args.displayName ?? handle, signaturePublicKey: keys.publicKey, sign, ...(identity ? { identityKey: identity.publicKey } : {}) });
     const state: DeviceState = {
       v: 1,
       server: base.toString(),
@@ -175,10 +191,15 @@ export class HardlineClient {
       outbox: [],
       seen: [],
       revoked: false,
+      ...(identity ? { identity } : {}),
+      ...(secret ? { linkWait: { secret } } : {}),
     };
     await opts.store.save(state);
     const c = new HardlineClient(opts);
     await c.attach(state);
+    const device = { handle: res.handle, deviceId: res.deviceId, deviceKey: state.signPub };
+    if (identity) await c.api.putCertificate(res.deviceId, certifyDevice(identity, device));
+    else if (secret) await requestCertificate(c.api, secret, device);
     await c.replenishKeyPackages();
     return c;
   }
@@ -222,12 +243,10 @@ export class HardlineClient {
   // ---------- directory ----------
 
   private indexDirectory(users: DirectoryUser[]): void {
-    this.directoryIndex.clear();
-    for (const u of users) {
-      for (const d of u.devices) {
-        this.directoryIndex.set(d.deviceId, { handle: u.handle, pub: fromBase64Url(d.signaturePublicKey), revoked: d.revoked });
-      }
-    }
+    const verdict = judgeDirectory(users, this.state.pins ?? {}, { handle: this.state.handle, identityKey: this.state.identity?.publicKey });
+    this.state.pins = { ...verdict.pins };
+    this.directoryIndex = verdict.trusted;
+    this.unverifiable = verdict.unverifiable;
   }
 
   async refreshDirectory(): Promise<DirectoryUser[]> {
@@ -249,12 +268,64 @@ export class HardlineClient {
     return this.state.directory;
   }
 
+  // ---------- identity and trust (rules in trustRules.ts) ----------
+
+  /** Both ends of the link handshake, on every sync (deviceLinking.ts). */
+  private async advanceLinks(): Promise<void> {
+    let changed = await answerLinkRequests(this.state, this.api, Date.now());
+    const identity = await collectLinkAnswer(this.state, this.api);
+    if (identity) {
+      this.state.identity = identity;
+      changed = true;
+    }
+    if (!changed) return;
+    await this.save();
+    await this.refreshDirectory();
+  }
+
+  /** Devices the directory lists that this client refuses, with why: the app reports them. */
+  unverifiableDevices(): readonly Unverifiable[] {
+    return this.unverifiable;
+  }
+
+  /** The identity key pinned for a person, and a changed one waiting for acknowledgement. */
+  identityOf(handle: string): Pin | undefined {
+    return this.state.pins?.[handle.toLowerCase()];
+  }
+
+  /** The user accepts a person's new identity key: sending resumes, their new devices count. */
+  async acknowledgeIdentity(handle: string): Promise<void> {
+    this.state.pins = { ...acknowledgeChange(this.state.pins ?? {}, handle.toLowerCase() as Handle) };
+    this.indexDirectory(this.state.directory);
+    await this.save();
+  }
+
+  /** The safety number with a person, from both identity keys only. */
+  safetyNumber(handle: string): SafetyNumber | undefined {
+    const mine = this.state.identity?.publicKey;
+    const theirs = this.identityOf(handle)?.key;
+    return mine && theirs ? safetyNumber({ handle: this.state.handle, identityKey: mine }, { handle: handle.toLowerCase(), identityKey: theirs }) : undefined;
+  }
+
+  /** Marks a person verified when `digits` match the safety number; false (and no mark) otherwise. */
+  async verifyIdentity(handle: string, digits: string): Promise<boolean> {
+    const h = handle.toLowerCase();
+    const n = this.safetyNumber(h);
+    const pin = this.state.pins?.[h];
+    if (!n || !pin || pin.changedTo) return false;
+    if (digits.replace(/\s+/g, '') !== n.groups.join('')) return false;
+    this.state.pins = { ...this.state.pins, [h]: { ...pin, verified: true } };
+    await this.save();
+    return true;
+  }
+
   private userByHandle(handle: string): DirectoryUser | undefined {
     return this.state.directory.find((u) => u.handle === handle);
   }
 
+  /** The person's devices this client trusts and that they have not revoked (trustRules.ts). */
   private activeDevices(handle: string): DeviceId[] {
-    return (this.userByHandle(handle)?.devices ?? []).filter((d) => !d.revoked).map((d) => d.deviceId);
+    return [...this.directoryIndex].filter(([, d]) => d.handle === handle && !d.revoked).map(([id]) => id);
   }
 
   // ---------- key packages ----------
@@ -454,6 +525,10 @@ export class HardlineClient {
       offline = true;
     }
     let target = this.resolveTarget(to);
+    const peer = 'id' in target ? (target.roster.kind === 'direct' ? target.roster.members.find((m) => m !== this.state.handle) : undefined) : target.handle;
+    if (peer && isHeld(this.state.pins ?? {}, peer)) {
+      throw new HardlineError('IDENTITY_CHANGED', `${peer}'s identity key changed (a re-enrolment, or someone interfering): compare safety numbers, then accept the new key before sending`);
+    }
     if (!('id' in target)) {
       if (target.handle === this.state.handle) throw new HardlineError('VALIDATION', 'cannot start a conversation with yourself');
       if (offline) throw new HardlineError('UNAVAILABLE', `the relay is unreachable, and a first message to ${target.handle} needs it; nothing was queued`);
@@ -668,8 +743,17 @@ export class HardlineClient {
 
   // ---------- devices ----------
 
+  /**
+   * A link code for a new device: the relay's one-time code plus a secret only the two devices
+   * see. This device certifies the new one when it answers (on a later sync).
+   */
   async createLinkCode(): Promise<string> {
-    return (await this.api.createLinkCode()).code;
+    if (!this.state.identity) throw new HardlineError('USAGE', 'this device is not certified yet: link new devices from one that is');
+    const { code } = await this.api.createLinkCode();
+    const secret = newLinkSecret();
+    (this.state.pendingLinks ??= []).push({ secret, createdAt: new Date().toISOString() });
+    await this.save();
+    return joinLinkCode(code, secret);
   }
 
   async devices(): Promise<{ deviceId: DeviceId; current: boolean; revoked: boolean }[]> {
@@ -680,7 +764,8 @@ export class HardlineClient {
   async revokeDevice(deviceId: string): Promise<void> {
     if (!/^[0-9a-f]{32}$/.test(deviceId)) throw new HardlineError('VALIDATION', `not a device id: ${deviceId}`);
     if (deviceId === this.state.deviceId) throw new HardlineError('VALIDATION', 'this is the current device; revoke it from another device');
-    await this.api.revokeDevice(deviceId as DeviceId);
+    if (!this.state.identity) throw new HardlineError('USAGE', 'this device is not certified yet: revoke devices from one that is');
+    await this.api.revokeDevice(deviceId as DeviceId, signRevocation(this.state.identity, this.state.handle, deviceId as DeviceId));
     await this.sync();
     for (const c of this.conversations()) await this.reconcile(c);
   }
@@ -834,6 +919,7 @@ export class HardlineClient {
       if (!(e instanceof HardlineError && e.code === 'UNAVAILABLE')) throw e;
     });
     await this.refreshDirectory();
+    await this.advanceLinks();
     const token = await this.api.sessionToken().catch(async (e) => {
       if (e instanceof HardlineError && e.code === 'REVOKED') {
         this.state.revoked = true;

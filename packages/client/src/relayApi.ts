@@ -4,7 +4,7 @@
  * relay's stable code; a relay that cannot be reached is UNAVAILABLE, so the CLI can say
  * "queued" rather than "failed".
  */
-import { fromBase64Url, HardlineError, toBase64Url, toHex, utf8, type DeviceId, type Handle, type UserId } from '@hardline/protocol';
+import { fromBase64Url, HardlineError, toBase64Url, toHex, utf8, type DeviceCertificate, type DeviceId, type DeviceRevocation, type Handle, type UserId } from '@hardline/protocol';
 import type { Transport } from './transport.ts';
 
 export type DirectoryUser = {
@@ -15,7 +15,17 @@ export type DirectoryUser = {
   phone?: string;
   /** Published for contact matching (lower case); absent unless the user chose to publish it. */
   email?: string;
-  devices: { deviceId: DeviceId; signaturePublicKey: string; revoked: boolean }[];
+  /** The person's identity key as the relay serves it: trusted only as trustRules.ts says. */
+  identityKey?: string;
+  devices: {
+    deviceId: DeviceId;
+    signaturePublicKey: string;
+    revoked: boolean;
+    /** The device's certificate (protocol identity/deviceCertificate.ts), opaque to the relay. */
+    certificate?: unknown;
+    /** A revocation signed by the identity key, when the person revoked the device. */
+    revocation?: unknown;
+  }[];
 };
 
 /** `null` clears a published phone or email; an absent field stays as it is. */
@@ -83,7 +93,7 @@ export class RelayApi {
     return this.request<{ ciphersuite: string }>('GET', '/v1/org');
   }
 
-  async enrol(args: { code: string; handle: string; displayName: string; signaturePublicKey: Uint8Array; sign: Signer }) {
+  async enrol(args: { code: string; handle: string; displayName: string; signaturePublicKey: Uint8Array; sign: Signer; identityKey?: string }) {
     const { nonce } = await this.request<{ nonce: string }>('POST', '/v1/enrol/challenge', {});
     const pub = toBase64Url(args.signaturePublicKey);
     const signature = await args.sign(utf8.encode(`hardline/v1/enrol\n${nonce}\n${args.code}\n${args.handle}\n${pub}`));
@@ -94,7 +104,13 @@ export class RelayApi {
       signaturePublicKey: pub,
       nonce,
       signature: toBase64Url(signature),
+      ...(args.identityKey ? { identityKey: args.identityKey } : {}),
     });
+  }
+
+  /** Publishes a certificate for one of this user's devices (this one, or one it links). */
+  putCertificate(deviceId: DeviceId, certificate: DeviceCertificate) {
+    return this.request('PUT', `/v1/devices/${deviceId}/certificate`, { certificate }, 'session');
   }
 
   directory() {
@@ -171,8 +187,8 @@ export class RelayApi {
     return this.request<{ code: string }>('POST', '/v1/devices/link-codes', {}, 'session');
   }
 
-  revokeDevice(deviceId: DeviceId) {
-    return this.request('POST', `/v1/devices/${deviceId}/revoke`, {}, 'session');
+  revokeDevice(deviceId: DeviceId, revocation?: DeviceRevocation) {
+    return this.request('POST', `/v1/devices/${deviceId}/revoke`, revocation ? { revocation } : {}, 'session');
   }
 
   adminInvite(adminToken: string, handle?: string) {

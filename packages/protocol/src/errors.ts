@@ -22,6 +22,8 @@ export const ErrorCodes = {
   CONFLICT: 'CONFLICT',
   REVOKED: 'REVOKED',
   UNAVAILABLE: 'UNAVAILABLE',
+  /** A person's identity key changed: sending to them waits until the user accepts it. */
+  IDENTITY_CHANGED: 'IDENTITY_CHANGED',
   /** SFrame: no key is known for the frame's KID (not received yet, or already retired). */
   UNKNOWN_KID: 'UNKNOWN_KID',
   /** SFrame: the frame's counter was already accepted, or is older than the replay window. */

@@ -22,3 +22,4 @@ export * as sframe from './sframe/index.ts';
 export * from './phone/dialPlans.ts';
 export * from './phone/phoneNumber.ts';
 export * from './contactBook/index.ts';
+export * from './identity/index.ts';

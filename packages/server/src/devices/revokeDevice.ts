@@ -9,8 +9,9 @@ import type { RelayContext } from '../relayContext.ts';
 
 export const REVOKED_CLOSE_CODE = 4003;
 
-export async function revokeDevice(ctx: RelayContext, deviceId: DeviceId): Promise<void> {
-  if (!(await ctx.store.revokeDevice(deviceId))) throw new RelayError('NOT_FOUND', 'no such device');
+/** `revocation`: the person's signed revocation (JSON), kept so their correspondents can check it. */
+export async function revokeDevice(ctx: RelayContext, deviceId: DeviceId, revocation?: string): Promise<void> {
+  if (!(await ctx.store.revokeDevice(deviceId, revocation))) throw new RelayError('NOT_FOUND', 'no such device');
   disconnectRevoked(ctx, deviceId);
 }
 

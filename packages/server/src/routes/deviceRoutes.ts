@@ -1,10 +1,11 @@
 /**
  * @module deviceRoutes
- * A device managing its own user: link codes for a new device, and revoking a sibling.
+ * A device managing its own user: link codes for a new device, certificates, and revoking a sibling.
  */
 import { newEnrolmentCode, codeHash, LINK_TTL_MS } from '../enrolment/enrolmentCode.ts';
 import { parseDeviceId } from '../devices/deviceId.ts';
 import { revokeDevice } from '../devices/revokeDevice.ts';
+import { parseCertificate, parseRevocation, ValidationError } from '@hardline/protocol';
 import { RelayError } from '../errors/relayError.ts';
 import { requireDevice } from '../http/bearerAuth.ts';
 import { ok, type Route } from '../http/route.ts';
@@ -28,8 +29,30 @@ export const deviceRoutes: readonly Route[] = [
       const target = await ctx.store.getDevice(parseDeviceId(req.params.id));
       if (!target) throw new RelayError('NOT_FOUND', 'no such device');
       if (target.userId !== device.userId) throw new RelayError('FORBIDDEN', 'not a device of this user');
-      await revokeDevice(ctx, target.deviceId);
+      const body = await req.json();
+      const revocation = body.revocation === undefined ? undefined : parseRevocation(body.revocation);
+      if (revocation && (revocation.deviceId !== target.deviceId || revocation.handle !== target.handle)) throw new ValidationError('the revocation names another device');
+      await revokeDevice(ctx, target.deviceId, revocation && JSON.stringify(revocation));
       return ok({ deviceId: target.deviceId, revoked: true });
+    },
+  },
+  {
+    // One of the user's devices publishes a certificate for itself or for a device it links.
+    // The relay checks only that it is well formed and names that device and key: whether the
+    // signature chains to the person's identity key is for their correspondents to decide.
+    method: 'PUT',
+    path: '/v1/devices/:id/certificate',
+    handle: async (ctx, req) => {
+      const device = await requireDevice(ctx, req.headers, req.conn);
+      const target = await ctx.store.getDevice(parseDeviceId(req.params.id));
+      if (!target) throw new RelayError('NOT_FOUND', 'no such device');
+      if (target.userId !== device.userId) throw new RelayError('FORBIDDEN', 'not a device of this user');
+      const cert = parseCertificate((await req.json()).certificate);
+      if (cert.deviceId !== target.deviceId || cert.handle !== target.handle || cert.deviceKey !== Buffer.from(target.publicKey).toString('base64url')) {
+        throw new ValidationError('the certificate names another device or key');
+      }
+      await ctx.store.setCertificate(target.deviceId, JSON.stringify(cert));
+      return ok({ deviceId: target.deviceId });
     },
   },
 ];

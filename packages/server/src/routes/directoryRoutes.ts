@@ -20,10 +20,14 @@ export const directoryRoutes: readonly Route[] = [
           displayName: u.displayName,
           ...(u.phone !== undefined ? { phone: u.phone } : {}),
           ...(u.email !== undefined ? { email: u.email } : {}),
+          ...(u.identityKey !== undefined ? { identityKey: u.identityKey } : {}),
           devices: u.devices.map((d) => ({
             deviceId: d.deviceId,
             signaturePublicKey: Buffer.from(d.publicKey).toString('base64url'),
             revoked: d.revoked,
+            // Stored as the route validated them; served as objects for clients to verify.
+            ...(d.certificate !== undefined ? { certificate: JSON.parse(d.certificate) as unknown } : {}),
+            ...(d.revocation !== undefined ? { revocation: JSON.parse(d.revocation) as unknown } : {}),
           })),
         })),
       });

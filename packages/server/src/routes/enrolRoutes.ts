@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DeviceId, UserId } from '@hardline/protocol';
-import { ValidationError } from '@hardline/protocol';
+import { isIdentityPublicKey, ValidationError } from '@hardline/protocol';
 import { codeHash } from '../enrolment/enrolmentCode.ts';
 import { parseHandle } from '../enrolment/handle.ts';
 import { enrolMessage, verifyEd25519 } from '../enrolment/signature.ts';
@@ -44,6 +44,8 @@ export const enrolRoutes: readonly Route[] = [
       if (!verifyEd25519(publicKey, enrolMessage(nonce, code, handle, publicKeyText), signature)) {
         throw new RelayError('FORBIDDEN', 'signature does not verify');
       }
+      const identityKey = body.identityKey === undefined ? undefined : body.identityKey;
+      if (identityKey !== undefined && !isIdentityPublicKey(identityKey)) throw new ValidationError('identityKey must be 32 bytes, base64url');
       const result = await ctx.store.enrol({
         codeHash: codeHash(code),
         handle,
@@ -52,6 +54,7 @@ export const enrolRoutes: readonly Route[] = [
         newUserId: newId<UserId>(),
         newDeviceId: newId<DeviceId>(),
         now: ctx.now(),
+        ...(identityKey !== undefined ? { identityKey } : {}),
       });
       for (const d of result.revokedDevices) disconnectRevoked(ctx, d);
       return ok({ userId: result.userId, deviceId: result.deviceId, handle: result.handle });

@@ -34,6 +34,8 @@ export type EnrolRequest = {
   readonly newUserId: UserId;
   readonly newDeviceId: DeviceId;
   readonly now: number;
+  /** Invites: the person's identity key (base64url), stored opaque; a re-enrolment replaces it. */
+  readonly identityKey?: string;
 };
 
 export type EnrolResult = {
@@ -60,7 +62,17 @@ export type DirectoryUser = {
   readonly phone?: string;
   /** Published by the user for contact matching (lower case); absent unless they chose to. */
   readonly email?: string;
-  readonly devices: readonly { readonly deviceId: DeviceId; readonly publicKey: Uint8Array; readonly revoked: boolean }[];
+  /** Opaque to the relay: clients check it against the key they pinned (client trustRules.ts). */
+  readonly identityKey?: string;
+  readonly devices: readonly {
+    readonly deviceId: DeviceId;
+    readonly publicKey: Uint8Array;
+    readonly revoked: boolean;
+    /** The device certificate, JSON, as its user's device published it. */
+    readonly certificate?: string;
+    /** The revocation signed by the identity key, JSON, when the person revoked the device. */
+    readonly revocation?: string;
+  }[];
 };
 
 export type NewKeyPackage = { readonly keyPackage: Uint8Array; readonly readCapHash: Uint8Array };
@@ -99,8 +111,10 @@ export type RelayStore = {
   listDirectory(): Promise<readonly DirectoryUser[]>;
   /** Changes what the user publishes in the directory. False if the user is unknown. */
   updateProfile(userId: UserId, update: ProfileUpdate): Promise<boolean>;
-  /** Marks the device revoked and deletes its unclaimed KeyPackages. False if unknown. */
-  revokeDevice(deviceId: DeviceId): Promise<boolean>;
+  /** Marks the device revoked (keeping a signed revocation if given) and deletes its unclaimed KeyPackages. False if unknown. */
+  revokeDevice(deviceId: DeviceId, revocation?: string): Promise<boolean>;
+  /** Stores a device's certificate (JSON, validated by the route), replacing any earlier one. */
+  setCertificate(deviceId: DeviceId, certificate: string): Promise<void>;
 
   addKeyPackages(deviceId: DeviceId, keyPackages: readonly NewKeyPackage[]): Promise<void>;
   countKeyPackages(deviceId: DeviceId): Promise<number>;

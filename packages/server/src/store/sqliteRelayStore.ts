@@ -57,7 +57,9 @@ export class SqliteRelayStore implements RelayStore {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #batcher: TurnBatcher;
-  readonly #pool: KeyPackagePool;
+  readonly #dataDir: string;
+  readonly #notice: (line: string) => void;
+  #openedPool: KeyPackagePool | undefined;
   readonly #s;
   /**
    * Mailbox rows never change once created, and every post looks one up; caching them saves a
@@ -67,7 +69,8 @@ export class SqliteRelayStore implements RelayStore {
   #closed = false;
 
   constructor(dataDir: string, options: SqliteRelayStoreOptions = {}) {
-    secureDataDir(dataDir, options.notice ?? ((line) => process.stderr.write(`${line}\n`)));
+    const notice = options.notice ?? ((line: string) => process.stderr.write(`${line}\n`));
+    secureDataDir(dataDir, notice);
     this.path = join(dataDir, SQLITE_FILE_NAME);
     createPrivateFile(this.path);
     const db = new Database(this.path);
@@ -77,8 +80,9 @@ export class SqliteRelayStore implements RelayStore {
     // linger in a seized file. (WAL frames are another matter: see checkpointAlone below.)
     db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = ON');
-    this.#pool = new KeyPackagePool(dataDir);
-    const hadKeyPackages = moveLegacyKeyPackages(db, this.#pool);
+    this.#dataDir = dataDir;
+    this.#notice = notice;
+    const hadKeyPackages = moveLegacyKeyPackages(db, () => this.#pool);
     migrate(db);
     if (hadKeyPackages) {
       // The dropped table's pages are zeroed, but their old images sit in the WAL and VACUUM
@@ -87,7 +91,12 @@ export class SqliteRelayStore implements RelayStore {
       db.pragma('wal_checkpoint(TRUNCATE)');
     }
     this.#db = db;
-    this.#batcher = new TurnBatcher(db);
+    // Every commit is checkpointed into the main file and the WAL truncated to zero bytes.
+    // WAL frames are in commit order, which is time order: left to accumulate, they show a
+    // post into one mailbox followed by the reply into another, which pairs the two. This way
+    // the WAL holds at most one commit, and only until the checkpoint returns; the main file
+    // keeps rows in key order. Cost: BENCHMARKS.md, "Seized disk".
+    this.#batcher = new TurnBatcher(db, () => db.pragma('wal_checkpoint(TRUNCATE)'));
     this.#s = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
@@ -101,17 +110,20 @@ export class SqliteRelayStore implements RelayStore {
       getDevice: db.prepare<[string], DeviceRow>(
         'SELECT d.id, d.user_id, d.public_key, d.revoked, u.handle FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ?',
       ),
-      allUsers: db.prepare<[], { id: string; handle: string; display_name: string; phone: string | null; email: string | null }>(
-        'SELECT id, handle, display_name, phone, email FROM users ORDER BY handle',
+      allUsers: db.prepare<[], { id: string; handle: string; display_name: string; phone: string | null; email: string | null; identity_key: string | null }>(
+        'SELECT id, handle, display_name, phone, email, identity_key FROM users ORDER BY handle',
       ),
+      setIdentityKey: db.prepare('UPDATE users SET identity_key = ? WHERE id = ?'),
+      setCertificate: db.prepare('UPDATE devices SET certificate = ? WHERE id = ?'),
+      setRevocation: db.prepare('UPDATE devices SET revocation = ? WHERE id = ?'),
       setDisplayName: db.prepare('UPDATE users SET display_name = ? WHERE id = ?'),
       setPhone: db.prepare('UPDATE users SET phone = ? WHERE id = ?'),
       setEmail: db.prepare('UPDATE users SET email = ? WHERE id = ?'),
       getBlob: db.prepare<[Buffer], { cap_hash: Buffer; version: number; data: Buffer }>('SELECT cap_hash, version, data FROM blobs WHERE id = ?'),
       insertBlob: db.prepare('INSERT INTO blobs (id, cap_hash, version, data) VALUES (?, ?, 1, ?)'),
       updateBlob: db.prepare('UPDATE blobs SET version = version + 1, data = ? WHERE id = ? AND version = ?'),
-      allDevices: db.prepare<[], { id: string; user_id: string; public_key: Buffer; revoked: number }>(
-        'SELECT id, user_id, public_key, revoked FROM devices ORDER BY rowid',
+      allDevices: db.prepare<[], { id: string; user_id: string; public_key: Buffer; revoked: number; certificate: string | null; revocation: string | null }>(
+        'SELECT id, user_id, public_key, revoked, certificate, revocation FROM devices ORDER BY rowid',
       ),
       revokeDevice: db.prepare('UPDATE devices SET revoked = 1 WHERE id = ?'),
       liveDevicesOfUser: db.prepare<[string], { id: string }>('SELECT id FROM devices WHERE user_id = ? AND revoked = 0'),
@@ -129,6 +141,19 @@ export class SqliteRelayStore implements RelayStore {
       pruneTombstones: db.prepare('DELETE FROM tombstones WHERE day < ?'),
       pruneLocks: db.prepare('DELETE FROM locks WHERE day < ?'),
     };
+  }
+
+  /**
+   * Opened on first use, not at start: `hardline admin token --rotate` opens this store beside
+   * a running relay, and opening the pool drops the rows it cannot read, the relay's own.
+   */
+  get #pool(): KeyPackagePool {
+    if (this.#openedPool) return this.#openedPool;
+    const pool = new KeyPackagePool(this.#dataDir);
+    if (pool.discarded > 0) {
+      this.#notice(`dropped ${pool.discarded} KeyPackages sealed by the previous run (their key lived only in its memory); devices upload new ones on their next sync`);
+    }
+    return (this.#openedPool = pool);
   }
 
   async getMeta(key: MetaKey): Promise<string | undefined> {
@@ -181,6 +206,8 @@ export class SqliteRelayStore implements RelayStore {
           userId = r.newUserId;
           s.insertUser.run(userId, r.handle, r.displayName);
         }
+        // A new person, or one re-enrolled after losing every device: a new identity key.
+        if (r.identityKey !== undefined) s.setIdentityKey.run(r.identityKey, userId);
       } else {
         const user = code.user_id === null ? undefined : s.userById.get(code.user_id);
         if (!user) throw new RelayError('BAD_CODE', 'code has no user');
@@ -209,11 +236,17 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async listDirectory(): Promise<readonly DirectoryUser[]> {
-    const byUser = new Map<string, { deviceId: DeviceId; publicKey: Uint8Array; revoked: boolean }[]>();
+    const byUser = new Map<string, DirectoryUser['devices'][number][]>();
     for (const d of this.#s.allDevices.all()) {
       let list = byUser.get(d.user_id);
       if (!list) byUser.set(d.user_id, (list = []));
-      list.push({ deviceId: d.id as DeviceId, publicKey: new Uint8Array(d.public_key), revoked: d.revoked !== 0 });
+      list.push({
+        deviceId: d.id as DeviceId,
+        publicKey: new Uint8Array(d.public_key),
+        revoked: d.revoked !== 0,
+        ...(d.certificate !== null ? { certificate: d.certificate } : {}),
+        ...(d.revocation !== null ? { revocation: d.revocation } : {}),
+      });
     }
     return this.#s.allUsers.all().map((u) => ({
       userId: u.id as UserId,
@@ -221,6 +254,7 @@ export class SqliteRelayStore implements RelayStore {
       displayName: u.display_name,
       ...(u.phone !== null ? { phone: u.phone } : {}),
       ...(u.email !== null ? { email: u.email } : {}),
+      ...(u.identity_key !== null ? { identityKey: u.identity_key } : {}),
       devices: byUser.get(u.id) ?? [],
     }));
   }
@@ -257,8 +291,17 @@ export class SqliteRelayStore implements RelayStore {
     }, true);
   }
 
-  async revokeDevice(deviceId: DeviceId): Promise<boolean> {
-    const changed = await this.#batcher.enqueue(() => this.#s.revokeDevice.run(deviceId).changes > 0);
+  setCertificate(deviceId: DeviceId, certificate: string): Promise<void> {
+    return this.#batcher.enqueue(() => {
+      this.#s.setCertificate.run(certificate, deviceId);
+    }, true);
+  }
+
+  async revokeDevice(deviceId: DeviceId, revocation?: string): Promise<boolean> {
+    const changed = await this.#batcher.enqueue(() => {
+      if (revocation !== undefined) this.#s.setRevocation.run(revocation, deviceId);
+      return this.#s.revokeDevice.run(deviceId).changes > 0;
+    });
     await this.#pool.deleteDevice(deviceId);
     return changed;
   }
@@ -374,7 +417,7 @@ export class SqliteRelayStore implements RelayStore {
     this.#closed = true;
     this.#batcher.flush();
     this.#db.close();
-    this.#pool.close();
+    this.#openedPool?.close();
   }
 }
 
@@ -382,13 +425,13 @@ export class SqliteRelayStore implements RelayStore {
  * Before migration 004: an older relay.db kept KeyPackages itself. They move to the pool so
  * that devices stay reachable; true if there were any (the caller then scrubs the file).
  */
-function moveLegacyKeyPackages(db: Database.Database, pool: KeyPackagePool): boolean {
+function moveLegacyKeyPackages(db: Database.Database, pool: () => KeyPackagePool): boolean {
   const table = db.prepare<[], { one: number }>("SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = 'keypackages'").get();
   if (!table) return false;
   const rows = db
     .prepare<[], { device_id: string; kp: Buffer; read_cap_hash: Buffer }>('SELECT device_id, kp, read_cap_hash FROM keypackages ORDER BY seq')
     .all()
     .map((r) => ({ deviceId: r.device_id, kp: r.kp, readCapHash: r.read_cap_hash }));
-  pool.adopt(rows);
+  pool().adopt(rows);
   return true;
 }

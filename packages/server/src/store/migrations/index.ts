@@ -7,10 +7,12 @@ import { migration001Initial } from './001_initial.ts';
 import { migration002PublishedContact } from './002_published_contact.ts';
 import { migration003Blobs } from './003_blobs.ts';
 import { migration004KeyPackagesApart } from './004_keypackages_apart.ts';
+import { migration005Identity } from './005_identity.ts';
 
 export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   migration001Initial,
   migration002PublishedContact,
   migration003Blobs,
   migration004KeyPackagesApart,
+  migration005Identity,
 ];

@@ -1,0 +1,82 @@
+/**
+ * @module deviceLinking
+ * Both ends of the link handshake (protocol identity/linkHandshake.ts), run from each device's
+ * sync, so neither has to wait for the other: the existing device answers requests for the link
+ * codes it made; the new device picks up its answer (its certificate and the identity key).
+ * The relay carries only sealed blobs whose keys derive from a secret it never sees.
+ */
+import {
+  certifyDevice,
+  HardlineError,
+  linkKeys,
+  openLinkMessage,
+  sealLinkMessage,
+  verifyCertificate,
+  fromBase64Url,
+  type DeviceId,
+  type Handle,
+  type IdentityKeyPair,
+} from '@hardline/protocol';
+import type { DeviceState } from './deviceState.ts';
+import type { RelayApi } from './relayApi.ts';
+
+/** A link code's secret is good as long as the relay's part (the relay's link-code TTL). */
+export const LINK_TTL_MS = 86_400_000;
+
+/** New device: asks, under the secret, to be certified. */
+export async function requestCertificate(api: RelayApi, secret: string, device: { handle: Handle; deviceId: DeviceId; deviceKey: string }): Promise<void> {
+  const keys = linkKeys(secret);
+  await api.putBlob(keys.blobId, keys.capability, 0, await sealLinkMessage(keys, { t: 'link-request', ...device }));
+}
+
+/**
+ * Existing device: for each pending link code, opens the new device's request, checks that the
+ * directory lists that device with that key under this user, certifies it, publishes the
+ * certificate and answers with it and the identity key. Returns whether anything changed.
+ */
+export async function answerLinkRequests(state: DeviceState, api: RelayApi, now: number): Promise<boolean> {
+  const pending = state.pendingLinks ?? [];
+  if (pending.length === 0 || !state.identity) return false;
+  const keep: typeof pending = [];
+  for (const link of pending) {
+    if (now - Date.parse(link.createdAt) > LINK_TTL_MS) continue;
+    const keys = linkKeys(link.secret);
+    const blob = await api.getBlob(keys.blobId, keys.capability);
+    if (!blob) {
+      keep.push(link);
+      continue;
+    }
+    const req = await openLinkMessage(keys, blob.data).catch(() => undefined);
+    // Anything but a sound request under this secret ends this link code.
+    if (req?.t !== 'link-request' || req.handle !== state.handle) continue;
+    const own = state.directory.find((u) => u.handle === state.handle);
+    const listed = own?.devices.find((d) => d.deviceId === req.deviceId && !d.revoked);
+    if (!listed || listed.signaturePublicKey !== req.deviceKey) {
+      keep.push(link);
+      continue;
+    }
+    const certificate = certifyDevice(state.identity, { handle: state.handle, deviceId: req.deviceId as DeviceId, deviceKey: req.deviceKey });
+    await api.putCertificate(req.deviceId as DeviceId, certificate);
+    await api.putBlob(keys.blobId, keys.capability, blob.version, await sealLinkMessage(keys, { t: 'link-response', certificate, identity: state.identity }));
+  }
+  const changed = keep.length !== pending.length;
+  state.pendingLinks = keep;
+  return changed;
+}
+
+/**
+ * New device: takes its answer when it has come. The certificate must be for this very device
+ * and key, signed by the identity key that came with it.
+ */
+export async function collectLinkAnswer(state: DeviceState, api: RelayApi): Promise<IdentityKeyPair | undefined> {
+  if (!state.linkWait) return undefined;
+  const keys = linkKeys(state.linkWait.secret);
+  const blob = await api.getBlob(keys.blobId, keys.capability);
+  if (!blob) return undefined;
+  const msg = await openLinkMessage(keys, blob.data).catch(() => undefined);
+  if (msg?.t !== 'link-response') return undefined;
+  const ok = verifyCertificate(msg.certificate, { identityKey: msg.identity.publicKey, handle: state.handle, deviceId: state.deviceId, deviceKey: fromBase64Url(state.signPub) });
+  if (!ok) throw new HardlineError('CRYPTO', 'the other device sent a certificate for another device');
+  delete state.linkWait;
+  return msg.identity;
+}
