@@ -7,6 +7,7 @@ import { runCallBench } from './call.bench.ts';
 import { runExposureBench } from './exposure.bench.ts';
 import { runMlsCommits, runMlsThroughput } from './mls.bench.ts';
 import { runRelayBench } from './relay.bench.ts';
+import { runSeizedDiskBench } from './seizedDisk.bench.ts';
 import { runSframeBench } from './sframe.bench.ts';
 
 const suites: Record<string, () => Promise<void>> = {
@@ -22,6 +23,7 @@ const suites: Record<string, () => Promise<void>> = {
     console.table(await runSframeBench());
   },
   call: () => runCallBench(),
+  'seized-disk': () => runSeizedDiskBench(),
   exposure: async () => {
     console.log('\nExposure report: parse + analyse');
     console.table([runExposureBench()]);

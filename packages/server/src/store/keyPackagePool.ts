@@ -1,14 +1,24 @@
 /**
  * @module keyPackagePool
- * Unclaimed KeyPackages, in their own SQLite file beside the relay's database. A KeyPackage
- * names its device and derives its future mailbox, so it must be gone from every file before
- * that mailbox exists. The relay's database runs in WAL mode, where a deleted row survives in
- * older frames until a checkpoint truncates the log; this file runs with a rollback journal
- * (deleted when each transaction commits) and secure_delete=ON (deleted cells and freed pages
- * zeroed in place). So once `take` resolves, the KeyPackage is in no file at all, and the
- * claim's mailbox is written only after that (sqliteRelayStore.ts).
+ * Unclaimed KeyPackages, in their own SQLite file beside the relay's database.
+ *
+ * A KeyPackage names its device and derives its future mailbox's id (and its read capability's
+ * hash matches that mailbox's row), so a copy of the disk holding both a KeyPackage and its
+ * mailbox links the two. Three things keep that from ever happening:
+ * - Rows are sealed (AES-256-GCM, node:crypto) under a key made at start and held only in
+ *   this process's memory. No file ever holds a KeyPackage or its read capability's hash in
+ *   the clear, so even a copy that spans a claim (an unclaimed KeyPackage read before, its
+ *   mailbox after) cannot derive anything. The price: after a restart the old rows cannot be
+ *   opened and are dropped; each device uploads new ones on its next sync (docs/protocol.md §8).
+ * - A claimed row is gone from every file before its mailbox exists: this file uses a rollback
+ *   journal (truncated to zero bytes when each transaction commits) and secure_delete=ON
+ *   (deleted cells and freed pages zeroed in place), where the relay's WAL would keep old
+ *   images. So even with the key, a claimed KeyPackage could not be found afterwards.
+ * - The pool has no mailbox column, and the relay's database no device-side row changes in a
+ *   claim's commit (sqliteRelayStore.ts).
  */
 import Database from 'better-sqlite3';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DeviceId } from '@hardline/protocol';
 import { createPrivateFile } from './dataDirAccess.ts';
@@ -16,56 +26,83 @@ import { TurnBatcher } from './turnBatcher.ts';
 
 export const KEYPACKAGE_FILE_NAME = 'keypackages.db';
 
+const NONCE = 12;
+const TAG = 16;
+const CAP_HASH = 32;
+
 export type PooledKeyPackage = { readonly keyPackage: Uint8Array; readonly readCapHash: Uint8Array };
 
 export class KeyPackagePool {
+  /** Never written anywhere: rows sealed under it die with the process. */
+  readonly #key = randomBytes(32);
   readonly #db: Database.Database;
   readonly #batcher: TurnBatcher;
   readonly #s;
+  /** Rows from an earlier start, unreadable and dropped at open. */
+  readonly discarded: number;
 
   constructor(dataDir: string) {
     const path = join(dataDir, KEYPACKAGE_FILE_NAME);
     createPrivateFile(path);
     const db = new Database(path);
-    // DELETE: the journal, which holds a page's old image (a KeyPackage being deleted), is
-    // unlinked at COMMIT. PERSIST or WAL would keep that image in a file.
-    db.pragma('journal_mode = DELETE');
+    // TRUNCATE: the journal, which holds a page's old image (a row being deleted), is cut to
+    // zero bytes at COMMIT (cheaper than DELETE's unlink). PERSIST or WAL would keep it.
+    db.pragma('journal_mode = TRUNCATE');
     db.pragma('synchronous = FULL');
     db.pragma('secure_delete = ON');
     // Statement journals and sorts stay in memory, never in a temporary file.
     db.pragma('temp_store = MEMORY');
+    const old = db.prepare<[], { one: number }>("SELECT 1 AS one FROM sqlite_master WHERE name = 'keypackages'").get();
+    this.discarded = old ? (db.prepare<[], { n: number }>('SELECT count(*) AS n FROM keypackages').get()?.n ?? 0) : 0;
+    if (old) {
+      db.exec('DROP TABLE keypackages');
+      db.exec('VACUUM');
+    }
     db.exec(`
-      CREATE TABLE IF NOT EXISTS keypackages (
+      CREATE TABLE keypackages (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         device_id TEXT NOT NULL,
-        kp BLOB NOT NULL,
-        read_cap_hash BLOB NOT NULL
+        sealed BLOB NOT NULL
       );
-      CREATE INDEX IF NOT EXISTS keypackages_device ON keypackages(device_id, seq);
+      CREATE INDEX keypackages_device ON keypackages(device_id, seq);
     `);
     this.#db = db;
     this.#batcher = new TurnBatcher(db);
     this.#s = {
-      insert: db.prepare('INSERT INTO keypackages (device_id, kp, read_cap_hash) VALUES (?, ?, ?)'),
+      insert: db.prepare('INSERT INTO keypackages (device_id, sealed) VALUES (?, ?)'),
       count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM keypackages WHERE device_id = ?'),
-      oldest: db.prepare<[string], { seq: number; kp: Buffer; read_cap_hash: Buffer }>(
-        'SELECT seq, kp, read_cap_hash FROM keypackages WHERE device_id = ? ORDER BY seq LIMIT 1',
-      ),
+      oldest: db.prepare<[string], { seq: number; sealed: Buffer }>('SELECT seq, sealed FROM keypackages WHERE device_id = ? ORDER BY seq LIMIT 1'),
       delete: db.prepare('DELETE FROM keypackages WHERE seq = ?'),
       deleteDevice: db.prepare('DELETE FROM keypackages WHERE device_id = ?'),
     };
   }
 
+  /** nonce || ciphertext(readCapHash || keyPackage) || tag; the device id is bound as AAD. */
+  #seal(deviceId: string, k: PooledKeyPackage): Buffer {
+    const nonce = randomBytes(NONCE);
+    const c = createCipheriv('aes-256-gcm', this.#key, nonce).setAAD(Buffer.from(deviceId));
+    const body = Buffer.concat([c.update(k.readCapHash), c.update(k.keyPackage), c.final()]);
+    return Buffer.concat([nonce, body, c.getAuthTag()]);
+  }
+
+  #open(deviceId: string, sealed: Buffer): PooledKeyPackage {
+    const d = createDecipheriv('aes-256-gcm', this.#key, sealed.subarray(0, NONCE)).setAAD(Buffer.from(deviceId));
+    d.setAuthTag(sealed.subarray(sealed.length - TAG));
+    const plain = Buffer.concat([d.update(sealed.subarray(NONCE, sealed.length - TAG)), d.final()]);
+    return { readCapHash: new Uint8Array(plain.subarray(0, CAP_HASH)), keyPackage: new Uint8Array(plain.subarray(CAP_HASH)) };
+  }
+
   add(deviceId: DeviceId, keyPackages: readonly PooledKeyPackage[]): Promise<void> {
+    const sealed = keyPackages.map((k) => this.#seal(deviceId, k));
     return this.#batcher.enqueue(() => {
-      for (const k of keyPackages) this.#s.insert.run(deviceId, Buffer.from(k.keyPackage), Buffer.from(k.readCapHash));
+      for (const s of sealed) this.#s.insert.run(deviceId, s);
     }, true);
   }
 
   /** At start only: KeyPackages moved out of an older relay database, in their old order. */
   adopt(rows: readonly { readonly deviceId: string; readonly kp: Buffer; readonly readCapHash: Buffer }[]): void {
     this.#db.transaction(() => {
-      for (const r of rows) this.#s.insert.run(r.deviceId, r.kp, r.readCapHash);
+      for (const r of rows) this.#s.insert.run(r.deviceId, this.#seal(r.deviceId, { keyPackage: r.kp, readCapHash: r.readCapHash }));
     })();
   }
 
@@ -79,7 +116,7 @@ export class KeyPackagePool {
       const row = this.#s.oldest.get(deviceId);
       if (!row) return undefined;
       this.#s.delete.run(row.seq);
-      return { keyPackage: new Uint8Array(row.kp), readCapHash: new Uint8Array(row.read_cap_hash) };
+      return this.#open(deviceId, row.sealed);
     }, true);
   }
 

@@ -17,11 +17,14 @@ type Job = {
 
 export class TurnBatcher {
   readonly #db: Database.Database;
+  readonly #afterCommit: (() => void) | undefined;
   #queue: Job[] = [];
   #scheduled = false;
 
-  constructor(db: Database.Database) {
+  /** `afterCommit` runs after each successful COMMIT, before any promise settles. */
+  constructor(db: Database.Database, afterCommit?: () => void) {
     this.#db = db;
+    this.#afterCommit = afterCommit;
   }
 
   enqueue<T>(run: () => T, atomic = false): Promise<T> {
@@ -65,6 +68,7 @@ export class TurnBatcher {
         }
       }
       db.exec('COMMIT');
+      this.#afterCommit?.();
     } catch (e) {
       if (db.inTransaction) db.exec('ROLLBACK');
       for (const job of batch) job.reject(e);

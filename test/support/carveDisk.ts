@@ -1,0 +1,220 @@
+/**
+ * @module test/support/carveDisk
+ * The seized-disk attacker: reads every file of a copy of the relay's data folder as raw bytes
+ * (database, WAL frames current and stale, journals, free pages alike) and counts the links it
+ * can draw between people. It is handed more than a real attacker has: every KeyPackage any
+ * device uploaded, every device id, and which mailboxes belong to one conversation. Whatever
+ * it cannot link with that, parsing alone would not link either.
+ *
+ * Links counted:
+ * - KeyPackages: a claimed KeyPackage (whole, or any 32-byte piece of it) in any file of a
+ *   copy that also holds the mailbox it became. Whole, it derives that mailbox's id
+ *   (`keyPackageMailbox`); whole or not, it names its device.
+ * - Device next to mailbox: a device id (hex text or bytes) on the same database page as a
+ *   mailbox id, or written (added or removed) by the same WAL commit as one.
+ * - Mailbox pairs: two mailboxes of one conversation written by the same WAL commit or by
+ *   two neighbouring commits (commit order is time order). "Written" is found by diffing each
+ *   frame's page against its previous image, as an attacker would.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { keyPackageMailbox } from '@hardline/protocol';
+
+export type DiskFile = { readonly name: string; readonly bytes: Buffer };
+
+/** What the attacker is given to look for. Ids are hex, as the relay's API spells them. */
+export type CarveTruth = {
+  readonly claimedKeyPackages: readonly Uint8Array[];
+  readonly deviceIds: readonly string[];
+  /** Mailboxes that belong together (one conversation's); any two of one set make a link. */
+  readonly conversations: readonly (readonly string[])[];
+};
+
+export type CarveReport = {
+  readonly files: readonly string[];
+  readonly walCommits: number;
+  /** KeyPackages found whole beside the mailbox they became (in the same copy). */
+  readonly wholeKeyPackages: number;
+  /** Mailbox ids derived from those (`keyPackageMailbox`). */
+  readonly mailboxesDerived: number;
+  /** KeyPackages of which some 32-byte piece was found beside the mailbox they became. */
+  readonly keyPackageRemnants: number;
+  readonly deviceNextToMailbox: number;
+  readonly mailboxPairs: number;
+  readonly findings: readonly string[];
+};
+
+const KP_PIECE = 32;
+const WAL_HEADER = 32;
+const WAL_FRAME_HEADER = 24;
+
+/**
+ * `cp -a` of the folder from another process, while the relay keeps writing: the copy a
+ * backup job or an intruder takes, not one at a quiet moment of the test's own event loop.
+ * A file that vanishes mid-copy (a journal deleted at COMMIT) is simply not in the copy.
+ */
+export async function hotCopy(dir: string): Promise<string> {
+  const dest = mkdtempSync(join(tmpdir(), 'hardline-seized-'));
+  await new Promise<void>((done, fail) => {
+    execFile('cp', ['-a', `${dir}/.`, dest], (error, _stdout, stderr) => {
+      const vanished = stderr.split('\n').every((l) => l === '' || l.includes('No such file or directory'));
+      if (error && !vanished) fail(error);
+      else done();
+    });
+  });
+  return dest;
+}
+
+/**
+ * A copy at one instant: the relay process is stopped (SIGSTOP, wherever it is: inside a
+ * transaction, between a write and its fsync), every file is read, and it goes on. This is
+ * what a filesystem snapshot or a VM image taken at a random moment holds.
+ */
+export async function snapshotAtAnyMoment(pid: number, dir: string): Promise<DiskFile[]> {
+  process.kill(pid, 'SIGSTOP');
+  try {
+    // The signal is asynchronous: wait until the kernel reports the process stopped.
+    while (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'T') await new Promise((r) => setTimeout(r, 1));
+    return readDiskFiles(dir);
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+}
+
+export function readDiskFiles(dir: string): DiskFile[] {
+  return readdirSync(dir)
+    .filter((n) => statSync(join(dir, n)).isFile())
+    .map((name) => ({ name, bytes: readFileSync(join(dir, name)) }));
+}
+
+type Frame = { readonly pgno: number; readonly page: Buffer };
+
+/** A WAL's frames grouped into commits (each the frames up to a commit frame), file order. */
+function walCommits(b: Buffer): { pageSize: number; commits: Frame[][] } {
+  const pageSize = b.readUInt32BE(8);
+  const commits: Frame[][] = [];
+  let current: Frame[] = [];
+  // Every frame, stale generations included: an attacker reads them all.
+  for (let off = WAL_HEADER; off + WAL_FRAME_HEADER + pageSize <= b.length; off += WAL_FRAME_HEADER + pageSize) {
+    current.push({ pgno: b.readUInt32BE(off), page: b.subarray(off + WAL_FRAME_HEADER, off + WAL_FRAME_HEADER + pageSize) });
+    if (b.readUInt32BE(off + 4) !== 0) {
+      commits.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) commits.push(current);
+  return { pageSize, commits };
+}
+
+const idForms = (hex: string): Buffer[] => [Buffer.from(hex, 'hex'), Buffer.from(hex)];
+
+function occurrences(page: Buffer, forms: readonly Buffer[]): number {
+  let n = 0;
+  for (const f of forms) for (let at = page.indexOf(f); at >= 0; at = page.indexOf(f, at + 1)) n++;
+  return n;
+}
+
+/**
+ * What a commit wrote, as the attacker sees it: the ids whose count changed between each
+ * page's image in this commit and its image before (an earlier frame, else the main file).
+ * A page image carries every row on the page, so presence alone would say nothing.
+ */
+function changedIds(commit: readonly Frame[], before: (pgno: number) => Buffer, ids: readonly string[]): string[] {
+  return ids.filter((id) => {
+    const forms = idForms(id);
+    return commit.some((f) => occurrences(f.page, forms) !== occurrences(before(f.pgno), forms));
+  });
+}
+
+export function carveDisk(files: readonly DiskFile[], truth: CarveTruth): CarveReport {
+  const findings: string[] = [];
+  const all = Buffer.concat(files.map((f) => f.bytes));
+  const mailboxIds = [...new Set(truth.conversations.flat())];
+
+  let wholeKeyPackages = 0;
+  let mailboxesDerived = 0;
+  let keyPackageRemnants = 0;
+  for (const kp of truth.claimedKeyPackages) {
+    const bytes = Buffer.from(kp);
+    // A copy taken mid-burst holds KeyPackages claimed only after it, still unclaimed then.
+    // It is a link only when the mailbox the KeyPackage became is in the same copy.
+    const derived = keyPackageMailbox(bytes).mailboxId;
+    if (!idForms(derived).some((f) => all.includes(f))) continue;
+    if (all.includes(bytes)) {
+      wholeKeyPackages++;
+      mailboxesDerived++;
+      findings.push(`a claimed KeyPackage, whole, derives live mailbox ${derived}`);
+    }
+    const pieces = files.flatMap((f) => {
+      const found: number[] = [];
+      for (let off = 0; off + KP_PIECE <= bytes.length; off += KP_PIECE) {
+        if (f.bytes.includes(bytes.subarray(off, off + KP_PIECE))) found.push(off);
+      }
+      return found.length === 0 ? [] : [`${f.name}: ${found.length} of ${Math.floor(bytes.length / KP_PIECE)} pieces of the KeyPackage of live mailbox ${derived}`];
+    });
+    if (pieces.length > 0) {
+      keyPackageRemnants++;
+      findings.push(...pieces);
+    }
+  }
+
+  let deviceNextToMailbox = 0;
+  let mailboxPairs = 0;
+  let walCommitCount = 0;
+  const holds = (page: Buffer, id: string): boolean => idForms(id).some((f) => page.includes(f));
+  for (const file of files) {
+    if (!file.name.endsWith('-wal')) {
+      // Database files and journals: a device id on the same page as a mailbox id.
+      for (let off = 0; off < file.bytes.length; off += 4096) {
+        const page = file.bytes.subarray(off, off + 4096);
+        const ms = mailboxIds.filter((m) => holds(page, m)).length;
+        const ds = truth.deviceIds.filter((d) => holds(page, d)).length;
+        if (ms > 0 && ds > 0) {
+          deviceNextToMailbox += ms * ds;
+          findings.push(`${file.name} page ${off / 4096}: ${ds} device id(s) beside ${ms} mailbox id(s)`);
+        }
+      }
+      continue;
+    }
+    if (file.bytes.length < WAL_HEADER) continue;
+    const { pageSize, commits } = walCommits(file.bytes);
+    walCommitCount += commits.length;
+    const main = files.find((f) => f.name === file.name.slice(0, -'-wal'.length))?.bytes ?? Buffer.alloc(0);
+    const latest = new Map<number, Buffer>();
+    const before = (pgno: number): Buffer => latest.get(pgno) ?? main.subarray((pgno - 1) * pageSize, pgno * pageSize);
+    const written: { mailboxes: string[] }[] = [];
+    for (const [i, commit] of commits.entries()) {
+      const mailboxes = changedIds(commit, before, mailboxIds);
+      const devices = changedIds(commit, before, truth.deviceIds);
+      if (mailboxes.length > 0 && devices.length > 0) {
+        deviceNextToMailbox += mailboxes.length * devices.length;
+        findings.push(`${file.name} commit ${i}: ${devices.length} device id(s) changed beside ${mailboxes.length} mailbox id(s)`);
+      }
+      written.push({ mailboxes });
+      for (const f of commit) latest.set(f.pgno, f.page);
+    }
+    // Same commit, or this commit and the next: commit order is time order.
+    for (let i = 0; i < written.length; i++) {
+      const near = new Set([...written[i]!.mailboxes, ...(written[i + 1]?.mailboxes ?? [])]);
+      for (const conv of truth.conversations) {
+        const inConv = conv.filter((m) => near.has(m));
+        if (inConv.length >= 2) {
+          mailboxPairs++;
+          findings.push(`${file.name} commits ${i}-${i + 1}: ${inConv.length} mailboxes of one conversation written`);
+        }
+      }
+    }
+  }
+  return {
+    files: files.map((f) => `${f.name} (${f.bytes.length} B)`),
+    walCommits: walCommitCount,
+    wholeKeyPackages,
+    mailboxesDerived,
+    keyPackageRemnants,
+    deviceNextToMailbox,
+    mailboxPairs,
+    findings,
+  };
+}
