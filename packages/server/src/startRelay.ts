@@ -26,7 +26,8 @@ const HOUSEKEEPING_MS = 3_600_000;
 
 export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const log = options.log ?? (() => {});
-  const store: RelayStore = options.store ?? new SqliteRelayStore(options.dataDir);
+  // The store tightens a loose data folder and says so in the relay's log (stderr under the CLI).
+  const store: RelayStore = options.store ?? new SqliteRelayStore(options.dataDir, options.log ? { notice: options.log } : {});
   try {
     const { suite, adminToken } = await initialiseOrg(store, options.suite);
     let internalErrors = 0;

@@ -7,17 +7,20 @@
  * and two mailboxes of one conversation in the same or neighbouring WAL commits. None may be
  * found. The folder and its files are private, and a looser one is fixed or refused.
  */
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
-import { decodePostReply } from '@hardline/protocol';
+import { decodePostReply, type DeviceId, type MailboxId } from '@hardline/protocol';
+import { KEYPACKAGE_FILE_NAME } from '../src/store/keyPackagePool.ts';
+import { SqliteRelayStore } from '../src/store/sqliteRelayStore.ts';
 import { carveDisk, hotCopy as copyHot, readDiskFiles, snapshotAtAnyMoment, type DiskFile } from '../../../test/support/carveDisk.ts';
 import { startRelayProcess } from '../../../test/support/cliHarness.ts';
 import { enrolDevice, type TestDevice } from './support/enrolDevice.ts';
 import { kpMailbox, postFrame, sha256, type TestMailbox } from './support/envelopes.ts';
 import { call } from './support/httpApi.ts';
 import { startTestRelay } from './support/testRelay.ts';
+import { tmpDir } from './support/tmpDir.ts';
 import { TestSocket } from './support/wsClient.ts';
 
 const copies: string[] = [];
@@ -149,4 +152,21 @@ it('the data folder is 0700 and every file in it 0600, while the relay runs', as
   expect(names).toEqual(expect.arrayContaining(['relay.db', 'relay.db-wal', 'keypackages.db']));
   for (const n of names) expect([n, statSync(join(relay.dataDir, n)).mode & 0o777]).toEqual([n, 0o600]);
   await relay.close();
+});
+
+it('KeyPackages sealed by an earlier run cannot be opened by the next: they are dropped, and it says so', async () => {
+  const dir = tmpDir();
+  const first = new SqliteRelayStore(dir, { notice: () => {} });
+  const device = randomBytes(16).toString('hex') as DeviceId;
+  const kp = randomBytes(300);
+  await first.addKeyPackages(device, [{ keyPackage: kp, readCapHash: randomBytes(32) }]);
+  expect(await first.countKeyPackages(device)).toBe(1);
+  await first.close();
+  const notices: string[] = [];
+  const second = new SqliteRelayStore(dir, { notice: (l) => notices.push(l) });
+  expect(await second.countKeyPackages(device)).toBe(0);
+  expect(await second.claimKeyPackage(device, () => ({ id: randomBytes(16).toString('hex') as MailboxId, sendCapHash: randomBytes(32) }))).toBeUndefined();
+  expect(notices).toEqual([expect.stringMatching(/^dropped 1 KeyPackages sealed by the previous run/)]);
+  await second.close();
+  expect(readFileSync(join(dir, KEYPACKAGE_FILE_NAME)).includes(kp.subarray(0, 32))).toBe(false);
 });
