@@ -13,6 +13,7 @@ export * from './seal.ts';
 export * from './roster.ts';
 export * from './appMessage.ts';
 export * from './longText.ts';
+export * from './displayName.ts';
 export * from './bundle.ts';
 export * from './mls/ciphersuite.ts';
 export * from './mls/deviceCredential.ts';

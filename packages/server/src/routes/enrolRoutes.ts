@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DeviceId, UserId } from '@hardline/protocol';
-import { isIdentityPublicKey, ValidationError } from '@hardline/protocol';
+import { checkDisplayName, isIdentityPublicKey, ValidationError } from '@hardline/protocol';
 import { codeHash } from '../enrolment/enrolmentCode.ts';
 import { parseHandle } from '../enrolment/handle.ts';
 import { enrolMessage, verifyEd25519 } from '../enrolment/signature.ts';
@@ -35,7 +35,7 @@ export const enrolRoutes: readonly Route[] = [
       const code = requireString(body, 'code', 64);
       const handle = parseHandle(body.handle);
       const displayName = optionalString(body, 'displayName', 64) ?? handle;
-      if (/[\u0000-\u001f\u007f]/.test(displayName)) throw new ValidationError('displayName has control characters');
+      checkDisplayName(displayName);
       const publicKeyText = requireString(body, 'signaturePublicKey', 64);
       const publicKey = requireBase64Url(body, 'signaturePublicKey', 32);
       const nonce = requireString(body, 'nonce', 64);

@@ -5,7 +5,7 @@
  * then matches its contact book against the whole directory locally, and the relay never learns
  * who looked for whom.
  */
-import { ValidationError } from '@hardline/protocol';
+import { checkDisplayName, ValidationError } from '@hardline/protocol';
 import { RelayError } from '../errors/relayError.ts';
 import { requireDevice } from '../http/bearerAuth.ts';
 import type { JsonObject } from '../http/jsonBody.ts';
@@ -36,11 +36,8 @@ export const profileRoutes: readonly Route[] = [
       const body = await req.json();
       let displayName: string | undefined;
       if (body.displayName !== undefined) {
-        if (typeof body.displayName !== 'string' || body.displayName.length === 0 || body.displayName.length > 64) {
-          throw new ValidationError('displayName must be 1 to 64 characters');
-        }
-        if (/[\u0000-\u001f\u007f]/.test(body.displayName)) throw new ValidationError('displayName has control characters');
-        displayName = body.displayName;
+        if (typeof body.displayName !== 'string') throw new ValidationError('displayName must be a string');
+        displayName = checkDisplayName(body.displayName);
       }
       const update: ProfileUpdate = {
         ...(displayName !== undefined ? { displayName } : {}),
