@@ -42,10 +42,10 @@ export default {
     'packages/client/src/node/fileStateStore.ts',
     // Line ranges of hardlineClient.ts (check them after editing that file): the directory
     // authentication wiring and index, setMls, reconcile/commit, acceptControl.
-    'packages/client/src/hardlineClient.ts:170-222',
-    'packages/client/src/hardlineClient.ts:302-304',
-    'packages/client/src/hardlineClient.ts:502-554',
-    'packages/client/src/hardlineClient.ts:642-648',
+    'packages/client/src/hardlineClient.ts:215-265',
+    'packages/client/src/hardlineClient.ts:401-403',
+    'packages/client/src/hardlineClient.ts:663-742',
+    'packages/client/src/hardlineClient.ts:840-846',
     // web: session timing, receipts (the CSP is served by server/src/http/staticApp.ts)
     'packages/web/src/session/receipts.ts',
     'packages/web/src/session/session.ts',
