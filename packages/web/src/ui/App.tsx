@@ -12,6 +12,7 @@ import { SignedOut } from './screens/SignedOut.tsx';
 import { Unreadable } from './screens/Unreadable.tsx';
 import { useSession } from './useSession.ts';
 import { CallScreen } from '../calls/CallScreen.tsx';
+import { IdentityAlert } from './components/IdentityAlert.tsx';
 
 type Boot = { kind: 'loading' } | { kind: 'otherTab' } | { kind: 'onboarding' } | { kind: 'signedOut' } | { kind: 'ready'; session: Session } | { kind: 'failed'; message: string };
 
@@ -77,6 +78,7 @@ function Signed({ session, onSignedOut }: { session: Session; onSignedOut: () =>
     <>
       <Shell session={session} />
       <CallScreen session={session} />
+      <IdentityAlert session={session} />
     </>
   );
 }

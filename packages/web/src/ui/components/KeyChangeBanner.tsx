@@ -1,7 +1,8 @@
 /**
  * @module ui/components/KeyChangeBanner
- * Shown when a person's device keys differ from the ones last accepted: they linked or
- * removed a device, or someone is interfering. Comparing safety numbers tells which.
+ * Shown when a person's identity key differs from the one pinned: they were enrolled again
+ * after losing their devices, or someone is interfering. Comparing safety numbers tells which.
+ * Messages to them are held until the user accepts the new key (client trustRules.ts).
  */
 import type { Session } from '../../session/session.ts';
 import { Icon } from './Icon.tsx';
@@ -13,10 +14,10 @@ export function KeyChangeBanner({ session, handle, onCompare }: { session: Sessi
       <Icon name="warning" />
       <div>
         <strong><bdi>{name}</bdi>’s safety number has changed.</strong>
-        <p>They may have linked or removed a device, or someone may be interfering. Compare safety numbers in person before sharing anything sensitive.</p>
+        <p>Their identity key changed: they may have been enrolled again, or someone may be interfering. Messages to them wait until you accept the new key. Compare safety numbers in person first.</p>
         <div class="banner-actions">
           {onCompare && <button class="secondary" onClick={onCompare}>Compare safety number</button>}
-          <button class="link" onClick={() => void session.acceptKeys(handle)}>Dismiss</button>
+          <button class="link" onClick={() => void session.acceptKeys(handle)}>Accept the new key</button>
         </div>
       </div>
     </div>

@@ -48,8 +48,8 @@ export function ChatList({ session, selected, go, heading: H = 'h1' }: { session
               <button class={`row ${selected === c.key ? 'selected' : ''}`} aria-current={selected === c.key ? 'true' : undefined} data-chat={c.key} onClick={() => go({ tab: 'chats', chat: c.key })}>
                 <Avatar name={title} />
                 <span class="row-main">
-                  <span class="row-title" dir="auto">
-                    <span class="truncate" title={title}>{title}</span>
+                  <span class="row-title" dir="auto" title={title}>
+                    {title}
                     {c.kind === 'group' && <span class="tag">group</span>}
                   </span>
                   <span class="row-sub" dir="auto">{last ? `${last.mine ? 'You: ' : c.kind === 'group' && !last.notice ? `${session.displayName(last.from)}: ` : ''}${last.text}` : 'No messages yet'}</span>
@@ -111,7 +111,7 @@ function NewChat({ session, go, done, cancel }: { session: Session; go: Navigate
             <li key={u.handle}>
               <button class="row" onClick={() => { done(); go({ tab: 'chats', chat: directKey(u.handle) }); }}>
                 <Avatar name={session.displayName(u.handle)} size="sm" />
-                <span class="row-main"><span class="row-title" dir="auto"><span class="truncate" title={session.displayName(u.handle)}>{session.displayName(u.handle)}</span></span><span class="row-sub">@{u.handle}</span></span>
+                <span class="row-main"><span class="row-title" dir="auto" title={session.displayName(u.handle)}>{session.displayName(u.handle)}</span><span class="row-sub">@{u.handle}</span></span>
               </button>
             </li>
           ))}

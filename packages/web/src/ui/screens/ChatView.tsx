@@ -92,6 +92,14 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
           </select>
         </label>
       </header>
+      {peer && session.unverifiableDevices(peer) > 0 && (
+        <div class="banner warning" role="status" data-warning="unverifiable-device" data-handle={peer}>
+          <Icon name="warning" />
+          <div>
+            <p>A device listed under <bdi>{title}</bdi> is not certified by their identity key. Hardline does not send it anything. If {title} did not just link a device, tell your security team.</p>
+          </div>
+        </div>
+      )}
       {changed.map((h) => (
         <KeyChangeBanner key={h} session={session} handle={h} onCompare={() => go({ tab: 'contacts', safety: h, fromChat: chatKey })} />
       ))}

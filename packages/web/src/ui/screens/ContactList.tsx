@@ -88,7 +88,7 @@ function Section({ title, entries, session, selected, go }: { title: string; ent
             <button class={`row ${selected === e.id ? 'selected' : ''}`} aria-current={selected === e.id ? 'true' : undefined} data-contact={e.name} data-contact-id={e.id} onClick={() => go({ tab: 'contacts', contact: e.id })}>
               <Avatar name={e.name} />
               <span class="row-main">
-                <span class="row-title" dir="auto"><span class="truncate" title={e.name}>{e.name}</span></span>
+                <span class="row-title" dir="auto" title={e.name}>{e.name}</span>
                 <span class="row-sub">
                   {e.hardlineHandle ? (
                     <span class="on-hardline" data-on-hardline={e.hardlineHandle}>On Hardline · @{e.hardlineHandle}</span>

@@ -80,7 +80,7 @@ export function GroupInfo({ session, chatKey, go }: { session: Session; chatKey:
                 <div class="row">
                   <Avatar name={session.displayName(h)} size="sm" />
                   <span class="row-main">
-                    <span class="row-title" dir="auto"><span class="truncate" title={session.displayName(h)}>{h === session.me ? 'You' : session.displayName(h)}</span></span>
+                    <span class="row-title" dir="auto" title={session.displayName(h)}>{h === session.me ? 'You' : session.displayName(h)}</span>
                     <span class={`row-sub ${changed ? 'warn' : ''}`} data-safety={h === session.me ? 'self' : changed ? 'changed' : 'unchanged'}>
                       @{h}
                       {h !== session.me && (changed ? ' · safety number changed' : ' · safety number unchanged')}

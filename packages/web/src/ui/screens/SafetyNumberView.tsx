@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../session/session.ts';
-import type { SafetyNumber } from '../../safety/safetyNumber.ts';
+import type { SafetyNumber } from '@hardline/protocol';
 import { Avatar, Icon } from '../components/Icon.tsx';
 import { QrCode } from '../components/QrCode.tsx';
 import type { Navigate, Route } from '../Shell.tsx';
@@ -45,8 +45,13 @@ export function SafetyNumberView({ session, handle, go, back }: { session: Sessi
         ) : (
           <p class="muted">{session.user(handle) ? 'Computing…' : `${name} is not in your organisation’s directory.`}</p>
         )}
-        <p class="fineprint">Derived from your device keys and {name}’s. It changes when either of you links or removes a device.</p>
+        <p class="fineprint">Derived from your identity key and {name}’s. Linking or removing a device changes nothing; it changes only if one of you is enrolled again, or someone is interfering.</p>
         {changed && <button class="primary" onClick={() => void session.acceptKeys(handle)}>I have compared the new number</button>}
+        {!changed && number && (session.verified(handle) ? (
+          <p class="tag ok" data-verified={handle}>Verified: you compared this number with {name}.</p>
+        ) : (
+          <button class="secondary" data-action="mark-verified" onClick={() => void session.markVerified(handle, number.groups.join(''))}>The numbers match: mark {name} as verified</button>
+        ))}
       </div>
     </div>
   );
