@@ -31,6 +31,12 @@ export type RelayOptions = {
   readonly heartbeatMs?: number;
   /** The built web app served at `/`; default packages/web/dist when built, false for none. */
   readonly webRoot?: string | false;
+  /**
+   * Host names the relay answers to (Host header, port aside); any other gets 421, which
+   * defeats DNS rebinding. Default: `host` (unless it is 0.0.0.0 or ::) and localhost,
+   * 127.0.0.1, [::1].
+   */
+  readonly allowedHosts?: readonly string[];
   /** Another store implementation (PostgreSQL); default SqliteRelayStore in dataDir. */
   readonly store?: RelayStore;
 };

@@ -9,7 +9,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { ValidationError } from '@hardline/protocol';
 import { ChallengeStore } from './enrolment/challengeStore.ts';
-import { createHttpHandler } from './http/httpHandler.ts';
+import { checkHost, defaultAllowedHosts, isWildcardHost, normaliseHostName } from './http/allowedHosts.ts';
+import { createHttpHandler, misdirected } from './http/httpHandler.ts';
 import { defaultWebRoot, webAppBuilt } from './http/staticApp.ts';
 import { type RelayContext, observe } from './relayContext.ts';
 import { CIPHERSUITES, DEFAULT_CIPHERSUITE, type RelayHandle, type RelayOptions } from './relayOptions.ts';
@@ -69,7 +70,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
 
     const tls = options.tlsCert !== undefined && options.tlsKey !== undefined;
     const webRoot = options.webRoot === false ? undefined : (options.webRoot ?? defaultWebRoot());
-    const handler = createHttpHandler(ctx, allRoutes, connOf, webRoot ? { root: webRoot, tls } : undefined);
+    const host = options.host ?? '127.0.0.1';
+    const allowedHosts = new Set((options.allowedHosts ?? defaultAllowedHosts(host)).map(normaliseHostName));
+    const handler = createHttpHandler(ctx, allRoutes, connOf, { tls, allowedHosts }, webRoot ? { root: webRoot, tls } : undefined);
     const server: Server = tls
       ? createHttpsServer({ cert: readFileSync(options.tlsCert!), key: readFileSync(options.tlsKey!) }, handler)
       : createHttpServer(handler);
@@ -80,10 +83,16 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     const upgrades = createUpgradeRouter(ctx, options.heartbeatMs ?? 30_000);
     server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
       socket.on('error', () => {});
+      const hostCheck = checkHost(req.headers.host, allowedHosts);
+      if (hostCheck !== 'allowed') {
+        const [status, body] = misdirected(hostCheck);
+        const text = JSON.stringify(body);
+        socket.end(`HTTP/1.1 ${status} ${status === 421 ? 'Misdirected Request' : 'Bad Request'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+        return;
+      }
       upgrades.handleUpgrade(req, socket, head, connOf(req));
     });
 
-    const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 8080, host, () => {
@@ -102,6 +111,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     const timer = setInterval(() => housekeeping().catch(ctx.internalError), HOUSEKEEPING_MS);
     timer.unref();
     log(`relay listening on ${url}`);
+    if (isWildcardHost(host) && options.allowedHosts === undefined) {
+      log('warning: listening on every interface but answering only to localhost names; pass --allowed-hosts with the name clients use (for example hardline.example.org)');
+    }
     if (webRoot && !webAppBuilt(webRoot)) {
       log(`warning: the web app is not built (no index.html in ${webRoot}); ${url}/ shows how to build it. Run \`npm run build\` in the Hardline checkout, or start with \`npm start\`, which builds it first`);
     }

@@ -3,9 +3,9 @@
  * `hardline server` starts it) accepts, and that expire; without TURN the relay says so.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findTurnserver, mintTurnCredentials, startCoturn, startRelay, type CoturnHandle } from '../src/index.ts';
 import { enrolDevice } from './support/enrolDevice.ts';
@@ -56,6 +56,22 @@ describe('TURN', () => {
       await relay.close();
     }
   }, 60_000);
+
+  it("coturn's secret is on no command line, only in a 0600 file that goes when coturn does", async () => {
+    const own = await startCoturn(findTurnserver()!, { port: 3598, minPort: 49900, maxPort: 49950 });
+    try {
+      // Every local user can read /proc/PID/cmdline (that is what `ps` shows).
+      const cmdline = readFileSync(`/proc/${own.child.pid}/cmdline`);
+      expect(cmdline.includes(Buffer.from(own.config.secret))).toBe(false);
+      expect(statSync(own.configFile).mode & 0o777).toBe(0o600);
+      expect(statSync(dirname(own.configFile)).mode & 0o777).toBe(0o700);
+      expect(readFileSync(own.configFile, 'utf8')).toContain(own.config.secret);
+    } finally {
+      await own.stop();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(own.configFile)).toBe(false);
+  }, 30_000);
 
   it('without a TURN server the relay reports relayOnly=false', async () => {
     const relay = await startRelay({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'hl-noturn-')) });

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RelayError } from '../errors/relayError.ts';
 import { isInternal, toWireError } from '../errors/wireError.ts';
 import type { RelayContext } from '../relayContext.ts';
+import { checkHost, type HostCheck } from './allowedHosts.ts';
 import { parseJsonObject } from './jsonBody.ts';
 import { readBody } from './readBody.ts';
 import { JSON_BODY_LIMIT, type Route } from './route.ts';
@@ -17,13 +18,29 @@ import { serveStatic } from './staticApp.ts';
 /** The built web app to serve at `/`, if any. */
 export type WebApp = { readonly root: string; readonly tls: boolean };
 
+/** What every response depends on: TLS (for HSTS) and the host names the relay answers to. */
+export type Site = { readonly tls: boolean; readonly allowedHosts: ReadonlySet<string> };
+
+/** One year; not includeSubDomains, which is the operator's call for their whole domain. */
+export const HSTS = 'max-age=31536000';
+
 export function createHttpHandler(
   ctx: RelayContext,
   routes: readonly Route[],
   connOf: (req: IncomingMessage) => number,
+  site: Site,
   webApp?: WebApp,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    // Over TLS only: on plain http a browser ignores it, and localhost has no certificate.
+    if (site.tls) res.setHeader('Strict-Transport-Security', HSTS);
+    const host = checkHost(req.headers.host, site.allowedHosts);
+    if (host !== 'allowed') {
+      // Before routing or the app: a rebound name reaches nothing, not even the 404 page.
+      res.setHeader('Connection', 'close');
+      send(res, ...misdirected(host));
+      return;
+    }
     const served = webApp ? serveStatic(webApp.root, req, res, webApp.tls) : Promise.resolve(false);
     served
       .then((done) => (done ? undefined : handle(ctx, routes, req, res, connOf(req))))
@@ -66,6 +83,13 @@ async function handle(ctx: RelayContext, routes: readonly Route[], req: Incoming
     const details = e instanceof RelayError ? e.details : undefined;
     send(res, w.status, { error: { code: w.code, message: w.message, ...details } });
   }
+}
+
+/** 421 for a host this relay does not answer to, 400 for a request without one. */
+export function misdirected(check: Exclude<HostCheck, 'allowed'>): [number, { error: { code: string; message: string } }] {
+  return check === 'missing'
+    ? [400, { error: { code: 'VALIDATION', message: 'a Host header is required' } }]
+    : [421, { error: { code: 'MISDIRECTED', message: 'this relay does not answer to that host name (see --allowed-hosts)' } }];
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -61,7 +61,8 @@ const APP_NOT_BUILT_PAGE = `<!doctype html>
 </html>
 `;
 
-// Host as sent by the browser; reflected into connect-src only when it looks like a host.
+// Host as sent by the browser, already checked against the relay's allowed host names
+// (httpHandler.ts): a rebound name never gets here. Reflected only when it looks like a host.
 const HOST_RE = /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
 
 export function contentSecurityPolicy(host: string | undefined, tls: boolean): string {

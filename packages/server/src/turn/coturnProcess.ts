@@ -7,6 +7,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createSocket } from 'node:dgram';
 import type { TurnConfig } from './turnCredentials.ts';
 
@@ -29,7 +32,13 @@ export type CoturnOptions = {
   readonly secret?: string;
 };
 
-export type CoturnHandle = { readonly config: TurnConfig; readonly child: ChildProcess; stop(): Promise<void> };
+export type CoturnHandle = {
+  readonly config: TurnConfig;
+  readonly child: ChildProcess;
+  /** Mode 0600 in a 0700 folder, removed when coturn exits: where the secret is passed. */
+  readonly configFile: string;
+  stop(): Promise<void>;
+};
 
 async function freeUdpPort(ip: string, preferred: number): Promise<number> {
   const tryBind = (port: number) =>
@@ -51,15 +60,21 @@ export async function startCoturn(binary: string, options: CoturnOptions = {}): 
   const ip = options.listenIp ?? '127.0.0.1';
   const port = await freeUdpPort(ip, options.port ?? 3478);
   const secret = options.secret ?? randomBytes(24).toString('base64url');
+  const configDir = mkdtempSync(join(tmpdir(), 'hardline-coturn-'));
+  const configFile = join(configDir, 'turnserver.conf');
+  writeFileSync(configFile, `use-auth-secret\nstatic-auth-secret=${secret}\n`, { mode: 0o600 });
+  const removeConfig = () => rmSync(configDir, { recursive: true, force: true });
+  // No -n: with it coturn would ignore -c. -c names our file, so /etc/turnserver.conf is not read.
   const args = [
-    '-n',
     `--listening-ip=${ip}`,
     `--relay-ip=${ip}`,
     `--listening-port=${port}`,
     `--min-port=${options.minPort ?? 49160}`,
     `--max-port=${options.maxPort ?? 49460}`,
-    '--use-auth-secret',
-    `--static-auth-secret=${secret}`,
+    // The secret is in the config file, not here: a command line is readable by every local
+    // user (`ps`, /proc/PID/cmdline).
+    '-c',
+    configFile,
     '--realm=hardline',
     '--fingerprint',
     '--no-tls',
@@ -76,13 +91,17 @@ export async function startCoturn(binary: string, options: CoturnOptions = {}): 
     const timer = setTimeout(done, 400);
     child.once('exit', (code) => {
       clearTimeout(timer);
+      removeConfig();
       fail(new Error(`coturn exited at start (${code})`));
     });
   });
   child.removeAllListeners('exit');
+  // Kept while coturn runs (it may read it again), gone with it.
+  child.once('exit', removeConfig);
   return {
     config: { urls: [`turn:${ip}:${port}?transport=udp`], secret },
     child,
+    configFile,
     stop: () =>
       new Promise((done) => {
         if (child.exitCode !== null) return done();

@@ -6,7 +6,7 @@ export type ApiResponse = { readonly status: number; readonly body: any };
 
 export async function call(
   url: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   body?: unknown,
   token?: string,
