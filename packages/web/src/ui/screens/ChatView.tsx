@@ -45,11 +45,12 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
     setError('');
     try {
       await session.send(chatKey, text);
-      setDraft('');
+      // Only what was sent: words typed while it was sending stay in the box.
+      setDraft((d) => (d === draft ? '' : d));
     } catch (err) {
       setError(errorText(err));
       // A queued message is kept by the engine; clear the box so it is not sent twice.
-      if (err instanceof QueuedError || session.client.pendingOutbox() > 0) setDraft('');
+      if (err instanceof QueuedError || session.client.pendingOutbox() > 0) setDraft((d) => (d === draft ? '' : d));
     } finally {
       setSending(false);
     }
