@@ -37,6 +37,13 @@ describe('devices through the CLI', () => {
     const code = linkOut.trim().split('\n').at(-1)!;
     const joined = await ok([...h('alice2'), 'device', 'join', code, '--server', relay.url]);
     expect(joined).toMatch(/joined as alice/);
+    // Until alice's first device certifies it, the new device is offered to nobody: bob's read
+    // reports it as unverifiable.
+    expect(jsonLines(await ok([...h('bob'), 'read', '--json']))).toContainEqual(expect.objectContaining({ warning: 'unverifiable-device', handle: 'alice' }));
+    // The handshake: the device that made the code certifies the new one, which collects it.
+    await ok([...h('alice'), 'read']);
+    await ok([...h('alice2'), 'read']);
+    expect(jsonLines(await ok([...h('bob'), 'read', '--json']))).toEqual([]);
     const devices = jsonLines(await ok([...h('alice'), 'device', 'list', '--json']));
     expect(devices).toHaveLength(2);
     const second = devices.find((d) => !d.current)!;

@@ -30,7 +30,7 @@ describe('hardline CLI', () => {
   it('two people exchange messages both ways', async () => {
     await ok([...h('alice'), 'contacts', 'add', 'bob', '--name', 'Bob Builder']);
     const contacts = jsonLines(await ok([...h('alice'), 'contacts', 'list', '--json']));
-    expect(contacts).toEqual([{ handle: 'bob', name: 'Bob Builder' }]);
+    expect(contacts).toEqual([{ handle: 'bob', name: 'Bob Builder', verified: false }]);
 
     await ok([...h('alice'), 'send', 'bob', 'hello bob']);
     const got = jsonLines(await ok([...h('bob'), 'read', '--json']));
@@ -66,22 +66,6 @@ describe('hardline CLI', () => {
     const r = await cli([...h('bob'), 'send', 'team', 'am I still here?']);
     expect(r.code).toBe(3);
     expect(jsonLines(await ok([...h('carol'), 'read', '--json']))).toEqual([]);
-  }, 180_000);
-
-  it('a group is renamed for everyone, and a member leaves it', async () => {
-    await ok([...h('carol'), 'read']);
-    expect(await ok([...h('alice'), 'group', 'rename', 'team', 'harbour'])).toContain('renamed group team to harbour');
-    await ok([...h('alice'), 'send', 'harbour', 'renamed']);
-    expect(jsonLines(await ok([...h('carol'), 'read', '--json'])).map((m) => [m.conversation, m.text])).toEqual([['harbour', 'renamed']]);
-    const missing = await cli([...h('alice'), 'group', 'rename', 'team', 'x']);
-    expect([missing.code, missing.stderr.trim().split('\n').length]).toEqual([3, 1]);
-    expect((await cli([...h('alice'), 'group', 'rename', 'harbour'])).code).toBe(2);
-
-    expect(await ok([...h('carol'), 'group', 'leave', 'harbour'])).toContain('left group harbour');
-    await ok([...h('alice'), 'read']);
-    await ok([...h('alice'), 'send', 'harbour', 'after carol left']);
-    expect(jsonLines(await ok([...h('carol'), 'read', '--json'])).map((m) => m.text)).not.toContain('after carol left');
-    expect((await cli([...h('carol'), 'send', 'harbour', 'back?'])).code).toBe(3);
   }, 180_000);
 
   it('bad input gets one clear line and a non-zero exit', async () => {
@@ -128,4 +112,20 @@ describe('hardline CLI', () => {
     const carol = jsonLines(await ok([...h('carol'), 'read', '--json']));
     expect(carol.map((m) => m.text)).toEqual(['sent while relay was down', 'and one more']);
   }, 120_000);
+
+  it('a group is renamed for everyone, and a member leaves it', async () => {
+    await ok([...h('carol'), 'read']);
+    expect(await ok([...h('alice'), 'group', 'rename', 'team', 'harbour'])).toContain('renamed group team to harbour');
+    await ok([...h('alice'), 'send', 'harbour', 'renamed']);
+    expect(jsonLines(await ok([...h('carol'), 'read', '--json'])).map((m) => [m.conversation, m.text])).toEqual([['harbour', 'renamed']]);
+    const missing = await cli([...h('alice'), 'group', 'rename', 'team', 'x']);
+    expect([missing.code, missing.stderr.trim().split('\n').length]).toEqual([3, 1]);
+    expect((await cli([...h('alice'), 'group', 'rename', 'harbour'])).code).toBe(2);
+
+    expect(await ok([...h('carol'), 'group', 'leave', 'harbour'])).toContain('left group harbour');
+    await ok([...h('alice'), 'read']);
+    await ok([...h('alice'), 'send', 'harbour', 'after carol left']);
+    expect(jsonLines(await ok([...h('carol'), 'read', '--json'])).map((m) => m.text)).not.toContain('after carol left');
+    expect((await cli([...h('carol'), 'send', 'harbour', 'back?'])).code).toBe(3);
+  }, 180_000);
 });

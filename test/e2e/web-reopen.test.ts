@@ -190,6 +190,11 @@ describe('web app: damaged saved state never locks anyone out', () => {
     await openTab(bob, 'chats');
     await bob.click('[data-chat="d:alice"]');
     await bob.waitForSelector('[data-warning=key-change][data-handle=alice]', { timeout: 45_000 });
+    // Sending to her is held until Bob accepts her new identity key.
+    await send(bob, 'held');
+    await bob.waitForSelector('[role=alert]:has-text("identity")');
+    await bob.click('[data-warning=key-change] button:has-text("Accept the new key")');
+    await bob.waitForSelector('[data-warning=key-change]', { state: 'detached' });
     await send(bob, 'welcome back');
     await page.click('[data-chat="d:bob"]', { timeout: 45_000 });
     await page.waitForSelector('.msg-text:text-is("welcome back")', { timeout: 45_000 });

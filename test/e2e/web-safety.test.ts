@@ -1,6 +1,7 @@
 /**
- * Safety numbers and bad input in the browser: a changed safety number shows a warning until
- * the user has compared it; a malformed or huge vCard file is refused with a clear message and
+ * Safety numbers and bad input in the browser: linking a device changes no safety number and
+ * shows no warning; a device the relay plants is reported; a verified contact whose identity key
+ * changes gets a blocking alert; a malformed or huge vCard file is refused with a clear message and
  * the book stays as it was; a bad enrolment code is refused clearly. Also checks the headers
  * the relay serves the app with.
  */
@@ -12,6 +13,7 @@ import { nodeClientOptions } from '@hardline/client/node';
 import { tempDir } from '../support/cliHarness.ts';
 import { enrolInBrowser, launchChromium, openTab, newPhone, SCREENSHOTS, startWebRelay, type WebRelay } from '../support/browser.ts';
 import { samplePeople, vcardFile } from '../support/vcards.ts';
+import { plantDevice, swapIdentityKey } from '../support/hostileRelay.ts';
 
 let relay: WebRelay;
 let browser: Browser;
@@ -38,35 +40,63 @@ async function contactCount(page: Page): Promise<string> {
 }
 
 describe('web app: safety numbers', () => {
-  it('warns when a contact’s keys change, until the new number is compared', async () => {
+  it('linking a device changes no safety number and shows no warning; a planted device is reported', async () => {
     await alice.click('button[aria-label="New chat"]');
     await alice.click('.sheet button:has-text("bob")');
     await alice.fill('textarea[aria-label=Message]', 'hello');
     await alice.click('button[aria-label=Send]');
     await alice.waitForSelector('.msg.mine');
     expect(await alice.locator('[data-warning=key-change]').count()).toBe(0);
+    await alice.click('button[aria-label="Safety number"]');
+    const before = await (await alice.waitForSelector('[data-safety-number]')).getAttribute('data-safety-number');
+    await alice.click('button[aria-label=Back]');
 
-    // Bob links a second device (here the Node engine, as a CLI would): his key set changes.
+    // Bob links a second device (the Node engine, as a CLI would); his open app certifies it.
     await bob.click('[data-tab=devices]');
     await bob.click('text=Show link code');
     const code = (await bob.getAttribute('[data-link-code]', 'data-link-code'))!;
     bob2 = await HardlineClient.register(nodeClientOptions(tempDir('bob2')), { server: relay.url, code, handle: 'bob' });
-
-    await alice.waitForSelector('[data-warning=key-change][data-handle=bob]', { timeout: 30_000 });
-    await alice.screenshot({ path: join(SCREENSHOTS, 'key-change-warning.png') });
-    await alice.click('button:has-text("Compare safety number")');
-    await alice.waitForSelector('[data-screen=safety] [data-warning=key-change]');
-    const aliceSees = await alice.getAttribute('[data-safety-number]', 'data-safety-number');
-    await alice.click('text=I have compared the new number');
-    await alice.waitForSelector('[data-screen=safety] [data-warning=key-change]', { state: 'detached' });
+    for (const until = Date.now() + 45_000; !bob2.identityOf('bob'); ) {
+      if (Date.now() > until) throw new Error('bob\'s app never certified the linked device');
+      await bob2.sync();
+    }
+    // The new device is Bob's: alice's next message reaches it, and nothing warned her.
+    await alice.fill('textarea[aria-label=Message]', 'to all of bob');
+    await alice.click('button[aria-label=Send]');
+    for (const until = Date.now() + 45_000; !(await bob2.sync()).some((m) => m.text === 'to all of bob'); ) {
+      if (Date.now() > until) throw new Error('the linked device never got the message');
+    }
+    expect(await alice.locator('[data-warning=key-change]').count()).toBe(0);
+    await alice.click('button[aria-label="Safety number"]');
+    expect(await (await alice.waitForSelector('[data-safety-number]')).getAttribute('data-safety-number')).toBe(before);
 
     // Bob's screen shows the same number, from the chat's safety-number button.
     await openTab(bob, 'chats');
     await bob.click('[data-chat="d:alice"]');
     await bob.click('button[aria-label="Safety number"]');
     await bob.waitForSelector('[data-safety-number]');
-    expect(await bob.getAttribute('[data-safety-number]', 'data-safety-number')).toBe(aliceSees);
-    expect(aliceSees).toMatch(/^(\d{5} ){11}\d{5}$/);
+    expect(await bob.getAttribute('[data-safety-number]', 'data-safety-number')).toBe(before);
+    expect(before).toMatch(/^(\d{5} ){11}\d{5}$/);
+    await alice.click('button[aria-label=Back]');
+
+    // The relay plants a device of its own under Bob's name: alice's chat says so.
+    const planted = await plantDevice(relay, 'bob');
+    planted.close();
+    await alice.waitForSelector('[data-warning=unverifiable-device][data-handle=bob]', { timeout: 45_000 });
+    await alice.screenshot({ path: join(SCREENSHOTS, 'unverifiable-device.png') });
+  }, 150_000);
+
+  it('a verified contact whose identity key changes gets a blocking alert, and sending is held', async () => {
+    await alice.click('button[aria-label="Safety number"]');
+    await alice.click('[data-action=mark-verified]');
+    await alice.waitForSelector('[data-verified=bob]');
+    await alice.click('button[aria-label=Back]');
+
+    swapIdentityKey(relay, 'bob');
+    await alice.waitForSelector('[data-alert=identity-changed][data-handle=bob]', { timeout: 45_000 });
+    await alice.screenshot({ path: join(SCREENSHOTS, 'key-change-warning.png') });
+    await alice.click('[data-alert=identity-changed] button:has-text("I have compared the new number")');
+    await alice.waitForSelector('[data-alert=identity-changed]', { state: 'detached' });
   }, 90_000);
 });
 

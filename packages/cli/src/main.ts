@@ -18,6 +18,7 @@ const HELP = `usage: hardline [--home DIR] COMMAND
   group create NAME --members h1,h2 | group add NAME HANDLE | group remove NAME HANDLE
   group rename NAME NEW_NAME | group leave NAME
   device link | device join CODE --server URL | device list [--json] | device revoke DEVICE_ID
+  verify HANDLE [--number "DIGITS" | --accept-new-key] [--json]
   exposure report FILE... [--names contacts.vcf] [--out report.html] [--json]`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -49,6 +50,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await (await import('./commands/group.ts')).groupCommand(rest, io, home);
       case 'device':
         return await (await import('./commands/device.ts')).deviceCommand(rest, io, home);
+      case 'verify':
+        return await (await import('./commands/verify.ts')).verifyCommand(rest, io, home);
       case 'exposure': {
         const { runExposureCommand } = await import('@hardline/exposure');
         return await runExposureCommand(rest, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), isTTY: process.stderr.isTTY });

@@ -56,8 +56,9 @@ export async function answerLinkRequests(state: DeviceState, api: RelayApi, now:
       continue;
     }
     const certificate = certifyDevice(state.identity, { handle: state.handle, deviceId: req.deviceId as DeviceId, deviceKey: req.deviceKey });
-    await api.putCertificate(req.deviceId as DeviceId, certificate);
+    // The answer is waiting before anyone can trust the new device (and send it a Welcome).
     await api.putBlob(keys.blobId, keys.capability, blob.version, await sealLinkMessage(keys, { t: 'link-response', certificate, identity: state.identity }));
+    await api.putCertificate(req.deviceId as DeviceId, certificate);
   }
   const changed = keep.length !== pending.length;
   state.pendingLinks = keep;

@@ -539,14 +539,14 @@ export class HardlineClient {
     if (!offline) await this.reconcile(target, { flush: false });
     const msg = await this.queueText(target, text);
     // Nobody else's device is in the group yet: the message is kept and sent again once one is.
-    const reachable = target.roster.devices.some((d) => d.handle !== this.state.handle);
+    const others = target.roster.members.filter((h) => h !== this.state.handle);
+    const reachable = others.length === 0 || target.roster.devices.some((d) => d.handle !== this.state.handle);
     const stored: StoredMessage = { id: msg.id, from: this.state.handle, text: msg.text, sentAt: msg.sentAt, receivedAt: msg.sentAt, shown: true, ...(reachable ? {} : { waiting: true }) };
     target.messages.push(stored);
     await this.save();
     await this.flushOutbox();
     if (!reachable) {
-      const who = target.roster.members.filter((h) => h !== this.state.handle).join(', ');
-      throw new QueuedError(`no device of ${who} can be reached yet (none has a KeyPackage left); the message is queued and goes out when one can`);
+      throw new QueuedError(`no device of ${others.join(', ')} can be reached yet (none has a KeyPackage left); the message is queued and goes out when one can`);
     }
     return stored;
   }
@@ -1021,7 +1021,9 @@ export class HardlineClient {
     try {
       mls = await joinFromWelcome(bundle.mls, own, this.impl, this.config);
     } catch {
+      // A device just linked may not have its answer (and so its own identity key) yet.
       await this.refreshDirectory();
+      await this.advanceLinks();
       mls = await joinFromWelcome(bundle.mls, own, this.impl, this.config);
     }
     const roster = decodeRoster(await boxOpen(await exportSecret(mls, 'hardline/v1/roster', 32, this.impl), bundle.rosterBox));

@@ -11,11 +11,12 @@ import { describeCall, formatCallDuration, withCallNotices } from '../src/calls/
 
 const secret = new Uint8Array(32).fill(9);
 const members = [{ leafIndex: 0 }, { leafIndex: 1 }, { leafIndex: 3 }];
+const CALL = '00112233445566778899aabb';
 
 describe('media keys from MLS', () => {
   it('each side sends under its own KID, and the others receive with the same key', async () => {
-    const a = mediaKeys({ epoch: 4n, epochSecret: secret, ownLeafIndex: 0, members });
-    const b = mediaKeys({ epoch: 4n, epochSecret: secret, ownLeafIndex: 1, members });
+    const a = mediaKeys({ epoch: 4n, epochSecret: secret, ownLeafIndex: 0, members }, CALL);
+    const b = mediaKeys({ epoch: 4n, epochSecret: secret, ownLeafIndex: 1, members }, CALL);
     expect(a.send.kid).toBe(sframe.mlsSenderKid(4n, 0));
     expect(a.receive.map((r) => r.kid)).toEqual([sframe.mlsSenderKid(4n, 1), sframe.mlsSenderKid(4n, 3)]);
     expect(b.receive.find((r) => r.kid === a.send.kid)?.key).toEqual(a.send.key);
@@ -29,12 +30,12 @@ describe('media keys from MLS', () => {
   });
 
   it('a new epoch gives new KIDs and keys; the wrong-key hook makes decryption fail', async () => {
-    const e4 = mediaKeys({ epoch: 4n, epochSecret: secret, ownLeafIndex: 0, members });
-    const e5 = mediaKeys({ epoch: 5n, epochSecret: new Uint8Array(32).fill(1), ownLeafIndex: 0, members });
+    const e4 = mediaKeys({ epoch: 4n, epochSecret: secret, ownLeafIndex: 0, members }, CALL);
+    const e5 = mediaKeys({ epoch: 5n, epochSecret: new Uint8Array(32).fill(1), ownLeafIndex: 0, members }, CALL);
     expect(e5.send.kid).not.toBe(e4.send.kid);
     expect(e5.send.key).not.toEqual(e4.send.key);
-    const a = mediaKeys({ epoch: 4n, epochSecret: secret, ownLeafIndex: 0, members });
-    const wrong = mediaKeys({ epoch: 4n, epochSecret: secret, ownLeafIndex: 1, members }, { wrongReceiveKeys: true });
+    const a = mediaKeys({ epoch: 4n, epochSecret: secret, ownLeafIndex: 0, members }, CALL);
+    const wrong = mediaKeys({ epoch: 4n, epochSecret: secret, ownLeafIndex: 1, members }, CALL, { wrongReceiveKeys: true });
     const tx = new sframe.SFrameContext();
     const rx = new sframe.SFrameContext();
     await tx.addSendKey(a.send.kid, a.send.key);

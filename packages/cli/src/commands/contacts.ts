@@ -34,11 +34,15 @@ export async function contactsCommand(argv: string[], io: Io, home: Home): Promi
   }
   if (sub === 'list') {
     const { values } = parse(rest, { json: { type: 'boolean', default: false } });
-    const list = await withClient(home, async (c) => (await openBook(c)).list());
-    for (const ct of list) {
-      const row = ct.hardlineHandle ? { handle: ct.hardlineHandle, name: ct.name } : { handle: null, name: ct.name, phones: ct.phones, emails: ct.emails };
-      io.out(values.json ? JSON.stringify(row) : `${row.handle ?? '(not on Hardline)'}\t${row.name}`);
-    }
+    await withClient(home, async (c) => {
+      for (const ct of (await openBook(c)).list()) {
+        const pin = ct.hardlineHandle ? c.identityOf(ct.hardlineHandle) : undefined;
+        // The mark is for the identity key as it stands: a changed key is never shown as verified.
+        const trust = pin ? { verified: pin.verified === true && !pin.changedTo, ...(pin.changedTo ? { identityChanged: true } : {}) } : {};
+        const row = ct.hardlineHandle ? { handle: ct.hardlineHandle, name: ct.name, ...trust } : { handle: null, name: ct.name, phones: ct.phones, emails: ct.emails };
+        io.out(values.json ? JSON.stringify(row) : `${row.handle ?? '(not on Hardline)'}\t${row.name}${'verified' in row && row.verified ? '\t(verified)' : ''}${'identityChanged' in row ? '\t(identity key changed)' : ''}`);
+      }
+    });
     return 0;
   }
   throw new HardlineError('USAGE', 'usage: hardline contacts add HANDLE [--name NAME] | contacts list [--json]');

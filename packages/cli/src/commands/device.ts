@@ -15,7 +15,7 @@ export async function deviceCommand(argv: string[], io: Io, home: Home): Promise
   const [sub, ...rest] = argv;
   if (sub === 'link') {
     const code = await withClient(home, (c) => c.createLinkCode());
-    io.out('enter this code on the new device with `hardline device join CODE --server URL` (one use, expires soon):');
+    io.out('enter this code on the new device with `hardline device join CODE --server URL` (one use, expires in a day), then run `hardline read` here: this device certifies the new one:');
     io.out(code);
     return 0;
   }
@@ -30,7 +30,7 @@ export async function deviceCommand(argv: string[], io: Io, home: Home): Promise
       handle: values.handle ?? 'linked-device',
       displayName: values.name,
     });
-    io.out(`joined as ${client.handle} (device ${client.deviceId}); your other devices add this one to every conversation when they next sync`);
+    io.out(`joined as ${client.handle} (device ${client.deviceId}); once the device that made the code certifies it (its next \`hardline read\`), run \`hardline read\` here, and your conversations add this device`);
     client.close();
     return 0;
   }

@@ -38,6 +38,17 @@ export async function readCommand(argv: string[], io: Io, home: Home): Promise<n
     await c.sync({ waitMs: waitSeconds * 1000 });
     for (const c2 of c.conversations()) await c.reconcile(c2).catch(() => undefined);
     for (const m of await c.takeUnshown()) print(m);
+    // What the relay offered that this device refused: a device nobody certified, a new identity key.
+    for (const d of c.unverifiableDevices()) {
+      const warning = { warning: 'unverifiable-device', handle: d.handle, deviceId: d.deviceId, reason: d.reason };
+      if (values.json) io.out(JSON.stringify(warning));
+      else io.err(`warning: a device (${d.deviceId}) listed under ${d.handle} is not certified by ${d.handle}'s identity key; it gets no messages`);
+    }
+    for (const u of c.directory()) {
+      if (!c.identityOf(u.handle)?.changedTo) continue;
+      if (values.json) io.out(JSON.stringify({ warning: 'identity-changed', handle: u.handle }));
+      else io.err(`warning: ${u.handle}'s identity key changed; sending to them is held until you run: hardline verify ${u.handle} --accept-new-key`);
+    }
   });
   return 0;
 }

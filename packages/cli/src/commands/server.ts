@@ -21,18 +21,27 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     turn: { type: 'string', default: 'auto' },
     'turn-url': { type: 'string' },
     'turn-secret': { type: 'string' },
+    'turn-secret-file': { type: 'string' },
     'web-root': { type: 'string' },
+    'allowed-hosts': { type: 'string' },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HardlineError('USAGE', `invalid port ${values.port}`);
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new HardlineError('USAGE', '--tls-cert and --tls-key go together');
-  if (Boolean(values['turn-url']) !== Boolean(values['turn-secret'])) throw new HardlineError('USAGE', '--turn-url and --turn-secret go together');
+  const turnSecret = secretFrom(values['turn-secret'], values['turn-secret-file'], process.env.HARDLINE_TURN_SECRET);
+  if (Boolean(values['turn-url']) !== Boolean(turnSecret)) {
+    throw new HardlineError('USAGE', '--turn-url and the TURN secret (--turn-secret-file, $HARDLINE_TURN_SECRET or --turn-secret) go together');
+  }
+  const allowedHosts = values['allowed-hosts']?.split(',').map((h) => h.trim());
+  if (allowedHosts?.some((h) => !/^[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/i.test(h))) {
+    throw new HardlineError('USAGE', '--allowed-hosts takes host names or IP addresses, comma-separated, without ports');
+  }
   if (!['auto', 'off'].includes(values.turn!)) throw new HardlineError('USAGE', '--turn is auto or off');
 
   let coturn: CoturnHandle | undefined;
   let turn: TurnConfig | undefined;
   if (values['turn-url']) {
-    turn = { urls: values['turn-url'].split(','), secret: values['turn-secret']! };
+    turn = { urls: values['turn-url'].split(','), secret: turnSecret! };
   } else if (values.turn === 'auto') {
     const binary = findTurnserver();
     if (binary) {
@@ -54,6 +63,7 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     tlsKey: values['tls-key'],
     suite: values.suite,
     turn,
+    ...(allowedHosts ? { allowedHosts } : {}),
     // Default: packages/web/dist of this checkout. The relay warns here if it is not built.
     ...(values['web-root'] ? { webRoot: resolve(values['web-root']) } : {}),
     log: (line) => io.err(line),
@@ -76,6 +86,20 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     process.once('SIGTERM', stop);
   });
   return 0;
+}
+
+/**
+ * The TURN secret from a file or the environment, which `ps` does not show, or from the flag,
+ * which it does (kept for scripts that pass it so).
+ */
+function secretFrom(flag: string | undefined, file: string | undefined, env: string | undefined): string | undefined {
+  if (flag !== undefined && file !== undefined) throw new HardlineError('USAGE', 'give the TURN secret by --turn-secret or by --turn-secret-file, not both');
+  if (file === undefined) return flag ?? (env || undefined);
+  try {
+    return readFileSync(file, 'utf8').trim() || undefined;
+  } catch {
+    throw new HardlineError('NOT_FOUND', `cannot read the TURN secret file ${file}`);
+  }
 }
 
 /**

@@ -4,10 +4,10 @@
  * contact book. Screens read from it and call its actions; it tells them when to re-render.
  */
 import { ContactBookService, HardlineClient, type BookDamage, type ClientOptions, type DirectoryUser, type Profile } from '@hardline/client';
+import type { SafetyNumber } from '@hardline/protocol';
 import { HardlineError } from '@hardline/protocol';
 import { browserTransport } from '../platform/browserTransport.ts';
 import { IdbStateStore } from '../platform/idbStateStore.ts';
-import { keyFingerprint, safetyNumber, type SafetyNumber } from '../safety/safetyNumber.ts';
 import { contactBook, type ContactBook } from '../contacts/contactBookAdapter.ts';
 import { loadMeta, MetaStore } from './appMeta.ts';
 import { buildChats, type Chat } from './chatModel.ts';
@@ -171,23 +171,42 @@ export class Session {
     return entry?.name || this.user(handle)?.displayName || handle;
   }
 
+  /** The person's identity key changed (trustRules.ts): sending to them waits for acceptKeys. */
   keysChanged(handle: string): boolean {
-    const k = this.meta.contactKeys[handle];
-    return !!k && k.accepted !== k.current;
+    return this.client.identityOf(handle)?.changedTo !== undefined;
+  }
+
+  /** The user compared safety numbers with this person. */
+  verified(handle: string): boolean {
+    const pin = this.client.identityOf(handle);
+    return pin?.verified === true && pin.changedTo === undefined;
+  }
+
+  /** A person the user had verified now shows another identity key: the app blocks on this. */
+  verifiedButChanged(): string[] {
+    return this.directory()
+      .map((u) => u.handle)
+      .filter((h) => h !== this.me && this.client.identityOf(h)?.verified === true && this.keysChanged(h));
+  }
+
+  /** Devices listed under a person that their identity key did not certify (never sent to). */
+  unverifiableDevices(handle: string): number {
+    return this.client.unverifiableDevices().filter((d) => d.handle === handle).length;
   }
 
   async acceptKeys(handle: string): Promise<void> {
-    const k = this.meta.contactKeys[handle];
-    if (!k) return;
-    k.accepted = k.current;
-    await this.metaStore.save();
+    await this.loop.exclusive((c) => c.acknowledgeIdentity(handle));
     this.emit();
   }
 
+  async markVerified(handle: string, digits: string): Promise<boolean> {
+    const ok = await this.loop.exclusive((c) => c.verifyIdentity(handle, digits));
+    this.emit();
+    return ok;
+  }
+
   async safetyNumber(handle: string): Promise<SafetyNumber | undefined> {
-    const me = this.user(this.me);
-    const them = this.user(handle);
-    return me && them ? safetyNumber(me, them) : undefined;
+    return this.client.safetyNumber(handle);
   }
 
   // ---------- chats ----------
@@ -326,7 +345,6 @@ export class Session {
     // Members' new devices join, revoked ones leave, even if nobody sends.
     for (const conv of c.conversations()) await c.reconcile(conv).catch(() => undefined);
     await this.syncBook();
-    this.trackKeys();
     await this.metaStore.save();
   }
 
@@ -349,21 +367,6 @@ export class Session {
       if (e instanceof HardlineError && e.code === 'REVOKED') throw e;
     } finally {
       this.bookSyncing = false;
-    }
-  }
-
-  private trackKeys(): void {
-    const handles = new Set<string>();
-    for (const conv of this.client.conversations()) for (const m of conv.roster.members) handles.add(m);
-    for (const e of this.book.list()) if (e.hardlineHandle) handles.add(e.hardlineHandle);
-    handles.delete(this.me);
-    for (const h of handles) {
-      const u = this.user(h);
-      if (!u) continue;
-      const fp = keyFingerprint(u);
-      const k = this.meta.contactKeys[h];
-      if (!k) this.meta.contactKeys[h] = { accepted: fp, current: fp };
-      else k.current = fp;
     }
   }
 

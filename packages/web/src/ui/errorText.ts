@@ -47,6 +47,8 @@ export function errorText(e: unknown): string {
         return 'You are offline. It will be sent when the connection is back.';
       case 'REVOKED':
         return 'This device has been signed out.';
+      case 'IDENTITY_CHANGED':
+        return 'Their identity key changed, so this message was not sent. Compare safety numbers, accept the new key, then send it again.';
       case 'NOT_FOUND':
         return 'That person or conversation is not in your organisation’s directory.';
       case 'CONFLICT':
