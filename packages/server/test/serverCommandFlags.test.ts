@@ -1,0 +1,73 @@
+/**
+ * @module serverCommandFlags.test
+ * `hardline server` as an operator runs it: a data folder left world-readable, the TURN secret
+ * in a file, and the relay's public name in --allowed-hosts. The folder is fixed and stderr
+ * says so; the secret is on no command line; only the named host is answered.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { expect, it } from 'vitest';
+import { BIN } from '../../../test/support/cliHarness.ts';
+import { tmpDir } from './support/tmpDir.ts';
+
+function statusFor(url: string, host: string): Promise<number> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, path: '/v1/org', headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+it('tightens a loose data folder, takes the TURN secret from a file and answers only --allowed-hosts', async () => {
+  const dir = tmpDir();
+  const data = join(dir, 'data');
+  mkdirSync(data);
+  chmodSync(data, 0o755);
+  const secret = randomBytes(24).toString('base64url');
+  const secretFile = join(dir, 'turn-secret');
+  writeFileSync(secretFile, `${secret}\n`, { mode: 0o600 });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'server', '--port', '0', '--data', data, '--turn-url', 'turn:127.0.0.1:3478?transport=udp', '--turn-secret-file', secretFile, '--allowed-hosts', 'hardline.example.org,127.0.0.1'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  try {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (d) => {
+        out += d;
+        const m = /listening on (\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+    });
+    expect(err).toContain(`data folder ${data} had mode 0755; changed to 0700`);
+    expect(statSync(data).mode & 0o777).toBe(0o700);
+    expect(readFileSync(`/proc/${child.pid}/cmdline`).includes(Buffer.from(secret))).toBe(false);
+    expect(err).not.toContain(secret);
+    expect(await statusFor(url, 'hardline.example.org')).toBe(200);
+    expect(await statusFor(url, new URL(url).host)).toBe(200);
+    expect(await statusFor(url, 'localhost')).toBe(421);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}, 60_000);
+
+it('refuses --allowed-hosts with a port or junk in it', async () => {
+  const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--data', join(tmpDir(), 'd'), '--turn', 'off', '--allowed-hosts', 'relay.example.org:443'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const code = await new Promise((r) => child.once('exit', r));
+  expect(code).toBe(2);
+  expect(err).toContain('--allowed-hosts takes host names');
+}, 60_000);
