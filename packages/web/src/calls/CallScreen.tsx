@@ -72,7 +72,7 @@ function useModalBackground(layer: { current: HTMLDivElement | null }, calls: Ca
       if (!el?.parentElement || now === open) return;
       open = now;
       if (open) returnTo = document.activeElement;
-      for (const sibling of el.parentElement.children) if (sibling !== el) void sibling;
+      for (const sibling of el.parentElement.children) if (sibling !== el) sibling.toggleAttribute('inert', open);
       if (!open) {
         const back = returnTo;
         returnTo = null;

@@ -23,7 +23,7 @@ export function NewMessageAnnouncer({ session, openChat }: { session: Session; o
     const last = [...c.messages].reverse().find((m) => !m.mine && !m.notice);
     const from = last ? session.displayName(last.from) : c.kind === 'direct' && c.peer ? session.displayName(c.peer) : c.title;
     const text = fresh.length > 1 ? `New messages in ${fresh.length} chats` : c.kind === 'group' ? `New message from ${from} in ${c.title}` : `New message from ${from}`;
-    void text;
+    setSaid((s) => ({ n: s.n + 1, text }));
   });
   return (
     <div class="sr-only" role="status" aria-live="polite" data-announce="messages">
