@@ -64,6 +64,24 @@ describe('devices through the CLI', () => {
   }, 180_000);
 });
 
+describe('verifying a contact through the CLI', () => {
+  it('shows the safety number, marks a contact verified only with the right digits, and contacts list shows the mark', async () => {
+    const number = (await ok([...h('alice'), 'verify', 'bob'])).trim();
+    expect(number).toMatch(/^(\d{5} ){11}\d{5}$/);
+    // Bob's side computes the same number from the two identity keys.
+    expect((await ok([...h('bob'), 'verify', 'alice'])).trim()).toBe(number);
+    const wrong = await cli([...h('alice'), 'verify', 'bob', '--number', '00000 '.repeat(12)]);
+    expect(wrong.code).toBe(6);
+    expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+    await ok([...h('alice'), 'contacts', 'add', 'bob', '--name', 'Bob']);
+    expect(jsonLines(await ok([...h('alice'), 'contacts', 'list', '--json']))).toEqual([{ handle: 'bob', name: 'Bob', verified: false }]);
+    expect(await ok([...h('alice'), 'verify', 'bob', '--number', number])).toMatch(/bob is verified/);
+    expect(jsonLines(await ok([...h('alice'), 'contacts', 'list', '--json']))).toEqual([{ handle: 'bob', name: 'Bob', verified: true }]);
+    expect((await cli([...h('alice'), 'verify'])).code).toBe(2);
+    expect((await cli([...h('alice'), 'verify', 'nobody-here'])).code).toBe(3);
+  }, 120_000);
+});
+
 describe('X-Wing and TLS', () => {
   it('runs the whole flow over https/wss with the post-quantum suite', async () => {
     const dir = tempDir('tls');
