@@ -573,6 +573,25 @@ export class HardlineClient {
     }
   }
 
+  /**
+   * The conversation's disappearing timer (roster state) applies on every device, the CLI's
+   * included: a message is dropped once it has been here longer than the timer, counted from
+   * when it arrived, so a sender's clock cannot keep it alive. True if anything was dropped.
+   */
+  private expireMessages(now: number): boolean {
+    let dropped = false;
+    for (const c of Object.values(this.state.conversations)) {
+      const seconds = c.roster.timer?.seconds ?? 0;
+      if (seconds <= 0) continue;
+      const kept = c.messages.filter((m) => now - Date.parse(m.receivedAt) <= seconds * 1000);
+      if (kept.length !== c.messages.length) {
+        c.messages = kept;
+        dropped = true;
+      }
+    }
+    return dropped;
+  }
+
   /** Deletes messages from this device's copy of a conversation (disappearing messages, "delete for me"). */
   async forgetMessages(conversationId: string, messageIds: readonly string[]): Promise<void> {
     const conv = this.state.conversations[conversationId];
@@ -984,6 +1003,7 @@ export class HardlineClient {
       inbox.close();
       this.controlListener = undefined;
     }
+    if (this.expireMessages(Date.now())) await this.save();
     await this.replenishKeyPackages().catch(() => undefined);
     return received;
   }
