@@ -29,10 +29,17 @@ function tighten(path: string, wanted: number, what: string, notice: (line: stri
   notice(`${what} ${path} had mode ${octal(mode)}; changed to ${octal(wanted)}`);
 }
 
-/** Creates or tightens the data folder and every file in it. */
+/** Creates or tightens the data folder; with it 0700, no one else reaches the files inside. */
 export function secureDataDir(dir: string, notice: (line: string) => void): void {
   mkdirSync(dir, { recursive: true, mode: DATA_DIR_MODE });
   tighten(dir, DATA_DIR_MODE, 'data folder', notice);
+}
+
+/**
+ * Tightens every file in the (already private) folder. Run once the database has opened, so
+ * that a file that is no database is reported as that alone.
+ */
+export function secureDataFiles(dir: string, notice: (line: string) => void): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.isFile()) tighten(join(dir, entry.name), DATA_FILE_MODE, 'data file', notice);
   }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { DeviceId, EnvelopeId, Handle, MailboxId, UserId } from '@hardline/protocol';
 import { RelayError } from '../errors/relayError.ts';
 import { rotateAdminToken } from '../session/adminToken.ts';
-import { createPrivateFile, secureDataDir } from './dataDirAccess.ts';
+import { createPrivateFile, secureDataDir, secureDataFiles } from './dataDirAccess.ts';
 import { dayNumber } from './day.ts';
 import { KeyPackagePool } from './keyPackagePool.ts';
 import { migrate } from './migrate.ts';
@@ -77,9 +77,10 @@ export class SqliteRelayStore implements RelayStore {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     // Zero deleted content in place, free pages included: acknowledged envelopes should not
-    // linger in a seized file. (WAL frames are another matter: see checkpointAlone below.)
+    // linger in a seized file. (WAL frames are another matter: see the batcher below.)
     db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = ON');
+    secureDataFiles(dataDir, notice);
     this.#dataDir = dataDir;
     this.#notice = notice;
     const hadKeyPackages = moveLegacyKeyPackages(db, () => this.#pool);
