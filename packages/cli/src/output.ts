@@ -40,6 +40,7 @@ export function exitCodeFor(e: unknown): number {
     case 'DECODE':
     case 'CRYPTO':
     case 'TOO_LARGE':
+    case 'OUTDATED_STATE':
       return ExitCodes.CORRUPT;
     default:
       return ExitCodes.FAILURE;

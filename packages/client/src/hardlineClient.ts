@@ -155,6 +155,11 @@ export class HardlineClient {
     const c = new HardlineClient(opts);
     const state = await opts.store.load();
     if (!state) throw new HardlineError('USAGE', 'this home has no registered device; run `hardline register` or `hardline device join` first');
+    // A device from before identity keys can be certified by nobody (no deployments exist, so
+    // the format break is accepted): say so instead of running as a device nobody will trust.
+    if (!state.identity && !state.linkWait) {
+      throw new HardlineError('OUTDATED_STATE', 'this device was set up by an earlier version of Hardline, before identity keys; ask your security team for an invite for your handle and enrol again');
+    }
     await c.attach(state);
     return c;
   }

@@ -24,6 +24,8 @@ export const ErrorCodes = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** A person's identity key changed: sending to them waits until the user accepts it. */
   IDENTITY_CHANGED: 'IDENTITY_CHANGED',
+  /** Saved device state from an earlier, incompatible version. */
+  OUTDATED_STATE: 'OUTDATED_STATE',
   /** SFrame: no key is known for the frame's KID (not received yet, or already retired). */
   UNKNOWN_KID: 'UNKNOWN_KID',
   /** SFrame: the frame's counter was already accepted, or is older than the replay window. */

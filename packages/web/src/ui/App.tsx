@@ -64,6 +64,7 @@ export function App() {
 /** Plain words for why the state would not open; never the error's text, which may hold data. */
 function failureDetail(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'OUTDATED_STATE') return 'It was saved by an earlier version of Hardline, from before identity keys, and cannot be used any more.';
   if (code === 'CORRUPT' || code === 'DECODE') return 'It is damaged: it may have been cut short by a crash or changed outside Hardline.';
   if (e instanceof DOMException && e.name === 'OperationError') return 'Its key no longer opens it: the browser may have cleared part of this site’s storage.';
   return 'The browser did not let Hardline read it.';
