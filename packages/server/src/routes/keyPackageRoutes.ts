@@ -1,8 +1,9 @@
 /**
  * @module keyPackageRoutes
  * KeyPackages: uploaded by their device (with the hash of a fresh read capability each),
- * claimed anonymously by a sender. The claim turns the KeyPackage into a mailbox in one
- * transaction, so the link "device ↔ future mailbox" exists at rest only until then.
+ * claimed anonymously by a sender. The claim turns the KeyPackage into a mailbox: the store
+ * deletes the KeyPackage before the mailbox exists, and keeps unclaimed ones sealed under a key
+ * held only in memory, so no copy of the disk links a device to a mailbox (protocol.md §8).
  */
 import { keyPackageMailbox } from '@hardline/protocol';
 import { DecodeError, TooLargeError } from '@hardline/protocol';

@@ -118,7 +118,7 @@ export type RelayStore = {
 
   addKeyPackages(deviceId: DeviceId, keyPackages: readonly NewKeyPackage[]): Promise<void>;
   countKeyPackages(deviceId: DeviceId): Promise<number>;
-  /** Deletes the device's oldest KeyPackage and creates its mailbox in one transaction. */
+  /** Deletes the device's oldest KeyPackage, durably, and only then creates its mailbox (never both on disk at once). */
   claimKeyPackage(deviceId: DeviceId, mailboxFor: (keyPackage: Uint8Array) => { id: MailboxId; sendCapHash: Uint8Array }): Promise<ClaimedKeyPackage | undefined>;
 
   /** Creates a mailbox directly (random mailboxes, tests, benchmarks). Ignored if it exists. */
