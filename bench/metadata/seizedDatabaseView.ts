@@ -42,7 +42,10 @@ export function seizedDatabaseView(files: SeizedFiles, pop: Population): { view:
   const db = new Database(join(files.dir, SQLITE_FILE_NAME), { readonly: true });
   try {
     const handles = db.prepare<[], { id: string; handle: string }>('SELECT d.id, u.handle FROM devices d JOIN users u ON u.id = d.user_id').all();
-    const kps = db.prepare<[], { device_id: string; kp: Buffer }>('SELECT device_id, kp FROM keypackages').all();
+    // Unclaimed KeyPackages now live sealed in a file of their own (keypackages.db) under a key
+    // the relay holds only in memory: a seizure reads none of them. An older layout kept them here.
+    const hasKps = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'keypackages'").get() !== undefined;
+    const kps = hasKps ? db.prepare<[], { device_id: string; kp: Buffer }>('SELECT device_id, kp FROM keypackages').all() : [];
     const mailboxes = new Set(db.prepare<[], { id: Buffer }>('SELECT id FROM mailboxes').all().map((r) => toHex(r.id)));
     const envelopes = db.prepare<[], { seq: number; mailbox_id: Buffer }>('SELECT seq, mailbox_id FROM envelopes ORDER BY seq').all();
     const columns = db

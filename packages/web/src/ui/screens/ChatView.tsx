@@ -57,6 +57,8 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
   }
 
   const tooLong = draft.length > MAX_MESSAGE_CHARS;
+  // Removed from the group, or left it: the history stays readable, nothing can be sent.
+  const leftGroup = chat?.kind === 'group' && chat.conversationIds.every((id) => session.client.conversation(id)?.left !== false);
   const changed = (peer ? [peer] : (chat?.members ?? []).filter((m) => m !== session.me)).filter((h) => session.keysChanged(h));
 
   return (
@@ -145,21 +147,25 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
             : `${draft.length.toLocaleString()} of ${MAX_MESSAGE_CHARS.toLocaleString()} characters`}
         </p>
       )}
-      <form class="composer" onSubmit={send}>
-        <textarea
-          data-autofocus
-          aria-label="Message"
-          placeholder="Message"
-          dir="auto"
-          rows={1}
-          value={draft}
-          onInput={(e) => setDraft(e.currentTarget.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey) send(e);
-          }}
-        />
-        <button class="send" type="submit" aria-label="Send" disabled={!draft.trim() || sending || tooLong}><Icon name="send" /></button>
-      </form>
+      {leftGroup ? (
+        <p class="notice" role="status" data-left-group>You are no longer in this group.</p>
+      ) : (
+        <form class="composer" onSubmit={send}>
+          <textarea
+            data-autofocus
+            aria-label="Message"
+            placeholder="Message"
+            dir="auto"
+            rows={1}
+            value={draft}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey) send(e);
+            }}
+          />
+          <button class="send" type="submit" aria-label="Send" disabled={!draft.trim() || sending || tooLong}><Icon name="send" /></button>
+        </form>
+      )}
     </div>
   );
 }

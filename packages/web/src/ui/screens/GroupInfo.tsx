@@ -20,7 +20,8 @@ export function GroupInfo({ session, chatKey, go }: { session: Session; chatKey:
   const [leaving, setLeaving] = useState(false);
   const back = () => go({ tab: 'chats', chat: chatKey });
 
-  if (!chat || chat.kind !== 'group') {
+  const left = !!chat && chat.conversationIds.every((id) => session.client.conversation(id)?.left !== false);
+  if (!chat || chat.kind !== 'group' || left) {
     return (
       <div class="pane" data-screen="group-info">
         <header class="bar">
