@@ -17,8 +17,8 @@ export function capabilityHash(cap: Uint8Array): Uint8Array {
  * A KeyPackage's mailbox. Whoever claims the KeyPackage (exactly one sender, plus the relay)
  * can derive where to post the Welcome, and that mailbox then serves as the recipient device's
  * mailbox for the new conversation. Deriving it from the KeyPackage bytes means the relay never
- * stores a mailbox id next to a device: the KeyPackage row (which names the device) is deleted
- * in the same transaction that creates the mailbox.
+ * stores a mailbox id next to a device: the KeyPackage (which names the device, and is kept
+ * sealed while unclaimed) is deleted before the mailbox is created.
  */
 export function keyPackageMailbox(keyPackage: Uint8Array): { mailboxId: MailboxId; sendCap: Uint8Array } {
   const id = sha256(concatBytes(utf8.encode('hardline/v1/kp-mailbox'), keyPackage)).subarray(0, 16);
