@@ -10,6 +10,8 @@ import { Avatar, Icon } from '../components/Icon.tsx';
 import { errorText } from '../errorText.ts';
 import type { Navigate } from '../Shell.tsx';
 
+const SAFETY_TEXT = { self: '', changed: 'identity key changed', verified: 'verified', unchanged: 'not verified yet' } as const;
+
 export function GroupInfo({ session, chatKey, go }: { session: Session; chatKey: string; go: Navigate }) {
   const chat = session.chats().find((c) => c.key === chatKey);
   const [name, setName] = useState(chat?.title ?? '');
@@ -76,24 +78,25 @@ export function GroupInfo({ session, chatKey, go }: { session: Session; chatKey:
         <ul class="rows compact" aria-label="Members">
           {members.map((h) => {
             const changed = h !== session.me && session.keysChanged(h);
+            const status = h === session.me ? 'self' : changed ? 'changed' : session.verified(h) ? 'verified' : 'unchanged';
             return (
               <li key={h} data-member={h}>
                 <div class="row">
                   <Avatar name={session.displayName(h)} size="sm" />
                   <span class="row-main">
                     <span class="row-title" dir="auto" title={session.displayName(h)}>{h === session.me ? 'You' : session.displayName(h)}</span>
-                    <span class={`row-sub ${changed ? 'warn' : ''}`} data-safety={h === session.me ? 'self' : changed ? 'changed' : 'unchanged'}>
+                    <span class={`row-sub ${changed ? 'warn' : ''}`} data-safety={status}>
                       @{h}
-                      {h !== session.me && (changed ? ' · safety number changed' : ' · safety number unchanged')}
+                      {h !== session.me && ` · ${SAFETY_TEXT[status]}`}
                     </span>
                   </span>
                   {h !== session.me && (
-                    <button class="link" aria-label={`${changed ? 'Compare safety number' : 'Safety number'} with ${session.displayName(h)}`} onClick={() => go({ tab: 'contacts', safety: h, fromChat: chatKey })}>{changed ? 'Compare' : 'Safety number'}</button>
-                  )}
-                  {h !== session.me && (
-                    <button class="link danger" aria-label={`Remove ${session.displayName(h)}`} disabled={busy} onClick={() => void run(() => session.removeFromGroup(chatKey, h), `${session.displayName(h)} removed`)}>
-                      Remove
-                    </button>
+                    <span class="member-actions">
+                      <button class="link" aria-label={`${changed ? 'Compare safety number' : 'Safety number'} with ${session.displayName(h)}`} onClick={() => go({ tab: 'contacts', safety: h, fromChat: chatKey })}>{changed ? 'Compare' : 'Safety number'}</button>
+                      <button class="link danger" aria-label={`Remove ${session.displayName(h)}`} disabled={busy} onClick={() => void run(() => session.removeFromGroup(chatKey, h), `${session.displayName(h)} removed`)}>
+                        Remove
+                      </button>
+                    </span>
                   )}
                 </div>
               </li>
