@@ -181,3 +181,24 @@ describe('web app: long and right-to-left text', () => {
     await bob.screenshot({ path: join(SCREENSHOTS, 'chat-rtl.png') });
   }, 90_000);
 });
+
+describe('web app: look-alike names', () => {
+  it('shows the handle beside a name that looks like someone else\'s', async () => {
+    const mallory = (await newPhone(browser)).page;
+    await enrolInBrowser(mallory, relay.url, await relay.invite(), 'mallory', 'BOB');
+    await openTab(alice, 'chats');
+    for (let i = 0; ; i++) {
+      await alice.click('button[aria-label="New chat"]');
+      const names = await alice.locator('.sheet .row-title').allTextContents();
+      if (names.includes('BOB (@mallory)')) {
+        expect(names).toContain('Bob (@bob)');
+        break;
+      }
+      await alice.keyboard.press('Escape');
+      if (i > 20) throw new Error(`no handle beside the look-alike name: ${JSON.stringify(names)}`);
+      await alice.waitForTimeout(1_000);
+    }
+    await alice.screenshot({ path: join(SCREENSHOTS, 'look-alike-names.png') });
+    await alice.keyboard.press('Escape');
+  }, 90_000);
+});

@@ -21,14 +21,16 @@ let relay: WebRelay;
 let browser: Browser;
 let alice: RestartableBrowser;
 let alice2: Page;
+let alice2b: RestartableBrowser;
 let bob: Page;
 const BOOK = samplePeople(30);
 /** Alice's contact count once the imports settle (the interrupted one may have finished first). */
 let bookSize = 0;
 
 /** Reloads (or restarts the browser) and waits for the signed-in app, never the failure screen. */
-async function reopen(how: 'reload' | 'restart'): Promise<Page> {
+async function reopen(how: 'reload' | 'restart', beforeLoad?: () => Promise<void>): Promise<Page> {
   const page = how === 'reload' ? alice.page : await alice.restart();
+  await beforeLoad?.();
   // After a look at the saved state the tab shows a static file of the origin: go back to the app.
   if (how === 'reload' && !page.url().includes('manifest')) await page.reload();
   else await page.goto(`${relay.url}/`);
@@ -56,6 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await alice?.close();
+  await alice2b?.close();
   await browser?.close();
   await relay?.close();
 });
@@ -92,7 +95,8 @@ describe('web app: every saved state reopens', () => {
   it('with a message waiting to go out: it leaves once the relay is reachable, exactly once', async () => {
     let blocked = true;
     // Posting is cut (the relay looks unreachable to the anonymous posting path), the inbox is not.
-    await alice.context.routeWebSocket(/\/v1\/post/, (ws) => (blocked ? ws.close() : void ws.connectToServer()));
+    const cutPosting = () => alice.context.routeWebSocket(/\/v1\/post/, (ws) => (blocked ? ws.close() : void ws.connectToServer()));
+    await cutPosting();
     try {
       const page = alice.page;
       await openTab(page, 'chats');
@@ -101,6 +105,8 @@ describe('web app: every saved state reopens', () => {
       await send(page, 'waiting through a reload');
       await page.waitForSelector('.msg.mine [data-status=queued]', { timeout: 30_000 });
       await reopen('reload');
+      // A browser restart too, with posting still cut (the restarted browser is a new context).
+      await reopen('restart', cutPosting);
       await alice.page.click('[data-chat="d:bob"]');
       await alice.page.waitForSelector('.msg-text:text-is("waiting through a reload")');
     } finally {
@@ -118,7 +124,8 @@ describe('web app: every saved state reopens', () => {
     await openTab(page, 'devices');
     await page.click('text=Show link code');
     const link = (await page.getAttribute('[data-link-url]', 'data-link-url'))!;
-    alice2 = (await newPhone(browser)).page;
+    alice2b = await launchRestartable();
+    alice2 = alice2b.page;
     await alice2.goto(relay.url);
     await alice2.fill('input[name=code]', link);
     await alice2.click('button[type=submit]');
@@ -126,6 +133,10 @@ describe('web app: every saved state reopens', () => {
     await contactCount(alice2, bookSize);
     await alice2.waitForTimeout(20_000);
     await alice2.reload();
+    await alice2.waitForSelector('[data-screen=chats]', { timeout: 30_000 });
+    await contactCount(alice2, bookSize);
+    alice2 = await alice2b.restart();
+    await alice2.goto(relay.url);
     await alice2.waitForSelector('[data-screen=chats]', { timeout: 30_000 });
     await contactCount(alice2, bookSize);
   }, 150_000);

@@ -11,6 +11,7 @@ import { IdbStateStore } from '../platform/idbStateStore.ts';
 import { contactBook, type ContactBook } from '../contacts/contactBookAdapter.ts';
 import { loadMeta, MetaStore } from './appMeta.ts';
 import { buildChats, type Chat } from './chatModel.ts';
+import { confusableHandles } from './confusableNames.ts';
 import { absorb, due, MAX_RECEIPT_IDS } from './receipts.ts';
 import { expiredMessages, expiredNotices } from './disappearing.ts';
 import { SyncLoop, type LinkStatus } from './syncLoop.ts';
@@ -166,9 +167,26 @@ export class Session {
     return this.client.directory().find((u) => u.handle === handle);
   }
 
+  /** The name shown for a person, with their handle beside it when it looks like another's. */
   displayName(handle: string): string {
+    const name = this.plainName(handle);
+    return this.confusable().has(handle) ? `${name} (@${handle})` : name;
+  }
+
+  private plainName(handle: string): string {
     const entry = this.book.list().find((e) => e.hardlineHandle === handle);
     return entry?.name || this.user(handle)?.displayName || handle;
+  }
+
+  private confusableAt = -1;
+  private confusableSet = new Set<string>();
+
+  private confusable(): Set<string> {
+    if (this.confusableAt !== this.version) {
+      this.confusableSet = confusableHandles(this.directory().map((u) => ({ handle: u.handle, name: this.plainName(u.handle) })));
+      this.confusableAt = this.version;
+    }
+    return this.confusableSet;
   }
 
   /** The person's identity key changed (trustRules.ts): sending to them waits for acceptKeys. */
