@@ -15,7 +15,7 @@ const bytes = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 const valid: Roster[] = [
   base,
   { ...base, kind: 'direct', name: '' },
-  { ...base, kind: 'self', members: ['alice'] as Roster['members'] },
+  { ...base, kind: 'self', members: ['alice'] as unknown as Roster['members'] },
   { ...base, sealSecrets: [hex(64), hex(64, 'b'), hex(64, 'c')] },
   { ...base, devices: [] },
   { ...base, timer: { ...timer, seconds: 0, id: hex(32, 'e') } } as Roster,
