@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HardlineClient } from '@hardline/client';
 import { members, decodeState, PAYLOAD_BUCKETS, ENVELOPE_HEADER_SIZE, HardlineError } from '@hardline/protocol';
-import { startRelay, type ObserverEvent } from '@hardline/server';
+import { SQLITE_FILE_NAME, startRelay, type ObserverEvent } from '@hardline/server';
 import { defaultClientConfig } from 'ts-mls/clientConfig.js';
 import { tempDir } from '../support/cliHarness.ts';
 import { enrol, linkDevice, readTexts } from '../support/clients.ts';
@@ -94,7 +94,7 @@ describe('what the relay holds', () => {
   it('acknowledged envelopes are deleted: only the revoked device\'s undeliverable ones remain', async () => {
     await alice.sync();
     await bob.sync();
-    const db = new Database(join(dataDir, readdirSync(dataDir).find((f) => /\.(db|sqlite)$/.test(f))!), { readonly: true });
+    const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
     try {
       const left = (db.prepare('select distinct hex(mailbox_id) as m from envelopes').all() as { m: string }[]).map((r) => r.m.toLowerCase());
       const revokedMailboxes = new Set(alice2.conversations().map((c) => c.mailbox.id as string));
@@ -110,7 +110,8 @@ describe('what the relay holds', () => {
     for (const text of plaintexts) expect(raw.includes(Buffer.from(text))).toBe(false);
     expect(raw.includes(Buffer.from('127.0.0.1'))).toBe(false);
 
-    const dbFile = files.find((f) => /\.(db|sqlite)$/.test(f))!;
+    // The relay's database; unclaimed KeyPackages sit sealed in a file of their own.
+    const dbFile = join(dataDir, SQLITE_FILE_NAME);
     const db = new Database(dbFile, { readonly: true, fileMustExist: true });
     try {
       const tables = db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[];
