@@ -69,15 +69,31 @@ export function judgeDirectory(users: readonly DirectoryUser[], pins: Pins, own:
   return { pins: next, trusted, unverifiable };
 }
 
-function judgeDevice(u: DirectoryUser, d: DirectoryUser['devices'][number], pinned: string | undefined): 'trusted' | 'revoked' | Unverifiable['reason'] {
-  if (!pinned) return 'no-identity';
+/**
+ * Signature checks already made, by everything they depend on: a directory refresh on every sync
+ * would otherwise verify every certificate in the organisation again (about 1 ms each in JS).
+ */
+const verified = new Map<string, boolean>();
+const MAX_VERIFIED = 20_000;
+
+function certificateHolds(u: DirectoryUser, d: DirectoryUser['devices'][number], pinned: string): boolean {
+  const key = JSON.stringify([pinned, u.handle, d.deviceId, d.signaturePublicKey, d.certificate]);
+  const known = verified.get(key);
+  if (known !== undefined) return known;
   let ok = false;
   try {
     ok = verifyCertificate(parseCertificate(d.certificate), { identityKey: pinned, handle: u.handle, deviceId: d.deviceId, deviceKey: fromBase64Url(d.signaturePublicKey, 64) });
   } catch {
     ok = false;
   }
-  if (!ok) return 'bad-certificate';
+  if (verified.size >= MAX_VERIFIED) verified.clear();
+  verified.set(key, ok);
+  return ok;
+}
+
+function judgeDevice(u: DirectoryUser, d: DirectoryUser['devices'][number], pinned: string | undefined): 'trusted' | 'revoked' | Unverifiable['reason'] {
+  if (!pinned) return 'no-identity';
+  if (!certificateHolds(u, d, pinned)) return 'bad-certificate';
   if (d.revocation === undefined) return 'trusted';
   try {
     return verifyRevocation(parseRevocation(d.revocation), { identityKey: pinned, handle: u.handle, deviceId: d.deviceId }) ? 'revoked' : 'trusted';
