@@ -41,7 +41,21 @@ export function identityVerify(publicKey: string, label: string, message: string
 export function isIdentityPublicKey(v: unknown): v is string {
   if (typeof v !== 'string' || v.length !== 43) return false;
   try {
-    return fromBase64Url(v, 32).length === 32;
+    return isUsableEd25519Key(fromBase64Url(v, 32));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A point on the curve outside the small-order subgroup. A small-order key (the all-zero one,
+ * say) "verifies" forged signatures for a fraction of messages, so whoever presents one holds
+ * no private key at all; such keys are refused wherever a key is registered.
+ */
+export function isUsableEd25519Key(key: Uint8Array): boolean {
+  if (key.length !== 32) return false;
+  try {
+    return !ed25519.Point.fromBytes(key).isSmallOrder();
   } catch {
     return false;
   }

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DeviceId, UserId } from '@hardline/protocol';
-import { checkDisplayName, isIdentityPublicKey, ValidationError } from '@hardline/protocol';
+import { checkDisplayName, isIdentityPublicKey, isUsableEd25519Key, ValidationError } from '@hardline/protocol';
 import { codeHash } from '../enrolment/enrolmentCode.ts';
 import { parseHandle } from '../enrolment/handle.ts';
 import { enrolMessage, verifyEd25519 } from '../enrolment/signature.ts';
@@ -40,6 +40,7 @@ export const enrolRoutes: readonly Route[] = [
       const publicKey = requireBase64Url(body, 'signaturePublicKey', 32);
       const nonce = requireString(body, 'nonce', 64);
       const signature = requireBase64Url(body, 'signature', 64);
+      if (!isUsableEd25519Key(publicKey)) throw new ValidationError('signaturePublicKey is not a usable Ed25519 key');
       if (!ctx.challenges.consume(nonce, ENROL_SUBJECT)) throw new RelayError('FORBIDDEN', 'unknown or expired challenge');
       if (!verifyEd25519(publicKey, enrolMessage(nonce, code, handle, publicKeyText), signature)) {
         throw new RelayError('FORBIDDEN', 'signature does not verify');
