@@ -140,14 +140,27 @@ describe('web app accessibility (WCAG 2.2 AA)', () => {
     });
     expect(ring.style).not.toBe('none');
     expect(ring.width).toBeGreaterThanOrEqual(2);
-    // Bob's number reaches the directory a moment after he publishes: import until he is linked.
+    const file = { name: 'contacts.vcf', mimeType: 'text/vcard', buffer: Buffer.from(vcardFile([{ name: 'Bob Brown', phone: '+31622222222' }])) };
+    // The import itself, from the keyboard: Space on the focused control opens the file chooser.
+    // A re-render (the directory refreshing under load) can take focus away between the Tab and
+    // the Space: focus the control again and retry, a few times, before calling it broken.
     for (let i = 0; ; i++) {
-      const chooser = alice.waitForEvent('filechooser');
-      await alice.keyboard.press('Space');
-      await (await chooser).setFiles({ name: 'contacts.vcf', mimeType: 'text/vcard', buffer: Buffer.from(vcardFile([{ name: 'Bob Brown', phone: '+31622222222' }])) });
-      if (await alice.waitForSelector('[data-on-hardline=bob]', { timeout: 5_000 }).then(() => true, () => false)) break;
-      if (i > 5) throw new Error('bob never linked as a Hardline contact');
       await tabTo(alice, 'input[type=file]');
+      const chooser = alice.waitForEvent('filechooser', { timeout: 5_000 });
+      await alice.keyboard.press('Space');
+      const opened = await chooser.then((c) => c, () => undefined);
+      if (opened) {
+        await opened.setFiles(file);
+        break;
+      }
+      if (i >= 3) throw new Error('Space on the focused Import control never opened the file chooser');
+    }
+    await alice.waitForSelector('[data-notice=ok]');
+    // Bob's number reaches Alice's directory a moment after he publishes (later on a loaded
+    // machine): import again, the same file, until he is linked. The keyboard path is proven above.
+    for (let i = 0; !(await alice.waitForSelector('[data-on-hardline=bob]', { timeout: 5_000 }).then(() => true, () => false)); i++) {
+      if (i > 10) throw new Error('bob never linked as a Hardline contact');
+      await alice.setInputFiles('input[type=file]', file);
     }
     await alice.waitForSelector('[data-notice=ok]');
     await audit(alice, 'contacts');

@@ -4,29 +4,22 @@
  * epoch, same KID for Alice, yet another key, no (key, nonce) pair used twice, and the first
  * call's keys open none of the second call's frames. Its own TURN port.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sframe } from '@hardline/protocol';
-import { tempDir } from '../support/cliHarness.ts';
-import { captureFrames, conversationKeys, enrolPair, newCallPhone, openContact, launchCallChromium, startCallRelay, toneWav, type CallRelay, type KeyEntry } from '../support/calls.ts';
+import { captureFrames, conversationKeys, openContact, startCallPair, type CallPair, type KeyEntry } from '../support/calls.ts';
 
-let relay: CallRelay;
-let browser: Browser;
+let pair: CallPair;
 let alice: Page;
 let bob: Page;
 
 beforeAll(async () => {
-  const wav = toneWav(join(tempDir('tone'), 'tone-440.wav'), 440, 30);
-  [relay, browser] = await Promise.all([startCallRelay(3695), launchCallChromium(wav)]);
-  alice = (await newCallPhone(browser)).page;
-  bob = (await newCallPhone(browser)).page;
-  await enrolPair(relay, alice, bob);
+  pair = await startCallPair(3695, 30);
+  ({ alice, bob } = pair);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await relay?.close();
+  await pair?.close();
 });
 
 const suite = sframe.cipherSuite(sframe.CipherSuites.AES_128_GCM_SHA256_128);

@@ -3,28 +3,21 @@
  * the "could not be opened" screen, and the two can call again at once. Its own TURN port, so it
  * never meets the other call tests' coturn.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { tempDir } from '../support/cliHarness.ts';
-import { enrolPair, home, launchCallChromium, newCallPhone, openContact, startCallRelay, toneWav, type CallRelay } from '../support/calls.ts';
+import type { Page } from 'playwright-core';
+import { home, openContact, startCallPair, type CallPair } from '../support/calls.ts';
 
-let relay: CallRelay;
-let browser: Browser;
+let pair: CallPair;
 let alice: Page;
 let bob: Page;
 
 beforeAll(async () => {
-  const wav = toneWav(join(tempDir('tone'), 'tone-440.wav'), 440, 10);
-  [relay, browser] = await Promise.all([startCallRelay(3697), launchCallChromium(wav)]);
-  alice = (await newCallPhone(browser)).page;
-  bob = (await newCallPhone(browser)).page;
-  await enrolPair(relay, alice, bob);
+  pair = await startCallPair(3697, 10);
+  ({ alice, bob } = pair);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await relay?.close();
+  await pair?.close();
 });
 
 async function connect(): Promise<void> {

@@ -323,3 +323,28 @@ export function phasesSeen(page: Page): Promise<string[]> {
     return g.__phasesSeen ?? [];
   });
 }
+
+export type CallPair = { relay: CallRelay; browser: Browser; alice: Page; bob: Page; close(): Promise<void> };
+
+/**
+ * A relay with its own coturn on `turnPort` (each test file takes its own port, so files never
+ * meet each other's TURN server), a call-capable Chromium playing a tone, and Alice and Bob
+ * enrolled as each other's contacts.
+ */
+export async function startCallPair(turnPort: number, toneSeconds = 30): Promise<CallPair> {
+  const wav = toneWav(join(tempDir('tone'), 'tone-440.wav'), 440, toneSeconds);
+  const [relay, browser] = await Promise.all([startCallRelay(turnPort), launchCallChromium(wav)]);
+  const alice = (await newCallPhone(browser)).page;
+  const bob = (await newCallPhone(browser)).page;
+  await enrolPair(relay, alice, bob);
+  return {
+    relay,
+    browser,
+    alice,
+    bob,
+    close: async () => {
+      await browser.close();
+      await relay.close();
+    },
+  };
+}
