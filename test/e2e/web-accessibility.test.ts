@@ -318,6 +318,8 @@ describe('web app accessibility (WCAG 2.2 AA)', () => {
     await alice.keyboard.press('Escape');
     await alice.waitForSelector('text=End this call?', { state: 'detached' });
     expect(await alice.getAttribute('[data-call-screen]', 'data-call-phase')).toBe('connected');
+    // Keeping the call puts focus back on Hang up (after the render that removed the question).
+    await expectFocus(alice, 'button[aria-label="Hang up"]');
     await alice.keyboard.press('Escape');
     await expectFocus(alice, 'button:has-text("End call")');
     await alice.keyboard.press('Enter');
