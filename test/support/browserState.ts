@@ -13,17 +13,23 @@ import { tempDir } from './cliHarness.ts';
 /** A browser with a profile on disk, so that closing and relaunching it is a browser restart. */
 export type RestartableBrowser = { readonly profile: string; context: BrowserContext; page: Page; restart(): Promise<Page>; close(): Promise<void> };
 
-export async function launchRestartable(): Promise<RestartableBrowser> {
+/** `calls`: a fake microphone playing `wav`, the microphone allowed, and the app's test hooks on. */
+export async function launchRestartable(calls?: { wav: string }): Promise<RestartableBrowser> {
   const profile = tempDir('chromium-profile');
+  const media = calls
+    ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${calls.wav}`, '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection']
+    : [];
   const open = async () => {
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: FLAGS,
+      args: [...FLAGS, ...media],
       headless: true,
       viewport: PHONE,
       deviceScaleFactor: 2,
       serviceWorkers: 'block',
+      ...(calls ? { permissions: ['microphone'] } : {}),
     });
+    if (calls) await context.addInitScript(() => Object.assign(globalThis, { __hardlineTest: {} }));
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
