@@ -8,25 +8,13 @@
 import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDecipheriv } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRelay, type TestRelay } from '../../packages/server/test/support/testRelay.ts';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/cliHarness.ts';
-import { enrolOnDisk, type DeviceOnDisk } from '../support/deviceOnDisk.ts';
+import { pairOnDisk } from '../support/deviceOnDisk.ts';
 
 const SECRET = 'the vault code is 4711-disappearing';
 
-let relay: TestRelay;
-let alice: DeviceOnDisk;
-let bob: DeviceOnDisk;
-beforeAll(async () => {
-  relay = await startTestRelay();
-  alice = await enrolOnDisk(relay.url, relay.adminToken, 'alice');
-  bob = await enrolOnDisk(relay.url, relay.adminToken, 'bob');
-});
-afterAll(() => {
-  alice?.client.close();
-  bob?.client.close();
-});
+const pair = pairOnDisk();
 
 /** Every regular file under `dir`, with its bytes. */
 function filesIn(dir: string): { path: string; bytes: Buffer }[] {
@@ -56,21 +44,21 @@ const keysIn = (files: readonly { bytes: Buffer }[]) => files.filter((f) => f.by
 
 describe('a disappeared message at rest', () => {
   it('leaves no plaintext in the home folder, and an older copy of the state no longer opens', async () => {
-    await alice.client.send('bob', SECRET);
-    await bob.client.sync({ waitMs: 3_000 });
-    const conv = bob.client.conversations().find((c) => c.messages.some((m) => m.text === SECRET))!;
+    await pair.alice.client.send('bob', SECRET);
+    await pair.bob.client.sync({ waitMs: 3_000 });
+    const conv = pair.bob.client.conversations().find((c) => c.messages.some((m) => m.text === SECRET))!;
     expect(conv).toBeDefined();
 
     // While the message is there, the thief's method works: that is what gives the checks below teeth.
-    const before = filesIn(bob.home);
+    const before = filesIn(pair.bob.home);
     expect(before.some((f) => openWithAny(f.bytes, keysIn(before))?.includes(SECRET))).toBe(true);
     const backup = tempDir('bob-backup');
-    cpSync(bob.home, backup, { recursive: true });
+    cpSync(pair.bob.home, backup, { recursive: true });
     const oldState = readFileSync(join(backup, 'state.enc'));
 
-    await bob.client.forgetMessages(conv.id, conv.messages.filter((m) => m.text === SECRET).map((m) => m.id));
+    await pair.bob.client.forgetMessages(conv.id, conv.messages.filter((m) => m.text === SECRET).map((m) => m.id));
 
-    const after = filesIn(bob.home);
+    const after = filesIn(pair.bob.home);
     const keys = keysIn(after);
     for (const f of after) {
       expect(f.bytes.includes(Buffer.from(SECRET)), f.path).toBe(false);

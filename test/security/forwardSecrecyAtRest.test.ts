@@ -3,34 +3,22 @@
  * only the current MLS state of each conversation. An attacker who seizes the device and its
  * key file must not find a superseded state, from which the keys of earlier messages follow.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fromBase64Url, toHex } from '@hardline/protocol';
-import { startTestRelay, type TestRelay } from '../../packages/server/test/support/testRelay.ts';
-import { enrolOnDisk, mlsStatesIn, stateOnDisk, type DeviceOnDisk } from '../support/deviceOnDisk.ts';
+import { pairOnDisk, mlsStatesIn, stateOnDisk } from '../support/deviceOnDisk.ts';
 
-let relay: TestRelay;
-let alice: DeviceOnDisk;
-let bob: DeviceOnDisk;
-beforeAll(async () => {
-  relay = await startTestRelay();
-  alice = await enrolOnDisk(relay.url, relay.adminToken, 'alice');
-  bob = await enrolOnDisk(relay.url, relay.adminToken, 'bob');
-});
-afterAll(() => {
-  alice?.client.close();
-  bob?.client.close();
-});
+const pair = pairOnDisk();
 
 describe('MLS state in the state file', () => {
   it('after each send, the file holds one MLS state per conversation, and never a superseded one', async () => {
-    await alice.client.send('bob', 'one');
+    await pair.alice.client.send('bob', 'one');
     const superseded: string[] = [];
     for (const text of ['two', 'three', 'four']) {
-      const before = await stateOnDisk(alice.home);
+      const before = await stateOnDisk(pair.alice.home);
       const [conv] = Object.values(before.conversations);
       superseded.push(conv!.mlsState);
-      await alice.client.send('bob', text);
-      const after = await stateOnDisk(alice.home);
+      await pair.alice.client.send('bob', text);
+      const after = await stateOnDisk(pair.alice.home);
       const states = mlsStatesIn(after);
       expect(states).toEqual(Object.values(after.conversations).map((c) => c.mlsState));
       const file = JSON.stringify(after);
@@ -43,7 +31,7 @@ describe('MLS state in the state file', () => {
         expect(file.includes(Buffer.from(bytes).toString('base64').slice(0, 256))).toBe(false);
       }
     }
-    await bob.client.sync();
-    expect((await bob.client.takeUnshown()).map((m) => m.text)).toEqual(['one', 'two', 'three', 'four']);
+    await pair.bob.client.sync();
+    expect((await pair.bob.client.takeUnshown()).map((m) => m.text)).toEqual(['one', 'two', 'three', 'four']);
   });
 });

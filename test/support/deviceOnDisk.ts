@@ -6,6 +6,8 @@
 import { HardlineClient, RelayApi, type DeviceState } from '@hardline/client';
 import { FileStateStore, nodeClientOptions, nodeTransport } from '@hardline/client/node';
 import { clientConfigWith, decodeState, directoryAuthenticationService, fromBase64Url } from '@hardline/protocol';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestRelay, type TestRelay } from '../../packages/server/test/support/testRelay.ts';
 import { tempDir } from './cliHarness.ts';
 
 export type DeviceOnDisk = { readonly client: HardlineClient; readonly home: string };
@@ -15,6 +17,24 @@ export async function enrolOnDisk(url: string, adminToken: string, handle: strin
   const home = tempDir(handle);
   const client = await HardlineClient.register(nodeClientOptions(home), { server: url, code, handle, displayName: handle.toUpperCase() });
   return { client, home };
+}
+
+/**
+ * Alice and Bob on disk against a fresh relay, for a whole test file: enrolled before its tests,
+ * closed after. Read the fields inside tests (they are set by the time the tests run).
+ */
+export function pairOnDisk(): { relay: TestRelay; alice: DeviceOnDisk; bob: DeviceOnDisk } {
+  const pair = {} as { relay: TestRelay; alice: DeviceOnDisk; bob: DeviceOnDisk };
+  beforeAll(async () => {
+    pair.relay = await startTestRelay();
+    pair.alice = await enrolOnDisk(pair.relay.url, pair.relay.adminToken, 'alice');
+    pair.bob = await enrolOnDisk(pair.relay.url, pair.relay.adminToken, 'bob');
+  });
+  afterAll(() => {
+    pair.alice?.client.close();
+    pair.bob?.client.close();
+  });
+  return pair;
 }
 
 /** The device state exactly as it is on disk now (not the client's in-memory copy). */
