@@ -10,6 +10,7 @@ import type { RelayStore } from './store/relayStore.ts';
 import type { InboxHub } from './ws/inboxHub.ts';
 import type { EpochLocks } from './locks/epochLocks.ts';
 import type { TurnConfig } from './turn/turnCredentials.ts';
+import type { RelayLimits } from './limits/relayLimits.ts';
 
 export type RelayContext = {
   readonly store: RelayStore;
@@ -19,6 +20,8 @@ export type RelayContext = {
   /** Epoch lock holds (in memory, seconds long); confirmed locks live in the store. */
   readonly locks: EpochLocks;
   readonly suite: string;
+  /** Abuse limits and quotas, resolved from the defaults and the operator's settings. */
+  readonly limits: RelayLimits;
   readonly observer: Observer | undefined;
   /** TURN REST secret and URLs; undefined when no TURN server is configured. */
   readonly turn: TurnConfig | undefined;

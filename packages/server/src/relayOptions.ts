@@ -5,6 +5,7 @@
 import type { Observer } from './observer/observerEvent.ts';
 import type { RelayStore } from './store/relayStore.ts';
 import type { TurnConfig } from './turn/turnCredentials.ts';
+import type { RelayLimits } from './limits/relayLimits.ts';
 
 export const CIPHERSUITES = ['MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519', 'MLS_256_XWING_AES256GCM_SHA512_Ed25519'] as const;
 export type CiphersuiteName = (typeof CIPHERSUITES)[number];
@@ -37,6 +38,8 @@ export type RelayOptions = {
    * 127.0.0.1, [::1].
    */
   readonly allowedHosts?: readonly string[];
+  /** Abuse limits and quotas; each unset one keeps its default (limits/relayLimits.ts). */
+  readonly limits?: Partial<RelayLimits>;
   /** Another store implementation (PostgreSQL); default SqliteRelayStore in dataDir. */
   readonly store?: RelayStore;
 };

@@ -22,6 +22,7 @@ import { SqliteRelayStore } from './store/sqliteRelayStore.ts';
 import { InboxHub } from './ws/inboxHub.ts';
 import { EpochLocks } from './locks/epochLocks.ts';
 import { createUpgradeRouter } from './ws/upgrade.ts';
+import { resolveLimits } from './limits/relayLimits.ts';
 
 const HOUSEKEEPING_MS = 3_600_000;
 
@@ -39,6 +40,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       hub: new InboxHub(),
       locks: new EpochLocks(),
       suite,
+      limits: resolveLimits(options.limits),
       observer: options.observer,
       turn: options.turn,
       now: Date.now,
