@@ -24,4 +24,4 @@ export * from './phone/dialPlans.ts';
 export * from './phone/phoneNumber.ts';
 export * from './contactBook/index.ts';
 export * from './identity/index.ts';
-export * from './tokens/privacyPass.ts';
+export * from './transparency/index.ts';
