@@ -10,7 +10,9 @@ import type { RelayStore } from './store/relayStore.ts';
 import type { InboxHub } from './ws/inboxHub.ts';
 import type { EpochLocks } from './locks/epochLocks.ts';
 import type { TurnConfig } from './turn/turnCredentials.ts';
+import type { TokenIssuer } from './tokens/tokenIssuer.ts';
 import type { RelayLimits } from './limits/relayLimits.ts';
+import type { RelayPush } from './push/relayPush.ts';
 
 export type RelayContext = {
   readonly store: RelayStore;
@@ -19,12 +21,16 @@ export type RelayContext = {
   readonly hub: InboxHub;
   /** Epoch lock holds (in memory, seconds long); confirmed locks live in the store. */
   readonly locks: EpochLocks;
+  /** Privacy Pass issuance and spending: what anonymous actions cost. */
+  readonly tokens: TokenIssuer;
   readonly suite: string;
   /** Abuse limits and quotas, resolved from the defaults and the operator's settings. */
   readonly limits: RelayLimits;
   readonly observer: Observer | undefined;
   /** TURN REST secret and URLs; undefined when no TURN server is configured. */
   readonly turn: TurnConfig | undefined;
+  /** Web Push wake-up targets and their sender; undefined when the organisation turned push off. */
+  readonly push: RelayPush | undefined;
   readonly now: () => number;
   /** Counts an unexpected failure; the log gets counts, never details tied to a client. */
   readonly internalError: (e: unknown) => void;

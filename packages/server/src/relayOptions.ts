@@ -6,6 +6,7 @@ import type { Observer } from './observer/observerEvent.ts';
 import type { RelayStore } from './store/relayStore.ts';
 import type { TurnConfig } from './turn/turnCredentials.ts';
 import type { RelayLimits } from './limits/relayLimits.ts';
+import type { PushOptions } from './push/pushOptions.ts';
 
 export const CIPHERSUITES = ['MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519', 'MLS_256_XWING_AES256GCM_SHA512_Ed25519'] as const;
 export type CiphersuiteName = (typeof CIPHERSUITES)[number];
@@ -40,6 +41,11 @@ export type RelayOptions = {
   readonly allowedHosts?: readonly string[];
   /** Abuse limits and quotas; each unset one keeps its default (limits/relayLimits.ts). */
   readonly limits?: Partial<RelayLimits>;
+  /**
+   * Web Push wake-ups for closed apps (push/); on by default. `false`: the organisation wants
+   * no vendor push service to learn when its devices are woken.
+   */
+  readonly push?: PushOptions | false;
   /** Another store implementation (PostgreSQL); default SqliteRelayStore in dataDir. */
   readonly store?: RelayStore;
 };

@@ -23,6 +23,9 @@ import { InboxHub } from './ws/inboxHub.ts';
 import { EpochLocks } from './locks/epochLocks.ts';
 import { createUpgradeRouter } from './ws/upgrade.ts';
 import { resolveLimits } from './limits/relayLimits.ts';
+import { TokenIssuer } from './tokens/tokenIssuer.ts';
+import { TokenLedger } from './tokens/tokenLedger.ts';
+import { openRelayPush } from './push/relayPush.ts';
 
 const HOUSEKEEPING_MS = 3_600_000;
 
@@ -30,8 +33,11 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const log = options.log ?? (() => {});
   // The store tightens a loose data folder and says so in the relay's log (stderr under the CLI).
   const store: RelayStore = options.store ?? new SqliteRelayStore(options.dataDir, options.log ? { notice: options.log } : {});
+  let tokenLedger: TokenLedger | undefined;
   try {
     const { suite, adminToken } = await initialiseOrg(store, options.suite);
+    const limits = resolveLimits(options.limits);
+    tokenLedger = new TokenLedger(options.dataDir);
     let internalErrors = 0;
     const ctx: RelayContext = {
       store,
@@ -40,9 +46,11 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       hub: new InboxHub(),
       locks: new EpochLocks(),
       suite,
-      limits: resolveLimits(options.limits),
+      limits,
+      tokens: new TokenIssuer(tokenLedger, limits, Date.now),
       observer: options.observer,
       turn: options.turn,
+      push: options.push === false ? undefined : openRelayPush(options.dataDir, options.push ?? {}),
       now: Date.now,
       internalError: (e) => {
         internalErrors++;
@@ -107,6 +115,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
 
     const housekeeping = async (): Promise<void> => {
       ctx.sessions.sweep();
+      ctx.tokens.sweep();
       await store.prune(Date.now());
     };
     await housekeeping();
@@ -134,11 +143,14 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
             server.close(() => resolve());
             server.closeAllConnections();
           });
+          await ctx.push?.close();
           await store.close();
+          tokenLedger?.close();
           log(`relay stopped; ${internalErrors} internal errors`);
         })()),
     };
   } catch (e) {
+    tokenLedger?.close();
     await store.close();
     throw e;
   }

@@ -18,7 +18,11 @@ export async function acceptPost(ctx: RelayContext, frame: Uint8Array, conn: num
   const bytes = frame.subarray(32);
   const result = await ctx.store.putEnvelope(envelope.mailboxId, envelope.envelopeId, bytes, ctx.now());
   if (ctx.observer) observe(ctx, { kind: 'post', conn, mailboxId: envelope.mailboxId, size: frame.length });
-  if (result.status === 'stored') ctx.hub.envelopeStored(envelope.mailboxId, result.seq, bytes);
+  if (result.status === 'stored') {
+    ctx.hub.envelopeStored(envelope.mailboxId, result.seq, bytes);
+    // Only a mailbox nobody reads now: an open app needs no wake-up, and the vendor no signal.
+    if (ctx.push && !ctx.hub.hasReader(envelope.mailboxId)) ctx.push.wakeUps.wake(envelope.mailboxId, sendCap);
+  }
   return envelope.envelopeId;
 }
 

@@ -13,7 +13,9 @@ import { lockRoutes } from './lockRoutes.ts';
 import { orgRoutes } from './orgRoutes.ts';
 import { postRoutes } from './postRoutes.ts';
 import { profileRoutes } from './profileRoutes.ts';
+import { pushRoutes } from './pushRoutes.ts';
 import { sessionRoutes } from './sessionRoutes.ts';
+import { tokenRoutes } from './tokenRoutes.ts';
 import { turnRoutes } from './turnRoutes.ts';
 
 export const allRoutes: readonly Route[] = [
@@ -24,9 +26,11 @@ export const allRoutes: readonly Route[] = [
   ...profileRoutes,
   ...blobRoutes,
   ...keyPackageRoutes,
+  ...tokenRoutes,
   ...lockRoutes,
   ...postRoutes,
   ...deviceRoutes,
   ...adminRoutes,
   ...turnRoutes,
+  ...pushRoutes,
 ];

@@ -33,6 +33,11 @@ export class InboxHub {
     map.set(conn, readCapHash);
   }
 
+  /** Whether an open inbox reads the mailbox now; if not, a post wakes its device (push/wakeUps.ts). */
+  hasReader(mailboxId: MailboxId): boolean {
+    return this.#byMailbox.has(mailboxId);
+  }
+
   /** Called after the envelope's transaction committed. */
   envelopeStored(mailboxId: MailboxId, seq: number, bytes: Uint8Array): void {
     const set = this.#byMailbox.get(mailboxId);
