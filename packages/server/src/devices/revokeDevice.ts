@@ -9,9 +9,12 @@ import type { RelayContext } from '../relayContext.ts';
 
 export const REVOKED_CLOSE_CODE = 4003;
 
-/** `revocation`: the person's signed revocation (JSON), kept so their correspondents can check it. */
-export async function revokeDevice(ctx: RelayContext, deviceId: DeviceId, revocation?: string): Promise<void> {
-  if (!(await ctx.store.revokeDevice(deviceId, revocation))) throw new RelayError('NOT_FOUND', 'no such device');
+/**
+ * `revocation`: the person's signed revocation (JSON), kept so their correspondents can check
+ * it; `logLeaf`: its key-transparency entry, appended with it.
+ */
+export async function revokeDevice(ctx: RelayContext, deviceId: DeviceId, revocation?: string, logLeaf?: Uint8Array): Promise<void> {
+  if (!(await ctx.store.revokeDevice(deviceId, revocation, logLeaf))) throw new RelayError('NOT_FOUND', 'no such device');
   disconnectRevoked(ctx, deviceId);
 }
 

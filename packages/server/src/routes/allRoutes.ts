@@ -16,6 +16,7 @@ import { profileRoutes } from './profileRoutes.ts';
 import { pushRoutes } from './pushRoutes.ts';
 import { sessionRoutes } from './sessionRoutes.ts';
 import { tokenRoutes } from './tokenRoutes.ts';
+import { transparencyRoutes } from './transparencyRoutes.ts';
 import { turnRoutes } from './turnRoutes.ts';
 
 export const allRoutes: readonly Route[] = [
@@ -32,5 +33,6 @@ export const allRoutes: readonly Route[] = [
   ...deviceRoutes,
   ...adminRoutes,
   ...turnRoutes,
+  ...transparencyRoutes,
   ...pushRoutes,
 ];

@@ -5,7 +5,7 @@
 import { newEnrolmentCode, codeHash, LINK_TTL_MS } from '../enrolment/enrolmentCode.ts';
 import { parseDeviceId } from '../devices/deviceId.ts';
 import { revokeDevice } from '../devices/revokeDevice.ts';
-import { parseCertificate, parseRevocation, ValidationError } from '@hardline/protocol';
+import { certificateEntry, encodeLogEntry, parseCertificate, parseRevocation, revocationEntry, ValidationError } from '@hardline/protocol';
 import { RelayError } from '../errors/relayError.ts';
 import { requireDevice } from '../http/bearerAuth.ts';
 import { ok, type Route } from '../http/route.ts';
@@ -32,7 +32,7 @@ export const deviceRoutes: readonly Route[] = [
       const body = await req.json();
       const revocation = body.revocation === undefined ? undefined : parseRevocation(body.revocation);
       if (revocation && (revocation.deviceId !== target.deviceId || revocation.handle !== target.handle)) throw new ValidationError('the revocation names another device');
-      await revokeDevice(ctx, target.deviceId, revocation && JSON.stringify(revocation));
+      await revokeDevice(ctx, target.deviceId, revocation && JSON.stringify(revocation), revocation && encodeLogEntry(revocationEntry(revocation)));
       return ok({ deviceId: target.deviceId, revoked: true });
     },
   },
@@ -51,7 +51,8 @@ export const deviceRoutes: readonly Route[] = [
       if (cert.deviceId !== target.deviceId || cert.handle !== target.handle || cert.deviceKey !== Buffer.from(target.publicKey).toString('base64url')) {
         throw new ValidationError('the certificate names another device or key');
       }
-      await ctx.store.setCertificate(target.deviceId, JSON.stringify(cert));
+      // Logged in the same write: a certificate the directory serves is always in the log.
+      await ctx.store.setCertificate(target.deviceId, JSON.stringify(cert), encodeLogEntry(certificateEntry(cert)));
       return ok({ deviceId: target.deviceId });
     },
   },

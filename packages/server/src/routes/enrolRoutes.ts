@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DeviceId, UserId } from '@hardline/protocol';
-import { checkDisplayName, isIdentityPublicKey, isUsableEd25519Key, ValidationError } from '@hardline/protocol';
+import { checkDisplayName, encodeLogEntry, identityKeyEntry, isIdentityPublicKey, isUsableEd25519Key, ValidationError } from '@hardline/protocol';
 import { codeHash } from '../enrolment/enrolmentCode.ts';
 import { parseHandle } from '../enrolment/handle.ts';
 import { enrolMessage, verifyEd25519 } from '../enrolment/signature.ts';
@@ -55,7 +55,7 @@ export const enrolRoutes: readonly Route[] = [
         newUserId: newId<UserId>(),
         newDeviceId: newId<DeviceId>(),
         now: ctx.now(),
-        ...(identityKey !== undefined ? { identityKey } : {}),
+        ...(identityKey !== undefined ? { identityKey, identityKeyLeaf: encodeLogEntry(identityKeyEntry(handle, identityKey)) } : {}),
       });
       for (const d of result.revokedDevices) disconnectRevoked(ctx, d);
       return ok({ userId: result.userId, deviceId: result.deviceId, handle: result.handle });

@@ -5,8 +5,14 @@
  * callers report success to clients after the promise resolves, never before.
  */
 import type { DeviceId, EnvelopeId, Handle, MailboxId, UserId } from '@hardline/protocol';
+import type { TransparencyLog } from './transparencyLog.ts';
 
-export const MetaKeys = { ADMIN_TOKEN_HASH: 'admin_token_hash', SUITE: 'suite' } as const;
+export const MetaKeys = {
+  ADMIN_TOKEN_HASH: 'admin_token_hash',
+  SUITE: 'suite',
+  /** The Ed25519 key that signs the key-transparency log's tree heads (transparency/logKey.ts). */
+  LOG_KEY: 'transparency_log_key',
+} as const;
 export type MetaKey = (typeof MetaKeys)[keyof typeof MetaKeys];
 
 export const CodeKinds = { INVITE: 'invite', LINK: 'link' } as const;
@@ -36,6 +42,8 @@ export type EnrolRequest = {
   readonly now: number;
   /** Invites: the person's identity key (base64url), stored opaque; a re-enrolment replaces it. */
   readonly identityKey?: string;
+  /** The identity key's key-transparency leaf: appended, in the same transaction, when the key is stored. */
+  readonly identityKeyLeaf?: Uint8Array;
 };
 
 export type EnrolResult = {
@@ -111,10 +119,15 @@ export type RelayStore = {
   listDirectory(): Promise<readonly DirectoryUser[]>;
   /** Changes what the user publishes in the directory. False if the user is unknown. */
   updateProfile(userId: UserId, update: ProfileUpdate): Promise<boolean>;
-  /** Marks the device revoked (keeping a signed revocation if given) and deletes its unclaimed KeyPackages. False if unknown. */
-  revokeDevice(deviceId: DeviceId, revocation?: string): Promise<boolean>;
-  /** Stores a device's certificate (JSON, validated by the route), replacing any earlier one. */
-  setCertificate(deviceId: DeviceId, certificate: string): Promise<void>;
+  /**
+   * Marks the device revoked (keeping a signed revocation if given) and deletes its unclaimed
+   * KeyPackages. False if unknown. `logLeaf` is appended to the key-transparency log with it.
+   */
+  revokeDevice(deviceId: DeviceId, revocation?: string, logLeaf?: Uint8Array): Promise<boolean>;
+  /** Stores a device's certificate (JSON, validated by the route), replacing any earlier one, and appends `logLeaf` to the log in the same transaction. */
+  setCertificate(deviceId: DeviceId, certificate: string, logLeaf?: Uint8Array): Promise<void>;
+  /** The key-transparency log, append-only: appends come only with the writes above. */
+  readonly transparencyLog: TransparencyLog;
 
   addKeyPackages(deviceId: DeviceId, keyPackages: readonly NewKeyPackage[]): Promise<void>;
   countKeyPackages(deviceId: DeviceId): Promise<number>;

@@ -19,6 +19,7 @@ import { createPrivateFile, secureDataDir, secureDataFiles } from './dataDirAcce
 import { dayNumber } from './day.ts';
 import { KeyPackagePool } from './keyPackagePool.ts';
 import { migrate } from './migrate.ts';
+import { appendLogLeaf, SqliteTransparencyLog } from './sqliteTransparencyLog.ts';
 import type {
   BlobPutResult,
   BlobRecord,
@@ -67,6 +68,7 @@ export class SqliteRelayStore implements RelayStore {
    */
   readonly #mailboxCache = new Map<MailboxId, MailboxRecord>();
   #closed = false;
+  readonly transparencyLog: SqliteTransparencyLog;
 
   constructor(dataDir: string, options: SqliteRelayStoreOptions = {}) {
     const notice = options.notice ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -92,6 +94,7 @@ export class SqliteRelayStore implements RelayStore {
       db.pragma('wal_checkpoint(TRUNCATE)');
     }
     this.#db = db;
+    this.transparencyLog = new SqliteTransparencyLog(db);
     // Every commit is checkpointed into the main file and the WAL truncated to zero bytes.
     // WAL frames are in commit order, which is time order: left to accumulate, they show a
     // post into one mailbox followed by the reply into another, which pairs the two. This way
@@ -208,7 +211,10 @@ export class SqliteRelayStore implements RelayStore {
           s.insertUser.run(userId, r.handle, r.displayName);
         }
         // A new person, or one re-enrolled after losing every device: a new identity key.
-        if (r.identityKey !== undefined) s.setIdentityKey.run(r.identityKey, userId);
+        if (r.identityKey !== undefined) {
+          s.setIdentityKey.run(r.identityKey, userId);
+          if (r.identityKeyLeaf) appendLogLeaf(this.#db, r.identityKeyLeaf);
+        }
       } else {
         const user = code.user_id === null ? undefined : s.userById.get(code.user_id);
         if (!user) throw new RelayError('BAD_CODE', 'code has no user');
@@ -292,16 +298,18 @@ export class SqliteRelayStore implements RelayStore {
     }, true);
   }
 
-  setCertificate(deviceId: DeviceId, certificate: string): Promise<void> {
+  setCertificate(deviceId: DeviceId, certificate: string, logLeaf?: Uint8Array): Promise<void> {
     return this.#batcher.enqueue(() => {
-      this.#s.setCertificate.run(certificate, deviceId);
+      if (this.#s.setCertificate.run(certificate, deviceId).changes > 0 && logLeaf) appendLogLeaf(this.#db, logLeaf);
     }, true);
   }
 
-  async revokeDevice(deviceId: DeviceId, revocation?: string): Promise<boolean> {
+  async revokeDevice(deviceId: DeviceId, revocation?: string, logLeaf?: Uint8Array): Promise<boolean> {
     const changed = await this.#batcher.enqueue(() => {
       if (revocation !== undefined) this.#s.setRevocation.run(revocation, deviceId);
-      return this.#s.revokeDevice.run(deviceId).changes > 0;
+      const revoked = this.#s.revokeDevice.run(deviceId).changes > 0;
+      if (revoked && revocation !== undefined && logLeaf) appendLogLeaf(this.#db, logLeaf);
+      return revoked;
     });
     await this.#pool.deleteDevice(deviceId);
     return changed;

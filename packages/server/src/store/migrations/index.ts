@@ -8,6 +8,7 @@ import { migration002PublishedContact } from './002_published_contact.ts';
 import { migration003Blobs } from './003_blobs.ts';
 import { migration004KeyPackagesApart } from './004_keypackages_apart.ts';
 import { migration005Identity } from './005_identity.ts';
+import { migration008TransparencyLog } from './008_transparency_log.ts';
 
 export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   migration001Initial,
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   migration003Blobs,
   migration004KeyPackagesApart,
   migration005Identity,
+  migration008TransparencyLog,
 ];
