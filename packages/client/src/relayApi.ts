@@ -5,6 +5,7 @@
  * "queued" rather than "failed".
  */
 import { fromBase64Url, HardlineError, toBase64Url, toHex, utf8, type DeviceCertificate, type DeviceId, type DeviceRevocation, type Handle, type UserId } from '@hardline/protocol';
+import { payWithToken, TokenWallet } from './tokenWallet.ts';
 import type { Transport } from './transport.ts';
 
 export type DirectoryUser = {
@@ -37,6 +38,8 @@ export type Signer = (message: Uint8Array) => Promise<Uint8Array>;
 
 export class RelayApi {
   private token: string | undefined;
+  /** Privacy Pass tokens that pay for the anonymous claim and new-blob calls. */
+  readonly wallet = new TokenWallet(this);
   constructor(
     readonly base: URL,
     private readonly transport: Transport,
@@ -137,7 +140,10 @@ export class RelayApi {
 
   /** Compare-and-swap; `expectedVersion` 0 creates. Throws CONFLICT when the blob moved on. */
   async putBlob(id: string, capability: Uint8Array, expectedVersion: number, data: Uint8Array): Promise<number> {
-    const r = await this.request<{ version: number }>('PUT', `/v1/blobs/${id}`, { version: expectedVersion, data: toBase64Url(data) }, { capability: toHex(capability) });
+    const put = (token?: string) =>
+      this.request<{ version: number }>('PUT', `/v1/blobs/${id}`, { version: expectedVersion, data: toBase64Url(data), ...(token ? { token } : {}) }, { capability: toHex(capability) });
+    // Creating a blob costs a token; updating one is paid for by its capability.
+    const r = expectedVersion === 0 ? await payWithToken(this.wallet, put) : await put();
     return r.version;
   }
 
@@ -153,7 +159,7 @@ export class RelayApi {
 
   /** Anonymous on purpose: the relay must not learn who is about to talk to this device. */
   async claimKeyPackage(deviceId: DeviceId): Promise<Uint8Array> {
-    const { keyPackage } = await this.request<{ keyPackage: string }>('POST', '/v1/keypackages/claim', { deviceId });
+    const { keyPackage } = await payWithToken(this.wallet, (token) => this.request<{ keyPackage: string }>('POST', '/v1/keypackages/claim', { deviceId, token }));
     return fromBase64Url(keyPackage, 16 * 1024);
   }
 

@@ -40,6 +40,14 @@ export const ErrorCodes = {
   BAD_CAPABILITY: 'BAD_CAPABILITY',
   NO_MAILBOX: 'NO_MAILBOX',
   NO_KEYPACKAGE: 'NO_KEYPACKAGE',
+  /** Relay: an anonymous action (claim, new blob) needs a Privacy Pass token and none came. */
+  TOKEN_REQUIRED: 'TOKEN_REQUIRED',
+  /** Relay: a token that does not verify, or whose issuer key has retired; fetch fresh ones. */
+  TOKEN_INVALID: 'TOKEN_INVALID',
+  /** Relay: a token already spent (each token pays for one action). */
+  TOKEN_SPENT: 'TOKEN_SPENT',
+  /** Relay: this device has fetched its tokens for the day. */
+  TOKEN_BUDGET: 'TOKEN_BUDGET',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

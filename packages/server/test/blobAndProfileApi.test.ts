@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BLOB_BUCKETS } from '@hardline/protocol';
 import { enrolDevice, type TestDevice } from './support/enrolDevice.ts';
 import { startTestRelay, type TestRelay } from './support/testRelay.ts';
+import { fetchTokens } from '../../../test/support/privacyPassTokens.ts';
 
 let relay: TestRelay;
 let dev: TestDevice;
@@ -56,7 +57,8 @@ describe('blobs', () => {
   it('creates with version 0, then compare-and-swaps, answering CONFLICT with the current version', async () => {
     expect((await http('GET', `/v1/blobs/${id}`, undefined, auth)).status).toBe(404);
     const data = bucket();
-    expect(await http('PUT', `/v1/blobs/${id}`, { version: 0, data }, auth)).toEqual({ status: 200, body: { version: 1 } });
+    const [token] = await fetchTokens(relay.url, dev.token, 1);
+    expect(await http('PUT', `/v1/blobs/${id}`, { version: 0, data, token }, auth)).toEqual({ status: 200, body: { version: 1 } });
     expect(await http('GET', `/v1/blobs/${id}`, undefined, auth)).toEqual({ status: 200, body: { version: 1, data } });
     const stale = await http('PUT', `/v1/blobs/${id}`, { version: 0, data: bucket() }, auth);
     expect(stale.status).toBe(409);

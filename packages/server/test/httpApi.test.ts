@@ -10,6 +10,7 @@ import { enrolDevice, enrolWithCode, invite, openSession } from './support/enrol
 import { call } from './support/httpApi.ts';
 import { startTestRelay, type TestRelay } from './support/testRelay.ts';
 
+import { tokenPurse } from '../../../test/support/privacyPassTokens.ts';
 let relay: TestRelay;
 beforeAll(async () => {
   relay = await startTestRelay();
@@ -152,12 +153,13 @@ describe('KeyPackages', () => {
     const kps = [randomBytes(300), randomBytes(300)];
     const up = await call(relay.url, 'POST', '/v1/keypackages', { keyPackages: kps.map((k) => ({ keyPackage: b64(k), readCapHash: b64(randomBytes(32)) })) }, d.token);
     expect(up.status).toBe(200);
-    expect((await call(relay.url, 'GET', '/v1/keypackages/count', undefined, d.token)).body).toEqual({ count: 2 });
-    const c1 = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: d.deviceId });
+    expect((await call(relay.url, 'GET', '/v1/keypackages/count', undefined, d.token)).body).toEqual({ count: 2, lastResort: false });
+    const pay = tokenPurse(relay.url, d.token, 3);
+    const c1 = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: d.deviceId, token: await pay() });
     expect(c1).toEqual({ status: 200, body: { keyPackage: b64(kps[0]!) } });
-    const c2 = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: d.deviceId });
+    const c2 = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: d.deviceId, token: await pay() });
     expect(c2.body.keyPackage).toBe(b64(kps[1]!));
-    const c3 = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: d.deviceId });
+    const c3 = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: d.deviceId, token: await pay() });
     expect(c3.status).toBe(404);
     expect(c3.body.error.code).toBe('NO_KEYPACKAGE');
   });

@@ -12,6 +12,7 @@ import { call } from './support/httpApi.ts';
 import { startTestRelay, type TestRelay } from './support/testRelay.ts';
 import { openInbox, TestSocket } from './support/wsClient.ts';
 
+import { fetchTokens } from '../../../test/support/privacyPassTokens.ts';
 let relay: TestRelay;
 let bob: TestDevice;
 beforeAll(async () => {
@@ -112,7 +113,7 @@ describe('inbox', () => {
     const mailbox = kpMailbox(kp, readCap);
     const { socket, subscribed } = await openInbox(relay.url, bob.token, [mailbox]);
     expect(subscribed).toMatchObject({ ok: [mailbox.id], pending: [mailbox.id] });
-    const claim = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: bob.deviceId });
+    const claim = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: bob.deviceId, token: (await fetchTokens(relay.url, bob.token, 1))[0] });
     const claimed = kpMailbox(Buffer.from(claim.body.keyPackage, 'base64url'), readCap);
     expect(claimed.id).toBe(mailbox.id);
     const welcome = postFrame(claimed, 'welcome');
@@ -126,7 +127,7 @@ describe('inbox', () => {
     await call(relay.url, 'POST', '/v1/keypackages', { keyPackages: [{ keyPackage: kp.toString('base64url'), readCapHash: sha256(randomBytes(32)).toString('hex') }] }, bob.token);
     const guess = kpMailbox(kp, randomBytes(32));
     const { socket } = await openInbox(relay.url, bob.token, [guess]);
-    await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: bob.deviceId });
+    await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: bob.deviceId, token: (await fetchTokens(relay.url, bob.token, 1))[0] });
     await call(relay.url, 'POST', '/v1/post', postFrame(guess).frame);
     await new Promise((r) => setTimeout(r, 100));
     expect(socket.frames.filter((f) => f.binary)).toHaveLength(0);

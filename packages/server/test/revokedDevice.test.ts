@@ -9,6 +9,7 @@ import { enrolDevice, type TestDevice } from './support/enrolDevice.ts';
 import { call } from './support/httpApi.ts';
 import { startTestRelay, type TestRelay } from './support/testRelay.ts';
 
+import { fetchTokens } from '../../../test/support/privacyPassTokens.ts';
 let relay: TestRelay;
 let thief: TestDevice;
 beforeAll(async () => {
@@ -31,7 +32,9 @@ describe('a revoked device', () => {
     const late = await call(relay.url, 'POST', '/v1/session', { deviceId: thief.deviceId, nonce: early.body.nonce, signature });
     expect(late).toMatchObject({ status: 403, body: { error: { code: 'REVOKED' } } });
     expect((await call(relay.url, 'POST', '/v1/session/challenge', { deviceId: thief.deviceId })).body.error.code).toBe('REVOKED');
-    expect((await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: thief.deviceId })).body.error.code).toBe('REVOKED');
+    // Paid for by an honest device's token: the claim itself is refused, not the payment.
+    const [token] = await fetchTokens(relay.url, (await enrolDevice(relay.url, relay.adminToken, 'payer')).token, 1);
+    expect((await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: thief.deviceId, token })).body.error.code).toBe('REVOKED');
   });
 
   it('a challenge fetched for one device does not open a session for another', async () => {

@@ -18,6 +18,7 @@ import { call } from './support/httpApi.ts';
 import { startTestRelay } from './support/testRelay.ts';
 import { openInbox, TestSocket } from './support/wsClient.ts';
 
+import { tokenPurse } from '../../../test/support/privacyPassTokens.ts';
 const MARKER = 'PLAINTEXT-MARKER-7f3a';
 
 function forms(b: Buffer | string): Buffer[] {
@@ -43,9 +44,10 @@ it('a seized database holds no link between people', async () => {
   const mailboxes = new Map<string, TestMailbox[]>();
   for (const u of users) {
     const caps = readCaps.get(u.deviceId)!;
+  const pay = tokenPurse(relay.url, users[0]!.token, 32);
     const list: TestMailbox[] = [];
     for (let i = 0; i < 2; i++) {
-      const c = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: u.deviceId });
+      const c = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: u.deviceId, token: await pay() });
       const kp = Buffer.from(c.body.keyPackage, 'base64url');
       claimedKps.push(kp);
       list.push(kpMailbox(kp, caps[i]!));

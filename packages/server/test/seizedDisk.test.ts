@@ -23,6 +23,7 @@ import { startTestRelay } from './support/testRelay.ts';
 import { tmpDir } from './support/tmpDir.ts';
 import { TestSocket } from './support/wsClient.ts';
 
+import { fetchTokens } from '../../../test/support/privacyPassTokens.ts';
 const copies: string[] = [];
 afterAll(() => {
   for (const c of copies) rmSync(c, { recursive: true, force: true });
@@ -84,7 +85,7 @@ it('copies of the data folder taken at any moment of a burst of claims and posts
 
   const claimed: Buffer[] = [];
   const claim = async (owner: TestDevice): Promise<TestMailbox> => {
-    const r = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: owner.deviceId });
+    const r = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: owner.deviceId, token: (await fetchTokens(relay.url, owner.token, 1))[0] });
     expect(r.status).toBe(200);
     const kp = Buffer.from(r.body.keyPackage, 'base64url');
     claimed.push(kp);

@@ -29,6 +29,12 @@ const TABLE: Readonly<Record<string, { status: number; wsClose: number | undefin
   NO_KEYPACKAGE: { status: 404, wsClose: undefined },
   CONFLICT: { status: 409, wsClose: undefined },
   INTERNAL: { status: 500, wsClose: 1011 },
+  TOKEN_REQUIRED: { status: 401, wsClose: undefined },
+  TOKEN_INVALID: { status: 401, wsClose: undefined },
+  TOKEN_SPENT: { status: 403, wsClose: undefined },
+  TOKEN_BUDGET: { status: 429, wsClose: undefined },
+  RATE_LIMITED: { status: 429, wsClose: 1008 },
+  UNAVAILABLE: { status: 503, wsClose: 1013 },
 };
 
 /** The wire code of an error: a RelayError's exact code, a protocol error's code, else INTERNAL. */

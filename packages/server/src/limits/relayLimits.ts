@@ -6,6 +6,14 @@
  * meets them, and the tests check both sides.
  */
 export type RelayLimits = {
+  // Privacy Pass tokens (tokens/tokenIssuer.ts): what anonymous actions cost.
+  /**
+   * Tokens one device may fetch per UTC day; one pays for a KeyPackage claim or a new blob.
+   * Making a 500-person group of two devices each takes 1,000 claims.
+   */
+  readonly tokensPerDevicePerDay: number;
+  /** Days an issuer key is current; the previous one is honoured one more lifetime. */
+  readonly tokenKeyLifetimeDays: number;
   // Connections and bodies (sized before any byte of a body is read).
   /** Concurrent TCP connections, HTTP and WebSocket together. */
   readonly maxConnections: number;
@@ -14,6 +22,8 @@ export type RelayLimits = {
 };
 
 export const DEFAULT_LIMITS: RelayLimits = {
+  tokensPerDevicePerDay: 2_000,
+  tokenKeyLifetimeDays: 7,
   maxConnections: 8_192,
   maxConnectionsPerAddress: 256,
 };

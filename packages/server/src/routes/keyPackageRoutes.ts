@@ -58,7 +58,10 @@ export const keyPackageRoutes: readonly Route[] = [
     method: 'POST',
     path: '/v1/keypackages/claim',
     handle: async (ctx, req) => {
-      const deviceId = parseDeviceId((await req.json()).deviceId);
+      const body = await req.json();
+      const deviceId = parseDeviceId(body.deviceId);
+      // A claim makes a mailbox someone can post into, so it costs a token (tokenIssuer.ts).
+      await ctx.tokens.spend(body.token);
       const device = await ctx.store.getDevice(deviceId);
       if (!device) throw new RelayError('NOT_FOUND', 'no such device');
       if (device.revoked) throw new RelayError('REVOKED', 'device is revoked');

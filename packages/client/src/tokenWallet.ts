@@ -1,0 +1,83 @@
+/**
+ * @module tokenWallet
+ * Privacy Pass tokens this device holds to pay for anonymous actions (a KeyPackage claim, a new
+ * blob; docs/protocol.md §6). They are fetched in batches over the session and spent with none.
+ *
+ * Timing is the one thing that could tie a spend to its fetch: a wallet filled the moment a
+ * claim needs a token lets the relay line the two up. So the wallet refills in the background
+ * when it runs low, and only a claim from an empty wallet (the first one after start) waits on
+ * a fetch. Tokens live in memory: a CLI run fetches its first batch when it first needs one.
+ */
+import { fromBase64Url, HardlineError, MAX_TOKEN_BATCH, requestTokens } from '@hardline/protocol';
+
+export type TokenSource = {
+  request<T>(method: string, path: string, body?: unknown, auth?: 'session'): Promise<T>;
+};
+
+export type WalletOptions = {
+  /** Tokens per fetch; defaults to 16 (≈0.6 s of P-384 work on a shared core). */
+  readonly batch?: number;
+  /** Refill in the background below this many. */
+  readonly lowWater?: number;
+};
+
+export class TokenWallet {
+  #tokens: string[] = [];
+  #filling: Promise<void> | undefined;
+  readonly #batch: number;
+  readonly #lowWater: number;
+
+  constructor(
+    private readonly relay: TokenSource,
+    options: WalletOptions = {},
+  ) {
+    this.#batch = Math.min(MAX_TOKEN_BATCH, options.batch ?? 16);
+    this.#lowWater = options.lowWater ?? 4;
+  }
+
+  get size(): number {
+    return this.#tokens.length;
+  }
+
+  /** One token to spend now; waits for a fetch only when the wallet is empty. */
+  async take(): Promise<string> {
+    while (this.#tokens.length === 0) await this.fill();
+    const token = this.#tokens.pop()!;
+    if (this.#tokens.length < this.#lowWater) {
+      // Best effort: a failed background refill is retried by the next take().
+      this.fill().catch(() => {});
+    }
+    return token;
+  }
+
+  /** Drops every token: the relay said they no longer verify (its key rotated). */
+  discard(): void {
+    this.#tokens = [];
+  }
+
+  /** One fetch at a time; concurrent callers share it. */
+  fill(): Promise<void> {
+    this.#filling ??= this.#fetch().finally(() => (this.#filling = undefined));
+    return this.#filling;
+  }
+
+  async #fetch(): Promise<void> {
+    const key = await this.relay.request<{ keyId: string; publicKey: string }>('GET', '/v1/tokens/key');
+    const { request, finish } = await requestTokens(fromBase64Url(key.publicKey, 256), this.#batch);
+    const { response } = await this.relay.request<{ response: string }>('POST', '/v1/tokens', { request }, 'session');
+    const fresh = await finish(response);
+    if (fresh.length === 0) throw new HardlineError('UNAVAILABLE', 'the relay issued no tokens');
+    this.#tokens.push(...fresh);
+  }
+}
+
+/** Runs an anonymous action paid with one token, retrying once with fresh tokens after a key rotation. */
+export async function payWithToken<T>(wallet: TokenWallet, action: (token: string) => Promise<T>): Promise<T> {
+  try {
+    return await action(await wallet.take());
+  } catch (e) {
+    if (!(e instanceof HardlineError) || e.code !== 'TOKEN_INVALID') throw e;
+    wallet.discard();
+    return action(await wallet.take());
+  }
+}

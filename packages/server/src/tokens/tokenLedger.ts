@@ -1,0 +1,76 @@
+/**
+ * @module tokenLedger
+ * The Privacy Pass issuer's state, in its own SQLite file beside the relay's database
+ * (tokens.db): the issuer keys, and the nonces of spent tokens so that each token pays once.
+ *
+ * What a copy of this file gives: the issuer keys (enough to mint tokens, that is to spend the
+ * relay's own quotas, never to name who spent one) and a set of random nonces with no time,
+ * device or action beside them. Issuance is blinded, so no row here or in relay.db links a
+ * spent nonce to the device that fetched it (docs/protocol.md §8).
+ *
+ * Keys rotate every `tokenKeyLifetimeDays`. The previous key is still honoured for one more
+ * lifetime, so a wallet filled just before a rotation stays good; nonces of keys older than
+ * that are deleted, which bounds the file to two lifetimes of spending.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { generateTokenKey, toHex, tokenKeyId, type TokenKeyPair } from '@hardline/protocol';
+import { createPrivateFile } from '../store/dataDirAccess.ts';
+
+export const TOKEN_FILE_NAME = 'tokens.db';
+
+export type IssuerKey = TokenKeyPair & { readonly id: string; readonly createdAt: number };
+
+export class TokenLedger {
+  readonly #db: Database.Database;
+  readonly #s;
+
+  constructor(dataDir: string) {
+    const path = join(dataDir, TOKEN_FILE_NAME);
+    createPrivateFile(path);
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    // FULL: a spend acknowledged and then lost in a crash could be spent a second time.
+    db.pragma('synchronous = FULL');
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS issuer_keys (id TEXT PRIMARY KEY, private_key BLOB NOT NULL, public_key BLOB NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS spent (key_id TEXT NOT NULL, nonce BLOB NOT NULL, PRIMARY KEY (key_id, nonce)) WITHOUT ROWID;
+    `);
+    this.#db = db;
+    this.#s = {
+      keys: db.prepare<[], { id: string; private_key: Buffer; public_key: Buffer; created_at: number }>('SELECT * FROM issuer_keys ORDER BY created_at DESC'),
+      addKey: db.prepare('INSERT INTO issuer_keys (id, private_key, public_key, created_at) VALUES (?, ?, ?, ?)'),
+      dropKey: db.prepare('DELETE FROM issuer_keys WHERE id = ?'),
+      dropSpent: db.prepare('DELETE FROM spent WHERE key_id = ?'),
+      spend: db.prepare('INSERT OR IGNORE INTO spent (key_id, nonce) VALUES (?, ?)'),
+    };
+  }
+
+  /** Newest first: the current key, then the one it replaced (if still honoured). */
+  keys(): IssuerKey[] {
+    return this.#s.keys.all().map((r) => ({ id: r.id, privateKey: new Uint8Array(r.private_key), publicKey: new Uint8Array(r.public_key), createdAt: r.created_at }));
+  }
+
+  /** Makes a new current key and retires every key but the newest two, with their nonces. */
+  async rotate(now: number): Promise<IssuerKey> {
+    const pair = await generateTokenKey();
+    const key: IssuerKey = { ...pair, id: toHex(await tokenKeyId(pair.publicKey)), createdAt: now };
+    this.#db.transaction(() => {
+      this.#s.addKey.run(key.id, Buffer.from(key.privateKey), Buffer.from(key.publicKey), key.createdAt);
+      for (const old of this.keys().slice(2)) {
+        this.#s.dropSpent.run(old.id);
+        this.#s.dropKey.run(old.id);
+      }
+    })();
+    return key;
+  }
+
+  /** Records the spend; false if this token was spent before. */
+  spend(keyId: string, nonce: Uint8Array): boolean {
+    return this.#s.spend.run(keyId, Buffer.from(nonce)).changes === 1;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}

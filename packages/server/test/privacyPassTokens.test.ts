@@ -1,0 +1,136 @@
+/**
+ * Anonymous actions cost a Privacy Pass token (tokens/tokenIssuer.ts), played from the
+ * attacker's side: a stranger with no account and no tokens, a forger, a replayer, and an
+ * insider draining a device's daily budget.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchTokens } from '../../../test/support/privacyPassTokens.ts';
+import { TokenIssuer } from '../src/tokens/tokenIssuer.ts';
+import { TokenLedger } from '../src/tokens/tokenLedger.ts';
+import { enrolDevice, type TestDevice } from './support/enrolDevice.ts';
+import { call } from './support/httpApi.ts';
+import { newKeyPackages } from './support/keyPackages.ts';
+import { startTestRelay, type TestRelay } from './support/testRelay.ts';
+import { tmpDir } from './support/tmpDir.ts';
+import { BLOB_BUCKETS } from '@hardline/protocol';
+
+let relay: TestRelay;
+let carol: TestDevice;
+let insider: TestDevice;
+
+beforeAll(async () => {
+  relay = await startTestRelay({ limits: { tokensPerDevicePerDay: 40 } });
+  carol = await enrolDevice(relay.url, relay.adminToken, 'carol');
+  insider = await enrolDevice(relay.url, relay.adminToken, 'insider');
+  const kps = await newKeyPackages(carol, 3);
+  const up = await call(relay.url, 'POST', '/v1/keypackages', { keyPackages: kps.map((k) => ({ keyPackage: k.toString('base64url'), readCapHash: randomBytes(32).toString('base64url') })) }, carol.token);
+  expect(up.status).toBe(200);
+});
+
+const claim = (token?: unknown) => call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: carol.deviceId, ...(token !== undefined ? { token } : {}) });
+const count = async () => (await call(relay.url, 'GET', '/v1/keypackages/count', undefined, carol.token)).body.count as number;
+const newBlob = (token?: string) =>
+  fetch(`${relay.url}/v1/blobs/${randomBytes(16).toString('hex')}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Capability ${randomBytes(32).toString('hex')}` },
+    body: JSON.stringify({ version: 0, data: randomBytes(BLOB_BUCKETS[0]!).toString('base64url'), ...(token ? { token } : {}) }),
+  }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+const dataBytes = () => readdirSync(relay.dataDir).reduce((n, f) => n + statSync(join(relay.dataDir, f)).size, 0);
+
+describe('a stranger with no tokens', () => {
+  it('claims nothing and creates no blob, and the data folder does not grow', async () => {
+    const before = await count();
+    const bytesBefore = dataBytes();
+    for (let i = 0; i < 20; i++) {
+      expect((await claim()).body.error.code).toBe('TOKEN_REQUIRED');
+      const b = await newBlob();
+      expect(b).toMatchObject({ status: 401, body: { error: { code: 'TOKEN_REQUIRED' } } });
+    }
+    expect(await count()).toBe(before);
+    expect(dataBytes()).toBe(bytesBefore);
+  });
+
+  it('cannot fetch tokens without a session', async () => {
+    const r = await call(relay.url, 'POST', '/v1/tokens', { request: 'AAAA' });
+    expect(r.status).toBe(401);
+  });
+
+  it('cannot forge one', async () => {
+    const [real] = await fetchTokens(relay.url, insider.token, 1);
+    const forged = Buffer.from(real!, 'base64url');
+    forged[forged.length - 1]! ^= 1;
+    expect((await claim(forged.toString('base64url'))).body.error.code).toBe('TOKEN_INVALID');
+    expect((await claim(randomBytes(146).toString('base64url'))).body.error.code).toMatch(/TOKEN_INVALID|DECODE/);
+    expect((await claim('not a token!')).body.error.code).toBe('DECODE');
+    expect((await claim(12)).body.error.code).toBe('DECODE');
+  });
+});
+
+describe('a token holder', () => {
+  it('pays once per token: a replayed token is refused and claims nothing', async () => {
+    const [token] = await fetchTokens(relay.url, insider.token, 1);
+    const before = await count();
+    expect((await claim(token)).status).toBe(200);
+    expect(await count()).toBe(before - 1);
+    expect((await claim(token)).body.error.code).toBe('TOKEN_SPENT');
+    expect(await count()).toBe(before - 1);
+    const [blobToken] = await fetchTokens(relay.url, insider.token, 1);
+    expect((await newBlob(blobToken)).status).toBe(200);
+    expect((await newBlob(blobToken)).body.error.code).toBe('TOKEN_SPENT');
+  });
+
+  it('is held to the daily budget, and tokens already fetched stay good', async () => {
+    const spender = await enrolDevice(relay.url, relay.adminToken, 'spender');
+    const tokens = await fetchTokens(relay.url, spender.token, 40);
+    await expect(fetchTokens(relay.url, spender.token, 1)).rejects.toMatchObject({ code: 'TOKEN_BUDGET', status: 429 });
+    expect((await newBlob(tokens[0])).status).toBe(200);
+  });
+
+  it('a batch above the limit or of junk is refused with a clear error', async () => {
+    const junk = await call(relay.url, 'POST', '/v1/tokens', { request: 'AAAA' }, insider.token);
+    expect(junk).toMatchObject({ status: 400, body: { error: { code: 'DECODE' } } });
+    const missing = await call(relay.url, 'POST', '/v1/tokens', {}, insider.token);
+    expect(missing.body.error.code).toBe('DECODE');
+  });
+});
+
+describe('issuer keys', () => {
+  let dir: string;
+  let ledger: TokenLedger;
+  afterAll(() => ledger?.close());
+
+  it('rotate on schedule; the previous key is honoured one more lifetime, then its tokens and nonces go', async () => {
+    dir = tmpDir();
+    ledger = new TokenLedger(dir);
+    let now = Date.UTC(2026, 0, 1);
+    const issuer = new TokenIssuer(ledger, { tokensPerDevicePerDay: 100, tokenKeyLifetimeDays: 7 }, () => now);
+    const first = await issuer.currentKey();
+    const { requestTokens } = await import('@hardline/protocol');
+    const mint = async () => {
+      const key = await issuer.currentKey();
+      const { request, finish } = await requestTokens(key.publicKey, 3);
+      return finish((await issuer.issue('00'.repeat(16) as never, request)).response);
+    };
+    const [a, b, late] = await mint();
+    await issuer.spend(a);
+    now += 8 * 86_400_000;
+    const second = await issuer.currentKey();
+    expect(second.id).not.toBe(first.id);
+    await issuer.spend(b); // the previous key still pays
+    await expect(issuer.spend(a)).rejects.toMatchObject({ code: 'TOKEN_SPENT' });
+    const [c] = await mint();
+    now += 8 * 86_400_000;
+    await issuer.currentKey();
+    const [d] = await mint();
+    await issuer.spend(c); // second's tokens: previous key now
+    await issuer.spend(d);
+    expect(ledger.keys().map((k) => k.id)).not.toContain(first.id);
+    // Once the first key retires, its tokens no longer pay (an unspent one included) and its
+    // spent nonces are gone from the ledger, which is what bounds the file.
+    await expect(issuer.spend(late)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+    await expect(issuer.spend(a)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+  });
+});
