@@ -10,8 +10,9 @@ import { randomBytes, createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { HardlineClient } from '@hardline/client';
 import { nodeClientOptions } from '@hardline/client/node';
-import { certifyDevice, newIdentityKey, type DeviceId, type Handle, type UserId } from '@hardline/protocol';
+import { certifyDevice, encodeLogEntry, identityKeyEntry, newIdentityKey, type DeviceId, type Handle, type UserId } from '@hardline/protocol';
 import { SQLITE_FILE_NAME, type RelayHandle } from '@hardline/server';
+import { appendLogLeaf } from '../../packages/server/src/store/sqliteTransparencyLog.ts';
 import { tempDir } from './cliHarness.ts';
 
 type Relay = RelayHandle & { readonly dataDir: string };
@@ -42,11 +43,16 @@ function plantedKey(c: HardlineClient): string {
   throw new Error('planted device not in its own directory yet');
 }
 
-/** Serves another identity key for `handle` from now on, by writing into the relay's database. */
-export function swapIdentityKey(relay: Relay, handle: string, identityKey = newIdentityKey().publicKey): string {
+/**
+ * Serves another identity key for `handle` from now on, by writing into the relay's database.
+ * `logged`: the relay also appends it to its transparency log (so clients accept it as a
+ * change, and anyone auditing the log sees it); otherwise the key is shown but never logged.
+ */
+export function swapIdentityKey(relay: Relay, handle: string, identityKey = newIdentityKey().publicKey, { logged = true } = {}): string {
   const db = new Database(join(relay.dataDir, SQLITE_FILE_NAME));
   try {
     db.prepare('UPDATE users SET identity_key = ? WHERE handle = ?').run(identityKey, handle);
+    if (logged) appendLogLeaf(db, encodeLogEntry(identityKeyEntry(handle as Handle, identityKey)));
   } finally {
     db.close();
   }

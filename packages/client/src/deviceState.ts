@@ -6,6 +6,7 @@
  */
 import type { ControlMessage, ConversationControl, DeviceId, Handle, IdentityKeyPair, MailboxId, Roster, UserId } from '@hardline/protocol';
 import type { Pin } from './trustRules.ts';
+import type { TransparencyState } from './keyTransparency.ts';
 import type { DirectoryUser } from './relayApi.ts';
 import type { PartialText } from './textParts.ts';
 
@@ -92,6 +93,8 @@ export type DeviceState = {
   identity?: IdentityKeyPair;
   /** Identity keys pinned per handle (trustRules.ts). */
   pins?: Record<string, Pin>;
+  /** The pinned log key, the latest tree head and any split view seen (keyTransparency.ts); absent before it. */
+  transparency?: TransparencyState;
   /** Link codes this device made and has not answered yet (deviceLinking.ts). */
   pendingLinks?: { secret: string; createdAt: string }[];
   /** On a newly linked device: the secret of the link code it joined with, until answered. */

@@ -77,6 +77,8 @@ import {
 } from './deviceState.ts';
 import { acceptRoster, changesNothing, validateSettingsChange, withSettings, type SettingsChange } from './conversationSettings.ts';
 import { answerLinkRequests, collectLinkAnswer, requestCertificate } from './deviceLinking.ts';
+import { KeyTransparency, relabelNotInLog, type NotInLog, type SplitViewReport } from './keyTransparency.ts';
+import { TransparencyApi } from './transparencyApi.ts';
 import { acknowledgeChange, isHeld, judgeDirectory, type Pin, type TrustedDevice, type Unverifiable } from './trustRules.ts';
 import { Inbox } from './inbox.ts';
 import { acceptTextPart } from './textParts.ts';
@@ -140,6 +142,9 @@ export class HardlineClient {
   private controlListener: ((c: ReceivedControl) => void) | undefined;
   /** Only the devices trustRules.ts accepts: the AuthenticationService and every add go by it. */
   private directoryIndex: ReadonlyMap<DeviceId, TrustedDevice> = new Map();
+  /** Inclusion, consistency and gossip of the key-transparency log (keyTransparency.ts). */
+  private kt!: KeyTransparency;
+  private notInLog: readonly NotInLog[] = [];
   private unverifiable: readonly Unverifiable[] = [];
   /**
    * Devices whose last claim found no KeyPackage, and when. Reconcile leaves them alone for a
@@ -171,7 +176,8 @@ export class HardlineClient {
     if (!HANDLE_RE.test(handle)) throw new HardlineError('VALIDATION', `invalid handle "${args.handle}": use 2-32 of a-z 0-9 . _ -`);
     const base = parseRelayUrl(args.server);
     const anon = new RelayApi(base, opts.transport);
-    const suite = parseSuite((await anon.org()).ciphersuite);
+    const org: { ciphersuite: string; logKey?: unknown } = await anon.org();
+    const suite = parseSuite(org.ciphersuite);
     const impl = await loadSuite(suite, opts.cryptoProvider);
     const keys = await impl.signature.keygen();
     const sign = (m: Uint8Array) => impl.signature.sign(keys.signKey, m);
@@ -198,6 +204,8 @@ export class HardlineClient {
       revoked: false,
       ...(identity ? { identity } : {}),
       ...(secret ? { linkWait: { secret } } : {}),
+      // First contact: the log key is pinned here, and every tree head must be signed by it.
+      ...(typeof org.logKey === 'string' ? { transparency: { logKey: org.logKey } } : {}),
     };
     await opts.store.save(state);
     const c = new HardlineClient(opts);
@@ -223,6 +231,7 @@ export class HardlineClient {
         return d && { deviceId: id, handle: d.handle, signaturePublicKey: d.pub, revoked: d.revoked };
       }),
     );
+    this.kt = new KeyTransparency(new TransparencyApi(this.api), () => (this.state.transparency ??= {}));
     this.indexDirectory(state.directory);
   }
 
@@ -251,12 +260,15 @@ export class HardlineClient {
     const verdict = judgeDirectory(users, this.state.pins ?? {}, { handle: this.state.handle, identityKey: this.state.identity?.publicKey });
     this.state.pins = { ...verdict.pins };
     this.directoryIndex = verdict.trusted;
-    this.unverifiable = verdict.unverifiable;
+    this.unverifiable = relabelNotInLog(verdict.unverifiable, this.notInLog);
   }
 
   async refreshDirectory(): Promise<DirectoryUser[]> {
     try {
-      const { users } = await this.api.directory();
+      // Only what the relay proves logged reaches the trust rules (keyTransparency.ts).
+      const vetted = await this.kt.vet((await this.api.directory()).users);
+      const users = vetted.users;
+      this.notInLog = vetted.notInLog;
       this.state.directory = users;
       this.indexDirectory(users);
       return users;
@@ -289,6 +301,11 @@ export class HardlineClient {
   }
 
   /** Devices the directory lists that this client refuses, with why: the app reports them. */
+  /** A split view of the key-transparency log, once detected: the relay is showing people different keys. */
+  splitView(): SplitViewReport | undefined {
+    return this.kt.splitView();
+  }
+
   unverifiableDevices(): readonly Unverifiable[] {
     return this.unverifiable;
   }
@@ -559,7 +576,7 @@ export class HardlineClient {
   /** Encrypts and queues without posting: used by `send` and by bulk senders (tests, bench). */
   async queueText(conv: Conversation, text: string, again?: { id: string; sentAt: string }): Promise<TextMessage> {
     if (conv.left) throw new HardlineError('USAGE', 'this device is no longer in that conversation');
-    const msg: TextMessage = { t: 'text', id: again?.id ?? toHex(randomBytes(8)), text, sentAt: again?.sentAt ?? new Date().toISOString() };
+    const msg: TextMessage = { t: 'text', id: again?.id ?? toHex(randomBytes(8)), text, sentAt: again?.sentAt ?? new Date().toISOString(), ...this.kt.gossip() };
     // A long message goes as several parts, each its own MLS message in its own envelope.
     for (const part of textParts(msg)) {
       const { newState, message } = await encryptApplication(this.mls(conv), encodeAppMessage(part), this.impl);
@@ -1124,6 +1141,7 @@ export class HardlineClient {
       return;
     }
     const app = decodeAppMessage(r.data);
+    if (app.t === 'text' && app.th) await this.kt.onPeerHead(app.th, r.sender.handle);
     if (app.t === 'book-key') return this.acceptControl(conv, r.sender.handle, app);
     if (app.t !== 'text') {
       const control: ReceivedControl = { conversation: conv.id, from: r.sender.handle, fromDevice: r.sender.deviceId, message: app, receivedAt: new Date().toISOString() };

@@ -41,7 +41,8 @@ export type Pins = Readonly<Record<string, Pin>>;
 
 export type TrustedDevice = { readonly handle: Handle; readonly pub: Uint8Array; readonly revoked: boolean };
 
-export type Unverifiable = { readonly handle: Handle; readonly deviceId: DeviceId; readonly reason: 'no-identity' | 'bad-certificate' };
+/** 'not-in-log': the relay could not prove the key or certificate is in its transparency log (keyTransparency.ts). */
+export type Unverifiable = { readonly handle: Handle; readonly deviceId: DeviceId; readonly reason: 'no-identity' | 'bad-certificate' | 'not-in-log' };
 
 export type Verdict = {
   readonly pins: Pins;

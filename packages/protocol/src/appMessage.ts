@@ -5,6 +5,7 @@
  */
 import { DecodeError, TooLargeError } from './errors.ts';
 import { MAX_TIMER_SECONDS } from './roster.ts';
+import { parseTreeHead, type SignedTreeHead } from './transparency/treeHead.ts';
 
 /** Parts of one long message (longText.ts): 64 parts of at least MAX_TEXT_CHARS / 8 hold MAX_MESSAGE_CHARS. */
 export const MAX_TEXT_PARTS = 64;
@@ -20,6 +21,12 @@ export type TextMessage = {
   /** A long message goes in parts (longText.ts): this one's index, from 0, and how many there are. */
   readonly part?: number;
   readonly parts?: number;
+  /**
+   * Gossip: the latest key-transparency tree head the sender's device has seen. The receiver
+   * checks it against its own (client keyTransparency.ts), which is how a relay that shows two
+   * people different logs is caught at their next message (docs/protocol.md §2).
+   */
+  readonly th?: SignedTreeHead;
 };
 
 /**
@@ -108,6 +115,8 @@ export function decodeAppMessage(bytes: Uint8Array): AppMessage {
       ? m.part === undefined
       : Number.isSafeInteger(m.parts) && m.parts >= 2 && m.parts <= MAX_TEXT_PARTS && Number.isSafeInteger(m.part) && m.part! >= 0 && m.part! < m.parts)
   ) {
+    // Shape only; the receiver checks the signature against the log key it pinned.
+    if (m.th !== undefined) parseTreeHead(m.th);
     return m as TextMessage;
   }
   throw new DecodeError('unknown or invalid application message');
