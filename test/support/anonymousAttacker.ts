@@ -4,11 +4,17 @@
  * relay's anonymous endpoints, with nothing but a device id (every member and ex-member has all
  * of them, from the directory).
  */
-export async function claimAllKeyPackages(relayUrl: string, deviceId: string, max = 1_000): Promise<number> {
+/**
+ * Claims a device's KeyPackages until none is left (or `max`). A stranger has no tokens, so each
+ * claim is refused (TOKEN_REQUIRED) and nothing is claimed; an insider passes `pay`, tokens its
+ * own device fetched (test/support/privacyPassTokens.ts), and is held to its daily budget.
+ */
+export async function claimAllKeyPackages(relayUrl: string, deviceId: string, max = 1_000, pay?: () => Promise<string>): Promise<number> {
   let claimed = 0;
   for (; claimed < max; claimed++) {
-    const r = await fetch(`${relayUrl}/v1/keypackages/claim`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deviceId }) });
-    if (r.status === 404) break;
+    const token = pay ? await pay() : undefined;
+    const r = await fetch(`${relayUrl}/v1/keypackages/claim`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deviceId, ...(token ? { token } : {}) }) });
+    if (r.status === 404 || (r.status === 401 && !pay)) break;
     if (r.status !== 200) throw new Error(`claim answered ${r.status}`);
   }
   return claimed;
