@@ -12,6 +12,7 @@ import { MediaSession, type MediaState, type Signal } from './mediaSession.ts';
 import { openChatWith } from './openChat.ts';
 import type { Quality } from './quality.ts';
 import { ackDelay, REACH_TIMEOUT_MS } from './reachability.ts';
+import { answerRequested, watchAnswerRequests } from './answerFromNotification.ts';
 
 export const RING_TIMEOUT_MS = 30_000;
 const CONNECT_TIMEOUT_MS = 20_000;
@@ -85,6 +86,10 @@ export class CallManager {
   ) {
     // Tests and benchmarks reach the manager, and the media layer alone, through these.
     if (testHooks()) Object.assign(globalThis, { __hardlineCalls: this, __hardlineCallModules: { MediaSession, mediaKeys } });
+    // Accept on a call notification while the app was open in the background.
+    watchAnswerRequests((callId) => {
+      if (this.call?.phase === 'incoming' && this.call.callId === callId && answerRequested(callId)) this.accept();
+    });
   }
 
   static async open(host: CallHost): Promise<CallManager> {
@@ -173,7 +178,7 @@ export class CallManager {
       sentAt: Number.isNaN(sentAt) ? Date.now() : sentAt,
     };
     this.dispatch({ type: 'control', control });
-    if (this.call?.phase === 'incoming' && this.call.callId === m.callId && testHooks()?.autoAccept) this.accept();
+    if (this.call?.phase === 'incoming' && this.call.callId === m.callId && (testHooks()?.autoAccept || answerRequested(m.callId))) this.accept();
   }
 
   /** Tests: the devices in the direct conversation with `handle` (running a round first). */

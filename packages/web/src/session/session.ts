@@ -16,6 +16,7 @@ import { absorb, due, MAX_RECEIPT_IDS } from './receipts.ts';
 import { expiredMessages, expiredNotices } from './disappearing.ts';
 import { SyncLoop, type LinkStatus } from './syncLoop.ts';
 import { CallManager } from '../calls/callManager.ts';
+import { PushWakeUps } from './pushWakeUps.ts';
 
 const SIGNED_OUT_FLAG = 'hardline.signedOut';
 const TICK_MS = 1_000;
@@ -58,6 +59,8 @@ export class Session {
   private linkedDirectory = '';
   /** What this device found damaged in its saved state at start, and is rebuilding; shown once. */
   recovery: string | undefined;
+  /** Web Push wake-ups: whether calls ring with the app closed, and why not. */
+  readonly push = new PushWakeUps(() => this.emit());
 
   private constructor(
     readonly client: HardlineClient,
@@ -126,7 +129,11 @@ export class Session {
       return s;
     }
     s.calls = await CallManager.open({ client, exclusive: (fn, opts) => s.loop.exclusive(fn, opts), subscribe: (cb) => s.subscribe(cb) });
+    // Call signals the service worker read while the app was closed (sw/wakeUp.ts): a ring
+    // still ringing rings here, one that ended shows as missed.
+    for (const c of await client.takeControls((x) => x.message.t === 'call')) s.calls.onControl(c);
     s.loop.start();
+    void s.push.refresh(client);
     s.timer = setInterval(() => void s.tick(), TICK_MS);
     addEventListener('online', s.onOnline);
     return s;
@@ -360,6 +367,8 @@ export class Session {
     // Applied above (receipts, timers) or handled live by the call manager (call signals).
     await c.takeControls((x) => x.message.t === 'receipt' || x.message.t === 'timer');
     await c.takeControls((x) => x.message.t === 'call');
+    // Conversations started since: their mailboxes get this browser's wake-up target too.
+    void this.push.refresh(c);
     // Members' new devices join, revoked ones leave, even if nobody sends.
     for (const conv of c.conversations()) await c.reconcile(conv).catch(() => undefined);
     await this.syncBook();

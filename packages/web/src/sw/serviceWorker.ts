@@ -1,9 +1,12 @@
 /**
  * @module sw/serviceWorker
- * Caches the app shell so Hardline opens without the network. Only same-origin GETs of the
+ * Caches the app shell so Hardline opens without the network, and handles push wake-ups and
+ * their notifications (sw/wakeUp.ts). Only same-origin GETs of the
  * shell are served from cache; the API (/v1/) always goes to the relay and is never cached.
  */
 /// <reference lib="webworker" />
+import { declineFromNotification, handleWake, openApp } from './wakeUp.ts';
+
 declare const self: ServiceWorkerGlobalScope & { __HARDLINE_PRECACHE__?: string[] };
 
 /** Set by the build (vite.config.ts) to the app shell's files. */
@@ -48,4 +51,20 @@ self.addEventListener('fetch', (event) => {
   event.respondWith((async () => (await caches.match(req)) ?? fetch(req))());
 });
 
-export {};
+// Web Push wake-ups (sw/wakeUp.ts): the payload is always the same and says nothing; what to
+// show comes from reading the inbox.
+self.addEventListener('push', (event) => {
+  event.waitUntil(handleWake());
+});
+
+self.addEventListener('notificationclick', (event) => {
+  const n = event.notification;
+  n.close();
+  const data = n.data as { kind?: string; callId?: string; conversationId?: string } | undefined;
+  if (data?.kind === 'call' && data.callId && data.conversationId && event.action === 'decline') {
+    event.waitUntil(declineFromNotification(data.conversationId, data.callId).catch(() => undefined));
+    return;
+  }
+  event.waitUntil(openApp(data?.kind === 'call' && event.action !== 'decline' ? data.callId : undefined));
+});
+

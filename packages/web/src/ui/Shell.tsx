@@ -17,6 +17,7 @@ import { SafetyNumberView } from './screens/SafetyNumberView.tsx';
 import { Icon } from './components/Icon.tsx';
 import { focusElement, focusInside, focusLost } from './focus.ts';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.tsx';
+import { pushNotice } from '../session/pushWakeUps.ts';
 
 export type Tab = 'chats' | 'contacts' | 'devices';
 export type Route =
@@ -49,6 +50,7 @@ export function Shell({ session }: { session: Session }) {
       <main class="shell-main">
       <section class="list-pane" aria-label={route.tab === 'chats' ? 'Conversations' : route.tab === 'contacts' ? 'Contact book' : 'Devices'} ref={listRef}>
         {session.recovery && <RecoveryNotice session={session} text={session.recovery} />}
+        <PushNotice session={session} />
         {route.tab === 'chats' && <ChatList session={session} selected={route.chat} go={setRoute} heading={listHeading} />}
         {route.tab === 'contacts' && <ContactList session={session} selected={route.contact} go={setRoute} heading={listHeading} />}
         {route.tab === 'devices' && <Devices session={session} />}
@@ -112,6 +114,16 @@ function RecoveryNotice({ session, text }: { session: Session; text: string }) {
       </div>
     </div>
   );
+}
+
+/** Says so when calls cannot ring with the app closed (session/pushWakeUps.ts). */
+function PushNotice({ session }: { session: Session }) {
+  const text = pushNotice(session.push.status);
+  return text ? (
+    <p class="banner info" role="status" data-notice="push" data-push={session.push.status}>
+      {text}
+    </p>
+  ) : null;
 }
 
 function statusText(s: Session['status']): string {

@@ -1,0 +1,128 @@
+/**
+ * @module session/pushWakeUps
+ * Asks the browser for a Web Push subscription and registers it with the relay as the wake-up
+ * target of each of this device's conversation mailboxes (`PUT /v1/push/:mailboxId`, with the
+ * mailbox's read capability and no session: the relay learns "wake whoever reads this
+ * mailbox", never which account or device). Without a subscription the app still works, and
+ * says that calls ring only while it is open.
+ */
+import type { HardlineClient } from '@hardline/client';
+
+export type PushStatus =
+  /** Wake-ups registered: calls ring with the app closed. */
+  | 'on'
+  | 'checking'
+  /** The organisation turned vendor push off (`hardline server --no-push`). */
+  | 'off-by-org'
+  /** No service worker or Push API here (or the worker is not running). */
+  | 'unsupported'
+  /** Notifications were refused for this site. */
+  | 'denied'
+  /** The browser could not subscribe (no vendor push service reachable, say). */
+  | 'failed';
+
+/** What the app says when calls cannot ring with it closed; undefined when they can. */
+export function pushNotice(status: PushStatus): string | undefined {
+  const base = 'Calls ring only while Hardline is open';
+  switch (status) {
+    case 'on':
+    case 'checking':
+      return undefined;
+    case 'off-by-org':
+      return `${base}: your organisation has turned off notifications through the browser's push service.`;
+    case 'denied':
+      return `${base}: notifications are blocked for this site.`;
+    case 'unsupported':
+      return `${base}: this browser cannot wake it.`;
+    case 'failed':
+      return `${base}: this browser could not set up notifications.`;
+  }
+}
+
+/** Read afresh each time: it changes under us when the browser asks the person. */
+const permission = (): NotificationPermission => Notification.permission;
+
+function urlBase64ToBytes(s: string): Uint8Array<ArrayBuffer> {
+  const b = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4));
+  return Uint8Array.from(b, (c) => c.charCodeAt(0));
+}
+
+function sameKey(sub: PushSubscription, key: Uint8Array): boolean {
+  const had = sub.options.applicationServerKey;
+  if (!had) return false;
+  const a = new Uint8Array(had);
+  return a.length === key.length && a.every((x, i) => x === key[i]);
+}
+
+export class PushWakeUps {
+  status: PushStatus = 'checking';
+  /** `endpoint|mailboxId` already registered in this page's life. */
+  private readonly registered = new Set<string>();
+  private subscription: PushSubscription | undefined;
+
+  constructor(private readonly changed: () => void) {}
+
+  private set(s: PushStatus): PushStatus {
+    if (s !== this.status) {
+      this.status = s;
+      this.changed();
+    }
+    return s;
+  }
+
+  /** Subscribes if need be, then registers mailboxes not yet registered. Never throws. */
+  async refresh(client: HardlineClient): Promise<PushStatus> {
+    try {
+      if (!this.subscription) {
+        const got = await this.subscribe();
+        if (typeof got === 'string') return this.set(got);
+        this.subscription = got;
+      }
+      await this.register(client, this.subscription);
+      return this.set('on');
+    } catch {
+      return this.set('failed');
+    }
+  }
+
+  private async subscribe(): Promise<PushSubscription | PushStatus> {
+    const info = (await (await fetch('/v1/push')).json()) as { enabled?: boolean; vapidPublicKey?: string };
+    if (!info.enabled || !info.vapidPublicKey) return 'off-by-org';
+    if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) return 'unsupported';
+    const reg = await navigator.serviceWorker.getRegistration('/');
+    if (!reg) return 'unsupported';
+    if (permission() === 'denied') return 'denied';
+    const key = urlBase64ToBytes(info.vapidPublicKey);
+    let sub = await reg.pushManager.getSubscription();
+    // A relay that was set up again has a new VAPID key: a subscription made for the old one is useless.
+    if (sub && !sameKey(sub, key)) {
+      await sub.unsubscribe();
+      sub = null;
+    }
+    try {
+      return sub ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }));
+    } catch {
+      // subscribe() may have asked, and been refused.
+      return permission() === 'denied' ? 'denied' : 'failed';
+    }
+  }
+
+  private async register(client: HardlineClient, sub: PushSubscription): Promise<void> {
+    const json = sub.toJSON();
+    for (const conv of client.conversations()) {
+      if (conv.left) continue;
+      const mine = conv.roster.devices.find((d) => d.deviceId === client.deviceId && d.mailboxId === conv.mailbox.id);
+      const key = `${sub.endpoint}|${conv.mailbox.id}`;
+      if (!mine || this.registered.has(key)) continue;
+      const res = await fetch(`/v1/push/${conv.mailbox.id}`, {
+        method: 'PUT',
+        headers: { authorization: `Capability ${conv.mailbox.readCap}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ sendCap: mine.sendCap, subscription: { endpoint: json.endpoint, keys: json.keys } }),
+      });
+      if (res.status === 403 && ((await res.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code === 'FORBIDDEN') {
+        throw new Error('push turned off');
+      }
+      if (res.ok) this.registered.add(key);
+    }
+  }
+}

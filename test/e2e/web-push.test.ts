@@ -1,0 +1,144 @@
+/**
+ * Web Push in Debian's Chromium (issue 14). This Chromium has no vendor push service, so
+ * `pushManager.subscribe` fails: the app must still work and say that calls ring only while it
+ * is open. The wake-up itself is then delivered as a push service would, through the DevTools
+ * protocol (`ServiceWorker.deliverPushMessage`), to Alice's service worker with her app
+ * closed: the worker reads and decrypts her inbox from her saved device state, shows Bob's
+ * call with his name and Accept and Decline, and acks the ring, so Bob hears "Ringing…" rather
+ * than "isn't reachable". Accept opens the app, which answers that call.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { REACH_TIMEOUT_MS } from '../../packages/web/src/calls/reachability.ts';
+import { PHONE } from '../support/browser.ts';
+import { tempDir } from '../support/cliHarness.ts';
+import { enrolPair, launchCallChromium, newCallPhone, openContact, startCallRelay, toneWav, type CallRelay } from '../support/calls.ts';
+
+let relay: CallRelay;
+let browser: Browser;
+let alice: Page;
+let aliceContext: BrowserContext;
+let bob: Page;
+/** A page of Alice's profile on no origin of ours: it hosts the DevTools session while her app is closed. */
+let devtools: CDPSession;
+let registrationId = '';
+
+type ShownNotification = { title: string; body: string; tag: string; actions: string[]; data: unknown };
+
+/** The notifications Alice's worker shows, read from a static file of the origin (not the app). */
+async function notifications(): Promise<ShownNotification[]> {
+  const page = await aliceContext.newPage();
+  try {
+    await page.goto(`${relay.url}/manifest.webmanifest`);
+    return await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.getRegistration('/');
+      const list = (await reg?.getNotifications()) ?? [];
+      return list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, actions: ((n as unknown as { actions?: { action: string }[] }).actions ?? []).map((a) => a.action), data: n.data as unknown }));
+    });
+  } finally {
+    await page.close();
+  }
+}
+
+async function waitForNotification(pred: (n: ShownNotification) => boolean, timeoutMs = 20_000): Promise<ShownNotification> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await notifications()).find(pred);
+    if (found) return found;
+    if (Date.now() > end) throw new Error('no such notification');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+beforeAll(async () => {
+  const wav = toneWav(join(tempDir('tone'), 'tone-440.wav'), 440, 10);
+  [relay, browser] = await Promise.all([startCallRelay(3724), launchCallChromium(wav)]);
+  // Service workers allowed (the other web tests block them) and notifications granted, as
+  // after the person said yes; only the vendor's push service is missing.
+  aliceContext = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, serviceWorkers: 'allow', permissions: ['microphone', 'notifications'] });
+  alice = await aliceContext.newPage();
+  alice.setDefaultTimeout(15_000);
+  alice.on('pageerror', (e) => console.error(`[alice page error] ${e.message}`));
+  bob = (await newCallPhone(browser)).page;
+  const blank = await aliceContext.newPage();
+  devtools = await aliceContext.newCDPSession(blank);
+  const registered = new Promise<string>((resolve) => {
+    devtools.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
+      const r = e.registrations.find((x) => x.scopeURL.startsWith(relay.url) && !x.isDeleted);
+      if (r) resolve(r.registrationId);
+    });
+  });
+  await devtools.send('ServiceWorker.enable');
+  await enrolPair(relay, alice, bob);
+  registrationId = await registered;
+  await alice.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await relay?.close();
+});
+
+describe('web app: push wake-ups in Chromium', () => {
+  it('without a vendor push service the subscription fails: the app works, and says calls ring only while it is open', async () => {
+    const notice = await alice.waitForSelector('[data-notice=push]', { timeout: 30_000 });
+    expect(await notice.getAttribute('data-push')).toBe('failed');
+    expect(await notice.textContent()).toContain('Calls ring only while Hardline is open');
+    // Still a working app: Bob's message arrives while it is open.
+    await openContact(bob, 'Alice Adams');
+    await bob.click('[data-screen=contact] button:has-text("Message")');
+    await bob.fill('textarea[aria-label=Message]', 'are you there?');
+    await bob.click('button[aria-label=Send]');
+    await alice.click('[data-tab=chats]');
+    await alice.click('[data-chat="d:bob"]', { timeout: 30_000 });
+    await alice.waitForSelector('.msg-text:text-is("are you there?")', { timeout: 30_000 });
+  }, 90_000);
+
+  it('a wake-up with the app closed: the worker shows Bob calling with Accept and Decline, and acks so Bob hears "Ringing…"', async () => {
+    await alice.close();
+    await openContact(bob, 'Alice Adams');
+    await bob.click('[data-call=alice]');
+    await bob.waitForSelector('[data-call-screen][data-call-phase=outgoing]');
+    const tapAt = Date.now();
+    // What a push service would deliver: the fixed, meaningless wake-up.
+    await devtools.send('ServiceWorker.deliverPushMessage', { origin: relay.url, registrationId, data: '{"v":1,"wake":true}' });
+    const call = await waitForNotification((n) => n.tag.startsWith('call-'));
+    expect(call.title).toBe('Bob Brown');
+    expect(call.body).toBe('Incoming call');
+    expect(call.actions).toEqual(['accept', 'decline']);
+    // The worker's `ringing` reaches Bob within the reach window: he is told Alice's phone rings.
+    await bob.waitForSelector('[data-call-screen][data-call-ringing=yes]', { timeout: REACH_TIMEOUT_MS });
+    expect(Date.now() - tapAt).toBeLessThan(REACH_TIMEOUT_MS + 2_000);
+    await bob.waitForTimeout(Math.max(0, tapAt + REACH_TIMEOUT_MS + 1_000 - Date.now()));
+    expect(await bob.getAttribute('[data-call-screen]', 'data-call-phase')).toBe('outgoing');
+
+    // Accept: the app opens at the call (the worker would do this on the notification's click).
+    const callId = (call.data as { callId: string }).callId;
+    alice = await aliceContext.newPage();
+    await alice.goto(`${relay.url}/#answer=${callId}`);
+    await Promise.all([alice, bob].map((p) => p.waitForSelector('[data-call-screen][data-call-phase=connected]', { timeout: 30_000 })));
+    await bob.click('button[aria-label="Hang up"]');
+    await Promise.all([alice, bob].map((p) => p.waitForSelector('[data-call-screen]', { state: 'detached' })));
+  }, 120_000);
+
+  it('a wake-up for a message names the sender and shows no text', async () => {
+    await alice.close();
+    await bob.click('[data-tab=chats]').catch(() => undefined);
+    await openContact(bob, 'Alice Adams');
+    await bob.click('[data-screen=contact] button:has-text("Message")');
+    await bob.fill('textarea[aria-label=Message]', 'secret plans');
+    await bob.click('button[aria-label=Send]');
+    await bob.waitForSelector('.msg.mine:has-text("secret plans") [data-status=sent]', { timeout: 30_000 }).catch(() => undefined);
+    await devtools.send('ServiceWorker.deliverPushMessage', { origin: relay.url, registrationId, data: '{"v":1,"wake":true}' });
+    const n = await waitForNotification((x) => x.tag === 'hardline-messages');
+    expect(n.title).toBe('Bob Brown');
+    expect(n.body).toBe('New message');
+    expect(JSON.stringify(n)).not.toContain('secret');
+    // The app opened later shows the message the worker read (it was saved, not lost).
+    alice = await aliceContext.newPage();
+    await alice.goto(`${relay.url}/`);
+    await alice.click('[data-chat="d:bob"]', { timeout: 30_000 });
+    await alice.waitForSelector('.msg-text:text-is("secret plans")', { timeout: 30_000 });
+  }, 90_000);
+});
