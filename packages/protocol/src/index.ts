@@ -19,6 +19,8 @@ export * from './mls/ciphersuite.ts';
 export * from './mls/deviceCredential.ts';
 export * from './mls/directoryAuthenticationService.ts';
 export * from './mls/conversationGroup.ts';
+export * from './mls/lastResortKeyPackage.ts';
+export * from './mls/keyPackageCheck.ts';
 export * as sframe from './sframe/index.ts';
 export * from './phone/dialPlans.ts';
 export * from './phone/phoneNumber.ts';

@@ -9,10 +9,11 @@ import { decodePostReply, toHex } from '@hardline/protocol';
 import { enrolDevice, type TestDevice } from './support/enrolDevice.ts';
 import { createMailbox, kpMailbox, newEnvelopeId, postFrame, sha256 } from './support/envelopes.ts';
 import { call } from './support/httpApi.ts';
+import { newKeyPackages } from './support/keyPackages.ts';
 import { startTestRelay, type TestRelay } from './support/testRelay.ts';
 import { openInbox, TestSocket } from './support/wsClient.ts';
-
 import { fetchTokens } from '../../../test/support/privacyPassTokens.ts';
+
 let relay: TestRelay;
 let bob: TestDevice;
 beforeAll(async () => {
@@ -107,10 +108,10 @@ describe('inbox', () => {
   });
 
   it('holds a subscription to an unclaimed KeyPackage mailbox and activates it on claim', async () => {
-    const kp = randomBytes(400);
+    const [kp] = await newKeyPackages(bob, 1);
     const readCap = randomBytes(32);
-    await call(relay.url, 'POST', '/v1/keypackages', { keyPackages: [{ keyPackage: kp.toString('base64url'), readCapHash: sha256(readCap).toString('base64url') }] }, bob.token);
-    const mailbox = kpMailbox(kp, readCap);
+    await call(relay.url, 'POST', '/v1/keypackages', { keyPackages: [{ keyPackage: kp!.toString('base64url'), readCapHash: sha256(readCap).toString('base64url') }] }, bob.token);
+    const mailbox = kpMailbox(kp!, readCap);
     const { socket, subscribed } = await openInbox(relay.url, bob.token, [mailbox]);
     expect(subscribed).toMatchObject({ ok: [mailbox.id], pending: [mailbox.id] });
     const claim = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: bob.deviceId, token: (await fetchTokens(relay.url, bob.token, 1))[0] });
@@ -123,9 +124,9 @@ describe('inbox', () => {
   });
 
   it('does not activate a pending subscription with the wrong read capability', async () => {
-    const kp = randomBytes(400);
-    await call(relay.url, 'POST', '/v1/keypackages', { keyPackages: [{ keyPackage: kp.toString('base64url'), readCapHash: sha256(randomBytes(32)).toString('hex') }] }, bob.token);
-    const guess = kpMailbox(kp, randomBytes(32));
+    const [kp] = await newKeyPackages(bob, 1);
+    await call(relay.url, 'POST', '/v1/keypackages', { keyPackages: [{ keyPackage: kp!.toString('base64url'), readCapHash: sha256(randomBytes(32)).toString('hex') }] }, bob.token);
+    const guess = kpMailbox(kp!, randomBytes(32));
     const { socket } = await openInbox(relay.url, bob.token, [guess]);
     await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: bob.deviceId, token: (await fetchTokens(relay.url, bob.token, 1))[0] });
     await call(relay.url, 'POST', '/v1/post', postFrame(guess).frame);

@@ -7,9 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enrolDevice, type TestDevice } from './support/enrolDevice.ts';
 import { call } from './support/httpApi.ts';
+import { newKeyPackages } from './support/keyPackages.ts';
 import { startTestRelay, type TestRelay } from './support/testRelay.ts';
-
 import { fetchTokens } from '../../../test/support/privacyPassTokens.ts';
+
 let relay: TestRelay;
 let thief: TestDevice;
 beforeAll(async () => {
@@ -21,8 +22,8 @@ const b64 = (b: Buffer) => b.toString('base64url');
 
 describe('a revoked device', () => {
   it('loses its session, its challenge in hand, new challenges and its KeyPackages', async () => {
-    const kp = { keyPackage: b64(randomBytes(300)), readCapHash: b64(randomBytes(32)) };
-    expect((await call(relay.url, 'POST', '/v1/keypackages', { keyPackages: [kp, kp] }, thief.token)).status).toBe(200);
+    const keyPackages = (await newKeyPackages(thief, 2)).map((k) => ({ keyPackage: b64(k), readCapHash: b64(randomBytes(32)) }));
+    expect((await call(relay.url, 'POST', '/v1/keypackages', { keyPackages }, thief.token)).status).toBe(200);
     const early = await call(relay.url, 'POST', '/v1/session/challenge', { deviceId: thief.deviceId });
     expect(early.status).toBe(200);
 

@@ -15,10 +15,11 @@ import { SQLITE_FILE_NAME } from '../src/store/sqliteRelayStore.ts';
 import { enrolDevice, type TestDevice } from './support/enrolDevice.ts';
 import { kpMailbox, postFrame, sha256, type TestMailbox } from './support/envelopes.ts';
 import { call } from './support/httpApi.ts';
+import { newKeyPackages } from './support/keyPackages.ts';
 import { startTestRelay } from './support/testRelay.ts';
 import { openInbox, TestSocket } from './support/wsClient.ts';
-
 import { tokenPurse } from '../../../test/support/privacyPassTokens.ts';
+
 const MARKER = 'PLAINTEXT-MARKER-7f3a';
 
 function forms(b: Buffer | string): Buffer[] {
@@ -38,13 +39,14 @@ it('a seized database holds no link between people', async () => {
   for (const u of users) {
     const caps = [randomBytes(32), randomBytes(32), randomBytes(32)];
     readCaps.set(u.deviceId, caps);
-    const kps = caps.map((c) => ({ keyPackage: randomBytes(300).toString('base64url'), readCapHash: sha256(c).toString('base64url') }));
+    const real = await newKeyPackages(u, caps.length);
+    const kps = caps.map((c, i) => ({ keyPackage: real[i]!.toString('base64url'), readCapHash: sha256(c).toString('base64url') }));
     expect((await call(relay.url, 'POST', '/v1/keypackages', { keyPackages: kps }, u.token)).status).toBe(200);
   }
   const mailboxes = new Map<string, TestMailbox[]>();
+  const pay = tokenPurse(relay.url, users[0]!.token, 32);
   for (const u of users) {
     const caps = readCaps.get(u.deviceId)!;
-  const pay = tokenPurse(relay.url, users[0]!.token, 32);
     const list: TestMailbox[] = [];
     for (let i = 0; i < 2; i++) {
       const c = await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: u.deviceId, token: await pay() });

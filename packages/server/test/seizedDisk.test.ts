@@ -19,11 +19,12 @@ import { startRelayProcess } from '../../../test/support/cliHarness.ts';
 import { enrolDevice, type TestDevice } from './support/enrolDevice.ts';
 import { kpMailbox, postFrame, sha256, type TestMailbox } from './support/envelopes.ts';
 import { call } from './support/httpApi.ts';
+import { newKeyPackages } from './support/keyPackages.ts';
 import { startTestRelay } from './support/testRelay.ts';
 import { tmpDir } from './support/tmpDir.ts';
 import { TestSocket } from './support/wsClient.ts';
-
 import { fetchTokens } from '../../../test/support/privacyPassTokens.ts';
+
 const copies: string[] = [];
 afterAll(() => {
   for (const c of copies) rmSync(c, { recursive: true, force: true });
@@ -36,11 +37,10 @@ async function hotCopy(dir: string): Promise<string> {
 }
 
 /** Shaped like a real one: it names its device (the credential) and has a KeyPackage's size range. */
-function keyPackageOf(device: TestDevice): Buffer {
-  const size = randomBytes(1)[0]! % 2 === 0 ? 320 : 2600;
-  const kp = randomBytes(size);
-  kp.write(`${device.handle}:${device.deviceId}`, 40);
-  return kp;
+/** A real KeyPackage (its credential names the device in the clear), some small, some spanning pages. */
+async function keyPackageOf(device: TestDevice): Promise<Buffer> {
+  const [kp] = await newKeyPackages(device, 1, { size: randomBytes(1)[0]! % 2 === 0 ? 340 : 2600 });
+  return kp!;
 }
 
 async function post(url: string, m: TestMailbox, text: string): Promise<void> {
@@ -61,7 +61,7 @@ it('copies of the data folder taken at any moment of a burst of claims and posts
   const uploaded = new Map<string, Buffer[]>();
   for (const u of users) {
     const caps = Array.from({ length: 8 }, () => randomBytes(32));
-    const kps = caps.map(() => keyPackageOf(u));
+    const kps = await Promise.all(caps.map(() => keyPackageOf(u)));
     readCaps.set(u.deviceId, caps);
     uploaded.set(u.deviceId, kps);
     const body = { keyPackages: kps.map((kp, i) => ({ keyPackage: kp.toString('base64url'), readCapHash: sha256(caps[i]!).toString('base64url') })) };
@@ -146,7 +146,7 @@ it('copies of the data folder taken at any moment of a burst of claims and posts
 it('the data folder is 0700 and every file in it 0600, while the relay runs', async () => {
   const relay = await startTestRelay();
   const u = await enrolDevice(relay.url, relay.adminToken, 'gina');
-  const kp = { keyPackage: randomBytes(300).toString('base64url'), readCapHash: randomBytes(32).toString('base64url') };
+  const kp = { keyPackage: (await keyPackageOf(u)).toString('base64url'), readCapHash: randomBytes(32).toString('base64url') };
   expect((await call(relay.url, 'POST', '/v1/keypackages', { keyPackages: [kp] }, u.token)).status).toBe(200);
   expect(statSync(relay.dataDir).mode & 0o777).toBe(0o700);
   const names = readdirSync(relay.dataDir);

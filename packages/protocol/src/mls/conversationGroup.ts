@@ -33,6 +33,7 @@ import { utf8 } from '../bytes.ts';
 import { DecodeError, HardlineError, TooLargeError, UsageError } from '../errors.ts';
 import { deviceCredential, parseDeviceCredential, type DeviceIdentity } from './deviceCredential.ts';
 import { keyRetention } from './keyRetention.ts';
+import { lastResortExtension } from './lastResortKeyPackage.ts';
 
 export const MAX_MLS_MESSAGE = 64 * 1024;
 
@@ -46,8 +47,10 @@ export async function newKeyPackage(
   id: DeviceIdentity,
   keys: SignatureKeyPair,
   impl: CiphersuiteImpl,
+  opts: { readonly lastResort?: boolean } = {},
 ): Promise<{ publicPackage: KeyPackage; privatePackage: PrivateKeyPackage; bytes: Uint8Array }> {
-  const kp = await generateKeyPackageWithKey(deviceCredential(id), defaultCapabilities(), defaultLifetime, [], keys, impl);
+  const extensions = opts.lastResort ? [lastResortExtension] : [];
+  const kp = await generateKeyPackageWithKey(deviceCredential(id), defaultCapabilities(), defaultLifetime, extensions, keys, impl);
   const bytes = encodeMlsMessage({ keyPackage: kp.publicPackage, wireformat: 'mls_key_package', version: 'mls10' });
   return { ...kp, bytes };
 }

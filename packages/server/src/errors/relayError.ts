@@ -18,6 +18,8 @@ export const RelayErrorCodes = {
   NOT_FOUND: 'NOT_FOUND',
   NO_MAILBOX: 'NO_MAILBOX',
   NO_KEYPACKAGE: 'NO_KEYPACKAGE',
+  /** An uploaded KeyPackage that is malformed, of another suite or device, or badly signed. */
+  INVALID_KEYPACKAGE: 'INVALID_KEYPACKAGE',
   CONFLICT: 'CONFLICT',
   /** A bug or an I/O failure in the relay; never caused by input alone. */
   INTERNAL: 'INTERNAL',
@@ -34,6 +36,7 @@ const PROTOCOL_CATEGORY = {
   NOT_FOUND: ErrorCodes.NOT_FOUND,
   NO_MAILBOX: ErrorCodes.NOT_FOUND,
   NO_KEYPACKAGE: ErrorCodes.NOT_FOUND,
+  INVALID_KEYPACKAGE: ErrorCodes.VALIDATION,
   CONFLICT: ErrorCodes.CONFLICT,
   INTERNAL: ErrorCodes.UNAVAILABLE,
 } as const satisfies Record<RelayErrorCode, ErrorCode>;

@@ -27,6 +27,7 @@ const TABLE: Readonly<Record<string, { status: number; wsClose: number | undefin
   NOT_FOUND: { status: 404, wsClose: undefined },
   NO_MAILBOX: { status: 404, wsClose: undefined },
   NO_KEYPACKAGE: { status: 404, wsClose: undefined },
+  INVALID_KEYPACKAGE: { status: 400, wsClose: 4400 },
   CONFLICT: { status: 409, wsClose: undefined },
   INTERNAL: { status: 500, wsClose: 1011 },
   TOKEN_REQUIRED: { status: 401, wsClose: undefined },

@@ -16,6 +16,11 @@
  *   images. So even with the key, a claimed KeyPackage could not be found afterwards.
  * - The pool has no mailbox column, and the relay's database no device-side row changes in a
  *   claim's commit (sqliteRelayStore.ts).
+ *
+ * A device's last-resort KeyPackage (RFC 9420 §16.8) is the exception to "a claim removes it":
+ * it stays until the device replaces it, and is handed out only when the device has no other.
+ * It is sealed like the rest, with the read secret its claims' mailboxes are derived from
+ * (protocol lastResortKeyPackage.ts), so its row gives a copy of the disk nothing either.
  */
 import Database from 'better-sqlite3';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
@@ -30,7 +35,12 @@ const NONCE = 12;
 const TAG = 16;
 const CAP_HASH = 32;
 
-export type PooledKeyPackage = { readonly keyPackage: Uint8Array; readonly readCapHash: Uint8Array };
+export type PooledKeyPackage = {
+  readonly keyPackage: Uint8Array;
+  readonly readCapHash: Uint8Array;
+  /** Set only on a last-resort KeyPackage: 32 bytes its claims' read capabilities come from. */
+  readonly lastResortReadSecret?: Uint8Array;
+};
 
 export class KeyPackagePool {
   /** Never written anywhere: rows sealed under it die with the process. */
@@ -62,6 +72,7 @@ export class KeyPackagePool {
       CREATE TABLE keypackages (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         device_id TEXT NOT NULL,
+        last_resort INTEGER NOT NULL DEFAULT 0,
         sealed BLOB NOT NULL
       );
       CREATE INDEX keypackages_device ON keypackages(device_id, seq);
@@ -69,54 +80,75 @@ export class KeyPackagePool {
     this.#db = db;
     this.#batcher = new TurnBatcher(db);
     this.#s = {
-      insert: db.prepare('INSERT INTO keypackages (device_id, sealed) VALUES (?, ?)'),
-      count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM keypackages WHERE device_id = ?'),
-      oldest: db.prepare<[string], { seq: number; sealed: Buffer }>('SELECT seq, sealed FROM keypackages WHERE device_id = ? ORDER BY seq LIMIT 1'),
+      insert: db.prepare('INSERT INTO keypackages (device_id, last_resort, sealed) VALUES (?, ?, ?)'),
+      count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM keypackages WHERE device_id = ? AND last_resort = 0'),
+      oldest: db.prepare<[string], { seq: number; sealed: Buffer }>('SELECT seq, sealed FROM keypackages WHERE device_id = ? AND last_resort = 0 ORDER BY seq LIMIT 1'),
+      lastResort: db.prepare<[string], { sealed: Buffer }>('SELECT sealed FROM keypackages WHERE device_id = ? AND last_resort = 1 ORDER BY seq DESC LIMIT 1'),
+      deleteLastResort: db.prepare('DELETE FROM keypackages WHERE device_id = ? AND last_resort = 1'),
       delete: db.prepare('DELETE FROM keypackages WHERE seq = ?'),
       deleteDevice: db.prepare('DELETE FROM keypackages WHERE device_id = ?'),
     };
   }
 
-  /** nonce || ciphertext(readCapHash || keyPackage) || tag; the device id is bound as AAD. */
+  /**
+   * nonce || ciphertext(readCapHash || [readSecret] || keyPackage) || tag; the device id and
+   * whether it is last-resort (which says how long the prefix is) are bound as AAD.
+   */
   #seal(deviceId: string, k: PooledKeyPackage): Buffer {
     const nonce = randomBytes(NONCE);
-    const c = createCipheriv('aes-256-gcm', this.#key, nonce).setAAD(Buffer.from(deviceId));
-    const body = Buffer.concat([c.update(k.readCapHash), c.update(k.keyPackage), c.final()]);
+    const c = createCipheriv('aes-256-gcm', this.#key, nonce).setAAD(aad(deviceId, k.lastResortReadSecret !== undefined));
+    const prefix = k.lastResortReadSecret ? [c.update(k.readCapHash), c.update(k.lastResortReadSecret)] : [c.update(k.readCapHash)];
+    const body = Buffer.concat([...prefix, c.update(k.keyPackage), c.final()]);
     return Buffer.concat([nonce, body, c.getAuthTag()]);
   }
 
-  #open(deviceId: string, sealed: Buffer): PooledKeyPackage {
-    const d = createDecipheriv('aes-256-gcm', this.#key, sealed.subarray(0, NONCE)).setAAD(Buffer.from(deviceId));
+  #open(deviceId: string, sealed: Buffer, lastResort: boolean): PooledKeyPackage {
+    const d = createDecipheriv('aes-256-gcm', this.#key, sealed.subarray(0, NONCE)).setAAD(aad(deviceId, lastResort));
     d.setAuthTag(sealed.subarray(sealed.length - TAG));
     const plain = Buffer.concat([d.update(sealed.subarray(NONCE, sealed.length - TAG)), d.final()]);
-    return { readCapHash: new Uint8Array(plain.subarray(0, CAP_HASH)), keyPackage: new Uint8Array(plain.subarray(CAP_HASH)) };
+    const readCapHash = new Uint8Array(plain.subarray(0, CAP_HASH));
+    if (!lastResort) return { readCapHash, keyPackage: new Uint8Array(plain.subarray(CAP_HASH)) };
+    return { readCapHash, lastResortReadSecret: new Uint8Array(plain.subarray(CAP_HASH, 2 * CAP_HASH)), keyPackage: new Uint8Array(plain.subarray(2 * CAP_HASH)) };
   }
 
+  /** A last-resort KeyPackage in the batch replaces the device's earlier one, in the same commit. */
   add(deviceId: DeviceId, keyPackages: readonly PooledKeyPackage[]): Promise<void> {
-    const sealed = keyPackages.map((k) => this.#seal(deviceId, k));
+    const sealed = keyPackages.map((k) => ({ lastResort: k.lastResortReadSecret !== undefined, sealed: this.#seal(deviceId, k) }));
     return this.#batcher.enqueue(() => {
-      for (const s of sealed) this.#s.insert.run(deviceId, s);
+      if (sealed.some((k) => k.lastResort)) this.#s.deleteLastResort.run(deviceId);
+      for (const k of sealed) this.#s.insert.run(deviceId, k.lastResort ? 1 : 0, k.sealed);
     }, true);
   }
 
   /** At start only: KeyPackages moved out of an older relay database, in their old order. */
   adopt(rows: readonly { readonly deviceId: string; readonly kp: Buffer; readonly readCapHash: Buffer }[]): void {
     this.#db.transaction(() => {
-      for (const r of rows) this.#s.insert.run(r.deviceId, this.#seal(r.deviceId, { keyPackage: r.kp, readCapHash: r.readCapHash }));
+      for (const r of rows) this.#s.insert.run(r.deviceId, 0, this.#seal(r.deviceId, { keyPackage: r.kp, readCapHash: r.readCapHash }));
     })();
   }
 
+  /** The device's KeyPackages other than its last-resort one. */
   count(deviceId: DeviceId): number {
     return this.#s.count.get(deviceId)?.n ?? 0;
   }
 
-  /** Removes and returns the device's oldest KeyPackage; resolves once the removal is committed. */
+  hasLastResort(deviceId: DeviceId): boolean {
+    return this.#s.lastResort.get(deviceId) !== undefined;
+  }
+
+  /**
+   * Removes and returns the device's oldest KeyPackage, resolving once the removal is
+   * committed; with none left, returns its last-resort one, which stays.
+   */
   take(deviceId: DeviceId): Promise<PooledKeyPackage | undefined> {
     return this.#batcher.enqueue(() => {
       const row = this.#s.oldest.get(deviceId);
-      if (!row) return undefined;
+      if (!row) {
+        const last = this.#s.lastResort.get(deviceId);
+        return last && this.#open(deviceId, last.sealed, true);
+      }
       this.#s.delete.run(row.seq);
-      return this.#open(deviceId, row.sealed);
+      return this.#open(deviceId, row.sealed, false);
     }, true);
   }
 
@@ -130,4 +162,8 @@ export class KeyPackagePool {
     this.#batcher.flush();
     this.#db.close();
   }
+}
+
+function aad(deviceId: string, lastResort: boolean): Buffer {
+  return Buffer.from(lastResort ? `${deviceId}/last-resort` : deviceId);
 }

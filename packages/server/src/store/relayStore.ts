@@ -83,11 +83,25 @@ export type DirectoryUser = {
   }[];
 };
 
-export type NewKeyPackage = { readonly keyPackage: Uint8Array; readonly readCapHash: Uint8Array };
+export type NewKeyPackage = {
+  readonly keyPackage: Uint8Array;
+  readonly readCapHash: Uint8Array;
+  /** Only on a last-resort KeyPackage (RFC 9420 §16.8): what each claim's read capability is derived from. */
+  readonly lastResortReadSecret?: Uint8Array;
+};
 
 export type MailboxRecord = { readonly id: MailboxId; readonly readCapHash: Uint8Array; readonly sendCapHash: Uint8Array };
 
-export type ClaimedKeyPackage = { readonly keyPackage: Uint8Array; readonly mailbox: MailboxRecord };
+export type ClaimedKeyPackage = {
+  readonly keyPackage: Uint8Array;
+  /** The KeyPackage's mailbox: the Welcome goes there. */
+  readonly mailbox: MailboxRecord;
+  /** A last-resort claim only: the claim's own mailbox, which the conversation then uses. */
+  readonly claimMailbox?: MailboxRecord;
+};
+
+/** For a last-resort claim: the claim's own mailbox, from the KeyPackage and its read secret. */
+export type LastResortMailboxFor = (keyPackage: Uint8Array, readSecret: Uint8Array) => MailboxRecord;
 
 export type PutResult = { readonly status: 'stored'; readonly seq: number } | { readonly status: 'duplicate' };
 
@@ -129,10 +143,22 @@ export type RelayStore = {
   /** The key-transparency log, append-only: appends come only with the writes above. */
   readonly transparencyLog: TransparencyLog;
 
+  /** A last-resort KeyPackage in the batch replaces the device's earlier one. */
   addKeyPackages(deviceId: DeviceId, keyPackages: readonly NewKeyPackage[]): Promise<void>;
+  /** The device's KeyPackages, its last-resort one not counted. */
   countKeyPackages(deviceId: DeviceId): Promise<number>;
-  /** Deletes the device's oldest KeyPackage, durably, and only then creates its mailbox (never both on disk at once). */
-  claimKeyPackage(deviceId: DeviceId, mailboxFor: (keyPackage: Uint8Array) => { id: MailboxId; sendCapHash: Uint8Array }): Promise<ClaimedKeyPackage | undefined>;
+  hasLastResortKeyPackage(deviceId: DeviceId): Promise<boolean>;
+  /**
+   * Deletes the device's oldest KeyPackage, durably, and only then creates its mailbox (never
+   * both on disk at once). With none left and `lastResortMailboxFor` given, hands out the
+   * last-resort one, which stays, and creates its mailbox (if new) and the claim's own, each
+   * in a commit of its own.
+   */
+  claimKeyPackage(
+    deviceId: DeviceId,
+    mailboxFor: (keyPackage: Uint8Array) => { id: MailboxId; sendCapHash: Uint8Array },
+    lastResortMailboxFor?: LastResortMailboxFor,
+  ): Promise<ClaimedKeyPackage | undefined>;
 
   /** Creates a mailbox directly (random mailboxes, tests, benchmarks). Ignored if it exists. */
   createMailbox(mailbox: MailboxRecord): Promise<void>;

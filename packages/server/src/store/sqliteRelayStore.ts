@@ -28,6 +28,7 @@ import type {
   DirectoryUser,
   EnrolRequest,
   EnrolResult,
+  LastResortMailboxFor,
   MailboxRecord,
   MetaKey,
   NewCode,
@@ -323,6 +324,10 @@ export class SqliteRelayStore implements RelayStore {
     return this.#pool.count(deviceId);
   }
 
+  async hasLastResortKeyPackage(deviceId: DeviceId): Promise<boolean> {
+    return this.#pool.hasLastResort(deviceId);
+  }
+
   /**
    * Not one transaction any more: the KeyPackage leaves the pool first (committed), and only
    * then does its mailbox exist. A failure in between loses one KeyPackage, which its device
@@ -331,13 +336,19 @@ export class SqliteRelayStore implements RelayStore {
   async claimKeyPackage(
     deviceId: DeviceId,
     mailboxFor: (keyPackage: Uint8Array) => { id: MailboxId; sendCapHash: Uint8Array },
+    lastResortMailboxFor?: LastResortMailboxFor,
   ): Promise<ClaimedKeyPackage | undefined> {
     const taken = await this.#pool.take(deviceId);
-    if (!taken) return undefined;
+    if (!taken || (taken.lastResortReadSecret && !lastResortMailboxFor)) return undefined;
     const { id, sendCapHash } = mailboxFor(taken.keyPackage);
     const mailbox: MailboxRecord = { id, readCapHash: taken.readCapHash, sendCapHash };
+    // A last-resort KeyPackage's own mailbox exists after its first claim (it is ignored
+    // then); the claim's mailbox follows in a commit of its own, so no WAL holds the two.
     this.#createMailboxAlone(mailbox);
-    return { keyPackage: taken.keyPackage, mailbox };
+    if (!taken.lastResortReadSecret || !lastResortMailboxFor) return { keyPackage: taken.keyPackage, mailbox };
+    const claimMailbox = lastResortMailboxFor(taken.keyPackage, taken.lastResortReadSecret);
+    this.#createMailboxAlone(claimMailbox);
+    return { keyPackage: taken.keyPackage, mailbox, claimMailbox };
   }
 
   /**

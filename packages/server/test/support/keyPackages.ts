@@ -1,0 +1,37 @@
+/**
+ * @module keyPackages
+ * Real MLS KeyPackages for a test device, signed with the key it enrolled with, as its client
+ * would make them: the relay refuses anything else (keypackages/validateKeyPackage.ts).
+ */
+import { deviceCredential, DEFAULT_SUITE, lastResortExtension, loadSuite, type DeviceId, type Handle } from '@hardline/protocol';
+import { defaultCapabilities, defaultLifetime, encodeMlsMessage, generateKeyPackageWithKey } from 'ts-mls';
+import type { DeviceKeys } from './deviceKeys.ts';
+
+type Owner = { readonly deviceId: string; readonly handle: string; readonly keys: DeviceKeys };
+
+export type KeyPackageOptions = {
+  readonly lastResort?: boolean;
+  /** Pads the package with a private-use extension (0xF000) to about this many bytes. */
+  readonly size?: number;
+  readonly suite?: Parameters<typeof loadSuite>[0];
+};
+
+/** ts-mls's default provider takes Ed25519 private keys as PKCS#8 DER. */
+export function signatureKeys(keys: DeviceKeys) {
+  return { signKey: new Uint8Array(keys.privateKey.export({ format: 'der', type: 'pkcs8' })), publicKey: new Uint8Array(Buffer.from(keys.publicKeyB64, 'base64url')) };
+}
+
+export async function newKeyPackages(owner: Owner, n: number, opts: KeyPackageOptions = {}): Promise<Buffer[]> {
+  const impl = await loadSuite(opts.suite ?? DEFAULT_SUITE);
+  const credential = deviceCredential({ handle: owner.handle as Handle, deviceId: owner.deviceId as DeviceId });
+  const extensions = [
+    ...(opts.lastResort ? [lastResortExtension] : []),
+    ...(opts.size ? [{ extensionType: 0xf000, extensionData: new Uint8Array(Math.max(0, opts.size - 340)) }] : []),
+  ];
+  const out: Buffer[] = [];
+  for (let i = 0; i < n; i++) {
+    const kp = await generateKeyPackageWithKey(credential, defaultCapabilities(), defaultLifetime, extensions, signatureKeys(owner.keys), impl);
+    out.push(Buffer.from(encodeMlsMessage({ keyPackage: kp.publicPackage, wireformat: 'mls_key_package', version: 'mls10' })));
+  }
+  return out;
+}
