@@ -1,0 +1,86 @@
+/**
+ * Issue 9.6, key transparency, from the hostile relay's side, with real engines, a real relay
+ * and SQLite. The relay forks its log for alice: to her alone it shows a key of its own as
+ * carol's (carol enrols after the fork, so alice's first contact with carol pins whatever she
+ * is shown), in a log that is consistent in itself and signed with the relay's real log key.
+ * Nobody notices until alice and bob exchange a message: each message carries the sender's
+ * latest tree head, and the receiver cannot reconcile it with its own (SPLIT_VIEW). And a key
+ * the relay shows but never logs is refused outright.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HardlineClient, RelayApi } from '@hardline/client';
+import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
+import { newIdentityKey } from '@hardline/protocol';
+import { startRelay } from '@hardline/server';
+import { tempDir } from '../support/cliHarness.ts';
+import { enrol, readTexts } from '../support/clients.ts';
+import { forkLogFor, type LogFork } from '../support/forkedLog.ts';
+import { swapIdentityKey } from '../support/hostileRelay.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>> & { dataDir: string };
+let fork: LogFork;
+let alice: HardlineClient;
+let bob: HardlineClient;
+const opened: HardlineClient[] = [];
+
+beforeAll(async () => {
+  const dataDir = tempDir('relay-split-view');
+  relay = Object.assign(await startRelay({ port: 0, dataDir }), { dataDir });
+  fork = forkLogFor(relay, nodeTransport);
+  const { code } = await new RelayApi(new URL(relay.url), nodeTransport).adminInvite(relay.adminToken!);
+  alice = await HardlineClient.register({ ...nodeClientOptions(tempDir('alice')), transport: fork.transport }, { server: relay.url, code, handle: 'alice' });
+  bob = await enrol(relay.url, relay.adminToken!, 'bob');
+  opened.push(alice, bob);
+  await alice.send('bob', 'before');
+  expect(await readTexts(bob)).toEqual(['before']);
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of opened) c.close();
+  await relay?.close();
+});
+
+describe('a relay that shows alice a different log than bob (a split view)', () => {
+  it('is caught at the next message between them, by each side', async () => {
+    const forged = newIdentityKey().publicKey;
+    fork.showKey('carol', forged);
+    const carol = await enrol(relay.url, relay.adminToken!, 'carol');
+    opened.push(carol);
+    await alice.sync();
+    await bob.sync();
+    // The attack has worked so far: alice pinned the relay's key for carol, bob the real one,
+    // and each one's log is consistent with itself, so neither has noticed anything.
+    expect(alice.identityOf('carol')?.key).toBe(forged);
+    expect(bob.identityOf('carol')?.key).not.toBe(forged);
+    expect(alice.splitView()).toBeUndefined();
+    expect(bob.splitView()).toBeUndefined();
+
+    await alice.send('bob', 'hello bob');
+    expect(await readTexts(bob)).toEqual(['hello bob']);
+    expect(bob.splitView()).toMatchObject({ code: 'SPLIT_VIEW', via: 'gossip', from: 'alice' });
+
+    await bob.send('alice', 'hello alice');
+    expect(await readTexts(alice)).toEqual(['hello alice']);
+    expect(alice.splitView()).toMatchObject({ code: 'SPLIT_VIEW', via: 'gossip', from: 'bob' });
+    // The report holds both signed heads: evidence anyone can check against the log key.
+    const report = alice.splitView()!;
+    expect(report.ours.rootHash).not.toBe(report.theirs.rootHash);
+  });
+});
+
+describe('a key that the relay shows but never logs', () => {
+  it('is refused: no pin, and its devices are reported as not in the log', async () => {
+    const dave = await enrol(relay.url, relay.adminToken!, 'dave');
+    opened.push(dave);
+    // Before anyone has looked dave up, the relay shows its own key for him, unlogged.
+    swapIdentityKey(relay, 'dave', newIdentityKey().publicKey, { logged: false });
+    await bob.sync();
+    expect(bob.identityOf('dave')).toBeUndefined();
+    expect(bob.unverifiableDevices()).toContainEqual({ handle: 'dave', deviceId: dave.deviceId, reason: 'not-in-log' });
+    expect(bob.directory().find((u) => u.handle === 'dave')?.identityKey).toBeUndefined();
+    // Nothing of bob's goes to dave's key: no device of his is trusted.
+    // No device of dave's is trusted, so the message waits on bob's device: nothing is encrypted to the relay's key.
+    await expect(bob.send('dave', 'to the relay?')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(await readTexts(dave)).toEqual([]);
+  });
+});
