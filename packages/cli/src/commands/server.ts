@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { findTurnserver, startCoturn, startRelay, type CoturnHandle, type TurnConfig } from '@hardline/server';
 import { HardlineError } from '@hardline/protocol';
 import { parse } from '../args.ts';
+import { pushFrom } from './serverPush.ts';
 import type { Io } from '../output.ts';
 
 export async function serverCommand(argv: string[], io: Io): Promise<number> {
@@ -24,7 +25,10 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     'turn-secret-file': { type: 'string' },
     'web-root': { type: 'string' },
     'allowed-hosts': { type: 'string' },
+    push: { type: 'string', default: 'on' },
+    'push-subject': { type: 'string' },
   });
+  const push = pushFrom(values.push!, values['push-subject']);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HardlineError('USAGE', `invalid port ${values.port}`);
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new HardlineError('USAGE', '--tls-cert and --tls-key go together');
@@ -64,6 +68,7 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     suite: values.suite,
     turn,
     ...(allowedHosts ? { allowedHosts } : {}),
+    ...(push !== undefined ? { push } : {}),
     // Default: packages/web/dist of this checkout. The relay warns here if it is not built.
     ...(values['web-root'] ? { webRoot: resolve(values['web-root']) } : {}),
     log: (line) => io.err(line),
@@ -77,7 +82,9 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     io.err(`the admin token is shown only this once; to replace it later, run on this host: hardline admin token --rotate --data ${values.data}`);
   }
   if (turn) io.err(`calls are relayed through TURN at ${turn.urls.join(', ')}${coturn ? ' (coturn started by hardline, relay-only)' : ''}`);
-  else io.err('warning: no TURN server (install coturn, or pass --turn-url/--turn-secret): calls will use direct connections, which reveal IP addresses to peers');
+  if (push === false) io.err('push wake-ups are off (--push off): the web app says that calls ring only while it is open');
+  else io.err('push wake-ups through the browser vendors\' push services are on (--push off to turn them off)');
+  if (!turn) io.err('warning: no TURN server (install coturn, or pass --turn-url/--turn-secret): calls will use direct connections, which reveal IP addresses to peers');
   await new Promise<void>((done) => {
     const stop = () => {
       Promise.allSettled([relay.close(), coturn?.stop()]).then(() => done());
