@@ -5,7 +5,7 @@
  * of them, from the directory).
  */
 /**
- * Claims a device's KeyPackages until none is left (or `max`). A stranger has no tokens, so each
+ * Claims a device's KeyPackages until none but its last-resort one is left (or `max`). A stranger has no tokens, so each
  * claim is refused (TOKEN_REQUIRED) and nothing is claimed; an insider passes `pay`, tokens its
  * own device fetched (test/support/privacyPassTokens.ts), and is held to its daily budget.
  */
@@ -16,6 +16,9 @@ export async function claimAllKeyPackages(relayUrl: string, deviceId: string, ma
     const r = await fetch(`${relayUrl}/v1/keypackages/claim`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deviceId, ...(token ? { token } : {}) }) });
     if (r.status === 404 || (r.status === 401 && !pay)) break;
     if (r.status !== 200) throw new Error(`claim answered ${r.status}`);
+    // The device's last-resort KeyPackage (RFC 9420 §16.8): it is never used up, and it comes
+    // only once every other one is gone, so that is where "all" ends (not counted).
+    if (((await r.json()) as { mailboxNonce?: string }).mailboxNonce) break;
   }
   return claimed;
 }

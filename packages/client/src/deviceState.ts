@@ -18,6 +18,15 @@ export type StoredKeyPackage = {
   hpkePrivateKey: string;
   /** hex, 32 bytes; its hash is at the relay */
   readCap: string;
+  /**
+   * Last-resort KeyPackages only (RFC 9420 §16.8), hex 32 bytes: each claim's own mailbox's
+   * read capability is derived from it (protocol lastResortKeyPackage.ts).
+   */
+  lastResortSecret?: string;
+  /** Last resort: a Welcome came through it, so a fresh one replaces it at the relay. */
+  used?: boolean;
+  /** Last resort: when a newer one replaced it (ms); kept a while for Welcomes still on their way. */
+  retiredAt?: number;
 };
 
 export type StoredMessage = {

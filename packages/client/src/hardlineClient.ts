@@ -8,7 +8,6 @@
 import {
   boxOpen,
   boxSeal,
-  capabilityHash,
   commitChanges,
   createConversationGroup,
   decodeAppMessage,
@@ -30,7 +29,6 @@ import {
   fromHex,
   HardlineError,
   joinFromWelcome,
-  keyPackageMailbox,
   loadSuite,
   members,
   newKeyPackage,
@@ -63,7 +61,7 @@ import {
   type ControlMessage,
   type ConversationControl,
 } from '@hardline/protocol';
-import type { CiphersuiteImpl, ClientConfig, ClientState, CryptoProvider, KeyPackage } from 'ts-mls';
+import type { CiphersuiteImpl, ClientConfig, ClientState, CryptoProvider } from 'ts-mls';
 import {
   MAX_CONTROLS_PER_CONVERSATION,
   MAX_MESSAGES_PER_CONVERSATION,
@@ -81,6 +79,7 @@ import { KeyTransparency, relabelNotInLog, type NotInLog, type SplitViewReport }
 import { TransparencyApi } from './transparencyApi.ts';
 import { acknowledgeChange, isHeld, judgeDirectory, type Pin, type TrustedDevice, type Unverifiable } from './trustRules.ts';
 import { Inbox } from './inbox.ts';
+import { KeyPackageSupply, type ClaimedDevice } from './keyPackageSupply.ts';
 import { acceptTextPart } from './textParts.ts';
 import { Poster } from './poster.ts';
 import { RelayApi, type DirectoryUser, type Profile, type ProfileUpdate } from './relayApi.ts';
@@ -146,11 +145,10 @@ export class HardlineClient {
   private kt!: KeyTransparency;
   private notInLog: readonly NotInLog[] = [];
   private unverifiable: readonly Unverifiable[] = [];
-  /**
-   * Devices whose last claim found no KeyPackage, and when. Reconcile leaves them alone for a
-   * while instead of claiming (and taking the epoch lock) on every sync. Memory only.
-   */
-  private readonly claimMisses = new Map<DeviceId, number>();
+  /** KeyPackages: this device's supply at the relay, and claims of others' (keyPackageSupply.ts). */
+  private keyPackages!: KeyPackageSupply;
+  /** A Welcome joined a conversation through a mailbox this sync did not subscribe to (last resort). */
+  private joinedUnsubscribed = false;
 
   private constructor(private readonly opts: ClientOptions) {}
 
@@ -225,6 +223,7 @@ export class HardlineClient {
     const base = parseRelayUrl(state.server);
     this.api = new RelayApi(base, this.opts.transport, { deviceId: state.deviceId, sign: (m) => this.impl.signature.sign(signKey, m) });
     this.poster = new Poster(base, this.opts.transport);
+    this.keyPackages = new KeyPackageSupply(state, this.api, this.impl, () => this.save(), (id) => this.directoryIndex.get(id)?.handle, this.opts.keyPackageTarget);
     this.config = clientConfigWith(
       directoryAuthenticationService((id) => {
         const d = this.directoryIndex.get(id);
@@ -350,59 +349,10 @@ export class HardlineClient {
     return [...this.directoryIndex].filter(([, d]) => d.handle === handle && !d.revoked).map(([id]) => id);
   }
 
-  // ---------- key packages ----------
+  // ---------- key packages (keyPackageSupply.ts) ----------
 
   async replenishKeyPackages(): Promise<number> {
-    const target = this.opts.keyPackageTarget ?? 20;
-    const { count } = await this.api.keyPackageCount();
-    if (count >= target / 2) return 0;
-    const keys = { signKey: fromBase64Url(this.state.signKey), publicKey: fromBase64Url(this.state.signPub) };
-    const uploads: { keyPackage: Uint8Array; readCapHash: Uint8Array }[] = [];
-    for (let i = count; i < target; i++) {
-      const kp = await newKeyPackage({ handle: this.state.handle, deviceId: this.state.deviceId }, keys, this.impl);
-      const { mailboxId } = keyPackageMailbox(kp.bytes);
-      const readCap = randomBytes(32);
-      this.state.keyPackages[mailboxId] = {
-        publicBytes: toBase64Url(kp.bytes),
-        initPrivateKey: toBase64Url(kp.privatePackage.initPrivateKey),
-        hpkePrivateKey: toBase64Url(kp.privatePackage.hpkePrivateKey),
-        readCap: toHex(readCap),
-      };
-      uploads.push({ keyPackage: kp.bytes, readCapHash: capabilityHash(readCap) });
-    }
-    // Private halves are on disk before the relay can hand the public halves to anyone.
-    await this.save();
-    await this.api.uploadKeyPackages(uploads);
-    return uploads.length;
-  }
-
-  /** Claims one of this device's own KeyPackages to obtain a fresh mailbox for a new conversation. */
-  private async claimOwnMailbox(): Promise<{ id: MailboxId; readCap: string; sendCap: string }> {
-    const kpBytes = await this.api.claimKeyPackage(this.state.deviceId);
-    const { mailboxId, sendCap } = keyPackageMailbox(kpBytes);
-    const stored = this.state.keyPackages[mailboxId];
-    if (!stored) throw new HardlineError('CONFLICT', 'the relay returned a KeyPackage this device does not hold');
-    delete this.state.keyPackages[mailboxId];
-    return { id: mailboxId, readCap: stored.readCap, sendCap: toHex(sendCap) };
-  }
-
-  private async claimDevice(deviceId: DeviceId): Promise<{ kp: KeyPackage; bytes: Uint8Array; device: RosterDevice } | undefined> {
-    let bytes: Uint8Array;
-    try {
-      bytes = await this.api.claimKeyPackage(deviceId);
-    } catch (e) {
-      if (e instanceof HardlineError && (e.code === 'NOT_FOUND' || e.code === 'NO_KEYPACKAGE')) {
-        this.claimMisses.set(deviceId, Date.now());
-        return undefined;
-      }
-      throw e;
-    }
-    this.claimMisses.delete(deviceId);
-    const kp = decodeKeyPackage(bytes);
-    const entry = this.directoryIndex.get(deviceId);
-    if (!entry) return undefined;
-    const { mailboxId, sendCap } = keyPackageMailbox(bytes);
-    return { kp, bytes, device: { deviceId, handle: entry.handle, mailboxId, sendCap: toHex(sendCap) } };
+    return this.keyPackages.replenish();
   }
 
   // ---------- conversations ----------
@@ -446,10 +396,10 @@ export class HardlineClient {
     const own = await newKeyPackage({ handle: this.state.handle, deviceId: this.state.deviceId }, keys, this.impl);
     const groupId = randomBytes(16);
     let mls = await createConversationGroup(groupId, own, this.impl, this.config);
-    const mailbox = await this.claimOwnMailbox();
+    const mailbox = await this.keyPackages.claimOwnMailbox();
     const self: RosterDevice = { deviceId: this.state.deviceId, handle: this.state.handle, mailboxId: mailbox.id, sendCap: mailbox.sendCap };
     const targets = handles.flatMap((h) => this.activeDevices(h)).filter((d) => d !== this.state.deviceId);
-    const claimed = (await Promise.all(targets.map((d) => this.claimDevice(d)))).filter((x) => x !== undefined);
+    const claimed = (await Promise.all(targets.map((d) => this.keyPackages.claimDevice(d)))).filter((x) => x !== undefined);
     const roster: Roster = {
       v: 1,
       kind,
@@ -483,16 +433,17 @@ export class HardlineClient {
     return boxSeal(await exportSecret(mls, 'hardline/v1/roster', 32, this.impl), encodeRoster(roster));
   }
 
-  private async queueWelcomes(mls: ClientState, roster: Roster, claimed: { bytes: Uint8Array; device: RosterDevice }[], welcome: Uint8Array): Promise<void> {
+  /** To each KeyPackage's own mailbox, which is not the conversation's when it was a last-resort one. */
+  private async queueWelcomes(mls: ClientState, roster: Roster, claimed: readonly ClaimedDevice[], welcome: Uint8Array): Promise<void> {
     const body = encodeBundle({ mls: welcome, rosterBox: await this.rosterBox(mls, roster) });
     for (const c of claimed) {
-      const key = await this.seal.keyPackage(c.bytes, c.device.mailboxId);
-      const env = await sealEnvelope(key, c.device.mailboxId, newEnvelopeId(), PayloadKind.WELCOME_BUNDLE, body);
-      this.queue(c.device, env);
+      const key = await this.seal.keyPackage(c.bytes, c.welcomeTo.mailboxId);
+      const env = await sealEnvelope(key, c.welcomeTo.mailboxId, newEnvelopeId(), PayloadKind.WELCOME_BUNDLE, body);
+      this.queue(c.welcomeTo, env);
     }
   }
 
-  private queue(to: RosterDevice, envelope: Envelope): void {
+  private queue(to: { readonly sendCap: string }, envelope: Envelope): void {
     this.state.outbox.push({ sendCap: to.sendCap, envelope: toBase64Url(encodeEnvelope(envelope)) });
   }
 
@@ -706,7 +657,7 @@ export class HardlineClient {
     const desired = new Set(conv.roster.members.flatMap((h) => this.activeDevices(h)));
     const current = members(this.mls(conv));
     const now = Date.now();
-    const missing = [...desired].some((d) => !current.some((m) => m.id.deviceId === d) && !(now - (this.claimMisses.get(d) ?? -Infinity) < (this.opts.claimRetryMs ?? CLAIM_RETRY_MS)));
+    const missing = [...desired].some((d) => !current.some((m) => m.id.deviceId === d) && !this.keyPackages.missedRecently(d, now, this.opts.claimRetryMs ?? CLAIM_RETRY_MS));
     const extra = current.some((m) => !desired.has(m.id.deviceId));
     if (missing || extra) await this.commitWithLock(conv, conv.roster.members, undefined, opts);
   }
@@ -755,7 +706,7 @@ export class HardlineClient {
     const removedIds = new Set(current.filter((m) => removeLeaves.includes(m.leafIndex)).map((m) => m.id.deviceId));
     const toAdd = [...desired].filter((d) => !current.some((m) => m.id.deviceId === d));
     // Whom it can: a device with no KeyPackage left is skipped, and added by a later commit.
-    const claimed = (await Promise.all(toAdd.map((d) => this.claimDevice(d)))).filter((x) => x !== undefined);
+    const claimed = (await Promise.all(toAdd.map((d) => this.keyPackages.claimDevice(d)))).filter((x) => x !== undefined);
     if (!settings && removeLeaves.length === 0 && claimed.length === 0 && newMembers.length === conv.roster.members.length) return 'nothing';
     const out = await commitChanges(mls, { add: claimed.map((c) => c.kp), removeLeaves }, this.impl);
     const old = conv.roster;
@@ -1027,6 +978,12 @@ export class HardlineClient {
     }
     if (this.expireMessages(Date.now())) await this.save();
     await this.replenishKeyPackages().catch(() => undefined);
+    if (this.joinedUnsubscribed) {
+      // Joined through a last-resort KeyPackage: the conversation's mailbox is new, and what was
+      // posted there after the Welcome waits for a subscription, so read it now, not next time.
+      this.joinedUnsubscribed = false;
+      received.push(...(await this.sync({ onMessage: opts.onMessage, onControl: opts.onControl })));
+    }
     return received;
   }
 
@@ -1070,9 +1027,10 @@ export class HardlineClient {
     }
     const roster = decodeRoster(await boxOpen(await exportSecret(mls, 'hardline/v1/roster', 32, this.impl), bundle.rosterBox));
     const id = toHex(mls.groupContext.groupId);
-    delete this.state.keyPackages[env.mailboxId];
+    const mailbox = this.keyPackages.joined(env.mailboxId, kp, roster);
     if (this.state.conversations[id]) return;
-    const conv: Conversation = { id, roster, mlsState: '', mailbox: { id: env.mailboxId, readCap: kp.readCap }, pending: [], messages: [], left: false };
+    if (mailbox.id !== env.mailboxId) this.joinedUnsubscribed = true;
+    const conv: Conversation = { id, roster, mlsState: '', mailbox, pending: [], messages: [], left: false };
     this.setMls(conv, mls);
     this.state.conversations[id] = conv;
   }

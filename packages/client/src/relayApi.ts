@@ -147,20 +147,23 @@ export class RelayApi {
     return r.version;
   }
 
-  uploadKeyPackages(items: { keyPackage: Uint8Array; readCapHash: Uint8Array }[]) {
+  /** `readSecret` goes with the last-resort KeyPackage only. */
+  uploadKeyPackages(items: { keyPackage: Uint8Array; readCapHash: Uint8Array; readSecret?: Uint8Array }[]) {
     return this.request('POST', '/v1/keypackages', {
-      keyPackages: items.map((i) => ({ keyPackage: toBase64Url(i.keyPackage), readCapHash: toBase64Url(i.readCapHash) })),
+      keyPackages: items.map((i) => ({ keyPackage: toBase64Url(i.keyPackage), readCapHash: toBase64Url(i.readCapHash), ...(i.readSecret ? { readSecret: toBase64Url(i.readSecret) } : {}) })),
     }, 'session');
   }
 
+  /** Unclaimed KeyPackages at the relay, the last-resort one apart (false after a relay restart). */
   keyPackageCount() {
-    return this.request<{ count: number }>('GET', '/v1/keypackages/count', undefined, 'session');
+    return this.request<{ count: number; lastResort?: boolean }>('GET', '/v1/keypackages/count', undefined, 'session');
   }
 
   /** Anonymous on purpose: the relay must not learn who is about to talk to this device. */
-  async claimKeyPackage(deviceId: DeviceId): Promise<Uint8Array> {
-    const { keyPackage } = await payWithToken(this.wallet, (token) => this.request<{ keyPackage: string }>('POST', '/v1/keypackages/claim', { deviceId, token }));
-    return fromBase64Url(keyPackage, 16 * 1024);
+  /** `mailboxNonce`: the claim got the device's last-resort KeyPackage, and its own mailbox from this nonce. */
+  async claimKeyPackage(deviceId: DeviceId): Promise<{ keyPackage: Uint8Array; mailboxNonce?: Uint8Array }> {
+    const { keyPackage, mailboxNonce } = await payWithToken(this.wallet, (token) => this.request<{ keyPackage: string; mailboxNonce?: string }>('POST', '/v1/keypackages/claim', { deviceId, token }));
+    return { keyPackage: fromBase64Url(keyPackage, 16 * 1024), ...(mailboxNonce ? { mailboxNonce: fromBase64Url(mailboxNonce, 16) } : {}) };
   }
 
   /** A hold on this epoch's commit lock, or undefined when another device holds it. */
