@@ -10,6 +10,7 @@ import { FULL_CONFIG, QUICK_CONFIG } from './benchConfig.ts';
 import { runBenchmark } from './benchmarkRun.ts';
 import { precisionChart } from './precisionChart.ts';
 import { resultsTable, seizureLines, summaryLines } from './reportTables.ts';
+import { pushProviderTable } from './pushProviderReport.ts';
 
 const quick = process.env.METADATA_BENCH_QUICK === '1';
 const started = Date.now();
@@ -22,6 +23,8 @@ console.log('');
 console.log(resultsTable(b));
 console.log('');
 console.log(seizureLines(b));
+console.log('');
+console.log(pushProviderTable(quick ? QUICK_CONFIG : FULL_CONFIG));
 console.log(`\nchart: ${chartPath}`);
 console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s (analysis ${(b.timings.analyseMs / 1000).toFixed(1)} s)`);
 process.exit(0);
