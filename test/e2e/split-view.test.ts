@@ -12,13 +12,14 @@ import { HardlineClient, RelayApi } from '@hardline/client';
 import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
 import { newIdentityKey } from '@hardline/protocol';
 import { startRelay } from '@hardline/server';
-import { tempDir } from '../support/cliHarness.ts';
+import { cli, jsonLines, tempDir } from '../support/cliHarness.ts';
 import { enrol, readTexts } from '../support/clients.ts';
-import { forkLogFor, type LogFork } from '../support/forkedLog.ts';
+import { forkLogFor, rewriteLoggedKey, type LogFork } from '../support/forkedLog.ts';
 import { swapIdentityKey } from '../support/hostileRelay.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>> & { dataDir: string };
 let fork: LogFork;
+const aliceHome = tempDir('alice');
 let alice: HardlineClient;
 let bob: HardlineClient;
 const opened: HardlineClient[] = [];
@@ -28,7 +29,7 @@ beforeAll(async () => {
   relay = Object.assign(await startRelay({ port: 0, dataDir }), { dataDir });
   fork = forkLogFor(relay, nodeTransport);
   const { code } = await new RelayApi(new URL(relay.url), nodeTransport).adminInvite(relay.adminToken!);
-  alice = await HardlineClient.register({ ...nodeClientOptions(tempDir('alice')), transport: fork.transport }, { server: relay.url, code, handle: 'alice' });
+  alice = await HardlineClient.register({ ...nodeClientOptions(aliceHome), transport: fork.transport }, { server: relay.url, code, handle: 'alice' });
   bob = await enrol(relay.url, relay.adminToken!, 'bob');
   opened.push(alice, bob);
   await alice.send('bob', 'before');
@@ -65,6 +66,14 @@ describe('a relay that shows alice a different log than bob (a split view)', () 
     // The report holds both signed heads: evidence anyone can check against the log key.
     const report = alice.splitView()!;
     expect(report.ours.rootHash).not.toBe(report.theirs.rootHash);
+
+    // `hardline read --json` on alice's device reports it, like the identity warnings. (The CLI
+    // talks to the relay without the fork: the relay's honest heads do not join alice's either,
+    // and with the split view on record the device carries on under its own head.)
+    alice.close();
+    const read = await cli(['--home', aliceHome, 'read', '--json']);
+    expect(read.code).toBe(0);
+    expect(jsonLines(read.stdout)).toContainEqual(expect.objectContaining({ warning: 'split-view', code: 'SPLIT_VIEW', from: 'bob' }));
   });
 });
 
@@ -82,5 +91,30 @@ describe('a key that the relay shows but never logs', () => {
     // No device of dave's is trusted, so the message waits on bob's device: nothing is encrypted to the relay's key.
     await expect(bob.send('dave', 'to the relay?')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect(await readTexts(dave)).toEqual([]);
+  });
+});
+
+describe('a relay that rewrites an entry it logged earlier', () => {
+  it('cannot prove its new head consistent with the one a device holds: SPLIT_VIEW, once, then the device carries on under its own head', async () => {
+    const dataDir = tempDir('relay-rewrite');
+    const other = Object.assign(await startRelay({ port: 0, dataDir }), { dataDir });
+    try {
+      const erin = await enrol(other.url, other.adminToken!, 'erin');
+      const finn = await enrol(other.url, other.adminToken!, 'finn');
+      await erin.sync();
+      const forged = newIdentityKey().publicKey;
+      rewriteLoggedKey(other, 'finn', forged);
+      swapIdentityKey(other, 'finn', forged, { logged: false });
+      await expect(erin.sync()).rejects.toMatchObject({ code: 'SPLIT_VIEW' });
+      expect(erin.splitView()).toMatchObject({ code: 'SPLIT_VIEW', via: 'relay' });
+      // The key from the rewritten history is never taken, and the device still works.
+      await erin.sync();
+      expect(erin.identityOf('finn')?.key).not.toBe(forged);
+      expect(erin.identityOf('finn')?.changedTo).toBeUndefined();
+      erin.close();
+      finn.close();
+    } finally {
+      await other.close();
+    }
   });
 });

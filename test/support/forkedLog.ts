@@ -29,6 +29,7 @@ import {
   type Handle,
 } from '@hardline/protocol';
 import { SQLITE_FILE_NAME, type RelayHandle } from '@hardline/server';
+import { appendLogLeaf } from '../../packages/server/src/store/sqliteTransparencyLog.ts';
 
 type Relay = RelayHandle & { readonly dataDir: string };
 
@@ -96,4 +97,26 @@ export function forkLogFor(relay: Relay, base: Transport): LogFork {
     transport: { fetch: fetchForked as typeof fetch, openWebSocket: (u) => base.openWebSocket(u) },
     showKey: (handle, identityKey) => void shown.set(handle, identityKey),
   };
+}
+
+/**
+ * The relay rewrites its history: the logged identity key of `handle` becomes `identityKey`,
+ * every stored node is rebuilt to match, and one more entry is appended so that the next head
+ * looks like ordinary growth. Devices that hold an earlier head can no longer be given a
+ * consistency proof to the new one.
+ */
+export function rewriteLoggedKey(relay: Relay, handle: string, identityKey: string): void {
+  const db = new Database(join(relay.dataDir, SQLITE_FILE_NAME));
+  try {
+    const leaves = db.prepare<[], { leaf: Buffer }>('SELECT leaf FROM transparency_leaves ORDER BY idx').all().map((r): Uint8Array => {
+      const entry = decodeLogEntry(new Uint8Array(r.leaf));
+      return entry.type === LogEntryTypes.IDENTITY_KEY && entry.handle === handle ? encodeLogEntry(identityKeyEntry(handle as Handle, identityKey)) : new Uint8Array(r.leaf);
+    });
+    db.transaction(() => {
+      db.exec('DELETE FROM transparency_leaves; DELETE FROM transparency_nodes;');
+      for (const leaf of [...leaves, encodeLogEntry(identityKeyEntry('padding' as Handle, identityKey))]) appendLogLeaf(db, leaf);
+    })();
+  } finally {
+    db.close();
+  }
 }

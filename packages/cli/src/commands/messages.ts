@@ -42,7 +42,15 @@ export async function readCommand(argv: string[], io: Io, home: Home): Promise<n
     for (const d of c.unverifiableDevices()) {
       const warning = { warning: 'unverifiable-device', handle: d.handle, deviceId: d.deviceId, reason: d.reason };
       if (values.json) io.out(JSON.stringify(warning));
+      else if (d.reason === 'not-in-log') io.err(`warning: a device (${d.deviceId}) listed under ${d.handle} has a key the relay cannot prove is in its transparency log; it gets no messages`);
       else io.err(`warning: a device (${d.deviceId}) listed under ${d.handle} is not certified by ${d.handle}'s identity key; it gets no messages`);
+    }
+    // Two tree heads the relay signed that are not one history (keyTransparency.ts).
+    const split = c.splitView();
+    if (split) {
+      const warning = { warning: 'split-view', code: split.code, via: split.via, ...(split.from ? { from: split.from } : {}), detectedAt: split.detectedAt, ours: split.ours, theirs: split.theirs };
+      if (values.json) io.out(JSON.stringify(warning));
+      else io.err(`warning: the relay is showing people different keys (split view${split.from ? `, seen in a message from ${split.from}` : ''}); tell your security team, and compare safety numbers in person before trusting any key`);
     }
     for (const u of c.directory()) {
       if (!c.identityOf(u.handle)?.changedTo) continue;
