@@ -3,6 +3,7 @@
  * Real MLS KeyPackages for a test device, signed with the key it enrolled with, as its client
  * would make them: the relay refuses anything else (keypackages/validateKeyPackage.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { deviceCredential, DEFAULT_SUITE, lastResortExtension, loadSuite, type DeviceId, type Handle } from '@hardline/protocol';
 import { defaultCapabilities, defaultLifetime, encodeMlsMessage, generateKeyPackageWithKey } from 'ts-mls';
 import type { DeviceKeys } from './deviceKeys.ts';
@@ -26,7 +27,8 @@ export async function newKeyPackages(owner: Owner, n: number, opts: KeyPackageOp
   const credential = deviceCredential({ handle: owner.handle as Handle, deviceId: owner.deviceId as DeviceId });
   const extensions = [
     ...(opts.lastResort ? [lastResortExtension] : []),
-    ...(opts.size ? [{ extensionType: 0xf000, extensionData: new Uint8Array(Math.max(0, opts.size - 340)) }] : []),
+    // Random, not zeros: a carver looking for 32-byte pieces of a KeyPackage would find zero runs in any file.
+    ...(opts.size ? [{ extensionType: 0xf000, extensionData: new Uint8Array(randomBytes(Math.max(0, opts.size - 340))) }] : []),
   ];
   const out: Buffer[] = [];
   for (let i = 0; i < n; i++) {
