@@ -14,25 +14,27 @@ import { ContactBookService, HardlineClient, type ReceivedControl } from '@hardl
 import { ackDelay } from '../calls/reachability.ts';
 import { browserTransport } from '../platform/browserTransport.ts';
 import { IdbStateStore } from '../platform/idbStateStore.ts';
+import { DEVICE_LOCK, WORKER_LOCK } from '../platform/singleTab.ts';
 import { GENERIC_WAKE, notificationFor, ringingCall, wakeOutcome, type NotificationSpec } from './wakeNotification.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
-const DEVICE_LOCK = 'hardline-device';
-
 /** Runs `fn` on the device's engine, or gives `undefined` when a tab has it (or none is enrolled). */
 async function withDevice<T>(fn: (c: HardlineClient) => Promise<T>): Promise<{ value: T } | undefined> {
-  return self.navigator.locks.request(DEVICE_LOCK, { ifAvailable: true }, async (lock) => {
-    if (!lock) return undefined;
-    const store = new IdbStateStore();
-    if (!(await store.load())) return undefined;
-    const client = await HardlineClient.open({ store, transport: browserTransport });
-    try {
-      return { value: await fn(client) };
-    } finally {
-      client.close();
-    }
-  });
+  // The worker's own lock first, so a tab that finds the device taken knows to wait (singleTab.ts).
+  return self.navigator.locks.request(WORKER_LOCK, () =>
+    self.navigator.locks.request(DEVICE_LOCK, { ifAvailable: true }, async (lock) => {
+      if (!lock) return undefined;
+      const store = new IdbStateStore();
+      if (!(await store.load())) return undefined;
+      const client = await HardlineClient.open({ store, transport: browserTransport });
+      try {
+        return { value: await fn(client) };
+      } finally {
+        client.close();
+      }
+    }),
+  );
 }
 
 function allControls(c: HardlineClient): ReceivedControl[] {
