@@ -39,6 +39,8 @@ export function pushNotice(status: PushStatus): string | undefined {
   }
 }
 
+const RETRY_MS = 10 * 60_000;
+
 /** Read afresh each time: it changes under us when the browser asks the person. */
 const permission = (): NotificationPermission => Notification.permission;
 
@@ -59,6 +61,8 @@ export class PushWakeUps {
   /** `endpoint|mailboxId` already registered in this page's life. */
   private readonly registered = new Set<string>();
   private subscription: PushSubscription | undefined;
+  /** A failed or refused subscription is tried again only this long after (rounds run every few seconds). */
+  private retryAt = 0;
 
   constructor(private readonly changed: () => void) {}
 
@@ -74,6 +78,8 @@ export class PushWakeUps {
   async refresh(client: HardlineClient): Promise<PushStatus> {
     try {
       if (!this.subscription) {
+        if (Date.now() < this.retryAt) return this.status;
+        this.retryAt = Date.now() + RETRY_MS;
         const got = await this.subscribe();
         if (typeof got === 'string') return this.set(got);
         this.subscription = got;
@@ -81,6 +87,7 @@ export class PushWakeUps {
       await this.register(client, this.subscription);
       return this.set('on');
     } catch {
+      this.subscription = undefined;
       return this.set('failed');
     }
   }
