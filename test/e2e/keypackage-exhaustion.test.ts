@@ -7,7 +7,7 @@
  * the committer adds whom it can. Real engines, a real relay, SQLite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HardlineClient, RelayApi, type Transport } from '@hardline/client';
+import { HardlineClient, RelayApi, type DeviceState, type Transport } from '@hardline/client';
 import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
 import { startRelay } from '@hardline/server';
 import { enrolDevice } from '../../packages/server/test/support/enrolDevice.ts';
@@ -63,6 +63,9 @@ describe('KeyPackage exhaustion', () => {
     const first = await alice.send('carol', 'first');
     expect(first.waiting).toBeUndefined();
     expect(await readTexts(carol)).toEqual(['first']);
+    // The used last-resort package is replaced at once (kept a while for Welcomes on their way).
+    const lastResorts = Object.values((carol as unknown as { state: DeviceState }).state.keyPackages).filter((k) => k.lastResortSecret !== undefined);
+    expect(lastResorts.map((k) => [k.used === true, k.retiredAt !== undefined])).toEqual([[true, true], [false, false]]);
     await alice.send('carol', 'second');
     expect(await readTexts(carol)).toEqual(['second']);
     await carol.send('alice', 'reply');

@@ -15,6 +15,7 @@ import { newKeyPackages } from './support/keyPackages.ts';
 import { startTestRelay, type TestRelay } from './support/testRelay.ts';
 import { openInbox } from './support/wsClient.ts';
 import { tokenPurse } from '../../../test/support/privacyPassTokens.ts';
+import { readDiskFiles } from '../../../test/support/carveDisk.ts';
 
 let relay: TestRelay;
 let carol: TestDevice;
@@ -76,6 +77,13 @@ describe('a last-resort KeyPackage', () => {
     expect((await call(relay.url, 'POST', '/v1/post', genuine.frame)).status).toBe(200);
     expect((await socket.binary()).length).toBeGreaterThan(0);
     socket.close();
+
+    // At rest, while the package and its claims' mailboxes live: no file holds the package (or
+    // any 32-byte piece of it) or its read secret, which would tie those mailboxes to carol.
+    for (const f of readDiskFiles(relay.dataDir)) {
+      expect(f.bytes.includes(readSecret), f.name).toBe(false);
+      for (let off = 0; off + 32 <= lr.length; off += 32) expect(f.bytes.includes(lr.subarray(off, off + 32)), `${f.name} @${off}`).toBe(false);
+    }
   });
 
   it('a new one replaces the old; revocation deletes it', async () => {
