@@ -40,6 +40,7 @@ export function pushNotice(status: PushStatus): string | undefined {
 }
 
 const RETRY_MS = 10 * 60_000;
+const WORKER_WAIT_MS = 5_000;
 
 /** Read afresh each time: it changes under us when the browser asks the person. */
 const permission = (): NotificationPermission => Notification.permission;
@@ -84,19 +85,22 @@ export class PushWakeUps {
         if (typeof got === 'string') return this.set(got);
         this.subscription = got;
       }
-      await this.register(client, this.subscription);
-      return this.set('on');
     } catch {
-      this.subscription = undefined;
+      // The relay unreachable, or the browser failing oddly: try again soon.
+      this.retryAt = Date.now() + 30_000;
       return this.set('failed');
     }
+    // Offline or refused registrations stay unregistered and go again next round.
+    const off = await this.register(client, this.subscription).catch(() => false);
+    return this.set(off ? 'off-by-org' : 'on');
   }
 
   private async subscribe(): Promise<PushSubscription | PushStatus> {
     const info = (await (await fetch('/v1/push')).json()) as { enabled?: boolean; vapidPublicKey?: string };
     if (!info.enabled || !info.vapidPublicKey) return 'off-by-org';
     if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) return 'unsupported';
-    const reg = await navigator.serviceWorker.getRegistration('/');
+    // The worker registers at load (main.tsx); wait for it a little, not forever (it may be blocked).
+    const reg = await Promise.race([navigator.serviceWorker.ready, new Promise<undefined>((r) => setTimeout(() => r(undefined), WORKER_WAIT_MS))]);
     if (!reg) return 'unsupported';
     if (permission() === 'denied') return 'denied';
     const key = urlBase64ToBytes(info.vapidPublicKey);
@@ -114,7 +118,8 @@ export class PushWakeUps {
     }
   }
 
-  private async register(client: HardlineClient, sub: PushSubscription): Promise<void> {
+  /** True when the relay says push was turned off since the subscription was made. */
+  private async register(client: HardlineClient, sub: PushSubscription): Promise<boolean> {
     const json = sub.toJSON();
     for (const conv of client.conversations()) {
       if (conv.left) continue;
@@ -126,10 +131,9 @@ export class PushWakeUps {
         headers: { authorization: `Capability ${conv.mailbox.readCap}`, 'content-type': 'application/json' },
         body: JSON.stringify({ sendCap: mine.sendCap, subscription: { endpoint: json.endpoint, keys: json.keys } }),
       });
-      if (res.status === 403 && ((await res.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code === 'FORBIDDEN') {
-        throw new Error('push turned off');
-      }
+      if (res.status === 403 && ((await res.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code === 'FORBIDDEN') return true;
       if (res.ok) this.registered.add(key);
     }
+    return false;
   }
 }
