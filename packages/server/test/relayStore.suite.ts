@@ -109,6 +109,35 @@ export function runRelayStoreTests(name: string, newStore: () => Promise<RelaySt
         expect(await s.claimKeyPackage(a.deviceId, mailboxFor)).toBeUndefined();
       }));
 
+    it('keeps a last-resort KeyPackage: handed out only when the others are gone, never used up, replaced by a new one', () =>
+      withStore(newStore, async (s) => {
+        const a = await enrolNew(s, 'gwen');
+        const secret = randomBytes(32);
+        await s.addKeyPackages(a.deviceId, [{ keyPackage: Buffer.from('normal'), readCapHash: hash() }, { keyPackage: Buffer.from('last-1'), readCapHash: hash(), lastResortReadSecret: secret }]);
+        expect(await s.countKeyPackages(a.deviceId)).toBe(1);
+        expect(await s.hasLastResortKeyPackage(a.deviceId)).toBe(true);
+        const mailboxFor = (kp: Uint8Array) => ({ id: Buffer.from(kp).toString('hex').padEnd(32, '0').slice(0, 32) as MailboxId, sendCapHash: hash() });
+        const seen: Buffer[] = [];
+        const claimMailbox = (_kp: Uint8Array, readSecret: Uint8Array) => {
+          seen.push(Buffer.from(readSecret));
+          return { id: id<MailboxId>(), readCapHash: hash(), sendCapHash: hash() };
+        };
+        expect(Buffer.from((await s.claimKeyPackage(a.deviceId, mailboxFor, claimMailbox))!.keyPackage).toString()).toBe('normal');
+        // Without a way to make the claim's own mailbox, the last-resort one is not handed out.
+        expect(await s.claimKeyPackage(a.deviceId, mailboxFor)).toBeUndefined();
+        const c1 = await s.claimKeyPackage(a.deviceId, mailboxFor, claimMailbox);
+        const c2 = await s.claimKeyPackage(a.deviceId, mailboxFor, claimMailbox);
+        expect([c1, c2].map((c) => Buffer.from(c!.keyPackage).toString())).toEqual(['last-1', 'last-1']);
+        expect(seen).toEqual([secret, secret]);
+        expect(c1!.claimMailbox!.id).not.toBe(c2!.claimMailbox!.id);
+        expect(await s.getMailbox(c1!.claimMailbox!.id)).toBeDefined();
+        expect(await s.getMailbox(c1!.mailbox.id)).toBeDefined();
+        await s.addKeyPackages(a.deviceId, [{ keyPackage: Buffer.from('last-2'), readCapHash: hash(), lastResortReadSecret: randomBytes(32) }]);
+        expect(Buffer.from((await s.claimKeyPackage(a.deviceId, mailboxFor, claimMailbox))!.keyPackage).toString()).toBe('last-2');
+        expect(await s.revokeDevice(a.deviceId)).toBe(true);
+        expect(await s.hasLastResortKeyPackage(a.deviceId)).toBe(false);
+      }));
+
     it('revoking a device deletes its KeyPackages', () =>
       withStore(newStore, async (s) => {
         const a = await enrolNew(s, 'fay');
