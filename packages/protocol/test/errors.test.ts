@@ -22,6 +22,13 @@ import {
   type EnvelopeId,
   parseDeviceCredential,
   boxOpen,
+  checkKeyPackage,
+  DEFAULT_SUITE,
+  KeyPackageRefusedError,
+  lastResortMailbox,
+  loadSuite,
+  type DeviceId,
+  type Handle,
 } from '../src/index.ts';
 
 function rng(seed: number) {
@@ -65,6 +72,21 @@ describe('every decoder rejects garbage with a typed error', () => {
       }
     });
   }
+
+  it('checkKeyPackage (the relay runs it on every upload): a refusal naming the fault', async () => {
+    const impl = await loadSuite(DEFAULT_SUITE);
+    const owner = { suite: DEFAULT_SUITE, handle: 'carol' as Handle, deviceId: '00'.repeat(16) as DeviceId, signaturePublicKey: new Uint8Array(32) };
+    for (const input of randomInputs()) {
+      const thrown = await checkKeyPackage(input, owner, impl).then(() => undefined, (e: unknown) => e);
+      expect(thrown, `${input.length} bytes`).toBeInstanceOf(KeyPackageRefusedError);
+      expect((thrown as KeyPackageRefusedError).code).toBe('VALIDATION');
+      expect((thrown as KeyPackageRefusedError).fault).toBe('decode');
+    }
+  });
+
+  it('lastResortMailbox: a nonce of the wrong size', () => {
+    for (const n of [0, 15, 17, 32]) expect(() => lastResortMailbox(new Uint8Array(300), new Uint8Array(n))).toThrow(HardlineError);
+  });
 
   it('envelope sizes that are not buckets, and unknown versions', () => {
     const ok = new Uint8Array(33 + 256);
