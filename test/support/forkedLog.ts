@@ -38,6 +38,8 @@ export type LogFork = {
   readonly transport: Transport;
   /** From now on the victim is shown `identityKey` for `handle`, in the directory and in the log. */
   showKey(handle: string, identityKey: string): void;
+  /** A careless fork: heads and proofs from the forked log, but the honest log's entries. */
+  honestEntries: boolean;
 };
 
 export function forkLogFor(relay: Relay, base: Transport): LogFork {
@@ -51,12 +53,13 @@ export function forkLogFor(relay: Relay, base: Transport): LogFork {
     }
   };
   /** The honest log with the shown keys put in place of the logged ones. */
-  const forkedHashes = (): Uint8Array[] =>
+  const forkedLeaves = (): Uint8Array[] =>
     read((db) => db.prepare<[], { leaf: Buffer }>('SELECT leaf FROM transparency_leaves ORDER BY idx').all()).map((r) => {
       const entry = decodeLogEntry(new Uint8Array(r.leaf));
       const key = entry.type === LogEntryTypes.IDENTITY_KEY ? shown.get(entry.handle) : undefined;
-      return leafHash(key ? encodeLogEntry(identityKeyEntry(entry.handle as Handle, key)) : new Uint8Array(r.leaf));
+      return key ? encodeLogEntry(identityKeyEntry(entry.handle as Handle, key)) : new Uint8Array(r.leaf);
     });
+  const forkedHashes = (): Uint8Array[] => forkedLeaves().map(leafHash);
   const logSecret = () => read((db) => db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'transparency_log_key'").get()!.value);
   const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
 
@@ -79,6 +82,10 @@ export function forkLogFor(relay: Relay, base: Transport): LogFork {
       const proof = await consistencyProof(from, to, subtreesOf(forkedHashes().slice(0, to)));
       return json({ from, to, proof: proof.map(toBase64Url) });
     }
+    const entries = /^\/v1\/transparency\/entries\/(\d+)$/.exec(path);
+    if (method === 'GET' && entries && !fork.honestEntries) {
+      return json({ leaves: forkedLeaves().slice(Number(entries[1]), Number(entries[1]) + 1_000).map(toBase64Url) });
+    }
     if (method === 'POST' && path === '/v1/transparency/inclusions') {
       const { treeSize, leafHashes } = JSON.parse(String(init?.body)) as { treeSize: number; leafHashes: string[] };
       const hashes = forkedHashes().slice(0, treeSize);
@@ -93,10 +100,12 @@ export function forkLogFor(relay: Relay, base: Transport): LogFork {
     return base.fetch(input, init);
   };
 
-  return {
+  const fork: LogFork = {
     transport: { fetch: fetchForked as typeof fetch, openWebSocket: (u) => base.openWebSocket(u) },
     showKey: (handle, identityKey) => void shown.set(handle, identityKey),
+    honestEntries: false,
   };
+  return fork;
 }
 
 /**

@@ -76,6 +76,7 @@ import {
 import { acceptRoster, changesNothing, validateSettingsChange, withSettings, type SettingsChange } from './conversationSettings.ts';
 import { answerLinkRequests, collectLinkAnswer, requestCertificate } from './deviceLinking.ts';
 import { KeyTransparency, relabelNotInLog, type NotInLog, type SplitViewReport } from './keyTransparency.ts';
+import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
 import { acknowledgeChange, isHeld, judgeDirectory, type Pin, type TrustedDevice, type Unverifiable } from './trustRules.ts';
 import { Inbox } from './inbox.ts';
@@ -230,7 +231,11 @@ export class HardlineClient {
         return d && { deviceId: id, handle: d.handle, signaturePublicKey: d.pub, revoked: d.revoked };
       }),
     );
-    this.kt = new KeyTransparency(new TransparencyApi(this.api), () => (this.state.transparency ??= {}));
+    this.kt = new KeyTransparency(
+      new TransparencyApi(this.api),
+      () => (this.state.transparency ??= {}),
+      () => ({ handle: this.state.handle, identityKey: this.state.identity?.publicKey }),
+    );
     this.indexDirectory(state.directory);
   }
 
@@ -299,12 +304,17 @@ export class HardlineClient {
     await this.refreshDirectory();
   }
 
-  /** Devices the directory lists that this client refuses, with why: the app reports them. */
   /** A split view of the key-transparency log, once detected: the relay is showing people different keys. */
   splitView(): SplitViewReport | undefined {
     return this.kt.splitView();
   }
 
+  /** Key-transparency log entries under this person's handle made with another identity key. */
+  foreignLogEntries(): readonly ForeignEntry[] {
+    return this.kt.foreignEntries();
+  }
+
+  /** Devices the directory lists that this client refuses, with why: the app reports them. */
   unverifiableDevices(): readonly Unverifiable[] {
     return this.unverifiable;
   }

@@ -30,6 +30,7 @@ import {
   type Handle,
   type SignedTreeHead,
 } from '@hardline/protocol';
+import { emptyMonitor, monitorOwnEntries, type ForeignEntry, type MonitorState } from './logMonitor.ts';
 import type { DirectoryUser } from './relayApi.ts';
 import type { TransparencyApi } from './transparencyApi.ts';
 
@@ -52,6 +53,8 @@ export type TransparencyState = {
   /** The largest tree head seen that is consistent with every other seen. */
   head?: SignedTreeHead;
   splitView?: SplitViewReport;
+  /** How far this device has read the log for entries under its own handle (logMonitor.ts). */
+  monitor?: MonitorState;
 };
 
 export class SplitViewError extends HardlineError {
@@ -75,8 +78,15 @@ export class KeyTransparency {
   constructor(
     private readonly api: TransparencyApi,
     private readonly state: () => TransparencyState,
+    /** This person: the monitor looks for log entries under their handle made with another key. */
+    private readonly own: () => { handle: Handle; identityKey: string | undefined },
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Entries under one's own handle that another identity key made: a false key logged openly. */
+  foreignEntries(): readonly ForeignEntry[] {
+    return this.state().monitor?.foreign ?? [];
+  }
 
   splitView(): SplitViewReport | undefined {
     return this.state().splitView;
@@ -177,6 +187,9 @@ export class KeyTransparency {
     const missing = [...leaves.keys()].filter((k) => !this.#included.has(k));
     if (missing.length > 0 || !this.state().head || this.now() - this.#fetchedAt > HEAD_TTL_MS) await this.refreshHead();
     if (missing.length > 0) await this.#prove(missing.map((k) => leaves.get(k)!));
+    const own = this.own();
+    const s = this.state();
+    if (own.identityKey && s.head) s.monitor = await monitorOwnEntries(this.api, s.head, { handle: own.handle, identityKey: own.identityKey }, s.monitor ?? emptyMonitor);
 
     const notInLog: NotInLog[] = [];
     const out = users.map((u, i) => {

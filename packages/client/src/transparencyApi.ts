@@ -30,6 +30,12 @@ export class TransparencyApi {
     return hashes(r.proof);
   }
 
+  /** Leaves from index `from` on (the relay sends at most 1,000 at a time). */
+  async entries(from: number): Promise<Uint8Array[]> {
+    const r = await this.api.request<{ leaves?: unknown }>('GET', `/v1/transparency/entries/${from}`, undefined, 'session');
+    return Array.isArray(r.leaves) ? r.leaves.map((l) => fromBase64Url(String(l), 4_096)) : [];
+  }
+
   /** Proofs at `treeSize` for each leaf hash, in order; undefined where the relay has none. */
   async inclusions(treeSize: number, leafHashes: readonly Uint8Array[]): Promise<(InclusionAnswer | undefined)[]> {
     const out: (InclusionAnswer | undefined)[] = [];

@@ -136,3 +136,24 @@ describe('properties', () => {
     );
   });
 });
+
+describe('compact ranges', () => {
+  it('give the 8-leaf reference roots, and the RFC root for any size', async () => {
+    const { appendToRange, emptyRange, rangeRoot } = await import('../src/transparency/compactRange.ts');
+    let range = emptyRange;
+    expect(toHex(rangeRoot(range))).toBe(ROOTS[0]);
+    LEAVES.forEach((leaf, i) => {
+      range = appendToRange(range, leafHash(leaf));
+      expect(toHex(rangeRoot(range))).toBe(ROOTS[i + 1]);
+    });
+    fc.assert(
+      fc.property(leavesArb, (leaves) => {
+        const hashes = leaves.map(leafHash);
+        const r = hashes.reduce(appendToRange, emptyRange);
+        expect(r.hashes.length).toBe(hashes.length.toString(2).replace(/0/g, '').length);
+        expect(toHex(rangeRoot(r))).toBe(toHex(merkleTreeHash(hashes)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -52,6 +52,11 @@ export async function readCommand(argv: string[], io: Io, home: Home): Promise<n
       if (values.json) io.out(JSON.stringify(warning));
       else io.err(`warning: the relay is showing people different keys (split view${split.from ? `, seen in a message from ${split.from}` : ''}); tell your security team, and compare safety numbers in person before trusting any key`);
     }
+    // A key or certificate under one's own name that one's identity key did not make (logMonitor.ts).
+    for (const f of c.foreignLogEntries()) {
+      if (values.json) io.out(JSON.stringify({ warning: 'own-name-logged', what: f.what, index: f.index, ...(f.deviceId ? { deviceId: f.deviceId } : {}) }));
+      else io.err(`warning: the relay's key log holds a${f.what === 'identity-key' ? 'n identity key' : ` ${f.what}`} under your name that your identity key did not make (entry ${f.index}); your contacts may be shown it: tell your security team`);
+    }
     for (const u of c.directory()) {
       if (!c.identityOf(u.handle)?.changedTo) continue;
       if (values.json) io.out(JSON.stringify({ warning: 'identity-changed', handle: u.handle }));

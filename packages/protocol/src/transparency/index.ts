@@ -3,3 +3,4 @@ export * from './inclusionProof.ts';
 export * from './consistencyProof.ts';
 export * from './logEntry.ts';
 export * from './treeHead.ts';
+export * from './compactRange.ts';

@@ -1,0 +1,77 @@
+/**
+ * Issue 9.6, the attack inclusion and gossip cannot catch: a relay that logs a false identity
+ * key for bob openly, in the one log everyone sees, so that alice (who pinned bob's real key)
+ * sees a change and a newcomer (carol) pins the false key on first contact. Bob's own devices
+ * read the log for entries under his handle and report the one his identity key did not make,
+ * in the client and in `hardline read --json`. A relay that sends the monitor other entries
+ * than its tree head commits to is refused.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HardlineClient } from '@hardline/client';
+import { newIdentityKey } from '@hardline/protocol';
+import { startRelay } from '@hardline/server';
+import { cli, jsonLines, tempDir } from '../support/cliHarness.ts';
+import { enrol, readTexts } from '../support/clients.ts';
+import { forkLogFor } from '../support/forkedLog.ts';
+import { swapIdentityKey } from '../support/hostileRelay.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>> & { dataDir: string };
+let alice: HardlineClient;
+let bob: HardlineClient;
+const bobHome = tempDir('bob');
+const opened: HardlineClient[] = [];
+
+beforeAll(async () => {
+  const dataDir = tempDir('relay-key-log-monitor');
+  relay = Object.assign(await startRelay({ port: 0, dataDir }), { dataDir });
+  alice = await enrol(relay.url, relay.adminToken!, 'alice');
+  const { HardlineClient: Client, RelayApi } = await import('@hardline/client');
+  const { nodeClientOptions, nodeTransport } = await import('@hardline/client/node');
+  const { code } = await new RelayApi(new URL(relay.url), nodeTransport).adminInvite(relay.adminToken!);
+  bob = await Client.register(nodeClientOptions(bobHome), { server: relay.url, code, handle: 'bob' });
+  opened.push(alice, bob);
+  await alice.send('bob', 'before');
+  expect(await readTexts(bob)).toEqual(['before']);
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of opened) c.close();
+  await relay?.close();
+});
+
+describe('a relay that logs a false key for bob openly', () => {
+  it('is reported by bob\'s own device, which reads the log for entries under his handle', async () => {
+    expect(bob.foreignLogEntries()).toEqual([]);
+    const forged = swapIdentityKey(relay, 'bob', newIdentityKey().publicKey, { logged: true });
+    await alice.sync();
+    // Everyone else sees it as a logged change: alice's sends are held, as for a re-enrolment.
+    expect(alice.identityOf('bob')?.changedTo).toBe(forged);
+    await bob.sync();
+    expect(bob.foreignLogEntries()).toEqual([expect.objectContaining({ what: 'identity-key' })]);
+
+    bob.close();
+    const read = await cli(['--home', bobHome, 'read', '--json']);
+    expect(read.code).toBe(0);
+    expect(jsonLines(read.stdout)).toContainEqual(expect.objectContaining({ warning: 'own-name-logged', what: 'identity-key' }));
+  });
+});
+
+describe('a relay whose log entries are not the ones its tree head commits to', () => {
+  it('is refused by the monitor (CRYPTO), before anything from that head is used', async () => {
+    const { HardlineClient: Client, RelayApi } = await import('@hardline/client');
+    const { nodeClientOptions, nodeTransport } = await import('@hardline/client/node');
+    const fork = forkLogFor(relay, nodeTransport);
+    fork.honestEntries = true;
+    const { code } = await new RelayApi(new URL(relay.url), nodeTransport).adminInvite(relay.adminToken!);
+    const dana = await Client.register({ ...nodeClientOptions(tempDir('dana')), transport: fork.transport }, { server: relay.url, code, handle: 'dana' });
+    opened.push(dana);
+    await dana.sync();
+    // The relay shows dana a key of its own for a newcomer, in heads and proofs, but serves
+    // the honest entries to her monitor.
+    const forged = newIdentityKey().publicKey;
+    fork.showKey('erin', forged);
+    opened.push(await enrol(relay.url, relay.adminToken!, 'erin'));
+    await expect(dana.sync()).rejects.toMatchObject({ code: 'CRYPTO' });
+    expect(dana.identityOf('erin')).toBeUndefined();
+  });
+});
