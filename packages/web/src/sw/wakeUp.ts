@@ -26,7 +26,11 @@ async function withDevice<T>(fn: (c: HardlineClient) => Promise<T>): Promise<{ v
     self.navigator.locks.request(DEVICE_LOCK, { ifAvailable: true }, async (lock) => {
       if (!lock) return undefined;
       const store = new IdbStateStore();
-      if (!(await store.load())) return undefined;
+      if (!(await store.load())) {
+        // Signed out or wiped: nothing here can be woken for any more.
+        await (await self.registration.pushManager.getSubscription())?.unsubscribe();
+        return undefined;
+      }
       const client = await HardlineClient.open({ store, transport: browserTransport });
       try {
         return { value: await fn(client) };
