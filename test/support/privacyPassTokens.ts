@@ -6,16 +6,18 @@
  */
 import { fromBase64Url, MAX_TOKEN_BATCH, requestTokens } from '../../packages/protocol/src/index.ts';
 
-/** `count` tokens for the device whose session token is `session`. */
-export async function fetchTokens(relayUrl: string, session: string, count: number): Promise<string[]> {
+export type TokenPurpose = 'claim' | 'blob';
+
+/** `count` tokens of a purpose for the device whose session token is `session`. */
+export async function fetchTokens(relayUrl: string, session: string, count: number, purpose: TokenPurpose = 'claim'): Promise<string[]> {
   const tokens: string[] = [];
-  const keyRes = await fetch(`${relayUrl}/v1/tokens/key`);
+  const keyRes = await fetch(`${relayUrl}/v1/tokens/${purpose}/key`);
   if (keyRes.status !== 200) throw new Error(`token key answered ${keyRes.status}`);
   const key = (await keyRes.json()) as { publicKey: string };
   while (tokens.length < count) {
     const n = Math.min(MAX_TOKEN_BATCH, count - tokens.length);
     const { request, finish } = await requestTokens(fromBase64Url(key.publicKey, 256), n);
-    const r = await fetch(`${relayUrl}/v1/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` }, body: JSON.stringify({ request }) });
+    const r = await fetch(`${relayUrl}/v1/tokens/${purpose}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` }, body: JSON.stringify({ request }) });
     const body = (await r.json()) as { response?: string; error?: { code: string } };
     if (r.status !== 200) throw Object.assign(new Error(`tokens answered ${r.status} ${body.error?.code}`), { code: body.error?.code, status: r.status });
     tokens.push(...(await finish(body.response!)));
@@ -24,10 +26,10 @@ export async function fetchTokens(relayUrl: string, session: string, count: numb
 }
 
 /** Hands out pre-fetched tokens one at a time, fetching more as needed. */
-export function tokenPurse(relayUrl: string, session: string, batch = 16): () => Promise<string> {
+export function tokenPurse(relayUrl: string, session: string, batch = 16, purpose: TokenPurpose = 'claim'): () => Promise<string> {
   const held: string[] = [];
   return async () => {
-    if (held.length === 0) held.push(...(await fetchTokens(relayUrl, session, batch)));
+    if (held.length === 0) held.push(...(await fetchTokens(relayUrl, session, batch, purpose)));
     return held.pop()!;
   };
 }

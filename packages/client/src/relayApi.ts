@@ -39,7 +39,9 @@ export type Signer = (message: Uint8Array) => Promise<Uint8Array>;
 export class RelayApi {
   private token: string | undefined;
   /** Privacy Pass tokens that pay for the anonymous claim and new-blob calls. */
-  readonly wallet = new TokenWallet(this);
+  readonly claimTokens = new TokenWallet(this, 'claim');
+  /** Few are ever needed (the contact book, one per linked device): small batches. */
+  readonly blobTokens = new TokenWallet(this, 'blob', { batch: 2, lowWater: 1 });
   constructor(
     readonly base: URL,
     private readonly transport: Transport,
@@ -143,7 +145,7 @@ export class RelayApi {
     const put = (token?: string) =>
       this.request<{ version: number }>('PUT', `/v1/blobs/${id}`, { version: expectedVersion, data: toBase64Url(data), ...(token ? { token } : {}) }, { capability: toHex(capability) });
     // Creating a blob costs a token; updating one is paid for by its capability.
-    const r = expectedVersion === 0 ? await payWithToken(this.wallet, put) : await put();
+    const r = expectedVersion === 0 ? await payWithToken(this.blobTokens, put) : await put();
     return r.version;
   }
 
@@ -162,7 +164,7 @@ export class RelayApi {
   /** Anonymous on purpose: the relay must not learn who is about to talk to this device. */
   /** `mailboxNonce`: the claim got the device's last-resort KeyPackage, and its own mailbox from this nonce. */
   async claimKeyPackage(deviceId: DeviceId): Promise<{ keyPackage: Uint8Array; mailboxNonce?: Uint8Array }> {
-    const { keyPackage, mailboxNonce } = await payWithToken(this.wallet, (token) => this.request<{ keyPackage: string; mailboxNonce?: string }>('POST', '/v1/keypackages/claim', { deviceId, token }));
+    const { keyPackage, mailboxNonce } = await payWithToken(this.claimTokens, (token) => this.request<{ keyPackage: string; mailboxNonce?: string }>('POST', '/v1/keypackages/claim', { deviceId, token }));
     return { keyPackage: fromBase64Url(keyPackage, 16 * 1024), ...(mailboxNonce ? { mailboxNonce: fromBase64Url(mailboxNonce, 16) } : {}) };
   }
 

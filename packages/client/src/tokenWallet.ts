@@ -14,6 +14,9 @@ export type TokenSource = {
   request<T>(method: string, path: string, body?: unknown, auth?: 'session'): Promise<T>;
 };
 
+/** What a token pays for; each has its own keys and daily budget at the relay. */
+export type TokenPurpose = 'claim' | 'blob';
+
 export type WalletOptions = {
   /** Tokens per fetch; defaults to 16 (≈0.6 s of P-384 work on a shared core). */
   readonly batch?: number;
@@ -24,15 +27,17 @@ export type WalletOptions = {
 export class TokenWallet {
   #tokens: string[] = [];
   #filling: Promise<void> | undefined;
+  #fetched = false;
   readonly #batch: number;
   readonly #lowWater: number;
 
   constructor(
     private readonly relay: TokenSource,
+    readonly purpose: TokenPurpose,
     options: WalletOptions = {},
   ) {
     this.#batch = Math.min(MAX_TOKEN_BATCH, options.batch ?? 16);
-    this.#lowWater = options.lowWater ?? 4;
+    this.#lowWater = Math.min(this.#batch - 1, options.lowWater ?? 4);
   }
 
   get size(): number {
@@ -62,12 +67,15 @@ export class TokenWallet {
   }
 
   async #fetch(): Promise<void> {
-    const key = await this.relay.request<{ keyId: string; publicKey: string }>('GET', '/v1/tokens/key');
-    const { request, finish } = await requestTokens(fromBase64Url(key.publicKey, 256), this.#batch);
-    const { response } = await this.relay.request<{ response: string }>('POST', '/v1/tokens', { request }, 'session');
+    const key = await this.relay.request<{ keyId: string; publicKey: string }>('GET', `/v1/tokens/${this.purpose}/key`);
+    // The first fetch is small, so that the first claim waits as little as possible.
+    const count = this.#fetched ? this.#batch : Math.min(this.#batch, 4);
+    const { request, finish } = await requestTokens(fromBase64Url(key.publicKey, 256), count);
+    const { response } = await this.relay.request<{ response: string }>('POST', `/v1/tokens/${this.purpose}`, { request }, 'session');
     const fresh = await finish(response);
     if (fresh.length === 0) throw new HardlineError('UNAVAILABLE', 'the relay issued no tokens');
     this.#tokens.push(...fresh);
+    this.#fetched = true;
   }
 }
 

@@ -57,7 +57,7 @@ describe('blobs', () => {
   it('creates with version 0, then compare-and-swaps, answering CONFLICT with the current version', async () => {
     expect((await http('GET', `/v1/blobs/${id}`, undefined, auth)).status).toBe(404);
     const data = bucket();
-    const [token] = await fetchTokens(relay.url, dev.token, 1);
+    const [token] = await fetchTokens(relay.url, dev.token, 1, 'blob');
     expect(await http('PUT', `/v1/blobs/${id}`, { version: 0, data, token }, auth)).toEqual({ status: 200, body: { version: 1 } });
     expect(await http('GET', `/v1/blobs/${id}`, undefined, auth)).toEqual({ status: 200, body: { version: 1, data } });
     const stale = await http('PUT', `/v1/blobs/${id}`, { version: 0, data: bucket() }, auth);

@@ -22,7 +22,7 @@ let carol: TestDevice;
 let insider: TestDevice;
 
 beforeAll(async () => {
-  relay = await startTestRelay({ limits: { tokensPerDevicePerDay: 40 } });
+  relay = await startTestRelay({ limits: { claimTokensPerDevicePerDay: 40, blobTokensPerDevicePerDay: 3 } });
   carol = await enrolDevice(relay.url, relay.adminToken, 'carol');
   insider = await enrolDevice(relay.url, relay.adminToken, 'insider');
   const kps = await newKeyPackages(carol, 3);
@@ -54,7 +54,7 @@ describe('a stranger with no tokens', () => {
   });
 
   it('cannot fetch tokens without a session', async () => {
-    const r = await call(relay.url, 'POST', '/v1/tokens', { request: 'AAAA' });
+    const r = await call(relay.url, 'POST', '/v1/tokens/claim', { request: 'AAAA' });
     expect(r.status).toBe(401);
   });
 
@@ -77,23 +77,39 @@ describe('a token holder', () => {
     expect(await count()).toBe(before - 1);
     expect((await claim(token)).body.error.code).toBe('TOKEN_SPENT');
     expect(await count()).toBe(before - 1);
-    const [blobToken] = await fetchTokens(relay.url, insider.token, 1);
+    const [blobToken] = await fetchTokens(relay.url, insider.token, 1, 'blob');
     expect((await newBlob(blobToken)).status).toBe(200);
     expect((await newBlob(blobToken)).body.error.code).toBe('TOKEN_SPENT');
   });
 
-  it('is held to the daily budget, and tokens already fetched stay good', async () => {
+  it('a token pays only for its own kind of action', async () => {
+    const [claimToken] = await fetchTokens(relay.url, insider.token, 1, 'claim');
+    const [blobToken] = await fetchTokens(relay.url, insider.token, 1, 'blob');
+    const before = await count();
+    expect((await newBlob(claimToken)).body.error.code).toBe('TOKEN_INVALID');
+    expect((await claim(blobToken)).body.error.code).toBe('TOKEN_INVALID');
+    expect(await count()).toBe(before);
+  });
+
+  it('is held to the daily budgets, and tokens already fetched stay good', async () => {
     const spender = await enrolDevice(relay.url, relay.adminToken, 'spender');
-    const tokens = await fetchTokens(relay.url, spender.token, 40);
+    const claims = await fetchTokens(relay.url, spender.token, 40);
     await expect(fetchTokens(relay.url, spender.token, 1)).rejects.toMatchObject({ code: 'TOKEN_BUDGET', status: 429 });
-    expect((await newBlob(tokens[0])).status).toBe(200);
+    expect((await claim(claims[0])).status).toBe(200);
+    // Blob tokens have a budget of their own, so a device that used up its claims still has them
+    // (and the other way round); three blobs and no more.
+    const blobs = await fetchTokens(relay.url, spender.token, 3, 'blob');
+    await expect(fetchTokens(relay.url, spender.token, 1, 'blob')).rejects.toMatchObject({ code: 'TOKEN_BUDGET' });
+    for (const t of blobs) expect((await newBlob(t)).status).toBe(200);
   });
 
   it('a batch above the limit or of junk is refused with a clear error', async () => {
-    const junk = await call(relay.url, 'POST', '/v1/tokens', { request: 'AAAA' }, insider.token);
+    const junk = await call(relay.url, 'POST', '/v1/tokens/claim', { request: 'AAAA' }, insider.token);
     expect(junk).toMatchObject({ status: 400, body: { error: { code: 'DECODE' } } });
-    const missing = await call(relay.url, 'POST', '/v1/tokens', {}, insider.token);
+    const missing = await call(relay.url, 'POST', '/v1/tokens/claim', {}, insider.token);
     expect(missing.body.error.code).toBe('DECODE');
+    const purpose = await call(relay.url, 'POST', '/v1/tokens/everything', { request: 'AAAA' }, insider.token);
+    expect(purpose.body.error).toMatchObject({ code: 'DECODE', message: expect.stringMatching(/claim, blob/) });
   });
 });
 
@@ -106,31 +122,31 @@ describe('issuer keys', () => {
     dir = tmpDir();
     ledger = new TokenLedger(dir);
     let now = Date.UTC(2026, 0, 1);
-    const issuer = new TokenIssuer(ledger, { tokensPerDevicePerDay: 100, tokenKeyLifetimeDays: 7 }, () => now);
-    const first = await issuer.currentKey();
+    const issuer = new TokenIssuer(ledger, { claimTokensPerDevicePerDay: 100, blobTokensPerDevicePerDay: 1, tokenKeyLifetimeDays: 7 }, () => now);
+    const first = await issuer.currentKey('claim');
     const { requestTokens } = await import('@hardline/protocol');
     const mint = async () => {
-      const key = await issuer.currentKey();
+      const key = await issuer.currentKey('claim');
       const { request, finish } = await requestTokens(key.publicKey, 3);
-      return finish((await issuer.issue('00'.repeat(16) as never, request)).response);
+      return finish((await issuer.issue('00'.repeat(16) as never, 'claim', request)).response);
     };
     const [a, b, late] = await mint();
-    await issuer.spend(a);
+    await issuer.spend('claim', a);
     now += 8 * 86_400_000;
-    const second = await issuer.currentKey();
+    const second = await issuer.currentKey('claim');
     expect(second.id).not.toBe(first.id);
-    await issuer.spend(b); // the previous key still pays
-    await expect(issuer.spend(a)).rejects.toMatchObject({ code: 'TOKEN_SPENT' });
+    await issuer.spend('claim', b); // the previous key still pays
+    await expect(issuer.spend('claim', a)).rejects.toMatchObject({ code: 'TOKEN_SPENT' });
     const [c] = await mint();
     now += 8 * 86_400_000;
-    await issuer.currentKey();
+    await issuer.currentKey('claim');
     const [d] = await mint();
-    await issuer.spend(c); // second's tokens: previous key now
-    await issuer.spend(d);
-    expect(ledger.keys().map((k) => k.id)).not.toContain(first.id);
+    await issuer.spend('claim', c); // second's tokens: previous key now
+    await issuer.spend('claim', d);
+    expect(ledger.keys('claim').map((k) => k.id)).not.toContain(first.id);
     // Once the first key retires, its tokens no longer pay (an unspent one included) and its
     // spent nonces are gone from the ledger, which is what bounds the file.
-    await expect(issuer.spend(late)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
-    await expect(issuer.spend(a)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+    await expect(issuer.spend('claim', late)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+    await expect(issuer.spend('claim', a)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
   });
 });

@@ -8,10 +8,15 @@
 export type RelayLimits = {
   // Privacy Pass tokens (tokens/tokenIssuer.ts): what anonymous actions cost.
   /**
-   * Tokens one device may fetch per UTC day; one pays for a KeyPackage claim or a new blob.
-   * Making a 500-person group of two devices each takes 1,000 claims.
+   * Claim tokens one device may fetch per UTC day; one pays for one KeyPackage claim (a new
+   * mailbox). Making a 500-person group of two devices each takes 1,000.
    */
-  readonly tokensPerDevicePerDay: number;
+  readonly claimTokensPerDevicePerDay: number;
+  /**
+   * Blob tokens one device may fetch per UTC day; one pays for creating one blob (up to 2 MiB).
+   * A device creates its contact book once and one blob per device it links.
+   */
+  readonly blobTokensPerDevicePerDay: number;
   /** Days an issuer key is current; the previous one is honoured one more lifetime. */
   readonly tokenKeyLifetimeDays: number;
   // Connections and bodies (sized before any byte of a body is read).
@@ -22,7 +27,8 @@ export type RelayLimits = {
 };
 
 export const DEFAULT_LIMITS: RelayLimits = {
-  tokensPerDevicePerDay: 2_000,
+  claimTokensPerDevicePerDay: 2_000,
+  blobTokensPerDevicePerDay: 20,
   tokenKeyLifetimeDays: 7,
   maxConnections: 8_192,
   maxConnectionsPerAddress: 256,

@@ -51,7 +51,7 @@ export const blobRoutes: readonly Route[] = [
       if (!isBlobBucketSize(data.length)) throw new ValidationError(`data of ${data.length} bytes is not a blob bucket size`);
       // A new blob takes disk space nobody else is charged for, so creating one costs a token;
       // updates are paid for by the capability (compare-and-swap on an existing blob).
-      if (version === 0 && !(await ctx.store.getBlob(id))) await ctx.tokens.spend(body.token);
+      if (version === 0 && !(await ctx.store.getBlob(id))) await ctx.tokens.spend('blob', body.token);
       const r = await ctx.store.putBlob(id, sha256(cap), version as number, data);
       if (r.status === 'forbidden') throw new RelayError('BAD_CAPABILITY', 'wrong capability for this blob');
       if (r.status === 'conflict') throw new RelayError('CONFLICT', 'the blob has changed; fetch it, merge and retry', { details: { version: r.version } });

@@ -11,17 +11,21 @@
  */
 import { HardlineError, issueTokens, parseToken, toHex, verifyToken, type DeviceId } from '@hardline/protocol';
 import { dayNumber } from '../store/day.ts';
-import type { IssuerKey, TokenLedger } from './tokenLedger.ts';
+import type { IssuerKey, TokenLedger, TokenPurpose } from './tokenLedger.ts';
 
 export type TokenSettings = {
-  /** Tokens one device may fetch per UTC day. */
-  readonly tokensPerDevicePerDay: number;
+  /** Claim tokens one device may fetch per UTC day. */
+  readonly claimTokensPerDevicePerDay: number;
+  /** Blob tokens one device may fetch per UTC day. */
+  readonly blobTokensPerDevicePerDay: number;
   readonly tokenKeyLifetimeDays: number;
 };
 
+const budgetOf = (settings: TokenSettings, purpose: TokenPurpose): number => (purpose === 'claim' ? settings.claimTokensPerDevicePerDay : settings.blobTokensPerDevicePerDay);
+
 export class TokenIssuer {
-  #budget = new Map<DeviceId, { day: number; count: number }>();
-  #rotating: Promise<IssuerKey> | undefined;
+  #budget = new Map<`${TokenPurpose}:${DeviceId}`, { day: number; count: number }>();
+  #rotating = new Map<TokenPurpose, Promise<IssuerKey>>();
 
   constructor(
     private readonly ledger: TokenLedger,
@@ -30,26 +34,32 @@ export class TokenIssuer {
   ) {}
 
   /** The key tokens are issued under now, rotated when it has lived its lifetime. */
-  async currentKey(): Promise<IssuerKey> {
-    const [current] = this.ledger.keys();
+  async currentKey(purpose: TokenPurpose): Promise<IssuerKey> {
+    const [current] = this.ledger.keys(purpose);
     if (current && this.now() - current.createdAt < this.settings.tokenKeyLifetimeDays * 86_400_000) return current;
     // One rotation at a time: two concurrent requests must not make two keys.
-    this.#rotating ??= this.ledger.rotate(this.now()).finally(() => (this.#rotating = undefined));
-    return this.#rotating;
+    let rotating = this.#rotating.get(purpose);
+    if (!rotating) {
+      rotating = this.ledger.rotate(purpose, this.now()).finally(() => this.#rotating.delete(purpose));
+      this.#rotating.set(purpose, rotating);
+    }
+    return rotating;
   }
 
   /** Evaluates a device's blinded batch, charging its budget first. */
-  async issue(deviceId: DeviceId, request: string): Promise<{ response: string; keyId: string; remaining: number }> {
-    const key = await this.currentKey();
+  async issue(deviceId: DeviceId, purpose: TokenPurpose, request: string): Promise<{ response: string; keyId: string; remaining: number }> {
+    const key = await this.currentKey(purpose);
     const today = dayNumber(this.now());
-    const spentToday = this.#budget.get(deviceId);
+    const budget = budgetOf(this.settings, purpose);
+    const slot = `${purpose}:${deviceId}` as const;
+    const spentToday = this.#budget.get(slot);
     const used = spentToday?.day === today ? spentToday.count : 0;
     const { response, count } = await issueTokens(key, request);
-    if (used + count > this.settings.tokensPerDevicePerDay) {
-      throw new HardlineError('TOKEN_BUDGET', `this device may fetch ${this.settings.tokensPerDevicePerDay} tokens a day and has ${Math.max(0, this.settings.tokensPerDevicePerDay - used)} left; try again tomorrow (UTC)`);
+    if (used + count > budget) {
+      throw new HardlineError('TOKEN_BUDGET', `this device may fetch ${budget} ${purpose} tokens a day and has ${Math.max(0, budget - used)} left; try again tomorrow (UTC)`);
     }
-    this.#budget.set(deviceId, { day: today, count: used + count });
-    return { response, keyId: key.id, remaining: this.settings.tokensPerDevicePerDay - used - count };
+    this.#budget.set(slot, { day: today, count: used + count });
+    return { response, keyId: key.id, remaining: budget - used - count };
   }
 
   /**
@@ -57,13 +67,14 @@ export class TokenIssuer {
    * so a refused action never runs; a token spent on an action that then fails for another
    * reason (no such device) is lost, as a stamp on a misaddressed letter is.
    */
-  async spend(value: unknown): Promise<void> {
-    if (value === undefined || value === null) throw new HardlineError('TOKEN_REQUIRED', 'this action needs a Privacy Pass token (POST /v1/tokens with a session fetches them)');
+  async spend(purpose: TokenPurpose, value: unknown): Promise<void> {
+    if (value === undefined || value === null) throw new HardlineError('TOKEN_REQUIRED', `this action needs a ${purpose} token (POST /v1/tokens/${purpose} with a session fetches them)`);
     const parsed = parseToken(value);
-    await this.currentKey();
+    await this.currentKey(purpose);
     const keyId = toHex(parsed.keyId);
-    const key = this.ledger.keys().find((k) => k.id === keyId);
-    if (!key || !(await verifyToken(key, parsed))) throw new HardlineError('TOKEN_INVALID', 'token was not issued by this relay, or its key has retired; fetch fresh tokens');
+    // Only this purpose's keys: a claim token does not pay for a blob.
+    const key = this.ledger.keys(purpose).find((k) => k.id === keyId);
+    if (!key || !(await verifyToken(key, parsed))) throw new HardlineError('TOKEN_INVALID', 'token was not issued by this relay for this action, or its key has retired; fetch fresh tokens');
     if (!this.ledger.spend(keyId, parsed.nonce)) throw new HardlineError('TOKEN_SPENT', 'this token was already spent');
   }
 

@@ -19,7 +19,16 @@ import { createPrivateFile } from '../store/dataDirAccess.ts';
 
 export const TOKEN_FILE_NAME = 'tokens.db';
 
-export type IssuerKey = TokenKeyPair & { readonly id: string; readonly createdAt: number };
+/**
+ * What a token pays for. Each purpose has its own keys and its own daily budget, because they
+ * cost the relay differently: a claim makes a mailbox (held to the mailbox quota), a blob takes
+ * up to 2 MiB for as long as it lives. The route already says which action it is, so a key per
+ * purpose tells the relay nothing more.
+ */
+export const TOKEN_PURPOSES = ['claim', 'blob'] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+export type IssuerKey = TokenKeyPair & { readonly id: string; readonly purpose: TokenPurpose; readonly createdAt: number };
 
 export class TokenLedger {
   readonly #db: Database.Database;
@@ -33,31 +42,31 @@ export class TokenLedger {
     // FULL: a spend acknowledged and then lost in a crash could be spent a second time.
     db.pragma('synchronous = FULL');
     db.exec(`
-      CREATE TABLE IF NOT EXISTS issuer_keys (id TEXT PRIMARY KEY, private_key BLOB NOT NULL, public_key BLOB NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS issuer_keys (id TEXT PRIMARY KEY, purpose TEXT NOT NULL, private_key BLOB NOT NULL, public_key BLOB NOT NULL, created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS spent (key_id TEXT NOT NULL, nonce BLOB NOT NULL, PRIMARY KEY (key_id, nonce)) WITHOUT ROWID;
     `);
     this.#db = db;
     this.#s = {
-      keys: db.prepare<[], { id: string; private_key: Buffer; public_key: Buffer; created_at: number }>('SELECT * FROM issuer_keys ORDER BY created_at DESC'),
-      addKey: db.prepare('INSERT INTO issuer_keys (id, private_key, public_key, created_at) VALUES (?, ?, ?, ?)'),
+      keys: db.prepare<[string], { id: string; private_key: Buffer; public_key: Buffer; created_at: number }>('SELECT * FROM issuer_keys WHERE purpose = ? ORDER BY created_at DESC, rowid DESC'),
+      addKey: db.prepare('INSERT INTO issuer_keys (id, purpose, private_key, public_key, created_at) VALUES (?, ?, ?, ?, ?)'),
       dropKey: db.prepare('DELETE FROM issuer_keys WHERE id = ?'),
       dropSpent: db.prepare('DELETE FROM spent WHERE key_id = ?'),
       spend: db.prepare('INSERT OR IGNORE INTO spent (key_id, nonce) VALUES (?, ?)'),
     };
   }
 
-  /** Newest first: the current key, then the one it replaced (if still honoured). */
-  keys(): IssuerKey[] {
-    return this.#s.keys.all().map((r) => ({ id: r.id, privateKey: new Uint8Array(r.private_key), publicKey: new Uint8Array(r.public_key), createdAt: r.created_at }));
+  /** Newest first: the purpose's current key, then the one it replaced (if still honoured). */
+  keys(purpose: TokenPurpose): IssuerKey[] {
+    return this.#s.keys.all(purpose).map((r) => ({ id: r.id, purpose, privateKey: new Uint8Array(r.private_key), publicKey: new Uint8Array(r.public_key), createdAt: r.created_at }));
   }
 
-  /** Makes a new current key and retires every key but the newest two, with their nonces. */
-  async rotate(now: number): Promise<IssuerKey> {
+  /** Makes a new current key for the purpose and retires all but its newest two, with their nonces. */
+  async rotate(purpose: TokenPurpose, now: number): Promise<IssuerKey> {
     const pair = await generateTokenKey();
-    const key: IssuerKey = { ...pair, id: toHex(await tokenKeyId(pair.publicKey)), createdAt: now };
+    const key: IssuerKey = { ...pair, id: toHex(await tokenKeyId(pair.publicKey)), purpose, createdAt: now };
     this.#db.transaction(() => {
-      this.#s.addKey.run(key.id, Buffer.from(key.privateKey), Buffer.from(key.publicKey), key.createdAt);
-      for (const old of this.keys().slice(2)) {
+      this.#s.addKey.run(key.id, purpose, Buffer.from(key.privateKey), Buffer.from(key.publicKey), key.createdAt);
+      for (const old of this.keys(purpose).slice(2)) {
         this.#s.dropSpent.run(old.id);
         this.#s.dropKey.run(old.id);
       }
