@@ -75,3 +75,22 @@ describe('a relay whose log entries are not the ones its tree head commits to', 
     expect(dana.identityOf('erin')).toBeUndefined();
   });
 });
+
+describe('device state from before key transparency', () => {
+  it('opens, pins the log key on its next sync, and goes on talking', async () => {
+    const { HardlineClient: Client, RelayApi } = await import('@hardline/client');
+    const { nodeClientOptions, nodeTransport } = await import('@hardline/client/node');
+    const home = tempDir('gina');
+    const { code } = await new RelayApi(new URL(relay.url), nodeTransport).adminInvite(relay.adminToken!);
+    (await Client.register(nodeClientOptions(home), { server: relay.url, code, handle: 'gina' })).close();
+    // The state as the previous version saved it: no `transparency` field at all.
+    const store = nodeClientOptions(home).store;
+    const { transparency: _, ...old } = (await store.load())!;
+    await store.save(old);
+    const gina = await Client.open(nodeClientOptions(home));
+    opened.push(gina);
+    await gina.send('alice', 'from an older state');
+    expect(await readTexts(alice)).toContain('from an older state');
+    expect((await store.load())!.transparency?.logKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
