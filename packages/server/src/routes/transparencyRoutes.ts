@@ -34,9 +34,9 @@ function leafHashParam(text: unknown): Uint8Array {
   return hash;
 }
 
-async function proveIndex(ctx: RelayContext, index: number, treeSize: number) {
+async function proveIndex(ctx: RelayContext, index: number, treeSize: number, subtrees = storedSubtrees(ctx.store.transparencyLog)) {
   if (index >= treeSize) throw new RelayError('NOT_FOUND', 'no such entry in a tree of that size');
-  const proof = await inclusionProof(index, treeSize, storedSubtrees(ctx.store.transparencyLog));
+  const proof = await inclusionProof(index, treeSize, subtrees);
   return { leafIndex: index, treeSize, proof: proof.map(toBase64Url) };
 }
 
@@ -85,9 +85,10 @@ export const transparencyRoutes: readonly Route[] = [
       const hashes = body.leafHashes;
       if (!Array.isArray(hashes) || hashes.length > MAX_PROOFS_PER_REQUEST) throw new ValidationError(`leafHashes must be a list of at most ${MAX_PROOFS_PER_REQUEST}`);
       const proofs = [];
+      const subtrees = storedSubtrees(ctx.store.transparencyLog);
       for (const h of hashes) {
         const index = await ctx.store.transparencyLog.indexOf(leafHashParam(h));
-        proofs.push(index === undefined || index >= treeSize ? null : await proveIndex(ctx, index, treeSize));
+        proofs.push(index === undefined || index >= treeSize ? null : await proveIndex(ctx, index, treeSize, subtrees));
       }
       return ok({ treeSize, proofs });
     },

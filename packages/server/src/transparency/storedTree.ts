@@ -10,9 +10,20 @@ import type { RelayStore } from '../store/relayStore.ts';
 import type { TransparencyLog } from '../store/transparencyLog.ts';
 import { logKeyOf } from './logKey.ts';
 
-/** MTH(D[start:end]); complete aligned subtrees come straight from the store. */
+/**
+ * MTH(D[start:end]); complete aligned subtrees come straight from the store. Results are kept
+ * for the life of the returned function (one request), where a batch of proofs shares most of
+ * its upper subtrees.
+ */
 export function storedSubtrees(log: TransparencyLog): SubtreeHashes {
-  const hashOf = async (start: number, end: number): Promise<Uint8Array> => {
+  const memo = new Map<string, Promise<Uint8Array>>();
+  const hashOf = (start: number, end: number): Promise<Uint8Array> => {
+    const key = `${start}:${end}`;
+    let h = memo.get(key);
+    if (!h) memo.set(key, (h = compute(start, end)));
+    return h;
+  };
+  const compute = async (start: number, end: number): Promise<Uint8Array> => {
     const n = end - start;
     const level = Math.log2(n);
     if (Number.isInteger(level) && start % n === 0) {
