@@ -14,7 +14,12 @@
  * test/e2e/web-call-reach.test.ts, on a shared 2-core machine; allow ~2 s for a slow phone),
  * the callee's random ACK_DELAY_MS (at most 1.5 s), and the ack's own trip back (like the
  * ring's). That is at most ~5.5 s; 8 s leaves room for a loaded device, and still ends the
- * wait in under a third of the 30 s a caller otherwise listens to ringing for nobody. An ack
+ * wait in under a third of the 30 s a caller otherwise listens to ringing for nobody. A
+ * closed app acks too, from its service worker once a push wakes it (sw/wakeUp.ts): the push
+ * service's delivery, the worker's start and one inbox round come on top (a few seconds from
+ * the push to the ack in test/e2e/web-push.test.ts), so a vendor that delivers within a couple
+ * of seconds still fits; one that holds the push longer makes the caller hear "isn't
+ * reachable", and the phone, woken late, finds the ring cancelled and logs a missed call. An ack
  * later than this is lost: the caller has already cancelled, and the callee stops ringing on
  * the cancel, so a slow device costs a missed call, never a call nobody can end.
  */
