@@ -36,6 +36,11 @@ export function exitCodeFor(e: unknown): number {
     case 'SPLIT_VIEW':
       return ExitCodes.DENIED;
     case 'UNAVAILABLE':
+    // Refused for now, kept queued: the same remedy as an unreachable relay, waiting.
+    case 'MAILBOX_FULL':
+    case 'DISK_FULL':
+    case 'BLOBS_FULL':
+    case 'RATE_LIMITED':
       return ExitCodes.UNAVAILABLE;
     case 'CONFLICT':
       return ExitCodes.CONFLICT;

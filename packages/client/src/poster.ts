@@ -13,6 +13,21 @@ const IDLE_CLOSE_MS = 200;
 
 export type OutgoingPost = { readonly sendCap: Uint8Array; readonly envelope: Envelope };
 
+/**
+ * Refusals that pass with time (docs/protocol.md §6, "Quotas"): the relay kept nothing of the
+ * envelope and lost nothing it held, so the caller keeps it queued (flushOutbox does) and posts
+ * it again later. The message says why, and that waiting is the remedy.
+ */
+const LATER: Readonly<Record<string, string>> = {
+  MAILBOX_FULL: "the recipient's mailbox on the relay is full until their device picks up its messages; it will be sent again later",
+  DISK_FULL: "the relay's disk is nearly full; it will be sent again later",
+};
+
+function refusal(code: string): string {
+  const later = LATER[code];
+  return later ? `relay refused envelope (${code}): ${later}` : `relay refused envelope: ${code}`;
+}
+
 export class Poster {
   private ws: WebSocketLike | undefined;
   private opening: Promise<WebSocketLike> | undefined;
@@ -64,7 +79,7 @@ export class Poster {
         if (list && list.length === 0) this.waiting.delete(reply.envelopeId);
         if (!w) return;
         if (reply.status === 'accepted') w.resolve();
-        else w.reject(new HardlineError(reply.code as never, `relay refused envelope: ${reply.code}`));
+        else w.reject(new HardlineError(reply.code as never, refusal(reply.code)));
         if (this.waiting.size === 0) this.scheduleIdleClose(ws);
       };
     });

@@ -38,8 +38,16 @@ export const ErrorCodes = {
   BAD_CODE: 'BAD_CODE',
   /** Relay: a send or read capability that does not match the mailbox. */
   BAD_CAPABILITY: 'BAD_CAPABILITY',
+  /** Relay: too many failed attempts (enrolment codes); retry after the Retry-After seconds. */
+  RATE_LIMITED: 'RATE_LIMITED',
   NO_MAILBOX: 'NO_MAILBOX',
   NO_KEYPACKAGE: 'NO_KEYPACKAGE',
+  /** Relay: the recipient's mailbox is at its quota until its device picks up; the post stays queued. */
+  MAILBOX_FULL: 'MAILBOX_FULL',
+  /** Relay: no room for another blob (or a bigger one) now; existing blobs keep working. */
+  BLOBS_FULL: 'BLOBS_FULL',
+  /** Relay: its disk is nearly full; writes wait, reads and acknowledgements go on. */
+  DISK_FULL: 'DISK_FULL',
   /** Relay: an anonymous action (claim, new blob) needs a Privacy Pass token and none came. */
   TOKEN_REQUIRED: 'TOKEN_REQUIRED',
   /** Relay: a token that does not verify, or whose issuer key has retired; fetch fresh ones. */

@@ -12,6 +12,9 @@ import type { EpochLocks } from './locks/epochLocks.ts';
 import type { TurnConfig } from './turn/turnCredentials.ts';
 import type { TokenIssuer } from './tokens/tokenIssuer.ts';
 import type { RelayLimits } from './limits/relayLimits.ts';
+import type { FreeDisk } from './limits/freeDisk.ts';
+import type { SourceLimits } from './limits/sourceLimits.ts';
+import type { EnrolThrottle } from './limits/enrolThrottle.ts';
 import type { RelayPush } from './push/relayPush.ts';
 
 export type RelayContext = {
@@ -26,6 +29,12 @@ export type RelayContext = {
   readonly suite: string;
   /** Abuse limits and quotas, resolved from the defaults and the operator's settings. */
   readonly limits: RelayLimits;
+  /** The data folder's free space: writes that add data are refused under `limits.minFreeDiskBytes`. */
+  readonly disk: FreeDisk;
+  /** What each source address holds (connections, anonymous sockets, body bytes); memory only. */
+  readonly sources: SourceLimits;
+  /** Failed enrolment attempts, per source address and relay-wide; memory only. */
+  readonly enrolThrottle: EnrolThrottle;
   readonly observer: Observer | undefined;
   /** TURN REST secret and URLs; undefined when no TURN server is configured. */
   readonly turn: TurnConfig | undefined;

@@ -42,6 +42,11 @@ export type RelayOptions = {
   /** Abuse limits and quotas; each unset one keeps its default (limits/relayLimits.ts). */
   readonly limits?: Partial<RelayLimits>;
   /**
+   * Bytes still free for the data folder; default statfs on `dataDir`. Tests stand in a nearly
+   * full disk with it.
+   */
+  readonly diskFree?: () => Promise<number>;
+  /**
    * Web Push wake-ups for closed apps (push/); on by default. `false`: the organisation wants
    * no vendor push service to learn when its devices are woken.
    */

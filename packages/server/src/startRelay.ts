@@ -23,6 +23,11 @@ import { InboxHub } from './ws/inboxHub.ts';
 import { EpochLocks } from './locks/epochLocks.ts';
 import { createUpgradeRouter } from './ws/upgrade.ts';
 import { resolveLimits } from './limits/relayLimits.ts';
+import { FreeDisk, statfsProbe } from './limits/freeDisk.ts';
+import { connectionCap, openFileLimit } from './limits/fileDescriptors.ts';
+import { EnrolThrottle } from './limits/enrolThrottle.ts';
+import { SourceLimits, sourceKey } from './limits/sourceLimits.ts';
+import { refuseSocket, rawErrorResponse } from './http/rawResponse.ts';
 import { TokenIssuer } from './tokens/tokenIssuer.ts';
 import { TokenLedger } from './tokens/tokenLedger.ts';
 import { openRelayPush } from './push/relayPush.ts';
@@ -36,7 +41,13 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   let tokenLedger: TokenLedger | undefined;
   try {
     const { suite, adminToken } = await initialiseOrg(store, options.suite);
-    const limits = resolveLimits(options.limits);
+    const configured = resolveLimits(options.limits);
+    // Unless the operator chose it, the connection cap stays under the open-file limit, so that
+    // a flood of sockets is refused before accept(), SQLite and everyone else run out.
+    const fdLimit = openFileLimit();
+    const connCap = connectionCap(configured.maxConnections, options.limits?.maxConnections !== undefined, fdLimit);
+    if (connCap.lowered) log(`connection cap lowered to ${connCap.cap} to stay under the open-file limit (${fdLimit}); raise the limit (ulimit -n) to allow more`);
+    const limits = { ...configured, maxConnections: connCap.cap };
     tokenLedger = new TokenLedger(options.dataDir);
     let internalErrors = 0;
     const ctx: RelayContext = {
@@ -47,6 +58,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       locks: new EpochLocks(),
       suite,
       limits,
+      disk: new FreeDisk(options.diskFree ?? statfsProbe(options.dataDir), limits.minFreeDiskBytes, Date.now, (e) => ctx.internalError(e)),
+      sources: new SourceLimits(limits),
+      enrolThrottle: new EnrolThrottle(limits),
       tokens: new TokenIssuer(tokenLedger, limits, Date.now),
       observer: options.observer,
       turn: options.turn,
@@ -83,12 +97,31 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     const host = options.host ?? '127.0.0.1';
     const allowedHosts = new Set((options.allowedHosts ?? defaultAllowedHosts(host)).map(normaliseHostName));
     const handler = createHttpHandler(ctx, allRoutes, connOf, { tls, allowedHosts }, webRoot ? { root: webRoot, tls } : undefined);
+    // Node checks both timeouts every connectionsCheckingInterval: often enough to keep them.
+    const timeouts = {
+      headersTimeout: limits.headerTimeoutMs,
+      requestTimeout: limits.headerTimeoutMs + limits.bodyTimeoutMs,
+      connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(Math.min(limits.headerTimeoutMs, limits.bodyTimeoutMs) / 4))),
+    };
     const server: Server = tls
-      ? createHttpsServer({ cert: readFileSync(options.tlsCert!), key: readFileSync(options.tlsKey!) }, handler)
-      : createHttpServer(handler);
-    server.on('clientError', (_e, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-      else socket.destroy();
+      ? createHttpsServer({ cert: readFileSync(options.tlsCert!), key: readFileSync(options.tlsKey!), handshakeTimeout: limits.headerTimeoutMs, ...timeouts }, handler)
+      : createHttpServer(timeouts, handler);
+    // First of all listeners, before TLS or HTTP parsing: a socket over a cap costs nothing more.
+    server.prependListener('connection', (socket: Socket) => {
+      const held = ctx.sources.reserve('connections', sourceKey(socket.remoteAddress));
+      if (typeof held === 'string') {
+        socket.destroy();
+        return;
+      }
+      socket.once('close', held.release);
+    });
+    // Malformed requests, header overflow and the header and body timeouts end here: answer if
+    // nothing was sent on the socket yet, then destroy it (end() alone leaves it half open for
+    // as long as the peer likes).
+    server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
+      const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+      if (socket.writable && !inFlight?.headersSent && e.code !== 'ECONNRESET') socket.write(rawErrorResponse(e.code));
+      socket.destroy();
     });
     const upgrades = createUpgradeRouter(ctx, options.heartbeatMs ?? 30_000);
     server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
@@ -96,8 +129,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       const hostCheck = checkHost(req.headers.host, allowedHosts);
       if (hostCheck !== 'allowed') {
         const [status, body] = misdirected(hostCheck);
-        const text = JSON.stringify(body);
-        socket.end(`HTTP/1.1 ${status} ${status === 421 ? 'Misdirected Request' : 'Bad Request'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+        refuseSocket(socket, status, body);
         return;
       }
       upgrades.handleUpgrade(req, socket, head, connOf(req));
@@ -116,7 +148,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     const housekeeping = async (): Promise<void> => {
       ctx.sessions.sweep();
       ctx.tokens.sweep();
-      await store.prune(Date.now());
+      await store.prune(Date.now(), { blobIdleDays: ctx.limits.blobIdleDays });
     };
     await housekeeping();
     const timer = setInterval(() => housekeeping().catch(ctx.internalError), HOUSEKEEPING_MS);

@@ -243,5 +243,77 @@ export function runRelayStoreTests(name: string, newStore: () => Promise<RelaySt
         await Promise.all(writes);
         expect(await s.listEnvelopes(m, 0, 1000)).toHaveLength(500);
       }));
+
+    it('holds a mailbox to its quota of envelopes and bytes, counting acks back, and keeps resends idempotent', () =>
+      withStore(newStore, async (s) => {
+        const m = id<MailboxId>();
+        const quota = { maxEnvelopes: 3, maxBytes: 250 };
+        const put = (e: EnvelopeId, size: number) => s.putEnvelope(m, e, randomBytes(size), Date.now(), quota);
+        const ids = [id<EnvelopeId>(), id<EnvelopeId>(), id<EnvelopeId>(), id<EnvelopeId>()];
+        // Posted together, settled in one batch: the quota holds inside it too.
+        const first = await Promise.all(ids.map((e) => put(e, 50)));
+        expect(first.map((r) => r.status)).toEqual(['stored', 'stored', 'stored', 'full']);
+        expect(await s.mailboxUsage(m)).toEqual({ envelopes: 3, bytes: 150 });
+        expect((await put(ids[0]!, 50)).status).toBe('duplicate');
+        await s.ackEnvelopes([[m, ids[0]!]], Date.now());
+        expect(await s.mailboxUsage(m)).toEqual({ envelopes: 2, bytes: 100 });
+        // Room for one more envelope, but not for 151 bytes of it.
+        expect((await put(ids[3]!, 151)).status).toBe('full');
+        expect((await put(ids[3]!, 150)).status).toBe('stored');
+        expect(await s.listEnvelopes(m, 0, 10)).toHaveLength(3);
+        // Another mailbox has a quota of its own; without a quota nothing is refused.
+        expect((await s.putEnvelope(id<MailboxId>(), id<EnvelopeId>(), randomBytes(300), Date.now(), quota)).status).toBe('full');
+        expect((await s.putEnvelope(m, id<EnvelopeId>(), randomBytes(300), Date.now())).status).toBe('stored');
+        expect(await s.mailboxUsage(m)).toEqual({ envelopes: 4, bytes: 550 });
+      }));
+
+    it('holds all blobs to the blob space: new and growing blobs are refused, same-size updates never', () =>
+      withStore(newStore, async (s) => {
+        const space = { maxBlobs: 2, maxBytes: 300 };
+        const [a, b, c] = [id<string>(), id<string>(), id<string>()];
+        const cap = hash();
+        expect(await s.putBlob(a, cap, 0, randomBytes(100), Date.now(), space)).toEqual({ status: 'stored', version: 1 });
+        expect(await s.putBlob(b, cap, 0, randomBytes(250), Date.now(), space)).toEqual({ status: 'full' });
+        expect(await s.putBlob(b, cap, 0, randomBytes(200), Date.now(), space)).toEqual({ status: 'stored', version: 1 });
+        expect(await s.putBlob(c, cap, 0, randomBytes(1), Date.now(), space)).toEqual({ status: 'full' });
+        expect(await s.putBlob(a, cap, 1, randomBytes(101), Date.now(), space)).toEqual({ status: 'full' });
+        expect(await s.putBlob(a, cap, 1, randomBytes(100), Date.now(), space)).toEqual({ status: 'stored', version: 2 });
+        expect(await s.putBlob(a, cap, 2, randomBytes(10), Date.now(), space)).toEqual({ status: 'stored', version: 3 });
+        // The capability and the version are still checked first: a stranger learns nothing.
+        expect(await s.putBlob(a, hash(), 3, randomBytes(500), Date.now(), space)).toEqual({ status: 'forbidden' });
+        expect(await s.putBlob(a, cap, 9, randomBytes(500), Date.now(), space)).toEqual({ status: 'conflict', version: 3 });
+        expect(await s.blobUsage()).toEqual({ blobs: 2, bytes: 210 });
+      }));
+
+    it('deletes blobs unused for longer than the idle period, counting reads as use', () =>
+      withStore(newStore, async (s) => {
+        const now = Date.now();
+        const [written, read, idle] = [id<string>(), id<string>(), id<string>()];
+        await s.putBlob(written, hash(), 0, Buffer.from('w'), now - 100 * DAY);
+        await s.putBlob(read, hash(), 0, Buffer.from('r'), now - 100 * DAY);
+        await s.putBlob(idle, hash(), 0, Buffer.from('i'), now - 100 * DAY);
+        const cap = hash();
+        const fresh = id<string>();
+        await s.putBlob(fresh, cap, 0, Buffer.from('old'), now - 100 * DAY);
+        await s.putBlob(fresh, cap, 1, Buffer.from('new'), now - 10 * DAY);
+        await s.touchBlob(read, now - 5 * DAY);
+        // Without a policy, blobs are kept; with one, only those idle for longer than it go.
+        expect(await s.prune(now)).toEqual({ expiredBlobs: 0 });
+        expect(await s.prune(now, { blobIdleDays: 90 })).toEqual({ expiredBlobs: 2 });
+        expect(await s.getBlob(written)).toBeUndefined();
+        expect(await s.getBlob(idle)).toBeUndefined();
+        expect((await s.getBlob(read))?.version).toBe(1);
+        expect((await s.getBlob(fresh))?.version).toBe(2);
+        expect(await s.blobUsage()).toEqual({ blobs: 2, bytes: 4 });
+      }));
+
+    it('counts live devices, revoked ones not', () =>
+      withStore(newStore, async (s) => {
+        const a = await enrolNew(s, 'dev-a');
+        await enrolNew(s, 'dev-b');
+        expect(await s.countLiveDevices()).toBe(2);
+        await s.revokeDevice(a.deviceId);
+        expect(await s.countLiveDevices()).toBe(1);
+      }));
   });
 }

@@ -29,13 +29,17 @@ const TABLE: Readonly<Record<string, { status: number; wsClose: number | undefin
   NO_KEYPACKAGE: { status: 404, wsClose: undefined },
   INVALID_KEYPACKAGE: { status: 400, wsClose: 4400 },
   CONFLICT: { status: 409, wsClose: undefined },
-  INTERNAL: { status: 500, wsClose: 1011 },
+  // 507 Insufficient Storage (RFC 4918 §11.5): temporary, and about storage, not the request.
+  MAILBOX_FULL: { status: 507, wsClose: undefined },
+  BLOBS_FULL: { status: 507, wsClose: undefined },
+  DISK_FULL: { status: 507, wsClose: undefined },
   TOKEN_REQUIRED: { status: 401, wsClose: undefined },
   TOKEN_INVALID: { status: 401, wsClose: undefined },
   TOKEN_SPENT: { status: 403, wsClose: undefined },
   TOKEN_BUDGET: { status: 429, wsClose: undefined },
   RATE_LIMITED: { status: 429, wsClose: 1008 },
   UNAVAILABLE: { status: 503, wsClose: 1013 },
+  INTERNAL: { status: 500, wsClose: 1011 },
 };
 
 /** The wire code of an error: a RelayError's exact code, a protocol error's code, else INTERNAL. */

@@ -3,6 +3,8 @@
  * The anonymous posting path, shared by `POST /v1/post` and `WS /v1/post`. It checks only the
  * send capability: no session, no device, so the relay learns nothing about who posts.
  * Resolves once the envelope is durable (or was already), and only then pushes it to readers.
+ * A mailbox holds at most `maxMailboxEnvelopes` / `maxMailboxBytes` not yet acknowledged
+ * (MAILBOX_FULL past them), and nothing is stored while the disk is under its floor (DISK_FULL).
  */
 import { decodePostFrame, type EnvelopeId } from '@hardline/protocol';
 import { timingSafeEqual } from 'node:crypto';
@@ -15,8 +17,12 @@ export async function acceptPost(ctx: RelayContext, frame: Uint8Array, conn: num
   const mailbox = await ctx.store.getMailbox(envelope.mailboxId);
   if (!mailbox) throw new RelayError('NO_MAILBOX', 'no such mailbox');
   if (!sendCapVerified(ctx, envelope.mailboxId, sendCap, mailbox.sendCapHash)) throw new RelayError('BAD_CAPABILITY', 'send capability does not match');
+  await ctx.disk.requireRoom();
   const bytes = frame.subarray(32);
-  const result = await ctx.store.putEnvelope(envelope.mailboxId, envelope.envelopeId, bytes, ctx.now());
+  const { maxMailboxEnvelopes: maxEnvelopes, maxMailboxBytes: maxBytes } = ctx.limits;
+  const result = await ctx.store.putEnvelope(envelope.mailboxId, envelope.envelopeId, bytes, ctx.now(), { maxEnvelopes, maxBytes });
+  // Refused whole: what the mailbox holds stays, and the sender keeps this one queued.
+  if (result.status === 'full') throw new RelayError('MAILBOX_FULL', 'this mailbox is full until its reader picks up its envelopes; keep the envelope and post it again later');
   if (ctx.observer) observe(ctx, { kind: 'post', conn, mailboxId: envelope.mailboxId, size: frame.length });
   if (result.status === 'stored') {
     ctx.hub.envelopeStored(envelope.mailboxId, result.seq, bytes);

@@ -14,6 +14,7 @@ import { RelayError } from '../errors/relayError.ts';
 import { disconnectRevoked } from '../devices/revokeDevice.ts';
 import { optionalString, requireBase64Url, requireString } from '../http/jsonBody.ts';
 import { ok, type Route } from '../http/route.ts';
+import type { EnrolAttempt } from '../limits/enrolThrottle.ts';
 
 const ENROL_SUBJECT = 'enrol';
 
@@ -31,6 +32,8 @@ export const enrolRoutes: readonly Route[] = [
     method: 'POST',
     path: '/v1/enrol',
     handle: async (ctx, req) => {
+      // Before anything else, so a throttled guesser costs the relay no signature check.
+      throttled(ctx.enrolThrottle.check(req.source));
       const body = await req.json();
       const code = requireString(body, 'code', 64);
       const handle = parseHandle(body.handle);
@@ -41,12 +44,16 @@ export const enrolRoutes: readonly Route[] = [
       const nonce = requireString(body, 'nonce', 64);
       const signature = requireBase64Url(body, 'signature', 64);
       if (!isUsableEd25519Key(publicKey)) throw new ValidationError('signaturePublicKey is not a usable Ed25519 key');
+      // Before the one-time challenge is used up, so the device can try again once there is room.
+      await ctx.disk.requireRoom();
       if (!ctx.challenges.consume(nonce, ENROL_SUBJECT)) throw new RelayError('FORBIDDEN', 'unknown or expired challenge');
       if (!verifyEd25519(publicKey, enrolMessage(nonce, code, handle, publicKeyText), signature)) {
         throw new RelayError('FORBIDDEN', 'signature does not verify');
       }
       const identityKey = body.identityKey === undefined ? undefined : body.identityKey;
       if (identityKey !== undefined && !isIdentityPublicKey(identityKey)) throw new ValidationError('identityKey must be 32 bytes, base64url');
+      // The code is about to be tested: that costs a token, given back if the code was right.
+      const attempt = throttled(ctx.enrolThrottle.take(req.source));
       const result = await ctx.store.enrol({
         codeHash: codeHash(code),
         handle,
@@ -57,8 +64,14 @@ export const enrolRoutes: readonly Route[] = [
         now: ctx.now(),
         ...(identityKey !== undefined ? { identityKey, identityKeyLeaf: encodeLogEntry(identityKeyEntry(handle, identityKey)) } : {}),
       });
+      attempt.refund();
       for (const d of result.revokedDevices) disconnectRevoked(ctx, d);
       return ok({ userId: result.userId, deviceId: result.deviceId, handle: result.handle });
     },
   },
 ];
+
+function throttled(attempt: EnrolAttempt): Extract<EnrolAttempt, { allowed: true }> {
+  if (attempt.allowed) return attempt;
+  throw new RelayError('RATE_LIMITED', `too many wrong enrolment codes; retry in ${attempt.retryAfterSeconds} s`, { retryAfterSeconds: attempt.retryAfterSeconds });
+}

@@ -57,6 +57,7 @@ export const keyPackageRoutes: readonly Route[] = [
       const device = await requireDevice(ctx, req.headers, req.conn);
       const keyPackages = parseKeyPackages((await req.json()).keyPackages);
       await validateKeyPackages(ctx.suite, device, keyPackages.map((k) => ({ keyPackage: k.keyPackage, readSecret: k.lastResortReadSecret })));
+      await ctx.disk.requireRoom();
       await ctx.store.addKeyPackages(device.deviceId, keyPackages);
       return ok(await supply(ctx, device.deviceId));
     },

@@ -103,7 +103,13 @@ export type ClaimedKeyPackage = {
 /** For a last-resort claim: the claim's own mailbox, from the KeyPackage and its read secret. */
 export type LastResortMailboxFor = (keyPackage: Uint8Array, readSecret: Uint8Array) => MailboxRecord;
 
-export type PutResult = { readonly status: 'stored'; readonly seq: number } | { readonly status: 'duplicate' };
+/** `full`: the mailbox is at its quota; nothing was stored, and nothing stored before is touched. */
+export type PutResult = { readonly status: 'stored'; readonly seq: number } | { readonly status: 'duplicate' } | { readonly status: 'full' };
+
+/** What one mailbox may hold: envelopes not yet acknowledged, and their bytes. */
+export type MailboxQuota = { readonly maxEnvelopes: number; readonly maxBytes: number };
+
+export type MailboxUsage = { readonly envelopes: number; readonly bytes: number };
 
 export type StoredEnvelope = { readonly seq: number; readonly envelopeId: EnvelopeId; readonly bytes: Uint8Array };
 
@@ -120,7 +126,21 @@ export type BlobRecord = { readonly capHash: Uint8Array; readonly version: numbe
 export type BlobPutResult =
   | { readonly status: 'stored'; readonly version: number }
   | { readonly status: 'conflict'; readonly version: number }
-  | { readonly status: 'forbidden' };
+  | { readonly status: 'forbidden' }
+  /** The relay-wide blob space would be exceeded by a new blob, or by this one growing. */
+  | { readonly status: 'full' };
+
+/** How much blob data the relay may hold, all blobs together. */
+export type BlobSpace = { readonly maxBlobs: number; readonly maxBytes: number };
+
+export type BlobUsage = { readonly blobs: number; readonly bytes: number };
+
+export type PrunePolicy = {
+  /** Blobs not read or written (with their capability) for more than this many days are deleted. */
+  readonly blobIdleDays?: number;
+};
+
+export type PruneResult = { readonly expiredBlobs: number };
 
 export type RelayStore = {
   getMeta(key: MetaKey): Promise<string | undefined>;
@@ -164,8 +184,16 @@ export type RelayStore = {
   createMailbox(mailbox: MailboxRecord): Promise<void>;
   getMailbox(id: MailboxId): Promise<MailboxRecord | undefined>;
 
-  /** Idempotent: an envelope id already stored, or acknowledged within the last day, is a duplicate. */
-  putEnvelope(mailboxId: MailboxId, envelopeId: EnvelopeId, bytes: Uint8Array, now: number): Promise<PutResult>;
+  /**
+   * Idempotent: an envelope id already stored, or acknowledged within the last day, is a
+   * duplicate. With `quota`, an envelope that would take the mailbox past it is `full`.
+   */
+  putEnvelope(mailboxId: MailboxId, envelopeId: EnvelopeId, bytes: Uint8Array, now: number, quota?: MailboxQuota): Promise<PutResult>;
+  /**
+   * What the mailbox holds now. Kept cheap for the quota check on every post: no scan of the
+   * mailbox per post (SQLite: counters in memory, seeded by one indexed count per mailbox).
+   */
+  mailboxUsage(mailboxId: MailboxId): Promise<MailboxUsage>;
   /** Envelopes with seq > afterSeq, oldest first. */
   listEnvelopes(mailboxId: MailboxId, afterSeq: number, limit: number): Promise<readonly StoredEnvelope[]>;
   /** Deletes acknowledged envelopes, leaving tombstones. Resolves with how many were deleted. */
@@ -175,14 +203,20 @@ export type RelayStore = {
   /**
    * Compare-and-swap: writes when the blob's current version is `expectedVersion` (0: it must not
    * exist yet, and `capHash` becomes its capability) and the stored capability hash equals
-   * `capHash`. The capability is checked before the version, so a caller without it learns nothing.
+   * `capHash`. The capability is checked before the version, so a caller without it learns nothing,
+   * and both before `space`. A write marks the blob used on `now`'s day (default: the clock).
    */
-  putBlob(id: string, capHash: Uint8Array, expectedVersion: number, data: Uint8Array): Promise<BlobPutResult>;
+  putBlob(id: string, capHash: Uint8Array, expectedVersion: number, data: Uint8Array, now?: number, space?: BlobSpace): Promise<BlobPutResult>;
+  /** Marks the blob used on `now`'s day (a read with its capability), so it does not idle out. */
+  touchBlob(id: string, now: number): Promise<void>;
+  blobUsage(): Promise<BlobUsage>;
+  /** Devices not revoked: what the relay-wide blob space is sized by. */
+  countLiveDevices(): Promise<number>;
 
   /** First caller wins. */
   acquireLock(token: Uint8Array, now: number): Promise<boolean>;
 
-  /** Drops expired codes, tombstones older than a day and locks older than a week. */
-  prune(now: number): Promise<void>;
+  /** Drops expired codes, tombstones older than a day, locks older than a week and, given a policy, idle blobs. */
+  prune(now: number, policy?: PrunePolicy): Promise<PruneResult>;
   close(): Promise<void>;
 };

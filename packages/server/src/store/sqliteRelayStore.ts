@@ -23,17 +23,23 @@ import { appendLogLeaf, SqliteTransparencyLog } from './sqliteTransparencyLog.ts
 import type {
   BlobPutResult,
   BlobRecord,
+  BlobSpace,
+  BlobUsage,
   ClaimedKeyPackage,
   DeviceRecord,
   DirectoryUser,
   EnrolRequest,
   EnrolResult,
   LastResortMailboxFor,
+  MailboxQuota,
   MailboxRecord,
+  MailboxUsage,
   MetaKey,
   NewCode,
   NewKeyPackage,
   ProfileUpdate,
+  PrunePolicy,
+  PruneResult,
   PutResult,
   RelayStore,
   StoredEnvelope,
@@ -68,6 +74,16 @@ export class SqliteRelayStore implements RelayStore {
    * query per post. Bounded; on overflow it simply starts over.
    */
   readonly #mailboxCache = new Map<MailboxId, MailboxRecord>();
+  /**
+   * What each mailbox with envelopes waiting holds, for the quota check on every post: seeded
+   * by one indexed count the first time a mailbox is posted to, then kept up by putEnvelope and
+   * ackEnvelopes (the only writers of `envelopes`), so no post scans its mailbox. In memory
+   * only: nothing new on disk. Bounded like the mailbox cache; dropped whenever a batch fails,
+   * since its rows may not have been written.
+   */
+  readonly #usage = new Map<MailboxId, { envelopes: number; bytes: number }>();
+  /** All blobs together, for the blob space; undefined until first needed, or after pruning. */
+  #blobTotals: { blobs: number; bytes: number } | undefined;
   #closed = false;
   readonly transparencyLog: SqliteTransparencyLog;
 
@@ -125,8 +141,14 @@ export class SqliteRelayStore implements RelayStore {
       setPhone: db.prepare('UPDATE users SET phone = ? WHERE id = ?'),
       setEmail: db.prepare('UPDATE users SET email = ? WHERE id = ?'),
       getBlob: db.prepare<[Buffer], { cap_hash: Buffer; version: number; data: Buffer }>('SELECT cap_hash, version, data FROM blobs WHERE id = ?'),
-      insertBlob: db.prepare('INSERT INTO blobs (id, cap_hash, version, data) VALUES (?, ?, 1, ?)'),
-      updateBlob: db.prepare('UPDATE blobs SET version = version + 1, data = ? WHERE id = ? AND version = ?'),
+      insertBlob: db.prepare('INSERT INTO blobs (id, cap_hash, version, data, last_day) VALUES (?, ?, 1, ?, ?)'),
+      updateBlob: db.prepare('UPDATE blobs SET version = version + 1, data = ?, last_day = ? WHERE id = ? AND version = ?'),
+      blobHead: db.prepare<[Buffer], { cap_hash: Buffer; version: number; size: number }>('SELECT cap_hash, version, length(data) AS size FROM blobs WHERE id = ?'),
+      blobLastDay: db.prepare<[Buffer], { last_day: number }>('SELECT last_day FROM blobs WHERE id = ?'),
+      touchBlob: db.prepare('UPDATE blobs SET last_day = ? WHERE id = ? AND last_day < ?'),
+      blobTotals: db.prepare<[], { n: number; b: number }>('SELECT COUNT(*) AS n, COALESCE(SUM(length(data)), 0) AS b FROM blobs'),
+      pruneBlobs: db.prepare('DELETE FROM blobs WHERE last_day < ?'),
+      liveDevices: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM devices WHERE revoked = 0'),
       allDevices: db.prepare<[], { id: string; user_id: string; public_key: Buffer; revoked: number; certificate: string | null; revocation: string | null }>(
         'SELECT id, user_id, public_key, revoked, certificate, revocation FROM devices ORDER BY rowid',
       ),
@@ -140,6 +162,10 @@ export class SqliteRelayStore implements RelayStore {
         'SELECT seq, envelope_id, body FROM envelopes WHERE mailbox_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
       deleteEnvelope: db.prepare('DELETE FROM envelopes WHERE mailbox_id = ? AND envelope_id = ?'),
+      deleteEnvelopeSized: db.prepare<[Buffer, Buffer], { size: number }>('DELETE FROM envelopes WHERE mailbox_id = ? AND envelope_id = ? RETURNING length(body) AS size'),
+      envelopeExists: db.prepare<[Buffer, Buffer], { one: number }>('SELECT 1 AS one FROM envelopes WHERE mailbox_id = ? AND envelope_id = ?'),
+      // Served by the envelopes_id index (mailbox_id first); length() reads no blob content.
+      mailboxUsage: db.prepare<[Buffer], { n: number; b: number }>('SELECT COUNT(*) AS n, COALESCE(SUM(length(body)), 0) AS b FROM envelopes WHERE mailbox_id = ?'),
       insertTombstone: db.prepare('INSERT OR IGNORE INTO tombstones (hash, day) VALUES (?, ?)'),
       insertLock: db.prepare('INSERT OR IGNORE INTO locks (token, day) VALUES (?, ?)'),
       pruneCodes: db.prepare('DELETE FROM codes WHERE expires_at < ?'),
@@ -282,21 +308,66 @@ export class SqliteRelayStore implements RelayStore {
     return row && { capHash: new Uint8Array(row.cap_hash), version: row.version, data: new Uint8Array(row.data) };
   }
 
-  putBlob(id: string, capHash: Uint8Array, expectedVersion: number, data: Uint8Array): Promise<BlobPutResult> {
+  putBlob(id: string, capHash: Uint8Array, expectedVersion: number, data: Uint8Array, now = Date.now(), space?: BlobSpace): Promise<BlobPutResult> {
     const key = hexBuf(id);
     const cap = Buffer.from(capHash);
-    return this.#batcher.enqueue((): BlobPutResult => {
-      const row = this.#s.getBlob.get(key);
-      if (!row) {
-        if (expectedVersion !== 0) return { status: 'conflict', version: 0 };
-        this.#s.insertBlob.run(key, cap, Buffer.from(data));
-        return { status: 'stored', version: 1 };
-      }
-      if (!row.cap_hash.equals(cap)) return { status: 'forbidden' };
-      if (row.version !== expectedVersion) return { status: 'conflict', version: row.version };
-      this.#s.updateBlob.run(Buffer.from(data), key, expectedVersion);
-      return { status: 'stored', version: expectedVersion + 1 };
-    }, true);
+    const day = dayNumber(now);
+    return this.#guard(
+      this.#batcher.enqueue((): BlobPutResult => {
+        const row = this.#s.blobHead.get(key);
+        if (row && !row.cap_hash.equals(cap)) return { status: 'forbidden' };
+        if ((row?.version ?? 0) !== expectedVersion) return { status: 'conflict', version: row?.version ?? 0 };
+        // Counted only once something asks (a space to check); kept up from then on.
+        const totals = space ? this.#blobTotalsNow() : this.#blobTotals;
+        const growth = data.length - (row?.size ?? 0);
+        // Only what adds: a new blob, or one growing. A blob that keeps its size or shrinks is
+        // never refused, so a full blob space cannot stop a contact book from syncing.
+        if (space && totals && ((!row && totals.blobs + 1 > space.maxBlobs) || (growth > 0 && totals.bytes + growth > space.maxBytes))) return { status: 'full' };
+        if (!row) this.#s.insertBlob.run(key, cap, Buffer.from(data), day);
+        else this.#s.updateBlob.run(Buffer.from(data), day, key, expectedVersion);
+        if (totals) {
+          totals.blobs += row ? 0 : 1;
+          totals.bytes += growth;
+        }
+        return { status: 'stored', version: expectedVersion + 1 };
+      }, true),
+    );
+  }
+
+  /** At most one write a day per blob: the day is compared first, outside any transaction. */
+  async touchBlob(id: string, now: number): Promise<void> {
+    const key = hexBuf(id);
+    const day = dayNumber(now);
+    const row = this.#s.blobLastDay.get(key);
+    if (!row || row.last_day >= day) return;
+    await this.#batcher.enqueue(() => {
+      this.#s.touchBlob.run(day, key, day);
+    });
+  }
+
+  async blobUsage(): Promise<BlobUsage> {
+    return { ...this.#blobTotalsNow() };
+  }
+
+  async countLiveDevices(): Promise<number> {
+    return this.#s.liveDevices.get()!.n;
+  }
+
+  #blobTotalsNow(): { blobs: number; bytes: number } {
+    if (!this.#blobTotals) {
+      const r = this.#s.blobTotals.get()!;
+      this.#blobTotals = { blobs: r.n, bytes: r.b };
+    }
+    return this.#blobTotals;
+  }
+
+  /** A failed batch may not have written what the counters already count: recount from the rows. */
+  #guard<T>(p: Promise<T>): Promise<T> {
+    return p.catch((e: unknown) => {
+      this.#usage.clear();
+      this.#blobTotals = undefined;
+      throw e;
+    });
   }
 
   setCertificate(deviceId: DeviceId, certificate: string, logLeaf?: Uint8Array): Promise<void> {
@@ -384,15 +455,46 @@ export class SqliteRelayStore implements RelayStore {
     return record;
   }
 
-  putEnvelope(mailboxId: MailboxId, envelopeId: EnvelopeId, bytes: Uint8Array, _now: number): Promise<PutResult> {
+  putEnvelope(mailboxId: MailboxId, envelopeId: EnvelopeId, bytes: Uint8Array, _now: number, quota?: MailboxQuota): Promise<PutResult> {
     const mb = hexBuf(mailboxId);
     const eb = hexBuf(envelopeId);
     const tomb = tombstoneHash(mb, eb);
-    return this.#batcher.enqueue((): PutResult => {
-      if (this.#s.tombstoneExists.get(tomb)) return { status: 'duplicate' };
-      const r = this.#s.insertEnvelope.run(mb, eb, bytes);
-      return r.changes === 0 ? { status: 'duplicate' } : { status: 'stored', seq: Number(r.lastInsertRowid) };
-    });
+    return this.#guard(
+      this.#batcher.enqueue((): PutResult => {
+        if (this.#s.tombstoneExists.get(tomb)) return { status: 'duplicate' };
+        // Checked inside the batch, in order, so concurrent posts cannot overshoot together.
+        const usage = quota ? this.#usageOf(mailboxId, mb) : this.#usage.get(mailboxId);
+        if (quota && usage && (usage.envelopes + 1 > quota.maxEnvelopes || usage.bytes + bytes.length > quota.maxBytes)) {
+          // A resend of an envelope already here is still answered as the duplicate it is.
+          return this.#s.envelopeExists.get(mb, eb) ? { status: 'duplicate' } : { status: 'full' };
+        }
+        const r = this.#s.insertEnvelope.run(mb, eb, bytes);
+        if (r.changes === 0) return { status: 'duplicate' };
+        if (usage) {
+          usage.envelopes++;
+          usage.bytes += bytes.length;
+        }
+        return { status: 'stored', seq: Number(r.lastInsertRowid) };
+      }),
+    );
+  }
+
+  async mailboxUsage(mailboxId: MailboxId): Promise<MailboxUsage> {
+    const u = this.#usage.get(mailboxId);
+    if (u) return { ...u };
+    const r = this.#s.mailboxUsage.get(hexBuf(mailboxId))!;
+    return { envelopes: r.n, bytes: r.b };
+  }
+
+  #usageOf(mailboxId: MailboxId, mb: Buffer): { envelopes: number; bytes: number } {
+    let u = this.#usage.get(mailboxId);
+    if (!u) {
+      const r = this.#s.mailboxUsage.get(mb)!;
+      u = { envelopes: r.n, bytes: r.b };
+      if (this.#usage.size >= MAILBOX_CACHE_SIZE) this.#usage.clear();
+      this.#usage.set(mailboxId, u);
+    }
+    return u;
   }
 
   async listEnvelopes(mailboxId: MailboxId, afterSeq: number, limit: number): Promise<readonly StoredEnvelope[]> {
@@ -405,31 +507,47 @@ export class SqliteRelayStore implements RelayStore {
 
   ackEnvelopes(items: readonly (readonly [MailboxId, EnvelopeId])[], now: number): Promise<number> {
     const day = dayNumber(now);
-    const keys = items.map(([m, e]) => [hexBuf(m), hexBuf(e)] as const);
-    return this.#batcher.enqueue(() => {
-      let n = 0;
-      for (const [mb, eb] of keys) {
-        if (this.#s.deleteEnvelope.run(mb, eb).changes > 0) {
-          this.#s.insertTombstone.run(tombstoneHash(mb, eb), day);
-          n++;
+    const keys = items.map(([m, e]) => [m, hexBuf(m), hexBuf(e)] as const);
+    return this.#guard(
+      this.#batcher.enqueue(() => {
+        let n = 0;
+        for (const [m, mb, eb] of keys) {
+          const gone = this.#s.deleteEnvelopeSized.get(mb, eb);
+          if (gone) {
+            this.#s.insertTombstone.run(tombstoneHash(mb, eb), day);
+            n++;
+            const usage = this.#usage.get(m);
+            if (usage) {
+              usage.envelopes--;
+              usage.bytes -= gone.size;
+              // Drained: the next post counts again from the (empty) index.
+              if (usage.envelopes <= 0) this.#usage.delete(m);
+            }
+          }
         }
-      }
-      return n;
-    });
+        return n;
+      }),
+    );
   }
 
   acquireLock(token: Uint8Array, now: number): Promise<boolean> {
     return this.#batcher.enqueue(() => this.#s.insertLock.run(Buffer.from(token), dayNumber(now)).changes > 0);
   }
 
-  prune(now: number): Promise<void> {
+  prune(now: number, policy: PrunePolicy = {}): Promise<PruneResult> {
     const today = dayNumber(now);
-    return this.#batcher.enqueue(() => {
-      this.#s.pruneCodes.run(now);
-      // "Older than a day": a tombstone from yesterday may be under 24 h old, so keep it.
-      this.#s.pruneTombstones.run(today - 1);
-      this.#s.pruneLocks.run(today - 7);
-    });
+    return this.#guard(
+      this.#batcher.enqueue((): PruneResult => {
+        this.#s.pruneCodes.run(now);
+        // "Older than a day": a tombstone from yesterday may be under 24 h old, so keep it.
+        this.#s.pruneTombstones.run(today - 1);
+        this.#s.pruneLocks.run(today - 7);
+        // Idle for more than blobIdleDays whole days: last used on a day before today - idle.
+        const expiredBlobs = policy.blobIdleDays === undefined ? 0 : this.#s.pruneBlobs.run(today - policy.blobIdleDays).changes;
+        if (expiredBlobs > 0) this.#blobTotals = undefined;
+        return { expiredBlobs };
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@ import { migration002PublishedContact } from './002_published_contact.ts';
 import { migration003Blobs } from './003_blobs.ts';
 import { migration004KeyPackagesApart } from './004_keypackages_apart.ts';
 import { migration005Identity } from './005_identity.ts';
+import { migration007BlobLastUse } from './007_blob_last_use.ts';
 import { migration008TransparencyLog } from './008_transparency_log.ts';
 
 export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
@@ -16,5 +17,6 @@ export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   migration003Blobs,
   migration004KeyPackagesApart,
   migration005Identity,
+  migration007BlobLastUse,
   migration008TransparencyLog,
 ];
