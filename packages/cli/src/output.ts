@@ -32,6 +32,7 @@ export function exitCodeFor(e: unknown): number {
     case 'REVOKED':
     case 'UNAUTHENTICATED':
     case 'IDENTITY_CHANGED':
+    case 'POLICY_FORBIDS':
     // The relay was caught showing people different keys: nothing it serves is to be trusted.
     case 'SPLIT_VIEW':
       return ExitCodes.DENIED;

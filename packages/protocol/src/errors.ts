@@ -56,6 +56,8 @@ export const ErrorCodes = {
   TOKEN_SPENT: 'TOKEN_SPENT',
   /** Relay: this device has fetched its tokens for the day. */
   TOKEN_BUDGET: 'TOKEN_BUDGET',
+  /** The organisation's signed security policy does not allow this (org/orgPolicy.ts). */
+  POLICY_FORBIDS: 'POLICY_FORBIDS',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -27,4 +27,5 @@ export * from './phone/phoneNumber.ts';
 export * from './contactBook/index.ts';
 export * from './identity/index.ts';
 export * from './transparency/index.ts';
+export * from './org/index.ts';
 export * from './tokens/privacyPass.ts';

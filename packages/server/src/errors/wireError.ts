@@ -24,6 +24,7 @@ const TABLE: Readonly<Record<string, { status: number; wsClose: number | undefin
   BAD_CODE: { status: 403, wsClose: 4403 },
   BAD_CAPABILITY: { status: 403, wsClose: 4403 },
   REVOKED: { status: 403, wsClose: 4003 },
+  POLICY_FORBIDS: { status: 403, wsClose: undefined },
   NOT_FOUND: { status: 404, wsClose: undefined },
   NO_MAILBOX: { status: 404, wsClose: undefined },
   NO_KEYPACKAGE: { status: 404, wsClose: undefined },
