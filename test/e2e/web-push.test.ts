@@ -14,9 +14,11 @@ import { REACH_TIMEOUT_MS } from '../../packages/web/src/calls/reachability.ts';
 import { RelayApi } from '@hardline/client';
 import { nodeTransport } from '@hardline/client/node';
 import { startRelay } from '@hardline/server';
+import Database from 'better-sqlite3';
 import { enrolInBrowser, PHONE } from '../support/browser.ts';
+import { startPushService, type PushServiceStandIn } from '../support/pushService.ts';
 import { REPO, tempDir } from '../support/cliHarness.ts';
-import { enrolPair, launchCallChromium, newCallPhone, openContact, startCallRelay, toneWav, type CallRelay } from '../support/calls.ts';
+import { enrolPair, home, launchCallChromium, newCallPhone, openContact, startCallRelay, toneWav, type CallRelay } from '../support/calls.ts';
 
 let relay: CallRelay;
 let browser: Browser;
@@ -26,12 +28,14 @@ let bob: Page;
 /** A page of Alice's profile on no origin of ours: it hosts the DevTools session while her app is closed. */
 let devtools: CDPSession;
 let registrationId = '';
+let push: PushServiceStandIn;
+let relayDir = '';
 
 type ShownNotification = { title: string; body: string; tag: string; actions: string[]; data: unknown };
 
-/** The notifications Alice's worker shows, read from a static file of the origin (not the app). */
-async function notifications(): Promise<ShownNotification[]> {
-  const page = await aliceContext.newPage();
+/** The notifications a profile's worker shows, read from a static file of the origin (not the app). */
+async function notificationsOf(context: BrowserContext): Promise<ShownNotification[]> {
+  const page = await context.newPage();
   try {
     await page.goto(`${relay.url}/manifest.webmanifest`);
     return await page.evaluate(async () => {
@@ -43,6 +47,8 @@ async function notifications(): Promise<ShownNotification[]> {
     await page.close();
   }
 }
+
+const notifications = (): Promise<ShownNotification[]> => notificationsOf(aliceContext);
 
 async function waitForNotification(pred: (n: ShownNotification) => boolean, timeoutMs = 20_000): Promise<ShownNotification> {
   const end = Date.now() + timeoutMs;
@@ -56,7 +62,10 @@ async function waitForNotification(pred: (n: ShownNotification) => boolean, time
 
 beforeAll(async () => {
   const wav = toneWav(join(tempDir('tone'), 'tone-440.wav'), 440, 10);
-  [relay, browser] = await Promise.all([startCallRelay(3724), launchCallChromium(wav)]);
+  push = await startPushService();
+  relayDir = tempDir('push-relay');
+  // Wake-ups may go to the local push-service stand-in (plain http on loopback), as to a vendor's.
+  [relay, browser] = await Promise.all([startCallRelay(3724, { dataDir: relayDir, push: { endpoints: { hosts: [push.host], allowHttp: true } } }), launchCallChromium(wav)]);
   // Service workers allowed (the other web tests block them) and notifications granted, as
   // after the person said yes; only the vendor's push service is missing.
   aliceContext = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, serviceWorkers: 'allow', permissions: ['microphone', 'notifications'] });
@@ -81,6 +90,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await relay?.close();
+  await push?.close();
 });
 
 describe('web app: push wake-ups in Chromium', () => {
@@ -147,6 +157,82 @@ describe('web app: push wake-ups in Chromium', () => {
     await alice.click('[data-chat="d:bob"]', { timeout: 30_000 });
     await alice.waitForSelector('.msg-text:text-is("secret plans")', { timeout: 30_000 });
   }, 90_000);
+});
+
+describe('web app: the whole chain, through a push service', () => {
+  it('Bob calls Carol, whose app is closed: the relay wakes her browser through the push service, her worker rings and acks, and the cancel closes it', async () => {
+    // Carol's browser gets its subscription from the stand-in, as from a vendor (this Chromium
+    // has none); everything after that is real: the relay's VAPID and RFC 8291 wake-up, the
+    // stand-in's decryption, and delivery to her service worker.
+    const sub = push.subscribe();
+    const carolContext = await browser.newContext({ viewport: PHONE, serviceWorkers: 'allow', permissions: ['microphone', 'notifications'] });
+    await carolContext.addInitScript((s) => {
+      const fake = { endpoint: s.endpoint, options: { applicationServerKey: null }, toJSON: () => s, unsubscribe: async () => true };
+      PushManager.prototype.subscribe = async () => fake as unknown as PushSubscription;
+      PushManager.prototype.getSubscription = async () => null;
+    }, sub);
+    const carol = await carolContext.newPage();
+    carol.setDefaultTimeout(15_000);
+    const carolTools = await carolContext.newCDPSession(await carolContext.newPage());
+    const carolRegistration = new Promise<string>((resolve) => {
+      carolTools.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
+        const r = e.registrations.find((x) => x.scopeURL.startsWith(relay.url) && !x.isDeleted);
+        if (r) resolve(r.registrationId);
+      });
+    });
+    await carolTools.send('ServiceWorker.enable');
+    try {
+      await enrolInBrowser(carol, relay.url, await relay.invite(), 'carol', 'Carol Cole');
+      await carol.click('button[aria-label="New chat"]');
+      await carol.click('.sheet button:has-text("bob")');
+      await carol.fill('textarea[aria-label=Message]', 'call me');
+      await carol.click('button[aria-label=Send]');
+      await carol.waitForSelector('.msg.mine:has-text("call me") [data-status=sent], .msg.mine:has-text("call me") [data-status=delivered]', { timeout: 30_000 }).catch(() => undefined);
+      // The app registers its new conversation's mailbox after the next round: wait for the row.
+      const targets = (): number => {
+        const db = new Database(join(relayDir, 'push.db'), { readonly: true });
+        try {
+          return (db.prepare('SELECT count(*) AS n FROM targets').get() as { n: number }).n;
+        } finally {
+          db.close();
+        }
+      };
+      for (let i = 0; targets() === 0; i++) {
+        if (i > 60) throw new Error('Carol never registered a wake-up target');
+        await carol.waitForTimeout(500);
+      }
+      expect(await carol.locator('[data-notice=push]').count()).toBe(0);
+      const registration = await carolRegistration;
+      await carol.close();
+
+      const forwarded: number[] = [];
+      push.onPush = (p) => {
+        if (!sub.endpoint.endsWith(p.subscription)) return;
+        forwarded.push(p.bodyLength);
+        void carolTools.send('ServiceWorker.deliverPushMessage', { origin: relay.url, registrationId: registration, data: p.plaintext!.toString() });
+      };
+      await home(bob);
+      await bob.click('[data-tab=chats]');
+      await bob.click('[data-chat="d:carol"]', { timeout: 30_000 });
+      await bob.click('[data-screen=chat] [data-call=carol]');
+      await bob.waitForSelector('[data-call-screen][data-call-ringing=yes]', { timeout: REACH_TIMEOUT_MS });
+      const ringing = async (): Promise<ShownNotification | undefined> => (await notificationsOf(carolContext)).find((n) => n.tag.startsWith('call-'));
+      const shown = await ringing();
+      expect(shown).toMatchObject({ title: 'Bob Brown', body: 'Incoming call', actions: ['accept', 'decline'] });
+      expect(forwarded.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(forwarded)).toEqual(new Set([167]));
+
+      // Bob gives up: the cancel wakes Carol's browser again, and her worker takes the call down.
+      await bob.click('button[aria-label="Hang up"]');
+      for (let i = 0; (await ringing()) !== undefined; i++) {
+        if (i > 40) throw new Error('the call notification stayed after the cancel');
+        await bob.waitForTimeout(500);
+      }
+    } finally {
+      push.onPush = undefined;
+      await carolContext.close();
+    }
+  }, 150_000);
 });
 
 describe('web app: an organisation that turned push off', () => {

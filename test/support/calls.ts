@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { RelayApi } from '@hardline/client';
 import { nodeTransport } from '@hardline/client/node';
-import { findTurnserver, startCoturn, startRelay, type CoturnHandle } from '@hardline/server';
+import { findTurnserver, startCoturn, startRelay, type CoturnHandle, type RelayOptions } from '@hardline/server';
 import { enrolInBrowser, PHONE } from './browser.ts';
 import { REPO, tempDir } from './cliHarness.ts';
 import { vcardFile } from './vcards.ts';
@@ -76,12 +76,13 @@ export type CallRelay = {
   close(): Promise<void>;
 };
 
-export async function startCallRelay(port = 3678): Promise<CallRelay> {
+/** `extra`: more relay options (Web Push towards a local push-service stand-in, say). */
+export async function startCallRelay(port = 3678, extra: Partial<RelayOptions> = {}): Promise<CallRelay> {
   const binary = findTurnserver();
   if (!binary) throw new Error('coturn (turnserver) is not installed');
   const options = { port, minPort: 50_100, maxPort: 50_400, allowLoopbackPeers: true };
   const coturn = await startCoturn(binary, options);
-  const relay = await startRelay({ port: 0, dataDir: tempDir('call-relay'), log: () => undefined, webRoot: join(REPO, 'packages/web/dist'), turn: coturn.config });
+  const relay = await startRelay({ port: 0, dataDir: tempDir('call-relay'), log: () => undefined, webRoot: join(REPO, 'packages/web/dist'), turn: coturn.config, ...extra });
   const api = new RelayApi(new URL(relay.url), nodeTransport);
   const handle: CallRelay = {
     url: relay.url,

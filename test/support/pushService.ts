@@ -38,6 +38,8 @@ export type PushServiceStandIn = {
   readonly origin: string;
   readonly host: string;
   readonly received: ReceivedPush[];
+  /** Called for each push accepted, as a vendor would then deliver it to the browser. */
+  onPush: ((p: ReceivedPush) => void) | undefined;
   subscribe(): BrowserSubscription;
   /** Answer 410 Gone from now on, as a service does for an expired subscription. */
   expire(sub: BrowserSubscription): void;
@@ -89,7 +91,7 @@ export async function startPushService(): Promise<PushServiceStandIn> {
         plaintext = undefined;
       }
       const one = (h: string | string[] | undefined): string | undefined => (Array.isArray(h) ? h[0] : h);
-      received.push({
+      const got: ReceivedPush = {
         subscription: id,
         at: Date.now(),
         bodyLength: body.length,
@@ -101,7 +103,9 @@ export async function startPushService(): Promise<PushServiceStandIn> {
         vapidKey: vapid.key,
         jwtClaims: vapid.claims,
         plaintext,
-      });
+      };
+      received.push(got);
+      if (vapid.valid) handle.onPush?.(got);
       const answer = (): void => void res.writeHead(vapid.valid ? 201 : 403).end();
       if (held) void held.then(answer);
       else answer();
@@ -110,7 +114,7 @@ export async function startPushService(): Promise<PushServiceStandIn> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
-  return {
+  const handle: PushServiceStandIn = {
     origin,
     host: '127.0.0.1',
     received,
@@ -133,10 +137,12 @@ export async function startPushService(): Promise<PushServiceStandIn> {
         release();
       };
     },
+    onPush: undefined,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+  return handle;
 }
