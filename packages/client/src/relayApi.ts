@@ -4,7 +4,7 @@
  * relay's stable code; a relay that cannot be reached is UNAVAILABLE, so the CLI can say
  * "queued" rather than "failed".
  */
-import { fromBase64Url, HardlineError, toBase64Url, toHex, utf8, type DeviceCertificate, type DeviceId, type DeviceRevocation, type Handle, type UserId } from '@hardline/protocol';
+import { fromBase64Url, HardlineError, toBase64Url, toHex, utf8, type DeviceCertificate, type DeviceId, type DeviceRevocation, type Handle, type MailboxId, type UserId } from '@hardline/protocol';
 import { payWithToken, TokenWallet } from './tokenWallet.ts';
 import type { Transport } from './transport.ts';
 
@@ -166,6 +166,14 @@ export class RelayApi {
   async claimKeyPackage(deviceId: DeviceId): Promise<{ keyPackage: Uint8Array; mailboxNonce?: Uint8Array }> {
     const { keyPackage, mailboxNonce } = await payWithToken(this.claimTokens, (token) => this.request<{ keyPackage: string; mailboxNonce?: string }>('POST', '/v1/keypackages/claim', { deviceId, token }));
     return { keyPackage: fromBase64Url(keyPackage, 16 * 1024), ...(mailboxNonce ? { mailboxNonce: fromBase64Url(mailboxNonce, 16) } : {}) };
+  }
+
+  /**
+   * Deletes a mailbox this device has moved away from (mailboxRotation.ts). Anonymous on
+   * purpose, like reading it: the read capability alone authorises it.
+   */
+  retireMailbox(id: MailboxId, readCap: Uint8Array) {
+    return this.request<{ retired: MailboxId }>('POST', `/v1/mailboxes/${id}/retire`, {}, { capability: toHex(readCap) });
   }
 
   /** A hold on this epoch's commit lock, or undefined when another device holds it. */

@@ -11,11 +11,13 @@ import { timingSafeEqual } from 'node:crypto';
 import { capabilityMatches } from '../capabilityBytes.ts';
 import { RelayError } from '../errors/relayError.ts';
 import { observe, type RelayContext } from '../relayContext.ts';
+import { isRetired } from '../store/relayStore.ts';
 
 export async function acceptPost(ctx: RelayContext, frame: Uint8Array, conn: number): Promise<EnvelopeId> {
   const { sendCap, envelope } = decodePostFrame(frame);
   const mailbox = await ctx.store.getMailbox(envelope.mailboxId);
-  if (!mailbox) throw new RelayError('NO_MAILBOX', 'no such mailbox');
+  // Before the capability cache: a retired mailbox's old send capability must not match from memory.
+  if (!mailbox || isRetired(mailbox)) throw new RelayError('NO_MAILBOX', 'no such mailbox');
   if (!sendCapVerified(ctx, envelope.mailboxId, sendCap, mailbox.sendCapHash)) throw new RelayError('BAD_CAPABILITY', 'send capability does not match');
   await ctx.disk.requireRoom();
   const bytes = frame.subarray(32);

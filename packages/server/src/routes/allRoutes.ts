@@ -10,7 +10,9 @@ import { directoryRoutes } from './directoryRoutes.ts';
 import { enrolRoutes } from './enrolRoutes.ts';
 import { keyPackageRoutes } from './keyPackageRoutes.ts';
 import { lockRoutes } from './lockRoutes.ts';
+import { mailboxRoutes } from './mailboxRoutes.ts';
 import { orgRoutes } from './orgRoutes.ts';
+import { orgPolicyRoutes } from './orgPolicyRoutes.ts';
 import { postRoutes } from './postRoutes.ts';
 import { profileRoutes } from './profileRoutes.ts';
 import { pushRoutes } from './pushRoutes.ts';
@@ -30,8 +32,10 @@ export const allRoutes: readonly Route[] = [
   ...tokenRoutes,
   ...lockRoutes,
   ...postRoutes,
+  ...mailboxRoutes,
   ...deviceRoutes,
   ...adminRoutes,
+  ...orgPolicyRoutes,
   ...turnRoutes,
   ...transparencyRoutes,
   ...pushRoutes,

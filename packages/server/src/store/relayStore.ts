@@ -6,6 +6,7 @@
  */
 import type { DeviceId, EnvelopeId, Handle, MailboxId, UserId } from '@hardline/protocol';
 import type { TransparencyLog } from './transparencyLog.ts';
+import type { OrgLedger } from '../org/orgLedger.ts';
 
 export const MetaKeys = {
   ADMIN_TOKEN_HASH: 'admin_token_hash',
@@ -92,6 +93,16 @@ export type NewKeyPackage = {
 
 export type MailboxRecord = { readonly id: MailboxId; readonly readCapHash: Uint8Array; readonly sendCapHash: Uint8Array };
 
+/**
+ * The send capability hash of a retired mailbox: SHA-256 has no known preimage of all zeros, so
+ * no capability matches it, and the posting path tells it apart to answer NO_MAILBOX.
+ */
+export const RETIRED_SEND_CAP_HASH: Uint8Array = new Uint8Array(32);
+
+export function isRetired(m: MailboxRecord): boolean {
+  return m.sendCapHash.length === 32 && m.sendCapHash.every((b) => b === 0);
+}
+
 export type ClaimedKeyPackage = {
   readonly keyPackage: Uint8Array;
   /** The KeyPackage's mailbox: the Welcome goes there. */
@@ -162,6 +173,8 @@ export type RelayStore = {
   setCertificate(deviceId: DeviceId, certificate: string, logLeaf?: Uint8Array): Promise<void>;
   /** The key-transparency log, append-only: appends come only with the writes above. */
   readonly transparencyLog: TransparencyLog;
+  /** The security team's signed orders, policy reports and event counts (org/orgLedger.ts). */
+  readonly org: OrgLedger;
 
   /** A last-resort KeyPackage in the batch replaces the device's earlier one. */
   addKeyPackages(deviceId: DeviceId, keyPackages: readonly NewKeyPackage[]): Promise<void>;
@@ -183,6 +196,12 @@ export type RelayStore = {
   /** Creates a mailbox directly (random mailboxes, tests, benchmarks). Ignored if it exists. */
   createMailbox(mailbox: MailboxRecord): Promise<void>;
   getMailbox(id: MailboxId): Promise<MailboxRecord | undefined>;
+  /**
+   * Retires a mailbox its reader has moved away from: no send capability matches it any more
+   * (the one a device removed from the conversation knew posts nothing), while what it holds
+   * stays readable until acknowledged. False if there was no such mailbox.
+   */
+  retireMailbox(id: MailboxId): Promise<boolean>;
 
   /**
    * Idempotent: an envelope id already stored, or acknowledged within the last day, is a

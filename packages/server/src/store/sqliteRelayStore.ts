@@ -20,6 +20,7 @@ import { dayNumber } from './day.ts';
 import { KeyPackagePool } from './keyPackagePool.ts';
 import { migrate } from './migrate.ts';
 import { appendLogLeaf, SqliteTransparencyLog } from './sqliteTransparencyLog.ts';
+import { SqliteOrgLedger } from '../org/sqliteOrgLedger.ts';
 import type {
   BlobPutResult,
   BlobRecord,
@@ -44,6 +45,7 @@ import type {
   RelayStore,
   StoredEnvelope,
 } from './relayStore.ts';
+import { RETIRED_SEND_CAP_HASH } from './relayStore.ts';
 import { tombstoneHash } from './tombstone.ts';
 import { TurnBatcher } from './turnBatcher.ts';
 
@@ -86,6 +88,7 @@ export class SqliteRelayStore implements RelayStore {
   #blobTotals: { blobs: number; bytes: number } | undefined;
   #closed = false;
   readonly transparencyLog: SqliteTransparencyLog;
+  readonly org: SqliteOrgLedger;
 
   constructor(dataDir: string, options: SqliteRelayStoreOptions = {}) {
     const notice = options.notice ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -112,6 +115,7 @@ export class SqliteRelayStore implements RelayStore {
     }
     this.#db = db;
     this.transparencyLog = new SqliteTransparencyLog(db);
+    this.org = new SqliteOrgLedger(db);
     // Every commit is checkpointed into the main file and the WAL truncated to zero bytes.
     // WAL frames are in commit order, which is time order: left to accumulate, they show a
     // post into one mailbox followed by the reply into another, which pairs the two. This way
@@ -156,6 +160,7 @@ export class SqliteRelayStore implements RelayStore {
       liveDevicesOfUser: db.prepare<[string], { id: string }>('SELECT id FROM devices WHERE user_id = ? AND revoked = 0'),
       insertMailbox: db.prepare('INSERT OR IGNORE INTO mailboxes (id, read_cap_hash, send_cap_hash) VALUES (?, ?, ?)'),
       getMailbox: db.prepare<[Buffer], MailboxRow>('SELECT read_cap_hash, send_cap_hash FROM mailboxes WHERE id = ?'),
+      retireMailbox: db.prepare('UPDATE mailboxes SET send_cap_hash = ? WHERE id = ?'),
       tombstoneExists: db.prepare<[Buffer], { one: number }>('SELECT 1 AS one FROM tombstones WHERE hash = ?'),
       insertEnvelope: db.prepare('INSERT OR IGNORE INTO envelopes (mailbox_id, envelope_id, body) VALUES (?, ?, ?)'),
       listEnvelopes: db.prepare<[Buffer, number, number], { seq: number; envelope_id: Buffer; body: Buffer }>(
@@ -441,6 +446,13 @@ export class SqliteRelayStore implements RelayStore {
   createMailbox(m: MailboxRecord): Promise<void> {
     return this.#batcher.enqueue(() => {
       this.#s.insertMailbox.run(hexBuf(m.id), Buffer.from(m.readCapHash), Buffer.from(m.sendCapHash));
+    });
+  }
+
+  retireMailbox(id: MailboxId): Promise<boolean> {
+    return this.#batcher.enqueue(() => {
+      this.#mailboxCache.delete(id);
+      return this.#s.retireMailbox.run(Buffer.from(RETIRED_SEND_CAP_HASH), hexBuf(id)).changes > 0;
     });
   }
 
