@@ -5,7 +5,11 @@
  * protocol (`ServiceWorker.deliverPushMessage`), to Alice's service worker with her app
  * closed: the worker reads and decrypts her inbox from her saved device state, shows Bob's
  * call with his name and Accept and Decline, and acks the ring, so Bob hears "Ringing…" rather
- * than "isn't reachable". Accept opens the app, which answers that call.
+ * than "isn't reachable". Accept opens the app, which answers that call. A third person's
+ * browser is given a subscription by the local push-service stand-in (test/support/pushService.ts)
+ * in place of a vendor's, so the whole chain runs: the app registers its mailbox, the relay
+ * sends a VAPID-signed RFC 8291 wake-up, the stand-in decrypts it and delivers it to the worker.
+ * An organisation that turned push off gets the app's "ring only while open" notice.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -160,7 +164,7 @@ describe('web app: push wake-ups in Chromium', () => {
 });
 
 describe('web app: the whole chain, through a push service', () => {
-  it('Bob calls Carol, whose app is closed: the relay wakes her browser through the push service, her worker rings and acks, and the cancel closes it', async () => {
+  it('Bob calls Carol, whose app is closed: the relay wakes her browser through the push service, her worker rings and acks, a cancel takes it down, and Decline reaches Bob', async () => {
     // Carol's browser gets its subscription from the stand-in, as from a vendor (this Chromium
     // has none); everything after that is real: the relay's VAPID and RFC 8291 wake-up, the
     // stand-in's decryption, and delivery to her service worker.
@@ -228,6 +232,24 @@ describe('web app: the whole chain, through a push service', () => {
         if (i > 40) throw new Error('the call notification stayed after the cancel');
         await bob.waitForTimeout(500);
       }
+      await bob.waitForSelector('[data-call-screen]', { state: 'detached' });
+
+      // He calls again, and Carol declines from the notification: Bob hears "Declined".
+      await bob.click('[data-screen=chat] [data-call=carol]');
+      let again: ShownNotification | undefined;
+      for (let i = 0; !(again = await ringing()); i++) {
+        if (i > 40) throw new Error('no call notification for the second call');
+        await bob.waitForTimeout(500);
+      }
+      const { conversationId, callId } = again.data as { conversationId: string; callId: string };
+      const worker = carolContext.serviceWorkers().find((w) => w.url().startsWith(relay.url));
+      expect(worker).toBeDefined();
+      await worker!.evaluate(
+        ([c, id]) => (self as unknown as { __hardlineWorker: { declineFromNotification(c: string, id: string): Promise<void> } }).__hardlineWorker.declineFromNotification(c!, id!),
+        [conversationId, callId],
+      );
+      await bob.waitForSelector('[data-call-screen][data-call-phase=ended]', { timeout: 15_000 });
+      expect(await bob.textContent('.call-status')).toContain('Declined');
     } finally {
       push.onPush = undefined;
       await carolContext.close();

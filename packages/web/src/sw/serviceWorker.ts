@@ -57,6 +57,10 @@ self.addEventListener('push', (event) => {
   event.waitUntil(handleWake());
 });
 
+// The notification actions, for tests: a page cannot reach the worker's scope, and a browser
+// without a display cannot click a notification. Callable only from inside this worker.
+Object.assign(self, { __hardlineWorker: { declineFromNotification, openApp } });
+
 self.addEventListener('notificationclick', (event) => {
   const n = event.notification;
   n.close();
