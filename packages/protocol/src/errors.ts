@@ -58,6 +58,8 @@ export const ErrorCodes = {
   TOKEN_BUDGET: 'TOKEN_BUDGET',
   /** The organisation's signed security policy does not allow this (org/orgPolicy.ts). */
   POLICY_FORBIDS: 'POLICY_FORBIDS',
+  /** Oblivious HTTP: a key config the gateway does not hold (rotated) or a suite it refuses; refetch its keys. */
+  OHTTP_KEY: 'OHTTP_KEY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
