@@ -75,14 +75,14 @@ import {
 } from './deviceState.ts';
 import { acceptRoster, changesNothing, validateSettingsChange, withSettings, type SettingsChange } from './conversationSettings.ts';
 import { answerLinkRequests, collectLinkAnswer, requestCertificate } from './deviceLinking.ts';
+import { acknowledgeChange, isHeld, judgeDirectory, type Pin, type TrustedDevice, type Unverifiable } from './trustRules.ts';
+import { Inbox } from './inbox.ts';
 import { KeyTransparency, relabelNotInLog, type NotInLog, type SplitViewReport } from './keyTransparency.ts';
 import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
-import { acknowledgeChange, isHeld, judgeDirectory, type Pin, type TrustedDevice, type Unverifiable } from './trustRules.ts';
-import { Inbox } from './inbox.ts';
 import { KeyPackageSupply, type ClaimedDevice } from './keyPackageSupply.ts';
 import { acceptTextPart } from './textParts.ts';
-import { Poster } from './poster.ts';
+import { Poster, postWaits } from './poster.ts';
 import { RelayApi, type DirectoryUser, type Profile, type ProfileUpdate } from './relayApi.ts';
 import { parseRelayUrl } from './relayUrl.ts';
 import { SealKeys } from './sealKeys.ts';
@@ -142,10 +142,10 @@ export class HardlineClient {
   private controlListener: ((c: ReceivedControl) => void) | undefined;
   /** Only the devices trustRules.ts accepts: the AuthenticationService and every add go by it. */
   private directoryIndex: ReadonlyMap<DeviceId, TrustedDevice> = new Map();
+  private unverifiable: readonly Unverifiable[] = [];
   /** Inclusion, consistency and gossip of the key-transparency log (keyTransparency.ts). */
   private kt!: KeyTransparency;
   private notInLog: readonly NotInLog[] = [];
-  private unverifiable: readonly Unverifiable[] = [];
   /** KeyPackages: this device's supply at the relay, and claims of others' (keyPackageSupply.ts). */
   private keyPackages!: KeyPackageSupply;
   /** A Welcome joined a conversation through a mailbox this sync did not subscribe to (last resort). */
@@ -917,8 +917,9 @@ export class HardlineClient {
    * `waitMs`, keeps listening that long for new envelopes.
    */
   async sync(opts: SyncOptions = {}): Promise<ReceivedMessage[]> {
+    // Queued posts that must wait (relay down, a full mailbox) stay queued; receiving goes on.
     await this.flushOutbox().catch((e) => {
-      if (!(e instanceof HardlineError && e.code === 'UNAVAILABLE')) throw e;
+      if (!postWaits(e)) throw e;
     });
     await this.refreshDirectory();
     await this.advanceLinks();

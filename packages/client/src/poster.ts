@@ -23,6 +23,15 @@ const LATER: Readonly<Record<string, string>> = {
   DISK_FULL: "the relay's disk is nearly full; it will be sent again later",
 };
 
+/**
+ * A post that failed for now: the relay was unreachable, or refused it for a quota that frees up
+ * with time. The envelope stays queued; receiving must go on meanwhile (a recipient away for
+ * long must not stop the sender from reading its own messages).
+ */
+export function postWaits(e: unknown): boolean {
+  return e instanceof HardlineError && (e.code === 'UNAVAILABLE' || e.code in LATER);
+}
+
 function refusal(code: string): string {
   const later = LATER[code];
   return later ? `relay refused envelope (${code}): ${later}` : `relay refused envelope: ${code}`;
