@@ -4,7 +4,8 @@
  * device (or an insider's stolen session) fetches them over its session, then spends them with
  * none, exactly as the client's wallet does (packages/client/src/tokenWallet.ts).
  */
-import { fromBase64Url, MAX_TOKEN_BATCH, requestTokens } from '../../packages/protocol/src/index.ts';
+import { fromBase64Url } from '../../packages/protocol/src/index.ts';
+import { MAX_TOKEN_BATCH, requestTokens } from '../../packages/protocol/src/tokens/privacyPass.ts';
 
 export type TokenPurpose = 'claim' | 'blob';
 

@@ -8,7 +8,13 @@
  * when it runs low, and only a claim from an empty wallet (the first one after start) waits on
  * a fetch. Tokens live in memory: a CLI run fetches its first batch when it first needs one.
  */
-import { fromBase64Url, HardlineError, MAX_TOKEN_BATCH, requestTokens } from '@hardline/protocol';
+import { fromBase64Url, HardlineError } from '@hardline/protocol';
+
+/** Most tokens one fetch asks for (protocol tokens: MAX_TOKEN_BATCH, not imported eagerly). */
+const MAX_BATCH = 64;
+
+// Loaded on first use: the VOPRF code is ~90 KB gzip that the web app's first page does not need.
+const tokenCode = () => import('@hardline/protocol/tokens');
 
 export type TokenSource = {
   request<T>(method: string, path: string, body?: unknown, auth?: 'session'): Promise<T>;
@@ -36,7 +42,7 @@ export class TokenWallet {
     readonly purpose: TokenPurpose,
     options: WalletOptions = {},
   ) {
-    this.#batch = Math.min(MAX_TOKEN_BATCH, options.batch ?? 16);
+    this.#batch = Math.min(MAX_BATCH, options.batch ?? 16);
     this.#lowWater = Math.min(this.#batch - 1, options.lowWater ?? 4);
   }
 
@@ -70,6 +76,7 @@ export class TokenWallet {
     const key = await this.relay.request<{ keyId: string; publicKey: string }>('GET', `/v1/tokens/${this.purpose}/key`);
     // The first fetch is small, so that the first claim waits as little as possible.
     const count = this.#fetched ? this.#batch : Math.min(this.#batch, 4);
+    const { requestTokens } = await tokenCode();
     const { request, finish } = await requestTokens(fromBase64Url(key.publicKey, 256), count);
     const { response } = await this.relay.request<{ response: string }>('POST', `/v1/tokens/${this.purpose}`, { request }, 'session');
     const fresh = await finish(response);

@@ -28,4 +28,5 @@ export * from './contactBook/index.ts';
 export * from './identity/index.ts';
 export * from './transparency/index.ts';
 export * from './org/index.ts';
-export * from './tokens/privacyPass.ts';
+// Privacy Pass tokens are a subpath (`@hardline/protocol/tokens`): ~90 KB gzip of VOPRF code
+// that the web app loads only when it first needs a token, not with the first page.

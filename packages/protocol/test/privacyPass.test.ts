@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateTokenKey, issueTokens, parseToken, requestTokens, tokenKeyId, verifyToken, MAX_TOKEN_BATCH, TOKEN_ISSUER } from '../src/index.ts';
-// After the protocol index, which picks the noble provider before privacypass-ts builds its group.
+import { generateTokenKey, issueTokens, parseToken, requestTokens, tokenKeyId, verifyToken, MAX_TOKEN_BATCH, TOKEN_ISSUER } from '../src/tokens/privacyPass.ts';
+// After privacyPass.ts, which picks the noble provider before privacypass-ts builds its group.
 import { genericBatched, privateVerif } from '@cloudflare/privacypass-ts';
 
 describe('Privacy Pass tokens (RFC 9578 type 1, batched)', () => {

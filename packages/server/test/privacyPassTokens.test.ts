@@ -124,7 +124,7 @@ describe('issuer keys', () => {
     let now = Date.UTC(2026, 0, 1);
     const issuer = new TokenIssuer(ledger, { claimTokensPerDevicePerDay: 100, blobTokensPerDevicePerDay: 1, tokenKeyLifetimeDays: 7 }, () => now);
     const first = await issuer.currentKey('claim');
-    const { requestTokens } = await import('@hardline/protocol');
+    const { requestTokens } = await import('@hardline/protocol/tokens');
     const mint = async () => {
       const key = await issuer.currentKey('claim');
       const { request, finish } = await requestTokens(key.publicKey, 3);

@@ -9,7 +9,8 @@
  * like the connection counts: never logged, never persisted. A restart forgets them, which
  * at worst lets each device fetch one more day's budget.
  */
-import { HardlineError, issueTokens, parseToken, toHex, verifyToken, type DeviceId } from '@hardline/protocol';
+import { HardlineError, toHex, type DeviceId } from '@hardline/protocol';
+import { issueTokens, parseToken, verifyToken } from '@hardline/protocol/tokens';
 import { dayNumber } from '../store/day.ts';
 import type { IssuerKey, TokenLedger, TokenPurpose } from './tokenLedger.ts';
 

@@ -14,7 +14,8 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { generateTokenKey, toHex, tokenKeyId, type TokenKeyPair } from '@hardline/protocol';
+import { toHex } from '@hardline/protocol';
+import { generateTokenKey, tokenKeyId, type TokenKeyPair } from '@hardline/protocol/tokens';
 import { createPrivateFile } from '../store/dataDirAccess.ts';
 
 export const TOKEN_FILE_NAME = 'tokens.db';
