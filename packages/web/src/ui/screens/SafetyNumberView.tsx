@@ -1,20 +1,36 @@
 /**
  * @module ui/screens/SafetyNumberView
- * The safety number for one person, as digits and as a QR code, to compare in person.
+ * The safety number for one person, as digits and as a QR code, to compare in person: by
+ * reading the digits, or by scanning the other person's code with the camera (QrScanner).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../../session/session.ts';
 import type { SafetyNumber } from '@hardline/protocol';
 import { Avatar, Icon } from '../components/Icon.tsx';
 import { QrCode } from '../components/QrCode.tsx';
+import { QrScanner } from '../components/QrScanner.tsx';
 import type { Navigate, Route } from '../Shell.tsx';
 
 export function SafetyNumberView({ session, handle, go, back }: { session: Session; handle: string; go: Navigate; back: Route }) {
   const [number, setNumber] = useState<SafetyNumber | undefined>();
+  const [scanning, setScanning] = useState(false);
+  const [scanResult, setScanResult] = useState<'match' | 'mismatch' | 'foreign' | undefined>();
   const version = session.version;
   useEffect(() => void session.safetyNumber(handle).then(setNumber), [handle, version]);
   const name = session.displayName(handle);
   const changed = session.keysChanged(handle);
+  const scanned = async (text: string): Promise<void> => {
+    setScanning(false);
+    if (!number) return;
+    if (text !== number.qrPayload) {
+      // Both sides derive the same digits, so the other person's code carries exactly ours.
+      setScanResult(text.startsWith('hardline-safety:') ? 'mismatch' : 'foreign');
+      return;
+    }
+    setScanResult('match');
+    if (changed) await session.acceptKeys(handle);
+    await session.markVerified(handle, number.groups.join(''));
+  };
   return (
     <div class="pane" data-screen="safety" data-handle={handle}>
       <header class="bar">
@@ -41,6 +57,18 @@ export function SafetyNumberView({ session, handle, go, back }: { session: Sessi
               {number.groups.map((g, i) => <span key={i}>{g}</span>)}
             </div>
             <QrCode text={number.qrPayload} label={`Safety number QR code for ${name}`} />
+            {scanning ? (
+              <QrScanner onResult={(t) => void scanned(t)} onCancel={() => setScanning(false)} />
+            ) : (
+              <button class="secondary" data-action="scan-safety" onClick={() => (setScanResult(undefined), setScanning(true))}>Scan {name}’s code</button>
+            )}
+            {scanResult === 'match' && <p class="tag ok" role="status" data-scan="match">The code matches. {name} is marked as verified.</p>}
+            {scanResult === 'mismatch' && (
+              <p class="banner warning" role="alert" data-scan="mismatch">
+                The code you scanned does not match. It may be {name}’s code for someone else, or someone may be interfering. Do not mark {name} as verified; compare again in person.
+              </p>
+            )}
+            {scanResult === 'foreign' && <p class="banner warning" role="alert" data-scan="foreign">That is not a Hardline safety number code.</p>}
           </>
         ) : (
           <p class="muted">{session.user(handle) ? 'Computing…' : `${name} is not in your organisation’s directory.`}</p>
