@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ReceivedControl, ReceivedMessage } from '@hardline/client';
+import type { Handle } from '@hardline/protocol';
 import { GENERIC_WAKE, notificationFor, ringingCall, wakeOutcome } from '../src/sw/wakeNotification.ts';
 
 const NOW = Date.parse('2026-12-02T06:00:00Z');
@@ -13,7 +14,7 @@ const at = (msAgo: number) => new Date(NOW - msAgo).toISOString();
 function call(from: string, op: string, callId: string, msAgo = 2_000): ReceivedControl {
   return { conversation: 'c1', from, fromDevice: `${from}-dev`, message: { t: 'call', id: `${op}-${callId}`, callId, op, sentAt: at(msAgo) }, receivedAt: at(0) } as ReceivedControl;
 }
-const text = (from: string): ReceivedMessage => ({ conversation: 'c1', from, text: 'the secret plan', sentAt: at(1_000), receivedAt: at(0) });
+const text = (from: string): ReceivedMessage => ({ conversation: 'c1', from: from as Handle, text: 'the secret plan', sentAt: at(1_000), receivedAt: at(0) });
 const names = (h: string) => ({ bob: 'Bob Brown', carol: 'Carol' })[h] ?? h;
 
 describe('wake notification', () => {
