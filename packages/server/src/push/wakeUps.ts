@@ -42,9 +42,15 @@ export class WakeUps {
 
   /** After an envelope is stored for a mailbox no open inbox is reading. Never throws. */
   wake(mailboxId: MailboxId, sendCap: Uint8Array): void {
-    const sealed = this.#targets.get(mailboxId);
-    if (!sealed) return;
-    const sub = openPushTarget(sendCap, mailboxId, sealed);
+    let sub: PushSubscription | undefined;
+    try {
+      const sealed = this.#targets.get(mailboxId);
+      sub = sealed && openPushTarget(sendCap, mailboxId, sealed);
+    } catch {
+      // A damaged row or a closed file: the post is stored and must still be answered as such.
+      this.stats.failed++;
+      return;
+    }
     if (!sub) return;
     if (this.#inFlight.has(sub.endpoint)) {
       this.#inFlight.set(sub.endpoint, true);
