@@ -161,6 +161,15 @@ describe('push wake-ups', () => {
     expect(rows[0]!.sealed.subarray(12, 60).equals(rows[1]!.sealed.subarray(12, 60))).toBe(false);
   });
 
+  it('a damaged target row never fails the post', async () => {
+    const m = await createMailbox(relay.store);
+    await register(m, push.subscribe());
+    const db = new Database(join(relay.dataDir, PUSH_FILE_NAME));
+    db.prepare('UPDATE targets SET sealed = ? WHERE mailbox_id = ?').run(Buffer.alloc(7), m.id);
+    db.close();
+    await post(m, 'still accepted');
+  });
+
   it('still wakes after a restart (the target opens with the capability a sender presents)', async () => {
     const dataDir = relay.dataDir;
     const m = await createMailbox(relay.store);
