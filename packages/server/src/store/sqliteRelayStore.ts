@@ -166,7 +166,8 @@ export class SqliteRelayStore implements RelayStore {
       listEnvelopes: db.prepare<[Buffer, number, number], { seq: number; envelope_id: Buffer; body: Buffer }>(
         'SELECT seq, envelope_id, body FROM envelopes WHERE mailbox_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
-      deleteEnvelope: db.prepare('DELETE FROM envelopes WHERE mailbox_id = ? AND envelope_id = ?'),
+      // The only DELETE of envelopes: it returns the size so that the mailbox's count in memory
+      // (#usage) follows. Any other way of deleting envelopes must drop that count.
       deleteEnvelopeSized: db.prepare<[Buffer, Buffer], { size: number }>('DELETE FROM envelopes WHERE mailbox_id = ? AND envelope_id = ? RETURNING length(body) AS size'),
       envelopeExists: db.prepare<[Buffer, Buffer], { one: number }>('SELECT 1 AS one FROM envelopes WHERE mailbox_id = ? AND envelope_id = ?'),
       // Served by the envelopes_id index (mailbox_id first); length() reads no blob content.
