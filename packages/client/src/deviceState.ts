@@ -50,6 +50,13 @@ export type Conversation = {
   /** encodeGroupState, base64url */
   mlsState: string;
   mailbox: { id: MailboxId; readCap: string };
+  /**
+   * This device's former mailboxes here, still read until retired (mailboxRotation.ts): a
+   * removal moved the device to a fresh one, and envelopes may still be on their way.
+   */
+  retiring?: RetiringMailbox[];
+  /** Other devices' former mailboxes here, so a post the relay refuses there is readdressed. */
+  moved?: MovedMailbox[];
   /** MLS messages for epochs we have not reached yet, base64url */
   pending: { epoch: string; bytes: string }[];
   messages: StoredMessage[];
@@ -59,6 +66,18 @@ export type Conversation = {
   partialTexts?: PartialText[];
   left: boolean;
 };
+
+export type RetiringMailbox = {
+  id: MailboxId;
+  /** hex, 32 bytes */
+  readCap: string;
+  /** When the relay is asked to refuse posts to it (ms). */
+  until: number;
+  /** The relay refuses posts to it now: one more drain, then it is forgotten. */
+  closed?: true;
+};
+
+export type MovedMailbox = { from: MailboxId; deviceId: DeviceId; at: number };
 
 export type ReceivedControl = {
   conversation: string;
@@ -108,6 +127,12 @@ export type DeviceState = {
   pendingLinks?: { secret: string; createdAt: string }[];
   /** On a newly linked device: the secret of the link code it joined with, until answered. */
   linkWait?: { secret: string };
+  /**
+   * Envelopes (base64url) that reached one of this device's KeyPackage mailboxes before the
+   * commit moving a conversation there was processed: sealed under the new epoch's secret, they
+   * open once it is (mailboxRotation.ts). Saved before they are acknowledged, so none is lost.
+   */
+  parked?: string[];
   /** Per-service state (e.g. `contactBook`), saved with the rest and encrypted at rest alike. */
   extensions?: Record<string, unknown>;
 };

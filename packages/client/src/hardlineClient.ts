@@ -81,6 +81,7 @@ import { KeyTransparency, relabelNotInLog, type NotInLog, type SplitViewReport }
 import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
 import { KeyPackageSupply, type ClaimedDevice } from './keyPackageSupply.ts';
+import { MailboxRotation } from './mailboxRotation.ts';
 import { acceptTextPart } from './textParts.ts';
 import { Poster, postWaits } from './poster.ts';
 import { RelayApi, type DirectoryUser, type Profile, type ProfileUpdate } from './relayApi.ts';
@@ -94,6 +95,8 @@ export type ClientOptions = {
   cryptoProvider?: CryptoProvider;
   /** Unclaimed KeyPackages to keep at the relay. */
   keyPackageTarget?: number;
+  /** How long a former mailbox is read before it is retired (mailboxRotation.ts, ms). */
+  mailboxGraceMs?: number;
   /** How long reconcile waits before claiming again for a device that had no KeyPackage left (ms). */
   claimRetryMs?: number;
 };
@@ -148,6 +151,8 @@ export class HardlineClient {
   private notInLog: readonly NotInLog[] = [];
   /** KeyPackages: this device's supply at the relay, and claims of others' (keyPackageSupply.ts). */
   private keyPackages!: KeyPackageSupply;
+  /** Fresh mailboxes for the devices a removal leaves, and retiring the old ones (mailboxRotation.ts). */
+  private rotation!: MailboxRotation;
   /** A Welcome joined a conversation through a mailbox this sync did not subscribe to (last resort). */
   private joinedUnsubscribed = false;
 
@@ -225,6 +230,7 @@ export class HardlineClient {
     this.api = new RelayApi(base, this.opts.transport, { deviceId: state.deviceId, sign: (m) => this.impl.signature.sign(signKey, m) });
     this.poster = new Poster(base, this.opts.transport);
     this.keyPackages = new KeyPackageSupply(state, this.api, this.impl, () => this.save(), (id) => this.directoryIndex.get(id)?.handle, this.opts.keyPackageTarget);
+    this.rotation = new MailboxRotation(state, this.api, this.keyPackages, this.seal, this.opts.mailboxGraceMs);
     this.config = clientConfigWith(
       directoryAuthenticationService((id) => {
         const d = this.directoryIndex.get(id);
@@ -458,18 +464,19 @@ export class HardlineClient {
   }
 
   /** Posts queued envelopes. On failure they stay queued and the error says so. */
-  async flushOutbox(): Promise<number> {
+  async flushOutbox(readdress = true): Promise<number> {
     if (this.state.outbox.length === 0) return 0;
     const batch = [...this.state.outbox];
     const results = await Promise.allSettled(
       batch.map((p) => this.poster.post({ sendCap: fromHex(p.sendCap, 32), envelope: decodeEnvelope(fromBase64Url(p.envelope, 70_000)) })),
     );
-    const failed = batch.filter((_, i) => results[i]!.status === 'rejected');
-    this.state.outbox = [...failed, ...this.state.outbox.slice(batch.length)];
+    // A recipient that moved mailboxes retired the old one: its envelopes go where it moved.
+    const { failed, readdressed, error } = await this.rotation.sortFailures(batch, results);
+    this.state.outbox = [...failed, ...readdressed, ...this.state.outbox.slice(batch.length)];
     await this.save();
-    const firstError = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
-    if (firstError) {
-      const e = firstError.reason;
+    if (readdress && readdressed.length > 0) return (await this.flushOutbox(false)) + batch.length - failed.length - readdressed.length;
+    if (error !== undefined) {
+      const e = error;
       const code = e instanceof HardlineError ? e.code : 'UNAVAILABLE';
       throw new HardlineError(code, `${failed.length} envelope(s) could not be posted and stay queued: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -720,10 +727,14 @@ export class HardlineClient {
     if (!settings && removeLeaves.length === 0 && claimed.length === 0 && newMembers.length === conv.roster.members.length) return 'nothing';
     const out = await commitChanges(mls, { add: claimed.map((c) => c.kp), removeLeaves }, this.impl);
     const old = conv.roster;
+    const kept = old.devices.filter((d) => !removedIds.has(d.deviceId) && desired.has(d.deviceId));
+    // A removal moves every device that stays to a fresh mailbox, named only in the new epoch's
+    // roster; not when this device is the one leaving (it would learn them).
+    const fresh = removeLeaves.length > 0 && newMembers.includes(this.state.handle) ? await this.rotation.freshMailboxes(kept) : { devices: kept };
     const roster: Roster = {
       ...(settings ? settings(old) : old),
       members: [...newMembers],
-      devices: [...old.devices.filter((d) => !removedIds.has(d.deviceId) && desired.has(d.deviceId)), ...claimed.map((c) => c.device)],
+      devices: [...fresh.devices, ...claimed.map((c) => c.device)],
       // Removal rotates the seal secret, so a removed device cannot even unseal what follows.
       sealSecrets: removeLeaves.length > 0 ? [toHex(randomBytes(32)), ...old.sealSecrets].slice(0, 3) : old.sealSecrets,
     };
@@ -736,6 +747,7 @@ export class HardlineClient {
     await this.fanOut(conv, PayloadKind.COMMIT_BUNDLE, bundle, old, added);
     if (out.welcome && claimed.length > 0) await this.queueWelcomes(out.newState, roster, claimed, out.welcome);
     conv.roster = roster;
+    this.rotation.adopt(conv, old, fresh.own);
     this.setMls(conv, out.newState);
     if (claimed.some((c) => c.device.handle !== this.state.handle)) await this.sendWaiting(conv);
     await this.save();
@@ -932,6 +944,7 @@ export class HardlineClient {
     });
     const subs = [
       ...this.conversations().filter((c) => !c.left).map((c) => ({ id: c.mailbox.id, readCap: fromHex(c.mailbox.readCap, 32) })),
+      ...this.rotation.subscriptions(),
       ...Object.entries(this.state.keyPackages).map(([id, kp]) => ({ id: id as MailboxId, readCap: fromHex(kp.readCap, 32) })),
     ];
     const received: ReceivedMessage[] = [];
@@ -989,6 +1002,8 @@ export class HardlineClient {
     }
     if (this.expireMessages(Date.now())) await this.save();
     await this.replenishKeyPackages().catch(() => undefined);
+    // A former mailbox retired now gets one more drain (below) before it is forgotten.
+    if (await this.rotation.retireDue().catch(() => false)) this.joinedUnsubscribed = true;
     if (this.joinedUnsubscribed) {
       // Joined through a last-resort KeyPackage: the conversation's mailbox is new, and what was
       // posted there after the Welcome waits for a subscription, so read it now, not next time.
@@ -1004,10 +1019,11 @@ export class HardlineClient {
     this.seenSet.add(seenKey);
     this.state.seen.push(seenKey);
     try {
-      const conv = this.conversations().find((c) => c.mailbox.id === env.mailboxId);
+      const conv = this.conversations().find((c) => c.mailbox.id === env.mailboxId) ?? this.rotation.conversationOf(env.mailboxId);
       if (conv) return await this.processConversationEnvelope(conv, env, received, onMessage);
       const kp = this.state.keyPackages[env.mailboxId];
-      if (kp) return await this.processWelcome(env, kp);
+      // Not a Welcome: a conversation's envelope that overtook the commit moving this device here.
+      if (kp) return await this.processWelcome(env, kp).catch(() => this.rotation.park(env));
     } catch (e) {
       // A bad envelope must not block the mailbox behind it; it is dropped and acknowledged.
       if (!(e instanceof HardlineError)) throw e;
@@ -1106,7 +1122,13 @@ export class HardlineClient {
         conv.left = true;
         return;
       }
-      if (bundle) conv.roster = acceptRoster(conv.roster, decodeRoster(await boxOpen(await exportSecret(r.newState, 'hardline/v1/roster', 32, this.impl), bundle.rosterBox)), r.committer?.handle);
+      if (bundle) {
+        const before = conv.roster;
+        conv.roster = acceptRoster(before, decodeRoster(await boxOpen(await exportSecret(r.newState, 'hardline/v1/roster', 32, this.impl), bundle.rosterBox)), r.committer?.handle);
+        // This device's new mailbox, when the commit removed someone (mailboxRotation.ts).
+        if (this.rotation.adopt(conv, before)) this.joinedUnsubscribed = true;
+        for (const early of this.rotation.unpark(conv)) await this.processConversationEnvelope(conv, early, received, onMessage).catch(() => undefined);
+      }
       return;
     }
     const app = decodeAppMessage(r.data);

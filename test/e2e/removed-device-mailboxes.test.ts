@@ -1,0 +1,122 @@
+/**
+ * Issue 10 §5 from the removed device's side, with real engines and a real relay. On main a
+ * revoked device kept every conversation's roster, so it knew each remaining device's mailbox
+ * and send capability, and the relay took its posts there. Now a removal moves every remaining
+ * device to a fresh mailbox named only in the new epoch's roster, and each retires its old one:
+ * every post the removed device makes with what it knew is refused (NO_MAILBOX), while the
+ * others keep talking and lose nothing, including messages sent around the move.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HardlineClient, RelayApi, type Conversation } from '@hardline/client';
+import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
+import { startRelay } from '@hardline/server';
+import { tempDir } from '../support/cliHarness.ts';
+import { readTexts } from '../support/clients.ts';
+import { postWithKnownCaps, rememberRosters } from '../support/removedDevice.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+const opened: HardlineClient[] = [];
+
+/** Grace 0: a former mailbox is retired at the first sync after the move, the strictest case. */
+const options = (home: string) => ({ ...nodeClientOptions(home), mailboxGraceMs: 0 });
+
+async function enrol(handle: string): Promise<HardlineClient> {
+  const { code } = await new RelayApi(new URL(relay.url), nodeTransport).adminInvite(relay.adminToken!);
+  const c = await HardlineClient.register(options(tempDir(handle)), { server: relay.url, code, handle, displayName: handle });
+  opened.push(c);
+  return c;
+}
+
+async function link(existing: HardlineClient): Promise<HardlineClient> {
+  const code = await existing.createLinkCode();
+  const added = await HardlineClient.register(options(tempDir(`${existing.handle}-laptop`)), { server: relay.url, code, handle: existing.handle });
+  opened.push(added);
+  await existing.sync();
+  await added.sync();
+  return added;
+}
+
+const mailboxesOf = (convs: readonly Conversation[]) => new Set(convs.flatMap((c) => c.roster.devices.map((d) => d.mailboxId as string)));
+
+beforeAll(async () => {
+  relay = await startRelay({ port: 0, dataDir: tempDir('relay-removed') });
+}, 30_000);
+
+afterAll(async () => {
+  for (const c of opened) c.close();
+  await relay?.close();
+});
+
+describe('a revoked device', () => {
+  it("cannot post into alice's or bob's mailboxes with what it knew; they lose nothing", async () => {
+    const alice = await enrol('alice');
+    const bob = await enrol('bob');
+    const laptop = await link(alice);
+    await alice.ensureSelfConversation();
+    await alice.send('bob', 'hello bob');
+    expect(await readTexts(bob)).toEqual(['hello bob']);
+    await bob.send('alice', 'hello alice');
+    expect(await readTexts(alice)).toEqual(['hello alice']);
+    expect(await readTexts(laptop)).toEqual(['hello bob', 'hello alice']);
+
+    // The modified client keeps what it knew before the revocation.
+    const knew = rememberRosters(laptop.conversations());
+    expect(knew.flat().some((d) => d.handle === 'bob')).toBe(true);
+
+    // Around the move: bob encrypts in the old epoch and posts it only after alice moved.
+    const direct = bob.conversations().find((c) => c.roster.kind === 'direct')!;
+    await bob.queueText(direct, 'sent as alice was moving');
+    await alice.revokeDevice(laptop.deviceId);
+    await alice.send('bob', 'right after the revocation');
+    await alice.sync();
+    expect(await readTexts(bob)).toEqual(['right after the revocation']);
+    await bob.send('alice', 'after the move');
+    expect((await readTexts(alice)).sort()).toEqual(['after the move', 'sent as alice was moving']);
+
+    const tries = await postWithKnownCaps(relay.url, knew, laptop.deviceId);
+    expect(tries.length).toBeGreaterThanOrEqual(3);
+    expect(tries.map((t) => t.code)).toEqual(tries.map(() => 'NO_MAILBOX'));
+
+    // Everyone remaining has moved: none of the mailboxes the laptop knew is in use.
+    const stillKnown = [...mailboxesOf([...alice.conversations(), ...bob.conversations()])].filter((m) => knew.flat().some((d) => d.mailboxId === m && d.deviceId !== laptop.deviceId));
+    expect(stillKnown).toEqual([]);
+    // Its own engine, posting what it encrypted in its old epochs, gets nowhere either.
+    for (const c of laptop.conversations()) await laptop.queueText(c, 'from the revoked laptop');
+    await expect(laptop.flushOutbox()).rejects.toThrow();
+
+    await alice.send('bob', 'still talking');
+    await bob.send('alice', 'still here');
+    expect(await readTexts(bob)).toEqual(['still talking']);
+    expect(await readTexts(alice)).toEqual(['still here']);
+    expect(bob.pendingOutbox()).toBe(0);
+    expect(alice.pendingOutbox()).toBe(0);
+  }, 180_000);
+});
+
+describe('a member removed from a group', () => {
+  it('cannot post into the remaining members\' mailboxes; the group goes on', async () => {
+    const dan = await enrol('dan');
+    const erin = await enrol('erin');
+    const carol = await enrol('carol');
+    await dan.groupCreate('team', ['erin', 'carol']);
+    await dan.send('team', 'welcome all');
+    expect(await readTexts(erin)).toEqual(['welcome all']);
+    expect(await readTexts(carol)).toEqual(['welcome all']);
+    const knew = rememberRosters(carol.conversations().filter((c) => c.roster.kind === 'group'));
+
+    await dan.groupRemove('team', 'carol');
+    await erin.send('team', 'carol is gone');
+    await dan.sync();
+    await erin.sync();
+    expect(await readTexts(dan)).toEqual(['carol is gone']);
+
+    const tries = await postWithKnownCaps(relay.url, knew, carol.deviceId);
+    expect(tries).toHaveLength(2);
+    expect(tries.map((t) => t.code)).toEqual(['NO_MAILBOX', 'NO_MAILBOX']);
+
+    await dan.send('team', 'just us');
+    expect(await readTexts(erin)).toEqual(['just us']);
+    await carol.sync();
+    expect(await carol.takeUnshown()).toEqual([]);
+  }, 180_000);
+});
