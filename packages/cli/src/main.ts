@@ -11,6 +11,9 @@ const HELP = `usage: hardline [--home DIR] COMMAND
   server [--host 127.0.0.1] [--port 8080] [--data DIR] [--tls-cert F --tls-key F] [--suite NAME] [--web-root DIR]
   admin invite --server URL [--token TOKEN | --token-file F] [--handle HANDLE]   (or $HARDLINE_ADMIN_TOKEN)
   admin token --rotate --data DIR
+  admin key create --out FILE | admin key install --server URL --org-key FILE
+  admin invite|revoke|policy set ... --org-key FILE   (signed by the org key; see \`hardline admin\`)
+  admin audit --jsonl | admin devices [--json] | admin briefing [--json] [--html F]   (--server URL, admin token)
   register --server URL --code CODE --handle HANDLE [--name "Display Name"]
   contacts add HANDLE [--name NAME] | contacts list [--json]
   send TO "text"

@@ -77,6 +77,8 @@ import { acceptRoster, changesNothing, validateSettingsChange, withSettings, typ
 import { answerLinkRequests, collectLinkAnswer, requestCertificate } from './deviceLinking.ts';
 import { acknowledgeChange, isHeld, judgeDirectory, type Pin, type TrustedDevice, type Unverifiable } from './trustRules.ts';
 import { Inbox } from './inbox.ts';
+import { splitInviteCode, type Capabilities, type ChainBreak } from '@hardline/protocol';
+import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, pinOrgKey, refreshOrg, reportApplied, requireCapability, requireContactAllowed, timerWithinPolicy, type OrgState } from './orgPolicy.ts';
 import { KeyTransparency, relabelNotInLog, type NotInLog, type SplitViewReport } from './keyTransparency.ts';
 import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
@@ -180,13 +182,17 @@ export class HardlineClient {
     if (!HANDLE_RE.test(handle)) throw new HardlineError('VALIDATION', `invalid handle "${args.handle}": use 2-32 of a-z 0-9 . _ -`);
     const base = parseRelayUrl(args.server);
     const anon = new RelayApi(base, opts.transport);
-    const org: { ciphersuite: string; logKey?: unknown } = await anon.org();
+    const org: { ciphersuite: string; logKey?: unknown; orgKey?: unknown } = await anon.org();
     const suite = parseSuite(org.ciphersuite);
     const impl = await loadSuite(suite, opts.cryptoProvider);
     const keys = await impl.signature.keygen();
     const sign = (m: Uint8Array) => impl.signature.sign(keys.signKey, m);
     // A link code made by a device carries a secret after a dot, which the relay never sees.
-    const { relayCode, secret } = splitLinkCode(args.code);
+    // An invite may carry the org key's fingerprint after "~" (orgPolicy.ts): checked before the
+    // code is spent, and never sent to the relay.
+    const invite = splitInviteCode(args.code);
+    const orgPin = pinOrgKey(org.orgKey, invite.orgFingerprint);
+    const { relayCode, secret } = splitLinkCode(invite.code);
     // An invite makes the person's identity key here; a linked device receives it instead.
     const identity = secret ? undefined : newIdentityKey();
     const res = await anon.enrol({ code: relayCode, handle, displayName: args.displayName ?? handle, signaturePublicKey: keys.publicKey, sign, ...(identity ? { identityKey: identity.publicKey } : {}) });
@@ -208,6 +214,7 @@ export class HardlineClient {
       revoked: false,
       ...(identity ? { identity } : {}),
       ...(secret ? { linkWait: { secret } } : {}),
+      extensions: { [ORG_EXTENSION]: orgPin },
       // First contact: the log key is pinned here, and every tree head must be signed by it.
       ...(typeof org.logKey === 'string' ? { transparency: { logKey: org.logKey } } : {}),
     };
@@ -267,7 +274,7 @@ export class HardlineClient {
   // ---------- directory ----------
 
   private indexDirectory(users: DirectoryUser[]): void {
-    const verdict = judgeDirectory(users, this.state.pins ?? {}, { handle: this.state.handle, identityKey: this.state.identity?.publicKey });
+    const verdict = judgeDirectory(users, this.state.pins ?? {}, { handle: this.state.handle, identityKey: this.state.identity?.publicKey }, orgRevoked(this.orgState()));
     this.state.pins = { ...verdict.pins };
     this.directoryIndex = verdict.trusted;
     this.unverifiable = relabelNotInLog(verdict.unverifiable, this.notInLog);
@@ -275,6 +282,8 @@ export class HardlineClient {
 
   async refreshDirectory(): Promise<DirectoryUser[]> {
     try {
+      // The org's signed orders first: its revocations are part of the trust rules below.
+      await this.refreshOrg();
       // Only what the relay proves logged reaches the trust rules (keyTransparency.ts).
       const vetted = await this.kt.vet((await this.api.directory()).users);
       const users = vetted.users;
@@ -289,6 +298,28 @@ export class HardlineClient {
       }
       throw e;
     }
+  }
+
+  // ---------- the org's signed orders and policy (orgPolicy.ts) ----------
+
+  private orgState(): OrgState {
+    return orgStateOf(this.state.extensions?.[ORG_EXTENSION]);
+  }
+
+  private async refreshOrg(): Promise<void> {
+    const org = await reportApplied(this.api, await refreshOrg(this.api, this.orgState()));
+    this.state.extensions = { ...this.state.extensions, [ORG_EXTENSION]: org };
+  }
+
+  /** The policy this device applies, the pinned org key, and a break in the relay's order chain if one was seen. */
+  orgPolicy(): { capabilities: Capabilities; version: number; orgKey?: string; refused?: ChainBreak; revokedByOrg: readonly DeviceId[] } {
+    const s = this.orgState();
+    return { capabilities: capabilities(s, this.state.handle), version: s.policy?.version ?? 0, ...(s.key ? { orgKey: s.key } : {}), ...(s.refused ? { refused: s.refused } : {}), revokedByOrg: s.revoked };
+  }
+
+  /** For services that act for the user (the contact book's export): POLICY_FORBIDS unless allowed. */
+  requireOrgCapability(what: 'calls' | 'contactExport' | 'linking'): void {
+    requireCapability(this.orgState(), this.state.handle, what);
   }
 
   directory(): readonly DirectoryUser[] {
@@ -403,6 +434,7 @@ export class HardlineClient {
   /** Creates a conversation holding every active device of the members and of this user. */
   async createConversation(kind: 'direct' | 'group' | 'self', name: string, memberHandles: string[], opts: FlushOptions = {}): Promise<Conversation> {
     await this.refreshDirectory();
+    requireContactAllowed(this.orgState(), this.state.handle, memberHandles.map((h) => h.toLowerCase()));
     const handles = [...new Set([this.state.handle as string, ...memberHandles.map((h) => h.toLowerCase())])];
     for (const h of handles) {
       if (!this.userByHandle(h)) throw new HardlineError('NOT_FOUND', `no user "${h}" in this organisation's directory`);
@@ -631,6 +663,8 @@ export class HardlineClient {
    * device of every member (and every later one) holds the same settings.
    */
   async updateConversation(conversationId: string, change: SettingsChange): Promise<void> {
+    // The org policy's bounds: a timer outside them is moved to the nearest one allowed.
+    if (change.timerSeconds !== undefined) change = { ...change, timerSeconds: timerWithinPolicy(this.orgState(), this.state.handle, change.timerSeconds) };
     const conv = this.requireConversation(conversationId);
     validateSettingsChange(conv.roster, change);
     if (change.name !== undefined && change.name.trim() !== conv.roster.name && this.findGroup(change.name.trim())) {
@@ -762,6 +796,7 @@ export class HardlineClient {
    * see. This device certifies the new one when it answers (on a later sync).
    */
   async createLinkCode(): Promise<string> {
+    requireCapability(this.orgState(), this.state.handle, 'linking');
     if (!this.state.identity) throw new HardlineError('USAGE', 'this device is not certified yet: link new devices from one that is');
     const { code } = await this.api.createLinkCode();
     const secret = newLinkSecret();
@@ -901,6 +936,8 @@ export class HardlineClient {
    * "SFrame 1.0 Secret" exporter value, this device's leaf index, and every member's leaf.
    */
   async callKeys(conversationId: string): Promise<{ epoch: bigint; epochSecret: Uint8Array; ownLeafIndex: number; members: { leafIndex: number; handle: Handle; deviceId: DeviceId }[] }> {
+    // Calls are keyed from here: a device whose policy forbids calls cannot place or join one.
+    requireCapability(this.orgState(), this.state.handle, 'calls');
     const conv = this.state.conversations[conversationId];
     if (!conv || conv.left) throw new HardlineError('NOT_FOUND', 'no such conversation on this device');
     const mls = this.mls(conv);

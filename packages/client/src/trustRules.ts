@@ -13,9 +13,11 @@
  * 3. A device is the person's only if its certificate verifies under the pinned identity key
  *    and binds exactly that handle, device id and device key. Anything else the directory lists
  *    is reported as unverifiable and never added to a conversation.
- * 4. A device counts as revoked only on a revocation signed by the pinned identity key. The
- *    relay's own flag alone never removes a device: a relay can deny a device service, but it
- *    cannot make correspondents drop (or keep) devices on its word.
+ * 4. A device counts as revoked only on a revocation signed by the pinned identity key, or on
+ *    the security team's revocation order signed by the pinned org key (orgPolicy.ts checks
+ *    those and passes the device ids here). The relay's own flag alone never removes a device:
+ *    a relay can deny a device service, but it cannot make correspondents drop (or keep)
+ *    devices on its word.
  */
 import {
   fromBase64Url,
@@ -50,8 +52,11 @@ export type Verdict = {
   readonly unverifiable: readonly Unverifiable[];
 };
 
-/** Applies rules 1-4 to the directory the relay served. `own` is this user's own identity. */
-export function judgeDirectory(users: readonly DirectoryUser[], pins: Pins, own: { handle: Handle; identityKey: string | undefined }): Verdict {
+/**
+ * Applies rules 1-4 to the directory the relay served. `own` is this user's own identity;
+ * `orgRevoked`: devices revoked by orders that verified under the pinned org key.
+ */
+export function judgeDirectory(users: readonly DirectoryUser[], pins: Pins, own: { handle: Handle; identityKey: string | undefined }, orgRevoked: ReadonlySet<DeviceId> = new Set()): Verdict {
   const next: Record<string, Pin> = { ...pins };
   if (own.identityKey) next[own.handle] = { ...next[own.handle], key: own.identityKey, changedTo: undefined } as Pin;
   const trusted = new Map<DeviceId, TrustedDevice>();
@@ -62,7 +67,8 @@ export function judgeDirectory(users: readonly DirectoryUser[], pins: Pins, own:
     if (!pin && listed && u.handle !== own.handle) pin = next[u.handle] = { key: listed };
     else if (pin && listed && listed !== pin.key && u.handle !== own.handle && pin.changedTo !== listed) pin = next[u.handle] = { ...pin, changedTo: listed };
     for (const d of u.devices) {
-      const verdict = judgeDevice(u, d, pin?.key);
+      const judged = judgeDevice(u, d, pin?.key);
+      const verdict = judged === 'trusted' && orgRevoked.has(d.deviceId) ? 'revoked' : judged;
       if (verdict === 'trusted' || verdict === 'revoked') trusted.set(d.deviceId, { handle: u.handle, pub: fromBase64Url(d.signaturePublicKey), revoked: verdict === 'revoked' });
       else if (!d.revoked) unverifiable.push({ handle: u.handle, deviceId: d.deviceId, reason: verdict });
     }

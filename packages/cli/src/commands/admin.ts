@@ -16,9 +16,14 @@ const TOKEN_USAGE = 'hardline admin token --rotate --data DIR';
 
 export async function adminCommand(argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv;
+  // Signed with the org key (adminOrg.ts): once an org key is installed, invites must be.
+  if ((sub === 'invite' && rest.some((a) => a.startsWith('--org-key'))) || ['key', 'revoke', 'policy', 'audit', 'devices', 'briefing'].includes(sub ?? '')) {
+    return (await import('./adminOrg.ts')).adminOrgCommand(sub!, rest, io);
+  }
   if (sub === 'invite') return invite(rest, io);
   if (sub === 'token') return rotateToken(rest, io);
-  throw new HardlineError('USAGE', `usage: ${INVITE_USAGE}\n       ${TOKEN_USAGE}`);
+  const { ORG_USAGE } = await import('./adminOrg.ts');
+  throw new HardlineError('USAGE', `usage: ${INVITE_USAGE}\n       ${TOKEN_USAGE}\n       ${ORG_USAGE}`);
 }
 
 async function invite(argv: string[], io: Io): Promise<number> {
@@ -34,7 +39,7 @@ async function invite(argv: string[], io: Io): Promise<number> {
  * `--token` shows the token to anyone who can run `ps` on the machine; `--token-file` and
  * $HARDLINE_ADMIN_TOKEN do not.
  */
-function adminToken(flag: string | undefined, file: string | undefined): string {
+export function adminToken(flag: string | undefined, file: string | undefined): string {
   if (flag !== undefined && file !== undefined) throw new HardlineError('USAGE', 'give the admin token by --token or by --token-file, not both');
   if (file !== undefined) {
     let text: string;

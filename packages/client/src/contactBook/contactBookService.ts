@@ -148,6 +148,8 @@ export class ContactBookService {
 
   /** The whole book as vCard 4.0 text. */
   exportVCard(): string {
+    // The org policy may keep the contact book inside Hardline (orgPolicy.ts).
+    this.client.requireOrgCapability('contactExport');
     return exportVCards(this.list());
   }
 

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RelayError } from '../errors/relayError.ts';
 import { isInternal, toWireError } from '../errors/wireError.ts';
+import { countRefusal } from '../org/refusalCounts.ts';
 import type { RelayContext } from '../relayContext.ts';
 import { checkHost, type HostCheck } from './allowedHosts.ts';
 import { parseJsonObject } from './jsonBody.ts';
@@ -74,6 +75,7 @@ async function handle(ctx: RelayContext, routes: readonly Route[], req: Incoming
   } catch (e) {
     if (isInternal(e)) ctx.internalError(e);
     const w = toWireError(e);
+    countRefusal(ctx, w.code);
     if (w.status === 413) {
       // Do not read the rest of an oversized body; close once the answer is out.
       res.setHeader('Connection', 'close');

@@ -8,6 +8,17 @@ import { parseDeviceId } from '../devices/deviceId.ts';
 import { revokeDevice } from '../devices/revokeDevice.ts';
 import { requireAdmin } from '../http/bearerAuth.ts';
 import { ok, type Route } from '../http/route.ts';
+import { RelayError } from '../errors/relayError.ts';
+import { orgKeyOf } from '../org/acceptOrder.ts';
+import type { RelayContext } from '../relayContext.ts';
+
+/**
+ * Once the security team installed its org key, the relay's bearer token covers only the relay's
+ * own operations: an invite or a revocation must come as an order signed by the org key.
+ */
+async function refuseOnceOrgKeyed(ctx: RelayContext, what: string): Promise<void> {
+  if (await orgKeyOf(ctx)) throw new RelayError('FORBIDDEN', `this organisation signs ${what} with its org key: use \`hardline admin … --org-key FILE\``);
+}
 
 export const adminRoutes: readonly Route[] = [
   {
@@ -15,6 +26,7 @@ export const adminRoutes: readonly Route[] = [
     path: '/v1/admin/invites',
     handle: async (ctx, req) => {
       await requireAdmin(ctx, req.headers);
+      await refuseOnceOrgKeyed(ctx, 'invites');
       const body = await req.json();
       const handle = body.handle === undefined || body.handle === null ? undefined : parseHandle(body.handle);
       const code = newEnrolmentCode();
@@ -40,6 +52,7 @@ export const adminRoutes: readonly Route[] = [
     path: '/v1/admin/devices/:id/revoke',
     handle: async (ctx, req) => {
       await requireAdmin(ctx, req.headers);
+      await refuseOnceOrgKeyed(ctx, 'revocations');
       const deviceId = parseDeviceId(req.params.id);
       await revokeDevice(ctx, deviceId);
       return ok({ deviceId, revoked: true });

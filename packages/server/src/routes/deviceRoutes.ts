@@ -8,6 +8,7 @@ import { revokeDevice } from '../devices/revokeDevice.ts';
 import { certificateEntry, encodeLogEntry, parseCertificate, parseRevocation, revocationEntry, ValidationError } from '@hardline/protocol';
 import { RelayError } from '../errors/relayError.ts';
 import { requireDevice } from '../http/bearerAuth.ts';
+import { requireLinkAllowed } from '../org/linkPolicy.ts';
 import { ok, type Route } from '../http/route.ts';
 
 export const deviceRoutes: readonly Route[] = [
@@ -16,6 +17,8 @@ export const deviceRoutes: readonly Route[] = [
     path: '/v1/devices/link-codes',
     handle: async (ctx, req) => {
       const device = await requireDevice(ctx, req.headers, req.conn);
+      // The relay's half of the policy: holds even for a client that skips its own check.
+      await requireLinkAllowed(ctx, device);
       const code = newEnrolmentCode();
       await ctx.store.createCode({ hash: codeHash(code), kind: 'link', userId: device.userId, expiresAt: ctx.now() + LINK_TTL_MS });
       return ok({ code });

@@ -15,6 +15,7 @@ import { disconnectRevoked } from '../devices/revokeDevice.ts';
 import { optionalString, requireBase64Url, requireString } from '../http/jsonBody.ts';
 import { ok, type Route } from '../http/route.ts';
 import type { EnrolAttempt } from '../limits/enrolThrottle.ts';
+import { countFailedEnrolment, recordEnrolment } from '../org/enrolmentEvents.ts';
 
 const ENROL_SUBJECT = 'enrol';
 
@@ -63,8 +64,9 @@ export const enrolRoutes: readonly Route[] = [
         newDeviceId: newId<DeviceId>(),
         now: ctx.now(),
         ...(identityKey !== undefined ? { identityKey, identityKeyLeaf: encodeLogEntry(identityKeyEntry(handle, identityKey)) } : {}),
-      });
+      }).catch((e: unknown) => countFailedEnrolment(ctx, e));
       attempt.refund();
+      await recordEnrolment(ctx, result);
       for (const d of result.revokedDevices) disconnectRevoked(ctx, d);
       return ok({ userId: result.userId, deviceId: result.deviceId, handle: result.handle });
     },

@@ -10,6 +10,7 @@ import { migration004KeyPackagesApart } from './004_keypackages_apart.ts';
 import { migration005Identity } from './005_identity.ts';
 import { migration007BlobLastUse } from './007_blob_last_use.ts';
 import { migration008TransparencyLog } from './008_transparency_log.ts';
+import { migration011OrgOrders } from './011_org_orders.ts';
 
 export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   migration001Initial,
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   migration005Identity,
   migration007BlobLastUse,
   migration008TransparencyLog,
+  migration011OrgOrders,
 ];

@@ -1,0 +1,143 @@
+/**
+ * @module orgPolicy
+ * The device's side of the security team's orders (protocol org/): it pins the org key at
+ * enrolment, from the fingerprint the invite carried, then reads the org's signed order chain
+ * from the relay on every directory refresh and acts only on orders that verify under the
+ * pinned key and extend the chain it already holds. What it acts on: revocations (trustRules
+ * rule 4) and the capability policy, which the engine enforces (requireCapability and friends).
+ *
+ * A relay that forges, alters or drops an order breaks the chain: the device keeps what it had
+ * verified before the break, applies nothing after it, and reports the break (orgAlert).
+ * A relay can still withhold new orders (serve an old chain): that is noticed by the security
+ * team, whose device list shows the policy version each device applied.
+ */
+import {
+  capabilitiesFor,
+  checkChain,
+  clampTimer,
+  EMPTY_CHAIN,
+  HardlineError,
+  mayContact,
+  orgKeyFingerprint,
+  parseOrder,
+  PolicyForbidsError,
+  type Capabilities,
+  type ChainBreak,
+  type ChainHead,
+  type DeviceId,
+  type OrgPolicy,
+  type SignedOrder,
+} from '@hardline/protocol';
+import type { RelayApi } from './relayApi.ts';
+
+/** Kept in the device state's extensions under this name. */
+export const ORG_EXTENSION = 'org';
+
+export type OrgState = {
+  /** The pinned org public key (base64url); undefined until this device saw one. */
+  readonly key?: string;
+  readonly head: ChainHead;
+  readonly policy?: OrgPolicy;
+  readonly revoked: readonly DeviceId[];
+  /** The first break seen in the relay's chain; orders from there on are ignored. */
+  readonly refused?: ChainBreak;
+  /** Day (YYYY-MM-DD) and version last reported to the relay. */
+  readonly reported?: { readonly day: string; readonly version: number };
+};
+
+export const NO_ORG: OrgState = { head: EMPTY_CHAIN, revoked: [] };
+
+export function orgStateOf(v: unknown): OrgState {
+  const s = v as OrgState | undefined;
+  return s && typeof s === 'object' && s.head && Array.isArray(s.revoked) ? s : NO_ORG;
+}
+
+/**
+ * At enrolment. With a fingerprint (from the invite), the relay's org key must match it. Without
+ * one, the relay's key is pinned on first use, which is as good as the relay was at that moment.
+ */
+export function pinOrgKey(relayOrgKey: unknown, fingerprint: string | undefined): OrgState {
+  const key = typeof relayOrgKey === 'string' ? relayOrgKey : undefined;
+  if (fingerprint !== undefined) {
+    if (!key || orgKeyFingerprint(key) !== fingerprint) {
+      throw new HardlineError('CRYPTO', 'the relay does not serve the org key your invite names: do not enrol here, and tell your security team');
+    }
+  }
+  return key ? { ...NO_ORG, key } : NO_ORG;
+}
+
+const MAX_PAGES = 64;
+
+/** Reads the orders after the chain head this device holds, and applies those that verify. */
+export async function refreshOrg(api: RelayApi, state: OrgState): Promise<OrgState> {
+  if (state.refused) return state;
+  let next = state;
+  for (let i = 0; i < MAX_PAGES; i++) {
+    const page = await api.request<{ orders: unknown[] }>('GET', `/v1/org/orders/after/${next.head.seq}`, undefined, 'session');
+    if (page.orders.length === 0) break;
+    let orders: SignedOrder[];
+    try {
+      orders = page.orders.map(parseOrder);
+    } catch {
+      return { ...next, refused: { seq: next.head.seq + 1, reason: 'signature' } };
+    }
+    // A device that enrolled before the org had a key pins the chain's first key (first use).
+    const key = next.key ?? (next.head.seq === 0 && orders[0]?.kind === 'org-key' ? orders[0].orgKey : undefined);
+    if (!key) break;
+    const check = checkChain(orders, key, next.head);
+    next = applyOrders({ ...next, key }, check.valid, check.head);
+    if (check.broken) return { ...next, refused: check.broken };
+  }
+  return next;
+}
+
+function applyOrders(state: OrgState, orders: readonly SignedOrder[], head: ChainHead): OrgState {
+  let policy = state.policy;
+  const revoked = new Set(state.revoked);
+  for (const o of orders) {
+    if (o.kind === 'revocation') revoked.add((o as SignedOrder<'revocation'>).body.deviceId);
+    if (o.kind === 'policy') policy = (o as SignedOrder<'policy'>).body;
+  }
+  return { ...state, head, revoked: [...revoked], ...(policy ? { policy } : {}) };
+}
+
+/** Tells the relay which policy version this device applied, once a day or when it changes. */
+export async function reportApplied(api: RelayApi, state: OrgState, now = new Date()): Promise<OrgState> {
+  const day = now.toISOString().slice(0, 10);
+  const version = state.policy?.version ?? 0;
+  if (state.reported?.day === day && state.reported.version === version) return state;
+  await api.request('POST', '/v1/org/applied', { policyVersion: version }, 'session');
+  return { ...state, reported: { day, version } };
+}
+
+export function orgRevoked(state: OrgState): ReadonlySet<DeviceId> {
+  return new Set(state.revoked);
+}
+
+export function capabilities(state: OrgState, handle: string): Capabilities {
+  return capabilitiesFor(state.policy, handle);
+}
+
+const REFUSALS = {
+  calls: 'calls are not allowed for you',
+  contactExport: 'exporting the contact book is not allowed for you',
+  linking: 'linking new devices is not allowed for you',
+} as const;
+
+/** Throws POLICY_FORBIDS unless `handle`'s policy allows `what`. */
+export function requireCapability(state: OrgState, handle: string, what: keyof typeof REFUSALS): void {
+  const caps = capabilities(state, handle);
+  const allowed = what === 'linking' ? caps.linking === 'allowed' : caps[what];
+  if (!allowed) throw new PolicyForbidsError(what, what === 'linking' && caps.linking === 'approval' ? 'linking a new device needs the security team\'s approval' : REFUSALS[what]);
+}
+
+export function requireContactAllowed(state: OrgState, handle: string, others: readonly string[]): void {
+  const caps = capabilities(state, handle);
+  const barred = others.filter((o) => o !== handle && !mayContact(state.policy, caps, o));
+  if (barred.length > 0) throw new PolicyForbidsError('contacts', `you may not contact ${barred.join(', ')}`);
+}
+
+/** A disappearing-message timer within the policy's bounds (0, "off", counts as below any minimum). */
+export function timerWithinPolicy(state: OrgState, handle: string, seconds: number): number {
+  return clampTimer(capabilities(state, handle), seconds);
+}

@@ -1,0 +1,30 @@
+/**
+ * @module org/linkPolicy
+ * The part of the capability policy the relay can enforce itself, because it makes the codes:
+ * linking a new device (forbidden, or only with approval) and the maximum number of devices.
+ * It holds against a modified client that skips its own check. The relay reads the policy from
+ * its own store; a relay lying to itself only weakens its own half, never the clients' half.
+ */
+import { capabilitiesFor, parseOrder, parsePolicy, PolicyForbidsError, type Capabilities, type OrgPolicy } from '@hardline/protocol';
+import type { RelayContext } from '../relayContext.ts';
+import type { DeviceRecord } from '../store/relayStore.ts';
+
+export async function currentPolicy(ctx: RelayContext): Promise<OrgPolicy | undefined> {
+  const o = await ctx.store.org.latest('policy');
+  return o ? parsePolicy(parseOrder(o).body) : undefined;
+}
+
+export async function capabilitiesOf(ctx: RelayContext, handle: string): Promise<Capabilities> {
+  return capabilitiesFor(await currentPolicy(ctx), handle);
+}
+
+/** Throws POLICY_FORBIDS when `device`'s user may not get a link code now. */
+export async function requireLinkAllowed(ctx: RelayContext, device: DeviceRecord): Promise<void> {
+  const caps = await capabilitiesOf(ctx, device.handle);
+  if (caps.linking === 'forbidden') throw new PolicyForbidsError('linking', 'linking new devices is not allowed for you');
+  // No approval orders exist yet: until they do, "approval" means asking the security team for an invite.
+  if (caps.linking === 'approval') throw new PolicyForbidsError('linking', 'linking a new device needs the security team\'s approval; ask them for an invite');
+  const user = (await ctx.store.listDirectory()).find((u) => u.userId === device.userId);
+  const live = user?.devices.filter((d) => !d.revoked).length ?? 0;
+  if (live >= caps.maxDevices) throw new PolicyForbidsError('maxDevices', `you already have ${live} devices, the most allowed is ${caps.maxDevices}`);
+}

@@ -1,0 +1,33 @@
+/**
+ * @module org/orgLedger
+ * What the relay keeps for the security team: the signed orders as they came (it checks them
+ * against the org key, but clients do not take its word), each device's applied policy version
+ * and last-seen day, and per-day event counts. Async like RelayStore, so PostgreSQL can stand in.
+ */
+import type { DeviceId, SignedOrder } from '@hardline/protocol';
+
+export const OrgEvents = {
+  ENROLMENT: 'enrolment',
+  REENROLMENT: 're-enrolment',
+  FAILED_ENROLMENT: 'failed-enrolment',
+  REVOCATION: 'revocation',
+} as const;
+export type OrgEvent = (typeof OrgEvents)[keyof typeof OrgEvents];
+
+export type OrgDeviceRecord = { readonly deviceId: DeviceId; readonly enrolledDay?: number; readonly lastSeenDay?: number; readonly policyVersion: number };
+
+export type OrgLedger = {
+  /** The chain's last order ({seq 0, GENESIS_PREV} before any). */
+  head(): Promise<{ seq: number; hash: string }>;
+  /** Appends if `order.seq` is head + 1; false when another order took that place first. */
+  append(order: SignedOrder, hash: string): Promise<boolean>;
+  orders(afterSeq: number, limit: number): Promise<SignedOrder[]>;
+  latest(kind: SignedOrder['kind']): Promise<SignedOrder | undefined>;
+  /** An invite/re-enrolment order for this code hash (hex), if the org signed one. */
+  inviteFor(codeHash: string): Promise<SignedOrder | undefined>;
+  deviceSeen(deviceId: DeviceId, day: number, policyVersion?: number): Promise<void>;
+  deviceEnrolled(deviceId: DeviceId, day: number): Promise<void>;
+  devices(): Promise<OrgDeviceRecord[]>;
+  count(event: OrgEvent, day: number): Promise<void>;
+  counts(fromDay: number): Promise<Record<string, number>>;
+};
