@@ -14,3 +14,6 @@ export { RelayError, RelayErrorCodes, type RelayErrorCode } from './errors/relay
 export { toWireError, wireCode, type WireError } from './errors/wireError.ts';
 export { mintTurnCredentials, type TurnConfig } from './turn/turnCredentials.ts';
 export { findTurnserver, startCoturn, type CoturnHandle } from './turn/coturnProcess.ts';
+export { startIngressHop, type IngressHopOptions, type IngressHopHandle } from './ingress/ingressHop.ts';
+export { DEFAULT_HOP_LIMITS, type HopLimits } from './ingress/hopLimits.ts';
+export type { Upstream, UpstreamAnswer } from './ingress/hopUpstream.ts';

@@ -16,6 +16,7 @@ import type { FreeDisk } from './limits/freeDisk.ts';
 import type { SourceLimits } from './limits/sourceLimits.ts';
 import type { EnrolThrottle } from './limits/enrolThrottle.ts';
 import type { RelayPush } from './push/relayPush.ts';
+import type { GatewayKeys } from './ohttp/gatewayKeys.ts';
 
 export type RelayContext = {
   readonly store: RelayStore;
@@ -40,6 +41,8 @@ export type RelayContext = {
   readonly turn: TurnConfig | undefined;
   /** Web Push wake-up targets and their sender; undefined when the organisation turned push off. */
   readonly push: RelayPush | undefined;
+  /** Oblivious HTTP gateway keys (ohttp/): requests through an ingress hop are sealed to them. */
+  readonly ohttp: GatewayKeys;
   readonly now: () => number;
   /** Counts an unexpected failure; the log gets counts, never details tied to a client. */
   readonly internalError: (e: unknown) => void;

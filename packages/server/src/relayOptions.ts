@@ -7,6 +7,7 @@ import type { RelayStore } from './store/relayStore.ts';
 import type { TurnConfig } from './turn/turnCredentials.ts';
 import type { RelayLimits } from './limits/relayLimits.ts';
 import type { PushOptions } from './push/pushOptions.ts';
+import type { GatewayKeyOptions } from './ohttp/gatewayKeys.ts';
 
 export const CIPHERSUITES = ['MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519', 'MLS_256_XWING_AES256GCM_SHA512_Ed25519'] as const;
 export type CiphersuiteName = (typeof CIPHERSUITES)[number];
@@ -51,6 +52,8 @@ export type RelayOptions = {
    * no vendor push service to learn when its devices are woken.
    */
   readonly push?: PushOptions | false;
+  /** Oblivious HTTP gateway key rotation (default every 30 days, the old key kept 7 more). */
+  readonly ohttp?: GatewayKeyOptions;
   /** Another store implementation (PostgreSQL); default SqliteRelayStore in dataDir. */
   readonly store?: RelayStore;
 };

@@ -31,6 +31,7 @@ import { refuseSocket, rawErrorResponse } from './http/rawResponse.ts';
 import { TokenIssuer } from './tokens/tokenIssuer.ts';
 import { TokenLedger } from './tokens/tokenLedger.ts';
 import { openRelayPush } from './push/relayPush.ts';
+import { GatewayKeys } from './ohttp/gatewayKeys.ts';
 
 const HOUSEKEEPING_MS = 3_600_000;
 
@@ -65,6 +66,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       observer: options.observer,
       turn: options.turn,
       push: options.push === false ? undefined : openRelayPush(options.dataDir, options.push ?? {}),
+      ohttp: new GatewayKeys(options.dataDir, options.ohttp),
       now: Date.now,
       internalError: (e) => {
         internalErrors++;

@@ -27,6 +27,14 @@ const HEADER = 7;
 export const RESPONSE_NONCE_SIZE = Math.max(NN, NK);
 const TAG = 16;
 
+/**
+ * An ArrayBuffer holding exactly these bytes. Not `.slice().buffer`: on a Node Buffer, slice
+ * is a view into a shared pool, and `.buffer` would hand HPKE the whole pool.
+ */
+function exact(bytes: Uint8Array): ArrayBuffer {
+  return new Uint8Array(bytes).buffer;
+}
+
 const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes128Gcm() });
 
 /** The gateway's key: its published config and the X25519 private key that goes with it. */
@@ -72,18 +80,18 @@ export async function encapsulateRequest(
 ): Promise<{ encapsulated: Uint8Array; context: ClientContext }> {
   if (!supportsKeyConfig(config)) throw new HardlineError(ErrorCodes.OHTTP_KEY, 'the gateway key config does not offer X25519, HKDF-SHA256 and AES-128-GCM');
   const hdr = header(config.keyId);
-  const recipientPublicKey = await suite.kem.importKey('raw', config.publicKey.slice().buffer, true);
+  const recipientPublicKey = await suite.kem.importKey('raw', exact(config.publicKey), true);
   let ekm: CryptoKeyPair | undefined;
   if (testing) {
     const sk = testing.ephemeralPrivateKey;
     ekm = {
-      privateKey: await suite.kem.importKey('raw', sk.slice().buffer, false),
-      publicKey: await suite.kem.importKey('raw', x25519.getPublicKey(sk).slice().buffer, true),
+      privateKey: await suite.kem.importKey('raw', exact(sk), false),
+      publicKey: await suite.kem.importKey('raw', exact(x25519.getPublicKey(sk)), true),
     };
   }
-  const hpke = await suite.createSenderContext({ recipientPublicKey, info: requestInfo(hdr).slice().buffer, ...(ekm ? { ekm } : {}) });
+  const hpke = await suite.createSenderContext({ recipientPublicKey, info: exact(requestInfo(hdr)), ...(ekm ? { ekm } : {}) });
   const enc = new Uint8Array(hpke.enc);
-  const ct = new Uint8Array(await hpke.seal(request.slice().buffer));
+  const ct = new Uint8Array(await hpke.seal(exact(request)));
   return { encapsulated: concatBytes(hdr, enc, ct), context: { enc, hpke } };
 }
 
@@ -105,13 +113,13 @@ export async function decapsulateRequest(keys: readonly GatewayKey[], encapsulat
   const hdr = encapsulated.subarray(0, HEADER);
   const expected = header(keyId);
   if (!hdr.every((b, i) => b === expected[i])) throw new HardlineError(ErrorCodes.OHTTP_KEY, 'the request uses an HPKE suite this gateway does not accept');
-  const enc = encapsulated.slice(HEADER, HEADER + NENC);
+  const enc = new Uint8Array(encapsulated.subarray(HEADER, HEADER + NENC));
   let hpke: RecipientContext;
   let request: Uint8Array;
   try {
-    const recipientKey = await suite.kem.importKey('raw', key.privateKey.slice().buffer, false);
-    hpke = await suite.createRecipientContext({ recipientKey, enc: enc.buffer, info: requestInfo(expected).slice().buffer });
-    request = new Uint8Array(await hpke.open(encapsulated.slice(HEADER + NENC).buffer));
+    const recipientKey = await suite.kem.importKey('raw', exact(key.privateKey), false);
+    hpke = await suite.createRecipientContext({ recipientKey, enc: exact(enc), info: exact(requestInfo(expected)) });
+    request = new Uint8Array(await hpke.open(exact(encapsulated.subarray(HEADER + NENC))));
   } catch (cause) {
     throw new CryptoError('the encapsulated request did not decrypt', { cause });
   }
@@ -120,7 +128,7 @@ export async function decapsulateRequest(keys: readonly GatewayKey[], encapsulat
 
 /** The response AEAD key and nonce (§4.4 steps 1 to 5). */
 async function responseKey(hpke: SenderContext | RecipientContext, enc: Uint8Array, nonce: Uint8Array): Promise<{ key: Uint8Array; iv: Uint8Array }> {
-  const secret = new Uint8Array(await hpke.export(utf8.encode('message/bhttp response').slice().buffer, RESPONSE_NONCE_SIZE));
+  const secret = new Uint8Array(await hpke.export(exact(utf8.encode('message/bhttp response')), RESPONSE_NONCE_SIZE));
   const prk = extract(sha256, secret, concatBytes(enc, nonce));
   return { key: expand(sha256, prk, utf8.encode('key'), NK), iv: expand(sha256, prk, utf8.encode('nonce'), NN) };
 }
@@ -130,8 +138,8 @@ export async function encapsulateResponse(context: GatewayContext, response: Uin
   const nonce = testing?.responseNonce ?? randomBytes(RESPONSE_NONCE_SIZE);
   if (nonce.length !== RESPONSE_NONCE_SIZE) throw new ValidationError(`a response nonce is ${RESPONSE_NONCE_SIZE} bytes`);
   const { key, iv } = await responseKey(context.hpke, context.enc, nonce);
-  const aead = suite.aead.createEncryptionContext(key.slice().buffer);
-  const ct = new Uint8Array(await aead.seal(iv.slice().buffer, response.slice().buffer, new ArrayBuffer(0)));
+  const aead = suite.aead.createEncryptionContext(exact(key));
+  const ct = new Uint8Array(await aead.seal(exact(iv), exact(response), new ArrayBuffer(0)));
   return concatBytes(nonce, ct);
 }
 
@@ -139,9 +147,9 @@ export async function decapsulateResponse(context: ClientContext, encapsulated: 
   if (encapsulated.length < RESPONSE_NONCE_SIZE + TAG) throw new DecodeError('encapsulated response is truncated');
   const nonce = encapsulated.subarray(0, RESPONSE_NONCE_SIZE);
   const { key, iv } = await responseKey(context.hpke, context.enc, nonce);
-  const aead = suite.aead.createEncryptionContext(key.slice().buffer);
+  const aead = suite.aead.createEncryptionContext(exact(key));
   try {
-    return new Uint8Array(await aead.open(iv.slice().buffer, encapsulated.slice(RESPONSE_NONCE_SIZE).buffer, new ArrayBuffer(0)));
+    return new Uint8Array(await aead.open(exact(iv), exact(encapsulated.subarray(RESPONSE_NONCE_SIZE)), new ArrayBuffer(0)));
   } catch (cause) {
     throw new CryptoError('the encapsulated response did not decrypt', { cause });
   }

@@ -71,7 +71,8 @@ async function handle(ctx: RelayContext, routes: readonly Route[], req: Incoming
       bytes,
       json: async () => parseJsonObject(await bytes()),
     });
-    send(res, result.status, result.body);
+    if (result.contentType !== undefined && result.body instanceof Uint8Array) sendBytes(res, result.status, result.contentType, result.body);
+    else send(res, result.status, result.body);
   } catch (e) {
     if (isInternal(e)) ctx.internalError(e);
     const w = toWireError(e);
@@ -92,6 +93,11 @@ export function misdirected(check: Exclude<HostCheck, 'allowed'>): [number, { er
   return check === 'missing'
     ? [400, { error: { code: 'VALIDATION', message: 'a Host header is required' } }]
     : [421, { error: { code: 'MISDIRECTED', message: 'this relay does not answer to that host name (see --allowed-hosts)' } }];
+}
+
+function sendBytes(res: ServerResponse, status: number, contentType: string, body: Uint8Array): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.length, 'Cache-Control': 'no-store' });
+  res.end(body);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -16,7 +16,11 @@ export type RouteRequest = {
   readonly bytes: () => Promise<Buffer>;
 };
 
-export type RouteResponse = { readonly status: number; readonly body: unknown };
+/**
+ * `body` goes out as JSON, unless `contentType` is set: then it is the raw bytes of that type
+ * (the Oblivious HTTP gateway's key config and encapsulated responses).
+ */
+export type RouteResponse = { readonly status: number; readonly body: unknown; readonly contentType?: string };
 
 export type Route = {
   readonly method: 'GET' | 'POST' | 'PUT';

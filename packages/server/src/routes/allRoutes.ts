@@ -10,6 +10,7 @@ import { directoryRoutes } from './directoryRoutes.ts';
 import { enrolRoutes } from './enrolRoutes.ts';
 import { keyPackageRoutes } from './keyPackageRoutes.ts';
 import { lockRoutes } from './lockRoutes.ts';
+import { ohttpRoutes } from './ohttpRoutes.ts';
 import { mailboxRoutes } from './mailboxRoutes.ts';
 import { orgRoutes } from './orgRoutes.ts';
 import { orgPolicyRoutes } from './orgPolicyRoutes.ts';
@@ -39,4 +40,5 @@ export const allRoutes: readonly Route[] = [
   ...turnRoutes,
   ...transparencyRoutes,
   ...pushRoutes,
+  ...ohttpRoutes,
 ];

@@ -1,0 +1,147 @@
+/**
+ * @module ingressHop
+ * `hardline ingress`: an Oblivious HTTP relay resource (RFC 9458 §2, "Oblivious Relay
+ * Resource") run by someone other than the relay's operator. It takes `message/ohttp-req`
+ * bodies on POST `/` (or `/v1/ohttp`) and forwards each to the target relay's `/v1/ohttp`,
+ * then returns what came back. It sees client addresses and ciphertext; the relay sees the
+ * hop's address and the plaintext. Neither sees both (docs/protocol.md §7).
+ *
+ * What it deliberately does not do (RFC 9458 §6.2): forward any client header (no
+ * Forwarded, Via or X-Forwarded-For, no user agent), log an address or a body, or keep
+ * anything once a request is answered. Bounds: body size, a per-address rate, a cap in flight,
+ * an upstream timeout. Nothing else is served: every other method or path is a 404.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AddressBuckets, DEFAULT_HOP_LIMITS, type HopLimits } from './hopLimits.ts';
+import { privateUpstream, type Upstream } from './hopUpstream.ts';
+
+export type IngressHopOptions = {
+  /** The relay's base URL; requests go to `${target}/v1/ohttp`. */
+  readonly target: string;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 8090; 0 picks a free port. */
+  readonly port?: number;
+  readonly limits?: Partial<HopLimits>;
+  /** Start, stop and counts only. */
+  readonly log?: (line: string) => void;
+  /** Wraps how requests reach the target; tests pass one that records what left the hop. */
+  readonly upstream?: (send: Upstream) => Upstream;
+};
+
+export type IngressHopHandle = { readonly url: string; readonly port: number; close(): Promise<void> };
+
+const REQ_TYPE = 'message/ohttp-req';
+const RES_TYPE = 'message/ohttp-res';
+/** The target's unsealed answers (key or decryption errors) are small JSON; bigger is not forwarded. */
+const MAX_ERROR_BODY = 4096;
+
+export async function startIngressHop(options: IngressHopOptions): Promise<IngressHopHandle> {
+  const limits = { ...DEFAULT_HOP_LIMITS, ...options.limits };
+  const gateway = new URL('/v1/ohttp', options.target);
+  const pool = privateUpstream(limits.maxBodyBytes);
+  const upstream = options.upstream ? options.upstream(pool.send) : pool.send;
+  const log = options.log ?? (() => {});
+  const buckets = new AddressBuckets(limits.perAddressPerMinute);
+  let inFlight = 0;
+  const counts = { forwarded: 0, refused: 0, failed: 0 };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'POST' || (path !== '/' && path !== '/v1/ohttp')) return refuse(res, 404, 'NOT_FOUND', 'this hop only forwards POST / with message/ohttp-req');
+    const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+    if (type !== REQ_TYPE) return refuse(res, 415, 'VALIDATION', `this hop only forwards ${REQ_TYPE}`);
+    if (!buckets.take(req.socket.remoteAddress ?? '')) return refuse(res, 429, 'RATE_LIMITED', 'too many requests from this address; retry in a minute');
+    if (inFlight >= limits.maxInFlight) return refuse(res, 503, 'UNAVAILABLE', 'the hop is busy; retry shortly');
+    inFlight++;
+    try {
+      const body = await readBounded(req, limits.maxBodyBytes);
+      if (body === 'too-large') return refuse(res, 413, 'TOO_LARGE', `an encapsulated request is at most ${limits.maxBodyBytes} bytes`);
+      let answer;
+      try {
+        answer = await upstream(gateway, body, REQ_TYPE, limits.upstreamTimeoutMs);
+      } catch {
+        counts.failed++;
+        return refuse(res, 502, 'UNAVAILABLE', 'the relay behind this hop did not answer');
+      }
+      const answerType = answer.contentType?.split(';')[0]?.trim().toLowerCase();
+      const bytes = answer.body;
+      if (answer.status === 200 && answerType === RES_TYPE) {
+        counts.forwarded++;
+        res.writeHead(200, { 'Content-Type': RES_TYPE, 'Content-Length': bytes.length, 'Cache-Control': 'no-store' });
+        res.end(bytes);
+        return;
+      }
+      // The gateway could not open the request (stale key, bad ciphertext): its small JSON
+      // error goes back as is, so the client can tell a stale key config from a dead hop.
+      counts.refused++;
+      if (answerType === 'application/json' && bytes.length <= MAX_ERROR_BODY && answer.status >= 400) {
+        res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': bytes.length, 'Cache-Control': 'no-store' });
+        res.end(bytes);
+        return;
+      }
+      return refuse(res, 502, 'UNAVAILABLE', 'the relay behind this hop gave an answer that is not an encapsulated response');
+    } finally {
+      inFlight--;
+    }
+  };
+
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000 }, (req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  server.on('clientError', (_e, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8090, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log(`ingress hop listening on ${url}, forwarding to ${gateway.origin}`);
+  return {
+    url,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        pool.close();
+        log(`ingress hop stopped; ${counts.forwarded} forwarded, ${counts.refused} refused by the relay, ${counts.failed} failed`);
+      }),
+  };
+}
+
+function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+  const text = JSON.stringify({ error: { code, message } });
+  // The body may still be arriving; close rather than read it.
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', Connection: 'close' });
+  res.end(text);
+}
+
+function readBounded(req: IncomingMessage, limit: number): Promise<Uint8Array | 'too-large'> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return Promise.resolve('too-large');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.pause();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks, size))));
+    req.on('error', reject);
+  });
+}
