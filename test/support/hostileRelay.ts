@@ -58,3 +58,16 @@ export function swapIdentityKey(relay: Relay, handle: string, identityKey = newI
   }
   return identityKey;
 }
+
+/**
+ * The relay marks a device revoked on its own word: the revoked flag, with no revocation signed
+ * by the owner's identity key (or an org order). Clients must keep the device and say so.
+ */
+export function revokeUnsigned(relay: Relay, deviceId: string): void {
+  const db = new Database(join(relay.dataDir, SQLITE_FILE_NAME));
+  try {
+    if (db.prepare('UPDATE devices SET revoked = 1, revocation = NULL WHERE id = ?').run(deviceId).changes !== 1) throw new Error(`no device ${deviceId}`);
+  } finally {
+    db.close();
+  }
+}

@@ -148,6 +148,8 @@ export class HardlineClient {
   /** Only the devices trustRules.ts accepts: the AuthenticationService and every add go by it. */
   private directoryIndex: ReadonlyMap<DeviceId, TrustedDevice> = new Map();
   private unverifiable: readonly Unverifiable[] = [];
+  /** Devices the relay marks revoked that neither their owner nor the org signed off (trustRules.ts, rule 4). */
+  private relayOnlyRevoked: readonly { handle: Handle; deviceId: DeviceId }[] = [];
   /** Inclusion, consistency and gossip of the key-transparency log (keyTransparency.ts). */
   private kt!: KeyTransparency;
   private notInLog: readonly NotInLog[] = [];
@@ -278,6 +280,10 @@ export class HardlineClient {
     this.state.pins = { ...verdict.pins };
     this.directoryIndex = verdict.trusted;
     this.unverifiable = relabelNotInLog(verdict.unverifiable, this.notInLog);
+    // The relay's flag alone removes nobody (rule 4); the device stays in conversations. Said
+    // out loud, because a relay that refuses such a device service is denying it, and its
+    // owner should know why their other device went quiet.
+    this.relayOnlyRevoked = users.flatMap((u) => u.devices.filter((d) => d.revoked && verdict.trusted.get(d.deviceId)?.revoked === false).map((d) => ({ handle: u.handle, deviceId: d.deviceId })));
   }
 
   async refreshDirectory(): Promise<DirectoryUser[]> {
@@ -354,6 +360,11 @@ export class HardlineClient {
   /** Devices the directory lists that this client refuses, with why: the app reports them. */
   unverifiableDevices(): readonly Unverifiable[] {
     return this.unverifiable;
+  }
+
+  /** Devices the relay says are revoked without a revocation signed by their owner or the org. */
+  unsignedRevocations(): readonly { handle: Handle; deviceId: DeviceId }[] {
+    return this.relayOnlyRevoked;
   }
 
   /** The identity key pinned for a person, and a changed one waiting for acknowledgement. */

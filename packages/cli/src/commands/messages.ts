@@ -45,6 +45,11 @@ export async function readCommand(argv: string[], io: Io, home: Home): Promise<n
       else if (d.reason === 'not-in-log') io.err(`warning: a device (${d.deviceId}) listed under ${d.handle} has a key the relay cannot prove is in its transparency log; it gets no messages`);
       else io.err(`warning: a device (${d.deviceId}) listed under ${d.handle} is not certified by ${d.handle}'s identity key; it gets no messages`);
     }
+    // The relay marks a device revoked that nobody signed off: it may be refusing it service.
+    for (const d of c.unsignedRevocations()) {
+      if (values.json) io.out(JSON.stringify({ warning: 'unsigned-revocation', handle: d.handle, deviceId: d.deviceId }));
+      else io.err(`warning: the relay says ${d.handle}'s device ${d.deviceId} is revoked, but neither ${d.handle} nor your security team signed that; it still gets messages, and the relay may be refusing it service`);
+    }
     // Two tree heads the relay signed that are not one history (keyTransparency.ts).
     const split = c.splitView();
     if (split) {

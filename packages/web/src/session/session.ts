@@ -219,6 +219,11 @@ export class Session {
     return this.client.unverifiableDevices().filter((d) => d.handle === handle).length;
   }
 
+  /** Devices of a person the relay calls revoked with no signed revocation: still sent to. */
+  unsignedRevocations(handle: string): number {
+    return this.client.unsignedRevocations().filter((d) => d.handle === handle).length;
+  }
+
   async acceptKeys(handle: string): Promise<void> {
     await this.loop.exclusive((c) => c.acknowledgeIdentity(handle));
     this.emit();

@@ -103,6 +103,14 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
           </div>
         </div>
       )}
+      {peer && session.unsignedRevocations(peer) > 0 && (
+        <div class="banner warning" role="status" data-warning="unsigned-revocation" data-handle={peer}>
+          <Icon name="warning" />
+          <div>
+            <p>The server says a device of <bdi>{title}</bdi> was removed, but neither {title} nor your security team signed that. Hardline still sends it messages; the server may be keeping it offline. Ask {title}, and tell your security team.</p>
+          </div>
+        </div>
+      )}
       {changed.map((h) => (
         <KeyChangeBanner key={h} session={session} handle={h} onCompare={() => go({ tab: 'contacts', safety: h, fromChat: chatKey })} />
       ))}
