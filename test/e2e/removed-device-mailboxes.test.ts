@@ -7,11 +7,13 @@
  * others keep talking and lose nothing, including messages sent around the move.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HardlineClient, RelayApi, type Conversation } from '@hardline/client';
+import { HardlineClient, RelayApi, type Conversation, type QueuedPost } from '@hardline/client';
 import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
+import { decodeEnvelope, fromBase64Url } from '@hardline/protocol';
 import { startRelay } from '@hardline/server';
 import { tempDir } from '../support/cliHarness.ts';
 import { readTexts } from '../support/clients.ts';
+import { cuttablePosting } from '../support/cutPosting.ts';
 import { postWithKnownCaps, rememberRosters } from '../support/removedDevice.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -20,9 +22,9 @@ const opened: HardlineClient[] = [];
 /** Grace 0: a former mailbox is retired at the first sync after the move, the strictest case. */
 const options = (home: string) => ({ ...nodeClientOptions(home), mailboxGraceMs: 0 });
 
-async function enrol(handle: string): Promise<HardlineClient> {
+async function enrol(handle: string, net = nodeTransport): Promise<HardlineClient> {
   const { code } = await new RelayApi(new URL(relay.url), nodeTransport).adminInvite(relay.adminToken!);
-  const c = await HardlineClient.register(options(tempDir(handle)), { server: relay.url, code, handle, displayName: handle });
+  const c = await HardlineClient.register({ ...options(tempDir(handle)), transport: net }, { server: relay.url, code, handle, displayName: handle });
   opened.push(c);
   return c;
 }
@@ -118,5 +120,42 @@ describe('a member removed from a group', () => {
     expect(await readTexts(erin)).toEqual(['just us']);
     await carol.sync();
     expect(await carol.takeUnshown()).toEqual([]);
+  }, 180_000);
+});
+
+describe('a message that overtakes the commit moving its recipient', () => {
+  it('waits on the recipient until the commit comes, and is shown then', async () => {
+    const net = cuttablePosting();
+    const frank = await enrol('frank', net);
+    const gina = await enrol('gina');
+    const hank = await enrol('hank');
+    await frank.groupCreate('crew', ['gina', 'hank']);
+    await frank.send('crew', 'hi crew');
+    expect(await readTexts(gina)).toEqual(['hi crew']);
+    await hank.sync();
+
+    // Frank's posts are cut while he removes hank and writes on: all of it stays queued.
+    net.cut = true;
+    await frank.groupRemove('crew', 'hank').catch(() => undefined);
+    const crew = frank.conversations().find((c) => c.roster.name === 'crew')!;
+    await frank.queueText(crew, 'overtaking the commit').catch(() => undefined);
+    const newMailbox = crew.roster.devices.find((d) => d.handle === 'gina')!.mailboxId;
+    const internals = frank as unknown as { state: { outbox: QueuedPost[] } };
+    const outbox = internals.state.outbox;
+    const toNew = outbox.filter((p) => decodeEnvelope(fromBase64Url(p.envelope, 70_000)).mailboxId === newMailbox);
+    const rest = outbox.filter((p) => !toNew.includes(p));
+    expect(toNew).toHaveLength(1);
+
+    // The network lets the text through first, while gina listens; the commit follows.
+    const listening = readTexts(gina, 4_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    net.cut = false;
+    internals.state.outbox = toNew;
+    await frank.flushOutbox();
+    await new Promise((r) => setTimeout(r, 1_000));
+    internals.state.outbox = rest;
+    await frank.flushOutbox();
+    const first = await listening;
+    expect([...first, ...(await readTexts(gina))]).toEqual(['overtaking the commit']);
   }, 180_000);
 });
