@@ -26,6 +26,7 @@ const POLICY = {
   groups: [
     { name: 'principal', members: ['boss'], capabilities: { calls: false, contactExport: false, linking: 'forbidden', contacts: { groups: ['staff'] }, timer: { minSeconds: 3600, maxSeconds: 86_400 } } },
     { name: 'staff', members: ['alice'], capabilities: { maxDevices: 2 } },
+    { name: 'guarded', members: ['carol'], capabilities: { linking: 'approval' } },
   ],
 };
 
@@ -40,6 +41,7 @@ beforeAll(async () => {
   await postOrder(relay, key, 'policy', POLICY as never);
   await boss.sync();
   await alice.sync();
+  await carol.sync();
 }, 60_000);
 
 afterAll(async () => {
@@ -85,6 +87,18 @@ describe('a device in a group whose policy forbids', () => {
     expect((await raw.json()).error).toMatchObject({ code: 'POLICY_FORBIDS', message: expect.stringMatching(/most allowed is 2/) });
   });
 
+  it('linking with approval: refused until the security team signs one, which makes one code', async () => {
+    await expect(carol.createLinkCode()).rejects.toMatchObject({ code: 'POLICY_FORBIDS' });
+    expect((await rawLinkCode(carol)).status).toBe(403);
+    await postOrder(relay, key, 'link-approval', { handle: 'carol' as never, expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+    await carol.sync();
+    expect(await carol.createLinkCode()).toMatch(/\./);
+    // Used up: a modified client asking again gets nothing.
+    const again = await rawLinkCode(carol);
+    expect(again.status).toBe(403);
+    expect((await again.json()).error.code).toBe('POLICY_FORBIDS');
+  });
+
   it('contacts: only members of the named groups', async () => {
     await expect(boss.send('carol', 'hello')).rejects.toMatchObject({ code: 'POLICY_FORBIDS' });
     await boss.send('alice', 'hello alice');
@@ -103,6 +117,9 @@ describe('a device in a group whose policy forbids', () => {
     const r = await fetch(new URL('/v1/admin/org/devices', relay.url), { headers: { authorization: `Bearer ${relay.adminToken}` } });
     const { devices } = (await r.json()) as { devices: { handle: string; policyVersion: number; oldPolicy: boolean; lastSeenOn: string }[] };
     expect(devices.find((d) => d.handle === 'boss')).toMatchObject({ policyVersion: 1, oldPolicy: false, lastSeenOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
-    expect(devices.find((d) => d.handle === 'carol')).toMatchObject({ policyVersion: 0, oldPolicy: true });
+    // Enrolled, never synced since: it has not applied version 1.
+    opened.push(await enrolInOrg(relay, key, 'dave'));
+    const again = (await (await fetch(new URL('/v1/admin/org/devices', relay.url), { headers: { authorization: `Bearer ${relay.adminToken}` } })).json()) as { devices: { handle: string; policyVersion: number; oldPolicy: boolean }[] };
+    expect(again.devices.find((d) => d.handle === 'dave')).toMatchObject({ policyVersion: 0, oldPolicy: true });
   });
 });

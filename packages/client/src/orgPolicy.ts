@@ -39,6 +39,8 @@ export type OrgState = {
   readonly head: ChainHead;
   readonly policy?: OrgPolicy;
   readonly revoked: readonly DeviceId[];
+  /** Verified link approvals (the newest few); the relay lets each make one link code. */
+  readonly linkApprovals?: readonly { readonly handle: string; readonly expiresAt: string }[];
   /** The first break seen in the relay's chain; orders from there on are ignored. */
   readonly refused?: ChainBreak;
   /** Day (YYYY-MM-DD) and version last reported to the relay. */
@@ -67,6 +69,7 @@ export function pinOrgKey(relayOrgKey: unknown, fingerprint: string | undefined)
 }
 
 const MAX_PAGES = 64;
+const MAX_APPROVALS = 16;
 
 /** Reads the orders after the chain head this device holds, and applies those that verify. */
 export async function refreshOrg(api: RelayApi, state: OrgState): Promise<OrgState> {
@@ -94,11 +97,13 @@ export async function refreshOrg(api: RelayApi, state: OrgState): Promise<OrgSta
 function applyOrders(state: OrgState, orders: readonly SignedOrder[], head: ChainHead): OrgState {
   let policy = state.policy;
   const revoked = new Set(state.revoked);
+  let approvals = state.linkApprovals ?? [];
   for (const o of orders) {
     if (o.kind === 'revocation') revoked.add((o as SignedOrder<'revocation'>).body.deviceId);
     if (o.kind === 'policy') policy = (o as SignedOrder<'policy'>).body;
+    if (o.kind === 'link-approval') approvals = [...approvals, (o as SignedOrder<'link-approval'>).body].slice(-MAX_APPROVALS);
   }
-  return { ...state, head, revoked: [...revoked], ...(policy ? { policy } : {}) };
+  return { ...state, head, revoked: [...revoked], linkApprovals: approvals, ...(policy ? { policy } : {}) };
 }
 
 /** Tells the relay which policy version this device applied, once a day or when it changes. */
@@ -125,9 +130,11 @@ const REFUSALS = {
 } as const;
 
 /** Throws POLICY_FORBIDS unless `handle`'s policy allows `what`. */
-export function requireCapability(state: OrgState, handle: string, what: keyof typeof REFUSALS): void {
+export function requireCapability(state: OrgState, handle: string, what: keyof typeof REFUSALS, now = Date.now()): void {
   const caps = capabilities(state, handle);
-  const allowed = what === 'linking' ? caps.linking === 'allowed' : caps[what];
+  // With "approval", a signed approval must exist; the relay checks it is not used up yet.
+  const approved = () => (state.linkApprovals ?? []).some((a) => a.handle === handle && Date.parse(a.expiresAt) > now);
+  const allowed = what === 'linking' ? caps.linking === 'allowed' || (caps.linking === 'approval' && approved()) : caps[what];
   if (!allowed) throw new PolicyForbidsError(what, what === 'linking' && caps.linking === 'approval' ? 'linking a new device needs the security team\'s approval' : REFUSALS[what]);
 }
 

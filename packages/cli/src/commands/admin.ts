@@ -17,7 +17,7 @@ const TOKEN_USAGE = 'hardline admin token --rotate --data DIR';
 export async function adminCommand(argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv;
   // Signed with the org key (adminOrg.ts): once an org key is installed, invites must be.
-  if ((sub === 'invite' && rest.some((a) => a.startsWith('--org-key'))) || ['key', 'revoke', 'policy', 'audit', 'devices', 'briefing'].includes(sub ?? '')) {
+  if ((sub === 'invite' && rest.some((a) => a.startsWith('--org-key'))) || ['key', 'revoke', 'policy', 'approve-link', 'audit', 'devices', 'briefing'].includes(sub ?? '')) {
     return (await import('./adminOrg.ts')).adminOrgCommand(sub!, rest, io);
   }
   if (sub === 'invite') return invite(rest, io);

@@ -23,12 +23,14 @@ export const ORG_USAGE = [
   'hardline admin invite --server URL --org-key FILE [--handle H [--reenrol]]',
   'hardline admin revoke DEVICE_ID --handle H --server URL --org-key FILE [--wipe]',
   'hardline admin policy set FILE.json --server URL --org-key FILE',
+  'hardline admin approve-link --handle H --server URL --org-key FILE   (one link code, within a day)',
   'hardline admin audit --jsonl --server URL [--token-file F] [--org-key FILE]',
   'hardline admin devices --server URL [--token-file F] [--json]',
   'hardline admin briefing --server URL [--token-file F] [--json] [--html OUT.html] [--not-seen-days N]',
 ].join('\n       ');
 
 const INVITE_TTL_MS = 7 * 86_400_000;
+const APPROVAL_TTL_MS = 86_400_000;
 const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 const common = { server: { type: 'string' }, 'org-key': { type: 'string' }, token: { type: 'string' }, 'token-file': { type: 'string' } } as const;
@@ -87,6 +89,14 @@ export async function adminOrgCommand(sub: string, argv: string[], io: Io): Prom
     const key = readOrgKeyFile(requireString(values['org-key'], '--org-key FILE'));
     const order = await signAndPost(apiOf(values.server), key, 'revocation', { handle: requireString(values.handle, '--handle') as Handle, deviceId: deviceId as DeviceId, wipe: values.wipe === true });
     io.out(`revoked ${deviceId} (order ${order.seq}); every device that checks the org key drops it`);
+    return 0;
+  }
+  if (sub === 'approve-link') {
+    const { values } = parse(argv, { ...common, handle: { type: 'string' } });
+    const key = readOrgKeyFile(requireString(values['org-key'], '--org-key FILE'));
+    const handle = requireString(values.handle, '--handle').toLowerCase() as Handle;
+    const order = await signAndPost(apiOf(values.server), key, 'link-approval', { handle, expiresAt: new Date(Date.now() + APPROVAL_TTL_MS).toISOString() });
+    io.out(`${handle} may now make one link code (order ${order.seq}; the approval lapses in a day)`);
     return 0;
   }
   if (sub === 'policy') {

@@ -22,6 +22,8 @@ export const OrderKinds = {
   REVOCATION: 'revocation',
   REENROLMENT: 're-enrolment',
   POLICY: 'policy',
+  /** Where the policy says linking needs approval: lets `handle` make one link code before `expiresAt`. */
+  LINK_APPROVAL: 'link-approval',
 } as const;
 export type OrderKind = (typeof OrderKinds)[keyof typeof OrderKinds];
 
@@ -32,6 +34,7 @@ export type OrderBody = {
   revocation: { readonly handle: Handle; readonly deviceId: DeviceId; readonly wipe: boolean };
   're-enrolment': { readonly codeHash: string; readonly handle: Handle; readonly expiresAt: string };
   policy: OrgPolicy;
+  'link-approval': { readonly handle: Handle; readonly expiresAt: string };
 };
 
 export type SignedOrder<K extends OrderKind = OrderKind> = {
@@ -124,5 +127,7 @@ function parseBody(kind: OrderKind, b: unknown): OrderBody[OrderKind] {
       return { handle: handle(r.handle), deviceId: r.deviceId as DeviceId, wipe: r.wipe === true };
     case 'policy':
       return parsePolicy(b);
+    case 'link-approval':
+      return { handle: handle(r.handle), expiresAt: time(r.expiresAt) };
   }
 }

@@ -34,9 +34,9 @@ export async function acceptOrder(ctx: RelayContext, raw: unknown, opts: { insta
 }
 
 async function checkEffect(ctx: RelayContext, o: SignedOrder): Promise<void> {
-  if (o.kind === 'invite' || o.kind === 're-enrolment') {
+  if (o.kind === 'invite' || o.kind === 're-enrolment' || o.kind === 'link-approval') {
     const b = o.body as SignedOrder<'invite'>['body'];
-    if (Date.parse(b.expiresAt) <= ctx.now()) throw new ValidationError('the invite has already expired');
+    if (Date.parse(b.expiresAt) <= ctx.now()) throw new ValidationError(`the ${o.kind} has already expired`);
   }
   if (o.kind === 'revocation') {
     const b = o.body as SignedOrder<'revocation'>['body'];

@@ -22,9 +22,11 @@ export async function capabilitiesOf(ctx: RelayContext, handle: string): Promise
 export async function requireLinkAllowed(ctx: RelayContext, device: DeviceRecord): Promise<void> {
   const caps = await capabilitiesOf(ctx, device.handle);
   if (caps.linking === 'forbidden') throw new PolicyForbidsError('linking', 'linking new devices is not allowed for you');
-  // No approval orders exist yet: until they do, "approval" means asking the security team for an invite.
-  if (caps.linking === 'approval') throw new PolicyForbidsError('linking', 'linking a new device needs the security team\'s approval; ask them for an invite');
   const user = (await ctx.store.listDirectory()).find((u) => u.userId === device.userId);
   const live = user?.devices.filter((d) => !d.revoked).length ?? 0;
   if (live >= caps.maxDevices) throw new PolicyForbidsError('maxDevices', `you already have ${live} devices, the most allowed is ${caps.maxDevices}`);
+  // Last, so a code refused for another reason does not use up the approval.
+  if (caps.linking === 'approval' && !(await ctx.store.org.useLinkApproval(device.handle, ctx.now()))) {
+    throw new PolicyForbidsError('linking', 'linking a new device needs the security team\'s approval (`hardline admin approve-link`)');
+  }
 }

@@ -43,6 +43,19 @@ export class SqliteOrgLedger implements OrgLedger {
     return rows.map((r) => parseOrder(JSON.parse(r.order_json))).find((o) => (o.body as { codeHash?: string }).codeHash === codeHash);
   }
 
+  async useLinkApproval(handle: string, now: number): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const rows = this.#db.prepare<[], OrderRow>("SELECT seq, order_json FROM org_orders WHERE kind = 'link-approval' AND seq NOT IN (SELECT seq FROM org_used_approvals) ORDER BY seq DESC").all();
+      const usable = rows.find((r) => {
+        const body = (JSON.parse(r.order_json) as SignedOrder<'link-approval'>).body;
+        return body.handle === handle && Date.parse(body.expiresAt) > now;
+      });
+      if (!usable) return false;
+      this.#db.prepare('INSERT INTO org_used_approvals (seq) VALUES (?)').run(usable.seq);
+      return true;
+    })();
+  }
+
   async deviceSeen(deviceId: DeviceId, day: number, policyVersion?: number) {
     this.#db
       .prepare('INSERT INTO org_devices (device_id, last_seen_day, policy_version) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET last_seen_day = excluded.last_seen_day, policy_version = CASE WHEN ? IS NULL THEN policy_version ELSE excluded.policy_version END')

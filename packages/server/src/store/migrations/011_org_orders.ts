@@ -2,7 +2,8 @@
  * @module 011_org_orders
  * The security team's signed orders (org key, invites, revocations, re-enrolments, policy), in
  * chain order; the policy version each device applied and the day it was last seen (day
- * precision only); and per-day counts of org events for the morning briefing. Nothing here
+ * precision only); per-day counts of org events for the morning briefing; and which link
+ * approvals were used (each lets one link code be made). Nothing here
  * names a conversation or who talks to whom.
  */
 import type Database from 'better-sqlite3';
@@ -27,5 +28,8 @@ export function migration011OrgOrders(db: Database.Database): void {
       count INTEGER NOT NULL,
       PRIMARY KEY (day, kind)
     ) WITHOUT ROWID;
+    CREATE TABLE org_used_approvals (
+      seq INTEGER PRIMARY KEY
+    );
   `);
 }
