@@ -9,12 +9,13 @@ import { errorLine, exitCodeFor, processIo, type Io } from './output.ts';
 
 const HELP = `usage: hardline [--home DIR] COMMAND
   server [--host 127.0.0.1] [--port 8080] [--data DIR] [--tls-cert F --tls-key F] [--suite NAME] [--web-root DIR]
+  ingress --target URL [--host 127.0.0.1] [--port 8090] [--max-body BYTES] [--per-minute N]
   admin invite --server URL [--token TOKEN | --token-file F] [--handle HANDLE]   (or $HARDLINE_ADMIN_TOKEN)
   admin token --rotate --data DIR
   admin key create --out FILE | admin key install --server URL --org-key FILE
   admin invite|revoke|policy set ... --org-key FILE   (signed by the org key; see \`hardline admin\`)
   admin audit --jsonl | admin devices [--json] | admin briefing [--json] [--html F]   (--server URL, admin token)
-  register --server URL --code CODE --handle HANDLE [--name "Display Name"]
+  register --server URL --code CODE --handle HANDLE [--name "Display Name"] [--ingress HOP_URL]   (or $HARDLINE_INGRESS)
   contacts add HANDLE [--name NAME] | contacts list [--json]
   send TO "text"
   read [--wait SECONDS] [--json]
@@ -39,6 +40,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       // Each command loads only its own module: a `send` should not pay for the relay's code.
       case 'server':
         return await (await import('./commands/server.ts')).serverCommand(rest, io);
+      case 'ingress':
+        return await (await import('./commands/ingress.ts')).ingressCommand(rest, io);
       case 'admin':
         return await (await import('./commands/admin.ts')).adminCommand(rest, io);
       case 'register':

@@ -94,6 +94,8 @@ export type QueuedPost = { sendCap: string; envelope: string };
 export type DeviceState = {
   v: 1;
   server: string;
+  /** An ingress hop for the anonymous calls (`hardline register --ingress`; ingressFetch.ts). */
+  ingress?: string;
   suite: string;
   userId: UserId;
   deviceId: DeviceId;

@@ -86,6 +86,7 @@ import { KeyPackageSupply, type ClaimedDevice } from './keyPackageSupply.ts';
 import { MailboxRotation } from './mailboxRotation.ts';
 import { acceptTextPart } from './textParts.ts';
 import { Poster, postWaits } from './poster.ts';
+import { IngressPoster, type PostSender } from './ingressPoster.ts';
 import { RelayApi, type DirectoryUser, type Profile, type ProfileUpdate } from './relayApi.ts';
 import { parseRelayUrl } from './relayUrl.ts';
 import { SealKeys } from './sealKeys.ts';
@@ -101,6 +102,12 @@ export type ClientOptions = {
   mailboxGraceMs?: number;
   /** How long reconcile waits before claiming again for a device that had no KeyPackage left (ms). */
   claimRetryMs?: number;
+  /**
+   * An ingress hop's URL (`hardline ingress`): posts, claims and blob calls go through it with
+   * Oblivious HTTP, so the relay never sees this device's address on them. Overrides the one
+   * stored at registration.
+   */
+  ingress?: string;
 };
 
 export type ReceivedMessage = {
@@ -141,7 +148,7 @@ export class HardlineClient {
   private impl!: CiphersuiteImpl;
   private config!: ClientConfig;
   private api!: RelayApi;
-  private poster!: Poster;
+  private poster!: PostSender;
   private readonly seal = new SealKeys();
   private seenSet = new Set<string>();
   private controlListener: ((c: ReceivedControl) => void) | undefined;
@@ -178,7 +185,7 @@ export class HardlineClient {
   }
 
   /** Enrol a new device with an invite code (new user) or a link code (existing user). */
-  static async register(opts: ClientOptions, args: { server: string; code: string; handle: string; displayName?: string }): Promise<HardlineClient> {
+  static async register(opts: ClientOptions, args: { server: string; code: string; handle: string; displayName?: string; ingress?: string }): Promise<HardlineClient> {
     if (await opts.store.load().catch(() => undefined)) throw new HardlineError('USAGE', 'this home already holds a registered device');
     const handle = args.handle.toLowerCase();
     if (!HANDLE_RE.test(handle)) throw new HardlineError('VALIDATION', `invalid handle "${args.handle}": use 2-32 of a-z 0-9 . _ -`);
@@ -201,6 +208,7 @@ export class HardlineClient {
     const state: DeviceState = {
       v: 1,
       server: base.toString(),
+      ...(args.ingress ? { ingress: parseRelayUrl(args.ingress).toString() } : {}),
       suite,
       userId: res.userId,
       deviceId: res.deviceId,
@@ -237,7 +245,10 @@ export class HardlineClient {
     const signKey = fromBase64Url(state.signKey);
     const base = parseRelayUrl(state.server);
     this.api = new RelayApi(base, this.opts.transport, { deviceId: state.deviceId, sign: (m) => this.impl.signature.sign(signKey, m) });
-    this.poster = new Poster(base, this.opts.transport);
+    // A WebSocket cannot be encapsulated: with an ingress, posts go over HTTP through the hop.
+    const ingress = this.opts.ingress ?? state.ingress;
+    if (ingress) this.api.useIngress(parseRelayUrl(ingress));
+    this.poster = ingress ? new IngressPoster(this.api) : new Poster(base, this.opts.transport);
     this.keyPackages = new KeyPackageSupply(state, this.api, this.impl, () => this.save(), (id) => this.directoryIndex.get(id)?.handle, this.opts.keyPackageTarget);
     this.rotation = new MailboxRotation(state, this.api, this.keyPackages, this.seal, this.opts.mailboxGraceMs);
     this.config = clientConfigWith(

@@ -5,6 +5,7 @@
  * "queued" rather than "failed".
  */
 import { fromBase64Url, HardlineError, toBase64Url, toHex, utf8, type DeviceCertificate, type DeviceId, type DeviceRevocation, type Handle, type MailboxId, type UserId } from '@hardline/protocol';
+import { IngressFetch } from './ingressFetch.ts';
 import { payWithToken, TokenWallet } from './tokenWallet.ts';
 import type { Transport } from './transport.ts';
 
@@ -38,6 +39,8 @@ export type Signer = (message: Uint8Array) => Promise<Uint8Array>;
 
 export class RelayApi {
   private token: string | undefined;
+  /** Set by useIngress: the anonymous calls go through this hop instead of straight to the relay. */
+  private ingress: IngressFetch | undefined;
   /** Privacy Pass tokens that pay for the anonymous claim and new-blob calls. */
   readonly claimTokens = new TokenWallet(this, 'claim');
   /** Few are ever needed (the contact book, one per linked device): small batches. */
@@ -48,7 +51,13 @@ export class RelayApi {
     private readonly device?: { deviceId: DeviceId; sign: Signer },
   ) {}
 
-  async request<T>(method: string, path: string, body?: unknown, auth?: 'session' | { bearer: string } | { capability: string }): Promise<T> {
+  /** Sends posts, claims and blob calls through an Oblivious HTTP hop (ingressFetch.ts). */
+  useIngress(ingress: URL): void {
+    this.ingress = new IngressFetch(ingress, this.base, this.transport);
+  }
+
+  /** `via: 'ingress'` marks an anonymous call: it goes through the hop when one is set. */
+  async request<T>(method: string, path: string, body?: unknown, auth?: 'session' | { bearer: string } | { capability: string }, via?: 'ingress'): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined && !(body instanceof Uint8Array)) headers['content-type'] = 'application/json';
     if (body instanceof Uint8Array) headers['content-type'] = 'application/octet-stream';
@@ -57,12 +66,13 @@ export class RelayApi {
     else if (auth) headers['authorization'] = `Bearer ${auth.bearer}`;
     let res: Response;
     try {
-      res = await this.transport.fetch(new URL(path, this.base), {
+      res = await (via === 'ingress' && this.ingress ? this.ingress.fetch : this.transport.fetch)(new URL(path, this.base), {
         method,
         headers,
         body: body === undefined ? undefined : body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
       });
     } catch (cause) {
+      if (cause instanceof HardlineError) throw cause;
       throw new HardlineError('UNAVAILABLE', `relay at ${this.base.origin} is unreachable`, { cause });
     }
     const text = await res.text();
@@ -132,7 +142,7 @@ export class RelayApi {
    */
   async getBlob(id: string, capability: Uint8Array): Promise<{ version: number; data: Uint8Array } | undefined> {
     try {
-      const r = await this.request<{ version: number; data: string }>('GET', `/v1/blobs/${id}`, undefined, { capability: toHex(capability) });
+      const r = await this.request<{ version: number; data: string }>('GET', `/v1/blobs/${id}`, undefined, { capability: toHex(capability) }, 'ingress');
       return { version: r.version, data: fromBase64Url(r.data, 4 << 20) };
     } catch (e) {
       if (e instanceof HardlineError && e.code === 'NOT_FOUND') return undefined;
@@ -143,7 +153,7 @@ export class RelayApi {
   /** Compare-and-swap; `expectedVersion` 0 creates. Throws CONFLICT when the blob moved on. */
   async putBlob(id: string, capability: Uint8Array, expectedVersion: number, data: Uint8Array): Promise<number> {
     const put = (token?: string) =>
-      this.request<{ version: number }>('PUT', `/v1/blobs/${id}`, { version: expectedVersion, data: toBase64Url(data), ...(token ? { token } : {}) }, { capability: toHex(capability) });
+      this.request<{ version: number }>('PUT', `/v1/blobs/${id}`, { version: expectedVersion, data: toBase64Url(data), ...(token ? { token } : {}) }, { capability: toHex(capability) }, 'ingress');
     // Creating a blob costs a token; updating one is paid for by its capability.
     const r = expectedVersion === 0 ? await payWithToken(this.blobTokens, put) : await put();
     return r.version;
@@ -164,7 +174,7 @@ export class RelayApi {
   /** Anonymous on purpose: the relay must not learn who is about to talk to this device. */
   /** `mailboxNonce`: the claim got the device's last-resort KeyPackage, and its own mailbox from this nonce. */
   async claimKeyPackage(deviceId: DeviceId): Promise<{ keyPackage: Uint8Array; mailboxNonce?: Uint8Array }> {
-    const { keyPackage, mailboxNonce } = await payWithToken(this.claimTokens, (token) => this.request<{ keyPackage: string; mailboxNonce?: string }>('POST', '/v1/keypackages/claim', { deviceId, token }));
+    const { keyPackage, mailboxNonce } = await payWithToken(this.claimTokens, (token) => this.request<{ keyPackage: string; mailboxNonce?: string }>('POST', '/v1/keypackages/claim', { deviceId, token }, undefined, 'ingress'));
     return { keyPackage: fromBase64Url(keyPackage, 16 * 1024), ...(mailboxNonce ? { mailboxNonce: fromBase64Url(mailboxNonce, 16) } : {}) };
   }
 
@@ -174,6 +184,11 @@ export class RelayApi {
    */
   retireMailbox(id: MailboxId, readCap: Uint8Array) {
     return this.request<{ retired: MailboxId }>('POST', `/v1/mailboxes/${id}/retire`, {}, { capability: toHex(readCap) });
+  }
+
+  /** One post frame over HTTP (ingressPoster.ts); the WebSocket Poster is the usual path. */
+  postFrame(frame: Uint8Array) {
+    return this.request<{ accepted: string }>('POST', '/v1/post', frame, undefined, 'ingress');
   }
 
   /** A hold on this epoch's commit lock, or undefined when another device holds it. */

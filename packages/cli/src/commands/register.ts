@@ -9,12 +9,14 @@ import type { Io } from '../output.ts';
 import type { Home } from '../home.ts';
 
 export async function registerCommand(argv: string[], io: Io, home: Home): Promise<number> {
-  const { values } = parse(argv, { server: { type: 'string' }, code: { type: 'string' }, handle: { type: 'string' }, name: { type: 'string' } });
+  const { values } = parse(argv, { server: { type: 'string' }, code: { type: 'string' }, handle: { type: 'string' }, name: { type: 'string' }, ingress: { type: 'string' } });
   const client = await HardlineClient.register(nodeClientOptions(home.dir, home.passphrase), {
     server: requireString(values.server, '--server'),
     code: requireString(values.code, '--code'),
     handle: requireString(values.handle, '--handle'),
     displayName: values.name,
+    // Kept in the device's state: every later post, claim and blob call goes through the hop.
+    ...(values.ingress ? { ingress: values.ingress } : {}),
   });
   io.out(`registered ${client.handle} (device ${client.deviceId}) at ${client.server}`);
   client.close();

@@ -10,7 +10,9 @@ import { nodeTransport } from './nodeTransport.ts';
 export { FileStateStore, nodeCryptoProvider, nodeTransport };
 
 export function nodeClientOptions(home: string, passphrase?: string): ClientOptions {
-  return { store: new FileStateStore(home, passphrase), transport: nodeTransport, cryptoProvider: nodeCryptoProvider };
+  // $HARDLINE_INGRESS: an ingress hop for this run, over the one stored at registration.
+  const ingress = process.env.HARDLINE_INGRESS;
+  return { store: new FileStateStore(home, passphrase), transport: nodeTransport, cryptoProvider: nodeCryptoProvider, ...(ingress ? { ingress } : {}) };
 }
 
 export function openNodeClient(home: string, passphrase?: string): Promise<HardlineClient> {
