@@ -78,7 +78,7 @@ import { answerLinkRequests, collectLinkAnswer, requestCertificate } from './dev
 import { acknowledgeChange, isHeld, judgeDirectory, type Pin, type TrustedDevice, type Unverifiable } from './trustRules.ts';
 import { Inbox } from './inbox.ts';
 import { splitInviteCode, type Capabilities, type ChainBreak } from '@hardline/protocol';
-import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, pinOrgKey, refreshOrg, reportApplied, requireCapability, requireContactAllowed, timerWithinPolicy, type OrgState } from './orgPolicy.ts';
+import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, pinOrgKey, refreshOrg, reportApplied, requireCapability, requireContactAllowed, timerWithinPolicy, wipeOrdered, type OrgState } from './orgPolicy.ts';
 import { KeyTransparency, relabelNotInLog, type NotInLog, type SplitViewReport } from './keyTransparency.ts';
 import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
@@ -312,12 +312,20 @@ export class HardlineClient {
       if (e instanceof HardlineError && e.code === 'REVOKED') {
         this.state.revoked = true;
         await this.save();
+        await this.wipeIfOrdered();
       }
       throw e;
     }
   }
 
   // ---------- the org's signed orders and policy (orgPolicy.ts) ----------
+
+  /** Remote wipe: only on the org key's signed revocation of this device that says so. */
+  private async wipeIfOrdered(): Promise<void> {
+    if (!(await wipeOrdered(this.api, this.orgState(), this.state.deviceId))) return;
+    await this.opts.store.wipe();
+    throw new HardlineError('REVOKED', 'the security team revoked this device and ordered its data wiped: it is wiped');
+  }
 
   private orgState(): OrgState {
     return orgStateOf(this.state.extensions?.[ORG_EXTENSION]);
