@@ -149,3 +149,25 @@ describe('a relay that forges a looser policy', () => {
     await expect(boss.createLinkCode()).rejects.toMatchObject({ code: 'POLICY_FORBIDS' });
   }, 60_000);
 });
+
+describe('remote wipe', () => {
+  it('a device revoked by a signed order with wipe wipes itself; one the relay forges wipes nothing', async () => {
+    const relay = await newRelay('relay-org-wipe');
+    const key = await installOrgKey(relay);
+    const lostHome = tempDir('lost');
+    const keptHome = tempDir('kept');
+    const lost = await enrolInOrg(relay, key, 'lost', lostHome);
+    const kept = await enrolInOrg(relay, key, 'kept', keptHome);
+    opened.push(lost, kept);
+    await postOrder(relay, key, 'revocation', { handle: 'lost' as never, deviceId: lost.deviceId, wipe: true });
+    await expect(lost.sync()).rejects.toMatchObject({ code: 'REVOKED', message: expect.stringMatching(/wiped/) });
+    await expect(HardlineClient.open(nodeClientOptions(lostHome))).rejects.toMatchObject({ code: 'USAGE' });
+    // The relay cuts `kept` off by itself and serves a wipe order signed by a key of its own.
+    forgeOrder(relay, 'revocation', { handle: 'kept' as never, deviceId: kept.deviceId, wipe: true }, newOrgKey(), key.publicKey);
+    await relay.store.revokeDevice(kept.deviceId);
+    await expect(kept.sync()).rejects.toMatchObject({ code: 'REVOKED' });
+    const reopened = await HardlineClient.open(nodeClientOptions(keptHome));
+    opened.push(reopened);
+    expect(reopened.deviceId).toBe(kept.deviceId);
+  }, 60_000);
+});

@@ -21,6 +21,7 @@ import {
   orgKeyFingerprint,
   parseOrder,
   PolicyForbidsError,
+  verifyOrder,
   type Capabilities,
   type ChainBreak,
   type ChainHead,
@@ -148,3 +149,21 @@ export function requireContactAllowed(state: OrgState, handle: string, others: r
 export function timerWithinPolicy(state: OrgState, handle: string, seconds: number): number {
   return clampTimer(capabilities(state, handle), seconds);
 }
+
+/**
+ * A revoked device asks whether the security team ordered it wiped. Only an order signed by the
+ * pinned org key, naming this very device and saying `wipe`, counts: a relay cannot make a
+ * device destroy its own data on its word.
+ */
+export async function wipeOrdered(api: RelayApi, state: OrgState, deviceId: DeviceId): Promise<boolean> {
+  if (!state.key) return false;
+  const { order } = await api.request<{ order: unknown }>('GET', `/v1/org/revocations/${deviceId}`).catch(() => ({ order: null }));
+  if (order === null || order === undefined) return false;
+  try {
+    const o = parseOrder(order);
+    return o.kind === 'revocation' && verifyOrder(o, state.key) && (o as SignedOrder<'revocation'>).body.deviceId === deviceId && (o as SignedOrder<'revocation'>).body.wipe;
+  } catch {
+    return false;
+  }
+}
+

@@ -25,6 +25,8 @@ export type OrgLedger = {
   latest(kind: SignedOrder['kind']): Promise<SignedOrder | undefined>;
   /** An invite/re-enrolment order for this code hash (hex), if the org signed one. */
   inviteFor(codeHash: string): Promise<SignedOrder | undefined>;
+  /** The newest revocation order naming this device. */
+  revocationOf(deviceId: DeviceId): Promise<SignedOrder | undefined>;
   /** Uses up the newest unused, unexpired link approval for `handle`; false if there is none. */
   useLinkApproval(handle: string, now: number): Promise<boolean>;
   deviceSeen(deviceId: DeviceId, day: number, policyVersion?: number): Promise<void>;

@@ -56,6 +56,11 @@ export class SqliteOrgLedger implements OrgLedger {
     })();
   }
 
+  async revocationOf(deviceId: DeviceId) {
+    const rows = this.#db.prepare<[], OrderRow>("SELECT order_json FROM org_orders WHERE kind = 'revocation' ORDER BY seq DESC").all();
+    return rows.map((r) => parseOrder(JSON.parse(r.order_json))).find((o) => (o.body as { deviceId?: string }).deviceId === deviceId);
+  }
+
   async deviceSeen(deviceId: DeviceId, day: number, policyVersion?: number) {
     this.#db
       .prepare('INSERT INTO org_devices (device_id, last_seen_day, policy_version) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET last_seen_day = excluded.last_seen_day, policy_version = CASE WHEN ? IS NULL THEN policy_version ELSE excluded.policy_version END')

@@ -6,11 +6,14 @@
  * - POST /v1/org/orders: any later order. No token: the org key's signature is the authority.
  * - GET /v1/org/head: the chain's last seq and hash, and the policy version.
  * - GET /v1/org/orders/after/:seq, GET /v1/policy: what devices verify against their pinned key.
+ * - GET /v1/org/revocations/:deviceId (anonymous): the org's revocation of that device, so a
+ *   revoked device can check a wipe order.
  * - POST /v1/org/applied: a device reports the policy version it applied (and is seen today).
  * - GET /v1/admin/org/orders/after/:seq, /v1/admin/org/devices, /v1/admin/briefing: reads for the
  *   console, behind the admin token (they reveal nothing the relay does not already hold).
  */
 import { ValidationError } from '@hardline/protocol';
+import { parseDeviceId } from '../devices/deviceId.ts';
 import { requireAdmin, requireDevice } from '../http/bearerAuth.ts';
 import { ok, type Route } from '../http/route.ts';
 import { acceptOrder } from '../org/acceptOrder.ts';
@@ -73,6 +76,13 @@ export const orgPolicyRoutes: readonly Route[] = [
       await requireDevice(ctx, req.headers, req.conn);
       return ok(await page(ctx, seqParam(req.params.seq)));
     },
+  },
+  {
+    // Anonymous on purpose: a revoked device has no session any more, and it needs the order to
+    // know whether it must wipe itself. It says only that the org revoked that device id.
+    method: 'GET',
+    path: '/v1/org/revocations/:deviceId',
+    handle: async (ctx, req) => ok({ order: (await ctx.store.org.revocationOf(parseDeviceId(req.params.deviceId))) ?? null }),
   },
   {
     method: 'GET',
