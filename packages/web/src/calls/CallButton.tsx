@@ -11,6 +11,8 @@ export function CallButton({ session, handle, compact = false }: { session: Sess
   useCalls(session.calls);
   const busy = isActive(session.calls.call);
   const start = () => void session.calls.dial(handle).catch(() => undefined);
+  // The org policy forbids this person calls: the engine refuses call keys, so offer no button.
+  if (!session.client.orgPolicy().capabilities.calls) return null;
   return compact ? (
     <button class="icon-button" aria-label="Call" title="Call" data-call={handle} disabled={busy} onClick={start}>
       <CallIcon name="phone" />

@@ -39,7 +39,15 @@ export function ContactList({ session, selected, go, heading: H = 'h1' }: { sess
   }
 
   function exportFile() {
-    const blob = new Blob([book.exportVCard()], { type: 'text/vcard' });
+    let text: string;
+    try {
+      text = book.exportVCard();
+    } catch (err) {
+      // The org policy may keep the contact book inside Hardline (POLICY_FORBIDS): say so.
+      setNotice({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    const blob = new Blob([text], { type: 'text/vcard' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = 'hardline-contacts.vcf';
