@@ -16,7 +16,7 @@ const HELP = `usage: hardline [--home DIR] COMMAND
   admin invite|revoke|policy set ... --org-key FILE   (signed by the org key; see \`hardline admin\`)
   admin audit --jsonl | admin devices [--json] | admin briefing [--json] [--html F]   (--server URL, admin token)
   register --server URL --code CODE --handle HANDLE [--name "Display Name"] [--ingress HOP_URL]   (or $HARDLINE_INGRESS)
-  contacts add HANDLE [--name NAME] | contacts list [--json]
+  contacts add HANDLE [--name NAME] | contacts list [--json] | contacts export
   send TO "text"
   read [--wait SECONDS] [--json]
   group create NAME --members h1,h2 | group add NAME HANDLE | group remove NAME HANDLE
