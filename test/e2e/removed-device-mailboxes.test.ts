@@ -123,6 +123,31 @@ describe('a member removed from a group', () => {
   }, 180_000);
 });
 
+describe('a member who left a group', () => {
+  it("cannot post into the others' mailboxes once the last leaf is removed", async () => {
+    const ivan = await enrol('ivan');
+    const judy = await enrol('judy');
+    const kim = await enrol('kim');
+    const g = await ivan.groupCreate('club', ['judy', 'kim']);
+    await ivan.send('club', 'hi club');
+    expect(await readTexts(kim)).toEqual(['hi club']);
+    expect(await readTexts(judy)).toEqual(['hi club']);
+    // What kim knew when she left: her own leave commit moves nobody (she would learn it).
+    await kim.leaveGroup(g.id);
+    const knew = rememberRosters(kim.conversations().filter((c) => c.id === g.id).map((c) => ({ ...c, left: false })));
+    // Ivan's next send removes kim's last leaf, which moves ivan and judy.
+    await ivan.send('club', 'kim has left');
+    expect(await readTexts(judy)).toEqual(['kim has left']);
+    await ivan.sync();
+
+    const tries = await postWithKnownCaps(relay.url, knew, kim.deviceId);
+    expect(tries).toHaveLength(2);
+    expect(tries.map((t) => t.code)).toEqual(['NO_MAILBOX', 'NO_MAILBOX']);
+    await judy.send('club', 'still here');
+    expect(await readTexts(ivan)).toEqual(['still here']);
+  }, 180_000);
+});
+
 describe('a message that overtakes the commit moving its recipient', () => {
   it('waits on the recipient until the commit comes, and is shown then', async () => {
     const net = cuttablePosting();
