@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HardlineClient, RelayApi } from '@hardline/client';
+import { IngressFetch } from '../../packages/client/src/ingressFetch.ts';
 import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
 import { startIngressHop, startRelay, type IngressHopHandle, type ObserverEvent } from '@hardline/server';
 import { tempDir } from '../support/cliHarness.ts';
@@ -62,6 +63,13 @@ describe('sending through an ingress hop', () => {
       }
     }
     expect(await readTexts(bob)).toEqual(['through the hop']);
+  });
+
+  it('never lets a session call through the hop, and waits when the hop is down', async () => {
+    const via = new IngressFetch(new URL(hop.url), new URL(relay.url), nodeTransport);
+    await expect(via.fetch(new URL('/v1/directory', relay.url), { headers: { authorization: 'Bearer x' } })).rejects.toMatchObject({ code: 'USAGE' });
+    const dead = new IngressFetch(new URL('http://127.0.0.1:9/'), new URL(relay.url), nodeTransport);
+    await expect(dead.fetch(new URL('/v1/tokens/claim/key', relay.url))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 
   it('keeps the ingress in the device state: a reopened client still posts through the hop', async () => {

@@ -77,13 +77,15 @@ export class IngressFetch {
     const bytes = new Uint8Array(await res.arrayBuffer());
     if (res.status !== 200 || res.headers.get('content-type') !== 'message/ohttp-res') {
       // An unsealed answer: the hop's own refusal, or the gateway's before it could open ours.
-      let code: string | undefined;
+      let error: { code?: string; message?: string } | undefined;
       try {
-        code = (JSON.parse(new TextDecoder().decode(bytes)) as { error?: { code?: string } }).error?.code;
+        error = (JSON.parse(new TextDecoder().decode(bytes)) as { error?: { code?: string; message?: string } }).error;
       } catch {
         throw new HardlineError('UNAVAILABLE', `the ingress hop answered HTTP ${res.status} without an encapsulated response`);
       }
-      if (code === ErrorCodes.OHTTP_KEY) throw new HardlineError(ErrorCodes.OHTTP_KEY, 'the relay rotated its gateway key');
+      if (error?.code === ErrorCodes.OHTTP_KEY) throw new HardlineError(ErrorCodes.OHTTP_KEY, 'the relay rotated its gateway key');
+      // A busy or failing hop (429, 5xx) is a reason to wait, not to drop: posts stay queued.
+      if (res.status === 429 || res.status >= 500) throw new HardlineError('UNAVAILABLE', `the ingress hop: ${error?.message ?? `HTTP ${res.status}`}`);
       return new Response(new Uint8Array(bytes), { status: res.status, headers: { 'content-type': 'application/json' } });
     }
     const answer = decodeBinaryHttpResponse(await decapsulateResponse(context, bytes));
