@@ -7,7 +7,9 @@
  * Encoding truncates the trailing empty sections, as RFC 9292 §3.8 allows, so a bare GET is
  * as short as the RFC 9458 example. Decoding accepts truncation and zero padding (§3.8),
  * skips informational (1xx) responses (§3.5.1), reads trailers and drops them (nothing here
- * uses them), and refuses the indeterminate-length forms, which nobody here sends.
+ * uses them), and refuses the indeterminate-length forms, which nobody here sends. Method,
+ * control data and field lines must be UTF-8 text: RFC 9292 allows any octets in a value, but
+ * everything the relay's routes read is ASCII, and a refusal is safer than a guess.
  */
 import { utf8 } from '../bytes.ts';
 import { DecodeError, TooLargeError, ValidationError } from '../errors.ts';
