@@ -86,3 +86,30 @@ describe('binary HTTP refusals', () => {
     expect(readVarint(fromHex('7bbd'), 0).value).toBe(15293);
   });
 });
+
+describe('Oblivious HTTP decoders on random bytes', () => {
+  // Seeded, so a failure reproduces. Every outcome is a value or a typed error, never a crash.
+  let seed = 9458;
+  const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
+  const typedOrValue = async (f: () => unknown) => {
+    try {
+      await f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(HardlineError);
+    }
+  };
+
+  it('never throws anything but a HardlineError', async () => {
+    const { decodeKeyConfigs, decapsulateRequest, gatewayKey } = await import('../src/ohttp/index.ts');
+    const key = gatewayKey(1);
+    for (let i = 0; i < 300; i++) {
+      const bytes = Uint8Array.from({ length: next() % 96 }, next);
+      // A plausible start now and then, so the decoders get past their first byte.
+      if (i % 3 === 0 && bytes.length > 0) bytes[0] = i % 2;
+      await typedOrValue(() => decodeBinaryHttpRequest(bytes));
+      await typedOrValue(() => decodeBinaryHttpResponse(bytes));
+      await typedOrValue(() => decodeKeyConfigs(bytes));
+      await typedOrValue(() => decapsulateRequest([key], bytes));
+    }
+  });
+});
