@@ -23,8 +23,6 @@ export type OrgLedger = {
   append(order: SignedOrder, hash: string): Promise<boolean>;
   orders(afterSeq: number, limit: number): Promise<SignedOrder[]>;
   latest(kind: SignedOrder['kind']): Promise<SignedOrder | undefined>;
-  /** An invite/re-enrolment order for this code hash (hex), if the org signed one. */
-  inviteFor(codeHash: string): Promise<SignedOrder | undefined>;
   /** The newest revocation order naming this device. */
   revocationOf(deviceId: DeviceId): Promise<SignedOrder | undefined>;
   /** Uses up the newest unused, unexpired link approval for `handle`; false if there is none. */

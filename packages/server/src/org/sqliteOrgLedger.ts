@@ -38,11 +38,6 @@ export class SqliteOrgLedger implements OrgLedger {
     return r ? parseOrder(JSON.parse(r.order_json)) : undefined;
   }
 
-  async inviteFor(codeHash: string) {
-    const rows = this.#db.prepare<[], OrderRow>("SELECT order_json FROM org_orders WHERE kind IN ('invite', 're-enrolment') ORDER BY seq DESC").all();
-    return rows.map((r) => parseOrder(JSON.parse(r.order_json))).find((o) => (o.body as { codeHash?: string }).codeHash === codeHash);
-  }
-
   async useLinkApproval(handle: string, now: number): Promise<boolean> {
     return this.#db.transaction(() => {
       const rows = this.#db.prepare<[], OrderRow>("SELECT seq, order_json FROM org_orders WHERE kind = 'link-approval' AND seq NOT IN (SELECT seq FROM org_used_approvals) ORDER BY seq DESC").all();
