@@ -84,6 +84,7 @@ import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
 import { KeyPackageSupply, type ClaimedDevice } from './keyPackageSupply.ts';
 import { MailboxRotation } from './mailboxRotation.ts';
+import { MembershipCommits } from './membershipCommits.ts';
 import { acceptTextPart } from './textParts.ts';
 import { Poster, postWaits } from './poster.ts';
 import { IngressPoster, type PostSender } from './ingressPoster.ts';
@@ -131,7 +132,6 @@ export type SyncOptions = {
 };
 
 const HANDLE_RE = /^[a-z0-9][a-z0-9._-]{1,31}$/;
-const LOCK_RETRIES = 8;
 /** How long reconcile waits before claiming again for a device that had no KeyPackage left. */
 const CLAIM_RETRY_MS = 60_000;
 
@@ -164,6 +164,8 @@ export class HardlineClient {
   private keyPackages!: KeyPackageSupply;
   /** Fresh mailboxes for the devices a removal leaves, and retiring the old ones (mailboxRotation.ts). */
   private rotation!: MailboxRotation;
+  /** Reconcile and every membership or settings commit (membershipCommits.ts). */
+  private membership!: MembershipCommits;
   /** A Welcome joined a conversation through a mailbox this sync did not subscribe to (last resort). */
   private joinedUnsubscribed = false;
 
@@ -251,6 +253,24 @@ export class HardlineClient {
     this.poster = ingress ? new IngressPoster(this.api) : new Poster(base, this.opts.transport);
     this.keyPackages = new KeyPackageSupply(state, this.api, this.impl, () => this.save(), (id) => this.directoryIndex.get(id)?.handle, this.opts.keyPackageTarget);
     this.rotation = new MailboxRotation(state, this.api, this.keyPackages, this.seal, this.opts.mailboxGraceMs);
+    this.membership = new MembershipCommits({
+      state,
+      impl: this.impl,
+      api: this.api,
+      keyPackages: this.keyPackages,
+      rotation: this.rotation,
+      claimRetryMs: this.opts.claimRetryMs ?? CLAIM_RETRY_MS,
+      mls: (c) => this.mls(c),
+      setMls: (c, s) => this.setMls(c, s),
+      activeDevices: (h) => this.activeDevices(h),
+      rosterBox: (m, r) => this.rosterBox(m, r),
+      fanOut: (c, k, b, r, x) => this.fanOut(c, k, b, r, x),
+      queueWelcomes: (m, r, c, w) => this.queueWelcomes(m, r, c, w),
+      sendWaiting: (c) => this.sendWaiting(c),
+      save: () => this.save(),
+      flushOutbox: () => this.flushOutbox(),
+      sync: () => this.sync(),
+    });
     this.config = clientConfigWith(
       directoryAuthenticationService((id) => {
         const d = this.directoryIndex.get(id);
@@ -734,89 +754,12 @@ export class HardlineClient {
 
   /** Adds members' new devices and removes revoked ones, so every device of every member is a leaf. */
   async reconcile(conv: Conversation, opts: FlushOptions = {}): Promise<void> {
-    if (conv.left) return;
-    const desired = new Set(conv.roster.members.flatMap((h) => this.activeDevices(h)));
-    const current = members(this.mls(conv));
-    const now = Date.now();
-    const missing = [...desired].some((d) => !current.some((m) => m.id.deviceId === d) && !this.keyPackages.missedRecently(d, now, this.opts.claimRetryMs ?? CLAIM_RETRY_MS));
-    const extra = current.some((m) => !desired.has(m.id.deviceId));
-    if (missing || extra) await this.commitWithLock(conv, conv.roster.members, undefined, opts);
+    return this.membership.reconcile(conv, opts);
   }
 
-  /**
-   * `settings`, when given, changes the roster's settings in the same commit. The epoch lock is
-   * a hold until the commit is built: confirmed right before the commit is queued, released when
-   * there is nothing to commit (a member's KeyPackages ran out), so a failed claim never jams
-   * the conversation (routes/lockRoutes.ts at the relay).
-   */
-  private async commitWithLock(conv: Conversation, newMembers: readonly Handle[], settings?: (r: Roster) => Roster, opts: FlushOptions = {}): Promise<void> {
-    for (let attempt = 0; attempt < LOCK_RETRIES; attempt++) {
-      const mls = this.mls(conv);
-      const token = toHex(await exportSecret(mls, 'hardline/v1/commit-lock', 32, this.impl));
-      const hold = await this.api.takeLock(token);
-      if (hold) {
-        let confirmed = false;
-        const confirm = async () => (confirmed = await this.api.confirmLock(token, hold));
-        try {
-          const outcome = await this.commitMembers(conv, mls, newMembers, settings, opts, confirm);
-          if (outcome !== 'lost') return;
-        } finally {
-          if (!confirmed) await this.api.releaseLock(token, hold).catch(() => undefined);
-        }
-      }
-      // Another device is committing this epoch: wait for its commit, then re-plan.
-      await delay(150 * (attempt + 1));
-      await this.sync();
-      if (conv.left) return;
-    }
-    throw new HardlineError('CONFLICT', 'another device keeps changing this conversation; try again');
-  }
-
-  /** 'lost': another device took the lock first, and nothing was applied or queued. */
-  private async commitMembers(
-    conv: Conversation,
-    mls: ClientState,
-    newMembers: readonly Handle[],
-    settings: ((r: Roster) => Roster) | undefined,
-    opts: FlushOptions,
-    confirm: () => Promise<boolean>,
-  ): Promise<'committed' | 'nothing' | 'lost'> {
-    const desired = new Set(newMembers.flatMap((h) => this.activeDevices(h)));
-    const current = members(mls);
-    const removeLeaves = current.filter((m) => !desired.has(m.id.deviceId) && m.id.deviceId !== this.state.deviceId).map((m) => m.leafIndex);
-    const removedIds = new Set(current.filter((m) => removeLeaves.includes(m.leafIndex)).map((m) => m.id.deviceId));
-    const toAdd = [...desired].filter((d) => !current.some((m) => m.id.deviceId === d));
-    // Whom it can: a device with no KeyPackage left is skipped, and added by a later commit.
-    const claimed = (await Promise.all(toAdd.map((d) => this.keyPackages.claimDevice(d)))).filter((x) => x !== undefined);
-    if (!settings && removeLeaves.length === 0 && claimed.length === 0 && newMembers.length === conv.roster.members.length) return 'nothing';
-    const out = await commitChanges(mls, { add: claimed.map((c) => c.kp), removeLeaves }, this.impl);
-    const old = conv.roster;
-    const kept = old.devices.filter((d) => !removedIds.has(d.deviceId) && desired.has(d.deviceId));
-    // A removal moves every device that stays to a fresh mailbox, named only in the new epoch's
-    // roster; not when this device is the one leaving (it would learn them).
-    const fresh = removeLeaves.length > 0 && newMembers.includes(this.state.handle) ? await this.rotation.freshMailboxes(kept) : { devices: kept };
-    const roster: Roster = {
-      ...(settings ? settings(old) : old),
-      members: [...newMembers],
-      devices: [...fresh.devices, ...claimed.map((c) => c.device)],
-      // Removal rotates the seal secret, so a removed device cannot even unseal what follows.
-      sealSecrets: removeLeaves.length > 0 ? [toHex(randomBytes(32)), ...old.sealSecrets].slice(0, 3) : old.sealSecrets,
-    };
-    // Nothing is applied or queued until the lock is ours for good.
-    if (!(await confirm())) return 'lost';
-    const bundle = encodeBundle({ mls: out.commit, rosterBox: await this.rosterBox(out.newState, roster) });
-    const added = new Set(claimed.map((c) => c.device.deviceId));
-    // The commit is sealed under the secret the existing members already know. Removed devices
-    // get it too, so they learn they are out instead of talking into a dead epoch.
-    await this.fanOut(conv, PayloadKind.COMMIT_BUNDLE, bundle, old, added);
-    if (out.welcome && claimed.length > 0) await this.queueWelcomes(out.newState, roster, claimed, out.welcome);
-    conv.roster = roster;
-    this.rotation.adopt(conv, old, fresh.own);
-    this.setMls(conv, out.newState);
-    if (claimed.some((c) => c.device.handle !== this.state.handle)) await this.sendWaiting(conv);
-    await this.save();
-    if (opts.flush !== false) await this.flushOutbox();
-    return 'committed';
+  /** Membership and settings commits under the epoch lock (membershipCommits.ts). */
+  private commitWithLock(conv: Conversation, newMembers: readonly Handle[], settings?: (r: Roster) => Roster, opts: FlushOptions = {}): Promise<void> {
+    return this.membership.commitWithLock(conv, newMembers, settings, opts);
   }
 
   // ---------- devices ----------
@@ -1244,9 +1187,5 @@ export class HardlineClient {
 
 function newEnvelopeId(): EnvelopeId {
   return toHex(randomBytes(16)) as EnvelopeId;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 

@@ -1,0 +1,133 @@
+/**
+ * @module membershipCommits
+ * Who is in a conversation, changed by commits: reconcile (add members' new devices, remove
+ * revoked ones), and every membership or settings commit under the relay's epoch lock.
+ * HardlineClient delegates here; what it lends (MLS state, sealing, the outbox) comes in
+ * through MembershipHost, so this file holds the rules and none of the plumbing.
+ */
+import { commitChanges, encodeBundle, exportSecret, HardlineError, members, PayloadKind, randomBytes, toHex, type DeviceId, type Handle, type Roster } from '@hardline/protocol';
+import type { CiphersuiteImpl, ClientState } from 'ts-mls';
+import type { Conversation, DeviceState } from './deviceState.ts';
+import type { ClaimedDevice, KeyPackageSupply } from './keyPackageSupply.ts';
+import type { MailboxRotation } from './mailboxRotation.ts';
+import type { RelayApi } from './relayApi.ts';
+
+const LOCK_RETRIES = 8;
+
+/** `flush: false` leaves what was queued for the caller's own flush. */
+export type CommitFlush = { readonly flush?: boolean };
+
+export type MembershipHost = {
+  readonly state: DeviceState;
+  readonly impl: CiphersuiteImpl;
+  readonly api: RelayApi;
+  readonly keyPackages: KeyPackageSupply;
+  readonly rotation: MailboxRotation;
+  /** How long reconcile leaves a device whose claim found no KeyPackage (ms). */
+  readonly claimRetryMs: number;
+  mls(c: Conversation): ClientState;
+  setMls(c: Conversation, s: ClientState): void;
+  activeDevices(handle: string): DeviceId[];
+  rosterBox(mls: ClientState, roster: Roster): Promise<Uint8Array>;
+  fanOut(conv: Conversation, kind: PayloadKind, body: Uint8Array, roster?: Roster, exclude?: Set<DeviceId>): Promise<void>;
+  queueWelcomes(mls: ClientState, roster: Roster, claimed: readonly ClaimedDevice[], welcome: Uint8Array): Promise<void>;
+  sendWaiting(conv: Conversation): Promise<void>;
+  save(): Promise<void>;
+  flushOutbox(): Promise<number>;
+  sync(): Promise<unknown>;
+};
+
+export class MembershipCommits {
+  constructor(private readonly host: MembershipHost) {}
+
+  /** Adds members' new devices and removes revoked ones, so every device of every member is a leaf. */
+  async reconcile(conv: Conversation, opts: CommitFlush = {}): Promise<void> {
+    if (conv.left) return;
+    const h = this.host;
+    const desired = new Set(conv.roster.members.flatMap((m) => h.activeDevices(m)));
+    const current = members(h.mls(conv));
+    const now = Date.now();
+    const missing = [...desired].some((d) => !current.some((m) => m.id.deviceId === d) && !h.keyPackages.missedRecently(d, now, h.claimRetryMs));
+    const extra = current.some((m) => !desired.has(m.id.deviceId));
+    if (missing || extra) await this.commitWithLock(conv, conv.roster.members, undefined, opts);
+  }
+
+  /**
+   * `settings`, when given, changes the roster's settings in the same commit. The epoch lock is
+   * a hold until the commit is built: confirmed right before the commit is queued, released when
+   * there is nothing to commit (a member's KeyPackages ran out), so a failed claim never jams
+   * the conversation (routes/lockRoutes.ts at the relay).
+   */
+  async commitWithLock(conv: Conversation, newMembers: readonly Handle[], settings?: (r: Roster) => Roster, opts: CommitFlush = {}): Promise<void> {
+    const h = this.host;
+    for (let attempt = 0; attempt < LOCK_RETRIES; attempt++) {
+      const mls = h.mls(conv);
+      const token = toHex(await exportSecret(mls, 'hardline/v1/commit-lock', 32, h.impl));
+      const hold = await h.api.takeLock(token);
+      if (hold) {
+        let confirmed = false;
+        const confirm = async () => (confirmed = await h.api.confirmLock(token, hold));
+        try {
+          const outcome = await this.commitMembers(conv, mls, newMembers, settings, opts, confirm);
+          if (outcome !== 'lost') return;
+        } finally {
+          if (!confirmed) await h.api.releaseLock(token, hold).catch(() => undefined);
+        }
+      }
+      // Another device is committing this epoch: wait for its commit, then re-plan.
+      await new Promise((r) => setTimeout(r, 150 * (attempt + 1)));
+      await h.sync();
+      if (conv.left) return;
+    }
+    throw new HardlineError('CONFLICT', 'another device keeps changing this conversation; try again');
+  }
+
+  /** 'lost': another device took the lock first, and nothing was applied or queued. */
+  private async commitMembers(
+    conv: Conversation,
+    mls: ClientState,
+    newMembers: readonly Handle[],
+    settings: ((r: Roster) => Roster) | undefined,
+    opts: CommitFlush,
+    confirm: () => Promise<boolean>,
+  ): Promise<'committed' | 'nothing' | 'lost'> {
+    const h = this.host;
+    const self = h.state.deviceId;
+    const desired = new Set(newMembers.flatMap((m) => h.activeDevices(m)));
+    const current = members(mls);
+    const removeLeaves = current.filter((m) => !desired.has(m.id.deviceId) && m.id.deviceId !== self).map((m) => m.leafIndex);
+    const removedIds = new Set(current.filter((m) => removeLeaves.includes(m.leafIndex)).map((m) => m.id.deviceId));
+    const toAdd = [...desired].filter((d) => !current.some((m) => m.id.deviceId === d));
+    // Whom it can: a device with no KeyPackage left is skipped, and added by a later commit.
+    const claimed = (await Promise.all(toAdd.map((d) => h.keyPackages.claimDevice(d)))).filter((x) => x !== undefined);
+    if (!settings && removeLeaves.length === 0 && claimed.length === 0 && newMembers.length === conv.roster.members.length) return 'nothing';
+    const out = await commitChanges(mls, { add: claimed.map((c) => c.kp), removeLeaves }, h.impl);
+    const old = conv.roster;
+    const kept = old.devices.filter((d) => !removedIds.has(d.deviceId) && desired.has(d.deviceId));
+    // A removal moves every device that stays to a fresh mailbox, named only in the new epoch's
+    // roster; not when this device is the one leaving (it would learn them).
+    const fresh = removeLeaves.length > 0 && newMembers.includes(h.state.handle) ? await h.rotation.freshMailboxes(kept) : { devices: kept };
+    const roster: Roster = {
+      ...(settings ? settings(old) : old),
+      members: [...newMembers],
+      devices: [...fresh.devices, ...claimed.map((c) => c.device)],
+      // Removal rotates the seal secret, so a removed device cannot even unseal what follows.
+      sealSecrets: removeLeaves.length > 0 ? [toHex(randomBytes(32)), ...old.sealSecrets].slice(0, 3) : old.sealSecrets,
+    };
+    // Nothing is applied or queued until the lock is ours for good.
+    if (!(await confirm())) return 'lost';
+    const bundle = encodeBundle({ mls: out.commit, rosterBox: await h.rosterBox(out.newState, roster) });
+    const added = new Set(claimed.map((c) => c.device.deviceId));
+    // The commit is sealed under the secret the existing members already know. Removed devices
+    // get it too, so they learn they are out instead of talking into a dead epoch.
+    await h.fanOut(conv, PayloadKind.COMMIT_BUNDLE, bundle, old, added);
+    if (out.welcome && claimed.length > 0) await h.queueWelcomes(out.newState, roster, claimed, out.welcome);
+    conv.roster = roster;
+    h.rotation.adopt(conv, old, fresh.own);
+    h.setMls(conv, out.newState);
+    if (claimed.some((c) => c.device.handle !== h.state.handle)) await h.sendWaiting(conv);
+    await h.save();
+    if (opts.flush !== false) await h.flushOutbox();
+    return 'committed';
+  }
+}
