@@ -17,6 +17,7 @@ let key: OrgKeyPair;
 let boss: HardlineClient;
 let alice: HardlineClient;
 let carol: HardlineClient;
+let erin: HardlineClient;
 const bossHome = tempDir('boss');
 const opened: HardlineClient[] = [];
 
@@ -25,7 +26,7 @@ const POLICY = {
   defaults: {},
   groups: [
     { name: 'principal', members: ['boss'], capabilities: { calls: false, contactExport: false, linking: 'forbidden', contacts: { groups: ['staff'] }, timer: { minSeconds: 3600, maxSeconds: 86_400 } } },
-    { name: 'staff', members: ['alice'], capabilities: { maxDevices: 2 } },
+    { name: 'staff', members: ['alice', 'erin'], capabilities: { maxDevices: 2 } },
     { name: 'guarded', members: ['carol'], capabilities: { linking: 'approval' } },
   ],
 };
@@ -37,7 +38,8 @@ beforeAll(async () => {
   boss = await enrolInOrg(relay, key, 'boss', bossHome);
   alice = await enrolInOrg(relay, key, 'alice');
   carol = await enrolInOrg(relay, key, 'carol');
-  opened.push(boss, alice, carol);
+  erin = await enrolInOrg(relay, key, 'erin');
+  opened.push(boss, alice, carol, erin);
   await postOrder(relay, key, 'policy', POLICY as never);
   await boss.sync();
   await alice.sync();
@@ -85,6 +87,13 @@ describe('a device in a group whose policy forbids', () => {
     const raw = await rawLinkCode(alice);
     expect(raw.status).toBe(403);
     expect((await raw.json()).error).toMatchObject({ code: 'POLICY_FORBIDS', message: expect.stringMatching(/most allowed is 2/) });
+  });
+
+  it('max devices: unused link codes count, so a modified client cannot make several at once', async () => {
+    expect((await rawLinkCode(erin)).status).toBe(200);
+    const second = await rawLinkCode(erin);
+    expect(second.status).toBe(403);
+    expect((await second.json()).error).toMatchObject({ code: 'POLICY_FORBIDS', message: expect.stringMatching(/unused link code/) });
   });
 
   it('linking with approval: refused until the security team signs one, which makes one code', async () => {

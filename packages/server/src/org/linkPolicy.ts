@@ -25,6 +25,10 @@ export async function requireLinkAllowed(ctx: RelayContext, device: DeviceRecord
   const user = (await ctx.store.listDirectory()).find((u) => u.userId === device.userId);
   const live = user?.devices.filter((d) => !d.revoked).length ?? 0;
   if (live >= caps.maxDevices) throw new PolicyForbidsError('maxDevices', `you already have ${live} devices, the most allowed is ${caps.maxDevices}`);
+  // Unused link codes count too: otherwise a modified client makes several codes at once and
+  // enrols past the maximum.
+  const pending = await ctx.store.org.pendingLinkCodes(device.userId, ctx.now());
+  if (live + pending >= caps.maxDevices) throw new PolicyForbidsError('maxDevices', `you have ${live} devices and ${pending} unused link code(s); the most allowed is ${caps.maxDevices} devices (an unused code lapses in a day)`);
   // Last, so a code refused for another reason does not use up the approval.
   if (caps.linking === 'approval' && !(await ctx.store.org.useLinkApproval(device.handle, ctx.now()))) {
     throw new PolicyForbidsError('linking', 'linking a new device needs the security team\'s approval (`hardline admin approve-link`)');

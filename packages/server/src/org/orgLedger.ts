@@ -4,7 +4,7 @@
  * against the org key, but clients do not take its word), each device's applied policy version
  * and last-seen day, and per-day event counts. Async like RelayStore, so PostgreSQL can stand in.
  */
-import type { DeviceId, SignedOrder } from '@hardline/protocol';
+import type { DeviceId, SignedOrder, UserId } from '@hardline/protocol';
 
 export const OrgEvents = {
   ENROLMENT: 'enrolment',
@@ -27,6 +27,8 @@ export type OrgLedger = {
   revocationOf(deviceId: DeviceId): Promise<SignedOrder | undefined>;
   /** Uses up the newest unused, unexpired link approval for `handle`; false if there is none. */
   useLinkApproval(handle: string, now: number): Promise<boolean>;
+  /** Link codes made for this user and not yet used or expired: devices that may still join. */
+  pendingLinkCodes(userId: UserId, now: number): Promise<number>;
   deviceSeen(deviceId: DeviceId, day: number, policyVersion?: number): Promise<void>;
   deviceEnrolled(deviceId: DeviceId, day: number): Promise<void>;
   devices(): Promise<OrgDeviceRecord[]>;

@@ -3,7 +3,7 @@
  * OrgLedger in relay.db (tables from migration 011). Orders are only ever inserted.
  */
 import type Database from 'better-sqlite3';
-import { GENESIS_PREV, parseOrder, type DeviceId, type SignedOrder } from '@hardline/protocol';
+import { GENESIS_PREV, parseOrder, type DeviceId, type SignedOrder, type UserId } from '@hardline/protocol';
 import type { OrgDeviceRecord, OrgEvent, OrgLedger } from './orgLedger.ts';
 
 type OrderRow = { seq: number; order_json: string; hash: string };
@@ -54,6 +54,10 @@ export class SqliteOrgLedger implements OrgLedger {
   async revocationOf(deviceId: DeviceId) {
     const rows = this.#db.prepare<[], OrderRow>("SELECT order_json FROM org_orders WHERE kind = 'revocation' ORDER BY seq DESC").all();
     return rows.map((r) => parseOrder(JSON.parse(r.order_json))).find((o) => (o.body as { deviceId?: string }).deviceId === deviceId);
+  }
+
+  async pendingLinkCodes(userId: UserId, now: number): Promise<number> {
+    return this.#db.prepare<[string, number], { n: number }>("SELECT count(*) AS n FROM codes WHERE kind = 'link' AND user_id = ? AND expires_at >= ?").get(userId, now)!.n;
   }
 
   async deviceSeen(deviceId: DeviceId, day: number, policyVersion?: number) {
