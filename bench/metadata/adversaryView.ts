@@ -14,7 +14,11 @@ export type Sighting = {
   readonly dst?: string;
   /** Confidence of an inferred label in (0, 1]; 1 when the adversary sees it directly. */
   readonly w?: number;
+  /** A TURN leg's event (turnView.ts): the leg is the allocation's 5-tuple, opaque. */
+  readonly call?: CallMark;
 };
+
+export type CallMark = { readonly leg: string; readonly event: 'alloc' | 'start' | 'stop'; readonly up?: number; readonly down?: number };
 
 export type AdversaryView = {
   readonly system: string;

@@ -4,6 +4,7 @@
  * the adversary had seen by then, and scores each ranking against the ground truth.
  */
 import { sightingsUntil, type AdversaryView, type Sighting } from './adversaryView.ts';
+import { callCoincidenceAttack } from './callCoincidenceAttack.ts';
 import { DAY_SECONDS } from './dailyRhythm.ts';
 import { disclosureAttack } from './disclosureAttack.ts';
 import { frequencyAttack } from './frequencyAttack.ts';
@@ -16,6 +17,7 @@ export const ATTACKS = {
   frequency: frequencyAttack,
   disclosure: disclosureAttack,
   timing: timingAttack,
+  'call coincidence': callCoincidenceAttack,
 } as const satisfies Record<string, (s: readonly Sighting[], target: string) => Map<string, number>>;
 export type AttackName = keyof typeof ATTACKS;
 
@@ -38,7 +40,10 @@ export function evaluateAttacks(views: readonly AdversaryView[], truth: readonly
   for (let t = step; t <= schedule.durationSeconds + 1e-6; t += step) checkpoints.push(t);
   const results: AttackResult[] = [];
   for (const view of views) {
+    const seesCalls = view.sightings.some((s) => s.call);
     for (const attack of Object.keys(ATTACKS) as AttackName[]) {
+      // Only views that see a TURN server have legs to pair; elsewhere it would read as chance.
+      if (attack === 'call coincidence' && !seesCalls) continue;
       const curve = checkpoints.map((t): CurvePoint => {
         const scores = ATTACKS[attack](sightingsUntil(view, t), view.target);
         return {

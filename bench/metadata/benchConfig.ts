@@ -30,6 +30,12 @@ export type BenchConfig = {
   readonly pollEverySeconds: number;
   /** Checkpoints per simulated day at which every attack is re-run. */
   readonly checkpointsPerDay: number;
+  /** Share of users on the web app (inbox held open while the tab is, batched receipts); the rest poll like the CLI. */
+  readonly webAppShare: number;
+  /** Mean time a web-app tab stays open after a session's last poll (people leave tabs open). */
+  readonly webAppLingerSeconds: number;
+  /** Calls per direct message on an edge where both people use the web app (the CLI has no calls). */
+  readonly callsPerMessage: number;
 };
 
 export const FULL_CONFIG: BenchConfig = {
@@ -51,6 +57,9 @@ export const FULL_CONFIG: BenchConfig = {
   sessionsPerDay: 5,
   pollEverySeconds: 300,
   checkpointsPerDay: 8,
+  webAppShare: 0.7,
+  webAppLingerSeconds: 1800,
+  callsPerMessage: 0.05,
 };
 
 export const QUICK_CONFIG: BenchConfig = {

@@ -10,8 +10,13 @@ import type { AdversaryView } from './adversaryView.ts';
 import { evaluateAttacks, type AttackResult } from './attackEvaluation.ts';
 import type { BenchConfig } from './benchConfig.ts';
 import { principalGroundTruth, type GroundTruth } from './groundTruth.ts';
-import { liveOperatorView } from './liveOperatorView.ts';
-import { networkView } from './networkView.ts';
+import { callPairings, type CallPairing } from './callReport.ts';
+import { planCalls, type CallSchedule } from './callSchedule.ts';
+import { costFigures, type CostFigures } from './costFigures.ts';
+import { globalObserverView } from './globalObserverView.ts';
+import { relayTurnOperatorView } from './relayTurnOperatorView.ts';
+import { turnLegs, type TurnLeg } from './turnView.ts';
+import { planWebApp, type WebAppPlan } from './webAppDevice.ts';
 import { PRINCIPAL, simulatePopulation, type Population } from './population.ts';
 import { chanceAtK, precisionAtK } from './precision.ts';
 import { seededRandom } from './random.ts';
@@ -26,6 +31,11 @@ export type BenchmarkResult = {
   readonly schedule: Schedule;
   readonly truth: GroundTruth;
   readonly run: RelayRun;
+  readonly webApp: WebAppPlan;
+  readonly calls: CallSchedule;
+  readonly legs: readonly TurnLeg[];
+  readonly cost: CostFigures;
+  readonly callPairings: readonly CallPairing[];
   readonly results: readonly AttackResult[];
   readonly seizure: SeizureFindings;
   readonly chance: { readonly p5: number; readonly p10: number };
@@ -66,15 +76,20 @@ export async function runBenchmark(config: BenchConfig): Promise<BenchmarkResult
   const schedule = simulateTraffic(population, config, rng);
   const truth = principalGroundTruth(population, schedule);
   const simulateMs = performance.now() - t0;
-  const run = await driveRelay(population, schedule, rng);
+  // Own streams, so the messages and the baselines do not depend on the web app's share.
+  const webApp = planWebApp(population, schedule, config, seededRandom(config.seed ^ 0x3eba99));
+  const calls = planCalls(population, config, webApp, seededRandom(config.seed ^ 0xca11));
+  const run = await driveRelay(population, schedule, rng, { actions: [...webApp.actions, ...calls.actions], isWebApp: webApp.isWebApp });
   const t1 = performance.now();
+  const legs = turnLegs(calls.calls, run.callRecords, seededRandom(config.seed ^ 0x7e11));
   const seized = seizedDatabaseView(run.seized, population);
   rmSync(run.seized.dir, { recursive: true, force: true });
   const views = [
     ...baselineViews(population, schedule, config),
-    liveOperatorView(run, population, true),
-    liveOperatorView(run, population, false),
-    networkView(run, population),
+    relayTurnOperatorView(run, legs, population, true),
+    relayTurnOperatorView(run, legs, population, false),
+    globalObserverView(run, undefined, population),
+    globalObserverView(run, legs, population),
     seized.view,
   ];
   const results = evaluateAttacks(views, truth.ranked, schedule, config.checkpointsPerDay);
@@ -87,6 +102,11 @@ export async function runBenchmark(config: BenchConfig): Promise<BenchmarkResult
     schedule,
     truth,
     run,
+    webApp,
+    calls,
+    legs,
+    cost: costFigures(run, webApp, schedule.durationSeconds),
+    callPairings: callPairings(results, legs),
     results,
     seizure: seized.findings,
     chance: { p5: chanceAtK(candidates.length, 5), p10: chanceAtK(candidates.length, 10) },

@@ -59,6 +59,8 @@ export function liveOperatorView(run: RelayRun, pop: Population, withAddresses: 
   for (const e of events) {
     const t = e.sim;
     if (e.kind === 'auth') {
+      // A held-open inbox (web app) authenticated when the tab opened, not at this push.
+      if (run.heldOpenConns.has(e.conn)) continue;
       const d = connLabel(e.conn);
       if (d) sightings.push({ t, src: d });
     } else if (e.kind === 'claim' && e.device) {

@@ -23,6 +23,8 @@ import { HardlineClient, RelayApi } from '@hardline/client';
 import { nodeCryptoProvider } from '@hardline/client/node';
 import { HardlineError } from '@hardline/protocol';
 import { SQLITE_FILE_NAME, startRelay, type ObserverEvent } from '@hardline/server';
+import { AppActionKinds, type AppAction, type CallRecord } from './appAction.ts';
+import { runAppAction } from './appActionRunner.ts';
 import { CLOSE_LINGER_MS, deviceAddress, deviceTransport, type DeviceTransport } from './deviceTransport.ts';
 import { MemoryStateStore } from './memoryStateStore.ts';
 import type { Population } from './population.ts';
@@ -41,6 +43,10 @@ export type RelayRun = {
   /** The relay's device id of each user, for evaluation only. */
   readonly deviceIds: readonly string[];
   readonly seized: SeizedFiles;
+  /** Connections opened by a held-open inbox's round (web app): only their push and ack are new. */
+  readonly heldOpenConns: ReadonlySet<number>;
+  /** When each call signal and TURN credential fetch ended (simulated), for the TURN model. */
+  readonly callRecords: readonly CallRecord[];
   readonly stats: {
     readonly users: number;
     readonly actions: number;
@@ -53,9 +59,18 @@ export type RelayRun = {
 
 const TEXT = 'The quick brown fox jumps over the lazy dog. ';
 
-export async function driveRelay(pop: Population, schedule: Schedule, rng: Random): Promise<RelayRun> {
+/** The web app's actions (webAppDevice.ts, callSchedule.ts) and who uses it. */
+export type AppTraffic = { readonly actions: readonly AppAction[]; readonly isWebApp: readonly boolean[] };
+
+export async function driveRelay(pop: Population, schedule: Schedule, rng: Random, app?: AppTraffic): Promise<RelayRun> {
   const trace: TraceEvent[] = [];
   const connUser = new Map<number, number>();
+  const heldOpenConns = new Set<number>();
+  const callRecords: CallRecord[] = [];
+  const realIds = new Map<number, string>();
+  let actorKind = '';
+  // Stable merge: an action scheduled at the same time as a post runs after it.
+  const actions: (DeviceAction | AppAction)[] = [...schedule.actions, ...(app?.actions ?? [])].sort((a, b) => a.t - b.t);
   let actionSim = -1;
   let actionWall = performance.now();
   let actor = -1;
@@ -64,8 +79,11 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
   const relay = await startRelay({
     port: 0,
     dataDir,
+    // Credentials only: coturn itself is modelled (turnView.ts); the fetch is real, and authenticated.
+    turn: { urls: ['turn:127.0.0.1:3478?transport=udp'], secret: 'metadata-bench' },
     observer: (e) => {
       if (e.kind === 'connect') connUser.set(e.conn, actor);
+      if (e.kind === 'connect' && actorKind === AppActionKinds.DELIVER) heldOpenConns.add(e.conn);
       trace.push({ ...e, sim: clock() });
     },
   });
@@ -89,23 +107,27 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
     }
     const setupMs = performance.now() - setupStart;
 
-    const seizeAt = Math.floor(schedule.actions.length * (0.3 + 0.6 * rng.next()));
+    const seizeAt = Math.floor(actions.length * (0.3 + 0.6 * rng.next()));
     let seized: SeizedFiles | undefined;
     const groupsMade = new Set<string>();
     const groupMembers = new Map(pop.groups.map((g) => [g.name, g.members] as const));
     const runStart = performance.now();
     let lastEnd = 0;
     let sends = 0;
-    for (let i = 0; i < schedule.actions.length; i++) {
-      const a: DeviceAction = schedule.actions[i]!;
+    for (let i = 0; i < actions.length; i++) {
+      const a = actions[i]!;
       if (i === seizeAt) seized = seizeFiles(dataDir, lastEnd);
       actor = a.user;
+      actorKind = a.kind;
       actionSim = Math.max(a.t, lastEnd);
       actionWall = performance.now();
       const client = clients[a.user]!;
       try {
         if (a.kind === ActionKinds.POLL) {
           await client.sync();
+        } else if (a.kind !== ActionKinds.SEND) {
+          const call = await runAppAction(a, client, pop, realIds);
+          if (call) callRecords.push({ ...call, user: a.user, sim: clock() });
         } else {
           sends++;
           const m = a.message;
@@ -115,10 +137,10 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
               groupsMade.add(m.group);
               await client.groupCreate(m.group, groupMembers.get(m.group)!.filter((u) => u !== a.user).map((u) => pop.handles[u]!));
             }
-            await client.send(m.group, text);
-          } else {
-            await client.send(pop.handles[m.to[0]!]!, text);
           }
+          // The web app sends without syncing first (its inbox is already open): session.ts.
+          const opts = app?.isWebApp[a.user] ? { sync: false } : {};
+          realIds.set(m.id, (await client.send(m.group ?? pop.handles[m.to[0]!]!, text, opts)).id);
         }
       } catch (e) {
         fail(e);
@@ -135,7 +157,9 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
       connUser,
       deviceIds: clients.map((c) => c.deviceId),
       seized: seized ?? seizeFiles(dataDir, lastEnd),
-      stats: { users: pop.handles.length, actions: schedule.actions.length, sends, failures, setupMs, runMs: performance.now() - runStart },
+      heldOpenConns,
+      callRecords,
+      stats: { users: pop.handles.length, actions: actions.length, sends, failures, setupMs, runMs: performance.now() - runStart },
     };
   } finally {
     await relay.close();

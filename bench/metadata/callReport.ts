@@ -1,0 +1,47 @@
+/**
+ * @module callReport
+ * The calls' own figures: how many were made, and for each adversary that sees the TURN
+ * server, how many call legs the coincidence attack pairs with the right other leg (from the
+ * view's sightings alone; the call ids are used only to score), and how many of the
+ * principal's answered calls it names the right partner for.
+ */
+import type { AttackResult } from './attackEvaluation.ts';
+import { bestMatches, legsOf } from './callCoincidenceAttack.ts';
+import type { CallPlan } from './callSchedule.ts';
+import { PRINCIPAL } from './population.ts';
+import type { TurnLeg } from './turnView.ts';
+
+export type CallPairing = { readonly adversary: string; readonly legsPaired: number; readonly legs: number; readonly principalCallsNamed: number; readonly principalCalls: number };
+
+export function callPairings(results: readonly AttackResult[], legs: readonly TurnLeg[]): CallPairing[] {
+  const callOf = new Map(legs.map((l) => [l.leg, l] as const));
+  return results
+    .filter((r) => r.attack === 'call coincidence')
+    .map((r) => {
+      const matches = bestMatches(legsOf(r.view.sightings));
+      let paired = 0;
+      let named = 0;
+      let principal = 0;
+      for (const l of legs) {
+        const best = matches.get(l.leg) ?? [];
+        // Expected over tie-breaks, as precision@k is.
+        const right = best.filter((m) => callOf.get(m)?.callId === l.callId).length / Math.max(1, best.length);
+        paired += right;
+        if (l.user === PRINCIPAL) {
+          principal++;
+          named += right;
+        }
+      }
+      return { adversary: r.view.adversary, legsPaired: paired, legs: legs.length, principalCallsNamed: named, principalCalls: principal };
+    });
+}
+
+export function callLines(calls: readonly CallPlan[], pairings: readonly CallPairing[]): string {
+  const answered = calls.filter((c) => c.answered);
+  const principal = answered.filter((c) => c.caller === PRINCIPAL || c.callee === PRINCIPAL).length;
+  const median = [...answered.map((c) => c.seconds)].sort((a, b) => a - b)[Math.floor(answered.length / 2)] ?? 0;
+  return [
+    `calls: ${calls.length} (${answered.length} answered, ${principal} of them the principal's; median ${Math.round(median)} s of media)`,
+    ...pairings.map((p) => `  ${p.adversary}: legs paired with their other leg ${p.legsPaired.toFixed(0)}/${p.legs} (${((100 * p.legsPaired) / Math.max(1, p.legs)).toFixed(0)}%); the principal's calls with the right partner named ${p.principalCallsNamed.toFixed(0)}/${p.principalCalls}`),
+  ].join('\n');
+}
