@@ -21,7 +21,7 @@ export async function postWithKnownCaps(url: string, rosters: readonly RosterDev
     if (d.deviceId === self) continue;
     const envelope = { mailboxId: d.mailboxId, envelopeId: randomBytes(16).toString('hex') as EnvelopeId, payload: randomBytes(1024) };
     const frame = encodePostFrame(Buffer.from(d.sendCap, 'hex'), envelope);
-    const res = await fetch(`${url}/v1/post`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: frame });
+    const res = await fetch(`${url}/v1/post`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(frame) });
     const body = (await res.json()) as { error?: { code?: string } };
     out.push({ mailboxId: d.mailboxId, status: res.status, ...(body.error?.code ? { code: body.error.code } : {}) });
   }
