@@ -79,3 +79,14 @@ describe('signed org orders', () => {
     expect(() => parsePolicy({ version: 1, groups: [{ name: 'g', members: [], capabilities: { linking: 'sometimes' } }] })).toThrow(DecodeError);
   });
 });
+
+describe('external signers', () => {
+  it('an order signed over orderSigningBytes by another Ed25519 implementation verifies', async () => {
+    const { ed25519 } = await import('@noble/curves/ed25519.js');
+    const { fromBase64Url, toBase64Url, unsignedOrder, orderSigningBytes, verifyOrder } = await import('../src/index.ts');
+    const u = unsignedOrder(key.publicKey, 'org-key', { name: 'Acme' }, { seq: 1, prev: '0'.repeat(64) });
+    const signature = toBase64Url(ed25519.sign(orderSigningBytes(u), fromBase64Url(key.secretKey, 32)));
+    expect(verifyOrder({ ...u, signature }, key.publicKey)).toBe(true);
+    expect(signOrder(key, 'org-key', { name: 'Acme' }, { seq: 1, prev: '0'.repeat(64) }, new Date(u.issuedAt)).signature).toBe(signature);
+  });
+});

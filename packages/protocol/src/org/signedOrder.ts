@@ -59,8 +59,20 @@ function signedPart(o: Omit<SignedOrder, 'signature'>): string {
 }
 
 export function signOrder<K extends OrderKind>(key: OrgKeyPair, kind: K, body: OrderBody[K], chain: { seq: number; prev: string }, now: Date = new Date()): SignedOrder<K> {
-  const unsigned = { v: 1 as const, kind, seq: chain.seq, issuedAt: now.toISOString(), orgKey: key.publicKey, prev: chain.prev, body: parseBody(kind, body) as OrderBody[K] };
+  const unsigned = unsignedOrder(key.publicKey, kind, body, chain, now);
   return { ...unsigned, signature: identitySign(key, LABEL, signedPart(unsigned)) };
+}
+
+export type UnsignedOrder<K extends OrderKind = OrderKind> = Omit<SignedOrder<K>, 'signature'>;
+
+/** For a signer that keeps its key to itself (a non-extractable WebCrypto key in the console). */
+export function unsignedOrder<K extends OrderKind>(orgKey: string, kind: K, body: OrderBody[K], chain: { seq: number; prev: string }, now: Date = new Date()): UnsignedOrder<K> {
+  return { v: 1 as const, kind, seq: chain.seq, issuedAt: now.toISOString(), orgKey, prev: chain.prev, body: parseBody(kind, body) as OrderBody[K] };
+}
+
+/** The exact bytes an Ed25519 signer signs: the same as signOrder's, label included. */
+export function orderSigningBytes(o: UnsignedOrder): Uint8Array {
+  return utf8.encode(`hardline/v1/${LABEL}\n${signedPart(o)}`);
 }
 
 /** The hash the next order's `prev` must carry: over every field, the signature included. */
