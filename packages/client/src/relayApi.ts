@@ -66,7 +66,9 @@ export class RelayApi {
     else if (auth) headers['authorization'] = `Bearer ${auth.bearer}`;
     let res: Response;
     try {
-      res = await (via === 'ingress' && this.ingress ? this.ingress.fetch : this.transport.fetch)(new URL(path, this.base), {
+      // Anonymous calls go through the hop when one is set, else on a connection of their own.
+      const send = via === 'ingress' ? (this.ingress?.fetch ?? this.transport.fetchUnlinked ?? this.transport.fetch) : this.transport.fetch;
+      res = await send(new URL(path, this.base), {
         method,
         headers,
         body: body === undefined ? undefined : body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),

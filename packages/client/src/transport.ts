@@ -18,6 +18,12 @@ export type WebSocketLike = {
 
 export type Transport = {
   fetch: typeof fetch;
+  /**
+   * For anonymous calls: a fetch that never shares a connection with any other request, so
+   * the relay cannot tie the call to this device's session by its connection. Node has one
+   * (node/freshConnectionFetch.ts); a browser cannot choose its connections (docs/protocol.md §7).
+   */
+  fetchUnlinked?: typeof fetch;
   openWebSocket(url: string): WebSocketLike;
 };
 
