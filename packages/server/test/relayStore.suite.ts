@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DeviceId, EnvelopeId, Handle, MailboxId, UserId } from '@hardline/protocol';
 import { RelayError } from '../src/errors/relayError.ts';
-import type { RelayStore } from '../src/store/relayStore.ts';
+import { isRetired, type RelayStore } from '../src/store/relayStore.ts';
 
 const id = <T>(): T => randomBytes(16).toString('hex') as T;
 const hash = (): Buffer => randomBytes(32);
@@ -165,6 +165,21 @@ export function runRelayStoreTests(name: string, newStore: () => Promise<RelaySt
         // A resend after deletion is accepted as a duplicate, not stored again.
         expect((await s.putEnvelope(m, ids[0]!, Buffer.from([0]), now)).status).toBe('duplicate');
         expect((await s.listEnvelopes(m, 0, 10)).map((e) => e.envelopeId)).toEqual(ids.slice(1));
+      }));
+
+    it('retires a mailbox: its send capability hash matches nothing, what it holds stays readable', () =>
+      withStore(newStore, async (s) => {
+        const m = id<MailboxId>();
+        const readCapHash = hash();
+        await s.createMailbox({ id: m, readCapHash, sendCapHash: hash() });
+        await s.putEnvelope(m, id<EnvelopeId>(), Buffer.from([1]), Date.now());
+        expect(isRetired((await s.getMailbox(m))!)).toBe(false);
+        expect(await s.retireMailbox(m)).toBe(true);
+        const after = (await s.getMailbox(m))!;
+        expect(isRetired(after)).toBe(true);
+        expect(Buffer.from(after.readCapHash)).toEqual(readCapHash);
+        expect(await s.listEnvelopes(m, 0, 10)).toHaveLength(1);
+        expect(await s.retireMailbox(id<MailboxId>())).toBe(false);
       }));
 
     it('keeps seq increasing after the newest envelope is deleted', () =>
