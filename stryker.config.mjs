@@ -36,7 +36,8 @@ export default {
     'packages/protocol/src/mls/**/*.ts',
     'packages/protocol/src/sframe/**/*.ts',
     // server
-    'packages/server/src/{routes,post,ws,store,enrolment,http}/**/*.ts',
+    'packages/server/src/{routes,post,ws,store,enrolment,http,tokens,limits}/**/*.ts',
+    'packages/protocol/src/tokens/privacyPass.ts',
     // client: device state at rest, trust (directory authentication), membership
     'packages/client/src/deviceState.ts',
     'packages/client/src/node/fileStateStore.ts',

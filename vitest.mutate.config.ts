@@ -17,6 +17,8 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@hardline\/protocol$/, replacement: src('protocol/src/index.ts') },
+      { find: /^@hardline\/protocol\/tokens$/, replacement: src('protocol/src/tokens/privacyPass.ts') },
+      { find: /^@hardline\/protocol\/ohttp$/, replacement: src('protocol/src/ohttp/index.ts') },
       { find: /^@hardline\/client\/node$/, replacement: src('client/src/node/index.ts') },
       { find: /^@hardline\/client$/, replacement: src('client/src/index.ts') },
       { find: /^@hardline\/server$/, replacement: src('server/src/index.ts') },
