@@ -92,6 +92,8 @@ describe('briefing counts', () => {
     expect((await call(relay.url, 'POST', '/v1/devices/link-codes', {}, alice.token)).body.error.code).toBe('POLICY_FORBIDS');
     const b = (await call(relay.url, 'GET', '/v1/admin/briefing/7', undefined, relay.adminToken)).body;
     expect(b.counts.enrolments).toBe(1);
+    // The oversized order above was refused 413: counted by code, nothing else.
+    expect(b.relayRefusals).toMatchObject({ TOO_LARGE: 1 });
     expect(b.policyVersion).toBe(4);
     expect(b.devicesOnOldPolicy).toEqual([{ deviceId: alice.deviceId, handle: 'alice', policyVersion: 0 }]);
     expect((await call(relay.url, 'GET', '/v1/admin/briefing/7', undefined, alice.token)).status).toBe(401);
