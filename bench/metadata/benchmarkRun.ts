@@ -11,7 +11,7 @@ import { evaluateAttacks, type AttackResult } from './attackEvaluation.ts';
 import type { BenchConfig } from './benchConfig.ts';
 import { principalGroundTruth, type GroundTruth } from './groundTruth.ts';
 import { callPairings, type CallPairing } from './callReport.ts';
-import { planCalls, type CallSchedule } from './callSchedule.ts';
+import { planCalls, scheduleWithCalls, type CallSchedule } from './callSchedule.ts';
 import { costFigures, type CostFigures } from './costFigures.ts';
 import { globalObserverView } from './globalObserverView.ts';
 import { relayTurnOperatorView } from './relayTurnOperatorView.ts';
@@ -61,10 +61,20 @@ function baselineViews(population: Population, schedule: Schedule, config: Bench
  * gives exactly their rows of the full benchmark in a second or two. The end-to-end test uses
  * it to check that the attacks are real at full size.
  */
+/**
+ * The web app's actions and the calls. Own streams, so the messages do not depend on the web
+ * app's share. `counted` is the schedule with calls as contacts, for the truth and baselines.
+ */
+function planApp(population: Population, schedule: Schedule, config: BenchConfig): { webApp: WebAppPlan; calls: CallSchedule; counted: Schedule } {
+  const webApp = planWebApp(population, schedule, config, seededRandom(config.seed ^ 0x3eba99));
+  const calls = planCalls(population, config, webApp, seededRandom(config.seed ^ 0xca11));
+  return { webApp, calls, counted: scheduleWithCalls(schedule, calls.calls) };
+}
+
 export function runBaselines(config: BenchConfig): { readonly truth: GroundTruth; readonly schedule: Schedule; readonly results: readonly AttackResult[] } {
   const rng = seededRandom(config.seed);
   const population = simulatePopulation(config, rng);
-  const schedule = simulateTraffic(population, config, rng);
+  const schedule = planApp(population, simulateTraffic(population, config, rng), config).counted;
   const truth = principalGroundTruth(population, schedule);
   return { truth, schedule, results: evaluateAttacks(baselineViews(population, schedule, config), truth.ranked, schedule, config.checkpointsPerDay) };
 }
@@ -73,13 +83,11 @@ export async function runBenchmark(config: BenchConfig): Promise<BenchmarkResult
   const t0 = performance.now();
   const rng = seededRandom(config.seed);
   const population = simulatePopulation(config, rng);
-  const schedule = simulateTraffic(population, config, rng);
+  const messages = simulateTraffic(population, config, rng);
+  const { webApp, calls, counted: schedule } = planApp(population, messages, config);
   const truth = principalGroundTruth(population, schedule);
   const simulateMs = performance.now() - t0;
-  // Own streams, so the messages and the baselines do not depend on the web app's share.
-  const webApp = planWebApp(population, schedule, config, seededRandom(config.seed ^ 0x3eba99));
-  const calls = planCalls(population, config, webApp, seededRandom(config.seed ^ 0xca11));
-  const run = await driveRelay(population, schedule, rng, { actions: [...webApp.actions, ...calls.actions], isWebApp: webApp.isWebApp });
+  const run = await driveRelay(population, messages, rng, { actions: [...webApp.actions, ...calls.actions], isWebApp: webApp.isWebApp });
   const t1 = performance.now();
   const legs = turnLegs(calls.calls, run.callRecords, seededRandom(config.seed ^ 0x7e11));
   const seized = seizedDatabaseView(run.seized, population);

@@ -15,6 +15,7 @@ import { AppActionKinds, type AppAction } from './appAction.ts';
 import type { BenchConfig } from './benchConfig.ts';
 import type { Population } from './population.ts';
 import type { Random } from './random.ts';
+import type { Schedule, SimMessage } from './trafficSchedule.ts';
 import type { CallOp } from '@hardline/protocol';
 import { deliveries, isOpenAt, type WebAppPlan } from './webAppDevice.ts';
 
@@ -82,4 +83,15 @@ export function planCalls(pop: Population, config: BenchConfig, web: WebAppPlan,
   }
   actions.sort((a, b) => a.t - b.t);
   return { calls, actions };
+}
+
+/**
+ * The schedule as the ground truth and the baselines count it: every call (answered or not) is
+ * one contact between caller and callee, like a message. A call record is what cellular records
+ * hold; on the relays, a call is signalling in the same mailboxes. So the principal's regular
+ * partners are those he writes to and calls, and the baselines see calls as they see messages.
+ */
+export function scheduleWithCalls(schedule: Schedule, calls: readonly CallPlan[]): Schedule {
+  const extra: SimMessage[] = calls.map((c, i) => ({ id: schedule.messages.length + i, t: c.ringAt, from: c.caller, to: [c.callee] }));
+  return { ...schedule, messages: [...schedule.messages, ...extra].sort((a, b) => a.t - b.t) };
 }

@@ -1,7 +1,8 @@
 /**
  * @module groundTruth
  * The principal's true regular partners: people ranked by direct messages exchanged with him
- * over the whole simulation, both directions. Group traffic is left out on purpose: sharing a
+ * over the whole simulation, both directions, each call counting as one (callSchedule.ts
+ * `scheduleWithCalls`: people call their usual partners, and a call is contact). Group traffic is left out on purpose: sharing a
  * group is not what the adversary in the story was after, and it stays in the traffic as noise.
  */
 import { PRINCIPAL, type Population } from './population.ts';

@@ -43,7 +43,7 @@ export function precisionChart(b: BenchmarkResult): string {
     const v = Math.round((maxX * i) / 5);
     parts.push(`<text x="${x(v)}" y="${H - M.bottom + 16}" text-anchor="middle">${v}</text>`);
   }
-  parts.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 10}" text-anchor="middle">messages sent or received by the principal, observed so far</text>`);
+  parts.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 10}" text-anchor="middle">messages and calls of the principal, observed so far</text>`);
   parts.push(`<text x="14" y="${(M.top + H - M.bottom) / 2}" transform="rotate(-90 14 ${(M.top + H - M.bottom) / 2})" text-anchor="middle">precision@5</text>`);
   parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y(b.chance.p5)}" y2="${y(b.chance.p5)}" stroke="#555" stroke-dasharray="4 4"/>`);
   parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y(0.8)}" y2="${y(0.8)}" stroke="#bbb" stroke-dasharray="1 3"/>`);

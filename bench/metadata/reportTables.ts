@@ -38,7 +38,7 @@ export function summaryLines(b: BenchmarkResult): string {
   const failures = Object.entries(s.failures).map(([k, v]) => `${k}×${v}`).join(', ') || 'none';
   return [
     `population: principal + ${c.users} users, ${b.population.edges.length} contact edges, ${b.population.groups.length} groups, ${c.days} simulated days (seed ${c.seed})`,
-    `traffic: ${b.schedule.messages.length} messages (${principalMessages} sent or received by the principal), ${s.actions} device actions (${s.sends} sends, ${s.actions - s.sends} polls, pushes to held-open inboxes, receipts, call signals and TURN fetches)`,
+    `traffic: ${b.schedule.messages.length} messages and calls (${principalMessages} sent or received by the principal), ${s.actions} device actions (${s.sends} sends, ${s.actions - s.sends} polls, pushes to held-open inboxes, receipts, call signals and TURN fetches)`,
     `devices: ${b.webApp.isWebApp.filter(Boolean).length} web app (inbox held open while the tab is, receipts batched 5–30 s), ${b.webApp.isWebApp.filter((w) => !w).length} CLI pollers; ${b.webApp.actions.filter((a) => a.kind === 'receipt').length} receipts`,
     `real run: ${s.users} real HardlineClient devices on one real relay; setup ${(s.setupMs / 1000).toFixed(1)} s, traffic ${(s.runMs / 1000).toFixed(1)} s wall; ${b.run.trace.length} observer events; client errors: ${failures}`,
     `ground truth top 10: ${b.truth.ranked.slice(0, 10).map((h) => `${h} (${b.truth.counts.get(h)})`).join(', ')}`,
