@@ -62,19 +62,19 @@ export class SqliteOrgLedger implements OrgLedger {
 
   async deviceSeen(deviceId: DeviceId, day: number, policyVersion?: number) {
     this.#db
-      .prepare('INSERT INTO org_devices (device_id, last_seen_day, policy_version) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET last_seen_day = excluded.last_seen_day, policy_version = CASE WHEN ? IS NULL THEN policy_version ELSE excluded.policy_version END')
+      .prepare('INSERT INTO org_devices (device_id, last_day, policy_version) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET last_day = excluded.last_day, policy_version = CASE WHEN ? IS NULL THEN policy_version ELSE excluded.policy_version END')
       .run(deviceId, day, policyVersion ?? 0, policyVersion ?? null);
   }
 
   async deviceEnrolled(deviceId: DeviceId, day: number) {
-    this.#db.prepare('INSERT INTO org_devices (device_id, enrolled_day, last_seen_day) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET enrolled_day = excluded.enrolled_day').run(deviceId, day, day);
+    this.#db.prepare('INSERT INTO org_devices (device_id, enrolled_day, last_day) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET enrolled_day = excluded.enrolled_day').run(deviceId, day, day);
   }
 
   async devices(): Promise<OrgDeviceRecord[]> {
     return this.#db
-      .prepare<[], { device_id: string; enrolled_day: number | null; last_seen_day: number | null; policy_version: number }>('SELECT * FROM org_devices')
+      .prepare<[], { device_id: string; enrolled_day: number | null; last_day: number | null; policy_version: number }>('SELECT * FROM org_devices')
       .all()
-      .map((r) => ({ deviceId: r.device_id as DeviceId, ...(r.enrolled_day !== null ? { enrolledDay: r.enrolled_day } : {}), ...(r.last_seen_day !== null ? { lastSeenDay: r.last_seen_day } : {}), policyVersion: r.policy_version }));
+      .map((r) => ({ deviceId: r.device_id as DeviceId, ...(r.enrolled_day !== null ? { enrolledDay: r.enrolled_day } : {}), ...(r.last_day !== null ? { lastSeenDay: r.last_day } : {}), policyVersion: r.policy_version }));
   }
 
   async count(event: OrgEvent, day: number) {

@@ -19,7 +19,8 @@ export function migration011OrgOrders(db: Database.Database): void {
     CREATE TABLE org_devices (
       device_id TEXT PRIMARY KEY,
       enrolled_day INTEGER,
-      last_seen_day INTEGER,
+      -- The day the device last reported in: a day number, like blobs.last_day, never a time.
+      last_day INTEGER,
       policy_version INTEGER NOT NULL DEFAULT 0
     ) WITHOUT ROWID;
     CREATE TABLE org_event_counts (
