@@ -13,7 +13,7 @@
  *
  * Nothing in flight is lost: an envelope already at the relay is drained after the
  * retirement; one still queued at a sender is refused (NO_MAILBOX) and readdressed to the
- * device's new mailbox, or waits until the sender has processed the commit that moved it.
+ * device's new mailbox (readdressPosts.ts); one that overtakes the commit is parked here.
  */
 import {
   decodeEnvelope,
@@ -22,8 +22,6 @@ import {
   fromHex,
   HardlineError,
   lastResortReadCap,
-  openEnvelope,
-  sealEnvelope,
   toBase64Url,
   toHex,
   type Envelope,
@@ -34,6 +32,7 @@ import {
 import type { Conversation, DeviceState, QueuedPost } from './deviceState.ts';
 import type { KeyPackageSupply, OwnMailbox } from './keyPackageSupply.ts';
 import type { RelayApi } from './relayApi.ts';
+import { sortFailures, type FlushSorting } from './readdressPosts.ts';
 import type { SealKeys } from './sealKeys.ts';
 
 /**
@@ -50,8 +49,6 @@ const MAX_PARKED = 1_000;
 
 /** A commit's roster devices, moved to fresh mailboxes where a claim found one. */
 export type FreshMailboxes = { readonly devices: RosterDevice[]; readonly own?: OwnMailbox };
-
-export type FlushSorting = { failed: QueuedPost[]; readdressed: QueuedPost[]; error: unknown };
 
 export class MailboxRotation {
   constructor(
@@ -190,51 +187,8 @@ export class MailboxRotation {
     return retired;
   }
 
-  /**
-   * Sorts a flush's refusals. NO_MAILBOX means the recipient device moved and retired the
-   * mailbox: the envelope is unsealed and sealed again to where it moved, or waits (not yet
-   * known where), or is dropped (the device is no longer in the conversation).
-   */
-  async sortFailures(batch: readonly QueuedPost[], results: readonly PromiseSettledResult<unknown>[]): Promise<FlushSorting> {
-    const out: FlushSorting = { failed: [], readdressed: [], error: undefined };
-    for (const [i, post] of batch.entries()) {
-      const r = results[i]!;
-      if (r.status === 'fulfilled') continue;
-      if (!(r.reason instanceof HardlineError && r.reason.code === 'NO_MAILBOX')) {
-        out.failed.push(post);
-        out.error ??= r.reason;
-        continue;
-      }
-      const next = await this.readdress(post);
-      if (next === 'drop') continue;
-      if (next !== 'wait') {
-        out.readdressed.push(next);
-        continue;
-      }
-      out.failed.push(post);
-      out.error ??= new HardlineError('UNAVAILABLE', "the recipient's device moved to a new mailbox; the message goes there once this device learns where");
-    }
-    return out;
-  }
-
-  private async readdress(post: QueuedPost): Promise<QueuedPost | 'wait' | 'drop'> {
-    const env = decodeEnvelope(fromBase64Url(post.envelope, 70_000));
-    const live = Object.values(this.state.conversations).filter((c) => !c.left);
-    for (const c of live) {
-      const move = [...(c.moved ?? [])].reverse().find((m) => m.from === env.mailboxId);
-      if (!move) continue;
-      const to = c.roster.devices.find((d) => d.deviceId === move.deviceId);
-      if (!to || to.mailboxId === env.mailboxId) return 'drop';
-      for (const secret of c.roster.sealSecrets) {
-        const opened = await openEnvelope(await this.seal.conversation(secret, env.mailboxId), env).catch(() => undefined);
-        if (!opened) continue;
-        const key = await this.seal.conversation(c.roster.sealSecrets[0]!, to.mailboxId);
-        const again = await sealEnvelope(key, to.mailboxId, env.envelopeId, opened.kind, opened.body);
-        return { sendCap: to.sendCap, envelope: toBase64Url(encodeEnvelope(again)) };
-      }
-      return 'drop';
-    }
-    // Still where this device believes the recipient is: the commit moving it has not come yet.
-    return live.some((c) => c.roster.devices.some((d) => d.mailboxId === env.mailboxId)) ? 'wait' : 'drop';
+  /** A flush's refusals, sorted; NO_MAILBOX ones are readdressed where possible (readdressPosts.ts). */
+  sortFailures(batch: readonly QueuedPost[], results: readonly PromiseSettledResult<unknown>[]): Promise<FlushSorting> {
+    return sortFailures(this.state, this.seal, batch, results);
   }
 }
