@@ -19,8 +19,6 @@ import {
   clientConfigWith,
   encodeAppMessage,
   encodeBundle,
-  encodeEnvelope,
-  decodeEnvelope,
   encodeRoster,
   encodeState,
   encryptApplication,
@@ -83,6 +81,7 @@ import { KeyTransparency, relabelNotInLog, type NotInLog, type SplitViewReport }
 import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
 import { KeyPackageSupply, type ClaimedDevice } from './keyPackageSupply.ts';
+import { Outbox } from './outbox.ts';
 import { MailboxRotation } from './mailboxRotation.ts';
 import { MembershipCommits } from './membershipCommits.ts';
 import { acceptTextPart } from './textParts.ts';
@@ -166,6 +165,8 @@ export class HardlineClient {
   private rotation!: MailboxRotation;
   /** Reconcile and every membership or settings commit (membershipCommits.ts). */
   private membership!: MembershipCommits;
+  /** Envelopes sealed and waiting to be posted (outbox.ts). */
+  private outbox!: Outbox;
   /** A Welcome joined a conversation through a mailbox this sync did not subscribe to (last resort). */
   private joinedUnsubscribed = false;
 
@@ -253,6 +254,7 @@ export class HardlineClient {
     this.poster = ingress ? new IngressPoster(this.api) : new Poster(base, this.opts.transport);
     this.keyPackages = new KeyPackageSupply(state, this.api, this.impl, () => this.save(), (id) => this.directoryIndex.get(id)?.handle, this.opts.keyPackageTarget);
     this.rotation = new MailboxRotation(state, this.api, this.keyPackages, this.seal, this.opts.mailboxGraceMs);
+    this.outbox = new Outbox({ state: () => this.state, poster: () => this.poster, sortFailures: (b, r) => this.rotation.sortFailures(b, r), save: () => this.save() });
     this.membership = new MembershipCommits({
       state,
       impl: this.impl,
@@ -542,31 +544,16 @@ export class HardlineClient {
   }
 
   private queue(to: { readonly sendCap: string }, envelope: Envelope): void {
-    this.state.outbox.push({ sendCap: to.sendCap, envelope: toBase64Url(encodeEnvelope(envelope)) });
+    this.outbox.queue(to, envelope);
   }
 
   /** Posts queued envelopes. On failure they stay queued and the error says so. */
-  async flushOutbox(readdress = true): Promise<number> {
-    if (this.state.outbox.length === 0) return 0;
-    const batch = [...this.state.outbox];
-    const results = await Promise.allSettled(
-      batch.map((p) => this.poster.post({ sendCap: fromHex(p.sendCap, 32), envelope: decodeEnvelope(fromBase64Url(p.envelope, 70_000)) })),
-    );
-    // A recipient that moved mailboxes retired the old one: its envelopes go where it moved.
-    const { failed, readdressed, error } = await this.rotation.sortFailures(batch, results);
-    this.state.outbox = [...failed, ...readdressed, ...this.state.outbox.slice(batch.length)];
-    await this.save();
-    if (readdress && readdressed.length > 0) return (await this.flushOutbox(false)) + batch.length - failed.length - readdressed.length;
-    if (error !== undefined) {
-      const e = error;
-      const code = e instanceof HardlineError ? e.code : 'UNAVAILABLE';
-      throw new HardlineError(code, `${failed.length} envelope(s) could not be posted and stay queued: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    return batch.length;
+  flushOutbox(): Promise<number> {
+    return this.outbox.flush();
   }
 
   pendingOutbox(): number {
-    return this.state.outbox.length;
+    return this.outbox.pending;
   }
 
   private resolveTarget(to: string): Conversation | { handle: string } {

@@ -1,0 +1,49 @@
+/**
+ * @module outbox
+ * Envelopes waiting to be posted, kept in device state so that nothing sealed is lost to a
+ * crash, a refusal or a relay that stopped answering. The send scheduler of issue 12 (posting
+ * at times of the device's own choosing, with cover) belongs here, between `queue` and `flush`.
+ */
+import { decodeEnvelope, encodeEnvelope, fromBase64Url, fromHex, HardlineError, toBase64Url, type Envelope } from '@hardline/protocol';
+import type { DeviceState, QueuedPost } from './deviceState.ts';
+import type { PostSender } from './ingressPoster.ts';
+import type { FlushSorting } from './readdressPosts.ts';
+
+export type OutboxDeps = {
+  readonly state: () => DeviceState;
+  readonly poster: () => PostSender;
+  /** Which failed posts stay queued, and which are re-sealed for a mailbox their device moved to. */
+  readonly sortFailures: (batch: readonly QueuedPost[], results: readonly PromiseSettledResult<unknown>[]) => Promise<FlushSorting>;
+  readonly save: () => Promise<void>;
+};
+
+export class Outbox {
+  constructor(private readonly deps: OutboxDeps) {}
+
+  get pending(): number {
+    return this.deps.state().outbox.length;
+  }
+
+  queue(to: { readonly sendCap: string }, envelope: Envelope): void {
+    this.deps.state().outbox.push({ sendCap: to.sendCap, envelope: toBase64Url(encodeEnvelope(envelope)) });
+  }
+
+  /** Posts queued envelopes. On failure they stay queued and the error says so. */
+  async flush(readdress = true): Promise<number> {
+    const state = this.deps.state();
+    if (state.outbox.length === 0) return 0;
+    const batch = [...state.outbox];
+    const poster = this.deps.poster();
+    const results = await Promise.allSettled(batch.map((p) => poster.post({ sendCap: fromHex(p.sendCap, 32), envelope: decodeEnvelope(fromBase64Url(p.envelope, 70_000)) })));
+    // A recipient that moved mailboxes retired the old one: its envelopes go where it moved.
+    const { failed, readdressed, error } = await this.deps.sortFailures(batch, results);
+    state.outbox = [...failed, ...readdressed, ...state.outbox.slice(batch.length)];
+    await this.deps.save();
+    if (readdress && readdressed.length > 0) return (await this.flush(false)) + batch.length - failed.length - readdressed.length;
+    if (error !== undefined) {
+      const code = error instanceof HardlineError ? error.code : 'UNAVAILABLE';
+      throw new HardlineError(code, `${failed.length} envelope(s) could not be posted and stay queued: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return batch.length;
+  }
+}
