@@ -41,12 +41,14 @@ export default {
     // client: device state at rest, trust (directory authentication), membership
     'packages/client/src/deviceState.ts',
     'packages/client/src/node/fileStateStore.ts',
-    // Line ranges of hardlineClient.ts (check them after editing that file): the directory
-    // authentication wiring and index, setMls, reconcile/commit, acceptControl.
-    'packages/client/src/hardlineClient.ts:215-265',
-    'packages/client/src/hardlineClient.ts:401-403',
-    'packages/client/src/hardlineClient.ts:663-742',
-    'packages/client/src/hardlineClient.ts:840-846',
+    // The engine's trust and membership collaborators, whole; and line ranges of
+    // hardlineClient.ts (check them after editing that file): the directory authentication
+    // wiring, the directory index, setMls, acceptControl.
+    'packages/client/src/{trustRules,membershipCommits,mailboxRotation,readdressPosts,outbox,keyPackageSupply,tokenWallet}.ts',
+    'packages/client/src/hardlineClient.ts:276-282',
+    'packages/client/src/hardlineClient.ts:311-320',
+    'packages/client/src/hardlineClient.ts:472-474',
+    'packages/client/src/hardlineClient.ts:849-862',
     // web: session timing, receipts (the CSP is served by server/src/http/staticApp.ts)
     'packages/web/src/session/receipts.ts',
     'packages/web/src/session/session.ts',
