@@ -3,6 +3,7 @@
  * The relay: `startRelay` plus the store interface and its SQLite implementation.
  */
 export { startRelay } from './startRelay.ts';
+export { DEFAULT_LIMITS, resolveLimits, type RelayLimits } from './limits/relayLimits.ts';
 export type { RelayOptions, RelayHandle, CiphersuiteName } from './relayOptions.ts';
 export { CIPHERSUITES, DEFAULT_CIPHERSUITE } from './relayOptions.ts';
 export type * from './store/relayStore.ts';

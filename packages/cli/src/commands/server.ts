@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { findTurnserver, startCoturn, startRelay, type CoturnHandle, type TurnConfig } from '@hardline/server';
+import { findTurnserver, resolveLimits, startCoturn, startRelay, type CoturnHandle, type RelayLimits, type TurnConfig } from '@hardline/server';
 import { HardlineError } from '@hardline/protocol';
 import { parse } from '../args.ts';
 import { pushFrom } from './serverPush.ts';
@@ -27,7 +27,9 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     'allowed-hosts': { type: 'string' },
     push: { type: 'string', default: 'on' },
     'push-subject': { type: 'string' },
+    limits: { type: 'string' },
   });
+  const limits = values.limits === undefined ? undefined : limitsFrom(values.limits);
   const push = pushFrom(values.push!, values['push-subject']);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HardlineError('USAGE', `invalid port ${values.port}`);
@@ -69,6 +71,7 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     turn,
     ...(allowedHosts ? { allowedHosts } : {}),
     ...(push !== undefined ? { push } : {}),
+    ...(limits ? { limits } : {}),
     // Default: packages/web/dist of this checkout. The relay warns here if it is not built.
     ...(values['web-root'] ? { webRoot: resolve(values['web-root']) } : {}),
     log: (line) => io.err(line),
@@ -93,6 +96,33 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     process.once('SIGTERM', stop);
   });
   return 0;
+}
+
+/**
+ * `--limits FILE`: a JSON object of relay limits (docs/protocol.md, "Relay limits"), e.g.
+ * `{"maxConnectionsPerAddress": 4096}` for an office behind one NAT address. Names and values
+ * are checked here, so a typo stops the start instead of being ignored.
+ */
+function limitsFrom(file: string): Partial<RelayLimits> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new HardlineError('NOT_FOUND', `cannot read the limits file ${file}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new HardlineError('USAGE', `the limits file ${file} is not JSON`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new HardlineError('USAGE', `the limits file ${file} must hold a JSON object`);
+  try {
+    resolveLimits(parsed as Record<string, unknown>);
+  } catch (e) {
+    throw new HardlineError('USAGE', `${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return parsed as Partial<RelayLimits>;
 }
 
 /**

@@ -12,6 +12,12 @@ export type RouteRequest = {
   readonly headers: IncomingHttpHeaders;
   /** Opaque per-connection id, for the observer trace only. */
   readonly conn: number;
+  /**
+   * The caller's source address key (limits/sourceLimits.ts), for the in-memory per-address
+   * limits only: never log it, store it or pass it to the observer.
+   */
+  readonly source: string;
+  /** The body is read only when one of these is first called: authenticate before a large one. */
   readonly json: () => Promise<JsonObject>;
   readonly bytes: () => Promise<Buffer>;
 };

@@ -13,9 +13,6 @@ import { observe, type RelayContext } from '../relayContext.ts';
 import { corkForTurn } from './corkForTurn.ts';
 
 const PAGE = 512;
-/** Stop pushing above this many unsent bytes; resume below LOW_WATER. */
-const HIGH_WATER = 4 << 20;
-const LOW_WATER = 1 << 20;
 
 export class InboxConnection {
   readonly ws: WebSocket;
@@ -27,11 +24,16 @@ export class InboxConnection {
   readonly #dirty = new Set<MailboxId>();
   #pumping = false;
   #drainedOwed = false;
+  /** Stop pushing above this many unsent bytes (limits.maxSocketSendBuffer); resume below #lowWater. */
+  readonly #highWater: number;
+  readonly #lowWater: number;
 
   constructor(ctx: RelayContext, ws: WebSocket, conn: number) {
     this.#ctx = ctx;
     this.ws = ws;
     this.conn = conn;
+    this.#highWater = ctx.limits.maxSocketSendBuffer;
+    this.#lowWater = Math.floor(ctx.limits.maxSocketSendBuffer / 4);
   }
 
   get open(): boolean {
@@ -84,7 +86,7 @@ export class InboxConnection {
   offer(m: MailboxId, seq: number, bytes: Uint8Array): void {
     const cursor = this.#cursors.get(m);
     if (cursor === undefined || seq <= cursor || !this.open) return;
-    if (this.#pumping || this.ws.bufferedAmount > HIGH_WATER) {
+    if (this.#pumping || this.ws.bufferedAmount > this.#highWater) {
       this.#dirty.add(m);
       this.#pump();
       return;
@@ -121,10 +123,15 @@ export class InboxConnection {
         if (cursor === undefined) continue;
         const page = await this.#ctx.store.listEnvelopes(m, cursor, PAGE);
         if (!this.open) return;
-        for (const e of page) if (e.seq > (this.#cursors.get(m) ?? Infinity)) this.#push(m, e.seq, e.bytes);
+        for (const e of page) {
+          if (e.seq <= (this.#cursors.get(m) ?? Infinity)) continue;
+          this.#push(m, e.seq, e.bytes);
+          // Within the page too: a page of large envelopes must not overrun the bound.
+          if (this.ws.bufferedAmount > this.#highWater) await this.#waitForDrain();
+          if (!this.open) return;
+        }
         // A full page may mean more; re-adding moves it to the back, so mailboxes take turns.
         if (page.length === PAGE) this.#dirty.add(m);
-        if (this.ws.bufferedAmount > HIGH_WATER) await this.#waitForDrain();
       }
       if (this.#drainedOwed && this.open) {
         this.#drainedOwed = false;
@@ -137,6 +144,6 @@ export class InboxConnection {
   }
 
   async #waitForDrain(): Promise<void> {
-    while (this.open && this.ws.bufferedAmount > LOW_WATER) await new Promise((r) => setTimeout(r, 2));
+    while (this.open && this.ws.bufferedAmount > this.#lowWater) await new Promise((r) => setTimeout(r, 2));
   }
 }

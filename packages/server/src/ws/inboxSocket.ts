@@ -14,16 +14,27 @@ import { RelayError } from '../errors/relayError.ts';
 import { isInternal, toWireError } from '../errors/wireError.ts';
 import { observe, type RelayContext } from '../relayContext.ts';
 import { InboxConnection } from './inboxConnection.ts';
-import { MAX_SUBSCRIBE_ITEMS, parseInboxMessage, type InboxMessage } from './inboxMessages.ts';
+import { MAX_INBOX_FRAME, MAX_SUBSCRIBE_ITEMS, parseInboxMessage, type InboxMessage } from './inboxMessages.ts';
+import { setFrameBound } from './socketBounds.ts';
 
-const AUTH_TIMEOUT_MS = 10_000;
+/**
+ * The first frame must be auth (a token of at most 256 characters), so until it has come no
+ * larger frame is buffered: an anonymous socket holds at most this much of a partial frame.
+ */
+export const FIRST_FRAME_BOUND = 4 * 1024;
+/** Frames received but not yet handled; past this the socket is paused until they are. */
+const MAX_QUEUED_FRAMES = 8;
 /** Per connection, pending subscriptions included: bounds the memory one socket can hold. */
 const MAX_SUBSCRIPTIONS = 100_000;
 
-export function handleInboxSocket(ctx: RelayContext, ws: WebSocket, conn: number): void {
+/** `authenticated` is called once the auth frame is accepted (it frees the anonymous slot). */
+export function handleInboxSocket(ctx: RelayContext, ws: WebSocket, conn: number, authenticated: () => void = () => {}): void {
   const inbox = new InboxConnection(ctx, ws, conn);
   let chain: Promise<void> = Promise.resolve();
-  const authTimer = setTimeout(() => inbox.close(4401, 'UNAUTHENTICATED'), AUTH_TIMEOUT_MS);
+  let queued = 0;
+  let firstFrame = true;
+  setFrameBound(ws, FIRST_FRAME_BOUND);
+  const authTimer = setTimeout(() => inbox.close(4401, 'UNAUTHENTICATED'), ctx.limits.wsAuthTimeoutMs);
   authTimer.unref();
 
   const fail = (e: unknown): void => {
@@ -36,6 +47,13 @@ export function handleInboxSocket(ctx: RelayContext, ws: WebSocket, conn: number
   };
 
   ws.on('message', (data, isBinary) => {
+    if (firstFrame) {
+      // Before the next frame's header is read: a pipelined subscribe may be up to 1 MiB.
+      firstFrame = false;
+      setFrameBound(ws, MAX_INBOX_FRAME);
+    }
+    // Frames are handled one at a time; a client that sends faster is paused, not buffered.
+    if (++queued >= MAX_QUEUED_FRAMES) ws.pause();
     // Text frames only; a binary frame from a reader is a protocol error.
     const text = isBinary ? undefined : data.toString();
     chain = chain
@@ -48,9 +66,12 @@ export function handleInboxSocket(ctx: RelayContext, ws: WebSocket, conn: number
         // An ack that arrived before the reader's close frame still counts: readers ack their
         // last batch and close at once, and dropping it would keep delivered envelopes forever.
         if (!inbox.open && msg.type !== 'ack') return;
-        await handleMessage(ctx, inbox, msg, authTimer);
+        await handleMessage(ctx, inbox, msg, authTimer, authenticated);
       })
-      .catch(fail);
+      .catch(fail)
+      .finally(() => {
+        if (--queued < MAX_QUEUED_FRAMES / 2 && ws.isPaused) ws.resume();
+      });
   });
   ws.on('close', () => {
     clearTimeout(authTimer);
@@ -61,7 +82,7 @@ export function handleInboxSocket(ctx: RelayContext, ws: WebSocket, conn: number
   });
 }
 
-async function handleMessage(ctx: RelayContext, inbox: InboxConnection, msg: InboxMessage, authTimer: NodeJS.Timeout): Promise<void> {
+async function handleMessage(ctx: RelayContext, inbox: InboxConnection, msg: InboxMessage, authTimer: NodeJS.Timeout, authenticated: () => void): Promise<void> {
   if (inbox.deviceId === undefined) {
     if (msg.type !== 'auth') throw new RelayError('UNAUTHENTICATED', 'first frame must be auth');
     const deviceId = ctx.sessions.lookup(msg.token);
@@ -72,6 +93,7 @@ async function handleMessage(ctx: RelayContext, inbox: InboxConnection, msg: Inb
       return;
     }
     clearTimeout(authTimer);
+    authenticated();
     inbox.deviceId = deviceId;
     ctx.hub.attachDevice(inbox, deviceId);
     if (ctx.observer) observe(ctx, { kind: 'auth', conn: inbox.conn, device: deviceId });
