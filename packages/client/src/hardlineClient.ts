@@ -700,10 +700,11 @@ export class HardlineClient {
    * device of every member (and every later one) holds the same settings.
    */
   async updateConversation(conversationId: string, change: SettingsChange): Promise<void> {
-    // The org policy's bounds: a timer outside them is moved to the nearest one allowed.
-    if (change.timerSeconds !== undefined) change = { ...change, timerSeconds: timerWithinPolicy(this.orgState(), this.state.handle, change.timerSeconds) };
     const conv = this.requireConversation(conversationId);
+    // Validated as asked first: a bad value (a negative timer) is an error, not something to clamp.
     validateSettingsChange(conv.roster, change);
+    // The org policy's bounds: a valid timer outside them is moved to the nearest one allowed.
+    if (change.timerSeconds !== undefined) change = { ...change, timerSeconds: timerWithinPolicy(this.orgState(), this.state.handle, change.timerSeconds) };
     if (change.name !== undefined && change.name.trim() !== conv.roster.name && this.findGroup(change.name.trim())) {
       throw new HardlineError('CONFLICT', `a group named "${change.name.trim()}" already exists`);
     }
