@@ -6,7 +6,7 @@
  * "The attacks are real" is checked at full size too: the baselines are modelled from the
  * simulated messages, so their rows of the full benchmark take a second or two with no relay.
  * At quick size the principal has only 93 contacts (86 messages, 7 calls) and his 5th and 6th
- * partners are tied (10 and 10), which is not enough for statistical disclosure to pass 0.8 even
+ * partners are tied (9 and 9), which is not enough for statistical disclosure to pass 0.8 even
  * on cellular records: at this size it is held to 0.6, and to 0.9 at full size below.
  * Issue 12 adds web-app devices (held-open inboxes, batched receipts) and calls with TURN legs.
  */
