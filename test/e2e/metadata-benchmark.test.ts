@@ -55,11 +55,11 @@ describe('metadata benchmark (quick)', () => {
 
   it('every attack recovers the top partners from cellular records (P@5 ≥ 0.8; disclosure ≥ 0.6 at this size)', () => {
     for (const attack of ['frequency', 'timing'] as const) expect(result('Cellular', 'carrier records', attack).final.p5).toBeGreaterThanOrEqual(0.8);
-    expect(result('Cellular', 'carrier records', 'disclosure').final.p5).toBeGreaterThanOrEqual(0.6);
+    expect(result('Cellular', 'carrier records', 'disclosure').final.p5).toBeGreaterThanOrEqual(0.6 - 1e-9);
   });
 
   it('every attack recovers them from a Signal-like relay on its strongest honest view (P@5 ≥ 0.8)', () => {
-    expect(result('Signal-like', 'live operator', 'disclosure').final.p5).toBeGreaterThanOrEqual(0.6);
+    expect(result('Signal-like', 'live operator', 'disclosure').final.p5).toBeGreaterThanOrEqual(0.6 - 1e-9);
     expect(result('Signal-like', 'live operator', 'timing').final.p5).toBeGreaterThanOrEqual(0.8);
     // Sealed sender does what it promises: no envelope names its sender, so there is nothing to count...
     expect(result('Signal-like', 'live operator', 'frequency').final.p5).toBeCloseTo(b.chance.p5);
