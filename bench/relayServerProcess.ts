@@ -13,7 +13,9 @@ import { startRelay } from '../packages/server/src/index.ts';
 
 const [dataDir, mailboxesPath] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: relayServerProcess.ts DATA_DIR [MAILBOXES_JSON]');
-const relay = await startRelay({ dataDir, port: 0 });
+// Limits the benchmark sets (JSON in $HARDLINE_BENCH_LIMITS); the relay's defaults otherwise.
+const limits = process.env.HARDLINE_BENCH_LIMITS ? (JSON.parse(process.env.HARDLINE_BENCH_LIMITS) as Record<string, number>) : {};
+const relay = await startRelay({ dataDir, port: 0, limits });
 if (mailboxesPath) {
   const list = JSON.parse(readFileSync(mailboxesPath, 'utf8')) as { id: string; readCapHash: string; sendCapHash: string }[];
   await Promise.all(

@@ -2,16 +2,21 @@
  * `npm run bench`: every benchmark, one after another, printed as tables. Figures go to
  * BENCHMARKS.md by hand, with the machine they were measured on. Pass names to run a subset:
  *   npm run bench -- mls relay
+ * `abuse` floods the relay for ABUSE_SECONDS (default 60) per flood: about 8 minutes.
  */
+import { runAbuseBench } from './abuse.bench.ts';
 import { runCallBench } from './call.bench.ts';
 import { runExposureBench } from './exposure.bench.ts';
 import { runMlsCommits, runMlsThroughput } from './mls.bench.ts';
 import { runRelayBench } from './relay.bench.ts';
 import { runSeizedDiskBench } from './seizedDisk.bench.ts';
 import { runSframeBench } from './sframe.bench.ts';
+import { runTokenBench } from './tokens.bench.ts';
 
 const suites: Record<string, () => Promise<void>> = {
   relay: () => runRelayBench(),
+  abuse: () => runAbuseBench(),
+  tokens: () => runTokenBench(),
   mls: async () => {
     console.log('\nMLS application messages, encrypt + decrypt, one core');
     console.table(await runMlsThroughput());
