@@ -224,6 +224,35 @@ export class Session {
     return this.client.unsignedRevocations().filter((d) => d.handle === handle).length;
   }
 
+  /** Of those, the ones whose key the relay cannot prove is in its key log: hidden from auditors. */
+  notInLogDevices(handle: string): number {
+    return this.client.unverifiableDevices().filter((d) => d.handle === handle && d.reason === 'not-in-log').length;
+  }
+
+  /** The relay showed this device and a peer different key logs (keyTransparency.ts): it is lying to someone. */
+  splitView(): { from?: string; detectedAt: string } | undefined {
+    const report = this.client.splitView();
+    return report && { ...(report.from ? { from: report.from } : {}), detectedAt: report.detectedAt };
+  }
+
+  /** The split-view alert the user closed, by when it was detected: a new detection shows again. */
+  private splitViewSeen: string | undefined;
+
+  splitViewDismissed(): boolean {
+    const report = this.client.splitView();
+    return !!report && report.detectedAt === this.splitViewSeen;
+  }
+
+  dismissSplitView(): void {
+    this.splitViewSeen = this.client.splitView()?.detectedAt;
+    this.emit();
+  }
+
+  /** Entries under one's own name in the relay's key log that one's identity key did not make (logMonitor.ts). */
+  foreignLogEntries(): number {
+    return this.client.foreignLogEntries().length;
+  }
+
   async acceptKeys(handle: string): Promise<void> {
     await this.loop.exclusive((c) => c.acknowledgeIdentity(handle));
     this.emit();

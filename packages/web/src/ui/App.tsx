@@ -13,6 +13,7 @@ import { Unreadable } from './screens/Unreadable.tsx';
 import { useSession } from './useSession.ts';
 import { CallScreen } from '../calls/CallScreen.tsx';
 import { IdentityAlert } from './components/IdentityAlert.tsx';
+import { SplitViewAlert } from './components/SplitViewAlert.tsx';
 
 type Boot = { kind: 'loading' } | { kind: 'otherTab' } | { kind: 'onboarding' } | { kind: 'signedOut' } | { kind: 'ready'; session: Session } | { kind: 'failed'; message: string };
 
@@ -80,6 +81,7 @@ function Signed({ session, onSignedOut }: { session: Session; onSignedOut: () =>
       <Shell session={session} />
       <CallScreen session={session} />
       <IdentityAlert session={session} />
+      <SplitViewAlert session={session} />
     </>
   );
 }

@@ -18,6 +18,8 @@ import { Icon } from './components/Icon.tsx';
 import { focusElement, focusInside, focusLost } from './focus.ts';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.tsx';
 import { pushNotice } from '../session/pushWakeUps.ts';
+import { SplitViewBanner } from './components/SplitViewAlert.tsx';
+import { OwnNameBanner } from './components/OwnNameBanner.tsx';
 
 export type Tab = 'chats' | 'contacts' | 'devices';
 export type Route =
@@ -50,6 +52,8 @@ export function Shell({ session }: { session: Session }) {
       <main class="shell-main">
       <section class="list-pane" aria-label={route.tab === 'chats' ? 'Conversations' : route.tab === 'contacts' ? 'Contact book' : 'Devices'} ref={listRef}>
         {session.recovery && <RecoveryNotice session={session} text={session.recovery} />}
+        <SplitViewBanner session={session} />
+        <OwnNameBanner session={session} />
         <PushNotice session={session} />
         {route.tab === 'chats' && <ChatList session={session} selected={route.chat} go={setRoute} heading={listHeading} />}
         {route.tab === 'contacts' && <ContactList session={session} selected={route.contact} go={setRoute} heading={listHeading} />}

@@ -99,7 +99,12 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
         <div class="banner warning" role="status" data-warning="unverifiable-device" data-handle={peer}>
           <Icon name="warning" />
           <div>
-            <p>A device listed under <bdi>{title}</bdi> is not certified by their identity key. Hardline does not send it anything. If {title} did not just link a device, tell your security team.</p>
+            {session.notInLogDevices(peer) > 0 ? (
+              // The relay hides this key from the public log: only some people are shown it.
+              <p data-reason="not-in-log">The server shows a key for a device of <bdi>{title}</bdi> that it keeps out of its public key log, so nobody else can check it. Hardline does not send it anything. Tell your security team.</p>
+            ) : (
+              <p>A device listed under <bdi>{title}</bdi> is not certified by their identity key. Hardline does not send it anything. If {title} did not just link a device, tell your security team.</p>
+            )}
           </div>
         </div>
       )}
