@@ -14,7 +14,7 @@ import type { TokenIssuer } from './tokens/tokenIssuer.ts';
 import type { RelayLimits } from './limits/relayLimits.ts';
 import type { FreeDisk } from './limits/freeDisk.ts';
 import type { SourceLimits } from './limits/sourceLimits.ts';
-import type { EnrolThrottle } from './limits/enrolThrottle.ts';
+import type { FailureThrottle } from './limits/failureThrottle.ts';
 import type { RelayPush } from './push/relayPush.ts';
 import type { GatewayKeys } from './ohttp/gatewayKeys.ts';
 
@@ -35,7 +35,7 @@ export type RelayContext = {
   /** What each source address holds (connections, anonymous sockets, body bytes); memory only. */
   readonly sources: SourceLimits;
   /** Failed enrolment attempts, per source address and relay-wide; memory only. */
-  readonly enrolThrottle: EnrolThrottle;
+  readonly enrolThrottle: FailureThrottle;
   readonly observer: Observer | undefined;
   /** TURN REST secret and URLs; undefined when no TURN server is configured. */
   readonly turn: TurnConfig | undefined;

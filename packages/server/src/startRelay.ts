@@ -25,7 +25,7 @@ import { createUpgradeRouter } from './ws/upgrade.ts';
 import { resolveLimits } from './limits/relayLimits.ts';
 import { FreeDisk, statfsProbe } from './limits/freeDisk.ts';
 import { connectionCap, openFileLimit } from './limits/fileDescriptors.ts';
-import { EnrolThrottle } from './limits/enrolThrottle.ts';
+import { FailureThrottle } from './limits/failureThrottle.ts';
 import { SourceLimits, sourceKey } from './limits/sourceLimits.ts';
 import { refuseSocket, rawErrorResponse } from './http/rawResponse.ts';
 import { TokenIssuer } from './tokens/tokenIssuer.ts';
@@ -61,8 +61,8 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       limits,
       disk: new FreeDisk(options.diskFree ?? statfsProbe(options.dataDir), limits.minFreeDiskBytes, Date.now, (e) => ctx.internalError(e)),
       sources: new SourceLimits(limits),
-      enrolThrottle: new EnrolThrottle(limits),
-      tokens: new TokenIssuer(tokenLedger, limits, Date.now),
+      enrolThrottle: new FailureThrottle({ perMinute: limits.enrolFailuresPerMinute, perMinutePerAddress: limits.enrolFailuresPerMinutePerAddress }),
+      tokens: new TokenIssuer(tokenLedger, limits, Date.now, new FailureThrottle({ perMinute: limits.tokenFailuresPerMinute, perMinutePerAddress: limits.tokenFailuresPerMinutePerAddress })),
       observer: options.observer,
       turn: options.turn,
       push: options.push === false ? undefined : openRelayPush(options.dataDir, options.push ?? {}),

@@ -7,7 +7,7 @@
  * Guessers connect from 127.0.0.2 and up; the legitimate enrolment from 127.0.0.1 unless said.
  */
 import { describe, expect, it } from 'vitest';
-import { EnrolThrottle } from '../src/limits/enrolThrottle.ts';
+import { FailureThrottle } from '../src/limits/failureThrottle.ts';
 import { guessEnrolCodes, rawCall } from '../../../test/support/anonymousAttacker.ts';
 import { newDeviceKeys } from './support/deviceKeys.ts';
 import { invite } from './support/enrolDevice.ts';
@@ -25,7 +25,7 @@ async function enrolFrom(url: string, code: string, handle: string, localAddress
 describe('the buckets', () => {
   it('takes a token per tested code, refunds a right one, and refills with time', () => {
     let now = 0;
-    const t = new EnrolThrottle({ enrolFailuresPerMinute: 100, enrolFailuresPerMinutePerAddress: 3 }, () => now);
+    const t = new FailureThrottle({ perMinute: 100, perMinutePerAddress: 3 }, () => now);
     for (let i = 0; i < 3; i++) expect(t.take('a').allowed).toBe(true);
     const held = t.take('a');
     expect(held).toEqual({ allowed: false, retryAfterSeconds: 20 });
@@ -39,7 +39,7 @@ describe('the buckets', () => {
 
   it('lets an address with no failures through when the relay-wide bucket is empty, and no one else', () => {
     let now = 0;
-    const t = new EnrolThrottle({ enrolFailuresPerMinute: 2, enrolFailuresPerMinutePerAddress: 5 }, () => now);
+    const t = new FailureThrottle({ perMinute: 2, perMinutePerAddress: 5 }, () => now);
     expect(t.take('g1').allowed).toBe(true);
     expect(t.take('g2').allowed).toBe(true);
     // Empty relay-wide: g1 has failed lately and is held until its own bucket is full again
@@ -54,7 +54,7 @@ describe('the buckets', () => {
 
   it('forgets an address once its bucket is full again', () => {
     let now = 0;
-    const t = new EnrolThrottle({ enrolFailuresPerMinute: 100, enrolFailuresPerMinutePerAddress: 10 }, () => now);
+    const t = new FailureThrottle({ perMinute: 100, perMinutePerAddress: 10 }, () => now);
     t.take('a');
     expect(t.trackedSources()).toBe(1);
     now += 120_000;

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawCall } from '../../../test/support/anonymousAttacker.ts';
 import { fetchTokens } from '../../../test/support/privacyPassTokens.ts';
 import { TokenIssuer } from '../src/tokens/tokenIssuer.ts';
 import { TokenLedger } from '../src/tokens/tokenLedger.ts';
@@ -110,6 +111,28 @@ describe('a token holder', () => {
     expect(missing.body.error.code).toBe('DECODE');
     const purpose = await call(relay.url, 'POST', '/v1/tokens/everything', { request: 'AAAA' }, insider.token);
     expect(purpose.body.error).toMatchObject({ code: 'DECODE', message: expect.stringMatching(/claim, blob/) });
+  });
+});
+
+describe('a stranger forging tokens', () => {
+  it('is throttled per address before the relay spends a VOPRF evaluation on each; others are not', async () => {
+    const r = await startTestRelay({ limits: { tokenFailuresPerMinutePerAddress: 3 } });
+    const payer = await enrolDevice(r.url, r.adminToken, 'payer');
+    const [real, honest] = await fetchTokens(r.url, payer.token, 2);
+    const forged = (): string => {
+      const t = Buffer.from(real!, 'base64url');
+      randomBytes(32).copy(t, 2); // a fresh nonce: passes every cheap check, fails the evaluation
+      return t.toString('base64url');
+    };
+    const claimFrom = (address: string, token: string) => rawCall(r.url, 'POST', '/v1/keypackages/claim', { deviceId: payer.deviceId, token }, address);
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await claimFrom('127.0.0.2', forged())).body.error.code);
+    expect(codes).toEqual(['TOKEN_INVALID', 'TOKEN_INVALID', 'TOKEN_INVALID', 'RATE_LIMITED', 'RATE_LIMITED']);
+    const limited = await claimFrom('127.0.0.2', forged());
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Another address, spending a real token, is served (and a good token costs no failure).
+    expect((await claimFrom('127.0.0.3', honest!)).body.error?.code ?? 'ok').not.toMatch(/RATE_LIMITED|TOKEN_/);
   });
 });
 

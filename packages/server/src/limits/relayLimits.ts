@@ -58,6 +58,13 @@ export type RelayLimits = {
   readonly blobTokensPerDevicePerDay: number;
   /** Days an issuer key is current; the previous one is honoured one more lifetime. */
   readonly tokenKeyLifetimeDays: number;
+  /**
+   * Tokens that fail verification (forged, replayed), per minute, relay-wide and per source
+   * address. Each costs the relay a VOPRF evaluation (~7 ms on one core) to refuse; an honest
+   * device fails at most once per key rotation.
+   */
+  readonly tokenFailuresPerMinute: number;
+  readonly tokenFailuresPerMinutePerAddress: number;
   // Connections and bodies (sized before any byte of a body is read).
   /**
    * Concurrent TCP connections, HTTP and WebSocket together. 10,000 devices online at once
@@ -107,6 +114,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
   claimTokensPerDevicePerDay: 2_000,
   blobTokensPerDevicePerDay: 20,
   tokenKeyLifetimeDays: 7,
+  tokenFailuresPerMinute: 600,
+  tokenFailuresPerMinutePerAddress: 10,
   maxConnections: 16_384,
   maxConnectionsPerAddress: 1_024,
   headerTimeoutMs: 10_000,

@@ -65,7 +65,7 @@ export const blobRoutes: readonly Route[] = [
       if (creating && !(await roomForNewBlob(ctx, space, data.length))) throw full();
       // A new blob takes disk space nobody else is charged for, so creating one costs a token;
       // updates are paid for by the capability (compare-and-swap on an existing blob).
-      if (creating) await ctx.tokens.spend('blob', body.token);
+      if (creating) await ctx.tokens.spend('blob', body.token, req.source);
       const r = await ctx.store.putBlob(id, sha256(cap), version as number, data, ctx.now(), space);
       if (r.status === 'full') throw full();
       if (r.status === 'forbidden') throw new RelayError('BAD_CAPABILITY', 'wrong capability for this blob');

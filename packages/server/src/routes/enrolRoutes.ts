@@ -14,7 +14,7 @@ import { RelayError } from '../errors/relayError.ts';
 import { disconnectRevoked } from '../devices/revokeDevice.ts';
 import { optionalString, requireBase64Url, requireString } from '../http/jsonBody.ts';
 import { ok, type Route } from '../http/route.ts';
-import type { EnrolAttempt } from '../limits/enrolThrottle.ts';
+import type { FailureAttempt } from '../limits/failureThrottle.ts';
 import { countFailedEnrolment, recordEnrolment } from '../org/enrolmentEvents.ts';
 
 const ENROL_SUBJECT = 'enrol';
@@ -73,7 +73,7 @@ export const enrolRoutes: readonly Route[] = [
   },
 ];
 
-function throttled(attempt: EnrolAttempt): Extract<EnrolAttempt, { allowed: true }> {
+function throttled(attempt: FailureAttempt): Extract<FailureAttempt, { allowed: true }> {
   if (attempt.allowed) return attempt;
   throw new RelayError('RATE_LIMITED', `too many wrong enrolment codes; retry in ${attempt.retryAfterSeconds} s`, { retryAfterSeconds: attempt.retryAfterSeconds });
 }

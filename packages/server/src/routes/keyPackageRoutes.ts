@@ -77,7 +77,7 @@ export const keyPackageRoutes: readonly Route[] = [
       const body = await req.json();
       const deviceId = parseDeviceId(body.deviceId);
       // A claim makes a mailbox someone can post into, so it costs a token (tokenIssuer.ts).
-      await ctx.tokens.spend('claim', body.token);
+      await ctx.tokens.spend('claim', body.token, req.source);
       const device = await ctx.store.getDevice(deviceId);
       if (!device) throw new RelayError('NOT_FOUND', 'no such device');
       if (device.revoked) throw new RelayError('REVOKED', 'device is revoked');

@@ -11,6 +11,8 @@
  */
 import { HardlineError, toHex, type DeviceId } from '@hardline/protocol';
 import { issueTokens, parseToken, verifyToken } from '@hardline/protocol/tokens';
+import { RelayError } from '../errors/relayError.ts';
+import type { FailureThrottle } from '../limits/failureThrottle.ts';
 import { dayNumber } from '../store/day.ts';
 import type { IssuerKey, TokenLedger, TokenPurpose } from './tokenLedger.ts';
 
@@ -32,6 +34,8 @@ export class TokenIssuer {
     private readonly ledger: TokenLedger,
     private readonly settings: TokenSettings,
     private readonly now: () => number,
+    /** Failed verifications per source address: a forged token is the dearest thing a stranger can send. */
+    private readonly failures?: FailureThrottle,
   ) {}
 
   /** The key tokens are issued under now, rotated when it has lived its lifetime. */
@@ -68,15 +72,22 @@ export class TokenIssuer {
    * so a refused action never runs; a token spent on an action that then fails for another
    * reason (no such device) is lost, as a stamp on a misaddressed letter is.
    */
-  async spend(purpose: TokenPurpose, value: unknown): Promise<void> {
+  async spend(purpose: TokenPurpose, value: unknown, source = ''): Promise<void> {
     if (value === undefined || value === null) throw new HardlineError('TOKEN_REQUIRED', `this action needs a ${purpose} token (POST /v1/tokens/${purpose} with a session fetches them)`);
     const parsed = parseToken(value);
     await this.currentKey(purpose);
     const keyId = toHex(parsed.keyId);
     // Only this purpose's keys: a claim token does not pay for a blob.
     const key = this.ledger.keys(purpose).find((k) => k.id === keyId);
-    if (!key || !(await verifyToken(key, parsed))) throw new HardlineError('TOKEN_INVALID', 'token was not issued by this relay for this action, or its key has retired; fetch fresh tokens');
+    if (!key) throw new HardlineError('TOKEN_INVALID', 'token was not issued by this relay for this action, or its key has retired; fetch fresh tokens');
+    // Charged before the VOPRF evaluation and refunded when the token pays: only failures cost.
+    const attempt = this.failures?.take(source);
+    if (attempt && !attempt.allowed) {
+      throw new RelayError('RATE_LIMITED', `too many tokens that did not verify from here; retry in ${attempt.retryAfterSeconds} s`, { retryAfterSeconds: attempt.retryAfterSeconds });
+    }
+    if (!(await verifyToken(key, parsed))) throw new HardlineError('TOKEN_INVALID', 'token was not issued by this relay for this action, or its key has retired; fetch fresh tokens');
     if (!this.ledger.spend(keyId, parsed.nonce)) throw new HardlineError('TOKEN_SPENT', 'this token was already spent');
+    if (attempt?.allowed) attempt.refund();
   }
 
   /** Forgets budgets from earlier days (housekeeping). */

@@ -1,7 +1,8 @@
 /**
- * @module enrolThrottle
- * Token buckets for enrolment attempts that reach the code check: one per source address and
- * one for the relay. An attempt takes a token from both before its code is looked at and gets
+ * @module failureThrottle
+ * Token buckets for attempts that cost the relay work when they fail: enrolment codes checked
+ * (guessing), Privacy Pass tokens verified (a forged token costs one VOPRF evaluation to
+ * refuse). One bucket per source address and one for the relay. An attempt takes a token from both before its code is looked at and gets
  * them back if the code was right, so only wrong guesses cost anything, and a burst of
  * concurrent guesses cannot overrun the buckets.
  *
@@ -40,9 +41,9 @@ class Bucket {
   }
 }
 
-export type EnrolAttempt = { readonly allowed: true; readonly refund: () => void } | { readonly allowed: false; readonly retryAfterSeconds: number };
+export type FailureAttempt = { readonly allowed: true; readonly refund: () => void } | { readonly allowed: false; readonly retryAfterSeconds: number };
 
-export class EnrolThrottle {
+export class FailureThrottle {
   readonly #global: Bucket;
   readonly #globalPerMs: number;
   readonly #perSource: number;
@@ -51,26 +52,26 @@ export class EnrolThrottle {
   readonly #now: () => number;
   #swept: number;
 
-  constructor(limits: { readonly enrolFailuresPerMinute: number; readonly enrolFailuresPerMinutePerAddress: number }, now: () => number = Date.now) {
+  constructor(limits: { readonly perMinute: number; readonly perMinutePerAddress: number }, now: () => number = Date.now) {
     this.#now = now;
     this.#swept = now();
-    this.#global = new Bucket(limits.enrolFailuresPerMinute, now());
-    this.#globalPerMs = limits.enrolFailuresPerMinute / 60_000;
-    this.#perSource = limits.enrolFailuresPerMinutePerAddress;
-    this.#perSourcePerMs = limits.enrolFailuresPerMinutePerAddress / 60_000;
+    this.#global = new Bucket(limits.perMinute, now());
+    this.#globalPerMs = limits.perMinute / 60_000;
+    this.#perSource = limits.perMinutePerAddress;
+    this.#perSourcePerMs = limits.perMinutePerAddress / 60_000;
   }
 
   /** Would an attempt from `source` be let through now? Takes nothing. */
-  check(source: string): EnrolAttempt {
+  check(source: string): FailureAttempt {
     return this.#attempt(source, false);
   }
 
   /** Takes a token for an attempt about to test a code; `refund` when the code was right. */
-  take(source: string): EnrolAttempt {
+  take(source: string): FailureAttempt {
     return this.#attempt(source, true);
   }
 
-  #attempt(source: string, take: boolean): EnrolAttempt {
+  #attempt(source: string, take: boolean): FailureAttempt {
     const now = this.#now();
     if (now - this.#swept >= 60_000) this.#sweep(now);
     this.#global.refill(now, this.#globalPerMs);
