@@ -19,6 +19,7 @@ import { CallManager } from '../calls/callManager.ts';
 import { PushWakeUps } from './pushWakeUps.ts';
 
 const SIGNED_OUT_FLAG = 'hardline.signedOut';
+const SPLIT_VIEW_SEEN = 'hardline.splitViewSeen';
 const TICK_MS = 1_000;
 /** Re-match the book against the directory this often (and whenever the directory changes). */
 const RELINK_MS = 30_000;
@@ -235,16 +236,19 @@ export class Session {
     return report && { ...(report.from ? { from: report.from } : {}), detectedAt: report.detectedAt };
   }
 
-  /** The split-view alert the user closed, by when it was detected: a new detection shows again. */
-  private splitViewSeen: string | undefined;
-
+  /**
+   * The split-view alert the user closed, kept by when it was detected: a new detection blocks
+   * again, but the same one does not block at every start (a banner stays), so that the alert is
+   * read rather than dismissed by habit. Holds only a time, nothing about anyone.
+   */
   splitViewDismissed(): boolean {
     const report = this.client.splitView();
-    return !!report && report.detectedAt === this.splitViewSeen;
+    return !!report && report.detectedAt === localStorage.getItem(SPLIT_VIEW_SEEN);
   }
 
   dismissSplitView(): void {
-    this.splitViewSeen = this.client.splitView()?.detectedAt;
+    const report = this.client.splitView();
+    if (report) localStorage.setItem(SPLIT_VIEW_SEEN, report.detectedAt);
     this.emit();
   }
 
