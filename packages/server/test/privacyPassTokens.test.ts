@@ -104,6 +104,16 @@ describe('a token holder', () => {
     for (const t of blobs) expect((await newBlob(t)).status).toBe(200);
   });
 
+  it('two batches at once cannot overshoot the budget: it is taken before the evaluation', async () => {
+    const racer = await enrolDevice(relay.url, relay.adminToken, 'racer');
+    const outcomes = await Promise.allSettled([fetchTokens(relay.url, racer.token, 30), fetchTokens(relay.url, racer.token, 30)]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { code: 'TOKEN_BUDGET' } });
+    // The refused batch gave back nothing it did not take: 10 are left.
+    expect(await fetchTokens(relay.url, racer.token, 10)).toHaveLength(10);
+    await expect(fetchTokens(relay.url, racer.token, 1)).rejects.toMatchObject({ code: 'TOKEN_BUDGET' });
+  });
+
   it('a batch above the limit or of junk is refused with a clear error', async () => {
     const junk = await call(relay.url, 'POST', '/v1/tokens/claim', { request: 'AAAA' }, insider.token);
     expect(junk).toMatchObject({ status: 400, body: { error: { code: 'DECODE' } } });

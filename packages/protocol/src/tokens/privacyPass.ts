@@ -68,8 +68,12 @@ export async function requestTokens(issuerPublicKey: Uint8Array, count: number):
   };
 }
 
-/** Relay: evaluates a batch of blinded requests under the current key. */
-export async function issueTokens(key: TokenKeyPair, request: string): Promise<{ response: string; count: number }> {
+/**
+ * Relay: evaluates a batch of blinded requests under the current key. `admit(count)` runs once
+ * the batch is parsed and before any evaluation (the expensive part), so a caller over its
+ * budget is refused for the price of decoding; it may throw.
+ */
+export async function issueTokens(key: TokenKeyPair, request: string, admit: (count: number) => void = () => {}): Promise<{ response: string; count: number }> {
   let batch: genericBatched.BatchedTokenRequest;
   try {
     batch = genericBatched.BatchedTokenRequest.deserialize(fromBase64Url(request, 16 * 1024));
@@ -80,6 +84,7 @@ export async function issueTokens(key: TokenKeyPair, request: string): Promise<{
   if (count === 0) throw new DecodeError('token request is empty');
   if (count > MAX_TOKEN_BATCH) throw new TooLargeError('token batch', count, MAX_TOKEN_BATCH);
   for (const r of batch) if (r.tokenType !== TOKEN_TYPES.VOPRF.value) throw new DecodeError('only VOPRF (type 1) tokens are issued');
+  admit(count);
   // Per request rather than genericBatched.Issuer.issue, which console.logs each failure: the
   // relay's log gets counts, never details of what a client sent.
   const issuer = new privateVerif.Issuer(TOKEN_ISSUER, key.privateKey, key.publicKey);

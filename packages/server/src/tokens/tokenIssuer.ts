@@ -57,14 +57,27 @@ export class TokenIssuer {
     const today = dayNumber(this.now());
     const budget = budgetOf(this.settings, purpose);
     const slot = `${purpose}:${deviceId}` as const;
-    const spentToday = this.#budget.get(slot);
-    const used = spentToday?.day === today ? spentToday.count : 0;
-    const { response, count } = await issueTokens(key, request);
-    if (used + count > budget) {
-      throw new HardlineError('TOKEN_BUDGET', `this device may fetch ${budget} ${purpose} tokens a day and has ${Math.max(0, budget - used)} left; try again tomorrow (UTC)`);
+    let reserved = 0;
+    // The budget is taken before the evaluation (admit runs after parsing, before any VOPRF
+    // work), so a device over budget costs the relay only a decode, and two concurrent batches
+    // cannot both pass the check; it is given back if the batch then fails.
+    const admit = (count: number): void => {
+      const held = this.#budget.get(slot);
+      const used = held?.day === today ? held.count : 0;
+      if (used + count > budget) {
+        throw new HardlineError('TOKEN_BUDGET', `this device may fetch ${budget} ${purpose} tokens a day and has ${Math.max(0, budget - used)} left; try again tomorrow (UTC)`);
+      }
+      this.#budget.set(slot, { day: today, count: used + count });
+      reserved = count;
+    };
+    try {
+      const { response } = await issueTokens(key, request, admit);
+      return { response, keyId: key.id, remaining: budget - this.#budget.get(slot)!.count };
+    } catch (e) {
+      const held = this.#budget.get(slot);
+      if (reserved > 0 && held?.day === today) held.count -= reserved;
+      throw e;
     }
-    this.#budget.set(slot, { day: today, count: used + count });
-    return { response, keyId: key.id, remaining: budget - used - count };
   }
 
   /**
