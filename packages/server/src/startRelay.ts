@@ -74,6 +74,8 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
         log(`internal error (${e instanceof Error ? e.name : typeof e}); ${internalErrors} so far`);
       },
     };
+    // A mailbox's seq counter stays in memory while an inbox reads it, so its cursor stays valid.
+    store.holdSeqsFor(ctx.hub);
 
     // Per-connection counter: the observer's stand-in for an IP address. Assigned lazily so
     // that TLS and plain sockets are handled alike.

@@ -213,9 +213,14 @@ export type RelayStore = {
    * mailbox per post (SQLite: counters in memory, seeded by one indexed count per mailbox).
    */
   mailboxUsage(mailboxId: MailboxId): Promise<MailboxUsage>;
-  /** Envelopes with seq > afterSeq, oldest first. */
+  /**
+   * Envelopes with seq > afterSeq, oldest first. A seq counts within its mailbox only, and
+   * never goes back while an inbox reads the mailbox (a reader's cursor).
+   */
   listEnvelopes(mailboxId: MailboxId, afterSeq: number, limit: number): Promise<readonly StoredEnvelope[]>;
   /** Deletes acknowledged envelopes, leaving tombstones. Resolves with how many were deleted. */
+  /** Who may hold a cursor on a mailbox (the relay's inbox hub): their mailboxes' seqs are kept in memory. */
+  holdSeqsFor(readers: { hasReader(mailboxId: MailboxId): boolean }): void;
   ackEnvelopes(items: readonly (readonly [MailboxId, EnvelopeId])[], now: number): Promise<number>;
 
   getBlob(id: string): Promise<BlobRecord | undefined>;

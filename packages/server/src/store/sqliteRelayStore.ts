@@ -18,6 +18,7 @@ import { rotateAdminToken } from '../session/adminToken.ts';
 import { createPrivateFile, secureDataDir, secureDataFiles } from './dataDirAccess.ts';
 import { dayNumber } from './day.ts';
 import { KeyPackagePool } from './keyPackagePool.ts';
+import { MailboxSeqs, type SeqReaders } from './mailboxSeqs.ts';
 import { migrate } from './migrate.ts';
 import { appendLogLeaf, SqliteTransparencyLog } from './sqliteTransparencyLog.ts';
 import { SqliteOrgLedger } from '../org/sqliteOrgLedger.ts';
@@ -84,6 +85,12 @@ export class SqliteRelayStore implements RelayStore {
    * since its rows may not have been written.
    */
   readonly #usage = new Map<MailboxId, { envelopes: number; bytes: number }>();
+  /**
+   * Each mailbox's next seq, counted within the mailbox and in memory only (mailboxSeqs.ts):
+   * nothing on disk orders envelopes across mailboxes. Never dropped when a batch fails: a
+   * counter ahead of the rows leaves a gap, which is harmless; one behind would not be.
+   */
+  readonly #seqs = new MailboxSeqs(MAILBOX_CACHE_SIZE);
   /** All blobs together, for the blob space; undefined until first needed, or after pruning. */
   #blobTotals: { blobs: number; bytes: number } | undefined;
   #closed = false;
@@ -106,7 +113,11 @@ export class SqliteRelayStore implements RelayStore {
     this.#dataDir = dataDir;
     this.#notice = notice;
     const hadKeyPackages = moveLegacyKeyPackages(db, () => this.#pool);
+    const schemaBefore = db.pragma('user_version', { simple: true });
     migrate(db);
+    // A migration's dropped pages are zeroed (secure_delete) in the WAL's newest images; the
+    // checkpoint puts them over the old ones in the main file and empties the WAL.
+    if (db.pragma('user_version', { simple: true }) !== schemaBefore) db.pragma('wal_checkpoint(TRUNCATE)');
     if (hadKeyPackages) {
       // The dropped table's pages are zeroed, but their old images sit in the WAL and VACUUM
       // rewrites the file without them; TRUNCATE then empties the WAL.
@@ -162,7 +173,12 @@ export class SqliteRelayStore implements RelayStore {
       getMailbox: db.prepare<[Buffer], MailboxRow>('SELECT read_cap_hash, send_cap_hash FROM mailboxes WHERE id = ?'),
       retireMailbox: db.prepare('UPDATE mailboxes SET send_cap_hash = ? WHERE id = ?'),
       tombstoneExists: db.prepare<[Buffer], { one: number }>('SELECT 1 AS one FROM tombstones WHERE hash = ?'),
-      insertEnvelope: db.prepare('INSERT OR IGNORE INTO envelopes (mailbox_id, envelope_id, body) VALUES (?, ?, ?)'),
+      // A random slot (rowid): rows sit in the table in random order, not in order of arrival
+      // (migration 012). Only the envelope id's conflict is a duplicate: a seq (or slot)
+      // conflict must fail loudly, never be taken for a duplicate, which would drop the envelope.
+      insertEnvelope: db.prepare('INSERT INTO envelopes (slot, mailbox_id, seq, envelope_id, body) VALUES (random(), ?, ?, ?, ?) ON CONFLICT (mailbox_id, envelope_id) DO NOTHING'),
+      // The last entry of envelopes_mailbox_seq for the mailbox: one b-tree descent.
+      maxSeq: db.prepare<[Buffer], { seq: number | null }>('SELECT MAX(seq) AS seq FROM envelopes WHERE mailbox_id = ?'),
       listEnvelopes: db.prepare<[Buffer, number, number], { seq: number; envelope_id: Buffer; body: Buffer }>(
         'SELECT seq, envelope_id, body FROM envelopes WHERE mailbox_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
@@ -481,15 +497,22 @@ export class SqliteRelayStore implements RelayStore {
           // A resend of an envelope already here is still answered as the duplicate it is.
           return this.#s.envelopeExists.get(mb, eb) ? { status: 'duplicate' } : { status: 'full' };
         }
-        const r = this.#s.insertEnvelope.run(mb, eb, bytes);
+        const seq = this.#seqs.peek(mailboxId, () => this.#s.maxSeq.get(mb)!.seq ?? 0);
+        const r = this.#s.insertEnvelope.run(mb, seq, eb, bytes);
         if (r.changes === 0) return { status: 'duplicate' };
+        this.#seqs.advance(mailboxId, seq);
         if (usage) {
           usage.envelopes++;
           usage.bytes += bytes.length;
         }
-        return { status: 'stored', seq: Number(r.lastInsertRowid) };
+        return { status: 'stored', seq };
       }),
     );
+  }
+
+  /** The relay's hub: a mailbox's seq counter is kept while an inbox reads it (mailboxSeqs.ts). */
+  holdSeqsFor(readers: SeqReaders): void {
+    this.#seqs.holdFor(readers);
   }
 
   async mailboxUsage(mailboxId: MailboxId): Promise<MailboxUsage> {

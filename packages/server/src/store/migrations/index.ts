@@ -11,6 +11,7 @@ import { migration005Identity } from './005_identity.ts';
 import { migration007BlobLastUse } from './007_blob_last_use.ts';
 import { migration008TransparencyLog } from './008_transparency_log.ts';
 import { migration011OrgOrders } from './011_org_orders.ts';
+import { migration012EnvelopesPerMailbox } from './012_envelopes_per_mailbox.ts';
 
 export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   migration001Initial,
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   migration007BlobLastUse,
   migration008TransparencyLog,
   migration011OrgOrders,
+  migration012EnvelopesPerMailbox,
 ];
