@@ -82,6 +82,10 @@ import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
 import { KeyPackageSupply, type ClaimedDevice } from './keyPackageSupply.ts';
 import { Outbox } from './outbox.ts';
+import { SendScheduler } from './sendScheduler.ts';
+import { coverEnvelope } from './coverTraffic.ts';
+import { effectiveLevel, PRIVACY_EXTENSION, SLOT_PARAMS, storedLevel, type PrivacyLevel } from './privacyLevel.ts';
+import { watchSession } from './sessionWatch.ts';
 import { MailboxRotation } from './mailboxRotation.ts';
 import { MembershipCommits } from './membershipCommits.ts';
 import { acceptTextPart } from './textParts.ts';
@@ -108,6 +112,8 @@ export type ClientOptions = {
    * stored at registration.
    */
   ingress?: string;
+  /** The send scheduler's level when the device has none set (privacyLevel.ts); default `off`. */
+  privacy?: PrivacyLevel;
 };
 
 export type ReceivedMessage = {
@@ -167,6 +173,10 @@ export class HardlineClient {
   private membership!: MembershipCommits;
   /** Envelopes sealed and waiting to be posted (outbox.ts). */
   private outbox!: Outbox;
+  /** When queued envelopes are posted: Poisson slots with cover, apart from the session (sendScheduler.ts). */
+  private scheduler!: SendScheduler;
+  /** The platform's transport, telling the scheduler of every authenticated request (sessionWatch.ts). */
+  private watched!: Transport;
   /** A Welcome joined a conversation through a mailbox this sync did not subscribe to (last resort). */
   private joinedUnsubscribed = false;
 
@@ -247,7 +257,15 @@ export class HardlineClient {
     this.impl = await loadSuite(parseSuite(state.suite), this.opts.cryptoProvider);
     const signKey = fromBase64Url(state.signKey);
     const base = parseRelayUrl(state.server);
-    this.api = new RelayApi(base, this.opts.transport, { deviceId: state.deviceId, sign: (m) => this.impl.signature.sign(signKey, m) });
+    this.scheduler = new SendScheduler({
+      outbox: () => this.outbox,
+      params: () => SLOT_PARAMS[this.privacyLevel()],
+      cover: () => coverEnvelope(this.state, this.seal),
+      // Each slot its own connection: a WebSocket Poster closed after its one post, or one OHTTP request.
+      freshPoster: () => (this.poster instanceof IngressPoster ? this.poster : new Poster(base, this.opts.transport)),
+    });
+    this.watched = watchSession(this.opts.transport, this.scheduler);
+    this.api = new RelayApi(base, this.watched, { deviceId: state.deviceId, sign: (m) => this.impl.signature.sign(signKey, m) });
     // A WebSocket cannot be encapsulated: with an ingress, posts go over HTTP through the hop.
     const ingress = this.opts.ingress ?? state.ingress;
     if (ingress) this.api.useIngress(parseRelayUrl(ingress));
@@ -285,10 +303,31 @@ export class HardlineClient {
       () => ({ handle: this.state.handle, identityKey: this.state.identity?.publicKey }),
     );
     this.indexDirectory(state.directory);
+    // What a restart left queued goes at the next slots, not at the next sync.
+    this.scheduler.start();
   }
 
   close(): void {
+    this.scheduler.stop();
     this.poster.close();
+  }
+
+  /** The send scheduler's level: the device's setting, raised by the org policy (privacyLevel.ts). */
+  privacyLevel(): PrivacyLevel {
+    const own = storedLevel(this.state.extensions, this.opts.privacy ?? 'off');
+    return effectiveLevel(own, capabilities(this.orgState(), this.state.handle).metadata);
+  }
+
+  /** The device's own level (`hardline settings privacy`); the org policy may raise it. */
+  async setPrivacyLevel(level: PrivacyLevel): Promise<void> {
+    this.state.extensions = { ...this.state.extensions, [PRIVACY_EXTENSION]: level };
+    await this.save();
+    this.scheduler.start();
+  }
+
+  /** Cover envelopes this device posted since it opened (tests and the bench). */
+  get coverPosted(): number {
+    return this.scheduler.coverPosted;
   }
 
   get deviceId(): DeviceId {
@@ -547,9 +586,12 @@ export class HardlineClient {
     this.outbox.queue(to, envelope);
   }
 
-  /** Posts queued envelopes. On failure they stay queued and the error says so. */
+  /**
+   * Posts queued envelopes: at once at level `off`, else at the scheduler's next slots (it
+   * resolves once they are posted). On failure they stay queued and the error says so.
+   */
   flushOutbox(): Promise<number> {
-    return this.outbox.flush();
+    return this.scheduler.flush();
   }
 
   pendingOutbox(): number {
@@ -928,7 +970,8 @@ export class HardlineClient {
    */
   async sync(opts: SyncOptions = {}): Promise<ReceivedMessage[]> {
     // Queued posts that must wait (relay down, a full mailbox) stay queued; receiving goes on.
-    await this.flushOutbox().catch((e) => {
+    // With the send scheduler on, they go at its slots: receiving does not wait for them.
+    await this.scheduler.kick().catch((e) => {
       if (!postWaits(e)) throw e;
     });
     await this.refreshDirectory();
@@ -947,7 +990,7 @@ export class HardlineClient {
     ];
     const received: ReceivedMessage[] = [];
     this.controlListener = opts.onControl;
-    const inbox = new Inbox(parseRelayUrl(this.state.server), this.opts.transport);
+    const inbox = new Inbox(parseRelayUrl(this.state.server), this.watched);
     const queue: Envelope[] = [];
     let drained = false;
     let closed: HardlineError | undefined;

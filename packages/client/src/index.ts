@@ -9,6 +9,7 @@ export * from './relayApi.ts';
 export * from './relayUrl.ts';
 export * from './transport.ts';
 export * from './poster.ts';
+export * from './privacyLevel.ts';
 export * from './inbox.ts';
 export * from './contactBook/contactBookService.ts';
 export * from './contactBook/directoryMatch.ts';

@@ -28,18 +28,31 @@ export class Outbox {
     this.deps.state().outbox.push({ sendCap: to.sendCap, envelope: toBase64Url(encodeEnvelope(envelope)) });
   }
 
-  /** Posts queued envelopes. On failure they stay queued and the error says so. */
-  async flush(readdress = true): Promise<number> {
+  /** What waits, oldest first (the scheduler tells its callers when theirs have gone). */
+  get entries(): readonly QueuedPost[] {
+    return this.deps.state().outbox;
+  }
+
+  /** The oldest queued envelope: the send scheduler posts queued envelopes in order, one a slot. */
+  get head(): QueuedPost | undefined {
+    return this.deps.state().outbox[0];
+  }
+
+  /**
+   * Posts queued envelopes (the first `limit` of them, on `poster` when given: a send slot
+   * posts one on a connection of its own). On failure they stay queued and the error says so.
+   */
+  async flush(readdress = true, slot: { readonly limit?: number; readonly poster?: PostSender } = {}): Promise<number> {
     const state = this.deps.state();
     if (state.outbox.length === 0) return 0;
-    const batch = [...state.outbox];
-    const poster = this.deps.poster();
+    const batch = state.outbox.slice(0, slot.limit ?? state.outbox.length);
+    const poster = slot.poster ?? this.deps.poster();
     const results = await Promise.allSettled(batch.map((p) => poster.post({ sendCap: fromHex(p.sendCap, 32), envelope: decodeEnvelope(fromBase64Url(p.envelope, 70_000)) })));
     // A recipient that moved mailboxes retired the old one: its envelopes go where it moved.
     const { failed, readdressed, error } = await this.deps.sortFailures(batch, results);
     state.outbox = [...failed, ...readdressed, ...state.outbox.slice(batch.length)];
     await this.deps.save();
-    if (readdress && readdressed.length > 0) return (await this.flush(false)) + batch.length - failed.length - readdressed.length;
+    if (readdress && readdressed.length > 0) return (await this.flush(false, slot)) + batch.length - failed.length - readdressed.length;
     if (error !== undefined) {
       const code = error instanceof HardlineError ? error.code : 'UNAVAILABLE';
       throw new HardlineError(code, `${failed.length} envelope(s) could not be posted and stay queued: ${error instanceof Error ? error.message : String(error)}`);
