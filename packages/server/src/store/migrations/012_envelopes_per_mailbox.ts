@@ -34,6 +34,7 @@ export function migration012EnvelopesPerMailbox(db: Database.Database): void {
       SELECT random(), mailbox_id, ROW_NUMBER() OVER (PARTITION BY mailbox_id ORDER BY seq), envelope_id, body
       FROM envelopes;
     DROP TABLE envelopes;
+    -- DROP TABLE already removes the row; said again so that no later edit can keep it.
     DELETE FROM sqlite_sequence WHERE name = 'envelopes';
     ALTER TABLE envelopes_per_mailbox RENAME TO envelopes;
     CREATE UNIQUE INDEX envelopes_id ON envelopes (mailbox_id, envelope_id);
