@@ -17,7 +17,8 @@ const HELP = `usage: hardline [--home DIR] COMMAND
   admin audit --jsonl | admin devices [--json] | admin briefing [--json] [--html F]   (--server URL, admin token)
   register --server URL --code CODE --handle HANDLE [--name "Display Name"] [--ingress HOP_URL]   (or $HARDLINE_INGRESS)
   contacts add HANDLE [--name NAME] | contacts list [--json] | contacts export
-  send TO "text"
+  send TO "text" [--now]   (--now skips the send scheduler's delay: weaker, see docs/protocol.md §7)
+  settings privacy [off|balanced|strict]   (this device's send scheduler; the org policy may raise it)
   read [--wait SECONDS] [--json]
   group create NAME --members h1,h2 | group add NAME HANDLE | group remove NAME HANDLE
   group rename NAME NEW_NAME | group leave NAME
@@ -50,6 +51,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await (await import('./commands/contacts.ts')).contactsCommand(rest, io, home);
       case 'send':
         return await (await import('./commands/messages.ts')).sendCommand(rest, io, home);
+      case 'settings':
+        return await (await import('./commands/settings.ts')).settingsCommand(rest, io, home);
       case 'read':
         return await (await import('./commands/messages.ts')).readCommand(rest, io, home);
       case 'group':

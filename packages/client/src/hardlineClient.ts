@@ -612,7 +612,7 @@ export class HardlineClient {
    * Sends text; resolves once the relay has durably accepted every envelope. The sent message is
    * kept in the conversation (already shown), so a UI can list it beside what was received.
    */
-  async send(to: string, text: string, opts: { sync?: boolean } = {}): Promise<StoredMessage> {
+  async send(to: string, text: string, opts: { sync?: boolean; now?: boolean } = {}): Promise<StoredMessage> {
     if (text.length === 0) throw new HardlineError('VALIDATION', 'message is empty');
     // Checked before anything is sent or queued, so an over-long message leaves nothing behind.
     checkMessageLength(text);
@@ -645,7 +645,8 @@ export class HardlineClient {
     const stored: StoredMessage = { id: msg.id, from: this.state.handle, text: msg.text, sentAt: msg.sentAt, receivedAt: msg.sentAt, shown: true, ...(reachable ? {} : { waiting: true }) };
     target.messages.push(stored);
     await this.save();
-    await this.flushOutbox();
+    // `now` (the CLI's --now) skips the send scheduler: weaker, the post follows the sync at once.
+    await (opts.now ? this.outbox.flush() : this.flushOutbox());
     if (!reachable) {
       throw new QueuedError(`no device of ${others.join(', ')} can be reached yet (none has a KeyPackage left); the message is queued and goes out when one can`);
     }

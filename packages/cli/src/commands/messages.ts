@@ -9,12 +9,14 @@ import { withClient, type Home } from '../home.ts';
 import type { Io } from '../output.ts';
 
 export async function sendCommand(argv: string[], io: Io, home: Home): Promise<number> {
-  const { positionals } = parse(argv, {});
+  const { positionals, values } = parse(argv, { now: { type: 'boolean', default: false } });
   const [to, text] = positionals;
-  if (!to || text === undefined || positionals.length > 2) throw new HardlineError('USAGE', 'usage: hardline send TO "text"');
+  if (!to || text === undefined || positionals.length > 2) throw new HardlineError('USAGE', 'usage: hardline send TO "text" [--now]');
   await withClient(home, async (c) => {
     try {
-      await c.send(to, text);
+      // At a privacy level other than off this waits for the send scheduler's slots (seconds),
+      // so that the posts do not follow this command's sync; --now posts at once, which is weaker.
+      await c.send(to, text, { now: values.now });
     } catch (e) {
       const queued = c.pendingOutbox();
       if (queued > 0 && e instanceof HardlineError) {
@@ -36,6 +38,8 @@ export async function readCommand(argv: string[], io: Io, home: Home): Promise<n
     // Anything received by an earlier send/sync but not yet shown comes first.
     for (const m of await c.takeUnshown()) print(m);
     await c.sync({ waitMs: waitSeconds * 1000 });
+    // With the send scheduler on, what waits goes at its slots: this short-lived process waits for them.
+    if (c.pendingOutbox() > 0) await c.flushOutbox().catch(() => undefined);
     for (const c2 of c.conversations()) await c.reconcile(c2).catch(() => undefined);
     for (const m of await c.takeUnshown()) print(m);
     // What the relay offered that this device refused: a device nobody certified, a new identity key.
