@@ -15,6 +15,13 @@ import { tempDir } from '../support/cliHarness.ts';
 import { launchCallChromium, newCallPhone, startCallRelay, toneWav, type CallRelay } from '../support/calls.ts';
 import { isBlocking, runAxe, type AxeFinding } from '../support/axe.ts';
 import { vcardFile } from '../support/vcards.ts';
+import { writeFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { HardlineClient } from '@hardline/client';
+import { nodeClientOptions } from '@hardline/client/node';
+import { newOrgKey } from '@hardline/protocol';
+import { FLAGS, startWebRelay, type WebRelay } from '../support/browser.ts';
+import { fakeCameraFlags, writeBlankVideo } from '../support/fakeCamera.ts';
 
 /** Our own TURN port, so this file can run beside the other call tests. */
 const TURN_PORT = 3699;
@@ -363,4 +370,89 @@ describe('web app accessibility (WCAG 2.2 AA)', () => {
     await audit(cp, 'unreadable');
     await carol.close();
   }, 90_000);
+});
+
+/**
+ * The screens issue 9 and issue 13 added: the safety-number scanner (a fake camera that sees no
+ * code, so the scanner stays open while it is audited) and the security console, before and
+ * after an org key is imported. Self-contained, in a browser of its own with the camera.
+ */
+describe('scanner and security console accessibility (WCAG 2.2 AA)', () => {
+  let camBrowser: Browser;
+  let dave: Page;
+  let erin: HardlineClient | undefined;
+  /** A relay of its own: the console needs its admin token. */
+  let web: WebRelay;
+
+  beforeAll(async () => {
+    const camera = join(tempDir('a11y-camera'), 'blank.y4m');
+    writeBlankVideo(camera);
+    web = await startWebRelay();
+    camBrowser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...FLAGS, ...fakeCameraFlags(camera)], headless: true });
+    const context = await camBrowser.newContext({ viewport: PHONE, deviceScaleFactor: 2, serviceWorkers: 'block' });
+    dave = await context.newPage();
+    dave.setDefaultTimeout(15_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    erin?.close();
+    await camBrowser?.close();
+    await web?.close();
+  });
+
+  it('the safety-number scanner: focus moves to it and back, and it passes axe in both themes', async () => {
+    const [cd, ce] = await Promise.all([web.invite(), web.invite()]);
+    await enrolInBrowser(dave, web.url, cd, 'dave', 'Dave Dunn');
+    erin = await HardlineClient.register(nodeClientOptions(tempDir('a11y-erin')), { server: web.url, code: ce, handle: 'erin' });
+    await erin.sync();
+    for (let i = 0; ; i++) {
+      await dave.click('button[aria-label="New chat"]');
+      if (await dave.waitForSelector('.sheet button:has-text("erin")', { timeout: 5_000 }).then(() => true, () => false)) break;
+      if (i > 5) throw new Error('erin never reached dave\'s directory');
+      await dave.reload();
+      await dave.waitForSelector('[data-screen=chats]');
+    }
+    await dave.click('.sheet button:has-text("erin")');
+    await dave.click('button[aria-label="Safety number"]');
+    await dave.waitForSelector('[data-safety-number]');
+    await dave.focus('[data-action=scan-safety]');
+    await dave.keyboard.press('Enter');
+    await dave.waitForSelector('[data-scanner] video');
+    // The button that opened the scanner is gone: focus goes to the scanner's own control.
+    await expectFocus(dave, '[data-scanner] button:has-text("Cancel scanning")');
+    await audit(dave, 'safety scanner');
+    for (const scheme of ['light', 'dark'] as const) {
+      await dave.emulateMedia({ colorScheme: scheme });
+      await dave.screenshot({ path: join(SCREENSHOTS, `a11y-scanner-${scheme}.png`) });
+    }
+    await dave.emulateMedia({ colorScheme: 'light' });
+    await dave.keyboard.press('Escape');
+    await dave.waitForSelector('[data-scanner]', { state: 'detached' });
+    await expectFocus(dave, '[data-action=scan-safety]');
+  }, 120_000);
+
+  it('the security console passes axe in both themes, before and after a key is imported', async () => {
+    // The console is chosen when the app starts: a hash change alone keeps the chats.
+    await dave.goto(`${web.url}/#console`);
+    await dave.reload();
+    await dave.waitForSelector('[data-screen=console]');
+    await audit(dave, 'console (no key)');
+    // The key file is chosen with the keyboard: its hidden input takes focus, and its label shows it.
+    await tabTo(dave, '[data-import-key]');
+    expect(await dave.evaluate(() => getComputedStyle(document.querySelector('[data-import-key]')!.closest('label')!).outlineStyle)).not.toBe('none');
+    const file = join(tempDir('a11y-console-key'), 'org.key');
+    const key = newOrgKey();
+    writeFileSync(file, JSON.stringify({ kind: 'hardline-org-key', v: 1, name: 'Acme', publicKey: key.publicKey, secretKey: key.secretKey }));
+    await dave.setInputFiles('[data-import-key]', file);
+    await dave.waitForSelector('[data-fingerprint]');
+    await dave.fill('[data-admin-token]', web.adminToken!);
+    await dave.click('[data-refresh]');
+    await dave.waitForSelector('[data-device]');
+    await audit(dave, 'console (key imported)');
+    for (const scheme of ['light', 'dark'] as const) {
+      await dave.emulateMedia({ colorScheme: scheme });
+      await dave.screenshot({ path: join(SCREENSHOTS, `a11y-console-${scheme}.png`) });
+    }
+    await dave.emulateMedia({ colorScheme: 'light' });
+  }, 120_000);
 });

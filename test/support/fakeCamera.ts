@@ -30,3 +30,9 @@ export function writeQrVideo(y4mPath: string, text: string, size = 480): void {
   const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma, chroma]);
   writeFileSync(y4mPath, Buffer.concat([Buffer.from(`YUV4MPEG2 W${size} H${size} F10:1 Ip A1:1 C420jpeg\n`), ...Array.from({ length: 5 }, () => frame)]));
 }
+
+/** Writes a Y4M video of a plain white frame: a camera that sees no code, so a scanner stays open. */
+export function writeBlankVideo(y4mPath: string, size = 480): void {
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), Buffer.alloc(size * size, 235), Buffer.alloc((size / 2) * (size / 2) * 2, 128)]);
+  writeFileSync(y4mPath, Buffer.concat([Buffer.from(`YUV4MPEG2 W${size} H${size} F10:1 Ip A1:1 C420jpeg\n`), frame, frame]));
+}

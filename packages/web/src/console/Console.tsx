@@ -106,7 +106,7 @@ export function Console() {
       <section class="card" aria-labelledby="devices-h">
         <h2 id="devices-h">Devices</h2>
         <table class="console-table" data-devices>
-          <thead><tr><th>Handle</th><th>Device</th><th>Enrolled</th><th>Last seen</th><th>Policy</th><th /></tr></thead>
+          <thead><tr><th>Handle</th><th>Device</th><th>Enrolled</th><th>Last seen</th><th>Policy</th><th><span class="visually-hidden">Action</span></th></tr></thead>
           <tbody>
             {list.map((d) => (
               <tr key={d.deviceId} data-device={d.handle}>
@@ -115,7 +115,7 @@ export function Console() {
                 <td>{d.enrolledOn ?? '—'}</td>
                 <td>{d.lastSeenOn ?? '—'}</td>
                 <td>{`v${d.policyVersion}`}{d.oldPolicy ? ' (old)' : ''}</td>
-                <td>{d.revoked ? 'revoked' : <button class="danger" disabled={!key} data-revoke={d.handle} onClick={act('Revoke', async () => { await signAndPost(key!, 'revocation', { handle: d.handle as Handle, deviceId: d.deviceId as never, wipe: true }); await refresh(); })}>Revoke and wipe</button>}</td>
+                <td>{d.revoked ? 'revoked' : <button class="danger secondary" disabled={!key} data-revoke={d.handle} onClick={act('Revoke', async () => { await signAndPost(key!, 'revocation', { handle: d.handle as Handle, deviceId: d.deviceId as never, wipe: true }); await refresh(); })}>Revoke and wipe</button>}</td>
               </tr>
             ))}
           </tbody>

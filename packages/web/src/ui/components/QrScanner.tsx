@@ -32,7 +32,10 @@ const CAMERA_ERRORS: Record<string, string> = {
 
 export function QrScanner({ onResult, onCancel }: { onResult(text: string): void; onCancel(): void }) {
   const video = useRef<HTMLVideoElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
   const [error, setError] = useState<string | undefined>();
+  // The Scan button that opened this is gone: without this, keyboard focus falls to the page.
+  useEffect(() => cancel.current?.focus(), []);
   useEffect(() => {
     let stream: MediaStream | undefined;
     let stopped = false;
@@ -70,13 +73,13 @@ export function QrScanner({ onResult, onCancel }: { onResult(text: string): void
     };
   }, []);
   return (
-    <div class="scanner" data-scanner>
+    <div class="scanner" data-scanner onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
       {error ? (
         <p class="banner warning" role="alert" data-scanner-error>{error}</p>
       ) : (
         <video ref={video} muted playsInline aria-label="Camera view: hold the other person's safety number code in the frame" />
       )}
-      <button class="secondary" onClick={onCancel}>Cancel scanning</button>
+      <button class="secondary" ref={cancel} onClick={onCancel}>Cancel scanning</button>
     </div>
   );
 }

@@ -3,7 +3,7 @@
  * The safety number for one person, as digits and as a QR code, to compare in person: by
  * reading the digits, or by scanning the other person's code with the camera (QrScanner).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../../session/session.ts';
 import type { SafetyNumber } from '@hardline/protocol';
 import { Avatar, Icon } from '../components/Icon.tsx';
@@ -17,6 +17,13 @@ export function SafetyNumberView({ session, handle, go, back }: { session: Sessi
   const [scanResult, setScanResult] = useState<'match' | 'mismatch' | 'foreign' | undefined>();
   const version = session.version;
   useEffect(() => void session.safetyNumber(handle).then(setNumber), [handle, version]);
+  // When the scanner closes, the control that opened it comes back: focus returns there, not to the page.
+  const scanButton = useRef<HTMLButtonElement>(null);
+  const wasScanning = useRef(false);
+  useEffect(() => {
+    if (wasScanning.current && !scanning) scanButton.current?.focus();
+    wasScanning.current = scanning;
+  }, [scanning]);
   const name = session.displayName(handle);
   const changed = session.keysChanged(handle);
   const scanned = async (text: string): Promise<void> => {
@@ -60,7 +67,7 @@ export function SafetyNumberView({ session, handle, go, back }: { session: Sessi
             {scanning ? (
               <QrScanner onResult={(t) => void scanned(t)} onCancel={() => setScanning(false)} />
             ) : (
-              <button class="secondary" data-action="scan-safety" onClick={() => (setScanResult(undefined), setScanning(true))}>Scan {name}’s code</button>
+              <button class="secondary" data-action="scan-safety" ref={scanButton} onClick={() => (setScanResult(undefined), setScanning(true))}>Scan {name}’s code</button>
             )}
             {scanResult === 'match' && <p class="tag ok" role="status" data-scan="match">The code matches. {name} is marked as verified.</p>}
             {scanResult === 'mismatch' && (
