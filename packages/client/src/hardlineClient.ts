@@ -915,7 +915,9 @@ export class HardlineClient {
     this.setMls(conv, newState);
     await this.fanOut(conv, PayloadKind.MLS, mls);
     await this.save();
-    await this.flushOutbox();
+    // Call signalling keeps call setup within its budget (1.5 s): it posts at once, not at the
+    // scheduler's slots; decoupling it is the calls part of issue 12 (docs/protocol.md §7).
+    await (message.t === 'call' ? this.outbox.flush() : this.flushOutbox());
   }
 
   /**

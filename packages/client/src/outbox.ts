@@ -18,6 +18,8 @@ export type OutboxDeps = {
 };
 
 export class Outbox {
+  private running: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly deps: OutboxDeps) {}
 
   get pending(): number {
@@ -42,7 +44,15 @@ export class Outbox {
    * Posts queued envelopes (the first `limit` of them, on `poster` when given: a send slot
    * posts one on a connection of its own). On failure they stay queued and the error says so.
    */
-  async flush(readdress = true, slot: { readonly limit?: number; readonly poster?: PostSender } = {}): Promise<number> {
+  flush(readdress = true, slot: { readonly limit?: number; readonly poster?: PostSender } = {}): Promise<number> {
+    // One flush at a time: a scheduler slot and an immediate flush (call signalling, --now) that
+    // overlapped would each rewrite the queue from their own snapshot and drop what the other kept.
+    const run = this.running.then(() => this.flushNow(readdress, slot));
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  private async flushNow(readdress: boolean, slot: { readonly limit?: number; readonly poster?: PostSender }): Promise<number> {
     const state = this.deps.state();
     if (state.outbox.length === 0) return 0;
     const batch = state.outbox.slice(0, slot.limit ?? state.outbox.length);
@@ -52,7 +62,7 @@ export class Outbox {
     const { failed, readdressed, error } = await this.deps.sortFailures(batch, results);
     state.outbox = [...failed, ...readdressed, ...state.outbox.slice(batch.length)];
     await this.deps.save();
-    if (readdress && readdressed.length > 0) return (await this.flush(false, slot)) + batch.length - failed.length - readdressed.length;
+    if (readdress && readdressed.length > 0) return (await this.flushNow(false, slot)) + batch.length - failed.length - readdressed.length;
     if (error !== undefined) {
       const code = error instanceof HardlineError ? error.code : 'UNAVAILABLE';
       throw new HardlineError(code, `${failed.length} envelope(s) could not be posted and stay queued: ${error instanceof Error ? error.message : String(error)}`);
