@@ -9,6 +9,7 @@ import { runCallBench } from './call.bench.ts';
 import { runExposureBench } from './exposure.bench.ts';
 import { runMlsCommits, runMlsThroughput } from './mls.bench.ts';
 import { runRelayBench } from './relay.bench.ts';
+import { runSchedulerSuite } from './scheduler.bench.ts';
 import { runSeizedDiskBench } from './seizedDisk.bench.ts';
 import { runSframeBench } from './sframe.bench.ts';
 import { runTokenBench } from './tokens.bench.ts';
@@ -28,6 +29,7 @@ const suites: Record<string, () => Promise<void>> = {
     console.table(await runSframeBench());
   },
   call: () => runCallBench(),
+  scheduler: () => runSchedulerSuite(),
   'seized-disk': () => runSeizedDiskBench(),
   exposure: async () => {
     console.log('\nExposure report: parse + analyse');
