@@ -132,3 +132,23 @@ describe('web app: a key the relay logs under alice\'s own name', () => {
     await alice.screenshot({ path: join(SCREENSHOTS, 'kt-own-name.png') });
   });
 });
+
+describe('web app: a key the relay shows for someone but keeps out of its log', () => {
+  it('is refused, and the chat says the server hides it from the log', async () => {
+    const dave = await enrol(relay.url, relay.adminToken!, 'dave');
+    opened.push(dave);
+    // Before alice has looked dave up, the relay shows its own key for him, unlogged.
+    swapIdentityKey(relay, 'dave', newIdentityKey().publicKey, { logged: false });
+    for (let i = 0; ; i++) {
+      await alice.goto(`${relay.url}/`);
+      await alice.waitForSelector('[data-screen=chats]');
+      await alice.click('button[aria-label="New chat"]');
+      if (await alice.waitForSelector('.sheet button:has-text("dave")', { timeout: 5_000 }).then(() => true, () => false)) break;
+      if (i > 5) throw new Error('dave never reached alice\'s directory');
+    }
+    await alice.click('.sheet button:has-text("dave")');
+    const banner = await alice.waitForSelector('[data-warning=unverifiable-device][data-handle=dave] [data-reason=not-in-log]', { timeout: 45_000 });
+    expect(await banner.textContent()).toMatch(/keeps out of its public key log.*security team/s);
+    await alice.screenshot({ path: join(SCREENSHOTS, 'kt-not-in-log.png') });
+  });
+});
