@@ -4,13 +4,18 @@
  * counter in memory (store/mailboxSeqs.ts). These check what AUTOINCREMENT used to guarantee:
  * a live reader who acknowledged the newest envelope still gets the next one (MAX(seq) + 1
  * would hand out the acknowledged seq again, at or below the cursor, and the reader would skip
- * it), counters of read mailboxes survive a sweep, and a restart keeps each mailbox's order.
+ * it), counters of read mailboxes survive a sweep, a restart keeps each mailbox's order, and a
+ * slot taken by another mailbox's row moves the mailbox to a new run instead of failing.
  */
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { MailboxId } from '@hardline/protocol';
 import { MailboxSeqs } from '../src/store/mailboxSeqs.ts';
+import { SQLITE_FILE_NAME, SqliteRelayStore } from '../src/store/sqliteRelayStore.ts';
 import { enrolDevice, openSession } from './support/enrolDevice.ts';
-import { createMailbox, postFrame, type TestMailbox } from './support/envelopes.ts';
+import { createMailbox, newEnvelopeId, newMailboxCaps, postFrame, type TestMailbox } from './support/envelopes.ts';
 import { call } from './support/httpApi.ts';
 import { startTestRelay, type TestRelay } from './support/testRelay.ts';
 import { tmpDir } from './support/tmpDir.ts';
@@ -87,13 +92,34 @@ it('sweeps only the counters of mailboxes no inbox reads', () => {
   const read = new Set<MailboxId>(['aa' as MailboxId]);
   const seqs = new MailboxSeqs(2);
   seqs.holdFor({ hasReader: (m) => read.has(m) });
-  const first = seqs.peek('aa' as MailboxId, () => 0);
+  const none = () => undefined;
+  const first = seqs.peek('aa' as MailboxId, none);
   seqs.advance('aa' as MailboxId, first);
-  seqs.peek('bb' as MailboxId, () => 0);
-  // Past the bound: the sweep drops bb (unread), keeps aa, whose reader's cursor is `first`.
-  seqs.peek('cc' as MailboxId, () => 0);
+  seqs.peek('bb' as MailboxId, none);
+  // Past the bound: the sweep drops bb (unread), keeps aa, whose reader's cursor is first.seq.
+  seqs.peek('cc' as MailboxId, none);
   expect(seqs.size).toBe(2);
-  // aa's rows were acknowledged: its stored MAX(seq) is 0, yet its next seq follows the cursor.
-  expect(seqs.peek('aa' as MailboxId, () => 0)).toBe(first + 1);
-  expect(seqs.peek('bb' as MailboxId, () => 7)).toBe(8);
+  // aa's rows were acknowledged (none stored), yet its next seq follows the cursor.
+  expect(seqs.peek('aa' as MailboxId, none)).toEqual({ seq: first.seq + 1, slot: first.slot + 1n });
+  expect(seqs.peek('bb' as MailboxId, () => ({ seq: 7, slot: 70n }))).toEqual({ seq: 8, slot: 71n });
+});
+
+it('moves a mailbox to a new run of slots when its next slot is taken, and loses nothing', async () => {
+  const dir = tmpDir();
+  const store = new SqliteRelayStore(dir, { notice: () => {} });
+  const a = newMailboxCaps();
+  const b = newMailboxCaps();
+  const first = newEnvelopeId();
+  expect(await store.putEnvelope(a.id, first, randomBytes(64), Date.now())).toMatchObject({ status: 'stored' });
+  // Another mailbox's row at the slot a's next envelope would take (two random runs meeting).
+  const other = new Database(join(dir, SQLITE_FILE_NAME));
+  const { slot } = other.prepare('SELECT slot FROM envelopes').safeIntegers(true).get() as { slot: bigint };
+  other.prepare('INSERT INTO envelopes (slot, mailbox_id, seq, envelope_id, body) VALUES (?, ?, 1, ?, ?)').run(slot + 1n, Buffer.from(b.id, 'hex'), randomBytes(16), randomBytes(64));
+  other.close();
+  const second = newEnvelopeId();
+  expect(await store.putEnvelope(a.id, second, randomBytes(64), Date.now())).toMatchObject({ status: 'stored' });
+  const third = newEnvelopeId();
+  expect(await store.putEnvelope(a.id, third, randomBytes(64), Date.now())).toMatchObject({ status: 'stored' });
+  expect((await store.listEnvelopes(a.id, 0, 10)).map((e) => e.envelopeId)).toEqual([first, second, third]);
+  await store.close();
 });

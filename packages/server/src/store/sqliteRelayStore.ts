@@ -18,7 +18,7 @@ import { rotateAdminToken } from '../session/adminToken.ts';
 import { createPrivateFile, secureDataDir, secureDataFiles } from './dataDirAccess.ts';
 import { dayNumber } from './day.ts';
 import { KeyPackagePool } from './keyPackagePool.ts';
-import { MailboxSeqs, type SeqReaders } from './mailboxSeqs.ts';
+import { MailboxSeqs, type NextRow, type SeqReaders } from './mailboxSeqs.ts';
 import { migrate } from './migrate.ts';
 import { appendLogLeaf, SqliteTransparencyLog } from './sqliteTransparencyLog.ts';
 import { SqliteOrgLedger } from '../org/sqliteOrgLedger.ts';
@@ -173,12 +173,13 @@ export class SqliteRelayStore implements RelayStore {
       getMailbox: db.prepare<[Buffer], MailboxRow>('SELECT read_cap_hash, send_cap_hash FROM mailboxes WHERE id = ?'),
       retireMailbox: db.prepare('UPDATE mailboxes SET send_cap_hash = ? WHERE id = ?'),
       tombstoneExists: db.prepare<[Buffer], { one: number }>('SELECT 1 AS one FROM tombstones WHERE hash = ?'),
-      // A random slot (rowid): rows sit in the table in random order, not in order of arrival
-      // (migration 012). Only the envelope id's conflict is a duplicate: a seq (or slot)
-      // conflict must fail loudly, never be taken for a duplicate, which would drop the envelope.
-      insertEnvelope: db.prepare('INSERT INTO envelopes (slot, mailbox_id, seq, envelope_id, body) VALUES (random(), ?, ?, ?, ?) ON CONFLICT (mailbox_id, envelope_id) DO NOTHING'),
+      // The slot (rowid) runs on from the mailbox's random base (mailboxSeqs.ts): rows stand in
+      // the table by mailbox, not in order of arrival (migration 012). Only the envelope id's
+      // conflict is a duplicate: a seq or slot conflict must fail loudly, never be taken for a
+      // duplicate, which would drop the envelope.
+      insertEnvelope: db.prepare('INSERT INTO envelopes (slot, mailbox_id, seq, envelope_id, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (mailbox_id, envelope_id) DO NOTHING'),
       // The last entry of envelopes_mailbox_seq for the mailbox: one b-tree descent.
-      maxSeq: db.prepare<[Buffer], { seq: number | null }>('SELECT MAX(seq) AS seq FROM envelopes WHERE mailbox_id = ?'),
+      newestRow: db.prepare<[Buffer], { seq: bigint; slot: bigint }>('SELECT seq, slot FROM envelopes WHERE mailbox_id = ? ORDER BY seq DESC LIMIT 1').safeIntegers(true),
       listEnvelopes: db.prepare<[Buffer, number, number], { seq: number; envelope_id: Buffer; body: Buffer }>(
         'SELECT seq, envelope_id, body FROM envelopes WHERE mailbox_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
@@ -497,17 +498,36 @@ export class SqliteRelayStore implements RelayStore {
           // A resend of an envelope already here is still answered as the duplicate it is.
           return this.#s.envelopeExists.get(mb, eb) ? { status: 'duplicate' } : { status: 'full' };
         }
-        const seq = this.#seqs.peek(mailboxId, () => this.#s.maxSeq.get(mb)!.seq ?? 0);
-        const r = this.#s.insertEnvelope.run(mb, seq, eb, bytes);
-        if (r.changes === 0) return { status: 'duplicate' };
-        this.#seqs.advance(mailboxId, seq);
+        const next = this.#insertEnvelope(mailboxId, mb, eb, bytes);
+        if (!next) return { status: 'duplicate' };
         if (usage) {
           usage.envelopes++;
           usage.bytes += bytes.length;
         }
-        return { status: 'stored', seq };
+        return { status: 'stored', seq: next.seq };
       }),
     );
+  }
+
+  /** Inserts with the mailbox's next seq and slot; undefined if the envelope id is stored already. */
+  #insertEnvelope(mailboxId: MailboxId, mb: Buffer, eb: Buffer, bytes: Uint8Array): NextRow | undefined {
+    const newest = () => {
+      const row = this.#s.newestRow.get(mb);
+      return row && { seq: Number(row.seq), slot: row.slot };
+    };
+    for (let attempt = 0; ; attempt++) {
+      const next = this.#seqs.peek(mailboxId, newest);
+      try {
+        if (this.#s.insertEnvelope.run(next.slot, mb, next.seq, eb, bytes).changes === 0) return undefined;
+        this.#seqs.advance(mailboxId, next);
+        return next;
+      } catch (e) {
+        // Another mailbox's rows hold this slot (two random runs met: about never): go on from
+        // a new base. A seq conflict, or a second slot conflict, is a bug and stays loud.
+        if (attempt > 0 || (e as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw e;
+        this.#seqs.rebase(mailboxId);
+      }
+    }
   }
 
   /** The relay's hub: a mailbox's seq counter is kept while an inbox reads it (mailboxSeqs.ts). */
