@@ -89,17 +89,18 @@ describe('send scheduler at level balanced, from the operator side', () => {
     const mine = ownMailboxes(alice);
     const from = trace.length;
     const before = alice.conversations().map((c) => c.messages.length);
-    for (let i = 0; i < 60 && alice.coverPosted < 2; i++) await new Promise((r) => setTimeout(r, 500));
-    expect(alice.coverPosted).toBeGreaterThanOrEqual(2);
+    // Cover comes every 12 s on average at balanced: 90 s without one would be a 1-in-2,000 draw.
+    for (let i = 0; i < 120 && alice.coverPosted < 1; i++) await new Promise((r) => setTimeout(r, 750));
+    expect(alice.coverPosted).toBeGreaterThanOrEqual(1);
     const cover = trace.slice(from).filter((e) => e.kind === 'post' && mine.has(e.mailboxId!));
-    expect(cover.length).toBeGreaterThanOrEqual(2);
+    expect(cover.length).toBeGreaterThanOrEqual(1);
     for (const c of cover) expect(realSizes).toContain(c.size);
     // Her reader takes them in and shows nothing.
     expect(await readTexts(alice)).toEqual([]);
     expect(alice.conversations().map((c) => c.messages.length)).toEqual(before);
     const acked = trace.filter((e) => e.kind === 'ack' && mine.has(e.mailboxId!));
     expect(acked.length).toBeGreaterThanOrEqual(cover.length);
-  }, 60_000);
+  }, 120_000);
 
   it('loses nothing across a restart with an envelope still queued, and keeps the order', async () => {
     const queued = alice.send('bob', 'three').catch((e: unknown) => e);

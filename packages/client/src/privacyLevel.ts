@@ -25,14 +25,15 @@ export type SlotParams = {
 /**
  * Why these numbers: issue 12's budget for the default level is added latency p50 <= 2 s and
  * p99 <= 10 s, and <= 2 KB/s while open (<= 150 MB a month). `balanced` sends real envelopes at
- * a mean gap of 0.8 s after a 0.5 s quiet period, and cover every 5 s on average when idle (one
- * 1 KiB-bucket envelope: ~0.3 KB/s). `strict` keeps one constant Poisson rate whether or not
+ * a mean gap of 0.8 s after a 0.5 s quiet period, and cover every 12 s on average when idle
+ * (one 1 KiB-bucket envelope on a fresh connection: ~0.3 KB/s with its TLS handshake, so that
+ * 4 h a day open stays near 150 MB a month; every 5 s measured 0.6 KB/s, 278 MB). `strict` keeps one constant Poisson rate whether or not
  * anything waits, so the slot pattern no longer shows when the person writes: it costs more
  * bytes and more delay. Measured figures: BENCHMARKS.md, "Send scheduler".
  */
 export const SLOT_PARAMS: Readonly<Record<PrivacyLevel, SlotParams>> = {
   off: { level: 'off', quietMs: 0, busyGapMs: 0, idleGapMs: undefined, maxDelayMs: 0 },
-  balanced: { level: 'balanced', quietMs: 500, busyGapMs: 800, idleGapMs: 5_000, maxDelayMs: 10_000 },
+  balanced: { level: 'balanced', quietMs: 500, busyGapMs: 800, idleGapMs: 12_000, maxDelayMs: 10_000 },
   strict: { level: 'strict', quietMs: 1_500, busyGapMs: 1_500, idleGapMs: 1_500, maxDelayMs: 30_000 },
 };
 
