@@ -26,7 +26,9 @@ const RELINK_MS = 30_000;
 
 function clientOptions(store: IdbStateStore): ClientOptions {
   // No cryptoProvider: ts-mls's default one runs on WebCrypto plus noble in the browser.
-  return { store, transport: browserTransport };
+  // The app is open for long and holds its inbox: the send scheduler at `balanced` is its
+  // default (issue 12's budget; BENCHMARKS.md, "Send scheduler"), unless the device chose another.
+  return { store, transport: browserTransport, privacy: 'balanced' };
 }
 
 function randomId(): string {
