@@ -17,6 +17,7 @@ import { enrol, readTexts } from '../support/clients.ts';
 import { enrolInBrowser, launchChromium, newPhone, openTab, SCREENSHOTS, startWebRelay, type WebRelay } from '../support/browser.ts';
 import { forkLogFor, type LogFork } from '../support/forkedLog.ts';
 import { swapIdentityKey } from '../support/hostileRelay.ts';
+import { isBlocking, runAxe } from '../support/axe.ts';
 
 let relay: WebRelay;
 let browser: Browser;
@@ -46,6 +47,15 @@ async function routeThroughFork(ctx: BrowserContext, f: LogFork): Promise<void> 
       });
     },
   );
+}
+
+/** axe finds nothing serious on the page as it is, in the light and the dark theme. */
+async function expectAccessible(page: Page): Promise<void> {
+  for (const colorScheme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const blocking = (await runAxe(page)).filter(isBlocking).map((f) => `${colorScheme}: ${f.rule} ${f.help} at ${f.targets.join(' | ')}`);
+    expect(blocking).toEqual([]);
+  }
 }
 
 async function openChat(handle: string): Promise<void> {
@@ -107,10 +117,15 @@ describe('web app: a relay that shows alice a different key log than bob (split 
     expect(text).toMatch(/in person/);
     // Blocking: focus is on the alert, not on the chat behind it.
     expect(await alice.evaluate(() => document.activeElement?.id)).toBe('split-view-title');
+    for (let i = 0; i < 3; i++) {
+      await alice.keyboard.press('Tab');
+      expect(await alice.evaluate(() => !!document.activeElement?.closest('[data-alert=split-view]'))).toBe(true);
+    }
     await alice.screenshot({ path: join(SCREENSHOTS, 'kt-split-view.png') });
+    await expectAccessible(alice);
 
     // Closing it leaves a banner: the relay is still the one that lied.
-    await alice.click('[data-alert=split-view] button:has-text("I understand")');
+    await alice.keyboard.press('Enter');
     await alice.waitForSelector('[data-alert=split-view]', { state: 'detached' });
     await openTab(alice, 'chats');
     await alice.waitForSelector('[data-warning=split-view]');
@@ -130,6 +145,7 @@ describe('web app: a key the relay logs under alice\'s own name', () => {
     await alice.waitForSelector('[data-screen=devices]');
     await alice.waitForSelector('[data-warning=own-name-logged]');
     await alice.screenshot({ path: join(SCREENSHOTS, 'kt-own-name.png') });
+    await expectAccessible(alice);
   });
 });
 

@@ -14,14 +14,34 @@ export function SplitViewAlert({ session }: { session: Session }) {
   const split = session.splitView();
   const open = !!split && !session.splitViewDismissed();
   const heading = useRef<HTMLHeadingElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    if (open) heading.current?.focus();
+    if (!open) return;
+    const returnTo = document.activeElement;
+    heading.current?.focus();
+    // Back where the person was once they have read it, unless something else took the focus.
+    return () => {
+      const a = document.activeElement;
+      if ((!a || a === document.body) && returnTo instanceof HTMLElement) returnTo.focus();
+    };
   }, [open, split?.detectedAt]);
   if (!split || !open) return null;
   const from = split.from ? session.displayName(split.from) : undefined;
   return (
     <div class="modal-backdrop" data-alert="split-view">
-      <div class="modal card" role="alertdialog" aria-modal="true" aria-labelledby="split-view-title" aria-describedby="split-view-text">
+      <div
+        class="modal card"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="split-view-title"
+        aria-describedby="split-view-text"
+        // Blocking for the keyboard too: its one control keeps the focus until it is pressed.
+        onKeyDown={(e) => {
+          if (e.key !== 'Tab') return;
+          e.preventDefault();
+          button.current?.focus();
+        }}
+      >
         <h2 id="split-view-title" tabIndex={-1} ref={heading}>
           The server may be showing people false keys
         </h2>
@@ -35,7 +55,7 @@ export function SplitViewAlert({ session }: { session: Session }) {
           </p>
         </div>
         <div class="actions">
-          <button class="primary" onClick={() => session.dismissSplitView()}>I understand</button>
+          <button class="primary" ref={button} onClick={() => session.dismissSplitView()}>I understand</button>
         </div>
       </div>
     </div>
