@@ -30,9 +30,12 @@ export function costFigures(run: RelayRun, web: WebAppPlan, durationSeconds: num
     const u = run.connUser.get(e.conn);
     if ((e.kind === 'post' || e.kind === 'push') && u !== undefined && u >= 0) bytes.set(u, (bytes.get(u) ?? 0) + (e.size ?? 0));
     if (e.kind === 'post' && e.mailboxId) lastPost.set(e.mailboxId, e.sim);
-    if (e.kind === 'push' && e.mailboxId && run.heldOpenConns.has(e.conn)) {
+    if (e.kind === 'push' && e.mailboxId && run.heldOpenConns.has(e.conn) && u !== undefined) {
+      // Only envelopes posted while the tab was open: older ones are the backlog a real tab
+      // fetched when it opened, which the driver's rounds drain later.
       const posted = lastPost.get(e.mailboxId);
-      if (posted !== undefined) latencies.push(e.sim - posted);
+      const since = web.open[u]?.find(([a, b]) => e.sim >= a && e.sim < b)?.[0];
+      if (posted !== undefined && since !== undefined && posted >= since) latencies.push(e.sim - posted);
     }
   }
   const devices = web.isWebApp.length;
