@@ -45,10 +45,10 @@ export default {
     // hardlineClient.ts (check them after editing that file): the directory authentication
     // wiring, the directory index, setMls, acceptControl.
     'packages/client/src/{trustRules,membershipCommits,mailboxRotation,readdressPosts,outbox,keyPackageSupply,tokenWallet}.ts',
-    'packages/client/src/hardlineClient.ts:276-282',
-    'packages/client/src/hardlineClient.ts:311-320',
-    'packages/client/src/hardlineClient.ts:472-474',
-    'packages/client/src/hardlineClient.ts:849-862',
+    'packages/client/src/hardlineClient.ts:294-300',
+    'packages/client/src/hardlineClient.ts:350-359',
+    'packages/client/src/hardlineClient.ts:511-513',
+    'packages/client/src/hardlineClient.ts:893-906',
     // web: session timing, receipts (the CSP is served by server/src/http/staticApp.ts)
     'packages/web/src/session/receipts.ts',
     'packages/web/src/session/session.ts',
