@@ -5,7 +5,7 @@
  * Real timers with tiny gaps; nothing asserts on speed.
  */
 import { describe, expect, it } from 'vitest';
-import { HardlineError, randomBytes, sealEnvelope, toHex, type EnvelopeId, type MailboxId } from '@hardline/protocol';
+import { deriveSealKey, HardlineError, randomBytes, sealEnvelope, toHex, type EnvelopeId, type MailboxId } from '@hardline/protocol';
 import type { DeviceState } from '../src/deviceState.ts';
 import type { OutgoingPost } from '../src/poster.ts';
 import { Outbox } from '../src/outbox.ts';
@@ -34,11 +34,11 @@ async function setup() {
       return { post: async (p: OutgoingPost) => void posted.push({ poster: n, id: p.envelope.envelopeId, at: Date.now() }), close: () => undefined };
     },
   });
-  const key = await crypto.subtle.importKey('raw', randomBytes(32), 'AES-GCM', false, ['encrypt']);
   const queue = async (n: number) => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const env = await sealEnvelope(key, toHex(randomBytes(16)) as MailboxId, toHex(randomBytes(16)) as EnvelopeId, 1, randomBytes(40));
+      const mailbox = toHex(randomBytes(16)) as MailboxId;
+      const env = await sealEnvelope(await deriveSealKey(randomBytes(32), 'seal', mailbox), mailbox, toHex(randomBytes(16)) as EnvelopeId, 1, randomBytes(40));
       outbox.queue({ sendCap: toHex(randomBytes(32)) }, env);
       ids.push(env.envelopeId);
     }
