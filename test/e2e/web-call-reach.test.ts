@@ -102,7 +102,8 @@ describe('web app: a callee with no device online', () => {
     await alice.click('[data-call-choices] >> text=Leave a message');
     await alice.waitForSelector('[data-call-screen]', { state: 'detached' });
     await alice.waitForSelector('[data-screen=chat][data-chat="d:bob"]');
-    expect(await alice.evaluate(() => document.activeElement?.matches('[data-screen=chat][data-chat="d:bob"] textarea') ?? false)).toBe(true);
+    // Focus moves to the composer once the chat has rendered: waited for, not sampled (a race under load).
+    await alice.waitForFunction(() => document.activeElement?.matches('[data-screen=chat][data-chat="d:bob"] textarea') ?? false, undefined, { timeout: 5_000 });
     // The call log says what happened, in the chat.
     await alice.waitForSelector('.notice:has-text("Bob Brown wasn’t reachable")');
     await alice.keyboard.type('Tried to call you. Call me back when you can.');
