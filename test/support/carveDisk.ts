@@ -110,30 +110,39 @@ function walCommits(b: Buffer): { pageSize: number; commits: Frame[][] } {
 
 const idForms = (hex: string): Buffer[] => [Buffer.from(hex, 'hex'), Buffer.from(hex)];
 
-function occurrences(page: Buffer, forms: readonly Buffer[]): number {
-  let n = 0;
-  for (const f of forms) for (let at = page.indexOf(f); at >= 0; at = page.indexOf(f, at + 1)) n++;
-  return n;
+/**
+ * What a commit wrote, as the attacker sees it: the ids of rows it added or removed. A page
+ * image carries every row on the page, so presence alone would say nothing.
+ */
+function changedIds(commit: readonly Frame[], before: (pgno: number) => Buffer, ids: readonly string[], prior: Buffer): string[] {
+  // Rows, not pages: each occurrence with the bytes that follow it (the rest of its row: seq,
+  // envelope id). A row the commit shows that was nowhere on disk before, or a row of its pages
+  // that it no longer shows anywhere, is a write. A row that a b-tree balance moves (to another
+  // page, or within one) was on disk before and is no write of its mailbox: envelope rows stand
+  // by mailbox, not in time order, so inserts land mid-tree and balances move the rows of their
+  // neighbours in the tree, which are random mailboxes. A commit cut short (the relay frozen
+  // mid-write) may show a moved row on its new page and not yet gone from the old: a copy.
+  const pages = new Map(commit.map((f) => [f.pgno, f.page] as const));
+  const rowsIn = (image: Buffer, forms: readonly Buffer[]): Buffer[] => {
+    const rows: Buffer[] = [];
+    for (const f of forms) for (let at = image.indexOf(f); at >= 0; at = image.indexOf(f, at + 1)) rows.push(image.subarray(at, at + f.length + ROW_CONTEXT));
+    return rows;
+  };
+  const after = Buffer.concat([...pages.values()]);
+  return ids.filter((id) => {
+    const forms = idForms(id);
+    for (const page of pages.values()) for (const row of rowsIn(page, forms)) if (!prior.includes(row)) return true;
+    for (const pgno of pages.keys()) for (const row of rowsIn(before(pgno), forms)) if (!after.includes(row)) return true;
+    return false;
+  });
 }
 
 /**
- * What a commit wrote, as the attacker sees it: the ids whose count, over the pages of the
- * commit, changed between their images in it and before (an earlier frame, else the main file).
- * A page image carries every row on the page, so presence alone would say nothing.
+ * Bytes after an id that tell its row from another row of the same mailbox (seq and envelope
+ * id, envelope id, or seq and slot) and stay inside the row: 12 for the shortest, (mailbox_id,
+ * seq, slot) in envelopes_mailbox_seq; past the row come the next cell's bytes, which a move changes.
  */
-function changedIds(commit: readonly Frame[], before: (pgno: number) => Buffer, ids: readonly string[]): string[] {
-  // Counted over the whole commit, not page by page: a row that a b-tree balance moves to
-  // another page was on disk before, and its move is no write of its mailbox. Envelope rows
-  // stand by mailbox, not in time order, so inserts land mid-tree and balances move the rows
-  // of whatever mailboxes are their neighbours in the tree (random ones), within one commit.
-  const pages = new Map(commit.map((f) => [f.pgno, f.page] as const));
-  return ids.filter((id) => {
-    const forms = idForms(id);
-    let net = 0;
-    for (const [pgno, page] of pages) net += occurrences(page, forms) - occurrences(before(pgno), forms);
-    return net !== 0;
-  });
-}
+const ROW_CONTEXT = 12;
 
 export function carveDisk(files: readonly DiskFile[], truth: CarveTruth): CarveReport {
   const findings: string[] = [];
@@ -193,8 +202,9 @@ export function carveDisk(files: readonly DiskFile[], truth: CarveTruth): CarveR
     const before = (pgno: number): Buffer => latest.get(pgno) ?? main.subarray((pgno - 1) * pageSize, pgno * pageSize);
     const written: { mailboxes: string[] }[] = [];
     for (const [i, commit] of commits.entries()) {
-      const mailboxes = changedIds(commit, before, mailboxIds);
-      const devices = changedIds(commit, before, truth.deviceIds);
+      const prior = Buffer.concat([main, ...latest.values()]);
+      const mailboxes = changedIds(commit, before, mailboxIds, prior);
+      const devices = changedIds(commit, before, truth.deviceIds, prior);
       if (mailboxes.length > 0 && devices.length > 0) {
         deviceNextToMailbox += mailboxes.length * devices.length;
         findings.push(`${file.name} commit ${i}: ${devices.length} device id(s) changed beside ${mailboxes.length} mailbox id(s)`);
