@@ -12,7 +12,8 @@
  * ROWID row keeps at most ~1,000 bytes on its leaf page (4 KiB pages), so every envelope of the
  * 1 KiB bucket and up spilled to an overflow page of its own, allocated at its arrival, at the
  * file's end or from the free list: page numbers then followed arrival across mailboxes again
- * (measured: pairs in arrival order 0.71 against 0.50 at chance), and the file grew 2.7 times.
+ * (measured once, 300 commits with acks between: 71% of cross-mailbox pairs in arrival order
+ * against 50% by chance), and the file grew 2.7 times.
  * A rowid row keeps up to ~4,000 bytes on its leaf.
  *
  * Each mailbox's pending envelopes are renumbered from 1 in their order. The old table's pages,
