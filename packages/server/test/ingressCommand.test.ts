@@ -12,30 +12,20 @@ import { BIN } from '../../../test/support/cliHarness.ts';
 import { startIngressHop } from '../src/ingress/ingressHop.ts';
 import { gatewayConfig, throughHop } from './support/ohttpClient.ts';
 import { startTestRelay } from './support/testRelay.ts';
+import { spawnListening } from './support/cliProcess.ts';
 
 it('forwards through the CLI hop and logs counts only', async () => {
   const relay = await startTestRelay();
-  const child = spawn(process.execPath, [BIN, 'ingress', '--target', relay.url, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { child, url, stderr } = await spawnListening(BIN, ['ingress', '--target', relay.url, '--port', '0']);
   try {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const m = /listening on (\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`ingress exited ${code}: ${err}`)));
-    });
-    const startup = err;
+    const startup = stderr();
     const r = await throughHop(url, await gatewayConfig(relay.url), { method: 'GET', path: '/v1/tokens/claim/key' });
     expect(r.status).toBe(200);
     expect(r.body.publicKey).toEqual(expect.any(String));
-    expect(err).toBe(startup);
+    expect(stderr()).toBe(startup);
     child.kill('SIGTERM');
     await new Promise((done) => child.once('exit', done));
-    expect(err).toContain('1 forwarded');
+    expect(stderr()).toContain('1 forwarded');
   } finally {
     if (child.exitCode === null) child.kill('SIGTERM');
   }

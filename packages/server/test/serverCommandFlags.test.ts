@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { BIN } from '../../../test/support/cliHarness.ts';
+import { spawnListening } from './support/cliProcess.ts';
 import { tmpDir } from './support/tmpDir.ts';
 
 function statusFor(url: string, host: string): Promise<number> {
@@ -33,23 +34,9 @@ it('tightens a loose data folder, takes the TURN secret from a file and answers 
   const secret = randomBytes(24).toString('base64url');
   const secretFile = join(dir, 'turn-secret');
   writeFileSync(secretFile, `${secret}\n`, { mode: 0o600 });
-  const child = spawn(
-    process.execPath,
-    [BIN, 'server', '--port', '0', '--data', data, '--turn-url', 'turn:127.0.0.1:3478?transport=udp', '--turn-secret-file', secretFile, '--allowed-hosts', 'hardline.example.org,127.0.0.1'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const { child, url, stderr } = await spawnListening(BIN, ['server', '--port', '0', '--data', data, '--turn-url', 'turn:127.0.0.1:3478?transport=udp', '--turn-secret-file', secretFile, '--allowed-hosts', 'hardline.example.org,127.0.0.1']);
   try {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const m = /listening on (\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-    });
+    const err = stderr();
     expect(err).toContain(`data folder ${data} had mode 0755; changed to 0700`);
     expect(statSync(data).mode & 0o777).toBe(0o700);
     expect(readFileSync(`/proc/${child.pid}/cmdline`).includes(Buffer.from(secret))).toBe(false);

@@ -4,30 +4,19 @@
  * its devices are woken. The relay says so, tells apps (`GET /v1/push`), and refuses targets;
  * bad flags stop the start with a usage error.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { BIN } from '../../../test/support/cliHarness.ts';
 import { pushFrom } from '../../cli/src/commands/serverPush.ts';
+import { spawnListening } from './support/cliProcess.ts';
 import { tmpDir } from './support/tmpDir.ts';
 
 it('--push off: the relay says push is off and tells the apps', async () => {
-  const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--data', join(tmpDir(), 'd'), '--turn', 'off', '--push', 'off'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { child, url, stderr } = await spawnListening(BIN, ['server', '--port', '0', '--data', join(tmpDir(), 'd'), '--turn', 'off', '--push', 'off']);
   try {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const m = /listening on (\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-    });
     expect(await (await fetch(`${url}/v1/push`)).json()).toEqual({ enabled: false });
     await new Promise((r) => setTimeout(r, 100));
-    expect(err).toContain('push wake-ups are off');
+    expect(stderr()).toContain('push wake-ups are off');
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
