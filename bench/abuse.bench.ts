@@ -86,11 +86,13 @@ const blobHeaders = (): Record<string, string> => ({ 'content-type': 'applicatio
 async function fetchTokens(server: Server, session: string, count: number, purpose: 'claim' | 'blob'): Promise<string[]> {
   const { publicKey } = (await (await fetch(`${server.url}/v1/tokens/${purpose}/key`)).json()) as { publicKey: string };
   const tokens: string[] = [];
-  while (tokens.length < count) {
-    const { request, finish } = await requestTokens(fromBase64Url(publicKey, 256), Math.min(MAX_TOKEN_BATCH, count - tokens.length));
+  let batch = MAX_TOKEN_BATCH;
+  while (tokens.length < count && batch >= 1) {
+    const { request, finish } = await requestTokens(fromBase64Url(publicKey, 256), Math.min(batch, count - tokens.length));
     const r = await fetch(`${server.url}/v1/tokens/${purpose}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` }, body: JSON.stringify({ request }) });
-    if (r.status !== 200) break; // the daily budget
-    tokens.push(...(await finish(((await r.json()) as { response: string }).response)));
+    // Past the daily budget: ask for fewer, down to one, as an attacker draining it would.
+    if (r.status !== 200) batch = Math.floor(batch / 2);
+    else tokens.push(...(await finish(((await r.json()) as { response: string }).response)));
   }
   return tokens;
 }
