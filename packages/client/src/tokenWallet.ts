@@ -4,9 +4,11 @@
  * blob; docs/protocol.md §6). They are fetched in batches over the session and spent with none.
  *
  * Timing is the one thing that could tie a spend to its fetch: a wallet filled the moment a
- * claim needs a token lets the relay line the two up. So the wallet refills in the background
- * when it runs low, and only a claim from an empty wallet (the first one after start) waits on
- * a fetch. Tokens live in memory: a CLI run fetches its first batch when it first needs one.
+ * claim needs a token lets the relay line the two up, and so does a refill that follows a spend
+ * at once (an anonymous claim, then this device's session asking for tokens). So the wallet
+ * refills in the background when it runs low, after a random delay, and only a claim from an
+ * empty wallet (the first one after start) waits on a fetch. Tokens live in memory: a CLI run
+ * fetches its first batch when it first needs one.
  */
 import { fromBase64Url, HardlineError } from '@hardline/protocol';
 
@@ -28,14 +30,20 @@ export type WalletOptions = {
   readonly batch?: number;
   /** Refill in the background below this many. */
   readonly lowWater?: number;
+  /** How long after a spend the background refill starts; default 5 to 60 s, at random. */
+  readonly refillDelayMs?: () => number;
 };
+
+const randomRefillDelay = (): number => 5_000 + Math.random() * 55_000;
 
 export class TokenWallet {
   #tokens: string[] = [];
   #filling: Promise<void> | undefined;
   #fetched = false;
+  #refill: ReturnType<typeof setTimeout> | undefined;
   readonly #batch: number;
   readonly #lowWater: number;
+  readonly #refillDelayMs: () => number;
 
   constructor(
     private readonly relay: TokenSource,
@@ -44,6 +52,7 @@ export class TokenWallet {
   ) {
     this.#batch = Math.min(MAX_BATCH, options.batch ?? 16);
     this.#lowWater = Math.min(this.#batch - 1, options.lowWater ?? 4);
+    this.#refillDelayMs = options.refillDelayMs ?? randomRefillDelay;
   }
 
   get size(): number {
@@ -54,9 +63,14 @@ export class TokenWallet {
   async take(): Promise<string> {
     while (this.#tokens.length === 0) await this.fill();
     const token = this.#tokens.pop()!;
-    if (this.#tokens.length < this.#lowWater) {
-      // Best effort: a failed background refill is retried by the next take().
-      this.fill().catch(() => {});
+    if (this.#tokens.length < this.#lowWater && this.#refill === undefined) {
+      // Later, not now: right after a spend, a session fetch would name the spender. Best effort:
+      // a failed refill is retried by the next take(). Unref'd, so a CLI run can exit first.
+      this.#refill = setTimeout(() => {
+        this.#refill = undefined;
+        this.fill().catch(() => {});
+      }, this.#refillDelayMs());
+      (this.#refill as { unref?: () => void }).unref?.();
     }
     return token;
   }

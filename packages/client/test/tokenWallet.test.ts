@@ -1,0 +1,38 @@
+/**
+ * The token wallet from the live relay operator's side: a spend must not be followed at once by
+ * this device's session asking for more tokens (that pair would name the spender), and the
+ * wallet still refills, later. The relay here is a recorder of what the wallet asks, answering
+ * with real tokens from the protocol's issuer.
+ */
+import { describe, expect, it } from 'vitest';
+import { toBase64Url } from '@hardline/protocol';
+import { generateTokenKey, issueTokens } from '@hardline/protocol/tokens';
+import { TokenWallet, type TokenSource } from '../src/tokenWallet.ts';
+
+async function recordingRelay(): Promise<TokenSource & { calls: string[] }> {
+  const key = await generateTokenKey();
+  const calls: string[] = [];
+  return {
+    calls,
+    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+      calls.push(`${method} ${path}`);
+      if (method === 'GET') return { keyId: 'k', publicKey: toBase64Url(key.publicKey) } as T;
+      return (await issueTokens(key, (body as { request: string }).request)) as T;
+    },
+  };
+}
+
+describe('token wallet', () => {
+  it('does not ask for tokens right after a spend, but refills later', async () => {
+    const relay = await recordingRelay();
+    const wallet = new TokenWallet(relay, 'claim', { batch: 4, lowWater: 3, refillDelayMs: () => 300 });
+    await wallet.take(); // empty: the first fetch (4), then one spent
+    const afterFirstFetch = relay.calls.length;
+    await wallet.take(); // 2 left, below the low water mark
+    await new Promise((r) => setTimeout(r, 50));
+    expect(relay.calls.length).toBe(afterFirstFetch); // nothing right after the spend
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(relay.calls.slice(afterFirstFetch)).toEqual(['GET /v1/tokens/claim/key', 'POST /v1/tokens/claim']);
+    expect(wallet.size).toBe(6);
+  });
+});
