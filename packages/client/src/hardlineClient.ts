@@ -288,7 +288,11 @@ export class HardlineClient {
       queueWelcomes: (m, r, c, w) => this.queueWelcomes(m, r, c, w),
       sendWaiting: (c) => this.sendWaiting(c),
       save: () => this.save(),
-      flushOutbox: () => this.flushOutbox(),
+      // A commit changes every member's keys, a call's media keys included: held for a send
+      // slot, it left the others decrypting nothing for seconds (web-calls, a device revoked
+      // mid-call). Commits go at once, like call signalling; the relay pairs a membership change
+      // with its burst of claims anyway (docs/protocol.md §7).
+      flushOutbox: () => this.outbox.flush(),
       sync: () => this.sync(),
     });
     this.config = clientConfigWith(
