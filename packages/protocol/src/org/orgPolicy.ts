@@ -24,6 +24,8 @@ export type Capabilities = {
   readonly previews: boolean;
   /** App lock after this much inactivity; 0: no lock required. */
   readonly appLockSeconds: number;
+  /** Failed unlocks after which the device erases its local state; 0: never. */
+  readonly wipeAfterFailedUnlocks: number;
   readonly metadata: MetadataLevel;
 };
 
@@ -40,6 +42,7 @@ export const OPEN_CAPABILITIES: Capabilities = {
   timer: { minSeconds: 0, maxSeconds: YEAR },
   previews: true,
   appLockSeconds: 0,
+  wipeAfterFailedUnlocks: 0,
   metadata: 'standard',
 };
 
@@ -112,6 +115,7 @@ export function parseCapabilities(v: unknown): Capabilities {
     timer,
     previews: bool('previews'),
     appLockSeconds: int(c.appLockSeconds, 'appLockSeconds', 7 * 86_400),
+    wipeAfterFailedUnlocks: int(c.wipeAfterFailedUnlocks, 'wipeAfterFailedUnlocks', 100),
     metadata: c.metadata as MetadataLevel,
   };
 }
