@@ -485,6 +485,11 @@ export class Session {
 
   // ---------- signing out ----------
 
+  /** Erases this device's local data, as a revoked device does (the app lock's wipe after failed unlocks). */
+  wipe(): Promise<void> {
+    return this.signedOut();
+  }
+
   /** A revoked device forgets everything it held: keys, messages, contact book. */
   private async signedOut(): Promise<void> {
     if (this.revoked) return;
