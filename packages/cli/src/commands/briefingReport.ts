@@ -7,7 +7,7 @@ type Briefing = {
   day: string;
   periodDays: number;
   policyVersion: number;
-  counts: { enrolments: number; identityKeyChanges: number; failedEnrolments: number; revocations: number };
+  counts: { enrolments: number; identityKeyChanges: number; failedEnrolments: number; failedUnlocks?: number; revocations: number };
   relayRefusals: Record<string, number>;
   devicesOnOldPolicy: { deviceId: string; handle: string; policyVersion: number }[];
   devicesNotSeen: { deviceId: string; handle: string; lastSeenOn: string | null }[];
@@ -21,6 +21,7 @@ function rows(b: Briefing): [string, string][] {
     ['Enrolments', String(b.counts.enrolments)],
     ['Identity-key changes (re-enrolments)', String(b.counts.identityKeyChanges)],
     ['Failed enrolment attempts', String(b.counts.failedEnrolments)],
+    ['Failed app-lock unlocks', String(b.counts.failedUnlocks ?? 0)],
     ['Revocations', String(b.counts.revocations)],
     ['Relay refusals (abuse, quota)', Object.entries(b.relayRefusals).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'],
     ['Policy version', String(b.policyVersion)],

@@ -27,7 +27,7 @@ export type Briefing = {
   readonly day: string;
   readonly periodDays: number;
   readonly policyVersion: number;
-  readonly counts: { readonly enrolments: number; readonly identityKeyChanges: number; readonly failedEnrolments: number; readonly revocations: number };
+  readonly counts: { readonly enrolments: number; readonly identityKeyChanges: number; readonly failedEnrolments: number; readonly failedUnlocks: number; readonly revocations: number };
   /** Abuse and quota refusals at the relay since it started (memory only), by code. */
   readonly relayRefusals: Readonly<Record<string, number>>;
   readonly devicesOnOldPolicy: readonly Pick<AdminDevice, 'deviceId' | 'handle' | 'policyVersion'>[];
@@ -63,6 +63,7 @@ export async function briefing(ctx: RelayContext, opts: { periodDays: number; no
       enrolments: counts[OrgEvents.ENROLMENT] ?? 0,
       identityKeyChanges: counts[OrgEvents.REENROLMENT] ?? 0,
       failedEnrolments: counts[OrgEvents.FAILED_ENROLMENT] ?? 0,
+      failedUnlocks: counts[OrgEvents.FAILED_UNLOCK] ?? 0,
       revocations: counts[OrgEvents.REVOCATION] ?? 0,
     },
     relayRefusals: refusalCounts(ctx, 0),

@@ -11,6 +11,7 @@ export const OrgEvents = {
   REENROLMENT: 're-enrolment',
   FAILED_ENROLMENT: 'failed-enrolment',
   REVOCATION: 'revocation',
+  FAILED_UNLOCK: 'failed-unlock',
 } as const;
 export type OrgEvent = (typeof OrgEvents)[keyof typeof OrgEvents];
 
@@ -32,6 +33,7 @@ export type OrgLedger = {
   deviceSeen(deviceId: DeviceId, day: number, policyVersion?: number): Promise<void>;
   deviceEnrolled(deviceId: DeviceId, day: number): Promise<void>;
   devices(): Promise<OrgDeviceRecord[]>;
-  count(event: OrgEvent, day: number): Promise<void>;
+  /** Adds `by` (default 1) to the day's count of `event`. */
+  count(event: OrgEvent, day: number, by?: number): Promise<void>;
   counts(fromDay: number): Promise<Record<string, number>>;
 };

@@ -77,8 +77,8 @@ export class SqliteOrgLedger implements OrgLedger {
       .map((r) => ({ deviceId: r.device_id as DeviceId, ...(r.enrolled_day !== null ? { enrolledDay: r.enrolled_day } : {}), ...(r.last_day !== null ? { lastSeenDay: r.last_day } : {}), policyVersion: r.policy_version }));
   }
 
-  async count(event: OrgEvent, day: number) {
-    this.#db.prepare('INSERT INTO org_event_counts (day, kind, count) VALUES (?, ?, 1) ON CONFLICT(day, kind) DO UPDATE SET count = count + 1').run(day, event);
+  async count(event: OrgEvent, day: number, by = 1) {
+    this.#db.prepare('INSERT INTO org_event_counts (day, kind, count) VALUES (?, ?, ?) ON CONFLICT(day, kind) DO UPDATE SET count = count + excluded.count').run(day, event, by);
   }
 
   async counts(fromDay: number) {

@@ -21,6 +21,7 @@ import { sessionRoutes } from './sessionRoutes.ts';
 import { tokenRoutes } from './tokenRoutes.ts';
 import { transparencyRoutes } from './transparencyRoutes.ts';
 import { turnRoutes } from './turnRoutes.ts';
+import { unlockFailureRoutes } from './unlockFailureRoutes.ts';
 
 export const allRoutes: readonly Route[] = [
   ...orgRoutes,
@@ -37,6 +38,7 @@ export const allRoutes: readonly Route[] = [
   ...deviceRoutes,
   ...adminRoutes,
   ...orgPolicyRoutes,
+  ...unlockFailureRoutes,
   ...turnRoutes,
   ...transparencyRoutes,
   ...pushRoutes,
