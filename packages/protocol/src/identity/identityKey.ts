@@ -38,13 +38,27 @@ export function identityVerify(publicKey: string, label: string, message: string
   }
 }
 
+/**
+ * Verdicts of isIdentityPublicKey, by key. The check decompresses a point (about 0.3 ms), and a
+ * client re-vets every certificate of the directory on each refresh: with 200 people that was
+ * most of a sync's CPU (the metadata benchmark's profile). A public key's verdict never changes.
+ */
+const identityKeyVerdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 8192;
+
 export function isIdentityPublicKey(v: unknown): v is string {
   if (typeof v !== 'string' || v.length !== 43) return false;
+  const known = identityKeyVerdicts.get(v);
+  if (known !== undefined) return known;
+  let ok: boolean;
   try {
-    return isUsableEd25519Key(fromBase64Url(v, 32));
+    ok = isUsableEd25519Key(fromBase64Url(v, 32));
   } catch {
-    return false;
+    ok = false;
   }
+  if (identityKeyVerdicts.size >= MAX_VERDICTS) identityKeyVerdicts.clear();
+  identityKeyVerdicts.set(v, ok);
+  return ok;
 }
 
 /**
