@@ -2,17 +2,16 @@
  * @module personLog
  * Everything read from one person's files (a principal or an adviser): per-partner tallies and
  * totals. Several files may belong to one person (say an iPhone call history and an SMS CSV);
- * they are merged under the person's label.
+ * they are merged under the person's label. Pure: readFileInto.ts and browserReport.ts feed it.
  */
 import { HOURS_PER_WEEK, heatmapCell } from './activityPatterns.ts';
-import type { CallRecord, PartnerKey, ReadOptions, ReadSummary } from './callRecord.ts';
-import type { InputFormat } from './detectFormat.ts';
+import type { CallRecord, PartnerKey, ReadSummary, RecordSink } from './callRecord.ts';
 import { ExposureError } from './exposureError.ts';
-import { readAndroidCallLog } from './formats/androidCallLog.ts';
-import { readCsvCallLog } from './formats/csvCallLog.ts';
-import { readIphoneCallHistory } from './formats/iphoneCallHistory.ts';
+import type { NameBook } from './formats/vcardText.ts';
 import { addToTally, newPartnerTally } from './partnerTally.ts';
 import type { PartnerTally } from './partnerTally.ts';
+import { normalisePhoneNumber } from './phoneNumber.ts';
+import type { InputFormat } from './sniffFormat.ts';
 
 export type PersonRole = 'principal' | 'adviser';
 
@@ -44,9 +43,9 @@ export function newPersonLog(label: string, role: PersonRole, owner?: PartnerKey
   };
 }
 
-/** Streams one file into the person's log. */
-export function readFileInto(person: PersonLog, path: string, format: InputFormat, options: ReadOptions): void {
-  const sink = (record: CallRecord): void => {
+/** The sink that folds one person's records in, as a format reader streams them. */
+export function personSink(person: PersonLog, utcOffsetMinutes: number): RecordSink {
+  return (record: CallRecord): void => {
     // A person's own number in their own log (voicemail, call forwarding) is not a partner.
     if (record.partner === person.owner) return;
     let tally = person.partners.get(record.partner);
@@ -54,19 +53,28 @@ export function readFileInto(person: PersonLog, path: string, format: InputForma
       tally = newPartnerTally(record.partner);
       person.partners.set(record.partner, tally);
     }
-    const hour = addToTally(tally, record, options.utcOffsetMinutes);
+    const hour = addToTally(tally, record, utcOffsetMinutes);
     person.heatmap[heatmapCell(hour)]! += 1;
     person.records++;
     if (record.timeMs < person.firstMs) person.firstMs = record.timeMs;
     if (record.timeMs > person.lastMs) person.lastMs = record.timeMs;
   };
-  let summary: ReadSummary;
-  switch (format) {
-    case 'csv': summary = readCsvCallLog(path, options, sink); break;
-    case 'android-xml': summary = readAndroidCallLog(path, options, sink); break;
-    case 'iphone-sqlite': summary = readIphoneCallHistory(path, options, sink); break;
-    case 'vcard': throw new ExposureError('USAGE', `${path}: a vCard holds names, not calls; pass it with --names`);
-  }
+}
+
+/** Notes a file once it was read to the end. */
+export function addSourceFile(person: PersonLog, path: string, format: InputFormat, summary: ReadSummary): void {
   person.withheld += summary.withheld;
   person.files.push({ path, format, records: summary.records, withheld: summary.withheld });
+}
+
+/** The person's own number: as given, or looked up by label in the address book. */
+export function ownerKey(raw: string | undefined, label: string, country: string, names: NameBook): PartnerKey | undefined {
+  if (raw !== undefined) {
+    const key = normalisePhoneNumber(raw, country);
+    if (key === undefined || !key.startsWith('+')) throw new ExposureError('USAGE', `"${raw}" is not a phone number for ${label}`);
+    return key;
+  }
+  const wanted = label.toLowerCase();
+  for (const [key, name] of names) if (name.toLowerCase() === wanted) return key;
+  return undefined;
 }

@@ -40,8 +40,10 @@ export const CIRCLE = {
   spokesperson: '+31610000003',
 } as const;
 
-export function writeSampleCircle(path: (name: string) => string): string[] {
-  writeIphoneDb(path('minister.storedata'), synth([
+/** The principal's log is an iPhone database, or a CSV export of it (what a browser can read). */
+export function writeSampleCircle(path: (name: string) => string, principalFormat: 'iphone' | 'csv' = 'iphone'): string[] {
+  const principalFile = path(principalFormat === 'iphone' ? 'minister.storedata' : 'minister.csv');
+  (principalFormat === 'iphone' ? writeIphoneDb : writeCsv)(principalFile, synth([
     { number: '06 1000 0002', perWeek: 14, hours: [8, 9, 12, 17, 21], talk: 420, outShare: 0.55 },
     { number: '0031610000003', perWeek: 6, hours: [7, 8, 18], weekdaysOnly: true, talk: 240, outShare: 0.4 },
     { number: '+31 6 2000 0001', perWeek: 5, hours: [19, 20, 21, 22], talk: 1500, outShare: 0.5 },
@@ -78,7 +80,7 @@ export function writeSampleCircle(path: (name: string) => string): string[] {
     { name: 'Press Desk', tels: ['0640000001'] },
   ]);
   return [
-    `Minister@${CIRCLE.principal}=${path('minister.storedata')}`,
+    `Minister@${CIRCLE.principal}=${principalFile}`,
     `Chief of Staff@${CIRCLE.chiefOfStaff}=${path('chief-of-staff.xml')}`,
     `Spokesperson@${CIRCLE.spokesperson}=${path('spokesperson.csv')}`,
     '--names', path('contacts.vcf'),
