@@ -8,35 +8,26 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HardlineClient } from '@hardline/client';
-import { startRelay } from '@hardline/server';
-import { tempDir } from '../support/cliHarness.ts';
-import { enrol, linkDevice, readTexts } from '../support/clients.ts';
+import { linkDevice, readTexts } from '../support/clients.ts';
 import { plantDevice, swapIdentityKey } from '../support/hostileRelay.ts';
+import { startPair, type Pair } from '../support/pair.ts';
+import type { TestRelay } from '../support/testRelay.ts';
 
-let relay: Awaited<ReturnType<typeof startRelay>> & { dataDir: string };
+let pair: Pair;
+let relay: TestRelay;
 let alice: HardlineClient;
 let bob: HardlineClient;
-const opened: HardlineClient[] = [];
 
 beforeAll(async () => {
-  const dataDir = tempDir('relay-hostile');
-  relay = Object.assign(await startRelay({ port: 0, dataDir }), { dataDir });
-  alice = await enrol(relay.url, relay.adminToken!, 'alice');
-  bob = await enrol(relay.url, relay.adminToken!, 'bob');
-  opened.push(alice, bob);
-  await alice.send('bob', 'before');
-  expect(await readTexts(bob)).toEqual(['before']);
+  ({ relay, alice, bob } = pair = await startPair('relay-hostile'));
 }, 60_000);
 
-afterAll(async () => {
-  for (const c of opened) c.close();
-  await relay?.close();
-});
+afterAll(() => pair?.close());
 
 describe('a relay that plants a device under bob\'s name', () => {
   it('gets no Welcome and nothing it can read, and alice is told about it', async () => {
     const planted = await plantDevice(relay, 'bob');
-    opened.push(planted);
+    pair.opened.push(planted);
     await alice.send('bob', 'after the plant');
     await alice.groupCreate('pair', ['bob']);
     await alice.send('pair', 'in a group');
@@ -56,7 +47,7 @@ describe('safety numbers come from identity keys only', () => {
     const before = alice.safetyNumber('bob')!.groups.join('');
     expect(bob.safetyNumber('alice')!.groups.join('')).toBe(before);
     const bob2 = await linkDevice(bob);
-    opened.push(bob2);
+    pair.opened.push(bob2);
     await alice.sync();
     expect(alice.safetyNumber('bob')!.groups.join('')).toBe(before);
     // The linked device is certified: alice's next message reaches it.

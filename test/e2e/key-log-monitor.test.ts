@@ -7,37 +7,27 @@
  * than its tree head commits to is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HardlineClient } from '@hardline/client';
+import { HardlineClient } from '@hardline/client';
+import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
 import { newIdentityKey } from '@hardline/protocol';
-import { startRelay } from '@hardline/server';
 import { cli, jsonLines, tempDir } from '../support/cliHarness.ts';
 import { enrol, readTexts } from '../support/clients.ts';
 import { forkLogFor } from '../support/forkedLog.ts';
 import { swapIdentityKey } from '../support/hostileRelay.ts';
+import { startPair, type Pair } from '../support/pair.ts';
+import type { TestRelay } from '../support/testRelay.ts';
 
-let relay: Awaited<ReturnType<typeof startRelay>> & { dataDir: string };
+let pair: Pair;
+let relay: TestRelay;
 let alice: HardlineClient;
 let bob: HardlineClient;
 const bobHome = tempDir('bob');
-const opened: HardlineClient[] = [];
 
 beforeAll(async () => {
-  const dataDir = tempDir('relay-key-log-monitor');
-  relay = Object.assign(await startRelay({ port: 0, dataDir }), { dataDir });
-  alice = await enrol(relay.url, relay.adminToken!, 'alice');
-  const { HardlineClient: Client, RelayApi } = await import('@hardline/client');
-  const { nodeClientOptions, nodeTransport } = await import('@hardline/client/node');
-  const { code } = await new RelayApi(new URL(relay.url), nodeTransport).adminInvite(relay.adminToken!);
-  bob = await Client.register(nodeClientOptions(bobHome), { server: relay.url, code, handle: 'bob' });
-  opened.push(alice, bob);
-  await alice.send('bob', 'before');
-  expect(await readTexts(bob)).toEqual(['before']);
+  ({ relay, alice, bob } = pair = await startPair('relay-key-log-monitor', { bob: { home: bobHome } }));
 }, 60_000);
 
-afterAll(async () => {
-  for (const c of opened) c.close();
-  await relay?.close();
-});
+afterAll(() => pair?.close());
 
 describe('a relay that logs a false key for bob openly', () => {
   it('is reported by bob\'s own device, which reads the log for entries under his handle', async () => {
@@ -58,19 +48,16 @@ describe('a relay that logs a false key for bob openly', () => {
 
 describe('a relay whose log entries are not the ones its tree head commits to', () => {
   it('is refused by the monitor (CRYPTO), before anything from that head is used', async () => {
-    const { HardlineClient: Client, RelayApi } = await import('@hardline/client');
-    const { nodeClientOptions, nodeTransport } = await import('@hardline/client/node');
     const fork = forkLogFor(relay, nodeTransport);
     fork.honestEntries = true;
-    const { code } = await new RelayApi(new URL(relay.url), nodeTransport).adminInvite(relay.adminToken!);
-    const dana = await Client.register({ ...nodeClientOptions(tempDir('dana')), transport: fork.transport }, { server: relay.url, code, handle: 'dana' });
-    opened.push(dana);
+    const dana = await enrol(relay.url, relay.adminToken!, 'dana', { client: { transport: fork.transport } });
+    pair.opened.push(dana);
     await dana.sync();
     // The relay shows dana a key of its own for a newcomer, in heads and proofs, but serves
     // the honest entries to her monitor.
     const forged = newIdentityKey().publicKey;
     fork.showKey('erin', forged);
-    opened.push(await enrol(relay.url, relay.adminToken!, 'erin'));
+    pair.opened.push(await enrol(relay.url, relay.adminToken!, 'erin'));
     await expect(dana.sync()).rejects.toMatchObject({ code: 'CRYPTO' });
     expect(dana.identityOf('erin')).toBeUndefined();
   });
@@ -78,17 +65,14 @@ describe('a relay whose log entries are not the ones its tree head commits to', 
 
 describe('device state from before key transparency', () => {
   it('opens, pins the log key on its next sync, and goes on talking', async () => {
-    const { HardlineClient: Client, RelayApi } = await import('@hardline/client');
-    const { nodeClientOptions, nodeTransport } = await import('@hardline/client/node');
     const home = tempDir('gina');
-    const { code } = await new RelayApi(new URL(relay.url), nodeTransport).adminInvite(relay.adminToken!);
-    (await Client.register(nodeClientOptions(home), { server: relay.url, code, handle: 'gina' })).close();
+    (await enrol(relay.url, relay.adminToken!, 'gina', { home })).close();
     // The state as the previous version saved it: no `transparency` field at all.
     const store = nodeClientOptions(home).store;
     const { transparency: _, ...old } = (await store.load())!;
     await store.save(old);
-    const gina = await Client.open(nodeClientOptions(home));
-    opened.push(gina);
+    const gina = await HardlineClient.open(nodeClientOptions(home));
+    pair.opened.push(gina);
     await gina.send('alice', 'from an older state');
     expect(await readTexts(alice)).toContain('from an older state');
     expect((await store.load())!.transparency?.logKey).toMatch(/^[A-Za-z0-9_-]{43}$/);

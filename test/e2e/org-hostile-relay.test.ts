@@ -11,18 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HardlineClient } from '@hardline/client';
 import { nodeClientOptions } from '@hardline/client/node';
 import { joinInviteCode, newOrgKey, parseOrgKeyPair, type OrgKeyPair } from '@hardline/protocol';
-import { startRelay } from '@hardline/server';
 import { cli, tempDir } from '../support/cliHarness.ts';
 import { readTexts } from '../support/clients.ts';
 import { enrolInOrg, forgeOrder, installOrgKey, orgInvite, postOrder, rewriteOrders } from '../support/orgConsole.ts';
+import { startTestRelay, type TestRelay } from '../support/testRelay.ts';
 
-type Relay = Awaited<ReturnType<typeof startRelay>> & { dataDir: string };
+type Relay = TestRelay;
 const opened: HardlineClient[] = [];
 const relays: Relay[] = [];
 
 async function newRelay(name: string): Promise<Relay> {
-  const dataDir = tempDir(name);
-  const r = Object.assign(await startRelay({ port: 0, dataDir }), { dataDir });
+  const r = await startTestRelay(name);
   relays.push(r);
   return r;
 }

@@ -7,12 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContactBookService, type HardlineClient } from '@hardline/client';
 import type { OrgKeyPair } from '@hardline/protocol';
-import { startRelay } from '@hardline/server';
 import { cli, tempDir } from '../support/cliHarness.ts';
 import { linkDevice, readTexts } from '../support/clients.ts';
 import { enrolInOrg, installOrgKey, postOrder } from '../support/orgConsole.ts';
+import { startTestRelay, type TestRelay } from '../support/testRelay.ts';
 
-let relay: Awaited<ReturnType<typeof startRelay>> & { dataDir: string };
+let relay: TestRelay;
 let key: OrgKeyPair;
 let boss: HardlineClient;
 let alice: HardlineClient;
@@ -32,8 +32,7 @@ const POLICY = {
 };
 
 beforeAll(async () => {
-  const dataDir = tempDir('relay-org-policy');
-  relay = Object.assign(await startRelay({ port: 0, dataDir }), { dataDir });
+  relay = await startTestRelay('relay-org-policy');
   key = await installOrgKey(relay);
   boss = await enrolInOrg(relay, key, 'boss', bossHome);
   alice = await enrolInOrg(relay, key, 'alice');

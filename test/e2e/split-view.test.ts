@@ -8,45 +8,39 @@
  * the relay shows but never logs is refused outright.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HardlineClient, RelayApi } from '@hardline/client';
-import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
+import type { HardlineClient } from '@hardline/client';
+import { nodeTransport } from '@hardline/client/node';
 import { newIdentityKey } from '@hardline/protocol';
-import { startRelay } from '@hardline/server';
 import { cli, jsonLines, tempDir } from '../support/cliHarness.ts';
 import { enrol, readTexts } from '../support/clients.ts';
 import { forkLogFor, rewriteLoggedKey, type LogFork } from '../support/forkedLog.ts';
 import { swapIdentityKey } from '../support/hostileRelay.ts';
+import { startPair, type Pair } from '../support/pair.ts';
+import { startTestRelay, type TestRelay } from '../support/testRelay.ts';
 
-let relay: Awaited<ReturnType<typeof startRelay>> & { dataDir: string };
+let pair: Pair;
+let relay: TestRelay;
 let fork: LogFork;
 const aliceHome = tempDir('alice');
 let alice: HardlineClient;
 let bob: HardlineClient;
-const opened: HardlineClient[] = [];
 
 beforeAll(async () => {
-  const dataDir = tempDir('relay-split-view');
-  relay = Object.assign(await startRelay({ port: 0, dataDir }), { dataDir });
-  fork = forkLogFor(relay, nodeTransport);
-  const { code } = await new RelayApi(new URL(relay.url), nodeTransport).adminInvite(relay.adminToken!);
-  alice = await HardlineClient.register({ ...nodeClientOptions(aliceHome), transport: fork.transport }, { server: relay.url, code, handle: 'alice' });
-  bob = await enrol(relay.url, relay.adminToken!, 'bob');
-  opened.push(alice, bob);
-  await alice.send('bob', 'before');
-  expect(await readTexts(bob)).toEqual(['before']);
+  const forkedForAlice = (r: TestRelay) => {
+    fork = forkLogFor(r, nodeTransport);
+    return { home: aliceHome, client: { transport: fork.transport } };
+  };
+  ({ relay, alice, bob } = pair = await startPair('relay-split-view', { alice: forkedForAlice }));
 }, 60_000);
 
-afterAll(async () => {
-  for (const c of opened) c.close();
-  await relay?.close();
-});
+afterAll(() => pair?.close());
 
 describe('a relay that shows alice a different log than bob (a split view)', () => {
   it('is caught at the next message between them, by each side', async () => {
     const forged = newIdentityKey().publicKey;
     fork.showKey('carol', forged);
     const carol = await enrol(relay.url, relay.adminToken!, 'carol');
-    opened.push(carol);
+    pair.opened.push(carol);
     await alice.sync();
     await bob.sync();
     // The attack has worked so far: alice pinned the relay's key for carol, bob the real one,
@@ -80,7 +74,7 @@ describe('a relay that shows alice a different log than bob (a split view)', () 
 describe('a key that the relay shows but never logs', () => {
   it('is refused: no pin, and its devices are reported as not in the log', async () => {
     const dave = await enrol(relay.url, relay.adminToken!, 'dave');
-    opened.push(dave);
+    pair.opened.push(dave);
     // Before anyone has looked dave up, the relay shows its own key for him, unlogged.
     swapIdentityKey(relay, 'dave', newIdentityKey().publicKey, { logged: false });
     await bob.sync();
@@ -96,8 +90,7 @@ describe('a key that the relay shows but never logs', () => {
 
 describe('a relay that rewrites an entry it logged earlier', () => {
   it('cannot prove its new head consistent with the one a device holds: SPLIT_VIEW, once, then the device carries on under its own head', async () => {
-    const dataDir = tempDir('relay-rewrite');
-    const other = Object.assign(await startRelay({ port: 0, dataDir }), { dataDir });
+    const other = await startTestRelay('relay-rewrite');
     try {
       const erin = await enrol(other.url, other.adminToken!, 'erin');
       const finn = await enrol(other.url, other.adminToken!, 'finn');

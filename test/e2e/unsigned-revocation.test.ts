@@ -7,19 +7,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HardlineClient } from '@hardline/client';
-import { startRelay } from '@hardline/server';
-import { tempDir } from '../support/cliHarness.ts';
 import { enrol, linkDevice, readTexts } from '../support/clients.ts';
 import { revokeUnsigned } from '../support/hostileRelay.ts';
+import { startTestRelay, type TestRelay } from '../support/testRelay.ts';
 
-let relay: Awaited<ReturnType<typeof startRelay>> & { dataDir: string };
+let relay: TestRelay;
 let alice: HardlineClient;
 let bob: HardlineClient;
 let laptop: HardlineClient;
 
 beforeAll(async () => {
-  const dataDir = tempDir('relay-unsigned-revocation');
-  relay = Object.assign(await startRelay({ port: 0, dataDir }), { dataDir });
+  relay = await startTestRelay('relay-unsigned-revocation');
   alice = await enrol(relay.url, relay.adminToken!, 'alice');
   bob = await enrol(relay.url, relay.adminToken!, 'bob');
   laptop = await linkDevice(bob);

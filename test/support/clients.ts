@@ -3,13 +3,25 @@
  * In-process clients (the real engine with encrypted file state) enrolled through the relay's
  * admin API, for tests that need more messages than spawning the CLI per message allows.
  */
-import { HardlineClient, RelayApi } from '@hardline/client';
+import { HardlineClient, RelayApi, type ClientOptions } from '@hardline/client';
 import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
 import { tempDir } from './cliHarness.ts';
 
-export async function enrol(url: string, adminToken: string, handle: string): Promise<HardlineClient> {
-  const { code } = await new RelayApi(new URL(url), nodeTransport).adminInvite(adminToken);
-  return HardlineClient.register(nodeClientOptions(tempDir(handle)), { server: url, code, handle, displayName: handle.toUpperCase() });
+export type EnrolOptions = {
+  /** Where the device keeps its state; a test that later runs the CLI on it must know it. */
+  readonly home?: string;
+  /** Over the node defaults: a transport the attacker stands in, shorter timers. */
+  readonly client?: Partial<ClientOptions>;
+};
+
+/** A fresh invite code, minted with the relay's admin token. */
+export async function adminInvite(url: string, adminToken: string): Promise<string> {
+  return (await new RelayApi(new URL(url), nodeTransport).adminInvite(adminToken)).code;
+}
+
+export async function enrol(url: string, adminToken: string, handle: string, { home = tempDir(handle), client = {} }: EnrolOptions = {}): Promise<HardlineClient> {
+  const code = await adminInvite(url, adminToken);
+  return HardlineClient.register({ ...nodeClientOptions(home), ...client }, { server: url, code, handle, displayName: handle.toUpperCase() });
 }
 
 /**
