@@ -15,12 +15,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { REACH_TIMEOUT_MS } from '../../packages/web/src/calls/reachability.ts';
-import { RelayApi } from '@hardline/client';
-import { nodeTransport } from '@hardline/client/node';
+import { HardlineClient, RelayApi } from '@hardline/client';
+import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
 import { startRelay } from '@hardline/server';
 import Database from 'better-sqlite3';
 import { enrolInBrowser, PHONE } from '../support/browser.ts';
-import { startPushService, type PushServiceStandIn } from '../support/pushService.ts';
+import { startPushService, type BrowserSubscription, type PushServiceStandIn } from '../support/pushService.ts';
 import { REPO, tempDir } from '../support/cliHarness.ts';
 import { enrolPair, home, launchCallChromium, newCallPhone, openContact, startCallRelay, toneWav, type CallRelay } from '../support/calls.ts';
 
@@ -62,6 +62,29 @@ async function waitForNotification(pred: (n: ShownNotification) => boolean, time
     if (Date.now() > end) throw new Error('no such notification');
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * A browser profile whose Push API hands out a subscription of the local stand-in, as a
+ * vendor's would (this Chromium has none), and a DevTools session to deliver its wake-ups.
+ */
+async function standInPushBrowser(permissions: string[]): Promise<{ sub: BrowserSubscription; context: BrowserContext; tools: CDPSession; registration: Promise<string> }> {
+  const sub = push.subscribe();
+  const context = await browser.newContext({ viewport: PHONE, serviceWorkers: 'allow', permissions });
+  await context.addInitScript((s) => {
+    const fake = { endpoint: s.endpoint, options: { applicationServerKey: null }, toJSON: () => s, unsubscribe: async () => true };
+    PushManager.prototype.subscribe = async () => fake as unknown as PushSubscription;
+    PushManager.prototype.getSubscription = async () => null;
+  }, sub);
+  const tools = await context.newCDPSession(await context.newPage());
+  const registration = new Promise<string>((resolve) => {
+    tools.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
+      const r = e.registrations.find((x) => x.scopeURL.startsWith(relay.url) && !x.isDeleted);
+      if (r) resolve(r.registrationId);
+    });
+  });
+  await tools.send('ServiceWorker.enable');
+  return { sub, context, tools, registration };
 }
 
 beforeAll(async () => {
@@ -168,23 +191,9 @@ describe('web app: the whole chain, through a push service', () => {
     // Carol's browser gets its subscription from the stand-in, as from a vendor (this Chromium
     // has none); everything after that is real: the relay's VAPID and RFC 8291 wake-up, the
     // stand-in's decryption, and delivery to her service worker.
-    const sub = push.subscribe();
-    const carolContext = await browser.newContext({ viewport: PHONE, serviceWorkers: 'allow', permissions: ['microphone', 'notifications'] });
-    await carolContext.addInitScript((s) => {
-      const fake = { endpoint: s.endpoint, options: { applicationServerKey: null }, toJSON: () => s, unsubscribe: async () => true };
-      PushManager.prototype.subscribe = async () => fake as unknown as PushSubscription;
-      PushManager.prototype.getSubscription = async () => null;
-    }, sub);
+    const { sub, context: carolContext, tools: carolTools, registration: carolRegistration } = await standInPushBrowser(['microphone', 'notifications']);
     const carol = await carolContext.newPage();
     carol.setDefaultTimeout(15_000);
-    const carolTools = await carolContext.newCDPSession(await carolContext.newPage());
-    const carolRegistration = new Promise<string>((resolve) => {
-      carolTools.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
-        const r = e.registrations.find((x) => x.scopeURL.startsWith(relay.url) && !x.isDeleted);
-        if (r) resolve(r.registrationId);
-      });
-    });
-    await carolTools.send('ServiceWorker.enable');
     try {
       await enrolInBrowser(carol, relay.url, await relay.invite(), 'carol', 'Carol Cole');
       await carol.click('button[aria-label="New chat"]');
@@ -253,6 +262,50 @@ describe('web app: the whole chain, through a push service', () => {
     } finally {
       push.onPush = undefined;
       await carolContext.close();
+    }
+  }, 150_000);
+});
+
+describe('web app: a new conversation wakes a closed app', () => {
+  it('a stranger starts a conversation with Frank, whose app is closed: the Welcome wakes his browser through the push service, and his worker names the stranger', async () => {
+    const { sub, context, tools, registration } = await standInPushBrowser(['notifications']);
+    const frank = await context.newPage();
+    frank.setDefaultTimeout(15_000);
+    const stranger = await HardlineClient.register(nodeClientOptions(tempDir('erin')), { server: relay.url, code: await relay.invite(), handle: 'erin', displayName: 'Erin Eve' });
+    try {
+      // Frank has no conversation yet: his only mailboxes are his KeyPackages' (and their claims').
+      const keyPackageTarget = frank.waitForResponse((r) => r.url().endsWith('/v1/push/keypackages') && r.request().method() === 'PUT' && r.ok(), { timeout: 45_000 });
+      await enrolInBrowser(frank, relay.url, await relay.invite(), 'frank', 'Frank Fox');
+      await keyPackageTarget;
+      expect(await frank.locator('[data-notice=push]').count()).toBe(0);
+      const registrationId = await registration;
+      await frank.close();
+
+      const woken: number[] = [];
+      push.onPush = (p) => {
+        if (!sub.endpoint.endsWith(p.subscription)) return;
+        woken.push(p.at);
+        void tools.send('ServiceWorker.deliverPushMessage', { origin: relay.url, registrationId, data: p.plaintext!.toString() });
+      };
+      // Erin has never written to Frank: her client claims one of his KeyPackages and posts the
+      // Welcome and the first message into mailboxes he has never read.
+      const sentAt = Date.now();
+      await stranger.send('frank', 'hello from someone new');
+      // Within the balanced level's message delay (push/wakePolicy.ts) and the worker's round.
+      const deadline = Date.now() + 60_000;
+      let shown: ShownNotification | undefined;
+      while (!(shown = (await notificationsOf(context)).find((n) => n.tag === 'hardline-messages'))) {
+        if (Date.now() > deadline) throw new Error(`no notification for the first message (wake-ups sent to Frank's browser: ${woken.length})`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      console.log(`first message of a new conversation: wake-up ${woken[0]! - sentAt} ms after the send, ${woken.length} wake-up(s)`);
+      expect(shown.title).toBe('Erin Eve');
+      expect(shown.body).toBe('New message');
+      expect(JSON.stringify(shown)).not.toContain('someone new');
+    } finally {
+      push.onPush = undefined;
+      stranger.close();
+      await context.close();
     }
   }, 150_000);
 });

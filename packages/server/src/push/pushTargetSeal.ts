@@ -9,7 +9,8 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { DecodeError } from '@hardline/protocol';
-import type { PushSubscription } from './pushSubscription.ts';
+import type { WakeTarget } from './keyPackageWakeTargets.ts';
+import { WakeLevels } from './wakePolicy.ts';
 
 const NONCE = 12;
 const TAG = 16;
@@ -21,8 +22,8 @@ function targetKey(sendCap: Uint8Array, mailboxId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', sendCap, Buffer.from(mailboxId, 'hex'), INFO, 32));
 }
 
-export function sealPushTarget(sendCap: Uint8Array, mailboxId: string, sub: PushSubscription): Buffer {
-  const json = Buffer.from(JSON.stringify(sub));
+export function sealPushTarget(sendCap: Uint8Array, mailboxId: string, target: WakeTarget): Buffer {
+  const json = Buffer.from(JSON.stringify({ endpoint: target.endpoint, p256dh: target.p256dh, auth: target.auth, level: target.level }));
   const plain = Buffer.alloc(SEALED_PLAINTEXT, 0x20);
   json.copy(plain);
   const nonce = randomBytes(NONCE);
@@ -32,13 +33,15 @@ export function sealPushTarget(sendCap: Uint8Array, mailboxId: string, sub: Push
 }
 
 /** Undefined when the capability does not open it (a target sealed under an older capability). */
-export function openPushTarget(sendCap: Uint8Array, mailboxId: string, sealed: Uint8Array): PushSubscription | undefined {
+export function openPushTarget(sendCap: Uint8Array, mailboxId: string, sealed: Uint8Array): WakeTarget | undefined {
   if (sealed.length !== NONCE + SEALED_PLAINTEXT + TAG) throw new DecodeError('sealed push target has the wrong size');
   try {
     const d = createDecipheriv('aes-256-gcm', targetKey(sendCap, mailboxId), sealed.subarray(0, NONCE)).setAAD(Buffer.from(mailboxId));
     d.setAuthTag(sealed.subarray(sealed.length - TAG));
     const plain = Buffer.concat([d.update(sealed.subarray(NONCE, sealed.length - TAG)), d.final()]);
-    return JSON.parse(plain.toString('utf8').trimEnd()) as PushSubscription;
+    const t = JSON.parse(plain.toString('utf8').trimEnd()) as Omit<WakeTarget, 'level'> & { level?: string };
+    // Sealed before levels: those woke at once, and still do.
+    return { ...t, level: WakeLevels.find((l) => l === t.level) ?? 'off' };
   } catch {
     return undefined;
   }

@@ -5,12 +5,15 @@
  */
 import { DEFAULT_PUSH_SUBJECT, type PushOptions } from './pushOptions.ts';
 import { VENDOR_ENDPOINTS, type EndpointPolicy } from './pushSubscription.ts';
+import { KeyPackageWakeTargets } from './keyPackageWakeTargets.ts';
 import { PushTargetStore } from './pushTargetStore.ts';
 import { WakeUps } from './wakeUps.ts';
 
 export type RelayPush = {
   readonly targets: PushTargetStore;
   readonly wakeUps: WakeUps;
+  /** Each device's target for its KeyPackage mailboxes, in memory only. */
+  readonly keyPackageTargets: KeyPackageWakeTargets;
   readonly endpoints: EndpointPolicy;
   close(): Promise<void>;
 };
@@ -21,6 +24,7 @@ export function openRelayPush(dataDir: string, options: PushOptions): RelayPush 
   return {
     targets,
     wakeUps,
+    keyPackageTargets: new KeyPackageWakeTargets(targets),
     endpoints: options.endpoints ?? VENDOR_ENDPOINTS,
     close: async () => {
       await wakeUps.settle();

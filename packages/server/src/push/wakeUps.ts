@@ -11,7 +11,7 @@
  */
 import webpush from 'web-push';
 import type { MailboxId } from '@hardline/protocol';
-import type { PushSubscription } from './pushSubscription.ts';
+import type { WakeTarget } from './keyPackageWakeTargets.ts';
 import { openPushTarget } from './pushTargetSeal.ts';
 import type { PushTargetStore, VapidKeys } from './pushTargetStore.ts';
 
@@ -42,7 +42,7 @@ export class WakeUps {
 
   /** After an envelope is stored for a mailbox no open inbox is reading. Never throws. */
   wake(mailboxId: MailboxId, sendCap: Uint8Array): void {
-    let sub: PushSubscription | undefined;
+    let sub: WakeTarget | undefined;
     try {
       const sealed = this.#targets.get(mailboxId);
       sub = sealed && openPushTarget(sendCap, mailboxId, sealed);
@@ -62,7 +62,7 @@ export class WakeUps {
     this.#running.add(run);
   }
 
-  async #deliver(mailboxId: MailboxId, sub: PushSubscription): Promise<void> {
+  async #deliver(mailboxId: MailboxId, sub: WakeTarget): Promise<void> {
     try {
       for (;;) {
         await this.#send(mailboxId, sub);
@@ -74,7 +74,7 @@ export class WakeUps {
     }
   }
 
-  async #send(mailboxId: MailboxId, sub: PushSubscription): Promise<void> {
+  async #send(mailboxId: MailboxId, sub: WakeTarget): Promise<void> {
     try {
       const req = webpush.generateRequestDetails({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }, WAKE_PAYLOAD, {
         vapidDetails: { subject: this.#subject, publicKey: this.#vapid.publicKey, privateKey: this.#vapid.privateKey },

@@ -98,6 +98,8 @@ export const keyPackageRoutes: readonly Route[] = [
       if (!claimed) throw new RelayError('NO_KEYPACKAGE', 'no KeyPackage left for this device');
       ctx.hub.mailboxCreated(claimed.mailbox);
       if (claimed.claimMailbox) ctx.hub.mailboxCreated(claimed.claimMailbox);
+      // The Welcome (and a last-resort claim's own mailbox) wakes the device's closed app too.
+      ctx.push?.keyPackageTargets.claimed(deviceId, claimed.keyPackage, claimed.claimMailbox ? nonce : undefined);
       if (ctx.observer) observe(ctx, { kind: 'claim', conn: req.conn, device: deviceId, mailboxId: (claimed.claimMailbox ?? claimed.mailbox).id });
       const keyPackage = Buffer.from(claimed.keyPackage).toString('base64url');
       return ok(claimed.claimMailbox ? { keyPackage, mailboxNonce: nonce.toString('base64url') } : { keyPackage });

@@ -3,10 +3,14 @@
  * Asks the browser for a Web Push subscription and registers it with the relay as the wake-up
  * target of each of this device's conversation mailboxes (`PUT /v1/push/:mailboxId`, with the
  * mailbox's read capability and no session: the relay learns "wake whoever reads this
- * mailbox", never which account or device). Without a subscription the app still works, and
- * says that calls ring only while it is open.
+ * mailbox", never which account or device), and of its KeyPackage mailboxes, which exist only
+ * once someone starts a conversation with it (`PUT /v1/push/keypackages`, with the session:
+ * the relay keeps that one in memory, docs/protocol.md §6). Each declares the device's privacy
+ * level, which sets how the relay times its wake-ups. Without a subscription the app still
+ * works, and says that calls ring only while it is open.
  */
 import type { HardlineClient } from '@hardline/client';
+import { HardlineError } from '@hardline/protocol';
 
 export type PushStatus =
   /** Wake-ups registered: calls ring with the app closed. */
@@ -59,8 +63,10 @@ function sameKey(sub: PushSubscription, key: Uint8Array): boolean {
 
 export class PushWakeUps {
   status: PushStatus = 'checking';
-  /** `endpoint|mailboxId` already registered in this page's life. */
+  /** `endpoint|level|mailboxId` already registered in this page's life. */
   private readonly registered = new Set<string>();
+  /** `endpoint|level` of the KeyPackage target, and when to set it again (a relay restart drops it). */
+  private keyPackageTarget = { key: '', dueAt: 0 };
   private subscription: PushSubscription | undefined;
   /** A failed or refused subscription is tried again only this long after (rounds run every few seconds). */
   private retryAt = 0;
@@ -121,19 +127,35 @@ export class PushWakeUps {
   /** True when the relay says push was turned off since the subscription was made. */
   private async register(client: HardlineClient, sub: PushSubscription): Promise<boolean> {
     const json = sub.toJSON();
+    const subscription = { endpoint: json.endpoint, keys: json.keys };
+    const level = client.privacyLevel();
+    if (await this.registerKeyPackages(client, `${sub.endpoint}|${level}`, { subscription, level })) return true;
     for (const conv of client.conversations()) {
       if (conv.left) continue;
       const mine = conv.roster.devices.find((d) => d.deviceId === client.deviceId && d.mailboxId === conv.mailbox.id);
-      const key = `${sub.endpoint}|${conv.mailbox.id}`;
+      const key = `${sub.endpoint}|${level}|${conv.mailbox.id}`;
       if (!mine || this.registered.has(key)) continue;
       const res = await fetch(`/v1/push/${conv.mailbox.id}`, {
         method: 'PUT',
         headers: { authorization: `Capability ${conv.mailbox.readCap}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ sendCap: mine.sendCap, subscription: { endpoint: json.endpoint, keys: json.keys } }),
+        body: JSON.stringify({ sendCap: mine.sendCap, subscription, level }),
       });
       if (res.status === 403 && ((await res.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code === 'FORBIDDEN') return true;
       if (res.ok) this.registered.add(key);
     }
+    return false;
+  }
+
+  /** True when the relay says push is off. Set again every RETRY_MS: the relay keeps it in memory only. */
+  private async registerKeyPackages(client: HardlineClient, key: string, body: object): Promise<boolean> {
+    if (this.keyPackageTarget.key === key && Date.now() < this.keyPackageTarget.dueAt) return false;
+    try {
+      await client.relay().request('PUT', '/v1/push/keypackages', body, 'session');
+    } catch (e) {
+      if (e instanceof HardlineError && e.code === 'FORBIDDEN') return true;
+      return false;
+    }
+    this.keyPackageTarget = { key, dueAt: Date.now() + RETRY_MS };
     return false;
   }
 }
