@@ -15,14 +15,14 @@ const HELP = `usage: hardline [--home DIR] COMMAND
   admin key create --out FILE | admin key install --server URL --org-key FILE
   admin invite|revoke|policy set ... --org-key FILE   (signed by the org key; see \`hardline admin\`)
   admin audit --jsonl | admin devices [--json] | admin briefing [--json] [--html F]   (--server URL, admin token)
-  register --server URL --code CODE --handle HANDLE [--name "Display Name"] [--ingress HOP_URL]   (or $HARDLINE_INGRESS)
+  register --server URL --code CODE --handle HANDLE [--name "Display Name"] [--device-name NAME] [--ingress HOP_URL]   (or $HARDLINE_INGRESS)
   contacts add HANDLE [--name NAME] | contacts list [--json] | contacts export
   send TO "text" [--now]   (--now skips the send scheduler's delay: weaker, see docs/protocol.md §7)
   settings privacy [off|balanced|strict]   (this device's send scheduler; the org policy may raise it)
   read [--wait SECONDS] [--json]
   group create NAME --members h1,h2 | group add NAME HANDLE | group remove NAME HANDLE
   group rename NAME NEW_NAME | group leave NAME
-  device link | device join CODE --server URL | device list [--json] | device revoke DEVICE_ID
+  device link | device join CODE --server URL [--device-name NAME] | device list [--json] | device revoke DEVICE_ID | device name NAME
   verify HANDLE [--number "DIGITS" | --accept-new-key] [--json]
   exposure report FILE... [--names contacts.vcf] [--out report.html] [--json]`;
 

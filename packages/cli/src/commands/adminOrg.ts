@@ -123,8 +123,8 @@ export async function adminOrgCommand(sub: string, argv: string[], io: Io): Prom
     const api = apiOf(values.server);
     const bearer = { bearer: adminToken(values.token, values['token-file']) };
     if (sub === 'devices') {
-      const { devices } = await api.request<{ devices: { deviceId: string; handle: string; revoked: boolean; enrolledOn: string | null; lastSeenOn: string | null; policyVersion: number; oldPolicy: boolean }[] }>('GET', '/v1/admin/org/devices', undefined, bearer);
-      for (const d of devices) io.out(values.json ? JSON.stringify(d) : `${d.deviceId}  ${d.handle}  enrolled ${d.enrolledOn ?? '?'}  seen ${d.lastSeenOn ?? '?'}  policy v${d.policyVersion}${d.oldPolicy ? '  OLD POLICY' : ''}${d.revoked ? '  revoked' : ''}`);
+      const { devices } = await api.request<{ devices: AdminDeviceRow[] }>('GET', '/v1/admin/org/devices', undefined, bearer);
+      for (const d of devices) io.out(values.json ? JSON.stringify(d) : deviceLine(d));
       return 0;
     }
     const days = values['not-seen-days'] ?? '7';
@@ -135,6 +135,17 @@ export async function adminOrgCommand(sub: string, argv: string[], io: Io): Prom
     return 0;
   }
   throw new HardlineError('USAGE', `usage: ${ORG_USAGE}`);
+}
+
+type AdminDeviceRow = {
+  deviceId: string; handle: string; name: string | null; platform: string | null; revoked: boolean;
+  enrolledOn: string | null; lastSeenOn: string | null; policyVersion: number; oldPolicy: boolean;
+};
+
+/** One device a line; the name in quotes, since the user chose it and it may hold spaces. */
+function deviceLine(d: AdminDeviceRow): string {
+  const label = d.name === null ? '(unnamed)' : `"${d.name}"${d.platform && d.platform !== d.name ? ` (${d.platform})` : ''}`;
+  return `${d.deviceId}  ${d.handle}  ${label}  enrolled ${d.enrolledOn ?? '?'}  seen ${d.lastSeenOn ?? '?'}  policy v${d.policyVersion}${d.oldPolicy ? '  OLD POLICY' : ''}${d.revoked ? '  revoked' : ''}`;
 }
 
 /**

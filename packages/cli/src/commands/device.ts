@@ -1,6 +1,6 @@
 /**
  * @module commands/device
- * `hardline device link|join|list|revoke`.
+ * `hardline device link|join|list|revoke|name`.
  */
 import { HardlineClient } from '@hardline/client';
 import { nodeClientOptions } from '@hardline/client/node';
@@ -8,8 +8,9 @@ import { HardlineError } from '@hardline/protocol';
 import { parse, requireString } from '../args.ts';
 import { withClient, type Home } from '../home.ts';
 import type { Io } from '../output.ts';
+import { reportDeviceLabel, reportDeviceLabelAfterEnrolment } from '../deviceLabel.ts';
 
-const USAGE = 'usage: hardline device link | device join CODE --server URL | device list [--json] | device revoke DEVICE_ID';
+const USAGE = 'usage: hardline device link | device join CODE --server URL [--device-name NAME] | device list [--json] | device revoke DEVICE_ID | device name NAME';
 
 export async function deviceCommand(argv: string[], io: Io, home: Home): Promise<number> {
   const [sub, ...rest] = argv;
@@ -20,7 +21,7 @@ export async function deviceCommand(argv: string[], io: Io, home: Home): Promise
     return 0;
   }
   if (sub === 'join') {
-    const { values, positionals } = parse(rest, { server: { type: 'string' }, name: { type: 'string' }, handle: { type: 'string' } });
+    const { values, positionals } = parse(rest, { server: { type: 'string' }, name: { type: 'string' }, handle: { type: 'string' }, 'device-name': { type: 'string' } });
     const code = positionals[0];
     if (!code) throw new HardlineError('USAGE', USAGE);
     // A link code is bound to its user at the relay; the handle only has to be syntactically valid.
@@ -30,6 +31,7 @@ export async function deviceCommand(argv: string[], io: Io, home: Home): Promise
       handle: values.handle ?? 'linked-device',
       displayName: values.name,
     });
+    await reportDeviceLabelAfterEnrolment(client, values['device-name'], io);
     io.out(`joined as ${client.handle} (device ${client.deviceId}); once the device that made the code certifies it (its next \`hardline read\`), run \`hardline read\` here, and your conversations add this device`);
     client.close();
     return 0;
@@ -47,6 +49,14 @@ export async function deviceCommand(argv: string[], io: Io, home: Home): Promise
     if (!id) throw new HardlineError('USAGE', USAGE);
     await withClient(home, (c) => c.revokeDevice(id));
     io.out(`revoked ${id}; it was removed from every conversation`);
+    return 0;
+  }
+  if (sub === 'name') {
+    // What the security team's device list shows for this device; the relay alone keeps it.
+    const name = rest.join(' ').trim();
+    if (!name) throw new HardlineError('USAGE', USAGE);
+    const label = await withClient(home, (c) => reportDeviceLabel(c, name));
+    io.out(`this device is now "${label.name}" (${label.platform}) in the security team's device list`);
     return 0;
   }
   throw new HardlineError('USAGE', USAGE);

@@ -15,6 +15,9 @@ export type AdminDevice = {
   readonly deviceId: DeviceId;
   readonly handle: Handle;
   readonly revoked: boolean;
+  /** The name the user gave the device and its platform, as the device reported them; null until it does. */
+  readonly name: string | null;
+  readonly platform: string | null;
   /** YYYY-MM-DD, or null when the device enrolled before the relay kept it. */
   readonly enrolledOn: string | null;
   readonly lastSeenOn: string | null;
@@ -44,7 +47,7 @@ export async function adminDevices(ctx: RelayContext): Promise<AdminDevice[]> {
     u.devices.map((d) => {
       const r = records.get(d.deviceId);
       const applied = r?.policyVersion ?? 0;
-      return { deviceId: d.deviceId, handle: u.handle, revoked: d.revoked, enrolledOn: dayText(r?.enrolledDay), lastSeenOn: dayText(r?.lastSeenDay), policyVersion: applied, oldPolicy: !d.revoked && applied < version };
+      return { deviceId: d.deviceId, handle: u.handle, revoked: d.revoked, name: r?.name ?? null, platform: r?.platform ?? null, enrolledOn: dayText(r?.enrolledDay), lastSeenOn: dayText(r?.lastSeenDay), policyVersion: applied, oldPolicy: !d.revoked && applied < version };
     }),
   );
 }

@@ -15,7 +15,11 @@ export const OrgEvents = {
 } as const;
 export type OrgEvent = (typeof OrgEvents)[keyof typeof OrgEvents];
 
-export type OrgDeviceRecord = { readonly deviceId: DeviceId; readonly enrolledDay?: number; readonly lastSeenDay?: number; readonly policyVersion: number };
+export type OrgDeviceRecord = {
+  readonly deviceId: DeviceId; readonly enrolledDay?: number; readonly lastSeenDay?: number; readonly policyVersion: number;
+  /** What the device calls itself (devices/deviceLabel.ts), once it reported it. */
+  readonly name?: string; readonly platform?: string;
+};
 
 export type OrgLedger = {
   /** The chain's last order ({seq 0, GENESIS_PREV} before any). */
@@ -33,6 +37,7 @@ export type OrgLedger = {
   deviceSeen(deviceId: DeviceId, day: number, policyVersion?: number): Promise<void>;
   deviceEnrolled(deviceId: DeviceId, day: number): Promise<void>;
   devices(): Promise<OrgDeviceRecord[]>;
+  setDeviceLabel(deviceId: DeviceId, label: { name: string; platform: string }): Promise<void>;
   /** Adds `by` (default 1) to the day's count of `event`. */
   count(event: OrgEvent, day: number, by?: number): Promise<void>;
   counts(fromDay: number): Promise<Record<string, number>>;

@@ -72,9 +72,18 @@ export class SqliteOrgLedger implements OrgLedger {
 
   async devices(): Promise<OrgDeviceRecord[]> {
     return this.#db
-      .prepare<[], { device_id: string; enrolled_day: number | null; last_day: number | null; policy_version: number }>('SELECT * FROM org_devices')
+      .prepare<[], { device_id: string; enrolled_day: number | null; last_day: number | null; policy_version: number; label_name: string | null; label_platform: string | null }>('SELECT * FROM org_devices')
       .all()
-      .map((r) => ({ deviceId: r.device_id as DeviceId, ...(r.enrolled_day !== null ? { enrolledDay: r.enrolled_day } : {}), ...(r.last_day !== null ? { lastSeenDay: r.last_day } : {}), policyVersion: r.policy_version }));
+      .map((r) => ({
+        deviceId: r.device_id as DeviceId, ...(r.enrolled_day !== null ? { enrolledDay: r.enrolled_day } : {}), ...(r.last_day !== null ? { lastSeenDay: r.last_day } : {}), policyVersion: r.policy_version,
+        ...(r.label_name !== null ? { name: r.label_name } : {}), ...(r.label_platform !== null ? { platform: r.label_platform } : {}),
+      }));
+  }
+
+  async setDeviceLabel(deviceId: DeviceId, label: { name: string; platform: string }) {
+    this.#db
+      .prepare('INSERT INTO org_devices (device_id, label_name, label_platform) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET label_name = excluded.label_name, label_platform = excluded.label_platform')
+      .run(deviceId, label.name, label.platform);
   }
 
   async count(event: OrgEvent, day: number, by = 1) {

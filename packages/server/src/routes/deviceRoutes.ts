@@ -1,10 +1,12 @@
 /**
  * @module deviceRoutes
- * A device managing its own user: link codes for a new device, certificates, and revoking a sibling.
+ * A device managing its own user: link codes for a new device, certificates, revoking a sibling,
+ * and the name and platform a device reports for the security team's list.
  */
 import { newEnrolmentCode, codeHash, LINK_TTL_MS } from '../enrolment/enrolmentCode.ts';
 import { parseDeviceId } from '../devices/deviceId.ts';
 import { revokeDevice } from '../devices/revokeDevice.ts';
+import { parseDeviceLabel } from '../devices/deviceLabel.ts';
 import { certificateEntry, encodeLogEntry, parseCertificate, parseRevocation, revocationEntry, ValidationError } from '@hardline/protocol';
 import { RelayError } from '../errors/relayError.ts';
 import { requireDevice } from '../http/bearerAuth.ts';
@@ -57,6 +59,23 @@ export const deviceRoutes: readonly Route[] = [
       // Logged in the same write: a certificate the directory serves is always in the log.
       await ctx.store.setCertificate(target.deviceId, JSON.stringify(cert), encodeLogEntry(certificateEntry(cert)));
       return ok({ deviceId: target.deviceId });
+    },
+  },
+  {
+    // A device names itself, or a sibling it links. Kept for the security team's device list
+    // only (GET /v1/admin/org/devices); the directory never serves it (docs/protocol.md §7).
+    method: 'PUT',
+    path: '/v1/devices/:id/label',
+    bodyLimit: 1024,
+    handle: async (ctx, req) => {
+      const device = await requireDevice(ctx, req.headers, req.conn);
+      const target = await ctx.store.getDevice(parseDeviceId(req.params.id));
+      if (!target) throw new RelayError('NOT_FOUND', 'no such device');
+      if (target.userId !== device.userId) throw new RelayError('FORBIDDEN', 'not a device of this user');
+      if (target.revoked) throw new RelayError('FORBIDDEN', 'the device is revoked');
+      const label = parseDeviceLabel(await req.json());
+      await ctx.store.org.setDeviceLabel(target.deviceId, label);
+      return ok({ deviceId: target.deviceId, ...label });
     },
   },
 ];

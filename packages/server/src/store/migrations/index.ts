@@ -12,6 +12,7 @@ import { migration007BlobLastUse } from './007_blob_last_use.ts';
 import { migration008TransparencyLog } from './008_transparency_log.ts';
 import { migration011OrgOrders } from './011_org_orders.ts';
 import { migration012EnvelopesPerMailbox } from './012_envelopes_per_mailbox.ts';
+import { migration013DeviceLabels } from './013_device_labels.ts';
 
 export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   migration001Initial,
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   migration008TransparencyLog,
   migration011OrgOrders,
   migration012EnvelopesPerMailbox,
+  migration013DeviceLabels,
 ];

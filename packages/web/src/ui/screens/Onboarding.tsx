@@ -5,6 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { Session } from '../../session/session.ts';
+import { MAX_DEVICE_NAME, reportDeviceLabel, thisPlatform } from '../../session/deviceLabel.ts';
 import { Logo } from '../App.tsx';
 import { enrolErrorText } from '../errorText.ts';
 
@@ -26,6 +27,7 @@ export function Onboarding({ onEnrolled }: { onEnrolled: (s: Session) => void })
   const [linkedHandle, setLinkedHandle] = useState(initial.handle);
   const linking = linkedHandle !== '';
   const [name, setName] = useState('');
+  const [deviceName, setDeviceName] = useState(thisPlatform);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
 
@@ -35,6 +37,7 @@ export function Onboarding({ onEnrolled }: { onEnrolled: (s: Session) => void })
     setError('');
     try {
       const s = await Session.enrol({ code: code.trim(), handle: handle.trim().toLowerCase(), displayName: name.trim() || handle.trim() });
+      reportDeviceLabel(s.client, deviceName);
       history.replaceState(null, '', '/');
       onEnrolled(s);
     } catch (err) {
@@ -83,6 +86,11 @@ export function Onboarding({ onEnrolled }: { onEnrolled: (s: Session) => void })
             <input name="displayName" value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="e.g. Alice Martin" maxLength={64} />
           </label>
         )}
+        <label>
+          Device name
+          <input name="deviceName" value={deviceName} onInput={(e) => setDeviceName(e.currentTarget.value)} maxLength={MAX_DEVICE_NAME} autocomplete="off" aria-describedby="device-name-hint" />
+          <span class="fineprint" id="device-name-hint">Shown to your security team, so they can tell your devices apart.</span>
+        </label>
         {error && <p class="error" role="alert">{error}</p>}
         <button class="primary" type="submit" disabled={busy}>
           {busy ? 'Setting up… (creating keys)' : linking ? 'Link this device' : 'Enrol this device'}
