@@ -6,37 +6,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ClientState } from 'ts-mls';
-import {
-  clientConfigWith,
-  commitChanges,
-  createConversationGroup,
-  decodeKeyPackage,
-  decodeState,
-  DEFAULT_SUITE,
-  encodeAppMessage,
-  encodeState,
-  encryptApplication,
-  joinFromWelcome,
-  loadSuite,
-  newKeyPackage,
-  processIncoming,
-  toHex,
-  type DeviceId,
-  type Handle,
-} from '../src/index.ts';
+import { commitChanges, decodeState, encodeAppMessage, encodeState, encryptApplication, processIncoming, toHex } from '../src/index.ts';
 import { RETAINED_PAST_EPOCHS } from '../src/mls/keyRetention.ts';
-
-const config = clientConfigWith({ async validateCredential() { return true; } });
-const dev = (n: number) => ({ handle: `u${n}` as Handle, deviceId: n.toString(16).padStart(32, '0') as DeviceId });
+import { acceptAll as config, mlsGroup } from './support/mlsGroup.ts';
 const text = (i: number) => encodeAppMessage({ t: 'text', id: `m${i}`, text: `message from epoch ${i}`, sentAt: '2026-01-01T00:00:00.000Z' });
 
 describe('MLS key retention', () => {
   it('the saved state keeps the last two past epochs, and only those open late messages', async () => {
-    const impl = await loadSuite(DEFAULT_SUITE);
-    const [kpA, kpB] = await Promise.all([1, 2].map(async (n) => newKeyPackage(dev(n), await impl.signature.keygen(), impl)));
-    const add = await commitChanges(await createConversationGroup(new Uint8Array(16).fill(4), kpA!, impl, config), { add: [decodeKeyPackage(kpB!.bytes)] }, impl);
-    let a: ClientState = add.newState;
-    let b: ClientState = await joinFromWelcome(add.welcome!, kpB!, impl, config);
+    const { impl, states } = await mlsGroup(2, new Uint8Array(16).fill(4));
+    let a: ClientState = states[0]!;
+    let b: ClientState = states[1]!;
 
     // Bob writes one message per epoch that reaches Alice only after four more commits of hers.
     const late: { epoch: bigint; bytes: Uint8Array }[] = [];

@@ -4,25 +4,8 @@
  * keys (from its last epoch) cannot decrypt the next epoch's frames.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  clientConfigWith,
-  commitChanges,
-  createConversationGroup,
-  decodeKeyPackage,
-  DEFAULT_SUITE,
-  exportSecret,
-  joinFromWelcome,
-  loadSuite,
-  members,
-  newKeyPackage,
-  processIncoming,
-  sframe,
-  type DeviceId,
-  type Handle,
-} from '../src/index.ts';
-
-const acceptAll = clientConfigWith({ async validateCredential() { return true; } });
-const dev = (n: number) => ({ handle: `u${n}` as Handle, deviceId: n.toString(16).padStart(32, '0') as DeviceId });
+import { commitChanges, exportSecret, processIncoming, sframe } from '../src/index.ts';
+import { mlsGroup } from './support/mlsGroup.ts';
 
 describe('SFrame keys from MLS', () => {
   it('KIDs pack epoch and sender index', () => {
@@ -33,17 +16,13 @@ describe('SFrame keys from MLS', () => {
   });
 
   it('members agree on keys; a removed member cannot decrypt the next epoch', async () => {
-    const impl = await loadSuite(DEFAULT_SUITE);
-    const kps = await Promise.all([1, 2, 3].map(async (n) => newKeyPackage(dev(n), await impl.signature.keygen(), impl)));
-    let a = await createConversationGroup(new Uint8Array(16), kps[0]!, impl, acceptAll);
-    const add = await commitChanges(a, { add: [decodeKeyPackage(kps[1]!.bytes), decodeKeyPackage(kps[2]!.bytes)] }, impl);
-    a = add.newState;
-    const b = await joinFromWelcome(add.welcome!, kps[1]!, impl, acceptAll);
-    const c = await joinFromWelcome(add.welcome!, kps[2]!, impl, acceptAll);
+    const { impl, states, leafOf } = await mlsGroup(3);
+    let a = states[0]!;
+    const [b, c] = [states[1]!, states[2]!];
 
     const secretA = await exportSecret(a, sframe.SFRAME_MLS_EXPORTER_LABEL, 32, impl);
     expect(await exportSecret(b, sframe.SFRAME_MLS_EXPORTER_LABEL, 32, impl)).toEqual(secretA);
-    const aIndex = members(a).find((m) => m.id.deviceId === dev(1).deviceId)!.leafIndex;
+    const aIndex = leafOf(1);
     const kid = sframe.mlsSenderKid(a.groupContext.epoch, aIndex);
 
     const sender = new sframe.SFrameContext({ suite: sframe.CipherSuites.AES_128_GCM_SHA256_128 });
@@ -56,7 +35,7 @@ describe('SFrame keys from MLS', () => {
     expect((await receiver.decrypt(ct)).plaintext).toEqual(frame);
 
     // Remove C; A and B move to the next epoch; C's old keys fail on new frames.
-    const cIndex = members(a).find((m) => m.id.deviceId === dev(3).deviceId)!.leafIndex;
+    const cIndex = leafOf(3);
     const rm = await commitChanges(a, { removeLeaves: [cIndex] }, impl);
     a = rm.newState;
     const b2 = await processIncoming(b, rm.commit, impl);

@@ -6,38 +6,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ClientState } from 'ts-mls';
-import {
-  clientConfigWith,
-  commitChanges,
-  createConversationGroup,
-  decodeKeyPackage,
-  DEFAULT_SUITE,
-  exportSecret,
-  joinFromWelcome,
-  loadSuite,
-  members,
-  newKeyPackage,
-  sframe,
-  toHex,
-  type DeviceId,
-  type Handle,
-} from '../src/index.ts';
-
-const acceptAll = clientConfigWith({ async validateCredential() { return true; } });
-const dev = (n: number) => ({ handle: `u${n}` as Handle, deviceId: n.toString(16).padStart(32, '0') as DeviceId });
+import { exportSecret, sframe, toHex } from '../src/index.ts';
+import { mlsGroup, type MlsGroup } from './support/mlsGroup.ts';
 const suite = sframe.cipherSuite(sframe.CipherSuites.AES_128_GCM_SHA256_128);
 const newCallId = () => toHex(crypto.getRandomValues(new Uint8Array(12)));
 const FRAMES = 64;
 
 /** Alice and Bob in one MLS group, one epoch. */
-async function pair(): Promise<{ a: ClientState; b: ClientState; aLeaf: number; bLeaf: number; epoch: bigint; impl: Awaited<ReturnType<typeof loadSuite>> }> {
-  const impl = await loadSuite(DEFAULT_SUITE);
-  const kps = await Promise.all([1, 2].map(async (n) => newKeyPackage(dev(n), await impl.signature.keygen(), impl)));
-  const created = await createConversationGroup(new Uint8Array(16).fill(1), kps[0]!, impl, acceptAll);
-  const add = await commitChanges(created, { add: [decodeKeyPackage(kps[1]!.bytes)] }, impl);
-  const b = await joinFromWelcome(add.welcome!, kps[1]!, impl, acceptAll);
-  const leaf = (s: ClientState, n: number) => members(s).find((m) => m.id.deviceId === dev(n).deviceId)!.leafIndex;
-  return { a: add.newState, b, aLeaf: leaf(add.newState, 1), bLeaf: leaf(add.newState, 2), epoch: add.newState.groupContext.epoch, impl };
+async function pair(): Promise<{ a: ClientState; b: ClientState; aLeaf: number; bLeaf: number; epoch: bigint; impl: MlsGroup['impl'] }> {
+  const { impl, states, leafOf } = await mlsGroup(2, new Uint8Array(16).fill(1));
+  const a = states[0]!;
+  return { a, b: states[1]!, aLeaf: leafOf(1), bLeaf: leafOf(2), epoch: a.groupContext.epoch, impl };
 }
 
 /** One side of one call as the web app runs it: a fresh SFrame context (a new worker) per call. */
