@@ -42,7 +42,16 @@ export type LogFork = {
   honestEntries: boolean;
 };
 
-export function forkLogFor(relay: Relay, base: Transport): LogFork {
+export type ForkOptions = {
+  /**
+   * A log of its own from the very first contact: the victim is told this log key (`GET /v1/org`)
+   * and every head it is served is signed with it, so the victim pins a key nobody else holds and
+   * no head of the honest log ever verifies on the victim's device, nor the victim's on anyone's.
+   */
+  readonly logKey?: { readonly publicKey: string; readonly secretKey: string };
+};
+
+export function forkLogFor(relay: Relay, base: Transport, options: ForkOptions = {}): LogFork {
   const shown = new Map<string, string>();
   const read = <T>(f: (db: Database.Database) => T): T => {
     const db = new Database(join(relay.dataDir, SQLITE_FILE_NAME), { readonly: true });
@@ -60,14 +69,18 @@ export function forkLogFor(relay: Relay, base: Transport): LogFork {
       return key ? encodeLogEntry(identityKeyEntry(entry.handle as Handle, key)) : new Uint8Array(r.leaf);
     });
   const forkedHashes = (): Uint8Array[] => forkedLeaves().map(leafHash);
-  const logSecret = () => read((db) => db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'transparency_log_key'").get()!.value);
+  const logSecret = () => options.logKey?.secretKey ?? read((db) => db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'transparency_log_key'").get()!.value);
   const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
 
   const fetchForked = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const method = init?.method ?? 'GET';
     const path = url.pathname;
-    if (shown.size === 0) return base.fetch(input, init);
+    if (shown.size === 0 && !options.logKey) return base.fetch(input, init);
+    if (method === 'GET' && path === '/v1/org' && options.logKey) {
+      const real = (await (await base.fetch(input, init)).json()) as Record<string, unknown>;
+      return json({ ...real, logKey: options.logKey.publicKey });
+    }
     if (method === 'GET' && path === '/v1/directory') {
       const real = (await (await base.fetch(input, init)).json()) as { users: { handle: string; identityKey?: string }[] };
       return json({ users: real.users.map((u) => (shown.has(u.handle) ? { ...u, identityKey: shown.get(u.handle) } : u)) });

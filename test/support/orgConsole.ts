@@ -30,12 +30,13 @@ export async function postOrder<K extends OrderKind>(relay: OrgRelay, key: OrgKe
   return order;
 }
 
-/** A signed invite, as `hardline admin invite --org-key` makes it: the code carries the key's fingerprint. */
+/** A signed invite, as `hardline admin invite --org-key` makes it: the code carries the org key's and the log key's fingerprints. */
 export async function orgInvite(relay: OrgRelay, key: OrgKeyPair, handle?: string): Promise<string> {
   const code = randomBytes(10).toString('hex').toUpperCase();
   const body = { codeHash: createHash('sha256').update(code).digest('hex'), ...(handle ? { handle: handle as never } : {}), expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
   await postOrder(relay, key, 'invite', body);
-  return joinInviteCode(code, key.publicKey);
+  const { logKey } = await api(relay).request<{ logKey: string }>('GET', '/v1/org');
+  return joinInviteCode(code, key.publicKey, logKey);
 }
 
 export async function enrolInOrg(relay: OrgRelay, key: OrgKeyPair, handle: string, home = tempDir(handle)): Promise<HardlineClient> {

@@ -210,10 +210,11 @@ export class HardlineClient {
     const keys = await impl.signature.keygen();
     const sign = (m: Uint8Array) => impl.signature.sign(keys.signKey, m);
     // A link code made by a device carries a secret after a dot, which the relay never sees.
-    // An invite may carry the org key's fingerprint after "~" (orgPolicy.ts): checked before the
-    // code is spent, and never sent to the relay.
+    // An invite may carry the org key's fingerprint after "~" (orgPolicy.ts), and the log key's
+    // after a second (logKeyPin.ts): checked before the code is spent, never sent to the relay.
     const invite = splitInviteCode(args.code);
     const orgPin = pinOrgKey(org.orgKey, invite.orgFingerprint);
+    const logKey = KeyTransparency.pinLogKey(org.logKey, invite.logFingerprint);
     const { relayCode, secret } = splitLinkCode(invite.code);
     // An invite makes the person's identity key here; a linked device receives it instead.
     const identity = secret ? undefined : newIdentityKey();
@@ -239,7 +240,7 @@ export class HardlineClient {
       ...(secret ? { linkWait: { secret } } : {}),
       extensions: { [ORG_EXTENSION]: orgPin },
       // First contact: the log key is pinned here, and every tree head must be signed by it.
-      ...(typeof org.logKey === 'string' ? { transparency: { logKey: org.logKey } } : {}),
+      ...(logKey ? { transparency: { logKey } } : {}),
     };
     await opts.store.save(state);
     const c = new HardlineClient(opts);
@@ -1180,7 +1181,7 @@ export class HardlineClient {
       return;
     }
     const app = decodeAppMessage(r.data);
-    if (app.t === 'text' && app.th) await this.kt.onPeerHead(app.th, r.sender.handle);
+    if (app.t === 'text' && app.th) await this.kt.onPeerHead(app.th, r.sender.handle, app.lk);
     if (app.t === 'book-key') return this.acceptControl(conv, r.sender.handle, app);
     if (app.t !== 'text') {
       const control: ReceivedControl = { conversation: conv.id, from: r.sender.handle, fromDevice: r.sender.deviceId, message: app, receivedAt: new Date().toISOString() };

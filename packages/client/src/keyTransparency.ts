@@ -9,9 +9,11 @@
  * 2. Consistency: every tree head this device sees, from the relay or from a peer, must be
  *    joined to the latest one it holds by a consistency proof (or equal it, at one size). The
  *    latest head is kept in device state, so this holds across restarts.
- * 3. Gossip: outgoing text carries the latest head (appMessage `th`); a head from a peer that
- *    cannot be reconciled with ours is a split view: the relay signed two logs that are not one
- *    history. It is recorded with both heads as evidence, and reported (SPLIT_VIEW).
+ * 3. Gossip: outgoing text carries the latest head (appMessage `th`) and the log key that signed
+ *    it (`lk`); a head from a peer that cannot be reconciled with ours is a split view: the relay
+ *    signed two logs that are not one history ('forked-log'), or gave the two devices separate
+ *    log keys from the first contact ('different-log-key', logKeyPin.ts). It is recorded with
+ *    both heads as evidence, and reported (SPLIT_VIEW).
  */
 import {
   certificateEntry,
@@ -30,6 +32,7 @@ import {
   type Handle,
   type SignedTreeHead,
 } from '@hardline/protocol';
+import { peerHeadLog, pinLogKey } from './logKeyPin.ts';
 import { emptyMonitor, monitorOwnEntries, type ForeignEntry, type MonitorState } from './logMonitor.ts';
 import type { DirectoryUser } from './relayApi.ts';
 import type { TransparencyApi } from './transparencyApi.ts';
@@ -37,6 +40,12 @@ import type { TransparencyApi } from './transparencyApi.ts';
 /** Two heads the relay signed that no consistency proof joins: evidence that it forked its log. */
 export type SplitViewReport = {
   readonly code: 'SPLIT_VIEW';
+  /**
+   * 'forked-log': two heads under one log key that no consistency proof joins. 'different-log-key':
+   * a peer's head signed by another log key than the one this device pinned, so the relay gave
+   * the two devices separate logs (from their first contact, since a log key never changes).
+   */
+  readonly reason: 'forked-log' | 'different-log-key';
   readonly detectedAt: string;
   /** 'gossip': a peer's head, received in a conversation; 'relay': the relay's own heads disagree. */
   readonly via: 'gossip' | 'relay';
@@ -44,6 +53,9 @@ export type SplitViewReport = {
   readonly from?: Handle;
   readonly ours: SignedTreeHead;
   readonly theirs: SignedTreeHead;
+  /** With 'different-log-key': the key each head verifies under, so anyone can check the evidence. */
+  readonly ourLogKey?: string;
+  readonly theirLogKey?: string;
 };
 
 /** Persisted in device state. Absent fields: an older state, pinned on next use. */
@@ -60,7 +72,12 @@ export type TransparencyState = {
 export class SplitViewError extends HardlineError {
   readonly report: SplitViewReport;
   constructor(report: SplitViewReport) {
-    super('SPLIT_VIEW', `the relay signed two key-transparency tree heads (sizes ${report.ours.treeSize} and ${report.theirs.treeSize}) that are not one history: it is showing people different keys`);
+    super(
+      'SPLIT_VIEW',
+      report.reason === 'different-log-key'
+        ? `the relay gave this device and ${report.from ?? 'another'} different key-transparency log keys: it is keeping separate logs to show people different keys`
+        : `the relay signed two key-transparency tree heads (sizes ${report.ours.treeSize} and ${report.theirs.treeSize}) that are not one history: it is showing people different keys`,
+    );
     this.report = report;
   }
 }
@@ -92,10 +109,13 @@ export class KeyTransparency {
     return this.state().splitView;
   }
 
-  /** For outgoing text: the latest head, if any. */
-  gossip(): { th?: SignedTreeHead } {
-    const head = this.state().head;
-    return head ? { th: head } : {};
+  /** The log key to pin at enrolment, checked against the invite's fingerprint if it names one (logKeyPin.ts). */
+  static pinLogKey = pinLogKey;
+
+  /** For outgoing text: the latest head, if any, with the log key that signed it. */
+  gossip(): { th?: SignedTreeHead; lk?: string } {
+    const { head, logKey } = this.state();
+    return head && logKey ? { th: head, lk: logKey } : {};
   }
 
   async #logKey(): Promise<string> {
@@ -117,8 +137,16 @@ export class KeyTransparency {
   async refreshHead(): Promise<SignedTreeHead> {
     const logKey = await this.#logKey();
     const head = await this.api.head();
-    if (!verifyTreeHead(head, logKey)) throw new CryptoError('the tree head is not signed by the pinned log key');
     const known = this.state().splitView;
+    if (!verifyTreeHead(head, logKey)) {
+      // A relay already caught keeping separate logs may serve the other one later: the device
+      // carries on under its own head, as below, rather than refusing every sync.
+      if (known && this.state().head) {
+        this.#fetchedAt = this.now();
+        return this.state().head!;
+      }
+      throw new CryptoError('the tree head is not signed by the pinned log key');
+    }
     try {
       await this.#reconcile(head, 'relay');
     } catch (e) {
@@ -128,10 +156,22 @@ export class KeyTransparency {
     return this.state().head!;
   }
 
-  /** A peer's head from a conversation. Never throws: a split view is recorded for the app to show. */
-  async onPeerHead(head: SignedTreeHead, from: Handle): Promise<void> {
+  /**
+   * A peer's head from a conversation, with the log key the peer says signed it. Never throws:
+   * a split view is recorded for the app to show.
+   */
+  async onPeerHead(head: SignedTreeHead, from: Handle, theirLogKey?: string): Promise<void> {
     const s = this.state();
-    if (s.splitView || !s.logKey || !verifyTreeHead(head, s.logKey)) return;
+    if (s.splitView || !s.logKey) return;
+    const log = peerHeadLog(head, theirLogKey, s.logKey);
+    if (log === 'junk') return;
+    if (log === 'different-log-key') {
+      // Our own head goes into the report as the other half of the evidence.
+      const ours = s.head ?? (await this.refreshHead().catch(() => undefined));
+      if (!ours) return;
+      s.splitView = { code: 'SPLIT_VIEW', reason: 'different-log-key', detectedAt: new Date(this.now()).toISOString(), via: 'gossip', from, ours, theirs: head, ourLogKey: s.logKey, theirLogKey: theirLogKey! };
+      return;
+    }
     try {
       await this.#reconcile(head, 'gossip', from);
     } catch (e) {
@@ -159,7 +199,7 @@ export class KeyTransparency {
       }
     }
     if (!joined) {
-      const report: SplitViewReport = { code: 'SPLIT_VIEW', detectedAt: new Date(this.now()).toISOString(), via, ...(from ? { from } : {}), ours, theirs: head };
+      const report: SplitViewReport = { code: 'SPLIT_VIEW', reason: 'forked-log', detectedAt: new Date(this.now()).toISOString(), via, ...(from ? { from } : {}), ours, theirs: head };
       s.splitView ??= report;
       throw new SplitViewError(report);
     }

@@ -5,7 +5,7 @@
  */
 import { DecodeError, TooLargeError } from './errors.ts';
 import { MAX_TIMER_SECONDS } from './roster.ts';
-import { parseTreeHead, type SignedTreeHead } from './transparency/treeHead.ts';
+import { isLogPublicKey, parseTreeHead, type SignedTreeHead } from './transparency/treeHead.ts';
 
 /** Parts of one long message (longText.ts): 64 parts of at least MAX_TEXT_CHARS / 8 hold MAX_MESSAGE_CHARS. */
 export const MAX_TEXT_PARTS = 64;
@@ -27,6 +27,12 @@ export type TextMessage = {
    * people different logs is caught at their next message (docs/protocol.md §2).
    */
   readonly th?: SignedTreeHead;
+  /**
+   * The log key (base64url) the sender's device pinned, which signed `th`: a head under another
+   * key than the receiver's own is a relay that gave the two of them separate logs from the
+   * first contact, which no consistency proof could ever show.
+   */
+  readonly lk?: string;
 };
 
 /**
@@ -117,6 +123,7 @@ export function decodeAppMessage(bytes: Uint8Array): AppMessage {
   ) {
     // Shape only; the receiver checks the signature against the log key it pinned.
     if (m.th !== undefined) parseTreeHead(m.th);
+    if (m.lk !== undefined && !isLogPublicKey(m.lk)) throw new DecodeError('the log key in a text message is malformed');
     return m as TextMessage;
   }
   throw new DecodeError('unknown or invalid application message');

@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { nodeTransport } from '@hardline/client/node';
 import { parseRelayUrl, RelayApi } from '@hardline/client';
-import { checkChain, HardlineError, joinInviteCode, orderHash, parseOrder, parsePolicy, signOrder, type DeviceId, type Handle, type OrderBody, type OrderKind, type OrgKeyPair, type SignedOrder } from '@hardline/protocol';
+import { checkChain, HardlineError, isLogPublicKey, joinInviteCode, orderHash, parseOrder, parsePolicy, signOrder, type DeviceId, type Handle, type OrderBody, type OrderKind, type OrgKeyPair, type SignedOrder } from '@hardline/protocol';
 import { parse, requireString } from '../args.ts';
 import type { Io } from '../output.ts';
 import { adminToken } from './admin.ts';
@@ -78,8 +78,11 @@ export async function adminOrgCommand(sub: string, argv: string[], io: Io): Prom
     if (values.reenrol && !handle) throw new HardlineError('USAGE', '--reenrol needs --handle');
     if (values.reenrol) await signAndPost(apiOf(values.server), key, 're-enrolment', { codeHash: hash, handle: handle!, expiresAt });
     else await signAndPost(apiOf(values.server), key, 'invite', { codeHash: hash, ...(handle ? { handle } : {}), expiresAt });
-    if (handle) io.out(`enrolment code for ${handle} (one use, expires in 7 days; it names your org key, so the device checks the relay's):`);
-    io.out(joinInviteCode(code, key.publicKey));
+    // The log key this console is shown goes into the invite, so a relay that names another one
+    // to the new device alone (a separate log from the first contact) is caught at enrolment.
+    const { logKey } = await apiOf(values.server).request<{ logKey?: unknown }>('GET', '/v1/org');
+    if (handle) io.out(`enrolment code for ${handle} (one use, expires in 7 days; it names your org key and the relay's log key, so the device checks the relay's):`);
+    io.out(joinInviteCode(code, key.publicKey, isLogPublicKey(logKey) ? logKey : undefined));
     return 0;
   }
   if (sub === 'revoke') {

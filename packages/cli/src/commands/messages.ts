@@ -57,9 +57,12 @@ export async function readCommand(argv: string[], io: Io, home: Home): Promise<n
     // Two tree heads the relay signed that are not one history (keyTransparency.ts).
     const split = c.splitView();
     if (split) {
-      const warning = { warning: 'split-view', code: split.code, via: split.via, ...(split.from ? { from: split.from } : {}), detectedAt: split.detectedAt, ours: split.ours, theirs: split.theirs };
+      const reason = split.reason ?? 'forked-log';
+      const keys = split.theirLogKey ? { ourLogKey: split.ourLogKey, theirLogKey: split.theirLogKey } : {};
+      const warning = { warning: 'split-view', code: split.code, reason, via: split.via, ...(split.from ? { from: split.from } : {}), detectedAt: split.detectedAt, ours: split.ours, theirs: split.theirs, ...keys };
+      const what = reason === 'different-log-key' ? 'a separate key log from the first contact' : 'a forked key log';
       if (values.json) io.out(JSON.stringify(warning));
-      else io.err(`warning: the relay is showing people different keys (split view${split.from ? `, seen in a message from ${split.from}` : ''}); tell your security team, and compare safety numbers in person before trusting any key`);
+      else io.err(`warning: the relay is showing people different keys (split view: ${what}${split.from ? `, seen in a message from ${split.from}` : ''}); tell your security team, and compare safety numbers in person before trusting any key`);
     }
     // A key or certificate under one's own name that one's identity key did not make (logMonitor.ts).
     for (const f of c.foreignLogEntries()) {

@@ -8,6 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { fromBase64Url, toHex } from '../bytes.ts';
 import { ValidationError } from '../errors.ts';
 import { isIdentityPublicKey, newIdentityKey, parseIdentityKeyPair, type IdentityKeyPair } from '../identity/identityKey.ts';
+import { logKeyFingerprint } from '../transparency/treeHead.ts';
 
 /** Same shape as an identity key pair (base64url halves); a separate name so the two are never mixed up. */
 export type OrgKeyPair = IdentityKeyPair & { readonly orgKey: true };
@@ -34,17 +35,24 @@ export function isOrgFingerprint(v: unknown): v is string {
 }
 
 /**
- * An invite code carries the org key's fingerprint after a "~" (the relay never sees it, the
- * client strips it), so the new device pins the security team's key, not whatever the relay names.
+ * An invite code carries the org key's fingerprint after a "~", and may carry the key-transparency
+ * log key's after a second "~" (the relay never sees either, the client strips them), so the new
+ * device pins the security team's key and the log the security team saw, not whatever the relay
+ * names to this one device.
  */
-export function splitInviteCode(code: string): { code: string; orgFingerprint?: string } {
-  const at = code.lastIndexOf('~');
-  if (at < 0) return { code };
-  const fp = code.slice(at + 1).toLowerCase();
-  if (!isOrgFingerprint(fp)) throw new ValidationError('the org key fingerprint in this invite code is malformed');
-  return { code: code.slice(0, at), orgFingerprint: fp };
+export function splitInviteCode(code: string): { code: string; orgFingerprint?: string; logFingerprint?: string } {
+  const [bare, org, log, ...rest] = code.split('~');
+  if (org === undefined) return { code };
+  if (rest.length > 0) throw new ValidationError('an invite code holds at most two fingerprints, each after a "~"');
+  const orgFingerprint = org.toLowerCase();
+  if (!isOrgFingerprint(orgFingerprint)) throw new ValidationError('the org key fingerprint in this invite code is malformed');
+  if (log === undefined) return { code: bare!, orgFingerprint };
+  const logFingerprint = log.toLowerCase();
+  if (!isOrgFingerprint(logFingerprint)) throw new ValidationError('the log key fingerprint in this invite code is malformed');
+  return { code: bare!, orgFingerprint, logFingerprint };
 }
 
-export function joinInviteCode(code: string, orgPublicKey: string): string {
-  return `${code}~${orgKeyFingerprint(orgPublicKey)}`;
+/** With `logPublicKey`, the invite names the relay's log key too (see splitInviteCode). */
+export function joinInviteCode(code: string, orgPublicKey: string, logPublicKey?: string): string {
+  return `${code}~${orgKeyFingerprint(orgPublicKey)}${logPublicKey === undefined ? '' : `~${logKeyFingerprint(logPublicKey)}`}`;
 }

@@ -9,9 +9,10 @@
  * label keeping the signature from passing for any other message the key could sign.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { fromBase64Url, toBase64Url, utf8 } from '../bytes.ts';
-import { DecodeError } from '../errors.ts';
-import { isUsableEd25519Key } from '../identity/identityKey.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { fromBase64Url, toBase64Url, toHex, utf8 } from '../bytes.ts';
+import { DecodeError, ValidationError } from '../errors.ts';
+import { isIdentityPublicKey, isUsableEd25519Key } from '../identity/identityKey.ts';
 import { HASH_SIZE } from './merkleHash.ts';
 
 export type SignedTreeHead = {
@@ -44,6 +45,21 @@ export function newLogKey(): { publicKey: string; secretKey: string } {
 
 export function logPublicKey(secretKey: string): string {
   return toBase64Url(ed25519.getPublicKey(fromBase64Url(secretKey, 32)));
+}
+
+/**
+ * The log key's fingerprint: 128 bits of SHA-256 (hex), as the org key's (org/orgKey.ts), so an
+ * invite can name it and a new device pins the log the security team saw, not whatever the relay
+ * names at first contact.
+ */
+export function logKeyFingerprint(publicKey: string): string {
+  if (!isLogPublicKey(publicKey)) throw new ValidationError('not a key-transparency log public key');
+  return toHex(sha256(fromBase64Url(publicKey, 32))).slice(0, 32);
+}
+
+/** Shape and curve check of a log public key (base64url, 32 bytes), as named in gossip or by the relay. */
+export function isLogPublicKey(v: unknown): v is string {
+  return isIdentityPublicKey(v);
 }
 
 export function signTreeHead(secretKey: string, head: { treeSize: number; rootHash: Uint8Array; timestamp: number }): SignedTreeHead {

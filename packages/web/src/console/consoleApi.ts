@@ -3,10 +3,10 @@
  * The console's calls to its own relay (same origin): signed orders go up with no token; the
  * reads (devices, briefing, the order chain) carry the relay's admin token, held in memory only.
  */
-import { checkChain, orderSigningBytes, parseOrder, randomBytes, toHex, unsignedOrder, type ChainCheck, type OrderBody, type OrderKind, type SignedOrder } from '@hardline/protocol';
+import { checkChain, isLogPublicKey, orderSigningBytes, parseOrder, randomBytes, toHex, unsignedOrder, type ChainCheck, type OrderBody, type OrderKind, type SignedOrder } from '@hardline/protocol';
 import { signWith, type BrowserOrgKey } from './browserOrgKey.ts';
 
-export type AdminDevice = { deviceId: string; handle: string; revoked: boolean; enrolledOn: string | null; lastSeenOn: string | null; policyVersion: number; oldPolicy: boolean };
+export type AdminDevice = { deviceId: string; handle: string; name: string | null; platform: string | null; revoked: boolean; enrolledOn: string | null; lastSeenOn: string | null; policyVersion: number; oldPolicy: boolean };
 export type Briefing = { day: string; policyVersion: number; counts: Record<string, number>; relayRefusals: Record<string, number>; devicesOnOldPolicy: unknown[]; devicesNotSeen: unknown[]; notSeenDays: number };
 
 async function call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
@@ -35,6 +35,12 @@ export async function installKey(key: BrowserOrgKey, token: string, name: string
 
 export async function relayOrgKey(): Promise<string | null> {
   return (await call<{ orgKey: string | null }>('GET', '/v1/org')).orgKey;
+}
+
+/** The relay's key-transparency log key, as this console is shown it: invites name it (protocol joinInviteCode). */
+export async function relayLogKey(): Promise<string | undefined> {
+  const { logKey } = await call<{ logKey?: unknown }>('GET', '/v1/org');
+  return isLogPublicKey(logKey) ? logKey : undefined;
 }
 
 export const devices = async (token: string) => (await call<{ devices: AdminDevice[] }>('GET', '/v1/admin/org/devices', undefined, token)).devices;

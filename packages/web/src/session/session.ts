@@ -233,9 +233,9 @@ export class Session {
   }
 
   /** The relay showed this device and a peer different key logs (keyTransparency.ts): it is lying to someone. */
-  splitView(): { from?: string; detectedAt: string } | undefined {
+  splitView(): { from?: string; detectedAt: string; reason: 'forked-log' | 'different-log-key' } | undefined {
     const report = this.client.splitView();
-    return report && { ...(report.from ? { from: report.from } : {}), detectedAt: report.detectedAt };
+    return report && { ...(report.from ? { from: report.from } : {}), detectedAt: report.detectedAt, reason: report.reason ?? 'forked-log' };
   }
 
   /**

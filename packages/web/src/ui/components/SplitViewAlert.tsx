@@ -28,7 +28,7 @@ export function SplitViewAlert({ session }: { session: Session }) {
   if (!split || !open) return null;
   const from = split.from ? session.displayName(split.from) : undefined;
   return (
-    <div class="modal-backdrop" data-alert="split-view">
+    <div class="modal-backdrop" data-alert="split-view" data-reason={split.reason}>
       <div
         class="modal card"
         role="alertdialog"
@@ -50,6 +50,7 @@ export function SplitViewAlert({ session }: { session: Session }) {
             {from ? <>A message from <bdi>{from}</bdi> showed</> : <>Hardline found</>} that the server gave you and others different
             lists of keys. An honest server never does that: someone controlling it may be trying to read messages.
           </p>
+          {split.reason === 'different-log-key' && <p>The server has kept a separate key log for one of you since that device joined.</p>}
           <p>
             <strong>Tell your security team now.</strong> Before you trust anyone’s key, compare safety numbers with them in person.
           </p>
