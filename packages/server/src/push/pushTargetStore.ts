@@ -6,11 +6,11 @@
  * capability. Like keypackages.db it uses a rollback journal cut to zero bytes at each commit
  * and secure_delete, so a replaced or removed target leaves no old image in any file.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import webpush from 'web-push';
 import type { MailboxId } from '@hardline/protocol';
-import { createPrivateFile } from '../store/dataDirAccess.ts';
+import { openPrivateDatabase } from '../store/privateDatabase.ts';
 
 export const PUSH_FILE_NAME = 'push.db';
 
@@ -22,13 +22,7 @@ export class PushTargetStore {
   readonly vapid: VapidKeys;
 
   constructor(dataDir: string) {
-    const path = join(dataDir, PUSH_FILE_NAME);
-    createPrivateFile(path);
-    const db = new Database(path);
-    db.pragma('journal_mode = TRUNCATE');
-    db.pragma('synchronous = FULL');
-    db.pragma('secure_delete = ON');
-    db.pragma('temp_store = MEMORY');
+    const db = openPrivateDatabase(join(dataDir, PUSH_FILE_NAME), { journal: 'erasing' });
     db.exec(`
       CREATE TABLE IF NOT EXISTS vapid (one INTEGER PRIMARY KEY CHECK (one = 1), public_key TEXT NOT NULL, private_key TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS targets (mailbox_id TEXT PRIMARY KEY, sealed BLOB NOT NULL) WITHOUT ROWID;

@@ -22,11 +22,11 @@
  * It is sealed like the rest, with the read secret its claims' mailboxes are derived from
  * (protocol lastResortKeyPackage.ts), so its row gives a copy of the disk nothing either.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DeviceId } from '@hardline/protocol';
-import { createPrivateFile } from './dataDirAccess.ts';
+import { openPrivateDatabase } from './privateDatabase.ts';
 import { TurnBatcher } from './turnBatcher.ts';
 
 export const KEYPACKAGE_FILE_NAME = 'keypackages.db';
@@ -52,16 +52,7 @@ export class KeyPackagePool {
   readonly discarded: number;
 
   constructor(dataDir: string) {
-    const path = join(dataDir, KEYPACKAGE_FILE_NAME);
-    createPrivateFile(path);
-    const db = new Database(path);
-    // TRUNCATE: the journal, which holds a page's old image (a row being deleted), is cut to
-    // zero bytes at COMMIT (cheaper than DELETE's unlink). PERSIST or WAL would keep it.
-    db.pragma('journal_mode = TRUNCATE');
-    db.pragma('synchronous = FULL');
-    db.pragma('secure_delete = ON');
-    // Statement journals and sorts stay in memory, never in a temporary file.
-    db.pragma('temp_store = MEMORY');
+    const db = openPrivateDatabase(join(dataDir, KEYPACKAGE_FILE_NAME), { journal: 'erasing' });
     const old = db.prepare<[], { one: number }>("SELECT 1 AS one FROM sqlite_master WHERE name = 'keypackages'").get();
     this.discarded = old ? (db.prepare<[], { n: number }>('SELECT count(*) AS n FROM keypackages').get()?.n ?? 0) : 0;
     if (old) {

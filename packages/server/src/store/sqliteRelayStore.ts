@@ -10,16 +10,17 @@
  * creates the mailbox in a commit of its own and checkpoints the WAL with TRUNCATE, so the WAL
  * never holds two mailbox creations, and never one beside the account-side rows of a claim.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { DeviceId, EnvelopeId, Handle, MailboxId, UserId } from '@hardline/protocol';
 import { RelayError } from '../errors/relayError.ts';
 import { rotateAdminToken } from '../session/adminToken.ts';
-import { createPrivateFile, secureDataDir, secureDataFiles } from './dataDirAccess.ts';
+import { secureDataDir, secureDataFiles } from './dataDirAccess.ts';
 import { dayNumber } from './day.ts';
 import { KeyPackagePool } from './keyPackagePool.ts';
 import { MailboxSeqs, type NextRow, type SeqReaders } from './mailboxSeqs.ts';
 import { migrate } from './migrate.ts';
+import { openPrivateDatabase } from './privateDatabase.ts';
 import { appendLogLeaf, SqliteTransparencyLog } from './sqliteTransparencyLog.ts';
 import { SqliteOrgLedger } from '../org/sqliteOrgLedger.ts';
 import type {
@@ -101,14 +102,9 @@ export class SqliteRelayStore implements RelayStore {
     const notice = options.notice ?? ((line: string) => process.stderr.write(`${line}\n`));
     secureDataDir(dataDir, notice);
     this.path = join(dataDir, SQLITE_FILE_NAME);
-    createPrivateFile(this.path);
-    const db = new Database(this.path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    // Zero deleted content in place, free pages included: acknowledged envelopes should not
-    // linger in a seized file. (WAL frames are another matter: see the batcher below.)
-    db.pragma('secure_delete = ON');
-    db.pragma('foreign_keys = ON');
+    // secureDelete: zero deleted content in place, free pages included, so acknowledged
+    // envelopes do not linger in a seized file. (WAL frames are another matter: see the batcher.)
+    const db = openPrivateDatabase(this.path, { journal: 'wal', secureDelete: true, foreignKeys: true });
     secureDataFiles(dataDir, notice);
     this.#dataDir = dataDir;
     this.#notice = notice;

@@ -12,11 +12,11 @@
  * lifetime, so a wallet filled just before a rotation stays good; nonces of keys older than
  * that are deleted, which bounds the file to two lifetimes of spending.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { toHex } from '@hardline/protocol';
 import { generateTokenKey, tokenKeyId, type TokenKeyPair } from '@hardline/protocol/tokens';
-import { createPrivateFile } from '../store/dataDirAccess.ts';
+import { openPrivateDatabase } from '../store/privateDatabase.ts';
 
 export const TOKEN_FILE_NAME = 'tokens.db';
 
@@ -36,12 +36,8 @@ export class TokenLedger {
   readonly #s;
 
   constructor(dataDir: string) {
-    const path = join(dataDir, TOKEN_FILE_NAME);
-    createPrivateFile(path);
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    // FULL: a spend acknowledged and then lost in a crash could be spent a second time.
-    db.pragma('synchronous = FULL');
+    // synchronous FULL: a spend acknowledged and then lost in a crash could be spent twice.
+    const db = openPrivateDatabase(join(dataDir, TOKEN_FILE_NAME), { journal: 'wal' });
     db.exec(`
       CREATE TABLE IF NOT EXISTS issuer_keys (id TEXT PRIMARY KEY, purpose TEXT NOT NULL, private_key BLOB NOT NULL, public_key BLOB NOT NULL, created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS spent (key_id TEXT NOT NULL, nonce BLOB NOT NULL, PRIMARY KEY (key_id, nonce)) WITHOUT ROWID;
