@@ -4,7 +4,7 @@
  * wallet still refills, later. The relay here is a recorder of what the wallet asks, answering
  * with real tokens from the protocol's issuer.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { toBase64Url } from '@hardline/protocol';
 import { generateTokenKey, issueTokens } from '@hardline/protocol/tokens';
 import { TokenWallet, type TokenSource } from '../src/tokenWallet.ts';
