@@ -17,8 +17,11 @@ export const AppActionKinds = {
 export type ControlTarget = { readonly peer: number } | { readonly group: string };
 
 export type AppAction =
-  /** The relay pushes to this device's held-open inbox and it acknowledges. */
-  | { readonly t: number; readonly user: number; readonly kind: typeof AppActionKinds.DELIVER }
+  /**
+   * The relay pushes to this device's held-open inbox and it acknowledges. `ofSlotted`: the push
+   * of a text or receipt, which with the send scheduler on follows its slot's post instead.
+   */
+  | { readonly t: number; readonly user: number; readonly kind: typeof AppActionKinds.DELIVER; readonly ofSlotted?: boolean }
   /** Receipts for these simulated messages, in one control. */
   | { readonly t: number; readonly user: number; readonly kind: typeof AppActionKinds.RECEIPT; readonly target: ControlTarget; readonly messages: readonly number[] }
   | { readonly t: number; readonly user: number; readonly kind: typeof AppActionKinds.CALL_SIGNAL; readonly peer: number; readonly callId: string; readonly op: CallOp }

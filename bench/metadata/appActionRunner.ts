@@ -15,6 +15,7 @@ import type { Conversation, HardlineClient } from '@hardline/client';
 import type { CallOp, ConversationControl } from '@hardline/protocol';
 import { AppActionKinds, type AppAction, type CallRecord, type ControlTarget } from './appAction.ts';
 import type { Population } from './population.ts';
+import { leftForSlot } from './slotPosts.ts';
 
 const FAKE_SDP = `v=0\r\no=- 0 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n${'a=candidate:0 1 udp 2122260223 127.0.0.1 3478 typ relay\r\n'.repeat(4)}${'a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n'.repeat(12)}`;
 const FAKE_CANDIDATE = JSON.stringify({ candidate: 'candidate:1 1 udp 41885439 127.0.0.1 50000 typ relay raddr 0.0.0.0 rport 0', sdpMid: '0', sdpMLineIndex: 0 });
@@ -47,7 +48,10 @@ export async function runAppAction(a: AppAction, client: HardlineClient, pop: Po
     await client.relay().request('GET', '/v1/turn', undefined, 'session');
     return { callId: a.callId, what: 'turn' };
   }
-  const conv = await client.directConversation(pop.handles[a.peer]!);
+  // A first contact by call: with the scheduler on, the new conversation's welcome is left for
+  // a slot (the flush rejects once it is queued), and the signal goes on in that conversation.
+  const handle = pop.handles[a.peer]!;
+  const conv = (await leftForSlot(client, () => client.directConversation(handle))) ?? (await client.directConversation(handle));
   await client.sendControl(conv.id, callMessage(a.callId, a.op));
   return { callId: a.callId, what: a.op };
 }

@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { AdversaryView } from './adversaryView.ts';
 import { evaluateAttacks, type AttackResult } from './attackEvaluation.ts';
+import type { PrivacyLevel } from '@hardline/client';
 import type { BenchConfig } from './benchConfig.ts';
 import { principalGroundTruth, type GroundTruth } from './groundTruth.ts';
 import { callPairings, type CallPairing } from './callReport.ts';
@@ -27,6 +28,7 @@ import { simulateTraffic, type Schedule } from './trafficSchedule.ts';
 
 export type BenchmarkResult = {
   readonly config: BenchConfig;
+  readonly level: PrivacyLevel;
   readonly population: Population;
   readonly schedule: Schedule;
   readonly truth: GroundTruth;
@@ -79,7 +81,8 @@ export function runBaselines(config: BenchConfig): { readonly truth: GroundTruth
   return { truth, schedule, results: evaluateAttacks(baselineViews(population, schedule, config), truth.ranked, schedule, config.checkpointsPerDay) };
 }
 
-export async function runBenchmark(config: BenchConfig): Promise<BenchmarkResult> {
+/** One run at one privacy level (privacyLevel.ts): every device's send scheduler at that level, on the simulated clock. */
+export async function runBenchmark(config: BenchConfig, level: PrivacyLevel = 'off'): Promise<BenchmarkResult> {
   const t0 = performance.now();
   const rng = seededRandom(config.seed);
   const population = simulatePopulation(config, rng);
@@ -87,7 +90,8 @@ export async function runBenchmark(config: BenchConfig): Promise<BenchmarkResult
   const { webApp, calls, counted: schedule } = planApp(population, messages, config);
   const truth = principalGroundTruth(population, schedule);
   const simulateMs = performance.now() - t0;
-  const run = await driveRelay(population, messages, rng, { actions: [...webApp.actions, ...calls.actions], isWebApp: webApp.isWebApp });
+  const app = { actions: [...webApp.actions, ...calls.actions], isWebApp: webApp.isWebApp, open: webApp.open };
+  const run = await driveRelay(population, messages, rng, app, { level, rng: seededRandom(config.seed ^ 0x5107) });
   const t1 = performance.now();
   const legs = turnLegs(calls.calls, run.callRecords, seededRandom(config.seed ^ 0x7e11));
   const seized = seizedDatabaseView(run.seized, population);
@@ -106,6 +110,7 @@ export async function runBenchmark(config: BenchConfig): Promise<BenchmarkResult
   for (const m of schedule.messages) for (const u of [m.from, ...m.to]) volume.set(population.handles[u]!, (volume.get(population.handles[u]!) ?? 0) + 1);
   return {
     config,
+    level,
     population,
     schedule,
     truth,

@@ -28,7 +28,7 @@ export function costChart(points: readonly CostPoint[], chance: number): string 
     parts.push(`<text x="${M.left - 6}" y="${y(i / 5) + 4}" text-anchor="end">${(i / 5).toFixed(1)}</text>`);
     parts.push(`<text x="${x((maxX * i) / 5)}" y="${H - M.bottom + 16}" text-anchor="middle">${((maxX * i) / 5).toFixed(2)}</text>`);
   }
-  parts.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 10}" text-anchor="middle">relay traffic per web-app device while open (KB/s; budget 2 KB/s)</text>`);
+  parts.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 10}" text-anchor="middle">relay traffic per web-app device while open (KB/s, 3.5 KB per posting connection; budget 2 KB/s)</text>`);
   parts.push(`<text x="14" y="${(M.top + H - M.bottom) / 2}" transform="rotate(-90 14 ${(M.top + H - M.bottom) / 2})" text-anchor="middle">precision@5 (strongest attack)</text>`);
   parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y(chance)}" y2="${y(chance)}" stroke="#555" stroke-dasharray="4 4"/>`);
   const adversaries = [...new Set(points.map((p) => p.adversary))];

@@ -9,42 +9,41 @@
  * so a busy hub gains nothing from volume alone.
  */
 import type { Sighting } from './adversaryView.ts';
-import { lowerBound, windowAround } from './sightingWindow.ts';
+import { lowerBound } from './sightingWindow.ts';
+import { SlidingPresence } from './slidingPresence.ts';
 
 export const DISCLOSURE_WINDOW_SECONDS = 600;
 const BACKGROUND_ROUNDS = 1500;
 
-function round(window: readonly Sighting[], target: string, into: Map<string, number>, weight: number): void {
-  const seen = new Map<string, number>();
-  for (const o of window) {
-    for (const label of [o.src, o.dst]) {
-      if (label === undefined || label === target) continue;
-      seen.set(label, Math.max(seen.get(label) ?? 0, o.w ?? 1));
-    }
-  }
-  let total = 0;
-  for (const w of seen.values()) total += w;
+/** One round: each label present gets its share (its weight over the round's total), scaled. */
+function round(window: SlidingPresence, into: Map<string, number>, weight: number): void {
+  const total = window.total();
   if (total === 0) return;
-  for (const [label, w] of seen) into.set(label, (into.get(label) ?? 0) + (weight * w) / total);
+  for (const [label, w] of window.present) into.set(label, (into.get(label) ?? 0) + (weight * w) / total);
 }
 
 export function disclosureAttack(sightings: readonly Sighting[], target: string): Map<string, number> {
-  const targetRounds: number[] = [];
-  sightings.forEach((s, i) => {
-    if (s.src === target || s.dst === target) targetRounds.push(i);
-  });
+  const targetTimes: number[] = [];
+  for (const s of sightings) if (s.src === target || s.dst === target) targetTimes.push(s.t);
   const scores = new Map<string, number>();
-  if (targetRounds.length === 0 || sightings.length === 0) return scores;
-  for (const i of targetRounds) round(windowAround(sightings, i, DISCLOSURE_WINDOW_SECONDS), target, scores, 1 / targetRounds.length);
+  if (targetTimes.length === 0 || sightings.length === 0) return scores;
+  const around = new SlidingPresence(sightings, target);
+  for (const t of targetTimes) {
+    around.slide(t - DISCLOSURE_WINDOW_SECONDS, t + DISCLOSURE_WINDOW_SECONDS + 1e-9);
+    round(around, scores, 1 / targetTimes.length);
+  }
   // Background: moments spread evenly over the observed period, whoever is active then.
   const first = sightings[0]!.t;
   const span = sightings[sightings.length - 1]!.t - first;
-  const rounds: (readonly Sighting[])[] = [];
+  const background = new SlidingPresence(sightings, target);
+  const rounds: number[] = [];
   for (let k = 0; k < BACKGROUND_ROUNDS; k++) {
     const t = first + (span * (k + 0.5)) / BACKGROUND_ROUNDS;
-    const w = sightings.slice(lowerBound(sightings, t - DISCLOSURE_WINDOW_SECONDS), lowerBound(sightings, t + DISCLOSURE_WINDOW_SECONDS));
-    if (w.length > 0) rounds.push(w);
+    if (lowerBound(sightings, t + DISCLOSURE_WINDOW_SECONDS) > lowerBound(sightings, t - DISCLOSURE_WINDOW_SECONDS)) rounds.push(t);
   }
-  for (const w of rounds) round(w, target, scores, -1 / rounds.length);
+  for (const t of rounds) {
+    background.slide(t - DISCLOSURE_WINDOW_SECONDS, t + DISCLOSURE_WINDOW_SECONDS);
+    round(background, scores, -1 / rounds.length);
+  }
   return scores;
 }

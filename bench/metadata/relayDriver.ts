@@ -19,16 +19,20 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { HardlineClient, RelayApi } from '@hardline/client';
+import { HardlineClient, RelayApi, SLOT_PARAMS, type PrivacyLevel } from '@hardline/client';
 import { nodeCryptoProvider } from '@hardline/client/node';
 import { HardlineError } from '@hardline/protocol';
 import { SQLITE_FILE_NAME, startRelay, type ObserverEvent } from '@hardline/server';
+import { ActionQueue } from './actionQueue.ts';
 import { AppActionKinds, type AppAction, type CallRecord } from './appAction.ts';
 import { runAppAction } from './appActionRunner.ts';
+import { BucketSizes, coverTrace } from './coverTrace.ts';
 import { CLOSE_LINGER_MS, deviceAddress, deviceTransport, type DeviceTransport } from './deviceTransport.ts';
 import { MemoryStateStore } from './memoryStateStore.ts';
 import type { Population } from './population.ts';
 import type { Random } from './random.ts';
+import { SimulatedScheduler, SLOT, TAB_OPEN, type SlotAction, type TabOpenAction } from './simulatedScheduler.ts';
+import { coverMailbox, deviceState, leftForSlot, PostDelays, postOldest } from './slotPosts.ts';
 import { ActionKinds, type DeviceAction, type Schedule } from './trafficSchedule.ts';
 
 /** An observer event with the simulated time it happened at. */
@@ -47,6 +51,8 @@ export type RelayRun = {
   readonly heldOpenConns: ReadonlySet<number>;
   /** When each call signal and TURN credential fetch ended (simulated), for the TURN model. */
   readonly callRecords: readonly CallRecord[];
+  /** The send scheduler's level, its cover envelopes per device and each text's queued → posted delay (s). */
+  readonly slots: { readonly level: PrivacyLevel; readonly coverPerDevice: ReadonlyMap<number, number>; readonly postDelays: readonly number[]; readonly deferred: number };
   readonly stats: {
     readonly users: number;
     readonly actions: number;
@@ -59,18 +65,33 @@ export type RelayRun = {
 
 const TEXT = 'The quick brown fox jumps over the lazy dog. ';
 
-/** The web app's actions (webAppDevice.ts, callSchedule.ts) and who uses it. */
-export type AppTraffic = { readonly actions: readonly AppAction[]; readonly isWebApp: readonly boolean[] };
+/** The web app's actions (webAppDevice.ts, callSchedule.ts), who uses it and when each tab is open. */
+export type AppTraffic = { readonly actions: readonly AppAction[]; readonly isWebApp: readonly boolean[]; readonly open: readonly (readonly (readonly [number, number])[])[] };
 
-export async function driveRelay(pop: Population, schedule: Schedule, rng: Random, app?: AppTraffic): Promise<RelayRun> {
+/** The level every device runs at, and the stream its simulated slots draw from. */
+export type SlotSetting = { readonly level: PrivacyLevel; readonly rng: Random };
+
+type Action = DeviceAction | AppAction | SlotAction | TabOpenAction;
+
+export async function driveRelay(pop: Population, schedule: Schedule, rng: Random, app?: AppTraffic, slots: SlotSetting = { level: 'off', rng }): Promise<RelayRun> {
   const trace: TraceEvent[] = [];
   const connUser = new Map<number, number>();
   const heldOpenConns = new Set<number>();
   const callRecords: CallRecord[] = [];
   const realIds = new Map<number, string>();
+  const readerOf = new Map<string, number>();
+  const sizes = new BucketSizes();
+  const scheduled = slots.level !== 'off';
+  const isOpen = (u: number, t: number): boolean => !!app?.isWebApp[u] && app.open[u]!.some(([a, b]) => t >= a && t < b);
   let actorKind = '';
+  // With the scheduler on, a text's push follows its slot's post (added as the run goes), not its send.
+  const appActions = (app?.actions ?? []).filter((a) => !(scheduled && a.kind === AppActionKinds.DELIVER && a.ofSlotted));
+  const tabOpens: TabOpenAction[] = scheduled && app ? app.open.flatMap((list, user) => list.map(([t]) => ({ t, user, kind: TAB_OPEN }))) : [];
   // Stable merge: an action scheduled at the same time as a post runs after it.
-  const actions: (DeviceAction | AppAction)[] = [...schedule.actions, ...(app?.actions ?? [])].sort((a, b) => a.t - b.t);
+  const planned: Action[] = [...schedule.actions, ...appActions, ...tabOpens].sort((a, b) => a.t - b.t);
+  const queue = new ActionQueue<Action>(planned);
+  const sched = new SimulatedScheduler(SLOT_PARAMS[slots.level], slots.rng, (a) => queue.add(a), isOpen);
+  const delays = new PostDelays();
   let actionSim = -1;
   let actionWall = performance.now();
   let actor = -1;
@@ -84,6 +105,8 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
     observer: (e) => {
       if (e.kind === 'connect') connUser.set(e.conn, actor);
       if (e.kind === 'connect' && actorKind === AppActionKinds.DELIVER) heldOpenConns.add(e.conn);
+      if (e.kind === 'subscribe' && e.mailboxId) readerOf.set(e.mailboxId, connUser.get(e.conn) ?? -1);
+      sizes.note(e);
       trace.push({ ...e, sim: clock() });
     },
   });
@@ -97,61 +120,101 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
     const setupStart = performance.now();
     const transports: DeviceTransport[] = [];
     const clients: HardlineClient[] = [];
+    const stores: MemoryStateStore[] = [];
     for (let u = 0; u < pop.handles.length; u++) {
       actor = u;
       const transport = deviceTransport(deviceAddress(u));
+      const store = new MemoryStateStore();
       const { code } = await new RelayApi(new URL(relay.url), transport).adminInvite(relay.adminToken!);
-      clients.push(await HardlineClient.register({ store: new MemoryStateStore(), transport, cryptoProvider: nodeCryptoProvider }, { server: relay.url, code, handle: pop.handles[u]! }));
+      const client = await HardlineClient.register({ store, transport, cryptoProvider: nodeCryptoProvider, privacy: slots.level }, { server: relay.url, code, handle: pop.handles[u]! });
+      // The scheduler runs on the simulated clock (simulatedScheduler.ts), never on the real one.
+      if (scheduled) client.close();
       transport.endSession();
+      clients.push(client);
       transports.push(transport);
+      stores.push(store);
     }
     const setupMs = performance.now() - setupStart;
 
-    const seizeAt = Math.floor(actions.length * (0.3 + 0.6 * rng.next()));
+    const seizeIndex = Math.floor(planned.length * (0.3 + 0.6 * rng.next()));
+    const seizeAt = planned[Math.min(seizeIndex, planned.length - 1)]!.t;
     let seized: SeizedFiles | undefined;
     const groupsMade = new Set<string>();
     const groupMembers = new Map(pop.groups.map((g) => [g.name, g.members] as const));
     const runStart = performance.now();
     let lastEnd = 0;
     let sends = 0;
-    for (let i = 0; i < actions.length; i++) {
-      const a = actions[i]!;
-      if (i === seizeAt) seized = seizeFiles(dataDir, lastEnd);
+    let actions = 0;
+    for (let a = queue.take(); a !== undefined; a = queue.take()) {
+      if (a.kind === TAB_OPEN) {
+        sched.tabOpened(a.user, a.t);
+        continue;
+      }
+      const client = clients[a.user]!;
+      // With the scheduler on, a flush that queued for a slot is no failure.
+      const slotted = <T>(run: () => Promise<T>): Promise<T | undefined> => (scheduled ? leftForSlot(client, run) : run());
+      const decision = a.kind === SLOT ? sched.due(a, client.pendingOutbox()) : undefined;
+      if (a.kind === SLOT && (decision === undefined || decision === 'none')) continue;
+      if (!seized && a.t >= seizeAt) seized = seizeFiles(dataDir, lastEnd);
+      if (decision !== 'cover') actions++;
       actor = a.user;
       actorKind = a.kind;
       actionSim = Math.max(a.t, lastEnd);
       actionWall = performance.now();
-      const client = clients[a.user]!;
+      if (decision === 'cover') {
+        const mailbox = coverMailbox(client, slots.rng);
+        const cover = mailbox === undefined ? undefined : coverTrace(actionSim, mailbox, sizes, isOpen(a.user, actionSim));
+        for (const e of cover?.events ?? []) {
+          connUser.set(e.conn, a.user);
+          trace.push(e);
+        }
+        if (cover?.inboxConn !== undefined) heldOpenConns.add(cover.inboxConn);
+        sched.afterSlot(a.user, actionSim, 0, 'cover', cover?.ackAt);
+        continue;
+      }
+      const state = scheduled ? await deviceState(stores[a.user]!) : undefined;
+      const before = new Set(state?.outbox ?? []);
       try {
-        if (a.kind === ActionKinds.POLL) {
+        if (decision === 'post') {
+          const env = await postOldest(stores[a.user]!, relay.url, transports[a.user]!);
+          const reader = readerOf.get(env.mailboxId);
+          if (reader !== undefined && reader !== a.user && isOpen(reader, clock())) queue.add({ t: clock() + 0.001, user: reader, kind: AppActionKinds.DELIVER });
+        } else if (a.kind === ActionKinds.POLL) {
           await client.sync();
-        } else if (a.kind !== ActionKinds.SEND) {
-          const call = await runAppAction(a, client, pop, realIds);
+        } else if (a.kind !== ActionKinds.SEND && a.kind !== SLOT) {
+          const call = await slotted(() => runAppAction(a, client, pop, realIds));
           if (call) callRecords.push({ ...call, user: a.user, sim: clock() });
-        } else {
+        } else if (a.kind === ActionKinds.SEND) {
           sends++;
           const m = a.message;
           const text = TEXT.repeat(1 + rng.int(4)).slice(0, 20 + rng.int(200));
-          if (m.group !== undefined) {
-            if (!groupsMade.has(m.group)) {
-              groupsMade.add(m.group);
-              await client.groupCreate(m.group, groupMembers.get(m.group)!.filter((u) => u !== a.user).map((u) => pop.handles[u]!));
-            }
+          if (m.group !== undefined && !groupsMade.has(m.group)) {
+            groupsMade.add(m.group);
+            await slotted(() => client.groupCreate(m.group!, groupMembers.get(m.group!)!.filter((u) => u !== a.user).map((u) => pop.handles[u]!)));
           }
           // The web app sends without syncing first (its inbox is already open): session.ts.
           const opts = app?.isWebApp[a.user] ? { sync: false } : {};
-          realIds.set(m.id, (await client.send(m.group ?? pop.handles[m.to[0]!]!, text, opts)).id);
+          const to = m.group ?? pop.handles[m.to[0]!]!;
+          const sent = await slotted(() => client.send(to, text, opts));
+          const id = sent?.id ?? lastOwnMessage(client, to);
+          if (id) realIds.set(m.id, id);
+          if (state) delays.queued(a.user, state, before, m.id, clock());
         }
       } catch (e) {
         fail(e);
       }
-      client.close();
+      if (a.kind !== SLOT) client.close();
       transports[a.user]!.endSession();
       await new Promise((r) => setTimeout(r, CLOSE_LINGER_MS + 1));
       lastEnd = clock();
+      if (!state) continue;
+      delays.settle(a.user, state, lastEnd);
+      if (decision === 'post') sched.afterSlot(a.user, lastEnd, client.pendingOutbox(), 'post');
+      else sched.afterSession(a.user, lastEnd, client.pendingOutbox());
     }
     // Let the last disconnects land before the relay goes.
     await new Promise((r) => setTimeout(r, 100));
+    trace.sort((x, y) => x.sim - y.sim);
     return {
       trace,
       connUser,
@@ -159,12 +222,19 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
       seized: seized ?? seizeFiles(dataDir, lastEnd),
       heldOpenConns,
       callRecords,
-      stats: { users: pop.handles.length, actions: actions.length, sends, failures, setupMs, runMs: performance.now() - runStart },
+      slots: { level: slots.level, coverPerDevice: sched.cover, postDelays: delays.delays, deferred: sched.deferred },
+      stats: { users: pop.handles.length, actions, sends, failures, setupMs, runMs: performance.now() - runStart },
     };
   } finally {
     await relay.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The id of the last message this device wrote to `to` (a send left for a slot returns none). */
+function lastOwnMessage(client: HardlineClient, to: string): string | undefined {
+  const conv = client.conversations().find((c) => !c.left && (c.roster.kind === 'group' ? c.roster.name === to : c.roster.members.includes(to as never) && c.roster.kind === 'direct'));
+  return conv?.messages.filter((m) => m.from === client.handle).at(-1)?.id;
 }
 
 /**

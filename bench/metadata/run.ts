@@ -1,39 +1,58 @@
 /**
  * @module run
- * `npm run bench:metadata`: the metadata benchmark of issue 5 part 2. Prints its tables and
- * writes bench/metadata/precision.svg. METADATA_BENCH_QUICK=1 runs the small configuration the
- * end-to-end test uses.
+ * `npm run bench:metadata`: the metadata benchmark (issues 5 and 12). One run per privacy level
+ * (METADATA_BENCH_LEVELS, default off,balanced,strict) over the same population and messages;
+ * prints each run's tables, then privacy against cost per level, and writes the charts.
+ * METADATA_BENCH_QUICK=1 runs the small configuration the end-to-end test uses.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parsePrivacyLevel } from '@hardline/client';
 import { FULL_CONFIG, QUICK_CONFIG } from './benchConfig.ts';
 import { runBenchmark } from './benchmarkRun.ts';
 import { precisionChart } from './precisionChart.ts';
 import { resultsTable, seizureLines, summaryLines } from './reportTables.ts';
 import { pushProviderTable } from './pushProviderReport.ts';
 import { callLines } from './callReport.ts';
-import { costChart } from './costChart.ts';
+import { costChart, type CostPoint } from './costChart.ts';
 import { costLines, costPoints } from './costReport.ts';
+import { levelRow, levelTable } from './levelReport.ts';
 
 const quick = process.env.METADATA_BENCH_QUICK === '1';
+const config = quick ? QUICK_CONFIG : FULL_CONFIG;
+const levels = (process.env.METADATA_BENCH_LEVELS ?? 'off,balanced,strict').split(',').map((l) => parsePrivacyLevel(l.trim()));
 const started = Date.now();
-const b = await runBenchmark(quick ? QUICK_CONFIG : FULL_CONFIG);
-const chartPath = fileURLToPath(new URL(quick ? './precision-quick.svg' : './precision.svg', import.meta.url));
-writeFileSync(chartPath, precisionChart(b));
-const costChartPath = fileURLToPath(new URL(quick ? './precision-cost-quick.svg' : './precision-cost.svg', import.meta.url));
-writeFileSync(costChartPath, costChart(costPoints(b), b.chance.p5));
-console.log(`# Metadata benchmark (${quick ? 'quick' : 'full'})\n`);
-console.log(summaryLines(b));
+const svg = (name: string): string => fileURLToPath(new URL(`./${name}${quick ? '-quick' : ''}.svg`, import.meta.url));
+const rows: string[][] = [];
+const points: CostPoint[] = [];
+let chance = 0;
+console.log(`# Metadata benchmark (${quick ? 'quick' : 'full'}; levels ${levels.join(', ')})`);
+for (const level of levels) {
+  const t0 = Date.now();
+  const b = await runBenchmark(config, level);
+  const chartPath = svg(level === 'off' ? 'precision' : `precision-${level}`);
+  writeFileSync(chartPath, precisionChart(b));
+  console.log(`\n## Privacy level ${level}\n`);
+  console.log(summaryLines(b));
+  console.log('');
+  console.log(resultsTable(b));
+  console.log('');
+  console.log(seizureLines(b));
+  console.log('');
+  console.log(callLines(b.calls.calls, b.callPairings));
+  console.log('');
+  console.log(costLines(b));
+  console.log(`\nchart: ${chartPath}; level ${level}: ${((Date.now() - t0) / 1000).toFixed(1)} s (analysis ${(b.timings.analyseMs / 1000).toFixed(1)} s)`);
+  rows.push(levelRow(b));
+  points.push(...costPoints(b, level));
+  chance = b.chance.p5;
+}
+const costChartPath = svg('precision-cost');
+writeFileSync(costChartPath, costChart(points, chance));
+console.log('\n## Privacy against cost, per level\n');
+console.log(levelTable(rows));
 console.log('');
-console.log(resultsTable(b));
-console.log('');
-console.log(seizureLines(b));
-console.log('');
-console.log(callLines(b.calls.calls, b.callPairings));
-console.log('');
-console.log(costLines(b));
-console.log('');
-console.log(pushProviderTable(quick ? QUICK_CONFIG : FULL_CONFIG));
-console.log(`\ncharts: ${chartPath}, ${costChartPath}`);
-console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s (analysis ${(b.timings.analyseMs / 1000).toFixed(1)} s)`);
+console.log(pushProviderTable(config));
+console.log(`\ncharts: ${costChartPath}`);
+console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(0);

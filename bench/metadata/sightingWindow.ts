@@ -1,13 +1,8 @@
 /**
  * @module sightingWindow
- * The sightings within ±seconds of the i-th one (sorted input; two binary searches).
+ * The first sighting at or after a time (sorted input; binary search).
  */
 import type { Sighting } from './adversaryView.ts';
-
-export function windowAround(sightings: readonly Sighting[], i: number, seconds: number): readonly Sighting[] {
-  const t = sightings[i]!.t;
-  return sightings.slice(lowerBound(sightings, t - seconds), lowerBound(sightings, t + seconds + 1e-9));
-}
 
 export function lowerBound(sightings: readonly Sighting[], t: number): number {
   let lo = 0;

@@ -7,20 +7,18 @@
  * being short enough that few strangers fall into it.
  */
 import type { Sighting } from './adversaryView.ts';
-import { windowAround } from './sightingWindow.ts';
+import { SlidingPresence } from './slidingPresence.ts';
 
 export const TIMING_WINDOW_SECONDS = 3;
 
 export function timingAttack(sightings: readonly Sighting[], target: string): Map<string, number> {
   const scores = new Map<string, number>();
-  for (let i = 0; i < sightings.length; i++) {
-    const s = sightings[i]!;
+  const window = new SlidingPresence(sightings, target);
+  for (const s of sightings) {
     if (s.src !== target && s.dst !== target) continue;
-    const seen = new Map<string, number>();
-    for (const o of windowAround(sightings, i, TIMING_WINDOW_SECONDS)) {
-      for (const label of [o.src, o.dst]) if (label !== undefined && label !== target) seen.set(label, Math.max(seen.get(label) ?? 0, o.w ?? 1));
-    }
-    for (const [label, w] of seen) scores.set(label, (scores.get(label) ?? 0) + w / seen.size);
+    window.slide(s.t - TIMING_WINDOW_SECONDS, s.t + TIMING_WINDOW_SECONDS + 1e-9);
+    const n = window.present.size;
+    for (const [label, w] of window.present) scores.set(label, (scores.get(label) ?? 0) + w / n);
   }
   return scores;
 }

@@ -35,9 +35,12 @@ export function isOpenAt(plan: WebAppPlan, user: number, t: number): boolean {
   return plan.isWebApp[user]! && plan.open[user]!.some(([a, b]) => t >= a && t < b);
 }
 
-/** Deliver actions for every web-app recipient whose tab is open when an envelope lands at t. */
-export function deliveries(plan: WebAppPlan, t: number, recipients: readonly number[]): AppAction[] {
-  return recipients.filter((r) => isOpenAt(plan, r, t)).map((user) => ({ t: t + PUSH_GAP, user, kind: AppActionKinds.DELIVER }));
+/**
+ * Deliver actions for every web-app recipient whose tab is open when an envelope lands at t.
+ * `ofSlotted`: a text's or receipt's (what the send scheduler holds for a slot).
+ */
+export function deliveries(plan: WebAppPlan, t: number, recipients: readonly number[], ofSlotted = false): AppAction[] {
+  return recipients.filter((r) => isOpenAt(plan, r, t)).map((user) => ({ t: t + PUSH_GAP, user, kind: AppActionKinds.DELIVER, ...(ofSlotted ? { ofSlotted } : {}) }));
 }
 
 function openIntervals(polls: readonly number[], config: BenchConfig, rng: Random): [number, number][] {
@@ -68,7 +71,7 @@ export function planWebApp(pop: Population, schedule: Schedule, config: BenchCon
   // When each web-app reader fetches each message: at once if the tab is open, else its next poll.
   const fetches: { t: number; reader: number; m: SimMessage }[] = [];
   for (const m of schedule.messages) {
-    actions.push(...deliveries(plan, m.t, m.to));
+    actions.push(...deliveries(plan, m.t, m.to, true));
     for (const r of m.to) {
       if (!isWebApp[r]) continue;
       const t = isOpenAt(plan, r, m.t) ? m.t : polls[r]!.find((p) => p > m.t);
@@ -88,7 +91,7 @@ export function planWebApp(pop: Population, schedule: Schedule, config: BenchCon
     const p = pending.get(key)!;
     pending.delete(key);
     actions.push({ t: at, user: p.reader, kind: AppActionKinds.RECEIPT, target: p.target, messages: p.ids });
-    actions.push(...deliveries(plan, at, p.others));
+    actions.push(...deliveries(plan, at, p.others, true));
   };
   for (const f of fetches) {
     const conv = conversationKey(f.m, f.reader);
