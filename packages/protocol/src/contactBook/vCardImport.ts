@@ -10,20 +10,13 @@
  */
 import ICAL from 'ical.js';
 import { DecodeError, HardlineError, TooLargeError } from '../errors.ts';
-import { ContactLimits } from './contact.ts';
+import { ContactLimits, type Contact } from './contact.ts';
 
 export const MAX_VCARD_BYTES = 5 * 1024 * 1024;
 export const MAX_VCARD_ENTRIES = 10_000;
 
-/** One imported entry, already clipped to the book's field bounds. */
-export type VCardEntry = {
-  readonly name: string;
-  readonly phones: readonly string[];
-  readonly emails: readonly string[];
-  readonly notes: string;
-  readonly favourite: boolean;
-  readonly hardlineHandle?: string;
-};
+/** One imported entry, already clipped to the book's field bounds: a contact before the book gives it an id. */
+export type VCardEntry = Omit<Contact, 'id' | 'lastContactedAt'>;
 
 const HANDLE_RE = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 const ENCODINGS = new Set(['QUOTED-PRINTABLE', 'BASE64', 'B', '8BIT', '7BIT']);
