@@ -52,6 +52,16 @@ describe('wake notification', () => {
     expect(JSON.stringify([one, two])).not.toContain('secret');
   });
 
+  it('with the org policy\'s previews off, names nobody: "Incoming call" and "New message" only', () => {
+    const ring = notificationFor(wakeOutcome([call('bob', 'ring', 'dddddddddddddddddddddddd')], [], 'alice', NOW), names, false)!;
+    expect(ring).toMatchObject({ title: 'Hardline', options: { body: 'Incoming call' } });
+    const one = notificationFor(wakeOutcome([], [text('bob')], 'alice', NOW), names, false)!;
+    expect(one).toMatchObject({ title: 'Hardline', options: { body: 'New message' } });
+    const two = notificationFor(wakeOutcome([], [text('bob'), text('carol')], 'alice', NOW), names, false)!;
+    expect(two.options.body).toBe('New messages');
+    expect(JSON.stringify([ring, one, two])).not.toMatch(/Bob|Carol|bob|carol|secret/);
+  });
+
   it('shows nothing when nothing came, and a generic line when the inbox could not be read', () => {
     expect(notificationFor(wakeOutcome([], [text('alice')], 'alice', NOW), names)).toBeUndefined();
     expect(GENERIC_WAKE.options.body).toBe('Incoming call or message — open Hardline');

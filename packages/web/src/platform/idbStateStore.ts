@@ -9,12 +9,15 @@ import { forgetStateKey, sealedGet, sealedPutJson } from './encryptedKv.ts';
 
 export class IdbStateStore implements StateStore {
   private writes: Promise<void> = Promise.resolve();
+  private wiped = false;
 
   load(): Promise<DeviceState | undefined> {
     return sealedGet<DeviceState>('device');
   }
 
   save(state: DeviceState): Promise<void> {
+    // After a wipe nothing may write the state back (an engine call still running, say).
+    if (this.wiped) return Promise.resolve();
     // Serialise now: the engine keeps mutating `state` after save() returns its promise.
     const json = JSON.stringify(state);
     const next = this.writes.then(() => sealedPutJson('device', json));
@@ -23,6 +26,7 @@ export class IdbStateStore implements StateStore {
   }
 
   async wipe(): Promise<void> {
+    this.wiped = true;
     await this.writes;
     forgetStateKey();
     await idbWipe();

@@ -21,6 +21,8 @@ import { PushWakeUps } from './pushWakeUps.ts';
 const SIGNED_OUT_FLAG = 'hardline.signedOut';
 const SPLIT_VIEW_SEEN = 'hardline.splitViewSeen';
 const TICK_MS = 1_000;
+/** How long a wipe waits for the engine's current round to end. */
+const WIPE_WAIT_MS = 10_000;
 /** Re-match the book against the directory this often (and whenever the directory changes). */
 const RELINK_MS = 30_000;
 
@@ -499,6 +501,10 @@ export class Session {
     removeEventListener('online', this.onOnline);
     this.client.close();
     localStorage.setItem(SIGNED_OUT_FLAG, '1');
+    // A round still in flight saves the state and the app's meta when it ends: wiped before
+    // that, they were written back, and a reload opened the "erased" device again
+    // (test/e2e/web-app-lock.test.ts). So wait for it, but not for ever.
+    await Promise.race([this.loop.exclusive(async () => undefined).catch(() => undefined), new Promise((r) => setTimeout(r, WIPE_WAIT_MS))]);
     await this.store.wipe().catch(() => undefined);
     this.emit();
   }

@@ -49,11 +49,15 @@ export const GENERIC_WAKE: NotificationSpec = {
   options: { body: 'Incoming call or message — open Hardline', tag: 'hardline-wake', data: { kind: 'open' } },
 };
 
-export function notificationFor(outcome: WakeOutcome, nameOf: (handle: string) => string): NotificationSpec | undefined {
+/**
+ * With `previews` off (the org policy, lock/previews.ts) nothing names anyone: "Hardline",
+ * "Incoming call" or "New message", as a lock screen may show them to whoever holds the phone.
+ */
+export function notificationFor(outcome: WakeOutcome, nameOf: (handle: string) => string, previews = true): NotificationSpec | undefined {
   switch (outcome.kind) {
     case 'call':
       return {
-        title: nameOf(outcome.from),
+        title: previews ? nameOf(outcome.from) : 'Hardline',
         options: {
           body: 'Incoming call',
           tag: `call-${outcome.callId}`,
@@ -66,6 +70,7 @@ export function notificationFor(outcome: WakeOutcome, nameOf: (handle: string) =
         },
       };
     case 'message':
+      if (!previews) return { title: 'Hardline', options: { body: outcome.count === 1 ? 'New message' : 'New messages', tag: 'hardline-messages', data: { kind: 'open' } } };
       // Names only, never the text: a lock screen shows notifications to whoever holds the phone.
       return {
         title: outcome.from.length === 1 ? nameOf(outcome.from[0]!) : 'Hardline',

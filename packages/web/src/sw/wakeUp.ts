@@ -15,6 +15,7 @@ import { ackDelay } from '../calls/reachability.ts';
 import { browserTransport } from '../platform/browserTransport.ts';
 import { IdbStateStore } from '../platform/idbStateStore.ts';
 import { DEVICE_LOCK, WORKER_LOCK } from '../platform/singleTab.ts';
+import { previewsAllowed } from '../lock/previews.ts';
 import { GENERIC_WAKE, notificationFor, ringingCall, wakeOutcome, type NotificationSpec } from './wakeNotification.ts';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -76,10 +77,12 @@ export async function handleWake(): Promise<void> {
     ran = await withDevice(async (client) => {
       const messages = await client.sync({ waitMs: 0 });
       const me = client.handle;
-      const nameOf = await nameResolver(client);
+      // Previews off: the book is not even opened, no name is looked up.
+      const previews = previewsAllowed(client.orgPolicy().capabilities);
+      const nameOf = previews ? await nameResolver(client) : () => '';
       const outcome = wakeOutcome(allControls(client), messages, me, Date.now());
       await closeEndedCalls(outcome.kind === 'call' ? outcome.callId : undefined);
-      const spec = notificationFor(outcome, nameOf);
+      const spec = notificationFor(outcome, nameOf, previews);
       if (spec) await show(spec);
       if (outcome.kind !== 'call' || outcome.acked) return;
       // As an open app does: wait a little, look again, and ack only a ring still ringing that

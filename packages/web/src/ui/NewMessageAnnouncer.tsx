@@ -7,6 +7,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../session/session.ts';
+import { previewsAllowed } from '../lock/previews.ts';
 
 export function NewMessageAnnouncer({ session, openChat }: { session: Session; openChat: string | undefined }) {
   const seen = useRef<Map<string, number> | undefined>(undefined);
@@ -22,7 +23,8 @@ export function NewMessageAnnouncer({ session, openChat }: { session: Session; o
     const c = fresh[0]!;
     const last = [...c.messages].reverse().find((m) => !m.mine && !m.notice);
     const from = last ? session.displayName(last.from) : c.kind === 'direct' && c.peer ? session.displayName(c.peer) : c.title;
-    const text = fresh.length > 1 ? `New messages in ${fresh.length} chats` : c.kind === 'group' ? `New message from ${from} in ${c.title}` : `New message from ${from}`;
+    // The org policy's previews off: no name here either (lock/previews.ts).
+    const text = !previewsAllowed(session.client.orgPolicy().capabilities) ? 'New message' : fresh.length > 1 ? `New messages in ${fresh.length} chats` : c.kind === 'group' ? `New message from ${from} in ${c.title}` : `New message from ${from}`;
     setSaid((s) => ({ n: s.n + 1, text }));
   });
   return (

@@ -13,6 +13,7 @@ import { GroupInfo } from './screens/GroupInfo.tsx';
 import { ContactList } from './screens/ContactList.tsx';
 import { ContactDetail } from './screens/ContactDetail.tsx';
 import { Devices } from './screens/Devices.tsx';
+import { LockSettings } from '../lock/LockSettings.tsx';
 import { SafetyNumberView } from './screens/SafetyNumberView.tsx';
 import { Icon } from './components/Icon.tsx';
 import { focusElement, focusInside, focusLost } from './focus.ts';
@@ -58,6 +59,7 @@ export function Shell({ session }: { session: Session }) {
         {route.tab === 'chats' && <ChatList session={session} selected={route.chat} go={setRoute} heading={listHeading} />}
         {route.tab === 'contacts' && <ContactList session={session} selected={route.contact} go={setRoute} heading={listHeading} />}
         {route.tab === 'devices' && <Devices session={session} />}
+        {route.tab === 'devices' && <LockSettings session={session} />}
       </section>
       <section class="detail-pane" aria-label="Details" ref={detailRef}>
         {route.tab === 'chats' && route.chat && !route.info && <ChatView key={route.chat} session={session} chatKey={route.chat} go={setRoute} />}
