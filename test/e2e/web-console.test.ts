@@ -6,7 +6,6 @@
  * edits its stored history; the briefing shows counts. A key made in the browser cannot be
  * exported. Orders signed here verify on devices like the CLI's.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -15,6 +14,7 @@ import { nodeClientOptions } from '@hardline/client/node';
 import { newOrgKey } from '@hardline/protocol';
 import { launchChromium, newPhone, SCREENSHOTS, startWebRelay, type WebRelay } from '../support/browser.ts';
 import { tempDir } from '../support/cliHarness.ts';
+import { openConsoleWithKey } from '../support/consolePage.ts';
 import { enrolInOrg, rewriteOrders } from '../support/orgConsole.ts';
 
 let relay: WebRelay;
@@ -39,15 +39,7 @@ const status = () => page.locator('[data-console-status]');
 
 describe('the security console', () => {
   it('imports the org key file, installs it, and signs an invite a device enrols with', async () => {
-    const file = join(tempDir('console-key'), 'org.key');
-    writeFileSync(file, JSON.stringify({ kind: 'hardline-org-key', v: 1, name: 'Acme', publicKey: key.publicKey, secretKey: key.secretKey }));
-    await page.goto(`${relay.url}/#console`);
-    await page.setInputFiles('[data-import-key]', file);
-    await page.waitForSelector('[data-fingerprint]');
-    await page.fill('[data-admin-token]', relay.adminToken!);
-    await page.click('[data-refresh]');
-    await page.click('[data-install-key]');
-    await expect.poll(() => status().textContent()).toMatch(/Install key: done/);
+    await openConsoleWithKey(page, relay, key);
     await page.fill('input[name=handle]', 'alice');
     await page.click('button:has-text("Sign invite")');
     const code = (await page.locator('[data-invite]').textContent())!;

@@ -1,7 +1,7 @@
 /**
  * @module test/support/webBuild
  * Builds packages/web once when dist is missing or older than any of its sources (its own
- * and the client and protocol packages it bundles). Runs as vitest's global setup, so test
+ * and the client, protocol and exposure packages it bundles). Runs as vitest's global setup, so test
  * files running in parallel never build at the same time.
  */
 import { execFileSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { REPO } from './cliHarness.ts';
 
 const WEB = join(REPO, 'packages/web');
-const SOURCES = ['packages/web/src', 'packages/web/public', 'packages/web/index.html', 'packages/web/vite.config.ts', 'packages/web/package.json', 'packages/client/src', 'packages/protocol/src'];
+const SOURCES = ['packages/web/src', 'packages/web/public', 'packages/web/index.html', 'packages/web/vite.config.ts', 'packages/web/package.json', 'packages/client/src', 'packages/protocol/src', 'packages/exposure/src'];
 
 function newest(path: string): number {
   const st = statSync(path);

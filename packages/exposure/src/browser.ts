@@ -11,3 +11,6 @@ export type { InfluenceContact, InfluencePath } from './influencePaths.ts';
 export type { Recommendation } from './recommendations.ts';
 export { ExposureError } from './exposureError.ts';
 export { displayPartnerKey } from './phoneNumber.ts';
+export { briefFirst } from './briefFirst.ts';
+export type { BriefingTarget } from './briefFirst.ts';
+export { formatDate, formatTalkTime, partnerLabel } from './render/formatting.ts';

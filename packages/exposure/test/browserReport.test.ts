@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyseLogFiles } from '../src/browserReport.ts';
+import { briefFirst } from '../src/briefFirst.ts';
 import { buildExposureReport } from '../src/exposureReport.ts';
 import { parseLogArgument } from '../src/logArgument.ts';
 import { androidRecordReader } from '../src/formats/androidRecords.ts';
@@ -88,5 +89,22 @@ describe('the exposure report in a browser', () => {
     };
     expect(count(7)).toBe(count(1 << 20));
     expect(count(1)).toBe(count(7));
+  });
+});
+
+describe('brief these people first', () => {
+  it('lists each person once, advisers and top partners before likely approaches, with every reason', async () => {
+    writeSampleCircle(tmp.path, 'csv');
+    const report = await analyseLogFiles([
+      { label: 'Minister', owner: CIRCLE.principal, files: [file(tmp.path('minister.csv')), file(tmp.path('contacts.vcf'))] },
+      { label: 'Chief of Staff', owner: CIRCLE.chiefOfStaff, files: [file(tmp.path('chief-of-staff.xml'))] },
+    ]);
+    const list = briefFirst(report, 20);
+    expect(new Set(list.map((t) => t.who)).size).toBe(list.length);
+    expect(list[0]).toMatchObject({ name: 'Chief of Staff' });
+    // The spokesperson is both a top partner and a route to the principal: one entry, both reasons.
+    expect(list.filter((t) => t.name === 'Spokesperson')).toHaveLength(1);
+    expect(list.find((t) => t.name === 'Spokesperson')!.reasons.join(' ')).toMatch(/partner of the principal.*influence/);
+    expect(briefFirst(report, 3)).toHaveLength(3);
   });
 });

@@ -2,14 +2,16 @@
  * @module console/Console
  * The security team's console, a role of the same web app (`/#console`): the org key (made here,
  * non-extractable, or imported from the offline file), invites, the device list with its policy
- * flags, revocation with remote wipe, the signed policy, the audit chain and the morning
- * briefing. Every order is signed here; the relay's admin token is only for reads and is kept
+ * flags, revocation with remote wipe, the signed policy, the audit chain, the morning
+ * briefing, and the exposure report (ExposureCard.tsx: call logs analysed in this browser).
+ * Every order is signed here; the relay's admin token is only for reads and is kept
  * in memory, never stored.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { joinInviteCode, orgKeyFingerprint, parsePolicy, type ChainCheck, type Handle } from '@hardline/protocol';
 import { createOrgKey, importOrgKeyFile, loadOrgKey, type BrowserOrgKey } from './browserOrgKey.ts';
 import { auditChain, briefing, devices, installKey, newInviteCode, relayLogKey, relayOrgKey, signAndPost, type AdminDevice, type Briefing } from './consoleApi.ts';
+import { ExposureCard } from './ExposureCard.tsx';
 import './console.css';
 
 const INVITE_TTL_MS = 7 * 86_400_000;
@@ -42,6 +44,13 @@ export function Console() {
     if (key) setAudit(await auditChain(token, key.publicKey));
   };
   const mismatch = key && relayKey && relayKey !== key.publicKey;
+  /** A one-time invite signed here; only its hash goes to the relay. */
+  const signInvite = async (handle?: Handle): Promise<string> => {
+    const { code, hash } = await newInviteCode();
+    await signAndPost(key!, 'invite', { codeHash: hash, ...(handle ? { handle } : {}), expiresAt: new Date(Date.now() + INVITE_TTL_MS).toISOString() });
+    // The log key this console is shown goes in too: a new device that is shown another is refused.
+    return joinInviteCode(code, key!.publicKey, await relayLogKey());
+  };
 
   return (
     <main class="console" data-screen="console">
@@ -91,12 +100,7 @@ export function Console() {
         <form class="console-row" onSubmit={(e) => {
           e.preventDefault();
           const handle = (new FormData(e.currentTarget).get('handle') as string).trim().toLowerCase();
-          void act('Invite', async () => {
-            const { code, hash } = await newInviteCode();
-            await signAndPost(key!, 'invite', { codeHash: hash, ...(handle ? { handle: handle as Handle } : {}), expiresAt: new Date(Date.now() + INVITE_TTL_MS).toISOString() });
-            // The log key this console is shown goes in too: a new device that is shown another is refused.
-            setInvite(joinInviteCode(code, key!.publicKey, await relayLogKey()));
-          })();
+          void act('Invite', async () => setInvite(await signInvite(handle ? (handle as Handle) : undefined)))();
         }}>
           <input name="handle" aria-label="Handle (optional)" placeholder="handle (optional)" />
           <button class="secondary" disabled={!key}>Sign invite</button>
@@ -112,7 +116,11 @@ export function Console() {
             {list.map((d) => (
               <tr key={d.deviceId} data-device={d.handle}>
                 <td>{d.handle}</td>
-                <td><code>{d.deviceId.slice(0, 8)}</code></td>
+                <td>
+                  <span data-device-name>{d.name ?? 'unnamed'}</span>
+                  {d.platform && d.platform !== d.name && <span class="muted"> · {d.platform}</span>}
+                  <br /><code class="muted">{d.deviceId.slice(0, 8)}</code>
+                </td>
                 <td>{d.enrolledOn ?? '—'}</td>
                 <td>{d.lastSeenOn ?? '—'}</td>
                 <td>{`v${d.policyVersion}`}{d.oldPolicy ? ' (old)' : ''}</td>
@@ -135,6 +143,8 @@ export function Console() {
           return `Policy version ${p.version} signed and published`;
         })}>Sign and publish</button>
       </section>
+
+      <ExposureCard invite={key ? async () => `${location.origin}/#enrol=${encodeURIComponent(await signInvite())}` : undefined} />
 
       {brief && (
         <section class="card" aria-labelledby="brief-h" data-briefing>

@@ -6,7 +6,7 @@
 import { checkChain, isLogPublicKey, orderSigningBytes, parseOrder, randomBytes, toHex, unsignedOrder, type ChainCheck, type OrderBody, type OrderKind, type SignedOrder } from '@hardline/protocol';
 import { signWith, type BrowserOrgKey } from './browserOrgKey.ts';
 
-export type AdminDevice = { deviceId: string; handle: string; revoked: boolean; enrolledOn: string | null; lastSeenOn: string | null; policyVersion: number; oldPolicy: boolean };
+export type AdminDevice = { deviceId: string; handle: string; name: string | null; platform: string | null; revoked: boolean; enrolledOn: string | null; lastSeenOn: string | null; policyVersion: number; oldPolicy: boolean };
 export type Briefing = { day: string; policyVersion: number; counts: Record<string, number>; relayRefusals: Record<string, number>; devicesOnOldPolicy: unknown[]; devicesNotSeen: unknown[]; notSeenDays: number };
 
 async function call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
