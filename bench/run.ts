@@ -13,6 +13,7 @@ import { runSchedulerSuite } from './scheduler.bench.ts';
 import { runSeizedDiskBench } from './seizedDisk.bench.ts';
 import { runSframeBench } from './sframe.bench.ts';
 import { runTokenBench } from './tokens.bench.ts';
+import { runWebStorageBench } from './webStorage.bench.ts';
 
 const suites: Record<string, () => Promise<void>> = {
   relay: () => runRelayBench(),
@@ -31,6 +32,7 @@ const suites: Record<string, () => Promise<void>> = {
   call: () => runCallBench(),
   scheduler: () => runSchedulerSuite(),
   'seized-disk': () => runSeizedDiskBench(),
+  'web-storage': () => runWebStorageBench(),
   exposure: async () => {
     console.log('\nExposure report: parse + analyse');
     console.table([runExposureBench()]);

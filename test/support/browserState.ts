@@ -2,9 +2,10 @@
  * @module test/support/browserState
  * The attacker's and the crash's view of a browser device: restart the browser on the same
  * profile, and read or damage the app's sealed IndexedDB records from a page of the same origin
- * that does not run the app (so the app cannot write while the test edits). The state key is
- * non-extractable, but any script of the origin may use it: that is what these helpers do, and
- * what a crash or a disk error can do to the records.
+ * that does not run the app (so the app cannot write while the test edits). The record keys
+ * sit as raw bytes in the origin's key file (OPFS, packages/web/src/platform/keySlots.ts), which
+ * any script of the origin may read: that is what these helpers do, and what a crash or a disk
+ * error can do to the records (they reseal under the same key, as the service worker does).
  */
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { FLAGS, PHONE } from './browser.ts';
@@ -82,7 +83,7 @@ async function onSealedState(page: Page, origin: string, op: SealedOp): Promise<
         r.onsuccess = () => resolve(r.result as T);
         r.onerror = () => reject(r.error);
       });
-    const put = (key: string, value: unknown) =>
+    const putRaw = (key: string, value: unknown) =>
       new Promise<void>((resolve, reject) => {
         const tx = db.transaction('kv', 'readwrite');
         tx.objectStore('kv').put(value, key);
@@ -90,15 +91,19 @@ async function onSealedState(page: Page, origin: string, op: SealedOp): Promise<
         tx.onerror = () => reject(tx.error);
       });
     try {
-      const key = await get<CryptoKey>('key:state');
       const name = d.kind === 'app-meta' ? 'app' : 'device';
-      const sealed = await get<{ iv: Uint8Array<ArrayBuffer>; ct: ArrayBuffer }>(`sealed:${name}`);
-      if (!sealed) throw new Error(`no sealed:${name} record`);
+      const sealed = await get<{ slot: number; iv: Uint8Array<ArrayBuffer>; ct: ArrayBuffer }>(`shredded:${name}`);
+      if (!sealed) throw new Error(`no shredded:${name} record`);
+      // The record's key: raw bytes in its slot of the key file (platform/keySlots.ts).
+      const file = await (await (await navigator.storage.getDirectory()).getFileHandle('hardline-keys')).getFile();
+      const raw = new Uint8Array(await file.slice(sealed.slot * 32, sealed.slot * 32 + 32).arrayBuffer());
+      const key = await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+      const put = (value: unknown) => putRaw(`shredded:${name}`, { slot: sealed.slot, ...(value as object) });
       if (d.kind === 'device-ciphertext') {
-        await put(`sealed:${name}`, { iv: sealed.iv, ct: new Uint8Array(sealed.ct).map((b) => b ^ 0x5a).buffer });
+        await put({ iv: sealed.iv, ct: new Uint8Array(sealed.ct).map((b) => b ^ 0x5a).buffer });
         return undefined;
       }
-      const ad = new TextEncoder().encode(name);
+      const ad = new TextEncoder().encode(`hardline/v2/${name}`);
       let text = new TextDecoder().decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv, additionalData: ad }, key, sealed.ct));
       if (d.kind === 'read-book-clock') return (JSON.parse(text) as { extensions?: { contactBook?: { clock?: unknown } } }).extensions?.contactBook?.clock;
       if (d.kind === 'app-meta') text = '{"v":1,"readUpTo":7,"delivered":"x","notices":{}';
@@ -113,7 +118,7 @@ async function onSealedState(page: Page, origin: string, op: SealedOp): Promise<
       }
       const iv = crypto.getRandomValues(new Uint8Array(12));
       const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: ad }, key, new TextEncoder().encode(text));
-      await put(`sealed:${name}`, { iv, ct });
+      await put({ iv, ct });
       return undefined;
     } finally {
       db.close();

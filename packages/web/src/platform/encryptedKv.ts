@@ -1,45 +1,79 @@
 /**
  * @module platform/encryptedKv
- * Values sealed with AES-256-GCM under a key generated in the browser as non-extractable: the
- * key object is stored in IndexedDB, but script (ours or injected) can only ask the browser to
- * use it, never read its bytes. A copied profile directory still decrypts on the same machine;
- * what this stops is exfiltrating the key through the page.
+ * Records sealed with AES-256-GCM, each save under a fresh key: crypto-shredding. The keys
+ * live in the key file (platform/keySlots.ts), never in IndexedDB. A save writes a new key
+ * to a free slot, commits the record sealed under it (strict durability), then zeros the slot
+ * of the key that sealed the record's previous version. Whatever copies of earlier versions
+ * IndexedDB's files still hold (LevelDB logs and tables until compaction, freed blob files)
+ * are ciphertext under keys that no longer exist anywhere: a message that disappears, or an
+ * MLS state that is superseded, is gone once the next save lands.
+ *
+ * A crash between the steps loses nothing: before the commit the old key still opens the old
+ * record; after it the new key opens the new one, and the old slot is zeroed by the next save
+ * of that record, or at the next start by `collect` if its record is gone.
  */
-import { idbGet, idbPut } from './idb.ts';
+import { idbGet, idbGetPrefixed, idbPut } from './idb.ts';
+import { readOnlyKeyFile, type KeyFile } from './keySlots.ts';
+import { StorageError } from './storageError.ts';
 
-const KEY_NAME = 'key:state';
+const PREFIX = 'shredded:';
+/** Where the previous format kept its one key, as a stored CryptoKey. */
+const OLD_FORMAT_KEY = 'key:state';
 
-type Sealed = { iv: Uint8Array<ArrayBuffer>; ct: ArrayBuffer };
+type Sealed = { slot: number; iv: Uint8Array<ArrayBuffer>; ct: ArrayBuffer };
 
-let keyPromise: Promise<CryptoKey> | undefined;
+// The service worker keeps the read-only key file; the app installs the writing one.
+let keyFile: KeyFile = readOnlyKeyFile;
+const keys = new Map<number, CryptoKey>();
+/** Record name → the slot of the key its current version is sealed under. */
+const slotOf = new Map<string, number>();
+/** Record name → its saves, in order: a save must know which slot the previous one used. */
+const chains = new Map<string, Promise<void>>();
+let collected: Promise<void> | undefined;
 
-async function stateKey(): Promise<CryptoKey> {
-  keyPromise ??= (async () => {
-    const existing = await idbGet<CryptoKey>(KEY_NAME);
-    if (existing) return existing;
-    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-    await idbPut(KEY_NAME, key);
-    return key;
-  })();
-  try {
-    return await keyPromise;
-  } catch (e) {
-    keyPromise = undefined;
-    throw e;
-  }
+export function installKeyFile(k: KeyFile): void {
+  keyFile = k;
+  forgetStateKey();
 }
 
-/** Forgets the cached key object, after a wipe. */
+/** Forgets cached keys and slots, after a wipe. */
 export function forgetStateKey(): void {
-  keyPromise = undefined;
+  keys.clear();
+  slotOf.clear();
+  collected = undefined;
+}
+
+/** Zeros and removes the key file: every sealed record, and every old copy of one, is unreadable. */
+export async function wipeKeys(): Promise<void> {
+  forgetStateKey();
+  await keyFile.wipe();
+}
+
+function associated(name: string): Uint8Array<ArrayBuffer> {
+  // The record name is the associated data, so one record cannot be swapped for another.
+  return new TextEncoder().encode(`hardline/v2/${name}`);
+}
+
+async function keyFor(slot: number): Promise<CryptoKey | undefined> {
+  const cached = keys.get(slot);
+  if (cached) return cached;
+  const key = await keyFile.open(slot);
+  if (key) keys.set(slot, key);
+  return key;
 }
 
 export async function sealedGet<T>(name: string): Promise<T | undefined> {
-  const sealed = await idbGet<Sealed>(`sealed:${name}`);
-  if (!sealed) return undefined;
-  const key = await stateKey();
-  // The record name is the associated data, so one record cannot be swapped for another.
-  const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv, additionalData: new TextEncoder().encode(name) }, key, sealed.ct);
+  const sealed = await idbGet<Sealed>(PREFIX + name);
+  if (!sealed) {
+    if ((await idbGet(OLD_FORMAT_KEY)) !== undefined) {
+      throw new StorageError('OLD_STORAGE_FORMAT', 'this browser holds Hardline data saved in an older storage format, which kept its key where it could not be destroyed');
+    }
+    return undefined;
+  }
+  const key = await keyFor(sealed.slot);
+  if (!key) throw new StorageError('KEY_GONE', `the key that sealed the saved ${name} record is gone`);
+  slotOf.set(name, sealed.slot);
+  const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv, additionalData: associated(name) }, key, sealed.ct);
   return JSON.parse(new TextDecoder().decode(pt)) as T;
 }
 
@@ -47,10 +81,43 @@ export function sealedPut(name: string, value: unknown): Promise<void> {
   return sealedPutJson(name, JSON.stringify(value));
 }
 
-export async function sealedPutJson(name: string, json: string): Promise<void> {
-  const key = await stateKey();
+export function sealedPutJson(name: string, json: string): Promise<void> {
+  const next = (chains.get(name) ?? Promise.resolve()).then(() => reseal(name, json));
+  chains.set(name, next.catch(() => undefined));
+  return next;
+}
+
+/** Once per start, before the first new key: zero the slots a crash left allocated but unused. */
+function collectOnce(): Promise<void> {
+  collected ??= idbGetPrefixed<Sealed>(PREFIX)
+    .then((live) => keyFile.collect(live.map((r) => r.slot)))
+    .catch(() => undefined);
+  return collected;
+}
+
+async function reseal(name: string, json: string): Promise<void> {
+  await collectOnce();
+  const old = slotOf.get(name) ?? (await idbGet<Sealed>(PREFIX + name))?.slot;
+  const fresh = await keyFile.allocate();
+  // Where no key can be written (the service worker), reseal under the record's current key.
+  const slot = fresh?.slot ?? old;
+  const key = fresh?.key ?? (slot === undefined ? undefined : await keyFor(slot));
+  if (slot === undefined || !key) throw new StorageError('KEY_FILE_UNAVAILABLE', `no key to seal the ${name} record with here`);
+  if (fresh) keys.set(fresh.slot, fresh.key);
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const pt: Uint8Array<ArrayBuffer> = new TextEncoder().encode(json);
-  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(name) }, key, pt);
-  await idbPut(`sealed:${name}`, { iv, ct } satisfies Sealed);
+  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: associated(name) }, key, new TextEncoder().encode(json));
+  try {
+    await idbPut(PREFIX + name, { slot, iv, ct } satisfies Sealed, 'strict');
+  } catch (e) {
+    // Not committed: the new key sealed nothing that was kept.
+    if (fresh) await dropSlot(fresh.slot).catch(() => undefined);
+    throw e;
+  }
+  slotOf.set(name, slot);
+  if (old !== undefined && old !== slot) await dropSlot(old);
+}
+
+async function dropSlot(slot: number): Promise<void> {
+  keys.delete(slot);
+  await keyFile.shred([slot]);
 }

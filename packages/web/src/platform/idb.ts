@@ -1,7 +1,7 @@
 /**
  * @module platform/idb
  * The few IndexedDB calls the app needs, as promises. One database, one key-value store:
- * everything in it except the wrapping key is ciphertext.
+ * everything in it is ciphertext, and no key is stored in it (platform/keySlots.ts).
  */
 const DB_NAME = 'hardline';
 const STORE = 'kv';
@@ -34,9 +34,19 @@ export async function idbGet<T>(key: string): Promise<T | undefined> {
   return request(db.transaction(STORE, 'readonly').objectStore(STORE).get(key)) as Promise<T | undefined>;
 }
 
-export async function idbPut(key: string, value: unknown): Promise<void> {
+/** Every value whose key starts with `prefix`. */
+export async function idbGetPrefixed<T>(prefix: string): Promise<T[]> {
   const db = await openDb();
-  const tx = db.transaction(STORE, 'readwrite');
+  return request(db.transaction(STORE, 'readonly').objectStore(STORE).getAll(IDBKeyRange.bound(prefix, `${prefix}\uffff`))) as Promise<T[]>;
+}
+
+/**
+ * `strict`: the commit is on disk when this resolves. Sealed records need it, because the key
+ * that sealed the record it replaces is destroyed right after.
+ */
+export async function idbPut(key: string, value: unknown, durability: IDBTransactionDurability = 'default'): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(STORE, 'readwrite', { durability });
   tx.objectStore(STORE).put(value, key);
   await new Promise<void>((resolve, reject) => {
     tx.oncomplete = () => resolve();
@@ -45,7 +55,7 @@ export async function idbPut(key: string, value: unknown): Promise<void> {
   });
 }
 
-/** Deletes the whole database: keys, device state, contact book, everything. */
+/** Deletes the whole database: device state, contact book, everything. */
 export async function idbWipe(): Promise<void> {
   if (opening) {
     (await opening.catch(() => undefined))?.close();

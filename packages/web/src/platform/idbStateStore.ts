@@ -1,11 +1,12 @@
 /**
  * @module platform/idbStateStore
- * The engine's StateStore in the browser: the device state, sealed in IndexedDB. Saves are
- * serialised so that an older snapshot can never land after a newer one.
+ * The engine's StateStore in the browser: the device state, sealed in IndexedDB under a key
+ * that each save replaces (platform/encryptedKv.ts). Saves are serialised so that an older
+ * snapshot can never land after a newer one.
  */
 import type { DeviceState, StateStore } from '@hardline/client';
 import { idbWipe } from './idb.ts';
-import { forgetStateKey, sealedGet, sealedPutJson } from './encryptedKv.ts';
+import { sealedGet, sealedPutJson, wipeKeys } from './encryptedKv.ts';
 
 export class IdbStateStore implements StateStore {
   private writes: Promise<void> = Promise.resolve();
@@ -28,7 +29,8 @@ export class IdbStateStore implements StateStore {
   async wipe(): Promise<void> {
     this.wiped = true;
     await this.writes;
-    forgetStateKey();
+    // Keys first: should deleting the database fail, what it left is already unreadable.
+    await wipeKeys();
     await idbWipe();
   }
 }

@@ -14,9 +14,6 @@ import { useSession } from './useSession.ts';
 import { CallScreen } from '../calls/CallScreen.tsx';
 import { IdentityAlert } from './components/IdentityAlert.tsx';
 import { SplitViewAlert } from './components/SplitViewAlert.tsx';
-import { useAppLock } from '../lock/useAppLock.ts';
-import { LockScreen, LockSetup } from '../lock/LockScreen.tsx';
-import { WIPED_BY_LOCK } from '../lock/appLock.ts';
 
 type Boot = { kind: 'loading' } | { kind: 'otherTab' } | { kind: 'onboarding' } | { kind: 'signedOut' } | { kind: 'ready'; session: Session } | { kind: 'failed'; message: string };
 
@@ -59,7 +56,7 @@ export function App() {
     case 'onboarding':
       return <Onboarding onEnrolled={(session) => setBoot({ kind: 'ready', session })} />;
     case 'signedOut':
-      return <SignedOut onRestart={() => { Session.clearSignedOut(); localStorage.removeItem(WIPED_BY_LOCK); setBoot({ kind: 'onboarding' }); }} />;
+      return <SignedOut onRestart={() => { Session.clearSignedOut(); setBoot({ kind: 'onboarding' }); }} />;
     case 'ready':
       return <Signed session={boot.session} onSignedOut={() => setBoot({ kind: 'signedOut' })} />;
   }
@@ -68,6 +65,8 @@ export function App() {
 /** Plain words for why the state would not open; never the error's text, which may hold data. */
 function failureDetail(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'OLD_STORAGE_FORMAT') return 'It was saved by an earlier version of Hardline, whose storage could not make disappearing messages really disappear, and this version cannot read it.';
+  if (code === 'KEY_GONE') return 'The key that opens it is gone: the browser may have cleared part of this site’s storage.';
   if (code === 'OUTDATED_STATE') return 'It was saved by an earlier version of Hardline, from before identity keys, and cannot be used any more.';
   if (code === 'CORRUPT' || code === 'DECODE') return 'It is damaged: it may have been cut short by a crash or changed outside Hardline.';
   if (e instanceof DOMException && e.name === 'OperationError') return 'Its key no longer opens it: the browser may have cleared part of this site’s storage.';
@@ -79,12 +78,6 @@ function Signed({ session, onSignedOut }: { session: Session; onSignedOut: () =>
   useEffect(() => {
     if (session.revoked) onSignedOut();
   });
-  // While locked (lock/appLock.ts) none of the screens below is rendered: nothing of the
-  // contact book, the chats or a caller's name is in the DOM. The session runs on beneath.
-  const lock = useAppLock(session);
-  if (!lock) return <main class="splash" aria-busy="true" aria-label="Opening Hardline"><Logo /></main>;
-  if (lock.view() === 'locked') return <LockScreen lock={lock} session={session} />;
-  if (lock.view() === 'setup') return <LockSetup lock={lock} />;
   return (
     <>
       <Shell session={session} />

@@ -164,9 +164,11 @@ export function ChatView({ session, chatKey, go }: { session: Session; chatKey: 
         <p class="notice" role="status" data-left-group>You are no longer in this group.</p>
       ) : (
         <form class="composer" onSubmit={send}>
+          {/* autocomplete off: else Chromium keeps the draft in the profile's session-restore file. */}
           <textarea
             data-autofocus
             aria-label="Message"
+            autocomplete="off"
             placeholder="Message"
             dir="auto"
             rows={1}
