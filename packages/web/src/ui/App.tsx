@@ -14,6 +14,9 @@ import { useSession } from './useSession.ts';
 import { CallScreen } from '../calls/CallScreen.tsx';
 import { IdentityAlert } from './components/IdentityAlert.tsx';
 import { SplitViewAlert } from './components/SplitViewAlert.tsx';
+import { useAppLock } from '../lock/useAppLock.ts';
+import { LockScreen, LockSetup } from '../lock/LockScreen.tsx';
+import { WIPED_BY_LOCK } from '../lock/appLock.ts';
 
 type Boot = { kind: 'loading' } | { kind: 'otherTab' } | { kind: 'onboarding' } | { kind: 'signedOut' } | { kind: 'ready'; session: Session } | { kind: 'failed'; message: string };
 
@@ -56,7 +59,7 @@ export function App() {
     case 'onboarding':
       return <Onboarding onEnrolled={(session) => setBoot({ kind: 'ready', session })} />;
     case 'signedOut':
-      return <SignedOut onRestart={() => { Session.clearSignedOut(); setBoot({ kind: 'onboarding' }); }} />;
+      return <SignedOut onRestart={() => { Session.clearSignedOut(); localStorage.removeItem(WIPED_BY_LOCK); setBoot({ kind: 'onboarding' }); }} />;
     case 'ready':
       return <Signed session={boot.session} onSignedOut={() => setBoot({ kind: 'signedOut' })} />;
   }
@@ -78,6 +81,12 @@ function Signed({ session, onSignedOut }: { session: Session; onSignedOut: () =>
   useEffect(() => {
     if (session.revoked) onSignedOut();
   });
+  // While locked (lock/appLock.ts) none of the screens below is rendered: nothing of the
+  // contact book, the chats or a caller's name is in the DOM. The session runs on beneath.
+  const lock = useAppLock(session);
+  if (!lock) return <main class="splash" aria-busy="true" aria-label="Opening Hardline"><Logo /></main>;
+  if (lock.view() === 'locked') return <LockScreen lock={lock} session={session} />;
+  if (lock.view() === 'setup') return <LockSetup lock={lock} />;
   return (
     <>
       <Shell session={session} />
