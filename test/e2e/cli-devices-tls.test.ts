@@ -2,9 +2,10 @@
  * Device linking and revocation through the CLI, a reused enrolment code, the X-Wing suite,
  * and the whole flow over HTTPS/WSS with the relay's --tls-cert/--tls-key.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCert } from '../../packages/server/test/support/selfSignedCert.ts';
 import { cli, BIN, invite, jsonLines, ok, startRelayProcess, tempDir, type RelayProcess } from '../support/cliHarness.ts';
 
 let relay: RelayProcess;
@@ -85,9 +86,7 @@ describe('verifying a contact through the CLI', () => {
 describe('X-Wing and TLS', () => {
   it('runs the whole flow over https/wss with the post-quantum suite', async () => {
     const dir = tempDir('tls');
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+    const { cert, key } = selfSignedCert(dir, 'DNS:localhost,IP:127.0.0.1');
     const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--data', join(dir, 'data'), '--tls-cert', cert, '--tls-key', key, '--suite', 'MLS_256_XWING_AES256GCM_SHA512_Ed25519', '--turn', 'off'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       let out = '';

@@ -11,7 +11,7 @@
  * The attacker connects from 127.0.0.2 and up (all of 127/8 is loopback on Linux); the
  * legitimate client from 127.0.0.1.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { join } from 'node:path';
@@ -25,7 +25,9 @@ import { BIN } from '../../../test/support/cliHarness.ts';
 import { idleWebSockets, rawCall, RawConnection, relayStillHolds, slowHeaders } from '../../../test/support/anonymousAttacker.ts';
 import { enrolDevice } from './support/enrolDevice.ts';
 import { createMailbox, postFrame } from './support/envelopes.ts';
+import { haveOpenssl, selfSignedCert } from './support/selfSignedCert.ts';
 import { startTestRelay } from './support/testRelay.ts';
+import { waitFor } from './support/waitFor.ts';
 import { openInbox, TestSocket } from './support/wsClient.ts';
 import { tmpDir } from './support/tmpDir.ts';
 
@@ -33,15 +35,6 @@ const LEGIT = '127.0.0.1';
 const ATTACKER = '127.0.0.2';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until `pred` holds (polling), or fails after `ms`. */
-async function until(pred: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
 
 /** Opens `n` idle connections; returns them once the relay has had time to drop the over-cap ones. */
 async function idleConnections(url: string, n: number, localAddress: string): Promise<RawConnection[]> {
@@ -225,7 +218,7 @@ describe('slow headers', () => {
     // The attacker never closes its side: an end() from the relay would leave each half open.
     const flood = await slowHeaders(relay.url, 100, { localAddress: ATTACKER, allowHalfOpen: true });
     expect((await rawCall(relay.url, 'GET', '/v1/org', undefined, LEGIT)).status).toBe(200);
-    await until(() => flood.every((c) => c.ended || c.socket.destroyed), 5_000);
+    await waitFor(() => flood.every((c) => c.ended || c.socket.destroyed), 5_000);
     // The relay's side is gone, not half open: a byte written after its FIN is reset.
     const held = await Promise.all(flood.map((c) => relayStillHolds(c)));
     expect(held.filter(Boolean)).toHaveLength(0);
@@ -243,7 +236,7 @@ describe('slow headers', () => {
     const relay = await startTestRelay({ limits: { headerTimeoutMs: 300 } });
     const silent = await idleConnections(relay.url, 20, ATTACKER);
     expect(stillOpen(silent)).toBe(20);
-    await until(() => silent.every((c) => c.ended || c.socket.destroyed), 3_000);
+    await waitFor(() => silent.every((c) => c.ended || c.socket.destroyed), 3_000);
     for (const c of silent) c.destroy();
   });
 
@@ -259,21 +252,9 @@ describe('slow headers', () => {
   });
 });
 
-function haveOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('over TLS', () => {
   it.runIf(haveOpenssl())('caps connections before the handshake and destroys a handshake that never finishes', async () => {
-    const dir = tmpDir();
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const { cert, key } = selfSignedCert();
     const relay = await startTestRelay({ tlsCert: cert, tlsKey: key, limits: { maxConnectionsPerAddress: 5, headerTimeoutMs: 500 } });
     // Plain TCP, no ClientHello: the sixth is dropped at once, the five at the handshake timeout.
     const flood = await idleConnections(relay.url, 6, ATTACKER);
@@ -285,7 +266,7 @@ describe('over TLS', () => {
       }).on('error', reject);
     });
     expect(status).toBe(200);
-    await until(() => stillOpen(flood) === 0, 3_000);
+    await waitFor(() => stillOpen(flood) === 0, 3_000);
     for (const c of flood) c.destroy();
   });
 });

@@ -18,18 +18,11 @@ import { call } from './support/httpApi.ts';
 import { newKeyPackages } from './support/keyPackages.ts';
 import { startTestRelay } from './support/testRelay.ts';
 import { tmpDir } from './support/tmpDir.ts';
+import { waitFor } from './support/waitFor.ts';
 import { openInbox } from './support/wsClient.ts';
 
 const GiB = 1024 * 1024 * 1024;
 const settle = () => new Promise((r) => setTimeout(r, DISK_READING_MS + 100));
-
-async function waitFor(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('a nearly full disk', () => {
   it('refuses posts, blob writes, KeyPackage uploads and enrolments, and keeps reads and acks working', async () => {

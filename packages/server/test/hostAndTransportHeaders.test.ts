@@ -6,16 +6,14 @@
  * other and 400 for none, and never copies the Host header into a response. Over TLS every
  * response carries HSTS; over plain http none does.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultAllowedHosts } from '../src/http/allowedHosts.ts';
+import { selfSignedCert } from './support/selfSignedCert.ts';
 import { startTestRelay } from './support/testRelay.ts';
-import { tmpDir } from './support/tmpDir.ts';
 
 type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
 
@@ -84,10 +82,7 @@ describe('allowed hosts', () => {
 
 describe('HSTS', () => {
   it('is sent on every response over TLS and never over plain http', async () => {
-    const dir = tmpDir();
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const { cert, key } = selfSignedCert();
     const tls = await startTestRelay({ tlsCert: cert, tlsKey: key });
     const ca = readFileSync(cert);
     const host = new URL(tls.url).host;

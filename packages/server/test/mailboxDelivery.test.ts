@@ -11,6 +11,7 @@ import { createMailbox, kpMailbox, newEnvelopeId, postFrame, sha256 } from './su
 import { call } from './support/httpApi.ts';
 import { newKeyPackages } from './support/keyPackages.ts';
 import { startTestRelay, type TestRelay } from './support/testRelay.ts';
+import { waitFor } from './support/waitFor.ts';
 import { openInbox, TestSocket } from './support/wsClient.ts';
 import { fetchTokens } from '../../../test/support/privacyPassTokens.ts';
 
@@ -180,11 +181,3 @@ describe('inbox', () => {
     expect(await s.closed(3000)).toBeTypeOf('number');
   });
 });
-
-async function waitFor(cond: () => Promise<boolean> | boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -18,19 +18,12 @@ import { createMailbox, postFrame, sha256 } from './support/envelopes.ts';
 import { call } from './support/httpApi.ts';
 import { newKeyPackages } from './support/keyPackages.ts';
 import { startTestRelay } from './support/testRelay.ts';
+import { waitFor } from './support/waitFor.ts';
 import { openInbox } from './support/wsClient.ts';
 
 const MiB = 1024 * 1024;
 /** What one envelope of each payload bucket takes in a mailbox: the 33-byte header and the payload. */
 const stored = (payload: number) => 33 + payload;
-
-async function waitFor(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('a flood into one claimed mailbox', () => {
   it('is held at the byte quota: the data folder stops growing, and nothing accepted is lost', async () => {

@@ -2,29 +2,15 @@
  * @module tls.test
  * With --tls-cert/--tls-key the one port serves HTTPS and WSS.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:https';
-import { join } from 'node:path';
 import WebSocket from 'ws';
 import { expect, it } from 'vitest';
 import { startTestRelay } from './support/testRelay.ts';
-import { tmpDir } from './support/tmpDir.ts';
-
-function haveOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { haveOpenssl, selfSignedCert } from './support/selfSignedCert.ts';
 
 it.runIf(haveOpenssl())('serves HTTPS and WSS on one port', async () => {
-  const dir = tmpDir();
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const { cert, key } = selfSignedCert();
   const relay = await startTestRelay({ tlsCert: cert, tlsKey: key });
   expect(relay.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
   const ca = readFileSync(cert);
