@@ -8,29 +8,31 @@
  * And an invite that names the log key's fingerprint catches the substitution at registration,
  * before the code is spent.
  */
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HardlineClient, RelayApi } from '@hardline/client';
+import { HardlineClient } from '@hardline/client';
 import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
-import { newLogKey } from '@hardline/protocol';
-import { startRelay } from '@hardline/server';
+import { logKeyFingerprint, newLogKey, parseOrgKeyPair, splitInviteCode } from '@hardline/protocol';
 import { cli, jsonLines, tempDir } from '../support/cliHarness.ts';
 import { enrol, readTexts } from '../support/clients.ts';
 import { forkLogFor } from '../support/forkedLog.ts';
-import { installOrgKey, orgInvite } from '../support/orgConsole.ts';
+import { orgInvite } from '../support/orgConsole.ts';
+import { startTestRelay, type TestRelay } from '../support/testRelay.ts';
 
-let relay: Awaited<ReturnType<typeof startRelay>> & { dataDir: string };
+let relay: TestRelay;
 const relayLog = newLogKey();
 const aliceHome = tempDir('alice');
 let alice: HardlineClient;
 let bob: HardlineClient;
 const opened: HardlineClient[] = [];
+let orgKey: ReturnType<typeof parseOrgKeyPair>;
 
 beforeAll(async () => {
-  const dataDir = tempDir('relay-split-log-key');
-  relay = Object.assign(await startRelay({ port: 0, dataDir }), { dataDir });
+  relay = await startTestRelay('relay-split-log-key');
+  // From alice's registration on, the relay answers her from a log of its own, under its own key.
   const fork = forkLogFor(relay, nodeTransport, { logKey: relayLog });
-  const { code } = await new RelayApi(new URL(relay.url), nodeTransport).adminInvite(relay.adminToken!);
-  alice = await HardlineClient.register({ ...nodeClientOptions(aliceHome), transport: fork.transport }, { server: relay.url, code, handle: 'alice' });
+  alice = await enrol(relay.url, relay.adminToken!, 'alice', { home: aliceHome, client: { transport: fork.transport } });
   bob = await enrol(relay.url, relay.adminToken!, 'bob');
   opened.push(alice, bob);
 }, 60_000);
@@ -80,8 +82,23 @@ describe('a relay that gives alice another log key than bob from the first conta
 });
 
 describe('an invite that names the log key', () => {
+  it('`hardline admin invite` names the log key the relay showed the security team', async () => {
+    const dir = tempDir('console');
+    const keyFile = join(dir, 'org.key');
+    expect((await cli(['admin', 'key', 'create', '--out', keyFile, '--name', 'Acme'])).code).toBe(0);
+    const install = await cli(['admin', 'key', 'install', '--server', relay.url, '--org-key', keyFile, '--token', relay.adminToken!]);
+    expect(install.code, install.stderr).toBe(0);
+    const made = await cli(['admin', 'invite', '--server', relay.url, '--org-key', keyFile, '--handle', 'frank']);
+    expect(made.code, made.stderr).toBe(0);
+    const code = made.stdout.trim().split('\n').at(-1)!;
+    const { logKey } = (await (await fetch(new URL('/v1/org', relay.url))).json()) as { logKey: string };
+    expect(splitInviteCode(code).logFingerprint).toBe(logKeyFingerprint(logKey));
+    const frank = await HardlineClient.register(nodeClientOptions(tempDir('frank')), { server: relay.url, code, handle: 'frank' });
+    opened.push(frank);
+    orgKey = parseOrgKeyPair(JSON.parse(readFileSync(keyFile, 'utf8')));
+  });
+
   it('refuses a relay that names another log key at registration, before the code is spent', async () => {
-    const orgKey = await installOrgKey(relay);
     const code = await orgInvite(relay, orgKey, 'erin');
     const fork = forkLogFor(relay, nodeTransport, { logKey: newLogKey() });
     await expect(
