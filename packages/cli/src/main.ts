@@ -18,6 +18,7 @@ const HELP = `usage: hardline [--home DIR] COMMAND
   register --server URL --code CODE --handle HANDLE [--name "Display Name"] [--device-name NAME] [--ingress HOP_URL]   (or $HARDLINE_INGRESS)
   contacts add HANDLE [--name NAME] | contacts list [--json] | contacts export
   send TO "text" [--now]   (--now skips the send scheduler's delay: weaker, see docs/protocol.md §7)
+  settings   (this device's settings and the org policy in force)
   settings privacy [off|balanced|strict]   (this device's send scheduler; the org policy may raise it)
   read [--wait SECONDS] [--json]
   group create NAME --members h1,h2 | group add NAME HANDLE | group remove NAME HANDLE
