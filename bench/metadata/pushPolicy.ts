@@ -1,29 +1,26 @@
 /**
  * @module pushPolicy
- * The push provider's defences, per privacy level, and the wake-ups they produce. The relay
- * today sends every wake-up at once and coalesces only one that is still on its way
- * (packages/server/src/push/wakeUps.ts): the `standard` level. The others are what this
- * benchmark weighs before building them: a coalescing window per browser, a random delay for
- * messages (never for calls: a ring must ring now, and the bench's traffic has no calls), and
- * cover wake-ups spread over the day.
+ * The push provider's view under each privacy level, produced by the relay's own wake-up
+ * timing: the same `WakeSchedule` and `WAKE_POLICIES` that packages/server/src/push/wakeUps.ts
+ * runs on real time, run here on the simulated traffic's time. So the precision and cost this
+ * bench reports are those of what the relay does: a random delay for each message's wake-up
+ * within the level's bound, a coalescing window per browser (posts before a wake-up share it),
+ * and cover wake-ups at the level's rate. Not modelled: calls (the traffic has none; a ring
+ * wakes at once) and the coalescing of a wake-up still on its way (network time).
  */
+import { WAKE_POLICIES, type WakePolicy } from '../../packages/server/src/push/wakePolicy.ts';
+import { WakeSchedule } from '../../packages/server/src/push/wakeSchedule.ts';
 import type { Random } from './random.ts';
 
 export type PushPolicy = {
   readonly level: string;
-  /** A wake-up due within this long after the last one sent to the same browser is dropped. */
-  readonly coalesceSeconds: number;
-  /** Each message's wake-up waits uniformly in [0, this). */
-  readonly maxDelaySeconds: number;
-  /** Cover wake-ups per browser per day (Poisson, uniform over the day). */
-  readonly coverPerDay: number;
+  readonly wake: WakePolicy;
 };
 
 export const PUSH_POLICIES: readonly PushPolicy[] = [
-  { level: 'none (every post wakes at once)', coalesceSeconds: 0, maxDelaySeconds: 0, coverPerDay: 0 },
-  { level: 'standard (what the relay does)', coalesceSeconds: 1, maxDelaySeconds: 0, coverPerDay: 0 },
-  { level: 'high', coalesceSeconds: 60, maxDelaySeconds: 30, coverPerDay: 24 },
-  { level: 'maximum', coalesceSeconds: 300, maxDelaySeconds: 120, coverPerDay: 96 },
+  { level: 'off (every post wakes at once)', wake: WAKE_POLICIES.off },
+  { level: 'balanced (web app default)', wake: WAKE_POLICIES.balanced },
+  { level: 'strict', wake: WAKE_POLICIES.strict },
 ];
 
 /**
@@ -34,21 +31,43 @@ export const AWAKE_SECONDS_PER_WAKE = 12;
 
 export type WakeUp = { readonly t: number; readonly user: number; readonly cover: boolean };
 
-/** Wake-ups per browser from the times its device is sent something, under one policy. */
+/** Wake-ups per browser from the times (seconds) its device is sent something, under one level. */
 export function wakeUpsUnder(policy: PushPolicy, deliveries: readonly { readonly t: number; readonly user: number }[], users: number, durationSeconds: number, rng: Random): WakeUp[] {
-  const due: WakeUp[] = deliveries.map((d) => ({ t: d.t + rng.next() * policy.maxDelaySeconds, user: d.user, cover: false }));
-  for (let u = 0; u < users; u++) {
-    const n = rng.poisson((policy.coverPerDay * durationSeconds) / 86_400);
-    for (let i = 0; i < n; i++) due.push({ t: rng.next() * durationSeconds, user: u, cover: true });
-  }
-  due.sort((a, b) => a.t - b.t);
-  const lastSent = new Map<number, number>();
+  const schedule = new WakeSchedule(() => rng.next());
+  const endMs = durationSeconds * 1000;
+  const byUser: number[][] = Array.from({ length: users }, () => []);
+  for (const d of deliveries) byUser[d.user]?.push(d.t * 1000);
   const sent: WakeUp[] = [];
-  for (const w of due) {
-    const last = lastSent.get(w.user);
-    if (last !== undefined && w.t - last < policy.coalesceSeconds) continue;
-    lastSent.set(w.user, w.t);
-    sent.push(w);
+  for (let user = 0; user < users; user++) {
+    const key = String(user);
+    let due: number | undefined;
+    const coverGap = (): number => schedule.coverGap(policy.wake) ?? Infinity;
+    let cover = coverGap();
+    const send = (t: number, isCover: boolean): void => {
+      schedule.sent(key, t);
+      due = undefined;
+      sent.push({ t: t / 1000, user, cover: isCover });
+    };
+    // Runs the wake-ups the relay's timers would fire up to `until`, in time order.
+    const runUntil = (until: number): void => {
+      for (;;) {
+        const next = Math.min(due ?? Infinity, cover);
+        if (next > until) return;
+        if (due !== undefined && due <= cover) send(due, false);
+        else {
+          send(cover, true);
+          cover += coverGap();
+        }
+      }
+    };
+    for (const t of byUser[user]!.sort((a, b) => a - b)) {
+      runUntil(t);
+      const at = schedule.due(key, policy.wake, false, t);
+      if (at === undefined) continue;
+      if (at <= t) send(t, false);
+      else due = at;
+    }
+    runUntil(endMs);
   }
-  return sent;
+  return sent.sort((a, b) => a.t - b.t);
 }

@@ -54,5 +54,22 @@ export function pushProviderTable(config: BenchConfig): string {
   const body = rows.map((r) => [r.level, f2(r.timing.p5), f2(r.timing.p10), f2(r.reply.p5), f2(r.reply.p10), r.wakeUpsPerDay.toFixed(1), `${Math.round(r.coverShare * 100)}%`, r.awakeSecondsPerDay.toFixed(0)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line), `chance P@5 = ${chance.toFixed(3)}`].join('\n');
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line), `chance P@5 = ${chance.toFixed(3)}`, pushProviderAverages(config)].join('\n');
+}
+
+/**
+ * One principal's five partners make P@5 move in steps of 0.2: the same rows averaged over
+ * `n` populations (seeds apart), so that a level's effect is not read off one draw.
+ */
+export function pushProviderAverages(config: BenchConfig, n = 5): string {
+  const sums = new Map<string, number[]>();
+  for (let i = 0; i < n; i++) {
+    for (const r of pushProviderRows({ ...config, seed: config.seed + i * 7919 }).rows) {
+      const a = sums.get(r.level) ?? [0, 0, 0, 0];
+      [r.timing.p5, r.timing.p10, r.reply.p5, r.reply.p10].forEach((x, j) => (a[j]! += x / n));
+      sums.set(r.level, a);
+    }
+  }
+  const rows = [...sums].map(([level, a]) => `  ${level}: timing P@5 ${a[0]!.toFixed(2)}, P@10 ${a[1]!.toFixed(2)}; reply P@5 ${a[2]!.toFixed(2)}, P@10 ${a[3]!.toFixed(2)}`);
+  return [`mean over ${n} populations (seed + i*7919):`, ...rows].join('\n');
 }

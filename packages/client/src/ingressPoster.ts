@@ -8,7 +8,12 @@ import { encodePostFrame } from '@hardline/protocol';
 import type { OutgoingPost } from './poster.ts';
 import type { RelayApi } from './relayApi.ts';
 
-export type PostSender = { post(p: OutgoingPost): Promise<void>; close(): void };
+/**
+ * `later`, where the sender supports it: a poster whose posts let the relay delay the
+ * recipient's push wake-up (poster.ts). Through the ingress hop there is none yet: every post
+ * there wakes its recipient at once, as before levels.
+ */
+export type PostSender = { post(p: OutgoingPost): Promise<void>; close(): void; later?(): PostSender };
 
 export class IngressPoster implements PostSender {
   /** The post before this one: each waits for it, whatever became of it. */

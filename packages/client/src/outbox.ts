@@ -17,6 +17,8 @@ export type OutboxDeps = {
   readonly save: () => Promise<void>;
 };
 
+export type FlushSlot = { readonly limit?: number; readonly poster?: PostSender; readonly wake?: 'now' | 'later' };
+
 export class Outbox {
   private running: Promise<unknown> = Promise.resolve();
 
@@ -43,8 +45,10 @@ export class Outbox {
   /**
    * Posts queued envelopes (the first `limit` of them, on `poster` when given: a send slot
    * posts one on a connection of its own). On failure they stay queued and the error says so.
+   * `wake: 'later'` (the send scheduler's posts) lets the relay delay the recipients' push
+   * wake-ups by their privacy level; a flush without it (a call's signal) wakes them at once.
    */
-  flush(readdress = true, slot: { readonly limit?: number; readonly poster?: PostSender } = {}): Promise<number> {
+  flush(readdress = true, slot: FlushSlot = {}): Promise<number> {
     // One flush at a time: a scheduler slot and an immediate flush (call signalling, --now) that
     // overlapped would each rewrite the queue from their own snapshot and drop what the other kept.
     const run = this.running.then(() => this.flushNow(readdress, slot));
@@ -52,11 +56,12 @@ export class Outbox {
     return run;
   }
 
-  private async flushNow(readdress: boolean, slot: { readonly limit?: number; readonly poster?: PostSender }): Promise<number> {
+  private async flushNow(readdress: boolean, slot: FlushSlot): Promise<number> {
     const state = this.deps.state();
     if (state.outbox.length === 0) return 0;
     const batch = state.outbox.slice(0, slot.limit ?? state.outbox.length);
-    const poster = slot.poster ?? this.deps.poster();
+    const given = slot.poster ?? this.deps.poster();
+    const poster = slot.wake === 'later' ? (given.later?.() ?? given) : given;
     const results = await Promise.allSettled(batch.map((p) => poster.post({ sendCap: fromHex(p.sendCap, 32), envelope: decodeEnvelope(fromBase64Url(p.envelope, 70_000)) })));
     // A recipient that moved mailboxes retired the old one: its envelopes go where it moved.
     const { failed, readdressed, error } = await this.deps.sortFailures(batch, results);

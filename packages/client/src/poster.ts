@@ -3,6 +3,10 @@
  * Posts envelopes on the anonymous path (WS /v1/post). It never authenticates: a fresh
  * connection carries only send capabilities, so the relay cannot tie a post to an account.
  * Posts are pipelined; each resolves when the relay reports the envelope durably committed.
+ *
+ * A post on a `later` poster (`/v1/post?wake=later`) lets the relay time the recipient's push
+ * wake-up by the recipient's privacy level (server push/wakeUps.ts): the send scheduler's
+ * slots post that way. Any other post (a call's signal) wakes the recipient at once.
  */
 import { decodePostReply, encodePostFrame, HardlineError, type Envelope, type EnvelopeId } from '@hardline/protocol';
 import { wsUrl } from './relayUrl.ts';
@@ -44,16 +48,25 @@ export class Poster {
   private openingWs: WebSocketLike | undefined;
   private readonly waiting = new Map<EnvelopeId, { ws: WebSocketLike; resolve: () => void; reject: (e: Error) => void }[]>();
 
+  private sibling: Poster | undefined;
+
   constructor(
     private readonly base: URL,
     private readonly transport: Transport,
+    private readonly wake: 'now' | 'later' = 'now',
   ) {}
+
+  /** The same, on connections of its own whose posts may wake their recipients later. */
+  later(): Poster {
+    if (this.wake === 'later') return this;
+    return (this.sibling ??= new Poster(this.base, this.transport, 'later'));
+  }
 
   private open(): Promise<WebSocketLike> {
     if (this.ws && this.ws.readyState === 1) return Promise.resolve(this.ws);
     if (this.opening) return this.opening;
     this.opening = new Promise<WebSocketLike>((resolve, reject) => {
-      const ws = this.transport.openWebSocket(wsUrl(this.base, '/v1/post'));
+      const ws = this.transport.openWebSocket(wsUrl(this.base, this.wake === 'later' ? '/v1/post?wake=later' : '/v1/post'));
       ws.binaryType = 'arraybuffer';
       this.openingWs = ws;
       ws.onopen = () => {
@@ -136,6 +149,7 @@ export class Poster {
   }
 
   close(): void {
+    this.sibling?.close();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.ws?.close(1000);
     this.ws = undefined;

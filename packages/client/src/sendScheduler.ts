@@ -68,7 +68,7 @@ export class SendScheduler implements SessionMarks {
    */
   flush(): Promise<number> {
     const p = this.deps.params();
-    if (p.level === 'off') return this.deps.outbox().flush();
+    if (p.level === 'off') return this.deps.outbox().flush(true, { wake: 'later' });
     if (this.stopped) return Promise.reject(new HardlineError('UNAVAILABLE', 'the client is closed; the envelopes stay queued for its next start'));
     const entries = new Set(this.deps.outbox().entries);
     const done = entries.size === 0 ? Promise.resolve(0) : new Promise<number>((resolve, reject) => {
@@ -83,7 +83,7 @@ export class SendScheduler implements SessionMarks {
 
   /** Posts at once at level `off`; else makes sure slots are coming, and waits for none of them. */
   kick(): Promise<number> {
-    if (this.deps.params().level === 'off') return this.deps.outbox().flush();
+    if (this.deps.params().level === 'off') return this.deps.outbox().flush(true, { wake: 'later' });
     if (!this.stopped && !this.inSlot && this.timer === undefined) this.next();
     return Promise.resolve(0);
   }
@@ -148,13 +148,13 @@ export class SendScheduler implements SessionMarks {
     const poster = this.deps.freshPoster();
     try {
       if (this.deps.outbox().pending > 0) {
-        await this.deps.outbox().flush(true, { limit: 1, poster });
+        await this.deps.outbox().flush(true, { limit: 1, poster, wake: 'later' });
         this.settle();
       } else if (p.idleGapMs !== undefined) {
         const cover = await this.deps.cover();
         if (!cover) return;
         // Whatever becomes of a cover post, nothing waits for it.
-        await poster.post({ sendCap: fromHex(cover.sendCap, 32), envelope: cover.envelope }).then(
+        await (poster.later?.() ?? poster).post({ sendCap: fromHex(cover.sendCap, 32), envelope: cover.envelope }).then(
           () => this.coverPosted++,
           () => undefined,
         );

@@ -5,6 +5,8 @@
  * Resolves once the envelope is durable (or was already), and only then pushes it to readers.
  * A mailbox holds at most `maxMailboxEnvelopes` / `maxMailboxBytes` not yet acknowledged
  * (MAILBOX_FULL past them), and nothing is stored while the disk is under its floor (DISK_FULL).
+ * `wake`: whether the sender let the recipient's wake-up wait (push/wakeUps.ts): `later` from
+ * a send-scheduler slot, `now` otherwise (a call's signal must ring at once).
  */
 import { decodePostFrame, type EnvelopeId } from '@hardline/protocol';
 import { timingSafeEqual } from 'node:crypto';
@@ -12,8 +14,9 @@ import { capabilityMatches } from '../capabilityBytes.ts';
 import { RelayError } from '../errors/relayError.ts';
 import { observe, type RelayContext } from '../relayContext.ts';
 import { isRetired } from '../store/relayStore.ts';
+import type { PostWake } from '../push/wakeUps.ts';
 
-export async function acceptPost(ctx: RelayContext, frame: Uint8Array, conn: number): Promise<EnvelopeId> {
+export async function acceptPost(ctx: RelayContext, frame: Uint8Array, conn: number, wake: PostWake = 'now'): Promise<EnvelopeId> {
   const { sendCap, envelope } = decodePostFrame(frame);
   const mailbox = await ctx.store.getMailbox(envelope.mailboxId);
   // Before the capability cache: a retired mailbox's old send capability must not match from memory.
@@ -29,7 +32,7 @@ export async function acceptPost(ctx: RelayContext, frame: Uint8Array, conn: num
   if (result.status === 'stored') {
     ctx.hub.envelopeStored(envelope.mailboxId, result.seq, bytes);
     // Only a mailbox nobody reads now: an open app needs no wake-up, and the vendor no signal.
-    if (ctx.push && !ctx.hub.hasReader(envelope.mailboxId)) ctx.push.wakeUps.wake(envelope.mailboxId, sendCap);
+    if (ctx.push && !ctx.hub.hasReader(envelope.mailboxId)) ctx.push.wakeUps.wake(envelope.mailboxId, sendCap, wake);
   }
   return envelope.envelopeId;
 }

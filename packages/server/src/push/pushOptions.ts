@@ -5,6 +5,9 @@
  * `GET /v1/push` tells the app so, which then says that calls ring only while it is open.
  */
 import type { EndpointPolicy } from './pushSubscription.ts';
+import type { WakeClock } from './wakeUps.ts';
+
+export type WakeTiming = { readonly clock?: WakeClock; readonly random?: () => number };
 
 export type PushOptions = {
   /**
@@ -14,6 +17,8 @@ export type PushOptions = {
   readonly subject?: string;
   /** Push services wake-ups may go to; default the browser vendors' (pushSubscription.ts). */
   readonly endpoints?: EndpointPolicy;
+  /** Tests only: a clock and a random source for the wake-up timing (push/wakeUps.ts). */
+  readonly timing?: WakeTiming;
 };
 
 export const DEFAULT_PUSH_SUBJECT = 'mailto:postmaster@localhost';

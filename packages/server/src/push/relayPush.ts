@@ -20,14 +20,14 @@ export type RelayPush = {
 
 export function openRelayPush(dataDir: string, options: PushOptions): RelayPush {
   const targets = new PushTargetStore(dataDir);
-  const wakeUps = new WakeUps(targets, options.subject ?? DEFAULT_PUSH_SUBJECT);
+  const wakeUps = new WakeUps(targets, options.subject ?? DEFAULT_PUSH_SUBJECT, options.timing);
   return {
     targets,
     wakeUps,
     keyPackageTargets: new KeyPackageWakeTargets(targets),
     endpoints: options.endpoints ?? VENDOR_ENDPOINTS,
     close: async () => {
-      await wakeUps.settle();
+      await wakeUps.close();
       targets.close();
     },
   };

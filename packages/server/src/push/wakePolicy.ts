@@ -25,7 +25,7 @@ export type WakePolicy = {
 export const WAKE_POLICIES: Readonly<Record<WakeLevel, WakePolicy>> = {
   // As before levels: each post wakes at once, coalesced only while one is on its way.
   off: { level: 'off', coalesceMs: 0, maxDelayMs: 0, coverPerDay: 0 },
-  balanced: { level: 'balanced', coalesceMs: 60_000, maxDelayMs: 20_000, coverPerDay: 24 },
+  balanced: { level: 'balanced', coalesceMs: 60_000, maxDelayMs: 20_000, coverPerDay: 8 },
   strict: { level: 'strict', coalesceMs: 300_000, maxDelayMs: 120_000, coverPerDay: 96 },
 };
 

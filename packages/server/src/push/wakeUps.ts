@@ -5,15 +5,20 @@
  * payload, the same TTL, urgency and topic, whatever was posted and by whom, so the push
  * service learns only that this browser was woken, and when (docs/protocol.md §7).
  *
- * Wake-ups to one endpoint are coalesced: while one is on its way, any number of later posts
- * add at most one more, sent once it returns. The browser fetches its whole inbox on waking,
- * so the extra ones would say nothing new, only more precisely when mail arrived.
+ * When, per the level the device declared (wakePolicy.ts, timed by wakeSchedule.ts): a post
+ * its sender marked `later` (a message at a send-scheduler slot) wakes the browser after a
+ * random delay and shares a wake-up already due; any other post (a call's signal, which must
+ * ring now) wakes it at once; and every browser registered since the relay started gets cover
+ * wake-ups at its level's rate. On top, wake-ups to one endpoint never overlap: while one is on
+ * its way, more add at most one, sent once it returns.
  */
 import webpush from 'web-push';
 import type { MailboxId } from '@hardline/protocol';
 import type { WakeTarget } from './keyPackageWakeTargets.ts';
 import { openPushTarget } from './pushTargetSeal.ts';
 import type { PushTargetStore, VapidKeys } from './pushTargetStore.ts';
+import { WAKE_POLICIES } from './wakePolicy.ts';
+import { WakeSchedule } from './wakeSchedule.ts';
 
 /** What the browser decrypts: constant, so its RFC 8291 record is always the same size. */
 export const WAKE_PAYLOAD = Buffer.from('{"v":1,"wake":true}'.padEnd(64, ' '));
@@ -22,61 +27,145 @@ export const WAKE_TTL_SECONDS = 3600;
 /** RFC 8030 §5.4: one topic for all, so a push service keeps at most one undelivered wake-up per browser. */
 export const WAKE_TOPIC = 'wake';
 const SEND_TIMEOUT_MS = 10_000;
+/** Browsers kept for cover wake-ups (memory only); past this, new ones get real wake-ups only. */
+const MAX_COVERED = 50_000;
 
-export type WakeStats = { sent: number; failed: number; gone: number; coalesced: number };
+/** Real time; tests pass a clock they advance themselves. */
+export type WakeClock = { now(): number; after(ms: number, fn: () => void): () => void };
+
+export const REAL_CLOCK: WakeClock = {
+  now: () => Date.now(),
+  after: (ms, fn) => {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return () => clearTimeout(t);
+  },
+};
+
+/** `now`: a call's signal (or an unmarked post); `later`: the sender let it wait (sendScheduler). */
+export type PostWake = 'now' | 'later';
+
+export type WakeStats = { sent: number; failed: number; gone: number; coalesced: number; delayed: number; cover: number };
+
+type Browser = { target: WakeTarget; cancelDue?: () => void; cancelCover?: () => void };
 
 export class WakeUps {
   readonly #targets: PushTargetStore;
   readonly #vapid: VapidKeys;
   readonly #subject: string;
+  readonly #clock: WakeClock;
+  readonly #schedule: WakeSchedule;
   /** Endpoints with a wake-up on its way; true when another is owed after it. */
   readonly #inFlight = new Map<string, boolean>();
   readonly #running = new Set<Promise<void>>();
-  readonly stats: WakeStats = { sent: 0, failed: 0, gone: 0, coalesced: 0 };
+  /** Browsers seen since start, by endpoint: their due wake-up and cover timers. Memory only. */
+  readonly #browsers = new Map<string, Browser>();
+  #closed = false;
+  readonly stats: WakeStats = { sent: 0, failed: 0, gone: 0, coalesced: 0, delayed: 0, cover: 0 };
 
-  constructor(targets: PushTargetStore, subject: string) {
+  constructor(targets: PushTargetStore, subject: string, opts: { clock?: WakeClock; random?: () => number } = {}) {
     this.#targets = targets;
     this.#vapid = targets.vapid;
     this.#subject = subject;
+    this.#clock = opts.clock ?? REAL_CLOCK;
+    this.#schedule = new WakeSchedule(opts.random);
   }
 
   /** After an envelope is stored for a mailbox no open inbox is reading. Never throws. */
-  wake(mailboxId: MailboxId, sendCap: Uint8Array): void {
-    let sub: WakeTarget | undefined;
+  wake(mailboxId: MailboxId, sendCap: Uint8Array, wake: PostWake = 'now'): void {
+    if (this.#closed) return;
+    let target: WakeTarget | undefined;
     try {
       const sealed = this.#targets.get(mailboxId);
-      sub = sealed && openPushTarget(sendCap, mailboxId, sealed);
+      target = sealed && openPushTarget(sendCap, mailboxId, sealed);
     } catch {
       // A damaged row or a closed file: the post is stored and must still be answered as such.
       this.stats.failed++;
       return;
     }
-    if (!sub) return;
-    if (this.#inFlight.has(sub.endpoint)) {
-      this.#inFlight.set(sub.endpoint, true);
+    if (!target) return;
+    const browser = this.#browser(target);
+    const now = this.#clock.now();
+    const at = this.#schedule.due(target.endpoint, WAKE_POLICIES[target.level], wake === 'now', now);
+    if (at === undefined) {
       this.stats.coalesced++;
       return;
     }
-    this.#inFlight.set(sub.endpoint, false);
-    const run = this.#deliver(mailboxId, sub).finally(() => this.#running.delete(run));
+    if (at <= now) return this.#dispatch(target, mailboxId);
+    this.stats.delayed++;
+    browser?.cancelDue?.();
+    const fire = (): void => {
+      if (this.#schedule.stillDue(target.endpoint, at)) this.#dispatch(target, mailboxId);
+    };
+    if (browser) browser.cancelDue = this.#clock.after(at - now, fire);
+    else this.#clock.after(at - now, fire);
+  }
+
+  /** A target its device registered: from now on it gets cover wake-ups at its level's rate. */
+  known(target: WakeTarget): void {
+    if (!this.#closed) this.#browser(target);
+  }
+
+  #browser(target: WakeTarget): Browser | undefined {
+    let b = this.#browsers.get(target.endpoint);
+    if (!b) {
+      if (this.#browsers.size >= MAX_COVERED) return undefined;
+      b = { target };
+      this.#browsers.set(target.endpoint, b);
+    } else if (b.target.level !== target.level) {
+      // The level declared last wins; the cover rate follows it.
+      b.cancelCover?.();
+      b.cancelCover = undefined;
+    }
+    b.target = target;
+    if (!b.cancelCover) this.#coverLater(b);
+    return b;
+  }
+
+  #coverLater(b: Browser): void {
+    const gap = this.#schedule.coverGap(WAKE_POLICIES[b.target.level]);
+    if (gap === undefined) return;
+    b.cancelCover = this.#clock.after(gap, () => {
+      b.cancelCover = undefined;
+      if (this.#closed || this.#browsers.get(b.target.endpoint) !== b) return;
+      this.stats.cover++;
+      // Identical to any other wake-up; one due for a message goes with it.
+      this.#dispatch(b.target, undefined);
+      this.#coverLater(b);
+    });
+  }
+
+  /** Sends now. `mailboxId`: the target to forget if the push service says it is gone. */
+  #dispatch(target: WakeTarget, mailboxId: MailboxId | undefined): void {
+    this.#schedule.sent(target.endpoint, this.#clock.now());
+    const b = this.#browsers.get(target.endpoint);
+    b?.cancelDue?.();
+    if (b) b.cancelDue = undefined;
+    if (this.#inFlight.has(target.endpoint)) {
+      this.#inFlight.set(target.endpoint, true);
+      this.stats.coalesced++;
+      return;
+    }
+    this.#inFlight.set(target.endpoint, false);
+    const run = this.#deliver(mailboxId, target).finally(() => this.#running.delete(run));
     this.#running.add(run);
   }
 
-  async #deliver(mailboxId: MailboxId, sub: WakeTarget): Promise<void> {
+  async #deliver(mailboxId: MailboxId | undefined, target: WakeTarget): Promise<void> {
     try {
       for (;;) {
-        await this.#send(mailboxId, sub);
-        if (this.#inFlight.get(sub.endpoint) !== true) break;
-        this.#inFlight.set(sub.endpoint, false);
+        await this.#send(mailboxId, target);
+        if (this.#inFlight.get(target.endpoint) !== true) break;
+        this.#inFlight.set(target.endpoint, false);
       }
     } finally {
-      this.#inFlight.delete(sub.endpoint);
+      this.#inFlight.delete(target.endpoint);
     }
   }
 
-  async #send(mailboxId: MailboxId, sub: WakeTarget): Promise<void> {
+  async #send(mailboxId: MailboxId | undefined, target: WakeTarget): Promise<void> {
     try {
-      const req = webpush.generateRequestDetails({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }, WAKE_PAYLOAD, {
+      const req = webpush.generateRequestDetails({ endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } }, WAKE_PAYLOAD, {
         vapidDetails: { subject: this.#subject, publicKey: this.#vapid.publicKey, privateKey: this.#vapid.privateKey },
         TTL: WAKE_TTL_SECONDS,
         urgency: 'high',
@@ -92,8 +181,9 @@ export class WakeUps {
       });
       await res.arrayBuffer().catch(() => undefined);
       if (res.status === 404 || res.status === 410) {
-        // RFC 8030 §7.3: the subscription is gone for good; so is this mailbox's target.
-        this.#targets.delete(mailboxId);
+        // RFC 8030 §7.3: the subscription is gone for good; so are this mailbox's target and its cover.
+        if (mailboxId) this.#targets.delete(mailboxId);
+        this.#forget(target.endpoint);
         this.stats.gone++;
       } else if (res.ok) {
         this.stats.sent++;
@@ -106,8 +196,30 @@ export class WakeUps {
     }
   }
 
+  #forget(endpoint: string): void {
+    const b = this.#browsers.get(endpoint);
+    b?.cancelDue?.();
+    b?.cancelCover?.();
+    this.#browsers.delete(endpoint);
+    this.#schedule.forget(endpoint);
+  }
+
   /** Waits for wake-ups on their way (at shutdown, and in tests). */
   async settle(): Promise<void> {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+  }
+
+  /**
+   * At shutdown: a wake-up still waiting out its delay goes now rather than never (the
+   * envelope would otherwise wait for the app to open); cover stops.
+   */
+  async close(): Promise<void> {
+    for (const [endpoint, b] of this.#browsers) {
+      b.cancelCover?.();
+      if (b.cancelDue && this.#schedule.dueAt(endpoint) !== undefined) this.#dispatch(b.target, undefined);
+    }
+    this.#closed = true;
+    this.#browsers.clear();
+    await this.settle();
   }
 }

@@ -11,6 +11,7 @@ export const postRoutes: readonly Route[] = [
     method: 'POST',
     path: '/v1/post',
     bodyLimit: MAX_POST_FRAME,
-    handle: async (ctx, req) => ok({ accepted: await acceptPost(ctx, await req.bytes(), req.conn) }),
+    // `Hardline-Wake: later`: the sender let the recipient's wake-up wait (push/wakeUps.ts).
+    handle: async (ctx, req) => ok({ accepted: await acceptPost(ctx, await req.bytes(), req.conn, req.headers['hardline-wake'] === 'later' ? 'later' : 'now') }),
   },
 ];

@@ -38,6 +38,7 @@ export const pushRoutes: readonly Route[] = [
       const level = parseWakeLevel(body.level);
       const sub = body.subscription === null ? null : parsePushSubscription(body.subscription, ctx.push.endpoints);
       ctx.push.keyPackageTargets.set(device.deviceId, sub && { ...sub, level });
+      if (sub) ctx.push.wakeUps.known({ ...sub, level });
       return ok({ wakeUps: sub !== null });
     },
   },
@@ -58,6 +59,7 @@ export const pushRoutes: readonly Route[] = [
       if (!capabilityMatches(readCap, mailbox.readCapHash)) throw new RelayError('BAD_CAPABILITY', 'read capability does not match');
       if (!capabilityMatches(sendCap, mailbox.sendCapHash)) throw new RelayError('BAD_CAPABILITY', 'send capability does not match');
       if (sub) ctx.push.targets.put(mailboxId, sealPushTarget(sendCap, mailboxId, { ...sub, level }));
+      if (sub) ctx.push.wakeUps.known({ ...sub, level });
       else ctx.push.targets.delete(mailboxId);
       return ok({ mailboxId, wakeUps: sub !== null });
     },

@@ -15,6 +15,7 @@ import type WebSocket from 'ws';
 import { isInternal, wireCode } from '../errors/wireError.ts';
 import { acceptPost } from '../post/acceptPost.ts';
 import type { RelayContext } from '../relayContext.ts';
+import type { PostWake } from '../push/wakeUps.ts';
 import { corkForTurn } from './corkForTurn.ts';
 import { closeSoon } from './socketBounds.ts';
 
@@ -31,7 +32,8 @@ function guessEnvelopeId(frame: Uint8Array): EnvelopeId {
   return frame.length >= ID_OFFSET + 16 ? (toHex(frame.subarray(ID_OFFSET, ID_OFFSET + 16)) as EnvelopeId) : ZERO_ID;
 }
 
-export function handlePostSocket(ctx: RelayContext, ws: WebSocket, conn: number): void {
+/** `wake`: from the URL (`/v1/post?wake=later`), for every post on this socket (push/wakeUps.ts). */
+export function handlePostSocket(ctx: RelayContext, ws: WebSocket, conn: number, wake: PostWake = 'now'): void {
   // Replies leave in frame order even though rejections are known before commits finish.
   const slots: { reply: Uint8Array | undefined }[] = [];
   let inFlightBytes = 0;
@@ -75,7 +77,7 @@ export function handlePostSocket(ctx: RelayContext, ws: WebSocket, conn: number)
       if (ws.isPaused && inFlightBytes <= MAX_IN_FLIGHT_BYTES / 2) ws.resume();
       flush();
     };
-    acceptPost(ctx, frame, conn).then(
+    acceptPost(ctx, frame, conn, wake).then(
       (envelopeId) => {
         slot.reply = encodePostReply({ status: 'accepted', envelopeId });
         settled();

@@ -50,7 +50,7 @@ export function createUpgradeRouter(ctx: RelayContext, heartbeatMs: number): Upg
       socket.once('close', slot.release);
       wss.handleUpgrade(req, socket, head, (ws) => {
         wss.emit('connection', ws, req);
-        if (wss === post) handlePostSocket(ctx, ws, conn);
+        if (wss === post) handlePostSocket(ctx, ws, conn, /[?&]wake=later(&|$)/.test(req.url ?? '') ? 'later' : 'now');
         else handleInboxSocket(ctx, ws, conn, slot.release);
       });
     },
