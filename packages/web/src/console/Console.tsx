@@ -153,6 +153,7 @@ export function Console() {
             <li>Enrolments: {brief.counts.enrolments}</li>
             <li>Identity-key changes: {brief.counts.identityKeyChanges}</li>
             <li>Failed enrolment attempts: {brief.counts.failedEnrolments}</li>
+            <li>Failed app-lock unlocks: {brief.counts.failedUnlocks ?? 0}</li>
             <li>Revocations: {brief.counts.revocations}</li>
             <li>Relay refusals: {Object.entries(brief.relayRefusals).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}</li>
             <li>Devices on an old policy: {brief.devicesOnOldPolicy.length}; not seen for {brief.notSeenDays} days: {brief.devicesNotSeen.length}</li>
