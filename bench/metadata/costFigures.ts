@@ -10,6 +10,7 @@
 import { isModelledConn } from './coverTrace.ts';
 import { DAY_SECONDS } from './dailyRhythm.ts';
 import type { RelayRun } from './relayDriver.ts';
+import { sourceUser } from './traceEvents.ts';
 import type { WebAppPlan } from './webAppDevice.ts';
 
 export type CostFigures = {
@@ -38,10 +39,10 @@ export function costFigures(run: RelayRun, web: WebAppPlan, durationSeconds: num
   const lastPost = new Map<string, number>();
   const latencies: number[] = [];
   for (const e of run.trace) {
-    const u = run.connUser.get(e.conn);
-    if ((e.kind === 'post' || e.kind === 'push') && u !== undefined && u >= 0) bytes.set(u, (bytes.get(u) ?? 0) + (e.size ?? 0));
+    const u = sourceUser(run, e.conn);
+    if ((e.kind === 'post' || e.kind === 'push') && u !== undefined) bytes.set(u, (bytes.get(u) ?? 0) + (e.size ?? 0));
     if (e.kind === 'post' && e.mailboxId) lastPost.set(e.mailboxId, e.sim);
-    if (e.kind === 'post' && u !== undefined && u >= 0) (postConns.get(u) ?? postConns.set(u, new Set()).get(u)!).add(e.conn);
+    if (e.kind === 'post' && u !== undefined) (postConns.get(u) ?? postConns.set(u, new Set()).get(u)!).add(e.conn);
     if (e.kind === 'push' && e.mailboxId && run.heldOpenConns.has(e.conn) && u !== undefined && !isModelledConn(e.conn)) {
       // Only envelopes posted while the tab was open: older ones are the backlog a real tab
       // fetched when it opened, which the driver's rounds drain later.

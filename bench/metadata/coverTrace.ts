@@ -3,7 +3,7 @@
  * What the relay's observer records for one cover post (packages/client/src/coverTraffic.ts),
  * written into the trace instead of posted: a fresh anonymous connection, one post of a
  * 1 KiB-bucket envelope into one of the device's own conversation mailboxes (picked at random,
- * as coverEnvelope does), the connection's close; and, the tab being open, the relay's push of
+ * as coverEnvelope does); and, the tab being open, the relay's push of
  * that envelope back to the device's held-open inbox and its ack. The sizes are those the relay
  * recorded for real posts and pushes of that bucket in the same run (a cover envelope is
  * padded to the bucket most texts fill), so nothing in the trace tells cover from text.
@@ -11,14 +11,14 @@
  * Why modelled, not posted: `balanced` posts about a thousand cover envelopes per open device
  * per day and `strict` about eight thousand; real posts would make the full run hours long and
  * fill the relay's disk with envelopes nobody reads (the reader drops COVER before MLS). What
- * this leaves out: cover envelopes waiting in the seized database, and their deletion traffic.
+ * this leaves out: cover envelopes waiting in the seized database, and the posting connection's
+ * close (no view reads closes; left out to keep the full run's trace in memory).
  */
 import type { ObserverEvent } from '@hardline/server';
 import type { TraceEvent } from './relayDriver.ts';
 
 /** Post → push → ack spacing on loopback (the run's real post → push p50 is about 30 ms). */
 const POST_AFTER = 0.004;
-const CLOSE_AFTER = 0.006;
 const PUSH_AFTER = 0.03;
 const ACK_AFTER = 0.035;
 
@@ -57,7 +57,6 @@ export function coverTrace(t: number, mailboxId: string, sizes: BucketSizes, pus
   const events: TraceEvent[] = [
     { ...base, kind: 'connect', sim: t },
     { ...base, kind: 'post', mailboxId: mailboxId as never, size: sizes.mode('post'), sim: t + POST_AFTER },
-    { ...base, kind: 'disconnect', sim: t + CLOSE_AFTER },
   ];
   if (!pushedBack) return { events, postConn, inboxConn: undefined, ackAt: undefined };
   const inboxConn = nextConn++;

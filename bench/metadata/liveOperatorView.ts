@@ -14,13 +14,14 @@ import type { AdversaryView, Sighting } from './adversaryView.ts';
 import type { Population } from './population.ts';
 import { PRINCIPAL } from './population.ts';
 import type { RelayRun } from './relayDriver.ts';
+import { runEvents, sourceUser } from './traceEvents.ts';
 
 /** Claims closer together than this (simulated seconds) are one conversation being created. */
 const CLAIM_BURST_SECONDS = 1;
 
 export function liveOperatorView(run: RelayRun, pop: Population, withAddresses: boolean): AdversaryView {
   const handleOfDevice = new Map(run.deviceIds.map((d, u) => [d, pop.handles[u]!] as const));
-  const events = run.trace.filter((e) => e.sim >= 0);
+  const events = runEvents(run);
   const connDevice = new Map<number, string>();
   const reader = new Map<string, string>();
   for (const e of events) {
@@ -33,8 +34,8 @@ export function liveOperatorView(run: RelayRun, pop: Population, withAddresses: 
   }
   const connLabel = (conn: number): string | undefined => {
     if (withAddresses) {
-      const u = run.connUser.get(conn);
-      return u === undefined || u < 0 ? undefined : pop.handles[u];
+      const u = sourceUser(run, conn);
+      return u === undefined ? undefined : pop.handles[u];
     }
     return connDevice.get(conn);
   };

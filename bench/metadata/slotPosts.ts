@@ -39,7 +39,8 @@ export async function postOldest(store: MemoryStateStore, relayUrl: string, tran
   const state = await deviceState(store);
   const head = state.outbox[0]!;
   const envelope = decodeEnvelope(fromBase64Url(head.envelope, 70_000));
-  const poster = new Poster(new URL(relayUrl), transport);
+  // As the scheduler's slots post: marked so that a push wake-up may wait (packages/client/src/poster.ts).
+  const poster = new Poster(new URL(relayUrl), transport, 'later');
   try {
     await poster.post({ sendCap: fromHex(head.sendCap, 32), envelope });
   } finally {
