@@ -1,15 +1,15 @@
 /**
  * @module test/support/testRelay
- * The real relay in this process, on 127.0.0.1 with a random port and a fresh SQLite data
- * directory whose path the test keeps: hostile-relay harnesses write straight into that store.
+ * The server package's test relay (real SQLite, random port on 127.0.0.1; closed and its data
+ * folder removed after the test file), with the folder named after the test, so that one left
+ * behind by a crash says where it came from. Hostile-relay harnesses write into that folder.
  */
-import { startRelay, type RelayHandle, type RelayOptions } from '@hardline/server';
-import { tempDir } from './cliHarness.ts';
+import type { RelayOptions } from '@hardline/server';
+import { startTestRelay as startServerTestRelay, type TestRelay } from '../../packages/server/test/support/testRelay.ts';
+import { tmpDir } from '../../packages/server/test/support/tmpDir.ts';
 
-export type TestRelay = RelayHandle & { readonly dataDir: string };
+export type { TestRelay };
 
-/** `name` prefixes the data directory, so a leftover one says which test made it. */
-export async function startTestRelay(name: string, options: Omit<RelayOptions, 'port' | 'dataDir'> = {}): Promise<TestRelay> {
-  const dataDir = tempDir(name);
-  return Object.assign(await startRelay({ port: 0, dataDir, ...options }), { dataDir });
+export function startTestRelay(name: string, options: Omit<Partial<RelayOptions>, 'dataDir'> = {}): Promise<TestRelay> {
+  return startServerTestRelay({ ...options, dataDir: tmpDir(`hardline-${name}-`) });
 }
