@@ -15,7 +15,7 @@ import { newIdentityKey } from '@hardline/protocol';
 import { tempDir } from '../support/cliHarness.ts';
 import { enrol, readTexts } from '../support/clients.ts';
 import { enrolInBrowser, launchChromium, newPhone, openTab, SCREENSHOTS, startWebRelay, type WebRelay } from '../support/browser.ts';
-import { forkLogFor, type LogFork } from '../support/forkedLog.ts';
+import { forkLogFor, routeBrowserThroughFork, type LogFork } from '../support/forkedLog.ts';
 import { swapIdentityKey } from '../support/hostileRelay.ts';
 import { isBlocking, runAxe } from '../support/axe.ts';
 
@@ -26,28 +26,6 @@ let alice: Page;
 let bob: HardlineClient;
 let fork: LogFork;
 const opened: HardlineClient[] = [];
-
-/** Request headers the Node fetch may send on; the rest are the browser's own business. */
-const PASSED = ['authorization', 'content-type', 'accept'];
-/** Response headers that no longer hold once Node's fetch has decoded the body. */
-const DROPPED = ['content-encoding', 'content-length', 'transfer-encoding', 'connection'];
-
-/** Every request alice's app makes to the relay's directory and key log goes through the fork. */
-async function routeThroughFork(ctx: BrowserContext, f: LogFork): Promise<void> {
-  await ctx.route(
-    (url) => url.pathname === '/v1/directory' || url.pathname.startsWith('/v1/transparency/'),
-    async (route) => {
-      const req = route.request();
-      const headers = Object.fromEntries(Object.entries(await req.allHeaders()).filter(([k]) => PASSED.includes(k.toLowerCase())));
-      const res = await f.transport.fetch(req.url(), { method: req.method(), headers, ...(req.postData() !== null ? { body: req.postData()! } : {}) });
-      await route.fulfill({
-        status: res.status,
-        headers: Object.fromEntries([...res.headers].filter(([k]) => !DROPPED.includes(k.toLowerCase()))),
-        body: Buffer.from(await res.arrayBuffer()),
-      });
-    },
-  );
-}
 
 /** axe finds nothing serious on the page as it is, in the light and the dark theme. */
 async function expectAccessible(page: Page): Promise<void> {
@@ -69,7 +47,7 @@ beforeAll(async () => {
   [relay, browser] = await Promise.all([startWebRelay(), launchChromium()]);
   fork = forkLogFor(relay, nodeTransport);
   ({ context, page: alice } = await newPhone(browser));
-  await routeThroughFork(context, fork);
+  await routeBrowserThroughFork(context, fork);
   const [ca, cb] = await Promise.all([relay.invite(), relay.invite()]);
   await enrolInBrowser(alice, relay.url, ca, 'alice', 'Alice');
   bob = await HardlineClient.register(nodeClientOptions(tempDir('bob')), { server: relay.url, code: cb, handle: 'bob' });

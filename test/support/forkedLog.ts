@@ -12,6 +12,7 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import type { BrowserContext } from 'playwright-core';
 import type { Transport } from '@hardline/client';
 import {
   consistencyProof,
@@ -119,6 +120,31 @@ export function forkLogFor(relay: Relay, base: Transport, options: ForkOptions =
     honestEntries: false,
   };
   return fork;
+}
+
+/** Request headers the Node fetch may send on; the rest are the browser's own business. */
+const PASSED = ['authorization', 'content-type', 'accept'];
+/** Response headers that no longer hold once Node's fetch has decoded the body. */
+const DROPPED = ['content-encoding', 'content-length', 'transfer-encoding', 'connection'];
+
+/**
+ * A web app as the victim: every request its page makes for the org's keys, the directory and
+ * the key log goes through the fork, where a forking relay would answer it.
+ */
+export async function routeBrowserThroughFork(ctx: BrowserContext, f: LogFork): Promise<void> {
+  await ctx.route(
+    (url) => url.pathname === '/v1/org' || url.pathname === '/v1/directory' || url.pathname.startsWith('/v1/transparency/'),
+    async (route) => {
+      const req = route.request();
+      const headers = Object.fromEntries(Object.entries(await req.allHeaders()).filter(([k]) => PASSED.includes(k.toLowerCase())));
+      const res = await f.transport.fetch(req.url(), { method: req.method(), headers, ...(req.postData() !== null ? { body: req.postData()! } : {}) });
+      await route.fulfill({
+        status: res.status,
+        headers: Object.fromEntries([...res.headers].filter(([k]) => !DROPPED.includes(k.toLowerCase()))),
+        body: Buffer.from(await res.arrayBuffer()),
+      });
+    },
+  );
 }
 
 /**
