@@ -9,15 +9,16 @@
  * her device state while the messages were in it (read while the app ran, as an observer).
  * Without the key file (keys kept in IndexedDB, as before) the words come back out.
  *
- * Then the format break: a profile holding the old format shows a clear "cannot be read"
- * screen, never a crash, and erasing it leaves neither the database nor the key file.
+ * Then damage and the format break: a key file whose keys are gone, and a profile holding the
+ * old format, each show a clear "cannot be opened" screen, never a crash, and erasing leaves
+ * neither the database nor the key file.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { enrolInBrowser, launchChromium, newPhone, startWebRelay, type WebRelay } from '../support/browser.ts';
 import { launchRestartable, type RestartableBrowser } from '../support/browserState.ts';
-import { currentDeviceKey, keyFileSlots, plantOldFormat, storedRecordNames } from '../support/browserKeys.ts';
+import { currentDeviceKey, keyFileSlots, plantOldFormat, storedRecordNames, zeroKeyFile } from '../support/browserKeys.ts';
 import { carveProfile, readProfile } from '../support/carveProfile.ts';
 
 let relay: WebRelay;
@@ -106,8 +107,16 @@ describe('web app: disappearing messages leave nothing in the browser profile', 
     expect(sealing.size).toBeGreaterThan(0);
   }, 180_000);
 
-  it('a profile in the old format (key in IndexedDB) gives a clear error, and erasing it leaves no key behind', async () => {
+  it('a key file that lost its keys gives a clear error, not a crash', async () => {
     const page = await alice.restart();
+    await zeroKeyFile(page, relay.url);
+    await page.goto(`${relay.url}/`);
+    await page.waitForSelector('[data-screen=unreadable]', { timeout: 30_000 });
+    expect(await page.textContent('[data-screen=unreadable]')).toContain('The key that opens it is gone');
+  }, 60_000);
+
+  it('a profile in the old format (key in IndexedDB) gives a clear error, and erasing it leaves no key behind', async () => {
+    const page = alice.page;
     await plantOldFormat(page, relay.url);
     await page.goto(`${relay.url}/`);
     await page.waitForSelector('[data-screen=unreadable]', { timeout: 30_000 });

@@ -104,3 +104,15 @@ export function storedRecordNames(page: Page): Promise<string[] | undefined> {
     }
   });
 }
+
+/** Zeros the whole key file, as a disk error or a partial clear of site data would. Navigates like plantOldFormat. */
+export async function zeroKeyFile(page: Page, origin: string): Promise<void> {
+  await page.goto(`${origin}/manifest.webmanifest`);
+  await page.evaluate(async () => {
+    const handle = await (await navigator.storage.getDirectory()).getFileHandle('hardline-keys');
+    const size = (await handle.getFile()).size;
+    const w = await handle.createWritable({ keepExistingData: true });
+    await w.write({ type: 'write', position: 0, data: new Uint8Array(size) });
+    await w.close();
+  });
+}
