@@ -1,9 +1,9 @@
 /**
  * @module browserReport
  * The exposure report in a browser (the security console): call logs the team picks with a
- * file input are read here, slice by slice, and never leave the tab. CSV and Android XML
- * exports are read; a vCard among the files puts names to numbers. An iPhone's
- * CallHistory.storedata is a SQLite database, which only the CLI opens (`hardline exposure`).
+ * file input are read here and never leave the tab: CSV and Android XML exports slice by
+ * slice, an iPhone's CallHistory.storedata (SQLite) whole, with the pure SQLite reader; a
+ * vCard among the files puts names to numbers.
  * This file and what it imports are pure: no Node module, no DOM beyond the File it is given.
  */
 import type { PartnerKey, ReadOptions } from './callRecord.ts';
@@ -12,6 +12,7 @@ import type { ExposureReport } from './circleReport.ts';
 import { ExposureError } from './exposureError.ts';
 import { androidRecordReader, MAX_XML_ELEMENT_BYTES } from './formats/androidRecords.ts';
 import { csvRecordReader, MAX_CSV_LINE_BYTES } from './formats/csvRecords.ts';
+import { readIphoneCallHistoryBytes } from './formats/iphoneCallHistoryBytes.ts';
 import { MAX_VCARD_BYTES, parseVcardNames } from './formats/vcardText.ts';
 import { addSourceFile, newPersonLog, ownerKey, personSink } from './personLog.ts';
 import type { PersonLog } from './personLog.ts';
@@ -22,6 +23,8 @@ import type { InputFormat } from './sniffFormat.ts';
 
 export const BROWSER_DEFAULT_COUNTRY = 'NL';
 const SLICE_BYTES = 1 << 20;
+/** A phone's CallHistory.storedata is a few MB; beyond this it is not one. */
+export const MAX_SQLITE_BYTES = 256 * 1024 * 1024;
 
 /** A browser File (or Node's): only its name, size and slices are used. */
 export type LogFile = {
@@ -77,11 +80,16 @@ export async function analyseLogFiles(groups: readonly LogFileGroup[], options: 
 }
 
 async function readInto(person: PersonLog, file: LogFile, format: InputFormat, options: ReadOptions, progress: (n: number) => void, signal?: AbortSignal): Promise<void> {
-  if (format === 'iphone-sqlite') {
-    throw new ExposureError('UNRECOGNISED_FORMAT',
-      `${file.name}: an iPhone CallHistory.storedata is a database the browser cannot open; read it with \`hardline exposure\` on an offline computer, or export the call history as CSV`);
-  }
   const sink = personSink(person, options.utcOffsetMinutes);
+  if (format === 'iphone-sqlite') {
+    // A database is read whole (its pages point anywhere in the file); call histories are small.
+    if (file.size > MAX_SQLITE_BYTES) throw new ExposureError('TOO_LARGE', `${file.name}: ${file.size} bytes is more than the ${MAX_SQLITE_BYTES}-byte limit for a call history database`);
+    if (signal?.aborted) throw new ExposureError('USAGE', 'analysis cancelled');
+    const bytes = new Uint8Array(await file.slice(0, file.size).arrayBuffer());
+    progress(bytes.length);
+    addSourceFile(person, file.name, format, readIphoneCallHistoryBytes(bytes, file.name, options, sink));
+    return;
+  }
   const reader = format === 'csv' ? csvRecordReader(file.name, options, sink) : androidRecordReader(file.name, options, sink);
   const splitter = format === 'csv'
     ? pieceSplitter('\n', MAX_CSV_LINE_BYTES, file.name, reader)

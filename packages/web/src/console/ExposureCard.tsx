@@ -14,6 +14,9 @@ type Props = {
   readonly invite: (() => Promise<string>) | undefined;
 };
 
+/** Extensions only guide the picker: the format is read from the content. */
+const ACCEPT = '.csv,.txt,.xml,.vcf,.storedata,.sqlite,.db,text/csv,text/xml';
+
 /** "chief-of-staff.xml" → "Chief of staff": matched, case aside, against the address book's names to find the adviser's number. */
 const personOf = (f: File) => {
   const words = f.name.replace(/\.[^.]*$/, '').replace(/[-_.]+/g, ' ').trim() || f.name;
@@ -58,12 +61,12 @@ export function ExposureCard({ invite }: Props) {
       </p>
       <form class="exposure-form" onSubmit={analyse}>
         <label>
-          The principal's call log (CSV or Android XML; add the address book as .vcf for names)
-          <input type="file" multiple data-exposure-principal accept=".csv,.txt,.xml,.vcf,text/csv,text/xml" onChange={(e) => setPrincipal([...(e.currentTarget.files ?? [])])} />
+          The principal's call log (CSV, Android XML or an iPhone's CallHistory.storedata; add the address book as .vcf for names)
+          <input type="file" multiple data-exposure-principal accept={ACCEPT} onChange={(e) => setPrincipal([...(e.currentTarget.files ?? [])])} />
         </label>
         <label>
           Advisers' call logs (optional, one file each, named after the adviser)
-          <input type="file" multiple data-exposure-advisers accept=".csv,.txt,.xml,.vcf,text/csv,text/xml" onChange={(e) => setAdvisers([...(e.currentTarget.files ?? [])])} />
+          <input type="file" multiple data-exposure-advisers accept={ACCEPT} onChange={(e) => setAdvisers([...(e.currentTarget.files ?? [])])} />
         </label>
         <label class="exposure-owner">
           The principal's own number (optional: it links the advisers' logs to the principal)
