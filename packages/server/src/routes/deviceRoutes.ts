@@ -4,9 +4,9 @@
  * and the name and platform a device reports for the security team's list.
  */
 import { newEnrolmentCode, codeHash, LINK_TTL_MS } from '../enrolment/enrolmentCode.ts';
-import { parseDeviceId } from '../devices/deviceId.ts';
 import { revokeDevice } from '../devices/revokeDevice.ts';
 import { parseDeviceLabel } from '../devices/deviceLabel.ts';
+import { requireSiblingDevice } from '../devices/siblingDevice.ts';
 import { certificateEntry, encodeLogEntry, parseCertificate, parseRevocation, revocationEntry, ValidationError } from '@hardline/protocol';
 import { RelayError } from '../errors/relayError.ts';
 import { requireDevice } from '../http/bearerAuth.ts';
@@ -30,10 +30,7 @@ export const deviceRoutes: readonly Route[] = [
     method: 'POST',
     path: '/v1/devices/:id/revoke',
     handle: async (ctx, req) => {
-      const device = await requireDevice(ctx, req.headers, req.conn);
-      const target = await ctx.store.getDevice(parseDeviceId(req.params.id));
-      if (!target) throw new RelayError('NOT_FOUND', 'no such device');
-      if (target.userId !== device.userId) throw new RelayError('FORBIDDEN', 'not a device of this user');
+      const target = await requireSiblingDevice(ctx, req);
       const body = await req.json();
       const revocation = body.revocation === undefined ? undefined : parseRevocation(body.revocation);
       if (revocation && (revocation.deviceId !== target.deviceId || revocation.handle !== target.handle)) throw new ValidationError('the revocation names another device');
@@ -48,10 +45,7 @@ export const deviceRoutes: readonly Route[] = [
     method: 'PUT',
     path: '/v1/devices/:id/certificate',
     handle: async (ctx, req) => {
-      const device = await requireDevice(ctx, req.headers, req.conn);
-      const target = await ctx.store.getDevice(parseDeviceId(req.params.id));
-      if (!target) throw new RelayError('NOT_FOUND', 'no such device');
-      if (target.userId !== device.userId) throw new RelayError('FORBIDDEN', 'not a device of this user');
+      const target = await requireSiblingDevice(ctx, req);
       const cert = parseCertificate((await req.json()).certificate);
       if (cert.deviceId !== target.deviceId || cert.handle !== target.handle || cert.deviceKey !== Buffer.from(target.publicKey).toString('base64url')) {
         throw new ValidationError('the certificate names another device or key');
@@ -68,10 +62,7 @@ export const deviceRoutes: readonly Route[] = [
     path: '/v1/devices/:id/label',
     bodyLimit: 1024,
     handle: async (ctx, req) => {
-      const device = await requireDevice(ctx, req.headers, req.conn);
-      const target = await ctx.store.getDevice(parseDeviceId(req.params.id));
-      if (!target) throw new RelayError('NOT_FOUND', 'no such device');
-      if (target.userId !== device.userId) throw new RelayError('FORBIDDEN', 'not a device of this user');
+      const target = await requireSiblingDevice(ctx, req);
       if (target.revoked) throw new RelayError('FORBIDDEN', 'the device is revoked');
       const label = parseDeviceLabel(await req.json());
       await ctx.store.org.setDeviceLabel(target.deviceId, label);
