@@ -4,7 +4,8 @@
  * CSV) are picked with file inputs and analysed in the tab: the console ranks the partners,
  * shows the influence paths and whom to brief first, and signs an invite for one of them that
  * a device enrols with. No request the page makes, and nothing on the relay's disk, carries the
- * files' content. A junk file gets a clear error. The device list shows the name a browser
+ * files' content. A summary the team keeps shows in the morning briefing, from this browser
+ * only. A junk file gets a clear error. The device list shows the name a browser
  * device was given at enrolment and its platform, and "unnamed" for one that never said.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,8 @@ beforeAll(async () => {
   relay = await startWebRelay();
   browser = await launchChromium();
   page = (await newPhone(browser, { width: 900, height: 1400 })).page;
+  // The console's first load parses the whole bundle; on 2 shared cores under load it took over 15 s once.
+  page.setDefaultTimeout(30_000);
   page.on('request', (r) => sent.push(`${r.url()}\n${r.postData() ?? ''}`));
   await openConsoleWithKey(page, relay, key);
 }, 90_000);
@@ -90,6 +93,21 @@ describe('the exposure report in the console', () => {
     expect(posted).toHaveLength(1);
     expect(posted[0]).not.toMatch(/Partner|home|\+316/);
     for (const text of ['Lobbyist', '+31630000001', '0640000001', 'Partner (home)']) expect(containsText(relayFiles(relay.dataDir), text), text).toBe(false);
+  }, 60_000);
+
+  it('keeps a summary for the morning briefing in this browser only, until the team forgets it', async () => {
+    const before = sent.length;
+    await page.click('[data-keep-exposure]');
+    await page.click('[data-refresh]');
+    await expect.poll(() => page.locator('[data-kept-exposure]').textContent()).toMatch(/520 calls with 8 people over 16 weeks; brief first: Chief of staff \(\+31610000002\), Spokesperson/);
+    // Still there after a reload (the admin token is not: it is typed again).
+    await page.reload();
+    await page.fill('[data-admin-token]', relay.adminToken!);
+    await page.click('[data-refresh]');
+    await expect.poll(() => page.locator('[data-kept-exposure]').textContent()).toMatch(/brief first: Chief of staff/);
+    for (const r of sent.slice(before)) for (const p of ['Chief of staff', 'Partner (home)', '+31620000001', 'brief first']) expect(r.includes(p), `${r.split('\n')[0]} carries "${p}"`).toBe(false);
+    await page.click('[data-forget-exposure]');
+    await expect.poll(() => page.locator('[data-briefing]').textContent()).toMatch(/Exposure results kept: none/);
   }, 60_000);
 
   it('refuses a file that is not a call log with a clear error', async () => {

@@ -12,6 +12,7 @@ import { joinInviteCode, orgKeyFingerprint, parsePolicy, type ChainCheck, type H
 import { createOrgKey, importOrgKeyFile, loadOrgKey, type BrowserOrgKey } from './browserOrgKey.ts';
 import { auditChain, briefing, devices, installKey, newInviteCode, relayLogKey, relayOrgKey, signAndPost, type AdminDevice, type Briefing } from './consoleApi.ts';
 import { ExposureCard } from './ExposureCard.tsx';
+import { KeptExposureItem } from './KeptExposureItem.tsx';
 import './console.css';
 
 const INVITE_TTL_MS = 7 * 86_400_000;
@@ -26,6 +27,8 @@ export function Console() {
   const [status, setStatus] = useState('');
   const [invite, setInvite] = useState('');
   const [policy, setPolicy] = useState('{ "groups": [] }');
+  /** Bumped when the team keeps an exposure summary, so the briefing shows it at once. */
+  const [keptCount, setKeptCount] = useState(0);
   useEffect(() => void loadOrgKey().then(setKey).catch(() => undefined), []);
 
   const act = (what: string, f: () => Promise<string | void>) => async () => {
@@ -144,7 +147,7 @@ export function Console() {
         })}>Sign and publish</button>
       </section>
 
-      <ExposureCard invite={key ? async () => `${location.origin}/#enrol=${encodeURIComponent(await signInvite())}` : undefined} />
+      <ExposureCard invite={key ? async () => `${location.origin}/#enrol=${encodeURIComponent(await signInvite())}` : undefined} onKept={() => setKeptCount((n) => n + 1)} />
 
       {brief && (
         <section class="card" aria-labelledby="brief-h" data-briefing>
@@ -157,6 +160,7 @@ export function Console() {
             <li>Revocations: {brief.counts.revocations}</li>
             <li>Relay refusals: {Object.entries(brief.relayRefusals).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}</li>
             <li>Devices on an old policy: {brief.devicesOnOldPolicy.length}; not seen for {brief.notSeenDays} days: {brief.devicesNotSeen.length}</li>
+            <KeptExposureItem key={keptCount} />
           </ul>
         </section>
       )}

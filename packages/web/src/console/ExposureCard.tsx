@@ -12,6 +12,7 @@ import { ExposureResults } from './ExposureResults.tsx';
 type Props = {
   /** Signs a one-time invite (no handle) and returns the enrolment link; undefined without an org key. */
   readonly invite: (() => Promise<string>) | undefined;
+  readonly onKept?: () => void;
 };
 
 /** Extensions only guide the picker: the format is read from the content. */
@@ -23,7 +24,7 @@ const personOf = (f: File) => {
   return words[0]!.toUpperCase() + words.slice(1);
 };
 
-export function ExposureCard({ invite }: Props) {
+export function ExposureCard({ invite, onKept }: Props) {
   const [principal, setPrincipal] = useState<File[]>([]);
   const [advisers, setAdvisers] = useState<File[]>([]);
   const [country, setCountry] = useState(BROWSER_DEFAULT_COUNTRY);
@@ -82,7 +83,7 @@ export function ExposureCard({ invite }: Props) {
         </div>
       </form>
       {error && <p class="console-alert" role="alert" data-exposure-error>{error}</p>}
-      {report && <ExposureResults report={report} invite={invite} />}
+      {report && <ExposureResults report={report} invite={invite} onKept={onKept} />}
     </section>
   );
 }

@@ -6,13 +6,20 @@
  */
 import { useState } from 'preact/hooks';
 import { briefFirst, formatDate, formatTalkTime, partnerLabel, type ExposureReport } from '@hardline/exposure/browser';
+import { keepExposure } from './keptExposure.ts';
 
 const TOP_PARTNERS = 10;
 const TOP_PATHS = 6;
 
-type Props = { readonly report: ExposureReport; readonly invite: (() => Promise<string>) | undefined };
+type Props = {
+  readonly report: ExposureReport;
+  readonly invite: (() => Promise<string>) | undefined;
+  /** Called once the team kept a summary for the morning briefing. */
+  readonly onKept?: () => void;
+};
 
-export function ExposureResults({ report, invite }: Props) {
+export function ExposureResults({ report, invite, onKept }: Props) {
+  const [kept, setKept] = useState(false);
   const principal = report.people[0]!;
   const targets = briefFirst(report);
   const paths = report.influence.contacts.slice(0, TOP_PATHS);
@@ -22,6 +29,13 @@ export function ExposureResults({ report, invite }: Props) {
         {principal.records} calls and messages with {principal.partnerCount} people over {principal.observedWeeks} weeks
         ({formatDate(principal.firstMs, report.utcOffsetMinutes)} to {formatDate(principal.lastMs, report.utcOffsetMinutes)})
         {report.people.length > 1 ? `, and the logs of ${report.people.length - 1} adviser${report.people.length > 2 ? 's' : ''}` : ''}.
+      </p>
+
+      <p class="console-row">
+        <button class="secondary" type="button" data-keep-exposure disabled={kept} onClick={() => { keepExposure(report); setKept(true); onKept?.(); }}>
+          {kept ? 'Kept for the morning briefing' : 'Keep a summary for the morning briefing'}
+        </button>
+        <span class="muted">Kept in this browser only, never sent to the relay.</span>
       </p>
 
       <h3>Brief these people first</h3>
