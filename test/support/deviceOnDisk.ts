@@ -5,7 +5,7 @@
  */
 import { HardlineClient, RelayApi, type DeviceState } from '@hardline/client';
 import { FileStateStore, nodeClientOptions, nodeTransport } from '@hardline/client/node';
-import { clientConfigWith, decodeState, directoryAuthenticationService, fromBase64Url } from '@hardline/protocol';
+import { certifiedAuthenticationService, clientConfigWith, decodeState, fromBase64Url } from '@hardline/protocol';
 import { afterAll, beforeAll } from 'vitest';
 import { startTestRelay, type TestRelay } from '../../packages/server/test/support/testRelay.ts';
 import { tempDir } from './cliHarness.ts';
@@ -44,7 +44,7 @@ export async function stateOnDisk(home: string): Promise<DeviceState> {
   return state;
 }
 
-const config = clientConfigWith(directoryAuthenticationService(() => undefined));
+const config = clientConfigWith(certifiedAuthenticationService(() => undefined));
 
 /** Every string anywhere in `value` that decodes as a serialised MLS group state. */
 export function mlsStatesIn(value: unknown): string[] {

@@ -15,6 +15,7 @@ import {
   fromBase64Url,
   type DeviceId,
   type Handle,
+  type DeviceCertificate,
   type IdentityKeyPair,
 } from '@hardline/protocol';
 import type { DeviceState } from './deviceState.ts';
@@ -32,11 +33,13 @@ export async function requestCertificate(api: RelayApi, secret: string, device: 
 /**
  * Existing device: for each pending link code, opens the new device's request, checks that the
  * directory lists that device with that key under this user, certifies it, publishes the
- * certificate and answers with it and the identity key. Returns whether anything changed.
+ * certificate and answers with it and the identity key. Returns whether anything changed, and
+ * the devices it certified.
  */
-export async function answerLinkRequests(state: DeviceState, api: RelayApi, now: number): Promise<boolean> {
+export async function answerLinkRequests(state: DeviceState, api: RelayApi, now: number): Promise<{ changed: boolean; certified: DeviceId[] }> {
   const pending = state.pendingLinks ?? [];
-  if (pending.length === 0 || !state.identity) return false;
+  const certified: DeviceId[] = [];
+  if (pending.length === 0 || !state.identity) return { changed: false, certified };
   const keep: typeof pending = [];
   for (const link of pending) {
     if (now - Date.parse(link.createdAt) > LINK_TTL_MS) continue;
@@ -59,17 +62,18 @@ export async function answerLinkRequests(state: DeviceState, api: RelayApi, now:
     // The answer is waiting before anyone can trust the new device (and send it a Welcome).
     await api.putBlob(keys.blobId, keys.capability, blob.version, await sealLinkMessage(keys, { t: 'link-response', certificate, identity: state.identity }));
     await api.putCertificate(req.deviceId as DeviceId, certificate);
+    certified.push(req.deviceId as DeviceId);
   }
   const changed = keep.length !== pending.length;
   state.pendingLinks = keep;
-  return changed;
+  return { changed, certified };
 }
 
 /**
  * New device: takes its answer when it has come. The certificate must be for this very device
  * and key, signed by the identity key that came with it.
  */
-export async function collectLinkAnswer(state: DeviceState, api: RelayApi): Promise<IdentityKeyPair | undefined> {
+export async function collectLinkAnswer(state: DeviceState, api: RelayApi): Promise<{ identity: IdentityKeyPair; certificate: DeviceCertificate } | undefined> {
   if (!state.linkWait) return undefined;
   const keys = linkKeys(state.linkWait.secret);
   const blob = await api.getBlob(keys.blobId, keys.capability);
@@ -79,5 +83,5 @@ export async function collectLinkAnswer(state: DeviceState, api: RelayApi): Prom
   const ok = verifyCertificate(msg.certificate, { identityKey: msg.identity.publicKey, handle: state.handle, deviceId: state.deviceId, deviceKey: fromBase64Url(state.signPub) });
   if (!ok) throw new HardlineError('CRYPTO', 'the other device sent a certificate for another device');
   delete state.linkWait;
-  return msg.identity;
+  return { identity: msg.identity, certificate: msg.certificate };
 }

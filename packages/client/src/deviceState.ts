@@ -4,7 +4,7 @@
  * StateStore. Only the *current* MLS state of each conversation is kept: overwriting the old
  * one is what gives forward secrecy.
  */
-import type { ControlMessage, ConversationControl, DeviceId, Handle, IdentityKeyPair, MailboxId, Roster, UserId } from '@hardline/protocol';
+import type { ControlMessage, ConversationControl, DeviceCertificate, DeviceId, Handle, IdentityKeyPair, MailboxId, Roster, UserId } from '@hardline/protocol';
 import type { Pin } from './trustRules.ts';
 import type { TransparencyState } from './keyTransparency.ts';
 import type { DirectoryUser } from './relayApi.ts';
@@ -121,6 +121,12 @@ export type DeviceState = {
    * the device that linked it has answered.
    */
   identity?: IdentityKeyPair;
+  /**
+   * This device's own certificate, signed by the identity key: it goes into every KeyPackage's
+   * credential (protocol mls/deviceCredential.ts). Absent on a new device until it is answered,
+   * and until then the device uploads no KeyPackages, since no member would accept its leaf.
+   */
+  certificate?: DeviceCertificate;
   /** Identity keys pinned per handle (trustRules.ts). */
   pins?: Record<string, Pin>;
   /** The pinned log key, the latest tree head and any split view seen (keyTransparency.ts); absent before it. */

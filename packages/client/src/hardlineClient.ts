@@ -15,7 +15,7 @@ import {
   decodeKeyPackage,
   decodeRoster,
   decodeState,
-  directoryAuthenticationService,
+  certifiedAuthenticationService,
   clientConfigWith,
   encodeAppMessage,
   encodeBundle,
@@ -29,7 +29,6 @@ import {
   joinFromWelcome,
   loadSuite,
   members,
-  newKeyPackage,
   openEnvelope,
   parseSuite,
   PayloadKind,
@@ -219,6 +218,8 @@ export class HardlineClient {
     // An invite makes the person's identity key here; a linked device receives it instead.
     const identity = secret ? undefined : newIdentityKey();
     const res = await anon.enrol({ code: relayCode, handle, displayName: args.displayName ?? handle, signaturePublicKey: keys.publicKey, sign, ...(identity ? { identityKey: identity.publicKey } : {}) });
+    const device = { handle: res.handle, deviceId: res.deviceId, deviceKey: toBase64Url(keys.publicKey) };
+    const certificate = identity && certifyDevice(identity, device);
     const state: DeviceState = {
       v: 1,
       server: base.toString(),
@@ -236,7 +237,7 @@ export class HardlineClient {
       outbox: [],
       seen: [],
       revoked: false,
-      ...(identity ? { identity } : {}),
+      ...(identity && certificate ? { identity, certificate } : {}),
       ...(secret ? { linkWait: { secret } } : {}),
       extensions: { [ORG_EXTENSION]: orgPin },
       // First contact: the log key is pinned here, and every tree head must be signed by it.
@@ -245,8 +246,7 @@ export class HardlineClient {
     await opts.store.save(state);
     const c = new HardlineClient(opts);
     await c.attach(state);
-    const device = { handle: res.handle, deviceId: res.deviceId, deviceKey: state.signPub };
-    if (identity) await c.api.putCertificate(res.deviceId, certifyDevice(identity, device));
+    if (certificate) await c.api.putCertificate(res.deviceId, certificate);
     else if (secret) await requestCertificate(c.api, secret, device);
     await c.replenishKeyPackages();
     return c;
@@ -254,6 +254,8 @@ export class HardlineClient {
 
   private async attach(state: DeviceState): Promise<void> {
     this.state = state;
+    // A state from before certificates in credentials: its identity key certifies it again.
+    if (state.identity && !state.certificate) state.certificate = certifyDevice(state.identity, { handle: state.handle, deviceId: state.deviceId, deviceKey: state.signPub });
     this.seenSet = new Set(state.seen);
     this.impl = await loadSuite(parseSuite(state.suite), this.opts.cryptoProvider);
     const signKey = fromBase64Url(state.signKey);
@@ -271,7 +273,15 @@ export class HardlineClient {
     const ingress = this.opts.ingress ?? state.ingress;
     if (ingress) this.api.useIngress(parseRelayUrl(ingress));
     this.poster = ingress ? new IngressPoster(this.api) : new Poster(base, this.opts.transport);
-    this.keyPackages = new KeyPackageSupply(state, this.api, this.impl, () => this.save(), (id) => this.directoryIndex.get(id)?.handle, this.opts.keyPackageTarget);
+    this.keyPackages = new KeyPackageSupply(
+      state,
+      this.api,
+      this.impl,
+      () => this.save(),
+      (id) => this.directoryIndex.get(id)?.handle,
+      (kp) => this.config.authService.validateCredential(kp.leafNode.credential, kp.leafNode.signaturePublicKey),
+      this.opts.keyPackageTarget,
+    );
     this.rotation = new MailboxRotation(state, this.api, this.keyPackages, this.seal, this.opts.mailboxGraceMs);
     this.outbox = new Outbox({ state: () => this.state, poster: () => this.poster, sortFailures: (b, r) => this.rotation.sortFailures(b, r), save: () => this.save() });
     this.membership = new MembershipCommits({
@@ -296,12 +306,9 @@ export class HardlineClient {
       flushOutbox: () => this.outbox.flush(),
       sync: () => this.sync(),
     });
-    this.config = clientConfigWith(
-      directoryAuthenticationService((id) => {
-        const d = this.directoryIndex.get(id);
-        return d && { deviceId: id, handle: d.handle, signaturePublicKey: d.pub, revoked: d.revoked };
-      }),
-    );
+    // A leaf is a member only if the certificate in its credential verifies under the identity
+    // key pinned for its handle (trustRules.ts); the relay's directory is not asked.
+    this.config = clientConfigWith(certifiedAuthenticationService((h) => (h === this.state.handle ? this.state.identity?.publicKey : this.state.pins?.[h]?.key)));
     this.kt = new KeyTransparency(
       new TransparencyApi(this.api),
       () => (this.state.transparency ??= {}),
@@ -421,15 +428,16 @@ export class HardlineClient {
 
   /** Both ends of the link handshake, on every sync (deviceLinking.ts). */
   private async advanceLinks(): Promise<void> {
-    let changed = await answerLinkRequests(this.state, this.api, Date.now());
-    const identity = await collectLinkAnswer(this.state, this.api);
-    if (identity) {
-      this.state.identity = identity;
-      changed = true;
-    }
-    if (!changed) return;
+    const answered = await answerLinkRequests(this.state, this.api, Date.now());
+    for (const d of answered.certified) this.keyPackages.linked(d);
+    const collected = await collectLinkAnswer(this.state, this.api);
+    if (collected) Object.assign(this.state, collected);
+    if (!answered.changed && !collected) return;
     await this.save();
     await this.refreshDirectory();
+    // Certified now: its KeyPackages (carrying the certificate) go up at once, so the device
+    // that linked it can add it to conversations at its next reconcile.
+    if (collected) await this.replenishKeyPackages();
   }
 
   /** A split view of the key-transparency log, once detected: the relay is showing people different keys. */
@@ -536,8 +544,7 @@ export class HardlineClient {
       if (!this.userByHandle(h)) throw new HardlineError('NOT_FOUND', `no user "${h}" in this organisation's directory`);
     }
     if (kind === 'group' && this.findGroup(name)) throw new HardlineError('CONFLICT', `a group named "${name}" already exists`);
-    const keys = { signKey: fromBase64Url(this.state.signKey), publicKey: fromBase64Url(this.state.signPub) };
-    const own = await newKeyPackage({ handle: this.state.handle, deviceId: this.state.deviceId }, keys, this.impl);
+    const own = await this.keyPackages.ownPackage();
     const groupId = randomBytes(16);
     let mls = await createConversationGroup(groupId, own, this.impl, this.config);
     const mailbox = await this.keyPackages.claimOwnMailbox();

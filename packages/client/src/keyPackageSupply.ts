@@ -45,6 +45,9 @@ const MAX_PER_UPLOAD = 100;
 export const RETIRED_LAST_RESORT_MS = 14 * 24 * 3600 * 1000;
 
 /** A member device claimed for a commit; the Welcome goes to `welcomeTo`, the rest to `device`. */
+/** How long after linking a device its missing KeyPackages are retried at every reconcile. */
+const LINKED_GRACE_MS = 10 * 60_000;
+
 export type ClaimedDevice = {
   readonly kp: KeyPackage;
   readonly bytes: Uint8Array;
@@ -60,6 +63,12 @@ export class KeyPackageSupply {
    * while instead of claiming (and taking the epoch lock) on every sync. Memory only.
    */
   private readonly claimMisses = new Map<DeviceId, number>();
+  /**
+   * Devices this one certified in a link handshake, and when. Such a device uploads its first
+   * KeyPackages only once it has collected its certificate (they carry it), so a miss right
+   * after linking is expected and must not hold it out of conversations for `retryMs`.
+   */
+  private readonly linkedAt = new Map<DeviceId, number>();
 
   constructor(
     private readonly state: DeviceState,
@@ -67,6 +76,8 @@ export class KeyPackageSupply {
     private readonly impl: CiphersuiteImpl,
     private readonly save: () => Promise<void>,
     private readonly handleOf: (deviceId: DeviceId) => Handle | undefined,
+    /** The AuthenticationService's verdict on a claimed package's leaf (certifiedAuthenticationService). */
+    private readonly accepts: (kp: KeyPackage) => Promise<boolean>,
     private readonly target = 20,
   ) {}
 
@@ -76,6 +87,8 @@ export class KeyPackageSupply {
    * Resolves with how many were uploaded.
    */
   async replenish(now = Date.now()): Promise<number> {
+    // Uncertified (a linked device not answered yet): no member would accept its leaf.
+    if (!this.state.certificate) return 0;
     const { count, lastResort } = await this.api.keyPackageCount();
     const dropped = this.dropRetired(now);
     const current = Object.values(this.state.keyPackages).filter((k) => k.lastResortSecret !== undefined && k.retiredAt === undefined);
@@ -99,8 +112,7 @@ export class KeyPackageSupply {
   }
 
   private async generate(lastResort?: { readSecret: Uint8Array }): Promise<{ keyPackage: Uint8Array; readCapHash: Uint8Array }> {
-    const keys = { signKey: fromBase64Url(this.state.signKey), publicKey: fromBase64Url(this.state.signPub) };
-    const kp = await newKeyPackage({ handle: this.state.handle, deviceId: this.state.deviceId }, keys, this.impl, { lastResort: lastResort !== undefined });
+    const kp = await this.ownPackage({ lastResort: lastResort !== undefined });
     const { mailboxId } = keyPackageMailbox(kp.bytes);
     const readCap = randomBytes(32);
     this.state.keyPackages[mailboxId] = {
@@ -111,6 +123,14 @@ export class KeyPackageSupply {
       ...(lastResort ? { lastResortSecret: toHex(lastResort.readSecret) } : {}),
     };
     return { keyPackage: kp.bytes, readCapHash: capabilityHash(readCap) };
+  }
+
+  /** A KeyPackage of this device, its certificate in the credential: for the pool, or its own leaf in a new group. */
+  async ownPackage(opts: { lastResort?: boolean } = {}): Promise<Awaited<ReturnType<typeof newKeyPackage>>> {
+    const certificate = this.state.certificate;
+    if (!certificate) throw new HardlineError('USAGE', 'this device is not certified yet: open the app on the device that made the link code, then try again');
+    const keys = { signKey: fromBase64Url(this.state.signKey), publicKey: fromBase64Url(this.state.signPub) };
+    return newKeyPackage({ handle: this.state.handle, deviceId: this.state.deviceId }, keys, this.impl, { ...opts, certificate });
   }
 
   /** Forgets replaced last-resort KeyPackages past their grace period. True if any went. */
@@ -147,16 +167,22 @@ export class KeyPackageSupply {
       claimed = await this.api.claimKeyPackage(deviceId);
     } catch (e) {
       if (e instanceof HardlineError && (e.code === 'NOT_FOUND' || e.code === 'NO_KEYPACKAGE')) {
-        this.claimMisses.set(deviceId, Date.now());
+        if (!this.linkedJustNow(deviceId, Date.now())) this.claimMisses.set(deviceId, Date.now());
         return undefined;
       }
       throw e;
     }
-    this.claimMisses.delete(deviceId);
     const bytes = claimed.keyPackage;
     const kp = decodeKeyPackage(bytes);
     const handle = this.handleOf(deviceId);
-    if (!handle) return undefined;
+    // A package whose leaf no member would accept (no certificate, or one its person's pinned key
+    // did not sign: junk a relay or a modified client parked) is skipped like a missing one, so
+    // it cannot fail the commit and jam the conversation for everyone else.
+    if (!handle || !(await this.accepts(kp))) {
+      this.claimMisses.set(deviceId, Date.now());
+      return undefined;
+    }
+    this.claimMisses.delete(deviceId);
     const welcome = keyPackageMailbox(bytes);
     const own = claimed.mailboxNonce ? lastResortMailbox(bytes, claimed.mailboxNonce) : welcome;
     return {
@@ -165,6 +191,18 @@ export class KeyPackageSupply {
       device: { deviceId, handle, mailboxId: own.mailboxId, sendCap: toHex(own.sendCap) },
       welcomeTo: { mailboxId: welcome.mailboxId, sendCap: toHex(welcome.sendCap) },
     };
+  }
+
+  /** This device just certified `deviceId` in a link handshake (see `linkedAt`). */
+  linked(deviceId: DeviceId, now = Date.now()): void {
+    this.linkedAt.set(deviceId, now);
+    this.claimMisses.delete(deviceId);
+  }
+
+  private linkedJustNow(deviceId: DeviceId, now: number): boolean {
+    const at = this.linkedAt.get(deviceId);
+    if (at !== undefined && now - at > LINKED_GRACE_MS) this.linkedAt.delete(deviceId);
+    return at !== undefined && now - at <= LINKED_GRACE_MS;
   }
 
   /** True while a device's last claim found nothing, for `retryMs` after it. */

@@ -17,7 +17,7 @@ export * from './displayName.ts';
 export * from './bundle.ts';
 export * from './mls/ciphersuite.ts';
 export * from './mls/deviceCredential.ts';
-export * from './mls/directoryAuthenticationService.ts';
+export * from './mls/certifiedAuthenticationService.ts';
 export * from './mls/conversationGroup.ts';
 export * from './mls/lastResortKeyPackage.ts';
 export * from './mls/keyPackageCheck.ts';

@@ -8,7 +8,6 @@ import {
   commitChanges,
   createConversationGroup,
   clientConfigWith,
-  directoryAuthenticationService,
   DEFAULT_SUITE,
   POST_QUANTUM_SUITE,
   encodeState,
@@ -17,27 +16,15 @@ import {
   joinFromWelcome,
   loadSuite,
   members,
-  newKeyPackage,
   processIncoming,
   decodeKeyPackage,
-  type DeviceId,
-  type Handle,
-  type DirectoryDevice,
 } from '../src/index.ts';
-
-const id = (n: number) => n.toString(16).padStart(32, '0') as DeviceId;
+import { certifiedOrg } from './support/certifiedDevices.ts';
 
 async function setup(suite: CiphersuiteName = DEFAULT_SUITE) {
   const impl = await loadSuite(suite);
-  const dir = new Map<DeviceId, DirectoryDevice>();
-  const config = clientConfigWith(directoryAuthenticationService((d) => dir.get(d)));
-  const device = async (handle: string, n: number, enrolled = true) => {
-    const keys = await impl.signature.keygen();
-    const who = { handle: handle as Handle, deviceId: id(n) };
-    if (enrolled) dir.set(who.deviceId, { deviceId: who.deviceId, handle: who.handle, signaturePublicKey: keys.publicKey, revoked: false });
-    return { who, keys, kp: await newKeyPackage(who, keys, impl) };
-  };
-  return { impl, dir, config, device };
+  const org = certifiedOrg(impl);
+  return { impl, ...org };
 }
 
 describe('conversation group', () => {
@@ -87,11 +74,11 @@ describe('conversation group', () => {
     expect(members(sa).map((m) => m.id.deviceId)).not.toContain(b.who.deviceId);
   });
 
-  it('refuses to join a group that holds a device the directory does not list', async () => {
-    const { impl, config, device } = await setup();
-    const rogue = await device('mallory', 9, false);
+  it('refuses to join a group that holds a device not certified by its person\'s pinned key', async () => {
+    const { impl, config, device, forge } = await setup();
+    const rogue = await forge('mallory', 9);
     const b = await device('bob', 2);
-    // The rogue creates the group (its own leaf is not in the directory).
+    // The rogue creates the group (its own leaf's certificate is under a key nobody pinned).
     let sr = await createConversationGroup(new Uint8Array(16).fill(7), rogue.kp, impl, clientConfigWith({ async validateCredential() { return true; } }));
     const add = await commitChanges(sr, { add: [decodeKeyPackage(b.kp.bytes)] }, impl);
     sr = add.newState;
@@ -99,13 +86,13 @@ describe('conversation group', () => {
   });
 
   it('a device revoked after it was added does not break members catching up', async () => {
-    const { impl, config, device, dir } = await setup();
+    const { impl, config, device } = await setup();
     const a = await device('alice', 1);
     const b = await device('bob', 2);
     let sa = await createConversationGroup(new Uint8Array(16).fill(3), a.kp, impl, config);
     const add = await commitChanges(sa, { add: [decodeKeyPackage(b.kp.bytes)] }, impl);
     sa = add.newState;
-    dir.set(a.who.deviceId, { ...dir.get(a.who.deviceId)!, revoked: true });
+    // Revocation is not the AuthenticationService's business: the certificate still verifies.
     await expect(joinFromWelcome(add.welcome!, b.kp, impl, config)).resolves.toBeDefined();
   });
 

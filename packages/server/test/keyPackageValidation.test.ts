@@ -59,6 +59,13 @@ describe('POST /v1/keypackages refuses what is not a KeyPackage of the uploading
     await expectRefused([item(kp!)], 0, 'signature-key');
   });
 
+  it('a credential without a device certificate, or with one for another key', async () => {
+    const [bare] = await newKeyPackages(mallory, 1, { certificate: 'none' });
+    await expectRefused([item(bare!)], 0, 'certificate');
+    const [other] = await newKeyPackages(mallory, 1, { certificate: 'other-key' });
+    await expectRefused([item(other!)], 0, 'certificate');
+  });
+
   it('a tampered signature, and a tampered init key', async () => {
     const [a, b] = await newKeyPackages(mallory, 2);
     a![a!.length - 1]! ^= 1;

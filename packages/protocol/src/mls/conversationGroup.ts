@@ -32,6 +32,7 @@ import { decryptSenderData } from 'ts-mls/privateMessage.js';
 import { utf8 } from '../bytes.ts';
 import { DecodeError, HardlineError, TooLargeError, UsageError } from '../errors.ts';
 import { deviceCredential, parseDeviceCredential, type DeviceIdentity } from './deviceCredential.ts';
+import type { DeviceCertificate } from '../identity/deviceCertificate.ts';
 import { keyRetention } from './keyRetention.ts';
 import { lastResortExtension } from './lastResortKeyPackage.ts';
 
@@ -43,14 +44,15 @@ export function clientConfigWith(authService: ClientConfig['authService']): Clie
   return { ...defaultClientConfig, keyRetentionConfig: keyRetention, authService };
 }
 
+/** `certificate`: this device's, carried in the leaf so members check it against their pins. */
 export async function newKeyPackage(
   id: DeviceIdentity,
   keys: SignatureKeyPair,
   impl: CiphersuiteImpl,
-  opts: { readonly lastResort?: boolean } = {},
+  opts: { readonly lastResort?: boolean; readonly certificate?: DeviceCertificate } = {},
 ): Promise<{ publicPackage: KeyPackage; privatePackage: PrivateKeyPackage; bytes: Uint8Array }> {
   const extensions = opts.lastResort ? [lastResortExtension] : [];
-  const kp = await generateKeyPackageWithKey(deviceCredential(id), defaultCapabilities(), defaultLifetime, extensions, keys, impl);
+  const kp = await generateKeyPackageWithKey(deviceCredential(id, opts.certificate), defaultCapabilities(), defaultLifetime, extensions, keys, impl);
   const bytes = encodeMlsMessage({ keyPackage: kp.publicPackage, wireformat: 'mls_key_package', version: 'mls10' });
   return { ...kp, bytes };
 }

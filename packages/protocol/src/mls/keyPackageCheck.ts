@@ -12,7 +12,8 @@ import { verifyLeafNodeSignatureKeyPackage } from 'ts-mls/leafNode.js';
 import type { DeviceId, Handle } from '../brand.ts';
 import { HardlineError, ValidationError } from '../errors.ts';
 import { decodeKeyPackage } from './conversationGroup.ts';
-import { parseDeviceCredential } from './deviceCredential.ts';
+import { toBase64Url } from '../bytes.ts';
+import { parseCertifiedCredential } from './deviceCredential.ts';
 import { isLastResort } from './lastResortKeyPackage.ts';
 
 export type KeyPackageOwner = {
@@ -28,6 +29,7 @@ export const KeyPackageFaults = {
   DECODE: 'decode',
   SUITE: 'suite',
   CREDENTIAL: 'credential',
+  CERTIFICATE: 'certificate',
   SIGNATURE_KEY: 'signature-key',
   INIT_KEY: 'init-key',
   SIGNATURE: 'signature',
@@ -60,9 +62,9 @@ export async function checkKeyPackage(bytes: Uint8Array, owner: KeyPackageOwner,
     throw new KeyPackageRefusedError(KeyPackageFaults.DECODE, `does not decode as an MLS KeyPackage (${why})`, { cause });
   }
   if (kp.cipherSuite !== owner.suite) throw new KeyPackageRefusedError(KeyPackageFaults.SUITE, `uses ${kp.cipherSuite}, not the organisation's ${owner.suite}`);
-  let id;
+  let id, certificate;
   try {
-    id = parseDeviceCredential(kp.leafNode.credential);
+    ({ id, certificate } = parseCertifiedCredential(kp.leafNode.credential));
   } catch (cause) {
     throw new KeyPackageRefusedError(KeyPackageFaults.CREDENTIAL, 'its credential is not a Hardline device credential', { cause });
   }
@@ -71,6 +73,13 @@ export async function checkKeyPackage(bytes: Uint8Array, owner: KeyPackageOwner,
   }
   if (!sameBytes(kp.leafNode.signaturePublicKey, owner.signaturePublicKey)) {
     throw new KeyPackageRefusedError(KeyPackageFaults.SIGNATURE_KEY, "its signature key is not the uploading device's registered key");
+  }
+  // Members refuse a leaf without a certificate for its key (certifiedAuthenticationService.ts),
+  // so such a package could only fail its claimer. Whether the person's identity key signed it
+  // is the members' check, against the key they pinned; the relay is not trusted with that.
+  if (!certificate) throw new KeyPackageRefusedError(KeyPackageFaults.CERTIFICATE, 'its credential carries no device certificate');
+  if (certificate.deviceKey !== toBase64Url(owner.signaturePublicKey)) {
+    throw new KeyPackageRefusedError(KeyPackageFaults.CERTIFICATE, "its certificate is for another key than the device's registered one");
   }
   // RFC 9420 §10.1: the init key MUST differ from the leaf's encryption key.
   if (sameBytes(kp.initKey, kp.leafNode.hpkePublicKey)) throw new KeyPackageRefusedError(KeyPackageFaults.INIT_KEY, 'its init key equals its encryption key');

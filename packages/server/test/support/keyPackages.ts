@@ -4,7 +4,7 @@
  * would make them: the relay refuses anything else (keypackages/validateKeyPackage.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { deviceCredential, DEFAULT_SUITE, lastResortExtension, loadSuite, type DeviceId, type Handle } from '@hardline/protocol';
+import { certifyDevice, deviceCredential, DEFAULT_SUITE, lastResortExtension, loadSuite, newIdentityKey, type DeviceId, type Handle } from '@hardline/protocol';
 import { defaultCapabilities, defaultLifetime, encodeMlsMessage, generateKeyPackageWithKey } from 'ts-mls';
 import type { DeviceKeys } from './deviceKeys.ts';
 
@@ -15,6 +15,8 @@ export type KeyPackageOptions = {
   /** Pads the package with a private-use extension (0xF000) to about this many bytes. */
   readonly size?: number;
   readonly suite?: Parameters<typeof loadSuite>[0];
+  /** A modified client's package: no certificate in the credential, or one for another key. */
+  readonly certificate?: 'none' | 'other-key';
 };
 
 /** ts-mls's default provider takes Ed25519 private keys as PKCS#8 DER. */
@@ -24,7 +26,10 @@ export function signatureKeys(keys: DeviceKeys) {
 
 export async function newKeyPackages(owner: Owner, n: number, opts: KeyPackageOptions = {}): Promise<Buffer[]> {
   const impl = await loadSuite(opts.suite ?? DEFAULT_SUITE);
-  const credential = deviceCredential({ handle: owner.handle as Handle, deviceId: owner.deviceId as DeviceId });
+  const who = { handle: owner.handle as Handle, deviceId: owner.deviceId as DeviceId };
+  // The relay checks that a certificate for the device's key is there, not who signed it.
+  const certifiedKey = opts.certificate === 'other-key' ? newIdentityKey().publicKey : Buffer.from(signatureKeys(owner.keys).publicKey).toString('base64url');
+  const credential = deviceCredential(who, opts.certificate === 'none' ? undefined : certifyDevice(newIdentityKey(), { ...who, deviceKey: certifiedKey }));
   const extensions = [
     ...(opts.lastResort ? [lastResortExtension] : []),
     // Random, not zeros: a carver looking for 32-byte pieces of a KeyPackage would find zero runs in any file.
