@@ -8,9 +8,12 @@
  * are ciphertext under keys that no longer exist anywhere: a message that disappears, or an
  * MLS state that is superseded, is gone once the next save lands.
  *
+ * The write that zeros the old key also writes the next save's key (a spare, sealing nothing
+ * yet), so a save makes two durable writes: the record's commit and one to the key file.
+ *
  * A crash between the steps loses nothing: before the commit the old key still opens the old
- * record; after it the new key opens the new one, and the old slot is zeroed by the next save
- * of that record, or at the next start by `collect` if its record is gone.
+ * record; after it the new key opens the new one. A slot a crash left behind (an old key not
+ * yet zeroed, a spare) is named by no record, and `collect` zeros it at the next start.
  */
 import { idbGet, idbGetPrefixed, idbPut } from './idb.ts';
 import { readOnlyKeyFile, type KeyFile } from './keySlots.ts';
@@ -30,6 +33,8 @@ const slotOf = new Map<string, number>();
 /** Record name → its saves, in order: a save must know which slot the previous one used. */
 const chains = new Map<string, Promise<void>>();
 let collected: Promise<void> | undefined;
+/** Keys written ahead that seal nothing yet: a save takes one, and its closing write makes the next. */
+const spares: { slot: number; key: CryptoKey }[] = [];
 
 export function installKeyFile(k: KeyFile): void {
   keyFile = k;
@@ -39,6 +44,7 @@ export function installKeyFile(k: KeyFile): void {
 /** Forgets cached keys and slots, after a wipe. */
 export function forgetStateKey(): void {
   keys.clear();
+  spares.length = 0;
   slotOf.clear();
   collected = undefined;
 }
@@ -98,7 +104,7 @@ function collectOnce(): Promise<void> {
 async function reseal(name: string, json: string): Promise<void> {
   await collectOnce();
   const old = slotOf.get(name) ?? (await idbGet<Sealed>(PREFIX + name))?.slot;
-  const fresh = await keyFile.allocate();
+  const fresh = spares.pop() ?? (await keyFile.allocate());
   // Where no key can be written (the service worker), reseal under the record's current key.
   const slot = fresh?.slot ?? old;
   const key = fresh?.key ?? (slot === undefined ? undefined : await keyFor(slot));
@@ -110,14 +116,20 @@ async function reseal(name: string, json: string): Promise<void> {
     await idbPut(PREFIX + name, { slot, iv, ct } satisfies Sealed, 'strict');
   } catch (e) {
     // Not committed: the new key sealed nothing that was kept.
-    if (fresh) await dropSlot(fresh.slot).catch(() => undefined);
+    if (fresh) await shred([fresh.slot], false).catch(() => undefined);
     throw e;
   }
   slotOf.set(name, slot);
-  if (old !== undefined && old !== slot) await dropSlot(old);
+  await shred(old !== undefined && old !== slot ? [old] : [], !!fresh && spares.length === 0);
 }
 
-async function dropSlot(slot: number): Promise<void> {
-  keys.delete(slot);
-  await keyFile.shred([slot]);
+/** Zeros `stale` and, with `spare`, writes the next save's key in the same flush. */
+async function shred(stale: number[], spare: boolean): Promise<void> {
+  for (const s of stale) keys.delete(s);
+  if (stale.length === 0 && !spare) return;
+  // A spare is an optimisation: should writing it fail (a full file), the zeroing still must not.
+  const next = await keyFile.shred(stale, spare).catch((e: unknown) => (spare ? keyFile.shred(stale, false) : Promise.reject(e)));
+  if (!next) return;
+  keys.set(next.slot, next.key);
+  spares.push(next);
 }

@@ -4,7 +4,8 @@
  */
 import type { StorageErrorCode } from './storageError.ts';
 
-export type KeyFileOp = { op: 'allocate' } | { op: 'shred'; slots: number[] } | { op: 'collect'; live: number[] } | { op: 'wipe' };
+/** `shred` with `allocate`: zero the slots and write one fresh key, in one durable write. */
+export type KeyFileOp = { op: 'allocate' } | { op: 'shred'; slots: number[]; allocate: boolean } | { op: 'collect'; live: number[] } | { op: 'wipe' };
 
 export type KeyFileRequest = KeyFileOp & { id: number };
 

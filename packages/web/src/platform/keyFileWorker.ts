@@ -40,24 +40,28 @@ function zero(h: FileSystemSyncAccessHandle, slot: number): void {
   h.write(new Uint8Array(SLOT_BYTES), { at: slot * SLOT_BYTES });
 }
 
+/** Writes a fresh random key into the first free slot and adds it to `reply`. */
+function withFreshKey(h: FileSystemSyncAccessHandle, id: number, reply: KeyFileReply & { ok: true }): KeyFileReply {
+  for (let slot = 0; slot < SLOTS; slot++) {
+    if (!isZero(slotBytes(h, slot))) continue;
+    let raw = crypto.getRandomValues(new Uint8Array(SLOT_BYTES));
+    // An all-zero key would read as a free slot (probability 2^-256, but cheap to rule out).
+    while (isZero(raw)) raw = crypto.getRandomValues(new Uint8Array(SLOT_BYTES));
+    h.write(raw, { at: slot * SLOT_BYTES });
+    return { ...reply, slot, raw };
+  }
+  return { id, ok: false, code: 'KEY_FILE_FULL', message: 'every key slot is in use' };
+}
+
 async function handle(req: KeyFileRequest): Promise<KeyFileReply> {
   switch (req.op) {
     case 'allocate':
-      return withHandle((h) => {
-        for (let slot = 0; slot < SLOTS; slot++) {
-          if (!isZero(slotBytes(h, slot))) continue;
-          let raw = crypto.getRandomValues(new Uint8Array(SLOT_BYTES));
-          // An all-zero key would read as a free slot (probability 2^-256, but cheap to rule out).
-          while (isZero(raw)) raw = crypto.getRandomValues(new Uint8Array(SLOT_BYTES));
-          h.write(raw, { at: slot * SLOT_BYTES });
-          return { id: req.id, ok: true, slot, raw };
-        }
-        return { id: req.id, ok: false, code: 'KEY_FILE_FULL', message: 'every key slot is in use' };
-      });
+      return withHandle((h) => withFreshKey(h, req.id, { id: req.id, ok: true }));
     case 'shred':
       return withHandle((h) => {
         for (const s of req.slots) if (Number.isInteger(s) && s >= 0 && s < SLOTS) zero(h, s);
-        return { id: req.id, ok: true };
+        // The next save's key, written by the same flush: one durable write where two were.
+        return req.allocate ? withFreshKey(h, req.id, { id: req.id, ok: true }) : { id: req.id, ok: true };
       });
     case 'collect':
       return withHandle((h) => {

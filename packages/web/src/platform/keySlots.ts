@@ -25,8 +25,8 @@ export type KeyFile = {
   allocate(): Promise<{ slot: number; key: CryptoKey } | undefined>;
   /** The key in `slot`, or undefined if the slot is empty. */
   open(slot: number): Promise<CryptoKey | undefined>;
-  /** Overwrites the slots with zeros, durably. */
-  shred(slots: readonly number[]): Promise<void>;
+  /** Overwrites the slots with zeros and, with `allocate`, writes a fresh key as `allocate()` does, in one durable write. */
+  shred(slots: readonly number[], allocate?: boolean): Promise<{ slot: number; key: CryptoKey } | undefined>;
   /** Zeros every slot not in `live`: keys a crash left allocated but never used. */
   collect(live: readonly number[]): Promise<void>;
   /** Zeros the whole file, then removes it. */
@@ -73,7 +73,7 @@ export async function openSlot(slot: number): Promise<CryptoKey | undefined> {
 export const readOnlyKeyFile: KeyFile = {
   allocate: () => Promise.resolve(undefined),
   open: openSlot,
-  shred: () => Promise.resolve(),
+  shred: () => Promise.resolve(undefined),
   collect: () => Promise.resolve(),
   wipe: () => Promise.resolve(),
 };

@@ -10,6 +10,13 @@ import { StorageError } from './storageError.ts';
 
 type Pending = { resolve: (r: KeyFileReply & { ok: true }) => void; reject: (e: unknown) => void };
 
+async function keyOf(r: KeyFileReply & { ok: true }): Promise<{ slot: number; key: CryptoKey } | undefined> {
+  if (r.slot === undefined || !r.raw) return undefined;
+  const key = await importSlotKey(r.raw);
+  r.raw.fill(0);
+  return { slot: r.slot, key };
+}
+
 export function workerKeyFile(): KeyFile {
   let worker: Worker | undefined;
   let nextId = 1;
@@ -40,14 +47,12 @@ export function workerKeyFile(): KeyFile {
 
   return {
     async allocate() {
-      const r = await call({ op: 'allocate' });
-      if (r.slot === undefined || !r.raw) throw new StorageError('KEY_FILE_UNAVAILABLE', 'the key-file worker gave no key');
-      const key = await importSlotKey(r.raw);
-      r.raw.fill(0);
-      return { slot: r.slot, key };
+      const fresh = await keyOf(await call({ op: 'allocate' }));
+      if (!fresh) throw new StorageError('KEY_FILE_UNAVAILABLE', 'the key-file worker gave no key');
+      return fresh;
     },
     open: openSlot,
-    shred: async (slots) => void (slots.length > 0 && (await call({ op: 'shred', slots: [...slots] }))),
+    shred: async (slots, allocate = false) => (slots.length > 0 || allocate ? keyOf(await call({ op: 'shred', slots: [...slots], allocate })) : undefined),
     collect: async (live) => void (await call({ op: 'collect', live: [...live] })),
     wipe: async () => void (await call({ op: 'wipe' })),
   };
