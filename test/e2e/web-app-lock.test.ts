@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { HardlineClient } from '@hardline/client';
 import type { OrgKeyPair } from '@hardline/protocol';
+import { runAxe } from '../support/axe.ts';
 import { launchChromium, PHONE, SCREENSHOTS, startWebRelay, type WebRelay } from '../support/browser.ts';
 import { enrolInOrg, installOrgKey, orgInvite, postOrder } from '../support/orgConsole.ts';
 
@@ -126,6 +127,7 @@ describe('app lock from the org policy', () => {
     // the app shows nothing else.
     await screen(alice, 'lock-setup');
     expect(await alice.locator('[data-tab]').count()).toBe(0);
+    expect(await runAxe(alice)).toEqual([]);
     await alice.fill('input[name=new-passphrase]', 'short');
     await alice.fill('input[name=repeat-passphrase]', 'short');
     await alice.click('button:has-text("Set passphrase")');
@@ -149,6 +151,7 @@ describe('app lock from the org policy', () => {
     expect(Date.now() - idleFrom).toBeGreaterThanOrEqual(9_000);
     const html = await domText(alice);
     for (const leak of ['secret plan', 'BOB', 'bob', 'data-chat', 'data-tab']) expect(html, leak).not.toContain(leak);
+    expect(await runAxe(alice)).toEqual([]);
     await alice.screenshot({ path: join(SCREENSHOTS, 'lock-screen-light.png') });
     await alice.emulateMedia({ colorScheme: 'dark' });
     await alice.screenshot({ path: join(SCREENSHOTS, 'lock-screen-dark.png') });

@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Logo } from '../ui/App.tsx';
+import { startRingtone } from '../ui/ringtone.ts';
 import type { Session } from '../session/session.ts';
 import type { AppLock } from './appLock.ts';
 import { durationText } from './lockSettings.ts';
@@ -18,6 +19,12 @@ export function LockScreen({ lock, session }: { lock: AppLock; session: Session 
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
   const ringing = session.calls?.call?.phase === 'incoming';
+  // A locked app still rings, as a locked phone does; who calls shows only once unlocked.
+  useEffect(() => {
+    if (!ringing) return;
+    const ring = startRingtone();
+    return () => ring.stop();
+  }, [ringing]);
   const { wipeAfter } = lock.settings();
   const submit = async (e: Event) => {
     e.preventDefault();
