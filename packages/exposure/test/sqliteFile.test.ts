@@ -21,7 +21,7 @@ const opts = { country: 'NL', utcOffsetMinutes: 0 };
 function manyCalls(n: number): FixtureCall[] {
   return Array.from({ length: n }, (_, i) => ({
     timeMs: T0 + i * 0.01 * DAY, number: `06${String(10_000_000 + (i % 700)).padStart(8, '0')}`, durationSec: i % 900,
-    direction: (['in', 'out', 'missed'] as const)[i % 3], ...(i % 97 === 0 ? { name: `Long name ${'x'.repeat(6000 + i)} ${i}` } : i % 5 === 0 ? { name: `Näme ${i} 📞` } : {}),
+    direction: (['in', 'out', 'missed'] as const)[i % 3]!, ...(i % 97 === 0 ? { name: `Long name ${'x'.repeat(6000 + i)} ${i}` } : i % 5 === 0 ? { name: `Näme ${i} 📞` } : {}),
   }));
 }
 
