@@ -32,7 +32,7 @@ export type ExposureBenchSize = { readonly records: number } | { readonly bytes:
  * Writes synthetic calls, 2,000 partners with a heavy-tailed (Zipf-like) share, spread evenly
  * over one year, in batches straight to disk. Returns how many records it wrote.
  */
-function writeSyntheticCsv(path: string, size: ExposureBenchSize): number {
+export function writeSyntheticCsv(path: string, size: ExposureBenchSize): number {
   const fd = openSync(path, 'w');
   try {
     let written = writeSync(fd, 'timestamp,direction,number,duration\n');

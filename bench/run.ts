@@ -7,6 +7,7 @@
 import { runAbuseBench } from './abuse.bench.ts';
 import { runCallBench } from './call.bench.ts';
 import { runExposureBench } from './exposure.bench.ts';
+import { runExposureBrowserBench } from './exposureBrowser.bench.ts';
 import { runMlsCommits, runMlsThroughput } from './mls.bench.ts';
 import { runRelayBench } from './relay.bench.ts';
 import { runSchedulerSuite } from './scheduler.bench.ts';
@@ -36,6 +37,10 @@ const suites: Record<string, () => Promise<void>> = {
   exposure: async () => {
     console.log('\nExposure report: parse + analyse');
     console.table([runExposureBench()]);
+  },
+  'exposure-browser': async () => {
+    console.log('\nExposure report: the console (browser path) against the CLI, same file, median of 3');
+    console.table(await runExposureBrowserBench());
   },
 };
 
