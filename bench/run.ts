@@ -5,6 +5,7 @@
  * `abuse` floods the relay for ABUSE_SECONDS (default 60) per flood: about 8 minutes.
  */
 import { runAbuseBench } from './abuse.bench.ts';
+import { runAppLockBench } from './appLock.bench.ts';
 import { runCallBench } from './call.bench.ts';
 import { runExposureBench } from './exposure.bench.ts';
 import { runExposureBrowserBench } from './exposureBrowser.bench.ts';
@@ -34,6 +35,7 @@ const suites: Record<string, () => Promise<void>> = {
   scheduler: () => runSchedulerSuite(),
   'seized-disk': () => runSeizedDiskBench(),
   'web-storage': () => runWebStorageBench(),
+  'app-lock': () => runAppLockBench(),
   exposure: async () => {
     console.log('\nExposure report: parse + analyse');
     console.table([runExposureBench()]);
