@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { enrolInBrowser, launchChromium, newPhone, startWebRelay, type WebRelay } from '../support/browser.ts';
 import { launchRestartable, type RestartableBrowser } from '../support/browserState.ts';
-import { currentDeviceKey, keyFileSlots, plantOldFormat, storedRecordNames, zeroKeyFile } from '../support/browserKeys.ts';
+import { currentDeviceKey, keyFileSlots, plantKeySlot, plantOldFormat, storedRecordNames, zeroKeyFile } from '../support/browserKeys.ts';
 import { carveProfile, readProfile } from '../support/carveProfile.ts';
 
 let relay: WebRelay;
@@ -107,8 +107,18 @@ describe('web app: disappearing messages leave nothing in the browser profile', 
     expect(sealing.size).toBeGreaterThan(0);
   }, 180_000);
 
-  it('a key file that lost its keys gives a clear error, not a crash', async () => {
+  it('a key a crash left in the key file, named by no record, is zeroed at the next start', async () => {
     const page = await alice.restart();
+    const leftover = randomBytes(32).toString('hex');
+    await plantKeySlot(page, relay.url, 63, leftover);
+    expect(await keyFileSlots(page)).toContain(leftover);
+    await page.goto(`${relay.url}/`);
+    await page.waitForSelector('[data-screen=chats]', { timeout: 30_000 });
+    await expect.poll(async () => (await keyFileSlots(page)).includes(leftover), { timeout: 30_000 }).toBe(false);
+  }, 60_000);
+
+  it('a key file that lost its keys gives a clear error, not a crash', async () => {
+    const page = alice.page;
     await zeroKeyFile(page, relay.url);
     await page.goto(`${relay.url}/`);
     await page.waitForSelector('[data-screen=unreadable]', { timeout: 30_000 });

@@ -22,9 +22,11 @@ export function currentDeviceKey(page: Page): Promise<string | undefined> {
         r.onerror = () => reject(r.error);
       });
       if (rec?.slot === undefined) return undefined;
-      const root = await navigator.storage.getDirectory();
-      const file = await (await root.getFileHandle('hardline-keys')).getFile();
-      const raw = new Uint8Array(await file.slice(rec.slot * 32, rec.slot * 32 + 32).arrayBuffer());
+      const slot = rec.slot;
+      const raw = await navigator.locks.request('hardline-key-file', async (): Promise<Uint8Array> => {
+        const file = await (await (await navigator.storage.getDirectory()).getFileHandle('hardline-keys')).getFile();
+        return new Uint8Array(await file.slice(slot * 32, slot * 32 + 32).arrayBuffer());
+      });
       return Array.from(raw, (b) => b.toString(16).padStart(2, '0')).join('');
     } catch {
       return undefined;
@@ -34,22 +36,30 @@ export function currentDeviceKey(page: Page): Promise<string | undefined> {
   });
 }
 
-/** Every non-zero 32-byte slot of the key file, as hex. */
+/**
+ * Every non-zero 32-byte slot of the key file, as hex; none if there is no key file. Reads under
+ * the app's Web Lock on the file, as the app does, so a read never meets a write in progress.
+ */
 export function keyFileSlots(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    try {
-      const root = await navigator.storage.getDirectory();
-      const bytes = new Uint8Array(await (await (await root.getFileHandle('hardline-keys')).getFile()).arrayBuffer());
+  return page.evaluate(async () =>
+    // `await`: the lock's callback returns a promise, which the lock's own promise would wrap.
+    await navigator.locks.request('hardline-key-file', async (): Promise<string[]> => {
+      let file: File;
+      try {
+        file = await (await (await navigator.storage.getDirectory()).getFileHandle('hardline-keys')).getFile();
+      } catch (e) {
+        if (e instanceof DOMException && e.name === 'NotFoundError') return [];
+        throw e;
+      }
+      const bytes = new Uint8Array(await file.arrayBuffer());
       const out: string[] = [];
       for (let at = 0; at + 32 <= bytes.length; at += 32) {
         const slot = bytes.subarray(at, at + 32);
         if (slot.some((b) => b !== 0)) out.push(Array.from(slot, (b) => b.toString(16).padStart(2, '0')).join(''));
       }
       return out;
-    } catch {
-      return [];
-    }
-  });
+    }),
+  );
 }
 
 /**
@@ -115,4 +125,21 @@ export async function zeroKeyFile(page: Page, origin: string): Promise<void> {
     await w.write({ type: 'write', position: 0, data: new Uint8Array(size) });
     await w.close();
   });
+}
+
+/**
+ * Writes `hex` into key slot `slot`, as a crash between writing a key and zeroing one leaves a
+ * key that no record names. Navigates like plantOldFormat.
+ */
+export async function plantKeySlot(page: Page, origin: string, slot: number, hex: string): Promise<void> {
+  await page.goto(`${origin}/manifest.webmanifest`);
+  await page.evaluate(
+    async ([at, h]) => {
+      const handle = await (await navigator.storage.getDirectory()).getFileHandle('hardline-keys');
+      const w = await handle.createWritable({ keepExistingData: true });
+      await w.write({ type: 'write', position: at * 32, data: new Uint8Array(h.match(/../g)!.map((b) => parseInt(b, 16))) });
+      await w.close();
+    },
+    [slot, hex] as const,
+  );
 }
