@@ -7,12 +7,12 @@
  * others keep talking and lose nothing, including messages sent around the move.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HardlineClient, RelayApi, type Conversation, type QueuedPost } from '@hardline/client';
-import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
+import type { Conversation, HardlineClient, QueuedPost } from '@hardline/client';
+import { nodeTransport } from '@hardline/client/node';
 import { decodeEnvelope, fromBase64Url } from '@hardline/protocol';
 import { startRelay } from '@hardline/server';
 import { tempDir } from '../support/cliHarness.ts';
-import { readTexts } from '../support/clients.ts';
+import { enrol as enrolClient, linkDevice, readTexts } from '../support/clients.ts';
 import { cuttablePosting } from '../support/cutPosting.ts';
 import { postWithKnownCaps, rememberRosters } from '../support/removedDevice.ts';
 
@@ -20,21 +20,17 @@ let relay: Awaited<ReturnType<typeof startRelay>>;
 const opened: HardlineClient[] = [];
 
 /** Grace 0: a former mailbox is retired at the first sync after the move, the strictest case. */
-const options = (home: string) => ({ ...nodeClientOptions(home), mailboxGraceMs: 0 });
+const GRACE_0 = { mailboxGraceMs: 0 };
 
 async function enrol(handle: string, net = nodeTransport): Promise<HardlineClient> {
-  const { code } = await new RelayApi(new URL(relay.url), nodeTransport).adminInvite(relay.adminToken!);
-  const c = await HardlineClient.register({ ...options(tempDir(handle)), transport: net }, { server: relay.url, code, handle, displayName: handle });
+  const c = await enrolClient(relay.url, relay.adminToken!, handle, { client: { ...GRACE_0, transport: net }, displayName: handle });
   opened.push(c);
   return c;
 }
 
 async function link(existing: HardlineClient): Promise<HardlineClient> {
-  const code = await existing.createLinkCode();
-  const added = await HardlineClient.register(options(tempDir(`${existing.handle}-laptop`)), { server: relay.url, code, handle: existing.handle });
+  const added = await linkDevice(existing, { home: tempDir(`${existing.handle}-laptop`), client: GRACE_0 });
   opened.push(added);
-  await existing.sync();
-  await added.sync();
   return added;
 }
 

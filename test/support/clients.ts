@@ -12,6 +12,8 @@ export type EnrolOptions = {
   readonly home?: string;
   /** Over the node defaults: a transport the attacker stands in, shorter timers. */
   readonly client?: Partial<ClientOptions>;
+  /** Default: the handle in capitals. */
+  readonly displayName?: string;
 };
 
 /** A fresh invite code, minted with the relay's admin token. */
@@ -19,18 +21,18 @@ export async function adminInvite(url: string, adminToken: string): Promise<stri
   return (await new RelayApi(new URL(url), nodeTransport).adminInvite(adminToken)).code;
 }
 
-export async function enrol(url: string, adminToken: string, handle: string, { home = tempDir(handle), client = {} }: EnrolOptions = {}): Promise<HardlineClient> {
+export async function enrol(url: string, adminToken: string, handle: string, { home = tempDir(handle), client = {}, displayName = handle.toUpperCase() }: EnrolOptions = {}): Promise<HardlineClient> {
   const code = await adminInvite(url, adminToken);
-  return HardlineClient.register({ ...nodeClientOptions(home), ...client }, { server: url, code, handle, displayName: handle.toUpperCase() });
+  return HardlineClient.register({ ...nodeClientOptions(home), ...client }, { server: url, code, handle, displayName });
 }
 
 /**
  * Links a new device and completes the handshake: the existing device answers on its next sync
  * (it certifies the new one), then the new device collects its certificate and identity key.
  */
-export async function linkDevice(existing: HardlineClient, home = tempDir(`${existing.handle}-2`)): Promise<HardlineClient> {
+export async function linkDevice(existing: HardlineClient, { home = tempDir(`${existing.handle}-2`), client = {} }: Omit<EnrolOptions, 'displayName'> = {}): Promise<HardlineClient> {
   const code = await existing.createLinkCode();
-  const added = await HardlineClient.register(nodeClientOptions(home), { server: existing.server, code, handle: existing.handle });
+  const added = await HardlineClient.register({ ...nodeClientOptions(home), ...client }, { server: existing.server, code, handle: existing.handle });
   await existing.sync();
   await added.sync();
   return added;
