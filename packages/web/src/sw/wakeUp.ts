@@ -16,6 +16,7 @@ import { browserTransport } from '../platform/browserTransport.ts';
 import { IdbStateStore } from '../platform/idbStateStore.ts';
 import { DEVICE_LOCK, WORKER_LOCK } from '../platform/singleTab.ts';
 import { previewsAllowed } from '../lock/previews.ts';
+import { dropStatus, keepOneVisible } from './statusNotification.ts';
 import { GENERIC_WAKE, notificationFor, ringingCall, wakeOutcome, type NotificationSpec } from './wakeNotification.ts';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -83,7 +84,9 @@ export async function handleWake(): Promise<void> {
       const outcome = wakeOutcome(allControls(client), messages, me, Date.now());
       await closeEndedCalls(outcome.kind === 'call' ? outcome.callId : undefined);
       const spec = notificationFor(outcome, nameOf, previews);
-      if (spec) await show(spec);
+      // Every push must leave a notification (sw/statusNotification.ts): cover wake-ups too.
+      if (spec) await show(spec).then(() => dropStatus(self.registration));
+      else await keepOneVisible(self.registration);
       if (outcome.kind !== 'call' || outcome.acked) return;
       // As an open app does: wait a little, look again, and ack only a ring still ringing that
       // no other device of mine has acked (docs/protocol.md §6 "Is anyone there?").
