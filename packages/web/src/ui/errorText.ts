@@ -5,6 +5,7 @@
 import { ContactLimits, HardlineError, MAX_VCARD_ENTRIES } from '@hardline/protocol';
 import { QueuedError } from '@hardline/client';
 import { BookError } from '../contacts/contactBookAdapter.ts';
+import { StorageError } from '../platform/storageError.ts';
 
 export function enrolErrorText(e: unknown): string {
   if (e instanceof HardlineError) {
@@ -40,6 +41,7 @@ const count = (n: number): string => n.toLocaleString('en');
 
 export function errorText(e: unknown): string {
   if (e instanceof BookError) return e.message;
+  if (e instanceof StorageError) return storageErrorText(e);
   if (e instanceof QueuedError) return 'None of their devices can receive messages right now. It is kept here and sent as soon as one can.';
   if (e instanceof HardlineError) {
     switch (e.code) {
@@ -63,4 +65,16 @@ export function errorText(e: unknown): string {
   }
   if (e instanceof Error && e.name === 'BookError') return e.message;
   return 'Something went wrong. Try again.';
+}
+
+/** Why this browser cannot keep Hardline's data (platform/keySlots.ts). */
+function storageErrorText(e: StorageError): string {
+  switch (e.code) {
+    case 'KEY_FILE_UNAVAILABLE':
+      return 'This browser does not let Hardline keep its keys on this device (a private window, or site storage blocked). Use a normal window of an up-to-date browser.';
+    case 'KEY_FILE_FULL':
+      return 'This browser’s Hardline key file is full. Reload the app; if this comes back, set this browser up again.';
+    default:
+      return 'This device’s saved data could not be opened. Reload the app.';
+  }
 }
