@@ -33,6 +33,7 @@ import type { Population } from './population.ts';
 import type { Random } from './random.ts';
 import { SimulatedScheduler, SLOT, TAB_OPEN, type SlotAction, type TabOpenAction } from './simulatedScheduler.ts';
 import { coverMailbox, deviceState, leftForSlot, PostDelays, postOldest } from './slotPosts.ts';
+import { sendText, type TextSender } from './textSend.ts';
 import { ActionKinds, type DeviceAction, type Schedule } from './trafficSchedule.ts';
 
 /** An observer event with the simulated time it happened at. */
@@ -62,8 +63,6 @@ export type RelayRun = {
     readonly runMs: number;
   };
 };
-
-const TEXT = 'The quick brown fox jumps over the lazy dog. ';
 
 /** The web app's actions (webAppDevice.ts, callSchedule.ts), who uses it and when each tab is open. */
 export type AppTraffic = { readonly actions: readonly AppAction[]; readonly isWebApp: readonly boolean[]; readonly open: readonly (readonly (readonly [number, number])[])[] };
@@ -139,8 +138,7 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
     const seizeIndex = Math.floor(planned.length * (0.3 + 0.6 * rng.next()));
     const seizeAt = planned[Math.min(seizeIndex, planned.length - 1)]!.t;
     let seized: SeizedFiles | undefined;
-    const groupsMade = new Set<string>();
-    const groupMembers = new Map(pop.groups.map((g) => [g.name, g.members] as const));
+    const texts: TextSender = { pop, rng, groupsMade: new Set(), slotted: (client, run) => (scheduled ? leftForSlot(client, run) : run()) };
     const runStart = performance.now();
     let lastEnd = 0;
     let sends = 0;
@@ -151,8 +149,6 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
         continue;
       }
       const client = clients[a.user]!;
-      // With the scheduler on, a flush that queued for a slot is no failure.
-      const slotted = <T>(run: () => Promise<T>): Promise<T | undefined> => (scheduled ? leftForSlot(client, run) : run());
       const decision = a.kind === SLOT ? sched.due(a, client.pendingOutbox()) : undefined;
       if (a.kind === SLOT && (decision === undefined || decision === 'none')) continue;
       if (!seized && a.t >= seizeAt) seized = seizeFiles(dataDir, lastEnd);
@@ -182,23 +178,14 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
         } else if (a.kind === ActionKinds.POLL) {
           await client.sync();
         } else if (a.kind !== ActionKinds.SEND && a.kind !== SLOT) {
-          const call = await slotted(() => runAppAction(a, client, pop, realIds));
+          // With the scheduler on, a flush that queued for a slot is no failure.
+          const call = await texts.slotted(client, () => runAppAction(a, client, pop, realIds));
           if (call) callRecords.push({ ...call, user: a.user, sim: clock() });
         } else if (a.kind === ActionKinds.SEND) {
           sends++;
-          const m = a.message;
-          const text = TEXT.repeat(1 + rng.int(4)).slice(0, 20 + rng.int(200));
-          if (m.group !== undefined && !groupsMade.has(m.group)) {
-            groupsMade.add(m.group);
-            await slotted(() => client.groupCreate(m.group!, groupMembers.get(m.group!)!.filter((u) => u !== a.user).map((u) => pop.handles[u]!)));
-          }
-          // The web app sends without syncing first (its inbox is already open): session.ts.
-          const opts = app?.isWebApp[a.user] ? { sync: false } : {};
-          const to = m.group ?? pop.handles[m.to[0]!]!;
-          const sent = await slotted(() => client.send(to, text, opts));
-          const id = sent?.id ?? lastOwnMessage(client, to);
-          if (id) realIds.set(m.id, id);
-          if (state) delays.queued(a.user, state, before, m.id, clock());
+          const id = await sendText(texts, client, a.message, !!app?.isWebApp[a.user]);
+          if (id) realIds.set(a.message.id, id);
+          if (state) delays.queued(a.user, state, before, a.message.id, clock());
         }
       } catch (e) {
         fail(e);
@@ -229,12 +216,6 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
     await relay.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/** The id of the last message this device wrote to `to` (a send left for a slot returns none). */
-function lastOwnMessage(client: HardlineClient, to: string): string | undefined {
-  const conv = client.conversations().find((c) => !c.left && (c.roster.kind === 'group' ? c.roster.name === to : c.roster.members.includes(to as never) && c.roster.kind === 'direct'));
-  return conv?.messages.filter((m) => m.from === client.handle).at(-1)?.id;
 }
 
 /**
