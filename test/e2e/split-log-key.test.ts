@@ -6,7 +6,7 @@
  * gossip carries the sender's log key, and a head under another log key than one's own is a
  * split view ('different-log-key'), caught at the next message between the two honest devices.
  * And an invite that names the log key's fingerprint catches the substitution at registration,
- * before the code is spent.
+ * before the code is spent; a linked device gets the log key from the device that links it.
  */
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -78,6 +78,21 @@ describe('a relay that gives alice another log key than bob from the first conta
     await dan.send('carol', 'hi');
     expect(await readTexts(carol)).toEqual(['hi']);
     expect(carol.splitView()).toBeUndefined();
+  });
+});
+
+describe('a device linked behind a relay that names it another log key', () => {
+  it('never completes the link: the other device\'s answer names the log key it pinned', async () => {
+    const gina = await enrol(relay.url, relay.adminToken!, 'gina');
+    opened.push(gina);
+    const code = await gina.createLinkCode();
+    const fork = forkLogFor(relay, nodeTransport, { logKey: newLogKey() });
+    const added = await HardlineClient.register({ ...nodeClientOptions(tempDir('gina-2')), transport: fork.transport }, { server: relay.url, code, handle: 'gina' });
+    opened.push(added);
+    await gina.sync();
+    await expect(added.sync()).rejects.toMatchObject({ code: 'CRYPTO', message: expect.stringMatching(/another key-transparency log key than your other device/) });
+    // It stays uncertified, so nobody encrypts to it, and it says so again at every sync.
+    await expect(added.sync()).rejects.toMatchObject({ code: 'CRYPTO' });
   });
 });
 

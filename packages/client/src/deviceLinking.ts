@@ -19,6 +19,7 @@ import {
   type IdentityKeyPair,
 } from '@hardline/protocol';
 import type { DeviceState } from './deviceState.ts';
+import { linkedLogKey } from './logKeyPin.ts';
 import type { RelayApi } from './relayApi.ts';
 
 /** A link code's secret is good as long as the relay's part (the relay's link-code TTL). */
@@ -60,7 +61,9 @@ export async function answerLinkRequests(state: DeviceState, api: RelayApi, now:
     }
     const certificate = certifyDevice(state.identity, { handle: state.handle, deviceId: req.deviceId as DeviceId, deviceKey: req.deviceKey });
     // The answer is waiting before anyone can trust the new device (and send it a Welcome).
-    await api.putBlob(keys.blobId, keys.capability, blob.version, await sealLinkMessage(keys, { t: 'link-response', certificate, identity: state.identity }));
+    // With the log key this device pinned: a relay naming the new one another is caught there.
+    const logKey = state.transparency?.logKey;
+    await api.putBlob(keys.blobId, keys.capability, blob.version, await sealLinkMessage(keys, { t: 'link-response', certificate, identity: state.identity, ...(logKey ? { logKey } : {}) }));
     await api.putCertificate(req.deviceId as DeviceId, certificate);
     certified.push(req.deviceId as DeviceId);
   }
@@ -82,6 +85,9 @@ export async function collectLinkAnswer(state: DeviceState, api: RelayApi): Prom
   if (msg?.t !== 'link-response') return undefined;
   const ok = verifyCertificate(msg.certificate, { identityKey: msg.identity.publicKey, handle: state.handle, deviceId: state.deviceId, deviceKey: fromBase64Url(state.signPub) });
   if (!ok) throw new HardlineError('CRYPTO', 'the other device sent a certificate for another device');
+  // Before the link completes: a relay that named this device another log key than the one the
+  // other device pinned keeps it from ever becoming a trusted device of this person.
+  state.transparency = { ...state.transparency, ...linkedLogKey(state.transparency?.logKey, msg.logKey) };
   delete state.linkWait;
   return { identity: msg.identity, certificate: msg.certificate };
 }

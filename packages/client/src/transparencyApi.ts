@@ -3,7 +3,7 @@
  * The relay's key-transparency routes, as the client calls them. Nothing here is trusted:
  * every head, proof and key is checked by keyTransparency.ts before it counts.
  */
-import { fromBase64Url, parseTreeHead, toBase64Url, type SignedTreeHead } from '@hardline/protocol';
+import { fromBase64Url, isLogPublicKey, parseTreeHead, toBase64Url, type SignedTreeHead } from '@hardline/protocol';
 import type { RelayApi } from './relayApi.ts';
 
 export type InclusionAnswer = { readonly leafIndex: number; readonly proof: readonly Uint8Array[] };
@@ -18,7 +18,8 @@ export class TransparencyApi {
 
   async logKey(): Promise<string | undefined> {
     const org = await this.api.request<{ logKey?: unknown }>('GET', '/v1/org');
-    return typeof org.logKey === 'string' ? org.logKey : undefined;
+    // Canonical only: log keys are compared as strings (protocol isLogPublicKey).
+    return isLogPublicKey(org.logKey) ? org.logKey : undefined;
   }
 
   async head(): Promise<SignedTreeHead> {

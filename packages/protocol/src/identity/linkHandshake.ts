@@ -20,6 +20,7 @@ import { fromHex, randomBytes, toHex, utf8 } from '../bytes.ts';
 import { DecodeError } from '../errors.ts';
 import { BLOB_BUCKETS } from '../padding.ts';
 import { boxOpen, boxSeal } from '../seal.ts';
+import { isLogPublicKey } from '../transparency/treeHead.ts';
 import { parseCertificate, type DeviceCertificate } from './deviceCertificate.ts';
 import { parseIdentityKeyPair, type IdentityKeyPair } from './identityKey.ts';
 
@@ -29,7 +30,8 @@ const BOX_OVERHEAD = 28;
 const LINK_BLOB_SIZE = BLOB_BUCKETS[0];
 
 export type LinkRequest = { readonly t: 'link-request'; readonly handle: string; readonly deviceId: string; readonly deviceKey: string };
-export type LinkResponse = { readonly t: 'link-response'; readonly certificate: DeviceCertificate; readonly identity: IdentityKeyPair };
+/** `logKey`: the key-transparency log key the existing device pinned (client logKeyPin.ts). */
+export type LinkResponse = { readonly t: 'link-response'; readonly certificate: DeviceCertificate; readonly identity: IdentityKeyPair; readonly logKey?: string };
 export type LinkMessage = LinkRequest | LinkResponse;
 
 export function newLinkSecret(): string {
@@ -74,10 +76,13 @@ export async function openLinkMessage(keys: LinkKeys, box: Uint8Array): Promise<
   } catch (cause) {
     throw new DecodeError('link message did not open', { cause });
   }
-  const m = raw as { t?: unknown; handle?: unknown; deviceId?: unknown; deviceKey?: unknown; certificate?: unknown; identity?: unknown } | null;
+  const m = raw as { t?: unknown; handle?: unknown; deviceId?: unknown; deviceKey?: unknown; certificate?: unknown; identity?: unknown; logKey?: unknown } | null;
   if (m?.t === 'link-request' && typeof m.handle === 'string' && typeof m.deviceId === 'string' && /^[0-9a-f]{32}$/.test(m.deviceId) && typeof m.deviceKey === 'string' && m.deviceKey.length <= 64) {
     return { t: 'link-request', handle: m.handle, deviceId: m.deviceId, deviceKey: m.deviceKey };
   }
-  if (m?.t === 'link-response') return { t: 'link-response', certificate: parseCertificate(m.certificate), identity: parseIdentityKeyPair(m.identity) };
+  if (m?.t === 'link-response') {
+    if (m.logKey !== undefined && !isLogPublicKey(m.logKey)) throw new DecodeError('the log key in a link answer is malformed');
+    return { t: 'link-response', certificate: parseCertificate(m.certificate), identity: parseIdentityKeyPair(m.identity), ...(m.logKey !== undefined ? { logKey: m.logKey } : {}) };
+  }
   throw new DecodeError('link message has an invalid shape');
 }

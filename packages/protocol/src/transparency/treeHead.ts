@@ -57,9 +57,13 @@ export function logKeyFingerprint(publicKey: string): string {
   return toHex(sha256(fromBase64Url(publicKey, 32))).slice(0, 32);
 }
 
-/** Shape and curve check of a log public key (base64url, 32 bytes), as named in gossip or by the relay. */
+/**
+ * Shape and curve check of a log public key (base64url, 32 bytes), as named in gossip or by the
+ * relay. Canonical only (no '+' or '/', no stray bits in the last character), so that two strings
+ * name the same key exactly when they are equal, which is how log keys are compared.
+ */
 export function isLogPublicKey(v: unknown): v is string {
-  return isIdentityPublicKey(v);
+  return typeof v === 'string' && /^[A-Za-z0-9_-]{43}$/.test(v) && isIdentityPublicKey(v) && toBase64Url(fromBase64Url(v, 32)) === v;
 }
 
 export function signTreeHead(secretKey: string, head: { treeSize: number; rootHash: Uint8Array; timestamp: number }): SignedTreeHead {
