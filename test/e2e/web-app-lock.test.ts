@@ -181,6 +181,10 @@ describe('app lock from the org policy', () => {
       await screen(alice, 'locked');
       await unlock(alice, PASSPHRASE);
       await screen(alice, 'chats');
+      // Previews off in the page too: the screen reader's announcement names nobody.
+      await bob.send('alice', 'announce me');
+      await alice.waitForSelector('[data-announce=messages] p', { timeout: 30_000 });
+      expect(await alice.textContent('[data-announce=messages]')).toBe('New message');
     });
   }, 60_000);
 
