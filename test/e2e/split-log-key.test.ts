@@ -17,6 +17,7 @@ import { logKeyFingerprint, newLogKey, parseOrgKeyPair, splitInviteCode } from '
 import { cli, jsonLines, tempDir } from '../support/cliHarness.ts';
 import { enrol, readTexts } from '../support/clients.ts';
 import { forkLogFor } from '../support/forkedLog.ts';
+import { gossipUnderLogKey } from '../support/hostileClient.ts';
 import { orgInvite } from '../support/orgConsole.ts';
 import { startTestRelay, type TestRelay } from '../support/testRelay.ts';
 
@@ -72,9 +73,7 @@ describe('a relay that gives alice another log key than bob from the first conta
     opened.push(carol, dan);
     await carol.sync();
     // A modified client names a log key that did not sign the head it sends: nothing proves two logs.
-    const kt = (dan as unknown as { kt: { gossip(): object } }).kt;
-    const honest = kt.gossip.bind(kt);
-    kt.gossip = () => ({ ...honest(), lk: newLogKey().publicKey });
+    gossipUnderLogKey(dan, newLogKey().publicKey);
     await dan.send('carol', 'hi');
     expect(await readTexts(carol)).toEqual(['hi']);
     expect(carol.splitView()).toBeUndefined();

@@ -27,3 +27,13 @@ export async function commitForgedRoster(client: HardlineClient, conv: Conversat
   await c.save();
   await client.flushOutbox();
 }
+
+/**
+ * A modified client whose outgoing text names `logKey` as the log key of its gossiped tree head
+ * (appMessage `lk`), whatever key signed the head: a member trying to raise a false split view.
+ */
+export function gossipUnderLogKey(client: HardlineClient, logKey: string): void {
+  const kt = (client as unknown as { kt: { gossip(): object } }).kt;
+  const honest = kt.gossip.bind(kt);
+  kt.gossip = () => ({ ...honest(), lk: logKey });
+}
