@@ -13,7 +13,7 @@ import type { Session } from '../session/session.ts';
 import { loadLockRecord, NO_LOCK, saveLockRecord, type LockRecord } from './lockRecord.ts';
 import { lockSettings, type LockSettings } from './lockSettings.ts';
 import { makeVerifier, matches } from './passphrase.ts';
-import { reportFailedUnlocks } from './unlockReport.ts';
+import { UnlockReporter } from './unlockReport.ts';
 
 export type LockView = 'open' | 'locked' | 'setup';
 export type UnlockResult = { readonly ok: true } | { readonly ok: false; readonly failed: number; readonly left?: number; readonly wiped: boolean };
@@ -34,6 +34,11 @@ export class AppLock {
   private lastInput = Date.now();
   private locked: boolean;
   private busy = false;
+  private readonly reporter = new UnlockReporter(
+    () => this.session.client.relay(),
+    () => this.record.unreported,
+    (n) => this.save({ ...this.record, unreported: Math.max(0, this.record.unreported - n) }).catch(() => undefined),
+  );
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribe: (() => void)[] = [];
@@ -149,6 +154,8 @@ export class AppLock {
         this.locked = false;
         this.lastInput = Date.now();
         this.emit();
+        // Wrong passphrases typed while offline are reported now.
+        void this.report();
         return { ok: true };
       }
       const failed = this.record.failed + 1;
@@ -174,10 +181,8 @@ export class AppLock {
     await this.session.wipe();
   }
 
-  private async report(): Promise<void> {
-    const n = this.record.unreported;
-    if (n === 0 || !(await reportFailedUnlocks(this.session.client.relay(), n))) return;
-    await this.save({ ...this.record, unreported: Math.max(0, this.record.unreported - n) }).catch(() => undefined);
+  private report(): Promise<void> {
+    return this.reporter.report();
   }
 
   private async save(next: LockRecord): Promise<void> {

@@ -17,3 +17,30 @@ export async function reportFailedUnlocks(api: RelayApi, count: number): Promise
     return false;
   }
 }
+
+/**
+ * One report at a time, so two quick failures are never sent with the same count; failures that
+ * come in while one is on its way go out right after it. `unreported` reads the sealed count,
+ * `reported(n)` takes n off it once the relay has them.
+ */
+export class UnlockReporter {
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly api: () => RelayApi,
+    private readonly unreported: () => number,
+    private readonly reported: (n: number) => Promise<void>,
+  ) {}
+
+  report(): Promise<void> {
+    this.running ??= this.drain().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    for (let n = this.unreported(); n > 0; n = this.unreported()) {
+      if (!(await reportFailedUnlocks(this.api(), n))) return;
+      await this.reported(n);
+    }
+  }
+}
