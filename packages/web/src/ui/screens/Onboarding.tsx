@@ -89,8 +89,8 @@ export function Onboarding({ onEnrolled }: { onEnrolled: (s: Session) => void })
         <label>
           Device name
           <input name="deviceName" value={deviceName} onInput={(e) => setDeviceName(e.currentTarget.value)} maxLength={MAX_DEVICE_NAME} autocomplete="off" aria-describedby="device-name-hint" />
-          <span class="fineprint" id="device-name-hint">Shown to your security team, so they can tell your devices apart.</span>
         </label>
+        <p class="fineprint" id="device-name-hint">Shown to your security team, so they can tell your devices apart.</p>
         {error && <p class="error" role="alert">{error}</p>}
         <button class="primary" type="submit" disabled={busy}>
           {busy ? 'Setting up… (creating keys)' : linking ? 'Link this device' : 'Enrol this device'}
