@@ -13,6 +13,7 @@
 import { ContactBookService, HardlineClient, type ReceivedControl } from '@hardline/client';
 import { ackDelay } from '../calls/reachability.ts';
 import { browserTransport } from '../platform/browserTransport.ts';
+import { forgetStateKey } from '../platform/encryptedKv.ts';
 import { IdbStateStore } from '../platform/idbStateStore.ts';
 import { DEVICE_LOCK, WORKER_LOCK } from '../platform/singleTab.ts';
 import { previewsAllowed } from '../lock/previews.ts';
@@ -27,6 +28,9 @@ async function withDevice<T>(fn: (c: HardlineClient) => Promise<T>): Promise<{ v
   return self.navigator.locks.request(WORKER_LOCK, () =>
     self.navigator.locks.request(DEVICE_LOCK, { ifAvailable: true }, async (lock) => {
       if (!lock) return undefined;
+      // This worker outlives a wake-up, and the app may have re-sealed every record under fresh
+      // keys since the last one: keys and slots remembered from then would be stale.
+      forgetStateKey();
       const store = new IdbStateStore();
       if (!(await store.load())) {
         // Signed out or wiped: nothing here can be woken for any more.
