@@ -4,7 +4,7 @@
  * CSV) are picked with file inputs and analysed in the tab: the console ranks the partners,
  * shows the influence paths and whom to brief first, and signs an invite for one of them that
  * a device enrols with. No request the page makes, and nothing on the relay's disk, carries the
- * files' content. A summary the team keeps shows in the morning briefing, from this browser
+ * files' content; an iPhone's CallHistory.storedata is read there too. A summary the team keeps shows in the morning briefing, from this browser
  * only. A junk file gets a clear error. The device list shows the name a browser
  * device was given at enrolment and its platform, and "unnamed" for one that never said.
  */
@@ -108,6 +108,17 @@ describe('the exposure report in the console', () => {
     for (const r of sent.slice(before)) for (const p of ['Chief of staff', 'Partner (home)', '+31620000001', 'brief first']) expect(r.includes(p), `${r.split('\n')[0]} carries "${p}"`).toBe(false);
     await page.click('[data-forget-exposure]');
     await expect.poll(() => page.locator('[data-briefing]').textContent()).toMatch(/Exposure results kept: none/);
+  }, 60_000);
+
+  it("reads an iPhone's CallHistory.storedata in the browser too", async () => {
+    const iphone = tempDir('exposure-iphone');
+    writeSampleCircle((name) => join(iphone, name), 'iphone');
+    await page.setInputFiles('[data-exposure-principal]', [join(iphone, 'minister.storedata'), join(iphone, 'contacts.vcf')]);
+    await page.setInputFiles('[data-exposure-advisers]', []);
+    await page.click('[data-exposure-analyse]');
+    // The earlier report had two advisers' logs; this one has the principal's alone.
+    await expect.poll(() => page.locator('[data-exposure-results] > p').first().textContent()).toMatch(/calls and messages with 8 people over 16 weeks \([^)]*\)\.$/);
+    expect(await page.locator('[data-ranked-partners] tbody tr').first().textContent()).toMatch(/^1Chief of Staff \(\+31610000002\)/);
   }, 60_000);
 
   it('refuses a file that is not a call log with a clear error', async () => {
