@@ -20,7 +20,7 @@ import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
 import { startRelay } from '@hardline/server';
 import Database from 'better-sqlite3';
 import { enrolInBrowser, PHONE } from '../support/browser.ts';
-import { startPushService, type BrowserSubscription, type PushServiceStandIn } from '../support/pushService.ts';
+import { startPushService, type BrowserSubscription, type PushServiceStandIn, type ReceivedPush } from '../support/pushService.ts';
 import { REPO, tempDir } from '../support/cliHarness.ts';
 import { enrolPair, home, launchCallChromium, newCallPhone, openContact, startCallRelay, toneWav, type CallRelay } from '../support/calls.ts';
 
@@ -68,7 +68,14 @@ async function waitForNotification(pred: (n: ShownNotification) => boolean, time
  * A browser profile whose Push API hands out a subscription of the local stand-in, as a
  * vendor's would (this Chromium has none), and a DevTools session to deliver its wake-ups.
  */
-async function standInPushBrowser(permissions: string[]): Promise<{ sub: BrowserSubscription; context: BrowserContext; tools: CDPSession; registration: Promise<string> }> {
+async function standInPushBrowser(permissions: string[]): Promise<{
+  sub: BrowserSubscription;
+  context: BrowserContext;
+  tools: CDPSession;
+  registration: Promise<string>;
+  /** From now on the stand-in delivers this browser's wake-ups to its worker, as a vendor would. */
+  forward(registrationId: string, seen: (p: ReceivedPush) => void): void;
+}> {
   const sub = push.subscribe();
   const context = await browser.newContext({ viewport: PHONE, serviceWorkers: 'allow', permissions });
   await context.addInitScript((s) => {
@@ -84,7 +91,14 @@ async function standInPushBrowser(permissions: string[]): Promise<{ sub: Browser
     });
   });
   await tools.send('ServiceWorker.enable');
-  return { sub, context, tools, registration };
+  const forward = (registrationId: string, seen: (p: ReceivedPush) => void): void => {
+    push.onPush = (p) => {
+      if (!sub.endpoint.endsWith(p.subscription)) return;
+      seen(p);
+      void tools.send('ServiceWorker.deliverPushMessage', { origin: relay.url, registrationId, data: p.plaintext!.toString() });
+    };
+  };
+  return { sub, context, tools, registration, forward };
 }
 
 beforeAll(async () => {
@@ -216,7 +230,7 @@ describe('web app: the whole chain, through a push service', () => {
     // Carol's browser gets its subscription from the stand-in, as from a vendor (this Chromium
     // has none); everything after that is real: the relay's VAPID and RFC 8291 wake-up, the
     // stand-in's decryption, and delivery to her service worker.
-    const { sub, context: carolContext, tools: carolTools, registration: carolRegistration } = await standInPushBrowser(['microphone', 'notifications']);
+    const { context: carolContext, registration: carolRegistration, forward } = await standInPushBrowser(['microphone', 'notifications']);
     const carol = await carolContext.newPage();
     carol.setDefaultTimeout(15_000);
     try {
@@ -244,11 +258,7 @@ describe('web app: the whole chain, through a push service', () => {
       await carol.close();
 
       const forwarded: number[] = [];
-      push.onPush = (p) => {
-        if (!sub.endpoint.endsWith(p.subscription)) return;
-        forwarded.push(p.bodyLength);
-        void carolTools.send('ServiceWorker.deliverPushMessage', { origin: relay.url, registrationId: registration, data: p.plaintext!.toString() });
-      };
+      forward(registration, (p) => forwarded.push(p.bodyLength));
       await home(bob);
       await bob.click('[data-tab=chats]');
       await bob.click('[data-chat="d:carol"]', { timeout: 30_000 });
@@ -293,7 +303,7 @@ describe('web app: the whole chain, through a push service', () => {
 
 describe('web app: a new conversation wakes a closed app', () => {
   it('a stranger starts a conversation with Frank, whose app is closed: the Welcome wakes his browser through the push service, and his worker names the stranger', async () => {
-    const { sub, context, tools, registration } = await standInPushBrowser(['notifications']);
+    const { context, registration, forward } = await standInPushBrowser(['notifications']);
     const frank = await context.newPage();
     frank.setDefaultTimeout(15_000);
     const stranger = await HardlineClient.register(nodeClientOptions(tempDir('erin')), { server: relay.url, code: await relay.invite(), handle: 'erin', displayName: 'Erin Eve' });
@@ -307,11 +317,7 @@ describe('web app: a new conversation wakes a closed app', () => {
       await frank.close();
 
       const woken: number[] = [];
-      push.onPush = (p) => {
-        if (!sub.endpoint.endsWith(p.subscription)) return;
-        woken.push(p.at);
-        void tools.send('ServiceWorker.deliverPushMessage', { origin: relay.url, registrationId, data: p.plaintext!.toString() });
-      };
+      forward(registrationId, (p) => woken.push(p.at));
       // Erin has never written to Frank: her client claims one of his KeyPackages and posts the
       // Welcome and the first message into mailboxes he has never read.
       const sentAt = Date.now();
