@@ -122,7 +122,7 @@ describe('a relay that forges a revocation, and edits its audit history', () => 
     expect(r.code, r.stderr).toBe(0);
     const b = JSON.parse(r.stdout);
     expect(Object.keys(b).sort()).toEqual(['counts', 'day', 'devicesNotSeen', 'devicesOnOldPolicy', 'notSeenDays', 'periodDays', 'policyVersion', 'relayRefusals']);
-    expect(b.counts).toEqual({ enrolments: 4, identityKeyChanges: 0, failedEnrolments: 1, revocations: 1 });
+    expect(b.counts).toEqual({ enrolments: 4, identityKeyChanges: 0, failedEnrolments: 1, failedUnlocks: 0, revocations: 1 });
     expect(b.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const everything = `${r.stdout}\n${readFileSync(html, 'utf8')}`;
     // No content, no conversation or mailbox, and no pair of people: only single devices appear.
