@@ -14,6 +14,11 @@
  * Device behaviour is the client engine's own: `send` syncs the inbox, reconciles, encrypts and
  * posts on a fresh anonymous WebSocket; a poll is `sync()`. After each action the app goes to the
  * background: its posting socket and pooled HTTP connections close.
+ *
+ * Privacy levels: at `balanced` and `strict` every device's send scheduler runs on the simulated
+ * clock (simulatedScheduler.ts): the agenda (actionQueue.ts) gains its slots as the run goes,
+ * each slot a real post of the oldest queued envelope (slotPosts.ts) followed by the push to a
+ * reader whose tab is open, or a modelled cover post (coverTrace.ts).
  */
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
