@@ -60,11 +60,19 @@ function associated(name: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(`hardline/v2/${name}`);
 }
 
+/**
+ * Only the key file's writer may remember keys and slots: in any other context (the service
+ * worker) they go stale when the app rotates a record's key and reuses its slot.
+ */
+function remembers(): boolean {
+  return keyFile !== readOnlyKeyFile;
+}
+
 async function keyFor(slot: number): Promise<CryptoKey | undefined> {
-  const cached = keys.get(slot);
+  const cached = remembers() ? keys.get(slot) : undefined;
   if (cached) return cached;
   const key = await keyFile.open(slot);
-  if (key) keys.set(slot, key);
+  if (key && remembers()) keys.set(slot, key);
   return key;
 }
 
@@ -78,7 +86,7 @@ export async function sealedGet<T>(name: string): Promise<T | undefined> {
   }
   const key = await keyFor(sealed.slot);
   if (!key) throw new StorageError('KEY_GONE', `the key that sealed the saved ${name} record is gone`);
-  slotOf.set(name, sealed.slot);
+  if (remembers()) slotOf.set(name, sealed.slot);
   const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv, additionalData: associated(name) }, key, sealed.ct);
   return JSON.parse(new TextDecoder().decode(pt)) as T;
 }
@@ -103,7 +111,7 @@ function collectOnce(): Promise<void> {
 
 async function reseal(name: string, json: string): Promise<void> {
   await collectOnce();
-  const old = slotOf.get(name) ?? (await idbGet<Sealed>(PREFIX + name))?.slot;
+  const old = (remembers() ? slotOf.get(name) : undefined) ?? (await idbGet<Sealed>(PREFIX + name))?.slot;
   const fresh = spares.pop() ?? (await keyFile.allocate());
   // Where no key can be written (the service worker), reseal under the record's current key.
   const slot = fresh?.slot ?? old;
@@ -119,7 +127,7 @@ async function reseal(name: string, json: string): Promise<void> {
     if (fresh) await shred([fresh.slot], false).catch(() => undefined);
     throw e;
   }
-  slotOf.set(name, slot);
+  if (remembers()) slotOf.set(name, slot);
   await shred(old !== undefined && old !== slot ? [old] : [], !!fresh && spares.length === 0);
 }
 
