@@ -59,6 +59,13 @@ describe('the exposure report in a browser', () => {
     expect(browser.recommendations.briefAsTargets[0]!.name).toBeTruthy();
   });
 
+  it('stops when cancelled, with a typed error', async () => {
+    writeSampleCircle(tmp.path, 'csv');
+    const cancel = new AbortController();
+    cancel.abort();
+    await expect(analyseLogFiles([{ label: 'Minister', files: [file(tmp.path('minister.csv'))] }], { signal: cancel.signal })).rejects.toMatchObject({ code: 'USAGE', message: 'analysis cancelled' });
+  });
+
   it('reports progress up to the total size', async () => {
     writeSampleCircle(tmp.path, 'csv');
     const seen: [number, number][] = [];

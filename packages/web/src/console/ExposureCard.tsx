@@ -5,7 +5,7 @@
  * here calls the relay except the signed invite the team asks for, which names no one. The
  * report stays in memory and is gone when the tab closes.
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { analyseLogFiles, BROWSER_DEFAULT_COUNTRY, type ExposureReport, type LogFileGroup } from '@hardline/exposure/browser';
 import { ExposureResults } from './ExposureResults.tsx';
 
@@ -32,6 +32,7 @@ export function ExposureCard({ invite, onKept }: Props) {
   const [progress, setProgress] = useState<number | undefined>();
   const [error, setError] = useState('');
   const [report, setReport] = useState<ExposureReport | undefined>();
+  const running = useRef<AbortController | undefined>(undefined);
 
   const analyse = async (e: Event) => {
     e.preventDefault();
@@ -45,10 +46,12 @@ export function ExposureCard({ invite, onKept }: Props) {
         { label: 'Principal', owner: owner.trim() || undefined, files: [...principal, ...advisers.filter(isBook)] },
         ...advisers.filter((f) => !isBook(f)).map((f) => ({ label: personOf(f), files: [f] })),
       ];
-      setReport(await analyseLogFiles(groups, { country, onProgress: (done, total) => setProgress(total === 0 ? 1 : done / total) }));
+      running.current = new AbortController();
+      setReport(await analyseLogFiles(groups, { country, signal: running.current.signal, onProgress: (done, total) => setProgress(total === 0 ? 1 : done / total) }));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {
+      running.current = undefined;
       setProgress(undefined);
     }
   };
@@ -80,6 +83,7 @@ export function ExposureCard({ invite, onKept }: Props) {
         <div class="console-row">
           <button class="primary" data-exposure-analyse disabled={principal.length === 0 || progress !== undefined}>Analyse in this browser</button>
           {progress !== undefined && <progress max={1} value={progress} aria-label="Reading the call logs" />}
+          {progress !== undefined && <button class="secondary" type="button" data-exposure-cancel onClick={() => running.current?.abort()}>Cancel</button>}
         </div>
       </form>
       {error && <p class="console-alert" role="alert" data-exposure-error>{error}</p>}
