@@ -39,7 +39,6 @@ import {
   joinLinkCode,
   newIdentityKey,
   newLinkSecret,
-  safetyNumber,
   signRevocation,
   splitLinkCode,
   type SafetyNumber,
@@ -71,12 +70,13 @@ import {
   type StoredMessage,
 } from './deviceState.ts';
 import { acceptRoster, changesNothing, validateSettingsChange, withSettings, type SettingsChange } from './conversationSettings.ts';
-import { answerLinkRequests, collectLinkAnswer, requestCertificate } from './deviceLinking.ts';
-import { acknowledgeChange, isHeld, judgeDirectory, type Pin, type TrustedDevice, type Unverifiable } from './trustRules.ts';
+import { requestCertificate } from './deviceLinking.ts';
+import { isHeld, type Pin, type Unverifiable } from './trustRules.ts';
+import { IdentityTrust } from './identityTrust.ts';
 import { Inbox } from './inbox.ts';
 import { splitInviteCode, type Capabilities, type ChainBreak } from '@hardline/protocol';
 import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, pinOrgKey, refreshOrg, reportApplied, requireCapability, requireContactAllowed, timerWithinPolicy, wipeOrdered, type OrgState } from './orgPolicy.ts';
-import { KeyTransparency, relabelNotInLog, type NotInLog, type SplitViewReport } from './keyTransparency.ts';
+import { KeyTransparency, type SplitViewReport } from './keyTransparency.ts';
 import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
 import { KeyPackageSupply, type ClaimedDevice } from './keyPackageSupply.ts';
@@ -156,14 +156,10 @@ export class HardlineClient {
   private readonly seal = new SealKeys();
   private seenSet = new Set<string>();
   private controlListener: ((c: ReceivedControl) => void) | undefined;
-  /** Only the devices trustRules.ts accepts: the AuthenticationService and every add go by it. */
-  private directoryIndex: ReadonlyMap<DeviceId, TrustedDevice> = new Map();
-  private unverifiable: readonly Unverifiable[] = [];
-  /** Devices the relay marks revoked that neither their owner nor the org signed off (trustRules.ts, rule 4). */
-  private relayOnlyRevoked: readonly { handle: Handle; deviceId: DeviceId }[] = [];
+  /** The directory's verdict, pins, safety numbers and device linking (identityTrust.ts). */
+  private trust!: IdentityTrust;
   /** Inclusion, consistency and gossip of the key-transparency log (keyTransparency.ts). */
   private kt!: KeyTransparency;
-  private notInLog: readonly NotInLog[] = [];
   /** KeyPackages: this device's supply at the relay, and claims of others' (keyPackageSupply.ts). */
   private keyPackages!: KeyPackageSupply;
   /** Fresh mailboxes for the devices a removal leaves, and retiring the old ones (mailboxRotation.ts). */
@@ -278,7 +274,7 @@ export class HardlineClient {
       this.api,
       this.impl,
       () => this.save(),
-      (id) => this.directoryIndex.get(id)?.handle,
+      (id) => this.trust.handleOf(id),
       (kp) => this.config.authService.validateCredential(kp.leafNode.credential, kp.leafNode.signaturePublicKey),
       this.opts.keyPackageTarget,
     );
@@ -293,7 +289,7 @@ export class HardlineClient {
       claimRetryMs: this.opts.claimRetryMs ?? CLAIM_RETRY_MS,
       mls: (c) => this.mls(c),
       setMls: (c, s) => this.setMls(c, s),
-      activeDevices: (h) => this.activeDevices(h),
+      activeDevices: (h) => this.trust.activeDevices(h),
       rosterBox: (m, r) => this.rosterBox(m, r),
       fanOut: (c, k, b, r, x) => this.fanOut(c, k, b, r, x),
       queueWelcomes: (m, r, c, w) => this.queueWelcomes(m, r, c, w),
@@ -314,7 +310,17 @@ export class HardlineClient {
       () => (this.state.transparency ??= {}),
       () => ({ handle: this.state.handle, identityKey: this.state.identity?.publicKey }),
     );
-    this.indexDirectory(state.directory);
+    this.trust = new IdentityTrust({
+      state,
+      api: this.api,
+      kt: this.kt,
+      keyPackages: this.keyPackages,
+      orgRevoked: () => orgRevoked(this.orgState()),
+      save: () => this.save(),
+      refreshDirectory: () => this.refreshDirectory(),
+      replenishKeyPackages: () => this.replenishKeyPackages(),
+    });
+    this.trust.judge(state.directory);
     // What a restart left queued goes at the next slots, not at the next sync.
     this.scheduler.start();
   }
@@ -359,17 +365,6 @@ export class HardlineClient {
 
   // ---------- directory ----------
 
-  private indexDirectory(users: DirectoryUser[]): void {
-    const verdict = judgeDirectory(users, this.state.pins ?? {}, { handle: this.state.handle, identityKey: this.state.identity?.publicKey }, orgRevoked(this.orgState()));
-    this.state.pins = { ...verdict.pins };
-    this.directoryIndex = verdict.trusted;
-    this.unverifiable = relabelNotInLog(verdict.unverifiable, this.notInLog);
-    // The relay's flag alone removes nobody (rule 4); the device stays in conversations. Said
-    // out loud, because a relay that refuses such a device service is denying it, and its
-    // owner should know why their other device went quiet.
-    this.relayOnlyRevoked = users.flatMap((u) => u.devices.filter((d) => d.revoked && verdict.trusted.get(d.deviceId)?.revoked === false).map((d) => ({ handle: u.handle, deviceId: d.deviceId })));
-  }
-
   async refreshDirectory(): Promise<DirectoryUser[]> {
     try {
       // The org's signed orders first: its revocations are part of the trust rules below.
@@ -377,9 +372,8 @@ export class HardlineClient {
       // Only what the relay proves logged reaches the trust rules (keyTransparency.ts).
       const vetted = await this.kt.vet((await this.api.directory()).users);
       const users = vetted.users;
-      this.notInLog = vetted.notInLog;
       this.state.directory = users;
-      this.indexDirectory(users);
+      this.trust.judge(users, vetted.notInLog);
       return users;
     } catch (e) {
       if (e instanceof HardlineError && e.code === 'REVOKED') {
@@ -426,78 +420,48 @@ export class HardlineClient {
 
   // ---------- identity and trust (rules in trustRules.ts) ----------
 
-  /** Both ends of the link handshake, on every sync (deviceLinking.ts). */
-  private async advanceLinks(): Promise<void> {
-    const answered = await answerLinkRequests(this.state, this.api, Date.now());
-    for (const d of answered.certified) this.keyPackages.linked(d);
-    const collected = await collectLinkAnswer(this.state, this.api);
-    if (collected) Object.assign(this.state, collected);
-    if (!answered.changed && !collected) return;
-    await this.save();
-    await this.refreshDirectory();
-    // Certified now: its KeyPackages (carrying the certificate) go up at once, so the device
-    // that linked it can add it to conversations at its next reconcile.
-    if (collected) await this.replenishKeyPackages();
-  }
-
   /** A split view of the key-transparency log, once detected: the relay is showing people different keys. */
   splitView(): SplitViewReport | undefined {
-    return this.kt.splitView();
+    return this.trust.splitView();
   }
 
   /** Key-transparency log entries under this person's handle made with another identity key. */
   foreignLogEntries(): readonly ForeignEntry[] {
-    return this.kt.foreignEntries();
+    return this.trust.foreignLogEntries();
   }
 
   /** Devices the directory lists that this client refuses, with why: the app reports them. */
   unverifiableDevices(): readonly Unverifiable[] {
-    return this.unverifiable;
+    return this.trust.unverifiableDevices();
   }
 
   /** Devices the relay says are revoked without a revocation signed by their owner or the org. */
   unsignedRevocations(): readonly { handle: Handle; deviceId: DeviceId }[] {
-    return this.relayOnlyRevoked;
+    return this.trust.unsignedRevocations();
   }
 
   /** The identity key pinned for a person, and a changed one waiting for acknowledgement. */
   identityOf(handle: string): Pin | undefined {
-    return this.state.pins?.[handle.toLowerCase()];
+    return this.trust.identityOf(handle);
   }
 
   /** The user accepts a person's new identity key: sending resumes, their new devices count. */
-  async acknowledgeIdentity(handle: string): Promise<void> {
-    this.state.pins = { ...acknowledgeChange(this.state.pins ?? {}, handle.toLowerCase() as Handle) };
-    this.indexDirectory(this.state.directory);
-    await this.save();
+  acknowledgeIdentity(handle: string): Promise<void> {
+    return this.trust.acknowledgeIdentity(handle);
   }
 
   /** The safety number with a person, from both identity keys only. */
   safetyNumber(handle: string): SafetyNumber | undefined {
-    const mine = this.state.identity?.publicKey;
-    const theirs = this.identityOf(handle)?.key;
-    return mine && theirs ? safetyNumber({ handle: this.state.handle, identityKey: mine }, { handle: handle.toLowerCase(), identityKey: theirs }) : undefined;
+    return this.trust.safetyNumber(handle);
   }
 
   /** Marks a person verified when `digits` match the safety number; false (and no mark) otherwise. */
-  async verifyIdentity(handle: string, digits: string): Promise<boolean> {
-    const h = handle.toLowerCase();
-    const n = this.safetyNumber(h);
-    const pin = this.state.pins?.[h];
-    if (!n || !pin || pin.changedTo) return false;
-    if (digits.replace(/\s+/g, '') !== n.groups.join('')) return false;
-    this.state.pins = { ...this.state.pins, [h]: { ...pin, verified: true } };
-    await this.save();
-    return true;
+  verifyIdentity(handle: string, digits: string): Promise<boolean> {
+    return this.trust.verifyIdentity(handle, digits);
   }
 
   private userByHandle(handle: string): DirectoryUser | undefined {
     return this.state.directory.find((u) => u.handle === handle);
-  }
-
-  /** The person's devices this client trusts and that they have not revoked (trustRules.ts). */
-  private activeDevices(handle: string): DeviceId[] {
-    return [...this.directoryIndex].filter(([, d]) => d.handle === handle && !d.revoked).map(([id]) => id);
   }
 
   // ---------- key packages (keyPackageSupply.ts) ----------
@@ -549,7 +513,7 @@ export class HardlineClient {
     let mls = await createConversationGroup(groupId, own, this.impl, this.config);
     const mailbox = await this.keyPackages.claimOwnMailbox();
     const self: RosterDevice = { deviceId: this.state.deviceId, handle: this.state.handle, mailboxId: mailbox.id, sendCap: mailbox.sendCap };
-    const targets = handles.flatMap((h) => this.activeDevices(h)).filter((d) => d !== this.state.deviceId);
+    const targets = handles.flatMap((h) => this.trust.activeDevices(h)).filter((d) => d !== this.state.deviceId);
     const claimed = (await Promise.all(targets.map((d) => this.keyPackages.claimDevice(d)))).filter((x) => x !== undefined);
     const roster: Roster = {
       v: 1,
@@ -990,7 +954,7 @@ export class HardlineClient {
       if (!postWaits(e)) throw e;
     });
     await this.refreshDirectory();
-    await this.advanceLinks();
+    await this.trust.advanceLinks();
     const token = await this.api.sessionToken().catch(async (e) => {
       if (e instanceof HardlineError && e.code === 'REVOKED') {
         this.state.revoked = true;
@@ -1105,7 +1069,7 @@ export class HardlineClient {
     } catch {
       // A device just linked may not have its answer (and so its own identity key) yet.
       await this.refreshDirectory();
-      await this.advanceLinks();
+      await this.trust.advanceLinks();
       mls = await joinFromWelcome(bundle.mls, own, this.impl, this.config);
     }
     const roster = decodeRoster(await boxOpen(await exportSecret(mls, 'hardline/v1/roster', 32, this.impl), bundle.rosterBox));
