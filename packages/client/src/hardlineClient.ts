@@ -63,7 +63,6 @@ import {
   MAX_MESSAGES_PER_CONVERSATION,
   type ReceivedControl,
   MAX_SEEN,
-  MAX_SELF_INBOX,
   type Conversation,
   type DeviceState,
   type StateStore,
@@ -73,6 +72,7 @@ import { acceptRoster, changesNothing, validateSettingsChange, withSettings, typ
 import { requestCertificate } from './deviceLinking.ts';
 import { isHeld, type Pin, type Unverifiable } from './trustRules.ts';
 import { IdentityTrust } from './identityTrust.ts';
+import { SelfConversation } from './selfConversation.ts';
 import { Inbox } from './inbox.ts';
 import { splitInviteCode, type Capabilities, type ChainBreak } from '@hardline/protocol';
 import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, pinOrgKey, refreshOrg, reportApplied, requireCapability, requireContactAllowed, timerWithinPolicy, wipeOrdered, type OrgState } from './orgPolicy.ts';
@@ -160,6 +160,8 @@ export class HardlineClient {
   private trust!: IdentityTrust;
   /** Inclusion, consistency and gossip of the key-transparency log (keyTransparency.ts). */
   private kt!: KeyTransparency;
+  /** The conversation with only this user's devices, for per-user services (selfConversation.ts). */
+  private self!: SelfConversation;
   /** KeyPackages: this device's supply at the relay, and claims of others' (keyPackageSupply.ts). */
   private keyPackages!: KeyPackageSupply;
   /** Fresh mailboxes for the devices a removal leaves, and retiring the old ones (mailboxRotation.ts). */
@@ -321,6 +323,19 @@ export class HardlineClient {
       replenishKeyPackages: () => this.replenishKeyPackages(),
     });
     this.trust.judge(state.directory);
+    this.self = new SelfConversation({
+      state,
+      impl: this.impl,
+      conversations: () => this.conversations(),
+      createSelf: () => this.createConversation('self', '', []),
+      refreshDirectory: () => this.refreshDirectory(),
+      reconcile: (c) => this.reconcile(c),
+      mls: (c) => this.mls(c),
+      setMls: (c, s) => this.setMls(c, s),
+      fanOut: (c, k, b) => this.fanOut(c, k, b),
+      save: () => this.save(),
+      flushOutbox: () => this.flushOutbox(),
+    });
     // What a restart left queued goes at the next slots, not at the next sync.
     this.scheduler.start();
   }
@@ -824,54 +839,22 @@ export class HardlineClient {
     await this.save();
   }
 
-  private findSelf(): Conversation | undefined {
-    // Two devices may each have created one before hearing of the other: any of them will do.
-    return this.conversations()
-      .filter((c) => !c.left && c.roster.kind === 'self' && c.roster.members.length === 1 && c.roster.members[0] === this.state.handle)
-      .sort((a, b) => a.id.localeCompare(b.id))[0];
-  }
-
   /**
    * Ensures this user's self conversation exists and holds every active device of the user
    * (creating or reconciling it), and returns the devices it now holds.
    */
-  async ensureSelfConversation(): Promise<DeviceId[]> {
-    let conv = this.findSelf();
-    if (!conv) conv = await this.createConversation('self', '', []);
-    else {
-      await this.refreshDirectory();
-      await this.reconcile(conv);
-    }
-    return conv.roster.devices.map((d) => d.deviceId);
+  ensureSelfConversation(): Promise<DeviceId[]> {
+    return this.self.ensure();
   }
 
   /** Sends a control message to this user's other devices, through the self conversation. */
-  async sendToSelf(message: ControlMessage): Promise<void> {
-    await this.ensureSelfConversation();
-    const conv = this.findSelf()!;
-    const { newState, message: mls } = await encryptApplication(this.mls(conv), encodeAppMessage(message), this.impl);
-    this.setMls(conv, newState);
-    await this.fanOut(conv, PayloadKind.MLS, mls);
-    await this.save();
-    await this.flushOutbox();
+  sendToSelf(message: ControlMessage): Promise<void> {
+    return this.self.send(message);
   }
 
   /** Control messages received from this user's other devices since the last call. */
-  async takeSelfMessages(): Promise<ControlMessage[]> {
-    const out = this.state.selfInbox ?? [];
-    if (out.length === 0) return [];
-    this.state.selfInbox = [];
-    await this.save();
-    return out;
-  }
-
-  /** Only the user's own devices, in their self conversation, may send control messages. */
-  private acceptControl(conv: Conversation, from: Handle, m: ControlMessage): void {
-    if (conv.roster.kind !== 'self' || from !== this.state.handle || conv.roster.members.some((h) => h !== this.state.handle)) return;
-    const inbox = (this.state.selfInbox ??= []);
-    if (inbox.some((x) => x.id === m.id)) return;
-    inbox.push(m);
-    if (inbox.length > MAX_SELF_INBOX) inbox.splice(0, inbox.length - MAX_SELF_INBOX);
+  takeSelfMessages(): Promise<ControlMessage[]> {
+    return this.self.take();
   }
 
   // ---------- conversation controls and calls ----------
@@ -1153,7 +1136,7 @@ export class HardlineClient {
     }
     const app = decodeAppMessage(r.data);
     if (app.t === 'text' && app.th) await this.kt.onPeerHead(app.th, r.sender.handle, app.lk);
-    if (app.t === 'book-key') return this.acceptControl(conv, r.sender.handle, app);
+    if (app.t === 'book-key') return this.self.accept(conv, r.sender.handle, app);
     if (app.t !== 'text') {
       const control: ReceivedControl = { conversation: conv.id, from: r.sender.handle, fromDevice: r.sender.deviceId, message: app, receivedAt: new Date().toISOString() };
       const list = (conv.controls ??= []);
