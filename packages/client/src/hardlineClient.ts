@@ -28,7 +28,6 @@ import {
   HardlineError,
   joinFromWelcome,
   loadSuite,
-  members,
   openEnvelope,
   parseSuite,
   PayloadKind,
@@ -59,7 +58,6 @@ import {
 } from '@hardline/protocol';
 import type { CiphersuiteImpl, ClientConfig, ClientState, CryptoProvider } from 'ts-mls';
 import {
-  MAX_CONTROLS_PER_CONVERSATION,
   MAX_MESSAGES_PER_CONVERSATION,
   type ReceivedControl,
   MAX_SEEN,
@@ -73,6 +71,7 @@ import { requestCertificate } from './deviceLinking.ts';
 import { isHeld, type Pin, type Unverifiable } from './trustRules.ts';
 import { IdentityTrust } from './identityTrust.ts';
 import { SelfConversation } from './selfConversation.ts';
+import { ConversationControls } from './conversationControls.ts';
 import { Inbox } from './inbox.ts';
 import { splitInviteCode, type Capabilities, type ChainBreak } from '@hardline/protocol';
 import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, pinOrgKey, refreshOrg, reportApplied, requireCapability, requireContactAllowed, timerWithinPolicy, wipeOrdered, type OrgState } from './orgPolicy.ts';
@@ -162,6 +161,8 @@ export class HardlineClient {
   private kt!: KeyTransparency;
   /** The conversation with only this user's devices, for per-user services (selfConversation.ts). */
   private self!: SelfConversation;
+  /** Receipts, timers, call signalling and call keys (conversationControls.ts). */
+  private controls!: ConversationControls;
   /** KeyPackages: this device's supply at the relay, and claims of others' (keyPackageSupply.ts). */
   private keyPackages!: KeyPackageSupply;
   /** Fresh mailboxes for the devices a removal leaves, and retiring the old ones (mailboxRotation.ts). */
@@ -335,6 +336,18 @@ export class HardlineClient {
       fanOut: (c, k, b) => this.fanOut(c, k, b),
       save: () => this.save(),
       flushOutbox: () => this.flushOutbox(),
+    });
+    this.controls = new ConversationControls({
+      state,
+      impl: this.impl,
+      conversations: () => this.conversations(),
+      mls: (c) => this.mls(c),
+      setMls: (c, s) => this.setMls(c, s),
+      fanOut: (c, k, b) => this.fanOut(c, k, b),
+      save: () => this.save(),
+      flushOutbox: () => this.flushOutbox(),
+      flushNow: () => this.outbox.flush(),
+      requireCalls: () => this.requireOrgCapability('calls'),
     });
     // What a restart left queued goes at the next slots, not at the next sync.
     this.scheduler.start();
@@ -867,51 +880,24 @@ export class HardlineClient {
    * Sends a receipt, timer or call signal to everyone in the conversation. It does not sync
    * first: call signalling must be quick, and a signal in a slightly old epoch still decrypts.
    */
-  async sendControl(conversationId: string, message: ConversationControl): Promise<void> {
-    const conv = this.state.conversations[conversationId];
-    if (!conv || conv.left) throw new HardlineError('NOT_FOUND', 'no such conversation on this device');
-    const { newState, message: mls } = await encryptApplication(this.mls(conv), encodeAppMessage(message), this.impl);
-    this.setMls(conv, newState);
-    await this.fanOut(conv, PayloadKind.MLS, mls);
-    await this.save();
-    // Call signalling keeps call setup within its budget (1.5 s): it posts at once, not at the
-    // scheduler's slots; decoupling it is the calls part of issue 12 (docs/protocol.md §7).
-    await (message.t === 'call' ? this.outbox.flush() : this.flushOutbox());
+  sendControl(conversationId: string, message: ConversationControl): Promise<void> {
+    return this.controls.send(conversationId, message);
   }
 
   /**
    * Controls received since the last call, oldest first. With `which`, takes only those it
    * selects and leaves the rest (the web app handles call signals live and drops them here).
    */
-  async takeControls(which?: (c: ReceivedControl) => boolean): Promise<ReceivedControl[]> {
-    const out: ReceivedControl[] = [];
-    for (const c of this.conversations()) {
-      if (c.controls && c.controls.length > 0) {
-        const taken = which ? c.controls.filter(which) : c.controls;
-        out.push(...taken);
-        c.controls = which ? c.controls.filter((x) => !which(x)) : [];
-      }
-    }
-    if (out.length > 0) await this.save();
-    return out.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  takeControls(which?: (c: ReceivedControl) => boolean): Promise<ReceivedControl[]> {
+    return this.controls.take(which);
   }
 
   /**
    * What SFrame needs for a call in this conversation (RFC 9605 §5.2): the epoch, its
    * "SFrame 1.0 Secret" exporter value, this device's leaf index, and every member's leaf.
    */
-  async callKeys(conversationId: string): Promise<{ epoch: bigint; epochSecret: Uint8Array; ownLeafIndex: number; members: { leafIndex: number; handle: Handle; deviceId: DeviceId }[] }> {
-    // Calls are keyed from here: a device whose policy forbids calls cannot place or join one.
-    requireCapability(this.orgState(), this.state.handle, 'calls');
-    const conv = this.state.conversations[conversationId];
-    if (!conv || conv.left) throw new HardlineError('NOT_FOUND', 'no such conversation on this device');
-    const mls = this.mls(conv);
-    return {
-      epoch: mls.groupContext.epoch,
-      epochSecret: await exportSecret(mls, 'SFrame 1.0 Secret', 32, this.impl),
-      ownLeafIndex: mls.privatePath.leafIndex,
-      members: members(mls).map((m) => ({ leafIndex: m.leafIndex, handle: m.id.handle, deviceId: m.id.deviceId })),
-    };
+  callKeys(conversationId: string): Promise<{ epoch: bigint; epochSecret: Uint8Array; ownLeafIndex: number; members: { leafIndex: number; handle: Handle; deviceId: DeviceId }[] }> {
+    return this.controls.callKeys(conversationId);
   }
 
   /** The direct conversation with a handle, creating it if needed (calls start from a contact). */
@@ -1138,12 +1124,8 @@ export class HardlineClient {
     if (app.t === 'text' && app.th) await this.kt.onPeerHead(app.th, r.sender.handle, app.lk);
     if (app.t === 'book-key') return this.self.accept(conv, r.sender.handle, app);
     if (app.t !== 'text') {
-      const control: ReceivedControl = { conversation: conv.id, from: r.sender.handle, fromDevice: r.sender.deviceId, message: app, receivedAt: new Date().toISOString() };
-      const list = (conv.controls ??= []);
-      if (list.some((x) => x.message.id === app.id && x.fromDevice === control.fromDevice)) return;
-      list.push(control);
-      if (list.length > MAX_CONTROLS_PER_CONVERSATION) list.splice(0, list.length - MAX_CONTROLS_PER_CONVERSATION);
-      this.controlListener?.(control);
+      const control = this.controls.receive(conv, r.sender.handle, r.sender.deviceId, app);
+      if (control) this.controlListener?.(control);
       return;
     }
     if (conv.messages.some((m) => m.id === app.id && m.from === r.sender.handle)) return;
