@@ -41,14 +41,12 @@ export default {
     // client: device state at rest, trust (directory authentication), membership
     'packages/client/src/deviceState.ts',
     'packages/client/src/node/fileStateStore.ts',
-    // The engine's trust and membership collaborators, whole; and line ranges of
-    // hardlineClient.ts (check them after editing that file): the directory authentication
-    // wiring, the directory index, setMls, acceptControl.
-    'packages/client/src/{trustRules,membershipCommits,mailboxRotation,readdressPosts,outbox,keyPackageSupply,tokenWallet}.ts',
-    'packages/client/src/hardlineClient.ts:294-300',
-    'packages/client/src/hardlineClient.ts:350-359',
-    'packages/client/src/hardlineClient.ts:511-513',
-    'packages/client/src/hardlineClient.ts:893-906',
+    // The engine's trust and membership collaborators, whole (the directory index is in
+    // identityTrust, acceptControl in selfConversation); and line ranges of hardlineClient.ts
+    // (check them after editing that file): the directory authentication wiring, mls/setMls.
+    'packages/client/src/{trustRules,identityTrust,selfConversation,conversationControls,membershipCommits,mailboxRotation,readdressPosts,outbox,keyPackageSupply,tokenWallet}.ts',
+    'packages/client/src/hardlineClient.ts:310-310',
+    'packages/client/src/hardlineClient.ts:512-518',
     // web: session timing, receipts (the CSP is served by server/src/http/staticApp.ts)
     'packages/web/src/session/receipts.ts',
     'packages/web/src/session/session.ts',
