@@ -48,3 +48,11 @@ it('a token rotated by another process replaces the old one at once, without a r
   expect((await call(again.url, 'POST', '/v1/admin/invites', {}, rotated)).status).toBe(200);
   expect((await call(again.url, 'POST', '/v1/admin/invites', {}, relay.adminToken)).status).toBe(401);
 });
+
+it('never starts with a dash, which `--token <value>` would read as another option', async () => {
+  const { newAdminToken } = await import('../src/session/adminToken.ts');
+  // One token in 64 would start with '-' if drawn once: 2,000 draws miss that with p ≈ 2e-14.
+  const tokens = Array.from({ length: 2_000 }, () => newAdminToken().token);
+  expect(tokens.filter((t) => t.startsWith('-'))).toEqual([]);
+  expect(tokens.every((t) => /^[A-Za-z0-9_-]{43}$/.test(t))).toBe(true);
+});

@@ -8,7 +8,11 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { MetaKeys, type RelayStore } from '../store/relayStore.ts';
 
 export function newAdminToken(): { token: string; hashHex: string } {
-  const token = randomBytes(32).toString('base64url');
+  // Drawn again when it would start with '-': people paste it after `--token`, and a command-line
+  // parser reads a leading dash as another option (one token in 64; costs 0.02 bits of 256).
+  let token: string;
+  do token = randomBytes(32).toString('base64url');
+  while (token.startsWith('-'));
   return { token, hashHex: adminTokenHash(token) };
 }
 
