@@ -21,6 +21,8 @@ export type UnlockResult = { readonly ok: true } | { readonly ok: false; readonl
 /** Set before a wipe, so the signed-out screen can say why the data is gone. */
 export const WIPED_BY_LOCK = 'hardline.wipedByLock';
 const CHECK_MS = 1_000;
+/** How long the last wrong passphrase's report may hold up the erasure. */
+const REPORT_BEFORE_WIPE_MS = 3_000;
 const INPUT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'] as const;
 
 const locks = new WeakMap<Session, AppLock>();
@@ -163,7 +165,9 @@ export class AppLock {
       await this.save({ ...this.record, failed, unreported: this.record.unreported + 1 });
       const { wipeAfter } = this.settings();
       if (wipeAfter > 0 && failed >= wipeAfter) {
-        await this.report();
+        // Told to the briefing while the session still exists, but the erasure never waits
+        // on the network for long: a relay that stalls the report must not save the data.
+        await Promise.race([this.report(), new Promise((r) => setTimeout(r, REPORT_BEFORE_WIPE_MS))]);
         await this.wipe();
         return { ok: false, failed, left: 0, wiped: true };
       }

@@ -15,7 +15,7 @@
  * record; after it the new key opens the new one. A slot a crash left behind (an old key not
  * yet zeroed, a spare) is named by no record, and `collect` zeros it at the next start.
  */
-import { idbGet, idbGetPrefixed, idbPut } from './idb.ts';
+import { idbGet, idbGetPrefixed, idbPut, reopenAfterWipe } from './idb.ts';
 import { readOnlyKeyFile, type KeyFile } from './keySlots.ts';
 import { StorageError } from './storageError.ts';
 
@@ -35,6 +35,8 @@ const chains = new Map<string, Promise<void>>();
 let collected: Promise<void> | undefined;
 /** Keys written ahead that seal nothing yet: a save takes one, and its closing write makes the next. */
 const spares: { slot: number; key: CryptoKey }[] = [];
+/** Set by wipeKeys: a save that comes after must not write a key file (or a record) anew. */
+let wiped = false;
 
 export function installKeyFile(k: KeyFile): void {
   keyFile = k;
@@ -49,8 +51,15 @@ export function forgetStateKey(): void {
   collected = undefined;
 }
 
+/** A new device is being set up in this page after a wipe: saving is allowed again. */
+export function reopenStorage(): void {
+  wiped = false;
+  reopenAfterWipe();
+}
+
 /** Zeros and removes the key file: every sealed record, and every old copy of one, is unreadable. */
 export async function wipeKeys(): Promise<void> {
+  wiped = true;
   forgetStateKey();
   await keyFile.wipe();
 }
@@ -109,7 +118,12 @@ function collectOnce(): Promise<void> {
   return collected;
 }
 
+function refuseAfterWipe(name: string): void {
+  if (wiped) throw new StorageError('WIPED', `the ${name} record was not saved: this device's data was erased`);
+}
+
 async function reseal(name: string, json: string): Promise<void> {
+  refuseAfterWipe(name);
   await collectOnce();
   const old = (remembers() ? slotOf.get(name) : undefined) ?? (await idbGet<Sealed>(PREFIX + name))?.slot;
   const fresh = spares.pop() ?? (await keyFile.allocate());
@@ -120,6 +134,8 @@ async function reseal(name: string, json: string): Promise<void> {
   if (fresh) keys.set(fresh.slot, fresh.key);
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: associated(name) }, key, new TextEncoder().encode(json));
+  // A wipe may have come while this save was under way.
+  refuseAfterWipe(name);
   try {
     await idbPut(PREFIX + name, { slot, iv, ct } satisfies Sealed, 'strict');
   } catch (e) {

@@ -3,10 +3,23 @@
  * The few IndexedDB calls the app needs, as promises. One database, one key-value store:
  * everything in it is ciphertext, and no key is stored in it (platform/keySlots.ts).
  */
+import { StorageError } from './storageError.ts';
+
 const DB_NAME = 'hardline';
 const STORE = 'kv';
 
 let opening: Promise<IDBDatabase> | undefined;
+/**
+ * Set by a wipe: a save still on its way when the data was erased (an engine round, the contact
+ * book, the lock's report) would otherwise open the database afresh and write itself back, and
+ * the "erased" device opened again after a reload. Lifted only when a new device is set up here.
+ */
+let wiped = false;
+
+/** After a wipe, a new enrolment in this page may store again. */
+export function reopenAfterWipe(): void {
+  wiped = false;
+}
 
 function request<T>(r: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -16,6 +29,7 @@ function request<T>(r: IDBRequest<T>): Promise<T> {
 }
 
 export function openDb(): Promise<IDBDatabase> {
+  if (wiped) return Promise.reject(new StorageError('WIPED', 'this device\'s data was erased'));
   opening ??= new Promise((resolve, reject) => {
     const r = indexedDB.open(DB_NAME, 1);
     r.onupgradeneeded = () => r.result.createObjectStore(STORE);
@@ -57,6 +71,7 @@ export async function idbPut(key: string, value: unknown, durability: IDBTransac
 
 /** Deletes the whole database: device state, contact book, everything. */
 export async function idbWipe(): Promise<void> {
+  wiped = true;
   if (opening) {
     (await opening.catch(() => undefined))?.close();
     opening = undefined;

@@ -12,6 +12,8 @@ export const StorageErrorCodes = {
   KEY_FILE_FULL: 'KEY_FILE_FULL',
   /** The origin private file system is missing or refused (a private window, storage blocked). */
   KEY_FILE_UNAVAILABLE: 'KEY_FILE_UNAVAILABLE',
+  /** This page erased the device's data (a revocation, the app lock): nothing may be written back. */
+  WIPED: 'WIPED',
 } as const;
 export type StorageErrorCode = (typeof StorageErrorCodes)[keyof typeof StorageErrorCodes];
 

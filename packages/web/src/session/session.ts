@@ -8,6 +8,7 @@ import type { SafetyNumber } from '@hardline/protocol';
 import { HardlineError } from '@hardline/protocol';
 import { browserTransport } from '../platform/browserTransport.ts';
 import { IdbStateStore } from '../platform/idbStateStore.ts';
+import { reopenStorage } from '../platform/encryptedKv.ts';
 import { contactBook, type ContactBook } from '../contacts/contactBookAdapter.ts';
 import { loadMeta, MetaStore } from './appMeta.ts';
 import { buildChats, type Chat } from './chatModel.ts';
@@ -22,7 +23,7 @@ const SIGNED_OUT_FLAG = 'hardline.signedOut';
 const SPLIT_VIEW_SEEN = 'hardline.splitViewSeen';
 const TICK_MS = 1_000;
 /** How long a wipe waits for the engine's current round to end. */
-const WIPE_WAIT_MS = 10_000;
+const WIPE_WAIT_MS = 2_000;
 /** Re-match the book against the directory this often (and whenever the directory changes). */
 const RELINK_MS = 30_000;
 
@@ -49,6 +50,8 @@ export type DeviceInfo = { deviceId: string; current: boolean; revoked: boolean 
 export class Session {
   status: LinkStatus = 'connecting';
   revoked = false;
+  /** Set once a sign-out's erasure has finished: until then the app must not say the data is gone. */
+  erased = false;
   version = 0;
   private readonly listeners = new Set<() => void>();
   private readonly loop: SyncLoop;
@@ -105,6 +108,8 @@ export class Session {
   }
 
   static async enrol(args: { code: string; handle: string; displayName: string }): Promise<Session> {
+    // After a wipe in this page (signed out, then enrolled afresh) saving is allowed again.
+    reopenStorage();
     const store = new IdbStateStore();
     const client = await HardlineClient.register(clientOptions(store), { server: location.origin, ...args });
     localStorage.removeItem(SIGNED_OUT_FLAG);
@@ -503,9 +508,13 @@ export class Session {
     localStorage.setItem(SIGNED_OUT_FLAG, '1');
     // A round still in flight saves the state and the app's meta when it ends: wiped before
     // that, they were written back, and a reload opened the "erased" device again
-    // (test/e2e/web-app-lock.test.ts). So wait for it, but not for ever.
+    // (test/e2e/web-app-lock.test.ts). Storage now refuses any save after the wipe
+    // (platform/idb.ts), so this wait is only for a clean end, and short.
     await Promise.race([this.loop.exclusive(async () => undefined).catch(() => undefined), new Promise((r) => setTimeout(r, WIPE_WAIT_MS))]);
-    await this.store.wipe().catch(() => undefined);
+    // The keys go first (IdbStateStore.wipe), so what a failed delete leaves is unreadable; the
+    // next start finishes the erasure (ui/App.tsx). Only the error's code is logged.
+    await this.store.wipe().catch((e: unknown) => console.error('local data could not be erased', (e as { code?: string; name?: string } | null)?.code ?? (e as Error | null)?.name));
+    this.erased = true;
     this.emit();
   }
 }

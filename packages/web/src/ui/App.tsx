@@ -25,9 +25,12 @@ export function App() {
   useEffect(() => {
     claimDevice()
       .then((mine) => (mine ? Session.resume() : Promise.reject(new Error('other tab'))))
-      .then((s) => setBoot(s ? (s.revoked ? { kind: 'signedOut' } : { kind: 'ready', session: s }) : Session.wasSignedOut() ? { kind: 'signedOut' } : { kind: 'onboarding' }))
+      .then((s) => setBoot(s ? (s.erased ? { kind: 'signedOut' } : { kind: 'ready', session: s }) : Session.wasSignedOut() ? { kind: 'signedOut' } : { kind: 'onboarding' }))
       .catch((e: unknown) => {
         if (e instanceof Error && e.message === 'other tab') return setBoot({ kind: 'otherTab' });
+        // A wipe that a closed tab cut short (its keys went first, so what is left is
+        // unreadable): finish it, and say the device is signed out rather than damaged.
+        if (Session.wasSignedOut()) return void Session.eraseLocal().finally(() => setBoot({ kind: 'signedOut' }));
         console.error('device state could not be opened', e instanceof Error ? e.name : typeof e);
         setBoot({ kind: 'failed', message: failureDetail(e) });
       });
@@ -79,11 +82,13 @@ function failureDetail(e: unknown): string {
 function Signed({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {
   useSession(session);
   useEffect(() => {
-    if (session.revoked) onSignedOut();
+    // Only once the erasure is done: a reload before it would find the data still there.
+    if (session.erased) onSignedOut();
   });
   // While locked (lock/appLock.ts) none of the screens below is rendered: nothing of the
   // contact book, the chats or a caller's name is in the DOM. The session runs on beneath.
   const lock = useAppLock(session);
+  if (session.revoked) return <main class="splash" aria-busy="true" aria-label="Erasing this device’s Hardline data"><Logo /></main>;
   if (!lock) return <main class="splash" aria-busy="true" aria-label="Opening Hardline"><Logo /></main>;
   if (lock.view() === 'locked') return <LockScreen lock={lock} session={session} />;
   if (lock.view() === 'setup') return <LockSetup lock={lock} />;
