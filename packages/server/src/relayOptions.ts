@@ -6,8 +6,9 @@ import type { Observer } from './observer/observerEvent.ts';
 import type { RelayStore } from './store/relayStore.ts';
 import type { TurnConfig } from './turn/turnCredentials.ts';
 import type { RelayLimits } from './limits/relayLimits.ts';
-import type { PushOptions } from './push/pushOptions.ts';
+import type { PushOptions, WakeTiming } from './push/pushOptions.ts';
 import type { GatewayKeyOptions } from './ohttp/gatewayKeys.ts';
+import type { PushRoundLevel } from './ws/pushRoundPolicy.ts';
 
 export const CIPHERSUITES = ['MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519', 'MLS_256_XWING_AES256GCM_SHA512_Ed25519'] as const;
 export type CiphersuiteName = (typeof CIPHERSUITES)[number];
@@ -52,6 +53,12 @@ export type RelayOptions = {
    * no vendor push service to learn when its devices are woken.
    */
   readonly push?: PushOptions | false;
+  /**
+   * Push rounds for held-open inboxes (ws/pushRounds.ts): `off` pushes each envelope at once,
+   * `balanced` (default) in 1 s rounds with some cover, `strict` in 5 s rounds with a frame to
+   * every open inbox each round. Tests may set the round length and a clock.
+   */
+  readonly pushRounds?: { readonly level?: PushRoundLevel; readonly roundMs?: number; readonly timing?: WakeTiming };
   /** Oblivious HTTP gateway key rotation (default every 30 days, the old key kept 7 more). */
   readonly ohttp?: GatewayKeyOptions;
   /** Another store implementation (PostgreSQL); default SqliteRelayStore in dataDir. */

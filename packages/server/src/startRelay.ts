@@ -20,6 +20,7 @@ import { SessionStore } from './session/sessionStore.ts';
 import { MetaKeys, type RelayStore } from './store/relayStore.ts';
 import { SqliteRelayStore } from './store/sqliteRelayStore.ts';
 import { InboxHub } from './ws/inboxHub.ts';
+import { openPushRounds } from './ws/openPushRounds.ts';
 import { EpochLocks } from './locks/epochLocks.ts';
 import { createUpgradeRouter } from './ws/upgrade.ts';
 import { resolveLimits } from './limits/relayLimits.ts';
@@ -55,7 +56,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       store,
       sessions: new SessionStore(),
       challenges: new ChallengeStore(),
-      hub: new InboxHub(),
+      hub: new InboxHub(openPushRounds(options.pushRounds)),
       locks: new EpochLocks(),
       suite,
       limits,
@@ -180,6 +181,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
             server.closeAllConnections();
           });
           await ctx.push?.close();
+          ctx.hub.rounds.close();
           await store.close();
           tokenLedger?.close();
           log(`relay stopped; ${internalErrors} internal errors`);

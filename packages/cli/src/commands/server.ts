@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { findTurnserver, resolveLimits, startCoturn, startRelay, type CoturnHandle, type RelayLimits, type TurnConfig } from '@hardline/server';
+import { findTurnserver, PUSH_ROUND_POLICIES, PushRoundLevels, resolveLimits, startCoturn, startRelay, type CoturnHandle, type PushRoundLevel, type RelayLimits, type TurnConfig } from '@hardline/server';
 import { HardlineError } from '@hardline/protocol';
 import { parse } from '../args.ts';
 import { pushFrom } from './serverPush.ts';
@@ -27,10 +27,13 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     'allowed-hosts': { type: 'string' },
     push: { type: 'string', default: 'on' },
     'push-subject': { type: 'string' },
+    'push-rounds': { type: 'string', default: 'balanced' },
     limits: { type: 'string' },
   });
   const limits = values.limits === undefined ? undefined : limitsFrom(values.limits);
   const push = pushFrom(values.push!, values['push-subject']);
+  const pushRounds = PushRoundLevels.find((l): l is PushRoundLevel => l === values['push-rounds']);
+  if (!pushRounds) throw new HardlineError('USAGE', `--push-rounds is ${PushRoundLevels.join(', ')}`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HardlineError('USAGE', `invalid port ${values.port}`);
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new HardlineError('USAGE', '--tls-cert and --tls-key go together');
@@ -71,6 +74,7 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     turn,
     ...(allowedHosts ? { allowedHosts } : {}),
     ...(push !== undefined ? { push } : {}),
+    pushRounds: { level: pushRounds },
     ...(limits ? { limits } : {}),
     // Default: packages/web/dist of this checkout. The relay warns here if it is not built.
     ...(values['web-root'] ? { webRoot: resolve(values['web-root']) } : {}),
@@ -87,6 +91,7 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
   if (turn) io.err(`calls are relayed through TURN at ${turn.urls.join(', ')}${coturn ? ' (coturn started by hardline, relay-only)' : ''}`);
   if (push === false) io.err('push wake-ups are off (--push off): the web app says that calls ring only while it is open');
   else io.err('push wake-ups through the browser vendors\' push services are on (--push off to turn them off)');
+  io.err(pushRounds === 'off' ? 'pushes to open apps go at once (--push-rounds off): an observer of the relay\'s link can pair each post with its push' : `pushes to open apps go in rounds (--push-rounds ${pushRounds}): up to ${PUSH_ROUND_POLICIES[pushRounds].roundMs / 1000} s more delay per message`);
   if (!turn) io.err('warning: no TURN server (install coturn, or pass --turn-url/--turn-secret): calls will use direct connections, which reveal IP addresses to peers');
   await new Promise<void>((done) => {
     const stop = () => {

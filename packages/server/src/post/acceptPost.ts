@@ -6,7 +6,8 @@
  * A mailbox holds at most `maxMailboxEnvelopes` / `maxMailboxBytes` not yet acknowledged
  * (MAILBOX_FULL past them), and nothing is stored while the disk is under its floor (DISK_FULL).
  * `wake`: whether the sender let the recipient's wake-up wait (push/wakeUps.ts): `later` from
- * a send-scheduler slot, `now` otherwise (a call's signal must ring at once).
+ * a send-scheduler slot, `now` otherwise (a call's signal must ring at once). The same flag
+ * says whether a push to an open inbox may wait for the relay's next round (ws/pushRounds.ts).
  */
 import { decodePostFrame, type EnvelopeId } from '@hardline/protocol';
 import { timingSafeEqual } from 'node:crypto';
@@ -30,7 +31,7 @@ export async function acceptPost(ctx: RelayContext, frame: Uint8Array, conn: num
   if (result.status === 'full') throw new RelayError('MAILBOX_FULL', 'this mailbox is full until its reader picks up its envelopes; keep the envelope and post it again later');
   if (ctx.observer) observe(ctx, { kind: 'post', conn, mailboxId: envelope.mailboxId, size: frame.length });
   if (result.status === 'stored') {
-    ctx.hub.envelopeStored(envelope.mailboxId, result.seq, bytes);
+    ctx.hub.envelopeStored(envelope.mailboxId, result.seq, bytes, wake);
     // Only a mailbox nobody reads now: an open app needs no wake-up, and the vendor no signal.
     if (ctx.push && !ctx.hub.hasReader(envelope.mailboxId)) ctx.push.wakeUps.wake(envelope.mailboxId, sendCap, wake);
   }

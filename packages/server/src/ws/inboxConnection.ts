@@ -6,15 +6,26 @@
  * the store in seq order, pausing while the socket's send buffer is full. So a reader gets
  * every envelope once per connection, in order, and a slow reader costs the relay a cursor,
  * not a queue.
+ *
+ * With push rounds on (pushRounds.ts), a live push is held instead until the relay's next round
+ * boundary: in memory up to HOLD_BYTES, so that the round sends it in the same synchronous pass
+ * as every other inbox's (a store read would delay real pushes behind cover ones); past that,
+ * or while the pump runs, the mailbox is marked and the pump pages it from the store at the
+ * round. The backlog on subscribe (the offline drain) still goes at once.
  */
 import type { DeviceId, MailboxId } from '@hardline/protocol';
 import WebSocket from 'ws';
 import { observe, type RelayContext } from '../relayContext.ts';
 import { corkForTurn } from './corkForTurn.ts';
+import type { PushRounds, RoundMember } from './pushRounds.ts';
 
 const PAGE = 512;
+/** Envelope bytes a connection holds in memory for its next round; more is paged from the store. */
+const HOLD_BYTES = 1 << 20;
 
-export class InboxConnection {
+type Held = { readonly m: MailboxId; readonly seq: number; readonly bytes: Uint8Array };
+
+export class InboxConnection implements RoundMember {
   readonly ws: WebSocket;
   readonly conn: number;
   deviceId: DeviceId | undefined;
@@ -27,9 +38,16 @@ export class InboxConnection {
   /** Stop pushing above this many unsent bytes (limits.maxSocketSendBuffer); resume below #lowWater. */
   readonly #highWater: number;
   readonly #lowWater: number;
+  readonly #rounds: PushRounds;
+  /** Live envelopes waiting for the next round, in arrival order, and their bytes. */
+  #held: Held[] = [];
+  #heldBytes = 0;
+  /** Mailboxes with live envelopes for the next round that the pump pages from the store. */
+  readonly #heldInStore = new Set<MailboxId>();
 
   constructor(ctx: RelayContext, ws: WebSocket, conn: number) {
     this.#ctx = ctx;
+    this.#rounds = ctx.hub.rounds;
     this.ws = ws;
     this.conn = conn;
     this.#highWater = ctx.limits.maxSocketSendBuffer;
@@ -82,10 +100,19 @@ export class InboxConnection {
     this.#pump();
   }
 
-  /** A committed envelope for a mailbox this connection may be subscribed to. */
-  offer(m: MailboxId, seq: number, bytes: Uint8Array): void {
+  /**
+   * A committed envelope for a mailbox this connection may be subscribed to. `urgent`: its post
+   * asked for no wait (a call's signal), which goes at once unless the level holds those too.
+   */
+  offer(m: MailboxId, seq: number, bytes: Uint8Array, urgent = false): void {
     const cursor = this.#cursors.get(m);
     if (cursor === undefined || seq <= cursor || !this.open) return;
+    if (!this.#rounds.immediate && !(urgent && !this.#rounds.policy.urgentWaits)) {
+      this.#hold(m, seq, bytes);
+      return;
+    }
+    // What this connection held goes first: its cursor must not pass envelopes still held.
+    this.#releaseHeld();
     if (this.#pumping || this.ws.bufferedAmount > this.#highWater) {
       this.#dirty.add(m);
       this.#pump();
@@ -94,12 +121,48 @@ export class InboxConnection {
     this.#push(m, seq, bytes);
   }
 
+  /** The round boundary came: what was held goes now, or the cover envelope when given. */
+  releaseRound(cover: Uint8Array | undefined): void {
+    if (!this.open) return;
+    this.#releaseHeld();
+    if (this.#dirty.size === 0 && !this.#pumping && cover && this.ws.bufferedAmount <= this.#lowWater) {
+      // The same call as a real push: same frame type, same corking.
+      corkForTurn(this.ws);
+      this.ws.send(cover, { binary: true });
+    }
+  }
+
+  #releaseHeld(): void {
+    if (this.#held.length === 0 && this.#heldInStore.size === 0) return;
+    const held = this.#held;
+    this.#held = [];
+    this.#heldBytes = 0;
+    for (const h of held) {
+      if (this.#pumping || this.ws.bufferedAmount > this.#highWater) this.#dirty.add(h.m);
+      else if (h.seq > (this.#cursors.get(h.m) ?? Infinity)) this.#push(h.m, h.seq, h.bytes);
+    }
+    for (const m of this.#heldInStore) this.#dirty.add(m);
+    this.#heldInStore.clear();
+    if (this.#dirty.size > 0) this.#pump();
+  }
+
   close(code: number, reason: string): void {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
   }
 
+  #hold(m: MailboxId, seq: number, bytes: Uint8Array): void {
+    // While the pump runs (the drain on subscribe) it owns the order: page it at the round.
+    if (this.#pumping || this.#heldInStore.has(m) || this.#heldBytes + bytes.length > HOLD_BYTES) this.#heldInStore.add(m);
+    else {
+      this.#held.push({ m, seq, bytes });
+      this.#heldBytes += bytes.length;
+    }
+    this.#rounds.hold(this);
+  }
+
   #push(m: MailboxId, seq: number, bytes: Uint8Array): void {
     this.#cursors.set(m, seq);
+    this.#rounds.noteSize(bytes.length);
     corkForTurn(this.ws);
     this.ws.send(bytes, { binary: true });
     if (this.#ctx.observer) observe(this.#ctx, { kind: 'push', conn: this.conn, mailboxId: m, size: bytes.length });

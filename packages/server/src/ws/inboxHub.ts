@@ -8,14 +8,23 @@ import { timingSafeEqual } from 'node:crypto';
 import type { DeviceId, MailboxId } from '@hardline/protocol';
 import type { MailboxRecord } from '../store/relayStore.ts';
 import type { InboxConnection } from './inboxConnection.ts';
+import type { PushRounds } from './pushRounds.ts';
+import type { PostWake } from '../push/wakeUps.ts';
 
 export class InboxHub {
+  /** When live pushes go out (pushRounds.ts): every authenticated inbox takes part. */
+  readonly rounds: PushRounds;
   readonly #byMailbox = new Map<MailboxId, Set<InboxConnection>>();
   /** Subscriptions to mailboxes whose KeyPackage is not claimed yet, with the read capability hash. */
   readonly #pending = new Map<MailboxId, Map<InboxConnection, Buffer>>();
   readonly #byDevice = new Map<DeviceId, Set<InboxConnection>>();
 
+  constructor(rounds: PushRounds) {
+    this.rounds = rounds;
+  }
+
   attachDevice(conn: InboxConnection, deviceId: DeviceId): void {
+    this.rounds.join(conn);
     let set = this.#byDevice.get(deviceId);
     if (!set) this.#byDevice.set(deviceId, (set = new Set()));
     set.add(conn);
@@ -38,10 +47,10 @@ export class InboxHub {
     return this.#byMailbox.has(mailboxId);
   }
 
-  /** Called after the envelope's transaction committed. */
-  envelopeStored(mailboxId: MailboxId, seq: number, bytes: Uint8Array): void {
+  /** Called after the envelope's transaction committed; `now`: the post asked for no wait (a call's). */
+  envelopeStored(mailboxId: MailboxId, seq: number, bytes: Uint8Array, wake: PostWake = 'now'): void {
     const set = this.#byMailbox.get(mailboxId);
-    if (set) for (const conn of set) conn.offer(mailboxId, seq, bytes);
+    if (set) for (const conn of set) conn.offer(mailboxId, seq, bytes, wake === 'now');
   }
 
   /** Called after a claim committed: waiting subscribers with the right read capability go live. */
@@ -66,6 +75,7 @@ export class InboxHub {
 
   /** Forget every trace of a closed connection. */
   detach(conn: InboxConnection): void {
+    this.rounds.leave(conn);
     for (const m of conn.mailboxes()) {
       const set = this.#byMailbox.get(m);
       set?.delete(conn);

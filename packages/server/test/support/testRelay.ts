@@ -17,7 +17,9 @@ afterAll(async () => {
 export async function startTestRelay(extra: Partial<RelayOptions> = {}): Promise<TestRelay> {
   const dataDir = extra.dataDir ?? tmpDir();
   const logs: string[] = [];
-  const relay = await startRelay({ port: 0, ...extra, dataDir, log: (l) => logs.push(l) });
+  // Push rounds off unless a test asks for them (pushRounds.test.ts): a raw test socket's next
+  // binary frame is then the envelope just posted, not a cover envelope, and comes at once.
+  const relay = await startRelay({ port: 0, pushRounds: { level: 'off' }, ...extra, dataDir, log: (l) => logs.push(l) });
   running.push(relay);
   return { ...relay, adminToken: relay.adminToken ?? '', dataDir, logs, close: relay.close };
 }
