@@ -25,7 +25,7 @@ export type AppAction =
   /** Receipts for these simulated messages, in one control. */
   | { readonly t: number; readonly user: number; readonly kind: typeof AppActionKinds.RECEIPT; readonly target: ControlTarget; readonly messages: readonly number[] }
   | { readonly t: number; readonly user: number; readonly kind: typeof AppActionKinds.CALL_SIGNAL; readonly peer: number; readonly callId: string; readonly op: CallOp }
-  /** GET /v1/turn over the authenticated session, as the web app does before opening media. */
+  /** TURN credentials bought with an anonymous token, as the web app does before opening media. */
   | { readonly t: number; readonly user: number; readonly kind: typeof AppActionKinds.TURN; readonly callId: string };
 
 /** What the driver noted of a call action: when (simulated) it ended. */

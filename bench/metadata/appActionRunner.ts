@@ -6,7 +6,8 @@
  *   this round (RelayRun.heldOpenConns) and keep its push and ack, which is what a held-open
  *   inbox shows at this moment.
  * - receipt and call signals: `sendControl`, the web app's path (no sync first);
- * - TURN credentials: GET /v1/turn over the authenticated session, as callManager does.
+ * - TURN credentials: bought anonymously with a `turn` token (POST /v1/turn/credentials), as
+ *   callManager does when it has no ready set (turnCredentialCache.ts).
  * Call signals carry SDP and candidates of realistic length, so their envelopes are sized
  * like the app's (the relay pads them to its buckets anyway).
  */
@@ -45,7 +46,7 @@ export async function runAppAction(a: AppAction, client: HardlineClient, pop: Po
     return undefined;
   }
   if (a.kind === AppActionKinds.TURN) {
-    await client.relay().request('GET', '/v1/turn', undefined, 'session');
+    await client.relay().turn.take();
     return { callId: a.callId, what: 'turn' };
   }
   // A first contact by call: with the scheduler on, the new conversation's welcome is left for

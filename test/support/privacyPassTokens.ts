@@ -7,7 +7,7 @@
 import { fromBase64Url } from '../../packages/protocol/src/index.ts';
 import { MAX_TOKEN_BATCH, requestTokens } from '../../packages/protocol/src/tokens/privacyPass.ts';
 
-export type TokenPurpose = 'claim' | 'blob';
+export type TokenPurpose = 'claim' | 'blob' | 'turn';
 
 /** `count` tokens of a purpose for the device whose session token is `session`. */
 export async function fetchTokens(relayUrl: string, session: string, count: number, purpose: TokenPurpose = 'claim'): Promise<string[]> {

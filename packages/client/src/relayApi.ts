@@ -7,6 +7,7 @@
 import { fromBase64Url, HardlineError, toBase64Url, toHex, utf8, type DeviceCertificate, type DeviceId, type DeviceRevocation, type Handle, type MailboxId, type UserId } from '@hardline/protocol';
 import { IngressFetch } from './ingressFetch.ts';
 import { payWithToken, TokenWallet } from './tokenWallet.ts';
+import { TurnCredentialCache, type TurnCredentials } from './turnCredentialCache.ts';
 import type { Transport } from './transport.ts';
 
 export type DirectoryUser = {
@@ -45,6 +46,10 @@ export class RelayApi {
   readonly claimTokens = new TokenWallet(this, 'claim');
   /** Few are ever needed (the contact book, one per linked device): small batches. */
   readonly blobTokens = new TokenWallet(this, 'blob', { batch: 2, lowWater: 1 });
+  /** About two a call-free hour (the ready set's renewals) plus one a call. */
+  readonly turnTokens = new TokenWallet(this, 'turn', { batch: 8, lowWater: 3 });
+  /** TURN credentials bought anonymously with turnTokens, one set kept ready for the next call. */
+  readonly turn = new TurnCredentialCache(this.turnTokens, (token) => this.buyTurnCredentials(token));
   constructor(
     readonly base: URL,
     private readonly transport: Transport,
@@ -186,6 +191,11 @@ export class RelayApi {
    */
   retireMailbox(id: MailboxId, readCap: Uint8Array) {
     return this.request<{ retired: MailboxId }>('POST', `/v1/mailboxes/${id}/retire`, {}, { capability: toHex(readCap) });
+  }
+
+  /** Anonymous on purpose: the credentials, and so the call's TURN allocation, name no device. */
+  buyTurnCredentials(token: string) {
+    return this.request<TurnCredentials>('POST', '/v1/turn/credentials', { token }, undefined, 'ingress');
   }
 
   /** One post frame over HTTP (ingressPoster.ts); the WebSocket Poster is the usual path. */

@@ -1,7 +1,8 @@
 /**
  * @module tokenWallet
  * Privacy Pass tokens this device holds to pay for anonymous actions (a KeyPackage claim, a new
- * blob; docs/protocol.md §6). They are fetched in batches over the session and spent with none.
+ * blob, a set of TURN credentials; docs/protocol.md §6). They are fetched in batches over the
+ * session and spent with none.
  *
  * Timing is the one thing that could tie a spend to its fetch: a wallet filled the moment a
  * claim needs a token lets the relay line the two up, and so does a refill that follows a spend
@@ -23,7 +24,7 @@ export type TokenSource = {
 };
 
 /** What a token pays for; each has its own keys and daily budget at the relay. */
-export type TokenPurpose = 'claim' | 'blob';
+export type TokenPurpose = 'claim' | 'blob' | 'turn';
 
 export type WalletOptions = {
   /** Tokens per fetch; defaults to 16 (≈0.6 s of P-384 work on a shared core). */

@@ -155,7 +155,7 @@ describe('issuer keys', () => {
     dir = tmpDir();
     ledger = new TokenLedger(dir);
     let now = Date.UTC(2026, 0, 1);
-    const issuer = new TokenIssuer(ledger, { claimTokensPerDevicePerDay: 100, blobTokensPerDevicePerDay: 1, tokenKeyLifetimeDays: 7 }, () => now);
+    const issuer = new TokenIssuer(ledger, { claimTokensPerDevicePerDay: 100, blobTokensPerDevicePerDay: 1, turnTokensPerDevicePerDay: 1, tokenKeyLifetimeDays: 7 }, () => now);
     const first = await issuer.currentKey('claim');
     const { requestTokens } = await import('@hardline/protocol/tokens');
     const mint = async () => {

@@ -1,6 +1,7 @@
 /**
- * TURN: the relay mints TURN REST credentials that a real coturn (started the way
- * `hardline server` starts it) accepts, and that expire; without TURN the relay says so.
+ * TURN: the relay mints TURN REST credentials, bought with an anonymous token, that a real
+ * coturn (started the way `hardline server` starts it) accepts, and that expire; without TURN
+ * the relay says so. The attacks on the purchase are in anonymousTurnCredentials.test.ts.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findTurnserver, mintTurnCredentials, startCoturn, startRelay, type CoturnHandle } from '../src/index.ts';
+import { fetchTokens } from '../../../test/support/privacyPassTokens.ts';
 import { enrolDevice } from './support/enrolDevice.ts';
 
 function allocate(port: number, username: string, password: string): Promise<boolean> {
@@ -34,13 +36,15 @@ describe('TURN', () => {
     expect(findTurnserver()).toBeDefined();
   });
 
-  it('credentials minted by the relay are accepted by coturn; forged or expired ones are not', async () => {
+  it('credentials bought with a TURN token are accepted by coturn; forged or expired ones are not', async () => {
     coturn = await startCoturn(findTurnserver()!, { port: 3578, minPort: 49700, maxPort: 49800, allowLoopbackPeers: true });
     const port = Number(/:(\d+)\?/.exec(coturn.config.urls[0]!)![1]);
     const relay = await startRelay({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'hl-turn-')), turn: coturn.config });
     try {
       const device = await enrolDevice(relay.url, relay.adminToken!, 'alice');
-      const res = await fetch(`${relay.url}/v1/turn`, { headers: { authorization: `Bearer ${device.token}` } });
+      const [token] = await fetchTokens(relay.url, device.token, 1, 'turn');
+      // No session on the purchase: the token alone pays.
+      const res = await fetch(`${relay.url}/v1/turn/credentials`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { iceServers: { urls: string[]; username: string; credential: string }[]; relayOnly: boolean };
       expect(body.relayOnly).toBe(true);
@@ -50,8 +54,8 @@ describe('TURN', () => {
       expect(await allocate(port, ice.username, 'forged')).toBe(false);
       const expired = mintTurnCredentials({ ...coturn.config, ttlSeconds: -60 }, Date.now());
       expect(await allocate(port, expired.iceServers[0]!.username, expired.iceServers[0]!.credential)).toBe(false);
-      const anon = await fetch(`${relay.url}/v1/turn`);
-      expect(anon.status).toBe(401);
+      const unpaid = await fetch(`${relay.url}/v1/turn/credentials`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(unpaid.status).toBe(401);
     } finally {
       await relay.close();
     }
@@ -76,8 +80,7 @@ describe('TURN', () => {
   it('without a TURN server the relay reports relayOnly=false', async () => {
     const relay = await startRelay({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'hl-noturn-')) });
     try {
-      const device = await enrolDevice(relay.url, relay.adminToken!, 'bob');
-      const body = await (await fetch(`${relay.url}/v1/turn`, { headers: { authorization: `Bearer ${device.token}` } })).json();
+      const body = await (await fetch(`${relay.url}/v1/turn/credentials`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
       expect(body).toEqual({ iceServers: [], ttlSeconds: 0, relayOnly: false });
     } finally {
       await relay.close();

@@ -56,6 +56,12 @@ export type RelayLimits = {
    * A device creates its contact book once and one blob per device it links.
    */
   readonly blobTokensPerDevicePerDay: number;
+  /**
+   * TURN tokens one device may fetch per UTC day; one pays for one set of anonymous TURN
+   * credentials (routes/turnRoutes.ts), that is one call leg, plus the credential the app keeps
+   * ready and renews as it ages (about one an hour while the app is open).
+   */
+  readonly turnTokensPerDevicePerDay: number;
   /** Days an issuer key is current; the previous one is honoured one more lifetime. */
   readonly tokenKeyLifetimeDays: number;
   /**
@@ -113,6 +119,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   minFreeDiskBytes: 1024 * 1024 * 1024,
   claimTokensPerDevicePerDay: 2_000,
   blobTokensPerDevicePerDay: 20,
+  turnTokensPerDevicePerDay: 200,
   tokenKeyLifetimeDays: 7,
   tokenFailuresPerMinute: 600,
   tokenFailuresPerMinutePerAddress: 10,

@@ -9,7 +9,8 @@ import { blobRoutes } from '../routes/blobRoutes.ts';
 import { keyPackageRoutes } from '../routes/keyPackageRoutes.ts';
 import { postRoutes } from '../routes/postRoutes.ts';
 import { tokenRoutes } from '../routes/tokenRoutes.ts';
+import { turnRoutes } from '../routes/turnRoutes.ts';
 
-const REACHABLE = new Set(['POST /v1/post', 'POST /v1/keypackages/claim', 'GET /v1/blobs/:id', 'PUT /v1/blobs/:id', 'GET /v1/tokens/:purpose/key']);
+const REACHABLE = new Set(['POST /v1/post', 'POST /v1/keypackages/claim', 'GET /v1/blobs/:id', 'PUT /v1/blobs/:id', 'GET /v1/tokens/:purpose/key', 'POST /v1/turn/credentials']);
 
-export const anonymousRoutes: readonly Route[] = [...postRoutes, ...keyPackageRoutes, ...blobRoutes, ...tokenRoutes].filter((r) => REACHABLE.has(`${r.method} ${r.path}`));
+export const anonymousRoutes: readonly Route[] = [...postRoutes, ...keyPackageRoutes, ...blobRoutes, ...tokenRoutes, ...turnRoutes].filter((r) => REACHABLE.has(`${r.method} ${r.path}`));

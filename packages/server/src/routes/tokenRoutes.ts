@@ -2,8 +2,8 @@
  * @module tokenRoutes
  * Privacy Pass issuance (docs/protocol.md §6): `GET /v1/tokens/:purpose/key` (anonymous) gives
  * the purpose's current issuer key, `POST /v1/tokens/:purpose` (session) evaluates a batch of
- * blinded requests. The tokens are spent, one per action, on the anonymous claim (`claim`) and
- * new-blob (`blob`) routes.
+ * blinded requests. The tokens are spent, one per action, on the anonymous claim (`claim`),
+ * new-blob (`blob`) and TURN-credential (`turn`) routes.
  */
 import { toBase64Url } from '@hardline/protocol';
 import { DecodeError } from '@hardline/protocol';

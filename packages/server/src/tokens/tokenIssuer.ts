@@ -1,9 +1,9 @@
 /**
  * @module tokenIssuer
  * Anonymous actions cost a Privacy Pass token (protocol tokens/privacyPass.ts). A device
- * fetches tokens in batches over its session, up to a daily budget; a claim or a new blob then
- * spends one with no session. The relay learns "some enrolled device paid", never which one:
- * issuance is blinded, and spending carries nothing from the batch.
+ * fetches tokens in batches over its session, up to a daily budget; a claim, a new blob or a
+ * set of TURN credentials then spends one with no session. The relay learns "some enrolled
+ * device paid", never which one: issuance is blinded, and spending carries nothing from the batch.
  *
  * The per-device budget counts live in memory only (a map from device id to today's count),
  * like the connection counts: never logged, never persisted. A restart forgets them, which
@@ -21,10 +21,13 @@ export type TokenSettings = {
   readonly claimTokensPerDevicePerDay: number;
   /** Blob tokens one device may fetch per UTC day. */
   readonly blobTokensPerDevicePerDay: number;
+  /** TURN tokens one device may fetch per UTC day. */
+  readonly turnTokensPerDevicePerDay: number;
   readonly tokenKeyLifetimeDays: number;
 };
 
-const budgetOf = (settings: TokenSettings, purpose: TokenPurpose): number => (purpose === 'claim' ? settings.claimTokensPerDevicePerDay : settings.blobTokensPerDevicePerDay);
+const budgetOf = (settings: TokenSettings, purpose: TokenPurpose): number =>
+  ({ claim: settings.claimTokensPerDevicePerDay, blob: settings.blobTokensPerDevicePerDay, turn: settings.turnTokensPerDevicePerDay })[purpose];
 
 export class TokenIssuer {
   #budget = new Map<`${TokenPurpose}:${DeviceId}`, { day: number; count: number }>();

@@ -23,10 +23,10 @@ export const TOKEN_FILE_NAME = 'tokens.db';
 /**
  * What a token pays for. Each purpose has its own keys and its own daily budget, because they
  * cost the relay differently: a claim makes a mailbox (held to the mailbox quota), a blob takes
- * up to 2 MiB for as long as it lives. The route already says which action it is, so a key per
- * purpose tells the relay nothing more.
+ * up to 2 MiB for as long as it lives, a TURN credential lets its holder relay media for an hour.
+ * The route already says which action it is, so a key per purpose tells the relay nothing more.
  */
-export const TOKEN_PURPOSES = ['claim', 'blob'] as const;
+export const TOKEN_PURPOSES = ['claim', 'blob', 'turn'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 export type IssuerKey = TokenKeyPair & { readonly id: string; readonly purpose: TokenPurpose; readonly createdAt: number };

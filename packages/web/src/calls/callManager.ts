@@ -52,8 +52,6 @@ export type CallHost = {
   subscribe(cb: () => void): () => void;
 };
 
-type TurnInfo = { iceServers: RTCIceServer[]; ttlSeconds: number; relayOnly: boolean };
-
 export class CallManager {
   call: Call | undefined;
   muted = false;
@@ -86,6 +84,9 @@ export class CallManager {
   ) {
     // Tests and benchmarks reach the manager, and the media layer alone, through these.
     if (testHooks()) Object.assign(globalThis, { __hardlineCalls: this, __hardlineCallModules: { MediaSession, mediaKeys } });
+    // TURN tokens now, one set of anonymous credentials a while later (turnCredentialCache.ts):
+    // a call then opens media without a round trip, and no fetch that names this device.
+    host.client.relay().turn.start();
     // Accept on a call notification while the app was open in the background.
     watchAnswerRequests((callId) => {
       if (this.call?.phase === 'incoming' && this.call.callId === callId && answerRequested(callId)) this.accept();
@@ -337,7 +338,7 @@ export class CallManager {
     this.mediaCallIds.add(call.callId);
     const hooks = testHooks();
     const [turn, material] = await Promise.all([
-      this.host.client.relay().request<TurnInfo>('GET', '/v1/turn', undefined, 'session'),
+      this.host.client.relay().turn.take(),
       this.host.client.callKeys(call.conversationId),
     ]);
     this.warning = turn.relayOnly ? '' : 'No TURN relay on this server: the call may connect directly, and the other side could learn your network address.';
