@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rawCall } from '../../../test/support/anonymousAttacker.ts';
 import { fetchTokens } from '../../../test/support/privacyPassTokens.ts';
+import { startIngressHop } from '../src/ingress/ingressHop.ts';
 import { enrolDevice, type TestDevice } from './support/enrolDevice.ts';
 import { call } from './support/httpApi.ts';
+import { gatewayConfig, throughHop } from './support/ohttpClient.ts';
 import { startTestRelay, type TestRelay } from './support/testRelay.ts';
 
 const TURN = { urls: ['turn:127.0.0.1:3478?transport=udp'], secret: randomBytes(32).toString('base64url'), ttlSeconds: 3600 };
@@ -129,6 +131,36 @@ describe('the operator reading a credential', () => {
     for (const line of relay.logs) {
       expect(line).not.toContain(random);
       expect(line).not.toContain(credential);
+    }
+  });
+});
+
+describe('through the ingress hop', () => {
+  it('buys a set the relay answers to the hop, and the hop sees only ciphertext', async () => {
+    const forwarded: Uint8Array[] = [];
+    const answered: Uint8Array[] = [];
+    const hop = await startIngressHop({
+      target: relay.url,
+      port: 0,
+      upstream: (send) => async (url, body, type, timeout) => {
+        forwarded.push(new Uint8Array(body));
+        const r = await send(url, body, type, timeout);
+        answered.push(new Uint8Array(r.body));
+        return r;
+      },
+    });
+    try {
+      const [token] = await fetchTokens(relay.url, alice.token, 1, 'turn');
+      const r = await throughHop(hop.url, await gatewayConfig(relay.url), { method: 'POST', path: '/v1/turn/credentials', json: { token } });
+      expect(r.status).toBe(200);
+      const { username } = r.body.iceServers[0];
+      expect(username).toMatch(/^\d+:[0-9a-f]{32}$/);
+      const random = Buffer.from(username.split(':')[1]);
+      expect(forwarded.some((b) => Buffer.from(b).includes(Buffer.from(token!)))).toBe(false);
+      expect(answered.length).toBeGreaterThan(0);
+      expect(answered.some((b) => Buffer.from(b).includes(random))).toBe(false);
+    } finally {
+      await hop.close();
     }
   });
 });
