@@ -46,7 +46,7 @@ export class RelayApi {
   readonly claimTokens = new TokenWallet(this, 'claim');
   /** Few are ever needed (the contact book, one per linked device): small batches. */
   readonly blobTokens = new TokenWallet(this, 'blob', { batch: 2, lowWater: 1 });
-  /** About two a call-free hour (the ready set's renewals) plus one a call. */
+  /** About three a call-free hour (the ready set's renewals) plus one a call. */
   readonly turnTokens = new TokenWallet(this, 'turn', { batch: 8, lowWater: 3 });
   /** TURN credentials bought anonymously with turnTokens, one set kept ready for the next call. */
   readonly turn = new TurnCredentialCache(this.turnTokens, (token) => this.buyTurnCredentials(token));

@@ -9,9 +9,9 @@
  * Timing is what could still tie the three steps together, so they happen apart:
  * - tokens are fetched over the session when the cache starts (and by the wallet's own delayed
  *   refills), not next to a spend;
- * - one set of credentials is kept ready, bought a random while after start and renewed in the
- *   background as it ages, so a call does not follow a credential fetch, and call setup waits
- *   on no round trip;
+ * - one set of credentials is kept ready, bought a random 1 to 20 minutes after start and renewed
+ *   at a random moment before it gets too old for a call, so a call does not follow a credential
+ *   fetch, and call setup waits on no round trip;
  * - each set serves one call only: two calls sharing a username would be tied together at the
  *   TURN server. The next set is bought a random while after the call took this one.
  */
@@ -26,7 +26,7 @@ export type TurnCredentials = {
 
 export type TurnCacheOptions = {
   readonly now?: () => number;
-  /** Wait before buying a set in the background; default 5 to 60 s, at random. */
+  /** Wait before buying a set in the background; default 1 to 20 minutes, at random. */
   readonly buyDelayMs?: () => number;
   /**
    * A ready set is handed to a call only with at least this share of its lifetime left (a call
@@ -38,7 +38,11 @@ export type TurnCacheOptions = {
 
 type Held = { readonly credentials: TurnCredentials; readonly boughtAt: number };
 
-const randomDelay = (): number => 5_000 + Math.random() * 55_000;
+// Minutes, not seconds: in a small organisation a purchase seconds after this device's session
+// fetched tokens (the app opening) could be paired with it on the relay's trace. A call in the
+// meantime buys its own set, which pairs the purchase only with that call's allocation, itself
+// anonymous.
+const randomDelay = (): number => 60_000 + Math.random() * 19 * 60_000;
 
 export class TurnCredentialCache {
   #ready: Promise<Held | undefined> | undefined;
@@ -108,9 +112,10 @@ export class TurnCredentialCache {
       this.#ready = buying;
       void buying.then((held) => {
         if (!held || this.#ready !== buying || !this.#started) return;
-        // Renew before it is too old for a call, at a random moment in the minute before.
+        // Renew before it is too old for a call, at a random moment in the second half of that
+        // span: a fixed period would let the relay chain one device's purchases back to its start.
         const staleInMs = held.credentials.relayOnly ? held.credentials.ttlSeconds * 1000 * (1 - this.#minLifeShare) : undefined;
-        if (staleInMs !== undefined) this.#buyLater(Math.max(0, staleInMs - Math.random() * 60_000));
+        if (staleInMs !== undefined) this.#buyLater(staleInMs * (0.5 + 0.5 * Math.random()));
       });
     }, delayMs);
     // Unref'd, so a CLI run or a test can exit with a purchase still pending.
