@@ -141,9 +141,18 @@ export type DeviceState = {
    * open once it is (mailboxRotation.ts). Saved before they are acknowledged, so none is lost.
    */
   parked?: string[];
+  /**
+   * Mailboxes of this device claimed in advance, at times of its own choosing (mailboxPool.ts):
+   * a new conversation or a rotation takes one instead of claiming at that moment. Absent in a
+   * state from before the pool (it starts empty).
+   */
+  mailboxPool?: PooledMailbox[];
   /** Per-service state (e.g. `contactBook`), saved with the rest and encrypted at rest alike. */
   extensions?: Record<string, unknown>;
 };
+
+/** One of this device's own mailboxes, claimed and not yet given to a conversation. */
+export type PooledMailbox = { readonly id: MailboxId; readonly readCap: string; readonly sendCap: string };
 
 export const MAX_SEEN = 50_000;
 export const MAX_SELF_INBOX = 100;

@@ -86,6 +86,9 @@ import { effectiveLevel, PRIVACY_EXTENSION, SLOT_PARAMS, storedLevel, type Priva
 import { watchSession } from './sessionWatch.ts';
 import { MailboxRotation } from './mailboxRotation.ts';
 import { MembershipCommits } from './membershipCommits.ts';
+import { ClaimPacing, warmWallet } from './claimPacing.ts';
+import { MailboxPool } from './mailboxPool.ts';
+import { expireMessages } from './messageExpiry.ts';
 import { acceptTextPart } from './textParts.ts';
 import { Poster, postWaits } from './poster.ts';
 import { IngressPoster, type PostSender } from './ingressPoster.ts';
@@ -112,6 +115,8 @@ export type ClientOptions = {
   ingress?: string;
   /** The send scheduler's level when the device has none set (privacyLevel.ts); default `off`. */
   privacy?: PrivacyLevel;
+  /** How paced KeyPackage claims wait (claimPacing.ts); the metadata bench's runs on its simulated clock. */
+  claimSleep?: (ms: number) => Promise<void>;
 };
 
 export type ReceivedMessage = {
@@ -167,6 +172,10 @@ export class HardlineClient {
   private keyPackages!: KeyPackageSupply;
   /** Fresh mailboxes for the devices a removal leaves, and retiring the old ones (mailboxRotation.ts). */
   private rotation!: MailboxRotation;
+  /** Own mailboxes claimed in advance (public: tests and the bench refill it at their own moments). */
+  mailboxPool!: MailboxPool;
+  /** Others' KeyPackage claims, spread out at `balanced` and `strict` (claimPacing.ts). */
+  private pacing!: ClaimPacing;
   /** Reconcile and every membership or settings commit (membershipCommits.ts). */
   private membership!: MembershipCommits;
   /** Envelopes sealed and waiting to be posted (outbox.ts). */
@@ -281,7 +290,11 @@ export class HardlineClient {
       (kp) => this.config.authService.validateCredential(kp.leafNode.credential, kp.leafNode.signaturePublicKey),
       this.opts.keyPackageTarget,
     );
-    this.rotation = new MailboxRotation(state, this.api, this.keyPackages, this.seal, this.opts.mailboxGraceMs);
+    const params = () => SLOT_PARAMS[this.privacyLevel()];
+    const quietLeft = () => this.scheduler.quietLeft();
+    this.pacing = new ClaimPacing({ params, session: this.scheduler, warm: (n) => warmWallet(this.api.claimTokens, n), ...(this.opts.claimSleep ? { sleep: this.opts.claimSleep } : {}) });
+    this.mailboxPool = new MailboxPool({ state: () => this.state, claimOwn: () => this.keyPackages.claimOwnMailbox(), save: () => this.save(), params, quietLeft, pacing: this.pacing });
+    this.rotation = new MailboxRotation(state, this.api, this.keyPackages, this.seal, { pool: this.mailboxPool, pacing: this.pacing }, this.opts.mailboxGraceMs);
     this.outbox = new Outbox({ state: () => this.state, poster: () => this.poster, sortFailures: (b, r) => this.rotation.sortFailures(b, r), save: () => this.save() });
     this.membership = new MembershipCommits({
       state,
@@ -289,6 +302,7 @@ export class HardlineClient {
       api: this.api,
       keyPackages: this.keyPackages,
       rotation: this.rotation,
+      pacing: this.pacing,
       claimRetryMs: this.opts.claimRetryMs ?? CLAIM_RETRY_MS,
       mls: (c) => this.mls(c),
       setMls: (c, s) => this.setMls(c, s),
@@ -301,7 +315,7 @@ export class HardlineClient {
       // A commit changes every member's keys, a call's media keys included: held for a send
       // slot, it left the others decrypting nothing for seconds (web-calls, a device revoked
       // mid-call). Commits go at once, like call signalling; the relay pairs a membership change
-      // with its burst of claims anyway (docs/protocol.md §7).
+      // with its claims anyway (docs/protocol.md §7).
       flushOutbox: () => this.outbox.flush(),
       sync: () => this.sync(),
     });
@@ -351,10 +365,12 @@ export class HardlineClient {
     });
     // What a restart left queued goes at the next slots, not at the next sync.
     this.scheduler.start();
+    this.mailboxPool.start();
   }
 
   close(): void {
     this.scheduler.stop();
+    this.mailboxPool.stop();
     this.poster.close();
   }
 
@@ -369,6 +385,7 @@ export class HardlineClient {
     this.state.extensions = { ...this.state.extensions, [PRIVACY_EXTENSION]: level };
     await this.save();
     this.scheduler.start();
+    this.mailboxPool.start();
   }
 
   /** Cover envelopes this device posted since it opened (tests and the bench). */
@@ -539,10 +556,11 @@ export class HardlineClient {
     const own = await this.keyPackages.ownPackage();
     const groupId = randomBytes(16);
     let mls = await createConversationGroup(groupId, own, this.impl, this.config);
-    const mailbox = await this.keyPackages.claimOwnMailbox();
+    // This device's mailbox comes from its pool, and the members' claims are paced (issue 12).
+    const mailbox = await this.mailboxPool.take();
     const self: RosterDevice = { deviceId: this.state.deviceId, handle: this.state.handle, mailboxId: mailbox.id, sendCap: mailbox.sendCap };
     const targets = handles.flatMap((h) => this.trust.activeDevices(h)).filter((d) => d !== this.state.deviceId);
-    const claimed = (await Promise.all(targets.map((d) => this.keyPackages.claimDevice(d)))).filter((x) => x !== undefined);
+    const claimed = (await this.pacing.each(targets, (d) => this.keyPackages.claimDevice(d))).filter((x) => x !== undefined);
     const roster: Roster = {
       v: 1,
       kind,
@@ -677,25 +695,6 @@ export class HardlineClient {
       await this.queueText(conv, m.text, m);
       delete m.waiting;
     }
-  }
-
-  /**
-   * The conversation's disappearing timer (roster state) applies on every device, the CLI's
-   * included: a message is dropped once it has been here longer than the timer, counted from
-   * when it arrived, so a sender's clock cannot keep it alive. True if anything was dropped.
-   */
-  private expireMessages(now: number): boolean {
-    let dropped = false;
-    for (const c of Object.values(this.state.conversations)) {
-      const seconds = c.roster.timer?.seconds ?? 0;
-      if (seconds <= 0) continue;
-      const kept = c.messages.filter((m) => now - Date.parse(m.receivedAt) <= seconds * 1000);
-      if (kept.length !== c.messages.length) {
-        c.messages = kept;
-        dropped = true;
-      }
-    }
-    return dropped;
   }
 
   /** Deletes messages from this device's copy of a conversation (disappearing messages, "delete for me"). */
@@ -989,7 +988,7 @@ export class HardlineClient {
       inbox.close();
       this.controlListener = undefined;
     }
-    if (this.expireMessages(Date.now())) await this.save();
+    if (expireMessages(this.state, Date.now())) await this.save();
     await this.replenishKeyPackages().catch(() => undefined);
     // A former mailbox retired now gets one more drain (below) before it is forgotten.
     if (await this.rotation.retireDue().catch(() => false)) this.joinedUnsubscribed = true;

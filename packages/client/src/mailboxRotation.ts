@@ -34,6 +34,8 @@ import type { KeyPackageSupply, OwnMailbox } from './keyPackageSupply.ts';
 import type { RelayApi } from './relayApi.ts';
 import { sortFailures, type FlushSorting } from './readdressPosts.ts';
 import type { SealKeys } from './sealKeys.ts';
+import type { ClaimPacing } from './claimPacing.ts';
+import type { MailboxPool } from './mailboxPool.ts';
 
 /**
  * How long a former mailbox is read before it is retired. Not needed for safety (see above):
@@ -56,6 +58,8 @@ export class MailboxRotation {
     private readonly api: RelayApi,
     private readonly keyPackages: KeyPackageSupply,
     private readonly seal: SealKeys,
+    /** This device's new mailbox comes from its pool; the others' claims are paced (issue 12). */
+    private readonly claims: { readonly pool: MailboxPool; readonly pacing: ClaimPacing },
     private readonly graceMs = MAILBOX_GRACE_MS,
   ) {}
 
@@ -65,21 +69,27 @@ export class MailboxRotation {
    */
   async freshMailboxes(kept: readonly RosterDevice[]): Promise<FreshMailboxes> {
     let own: OwnMailbox | undefined;
-    const devices = await Promise.all(
-      kept.map(async (d): Promise<RosterDevice> => {
-        try {
-          if (d.deviceId === this.state.deviceId) {
-            own = await this.keyPackages.claimOwnMailbox();
-            return { ...d, mailboxId: own.id, sendCap: own.sendCap };
-          }
-          const claimed = await this.keyPackages.claimDevice(d.deviceId);
-          return claimed ? { ...d, mailboxId: claimed.device.mailboxId, sendCap: claimed.device.sendCap } : d;
-        } catch (e) {
-          if (!(e instanceof HardlineError) || e.code === 'UNAVAILABLE') throw e;
-          return d;
+    const move = async (d: RosterDevice): Promise<RosterDevice> => {
+      try {
+        if (d.deviceId === this.state.deviceId) {
+          // From the pool: no claim of this device's own at the moment of the removal.
+          own = await this.claims.pool.take();
+          return { ...d, mailboxId: own.id, sendCap: own.sendCap };
         }
-      }),
+        const claimed = await this.keyPackages.claimDevice(d.deviceId);
+        return claimed ? { ...d, mailboxId: claimed.device.mailboxId, sendCap: claimed.device.sendCap } : d;
+      } catch (e) {
+        if (!(e instanceof HardlineError) || e.code === 'UNAVAILABLE') throw e;
+        return d;
+      }
+    };
+    const mine = kept.find((d) => d.deviceId === this.state.deviceId);
+    const movedMine = mine && (await move(mine));
+    const others = await this.claims.pacing.each(
+      kept.filter((d) => d !== mine),
+      move,
     );
+    const devices = kept.map((d) => (d === mine ? movedMine! : others.shift()!));
     return { devices, ...(own ? { own } : {}) };
   }
 

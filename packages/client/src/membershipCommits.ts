@@ -9,6 +9,7 @@ import { commitChanges, encodeBundle, exportSecret, HardlineError, members, Payl
 import type { CiphersuiteImpl, ClientState } from 'ts-mls';
 import type { Conversation, DeviceState } from './deviceState.ts';
 import type { ClaimedDevice, KeyPackageSupply } from './keyPackageSupply.ts';
+import type { ClaimPacing } from './claimPacing.ts';
 import type { MailboxRotation } from './mailboxRotation.ts';
 import type { RelayApi } from './relayApi.ts';
 
@@ -23,6 +24,7 @@ export type MembershipHost = {
   readonly api: RelayApi;
   readonly keyPackages: KeyPackageSupply;
   readonly rotation: MailboxRotation;
+  readonly pacing: ClaimPacing;
   /** How long reconcile leaves a device whose claim found no KeyPackage (ms). */
   readonly claimRetryMs: number;
   mls(c: Conversation): ClientState;
@@ -99,7 +101,8 @@ export class MembershipCommits {
     const removedIds = new Set(current.filter((m) => removeLeaves.includes(m.leafIndex)).map((m) => m.id.deviceId));
     const toAdd = [...desired].filter((d) => !current.some((m) => m.id.deviceId === d));
     // Whom it can: a device with no KeyPackage left is skipped, and added by a later commit.
-    const claimed = (await Promise.all(toAdd.map((d) => h.keyPackages.claimDevice(d)))).filter((x) => x !== undefined);
+    // Paced at `balanced` and `strict`: not one burst that names the new members together (claimPacing.ts).
+    const claimed = (await h.pacing.each(toAdd, (d) => h.keyPackages.claimDevice(d))).filter((x) => x !== undefined);
     if (!settings && removeLeaves.length === 0 && claimed.length === 0 && newMembers.length === conv.roster.members.length) return 'nothing';
     const out = await commitChanges(mls, { add: claimed.map((c) => c.kp), removeLeaves }, h.impl);
     const old = conv.roster;

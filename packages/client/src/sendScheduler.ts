@@ -25,7 +25,7 @@ export type SchedulerDeps = {
 type Waiter = { readonly entries: Set<QueuedPost>; resolve(n: number): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> };
 
 /** An exponential gap (a Poisson process), drawn from the platform's CSPRNG so no one can predict the next slot. */
-function expGap(meanMs: number): number {
+export function expGap(meanMs: number): number {
   const [a, b, c, d] = randomBytes(4);
   const u = ((a! << 24) | (b! << 16) | (c! << 8) | d!) >>> 0;
   return -meanMs * Math.log((u + 1) / 4_294_967_297);
@@ -34,6 +34,8 @@ function expGap(meanMs: number): number {
 export class SendScheduler implements SessionMarks {
   private inflight = 0;
   private lastSession = 0;
+  /** Authenticated actions begun so far: claim pacing waits the quiet period again when it moved. */
+  sessions = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerGap = 0;
   private inSlot = false;
@@ -46,6 +48,7 @@ export class SendScheduler implements SessionMarks {
 
   begin(): () => void {
     this.inflight++;
+    this.sessions++;
     this.lastSession = Date.now();
     let open = true;
     return () => {
@@ -54,6 +57,12 @@ export class SendScheduler implements SessionMarks {
       this.inflight--;
       this.lastSession = Date.now();
     };
+  }
+
+  /** How long until the quiet period after the last authenticated request is over (ms; 0: it is). */
+  quietLeft(): number {
+    const quietMs = this.deps.params().quietMs;
+    return this.inflight > 0 ? quietMs : Math.max(0, this.lastSession + quietMs - Date.now());
   }
 
   /** Starts the slots when the level has them: what a restart left queued goes, and cover flows. */

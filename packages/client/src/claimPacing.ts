@@ -1,0 +1,71 @@
+/**
+ * @module claimPacing
+ * When this device's anonymous KeyPackage claims go out (issue 12). A live relay operator who
+ * sees a conversation's claims arrive together, moments after a device's authenticated session,
+ * learns which devices form the conversation and who set it up. So at `balanced` and `strict`
+ * claims wait out the send scheduler's quiet period, then go one at a time, a Poisson gap
+ * apart (the level's busy gap), each on a fresh anonymous connection (RelayApi's `fetchUnlinked`
+ * or the ingress hop). At `off` they all go at once, as before.
+ *
+ * Cost: a conversation's setup takes the quiet period plus one gap per member device (about
+ * 0.5 + 0.8 s per device at `balanced`, 1.5 + 1.5 s per device at `strict`). Nothing waits on
+ * it for a message already queued, and calls (no claims) are untouched.
+ */
+import type { PrivacyLevel, SlotParams } from './privacyLevel.ts';
+import { expGap } from './sendScheduler.ts';
+
+export type PacingDeps = {
+  readonly params: () => SlotParams;
+  /** The send scheduler's view of the session: the quiet period left (ms), and a count of requests. */
+  readonly session: { quietLeft(): number; readonly sessions: number };
+  /** Fills the claim-token wallet first, so no session fetch sits right before a claim. */
+  readonly warm?: (claims: number) => Promise<void>;
+  /** The platform's wait; the metadata bench passes one on its simulated clock. */
+  readonly sleep?: (ms: number) => Promise<void>;
+};
+
+const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class ClaimPacing {
+  constructor(private readonly deps: PacingDeps) {}
+
+  get level(): PrivacyLevel {
+    return this.deps.params().level;
+  }
+
+  /**
+   * Runs `claim` for each item: all at once at `off`; else one at a time, the first past the
+   * quiet period, each after a Poisson gap. Results keep the items' order.
+   */
+  async each<T, R>(items: readonly T[], claim: (item: T) => Promise<R>): Promise<R[]> {
+    const p = this.deps.params();
+    if (p.level === 'off' || items.length === 0) return Promise.all(items.map(claim));
+    await this.deps.warm?.(items.length);
+    const sleep = this.deps.sleep ?? realSleep;
+    const out: R[] = [];
+    // The claims themselves are anonymous and do not extend the quiet period; an authenticated
+    // request during the batch (an inbox acknowledgement, a token refill) does, and is waited out.
+    let seen = -1;
+    for (const item of items) {
+      const wait = this.deps.session.sessions === seen ? 0 : this.deps.session.quietLeft();
+      await sleep(wait + expGap(p.busyGapMs));
+      seen = this.deps.session.sessions;
+      out.push(await claim(item));
+    }
+    return out;
+  }
+
+  /** One claim at a moment of the pacing's choosing (see `each`). */
+  async one<R>(claim: () => Promise<R>): Promise<R> {
+    return (await this.each([undefined], claim))[0]!;
+  }
+}
+
+/** Enough claim tokens in hand for `claims` claims, fetched before the pacing's first wait. */
+export async function warmWallet(wallet: { readonly size: number; fill(): Promise<void> }, claims: number): Promise<void> {
+  while (wallet.size < claims) {
+    const before = wallet.size;
+    await wallet.fill();
+    if (wallet.size <= before) return;
+  }
+}
