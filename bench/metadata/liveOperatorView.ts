@@ -7,17 +7,28 @@
  * - `withAddresses`: the source address of the posting connection is the sender's (what a relay
  *   with no proxy hop in front of it sees today, docs/protocol.md §7 risk 2);
  * - always: the claims that create a conversation's mailboxes come in one burst from its
- *   creator, so the burst tells the operator which mailboxes belong together; a post into one of
- *   them was written by one of the others (weight 1/(k-1) in a k-device conversation).
+ *   creator (at `off`; paced but still seconds apart at `balanced` and `strict`), so the burst
+ *   tells the operator which mailboxes belong together; a post into one of them was written by
+ *   one of the others (weight 1/(k-1) in a k-device conversation). With the creator's own
+ *   mailbox from its pool, a direct conversation's setup is a lone claim and ties nothing.
  */
+import { SLOT_PARAMS, type PrivacyLevel } from '@hardline/client';
 import type { AdversaryView, Sighting } from './adversaryView.ts';
 import type { Population } from './population.ts';
 import { PRINCIPAL } from './population.ts';
 import type { RelayRun } from './relayDriver.ts';
 import { runEvents, sourceUser } from './traceEvents.ts';
 
-/** Claims closer together than this (simulated seconds) are one conversation being created. */
-const CLAIM_BURST_SECONDS = 1;
+/**
+ * Claims closer together than this (simulated seconds) are one conversation being created. At
+ * `off` a setup's claims come in one burst (1 s); at `balanced` and `strict` the client paces
+ * them a Poisson gap apart (claimPacing.ts), and the operator, who knows the protocol and sees
+ * the level in the traffic's shape, chains claims up to three mean gaps apart (95% of gaps),
+ * accepting that unrelated claims (pool refills, other setups) then join a chain too.
+ */
+export function claimChainSeconds(level: PrivacyLevel): number {
+  return level === 'off' ? 1 : Math.max(1, (3 * SLOT_PARAMS[level].busyGapMs) / 1000);
+}
 
 export function liveOperatorView(run: RelayRun, pop: Population, withAddresses: boolean): AdversaryView {
   const handleOfDevice = new Map(run.deviceIds.map((d, u) => [d, pop.handles[u]!] as const));
@@ -42,6 +53,7 @@ export function liveOperatorView(run: RelayRun, pop: Population, withAddresses: 
 
   // Claim bursts: the devices of one new conversation, keyed by each mailbox created.
   const conversationOf = new Map<string, readonly string[]>();
+  const chain = claimChainSeconds(run.slots.level);
   let burst: { t: number; mailbox: string; device: string }[] = [];
   const closeBurst = (): void => {
     const devices = [...new Set(burst.map((b) => b.device))];
@@ -51,7 +63,7 @@ export function liveOperatorView(run: RelayRun, pop: Population, withAddresses: 
   for (const e of events) {
     if (e.kind !== 'claim' || !e.device || !e.mailboxId) continue;
     const last = burst[burst.length - 1];
-    if (last && e.sim - last.t > CLAIM_BURST_SECONDS) closeBurst();
+    if (last && e.sim - last.t > chain) closeBurst();
     burst.push({ t: e.sim, mailbox: e.mailboxId, device: handleOfDevice.get(e.device)! });
   }
   closeBurst();

@@ -38,6 +38,7 @@ import type { Population } from './population.ts';
 import type { Random } from './random.ts';
 import { SimulatedScheduler, SLOT, TAB_OPEN, type SlotAction, type TabOpenAction } from './simulatedScheduler.ts';
 import { coverMailbox, deviceState, leftForSlot, PostDelays, postOldest } from './slotPosts.ts';
+import { POOL, PoolRefills, type PoolAction } from './poolRefills.ts';
 import { sendText, type TextSender } from './textSend.ts';
 import { ActionKinds, type DeviceAction, type Schedule } from './trafficSchedule.ts';
 
@@ -75,7 +76,7 @@ export type AppTraffic = { readonly actions: readonly AppAction[]; readonly isWe
 /** The level every device runs at, and the stream its simulated slots draw from. */
 export type SlotSetting = { readonly level: PrivacyLevel; readonly rng: Random };
 
-type Action = DeviceAction | AppAction | SlotAction | TabOpenAction;
+type Action = DeviceAction | AppAction | SlotAction | TabOpenAction | PoolAction;
 
 export async function driveRelay(pop: Population, schedule: Schedule, rng: Random, app?: AppTraffic, slots: SlotSetting = { level: 'off', rng }): Promise<RelayRun> {
   const trace: TraceEvent[] = [];
@@ -95,6 +96,7 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
   const planned: Action[] = [...schedule.actions, ...appActions, ...tabOpens].sort((a, b) => a.t - b.t);
   const queue = new ActionQueue<Action>(planned);
   const sched = new SimulatedScheduler(SLOT_PARAMS[slots.level], slots.rng, (a) => queue.add(a), isOpen);
+  const pools = new PoolRefills(SLOT_PARAMS[slots.level], slots.rng, (a) => queue.add(a));
   const delays = new PostDelays();
   let actionSim = -1;
   let actionWall = performance.now();
@@ -130,13 +132,23 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
       const transport = deviceTransport(deviceAddress(u));
       const store = new MemoryStateStore();
       const { code } = await new RelayApi(new URL(relay.url), transport).adminInvite(relay.adminToken!);
-      const client = await HardlineClient.register({ store, transport, cryptoProvider: nodeCryptoProvider, privacy: slots.level }, { server: relay.url, code, handle: pop.handles[u]! });
+      // Paced claims (claimPacing.ts) wait on the simulated clock: the action's time moves on.
+      const claimSleep = async (ms: number): Promise<void> => void (actionSim += ms / 1000);
+      const client = await HardlineClient.register({ store, transport, cryptoProvider: nodeCryptoProvider, privacy: slots.level, claimSleep }, { server: relay.url, code, handle: pop.handles[u]! });
       // The scheduler runs on the simulated clock (simulatedScheduler.ts), never on the real one.
       if (scheduled) client.close();
       transport.endSession();
       clients.push(client);
       transports.push(transport);
       stores.push(store);
+    }
+    // Pools start full (poolRefills.ts), claimed at negative simulated time, which no view reads.
+    actionSim = -3600;
+    actionWall = performance.now();
+    for (let u = 0; u < clients.length && scheduled; u++) {
+      actor = u;
+      while (await clients[u]!.mailboxPool.refillOne());
+      transports[u]!.endSession();
     }
     const setupMs = performance.now() - setupStart;
 
@@ -154,6 +166,19 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
         continue;
       }
       const client = clients[a.user]!;
+      if (a.kind === POOL) {
+        if (!pools.due(a)) continue;
+        actor = a.user;
+        actorKind = a.kind;
+        actionSim = Math.max(a.t, lastEnd);
+        actionWall = performance.now();
+        await client.mailboxPool.refillOne().catch(fail);
+        transports[a.user]!.endSession();
+        await new Promise((r) => setTimeout(r, CLOSE_LINGER_MS + 1));
+        lastEnd = clock();
+        pools.afterRefill(a.user, lastEnd, client.mailboxPool.low);
+        continue;
+      }
       const decision = a.kind === SLOT ? sched.due(a, client.pendingOutbox()) : undefined;
       if (a.kind === SLOT && (decision === undefined || decision === 'none')) continue;
       if (!seized && a.t >= seizeAt) seized = seizeFiles(dataDir, lastEnd);
@@ -199,6 +224,7 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
       transports[a.user]!.endSession();
       await new Promise((r) => setTimeout(r, CLOSE_LINGER_MS + 1));
       lastEnd = clock();
+      if (decision !== 'post') pools.afterSession(a.user, lastEnd, client.mailboxPool.low);
       if (!state) continue;
       delays.settle(a.user, state, lastEnd);
       if (decision === 'post') sched.afterSlot(a.user, lastEnd, client.pendingOutbox(), 'post');
