@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { RelayApi } from '@hardline/client';
 import { nodeTransport } from '@hardline/client/node';
-import { startRelay, type RelayHandle } from '@hardline/server';
+import { startRelay, type RelayHandle, type RelayOptions } from '@hardline/server';
 import { REPO, tempDir } from './cliHarness.ts';
 
 export const SCREENSHOTS = join(REPO, 'test/e2e/screenshots');
@@ -22,10 +22,11 @@ export function launchChromium(): Promise<Browser> {
 
 export type WebRelay = RelayHandle & { dataDir: string; logs: string[]; invite(): Promise<string> };
 
-export async function startWebRelay(): Promise<WebRelay> {
+/** `extra`: further relay options, such as an observer for a test that plays the live operator. */
+export async function startWebRelay(extra: Partial<RelayOptions> = {}): Promise<WebRelay> {
   const dataDir = tempDir('web-relay');
   const logs: string[] = [];
-  const relay = await startRelay({ port: 0, dataDir, log: (l) => logs.push(l), webRoot: join(REPO, 'packages/web/dist') });
+  const relay = await startRelay({ port: 0, dataDir, log: (l) => logs.push(l), webRoot: join(REPO, 'packages/web/dist'), ...extra });
   const api = new RelayApi(new URL(relay.url), nodeTransport);
   return Object.assign(relay, { dataDir, logs, invite: async () => (await api.adminInvite(relay.adminToken!)).code });
 }

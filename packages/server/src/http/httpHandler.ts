@@ -21,6 +21,7 @@ import { sourceKey } from '../limits/sourceLimits.ts';
 import { rawErrorResponse } from './rawResponse.ts';
 import { JSON_BODY_LIMIT, type Route } from './route.ts';
 import { matchRoute } from './router.ts';
+import { closesConnection } from './oneCallConnections.ts';
 import { serveStatic } from './staticApp.ts';
 
 /** The built web app to serve at `/`, if any. */
@@ -66,10 +67,15 @@ const BODY_BUDGET_RETRY_S = 5;
 
 async function handle(ctx: RelayContext, routes: readonly Route[], req: IncomingMessage, res: ServerResponse, conn: number): Promise<void> {
   let bodyRead: Promise<Buffer> | undefined;
+  // An anonymous call gets a connection of its own: no later call may share it
+  // (oneCallConnections.ts). Set once the body is read, so a refusal before then still closes
+  // the way closeAfterAnswer does (answer first, then the connection).
+  let oneCall = false;
   try {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     const match = matchRoute(routes, req.method ?? '', pathname);
     if (!match) throw new RelayError('NOT_FOUND', 'no such endpoint');
+    oneCall = closesConnection(match.route);
     const limit = match.route.bodyLimit ?? JSON_BODY_LIMIT;
     // Sized before any byte is read: a declared body over the bound never reaches the handler.
     checkDeclaredLength(req, limit);
@@ -87,6 +93,7 @@ async function handle(ctx: RelayContext, routes: readonly Route[], req: Incoming
     });
     // A body the handler did not want is not read to its end: the connection closes instead.
     if (!bodyRead && !req.complete) closeAfterAnswer(req, res);
+    else if (oneCall) res.setHeader('Connection', 'close');
     if (result.contentType !== undefined && result.body instanceof Uint8Array) sendBytes(res, result.status, result.contentType, result.body);
     else send(res, result.status, result.body);
   } catch (e) {
@@ -95,6 +102,7 @@ async function handle(ctx: RelayContext, routes: readonly Route[], req: Incoming
     countRefusal(ctx, w.code);
     // Do not read the rest of an oversized, refused or unread body; close once the answer is out.
     if (w.status === 413 || !req.complete) closeAfterAnswer(req, res);
+    else if (oneCall) res.setHeader('Connection', 'close');
     if (e instanceof RelayError && e.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(e.retryAfterSeconds));
     // A few errors carry a detail the caller needs to recover (a CAS conflict's current version).
     const details = e instanceof RelayError ? e.details : undefined;
