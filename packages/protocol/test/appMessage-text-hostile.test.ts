@@ -37,6 +37,9 @@ describe('decodeAppMessage: text from a hostile member', () => {
 
   it('refuses JSON that is not an object, and bytes that are not UTF-8 JSON', () => {
     for (const v of [null, 1, 'text', [], [base]]) expect(() => decodeAppMessage(bytes(v)), JSON.stringify(v)).toThrow(expect.objectContaining({ code: 'DECODE' }));
+    const [head, tail] = JSON.stringify({ ...base, text: '@' }).split('@') as [string, string];
+    const enc = (x: string) => new TextEncoder().encode(x);
+    expect(() => decodeAppMessage(new Uint8Array([...enc(head), 0xc3, ...enc(tail)])), 'a cut UTF-8 sequence in the text').toThrow(expect.objectContaining({ code: 'DECODE' }));
     for (const b of [new Uint8Array([0xff, 0xfe]), new TextEncoder().encode('{"t":"text"'), new Uint8Array(0)]) {
       expect(() => decodeAppMessage(b)).toThrow(expect.objectContaining({ code: 'DECODE' }));
     }
@@ -50,8 +53,32 @@ describe('decodeAppMessage: text from a hostile member', () => {
     expect(() => decodeAppMessage(at(MAX_APP_MESSAGE_BYTES + 1))).toThrow(expect.objectContaining({ code: 'TOO_LARGE' }));
     // At the byte bound the text is over its character bound: refused, but as DECODE, after parsing.
     expect(() => decodeAppMessage(at(MAX_APP_MESSAGE_BYTES))).toThrow(expect.objectContaining({ code: 'DECODE' }));
+    const exact = { t: 'call', id: 'c', callId: 'x', op: 'offer', sdp: '', sentAt: base.sentAt };
+    const room = MAX_APP_MESSAGE_BYTES - bytes(exact).length;
+    expect(encodeAppMessage({ ...exact, sdp: 's'.repeat(room) } as never)).toHaveLength(MAX_APP_MESSAGE_BYTES);
     const big = { t: 'call', id: 'c', callId: 'x', op: 'offer', sdp: 's'.repeat(20_000), sentAt: base.sentAt };
     expect(() => encodeAppMessage({ ...big, sdp: 's'.repeat(MAX_APP_MESSAGE_BYTES) } as never)).toThrow(expect.objectContaining({ code: 'TOO_LARGE' }));
     expect(decodeAppMessage(encodeAppMessage(big as never))).toEqual(big);
+  });
+
+  it('bounds a control\'s time by its length, not only by whether it parses', () => {
+    const at = (digits: number) => `2026-11-28T10:00:00.${'0'.repeat(digits)}Z`;
+    const receipt = { t: 'receipt', id: 'r', ids: ['m1'], sentAt: at(19) };
+    expect(receipt.sentAt).toHaveLength(40);
+    expect(decodeAppMessage(bytes(receipt))).toEqual(receipt);
+    expect(Number.isNaN(Date.parse(at(20)))).toBe(false);
+    expect(() => decodeAppMessage(bytes({ ...receipt, sentAt: at(20) }))).toThrow(expect.objectContaining({ code: 'DECODE' }));
+  });
+
+  it('a receipt or timer that fails its own rules is not read as a call', () => {
+    const call = { callId: 'c1', op: 'ring' };
+    for (const m of [{ t: 'receipt', id: 'r', ids: 'm1', sentAt: base.sentAt, ...call }, { t: 'timer', id: 't', seconds: -1, sentAt: base.sentAt, ...call }]) {
+      expect(() => decodeAppMessage(bytes(m)), m.t).toThrow(expect.objectContaining({ code: 'DECODE' }));
+    }
+  });
+
+  it('a call without sdp, candidate or target decodes with no such keys at all', () => {
+    const ring = decodeAppMessage(bytes({ t: 'call', id: 'c', callId: 'c1', op: 'ring', sentAt: base.sentAt }));
+    expect(Object.keys(ring).sort()).toEqual(['callId', 'id', 'op', 'sentAt', 't']);
   });
 });
