@@ -15,6 +15,8 @@ import { callPairings, type CallPairing } from './callReport.ts';
 import { planCalls, scheduleWithCalls, type CallSchedule } from './callSchedule.ts';
 import { costFigures, type CostFigures } from './costFigures.ts';
 import { globalObserverView } from './globalObserverView.ts';
+import { pushRoundSightings, type PushRoundsStats } from './pushRoundsModel.ts';
+import { PUSH_ROUND_POLICIES } from '../../packages/server/src/ws/pushRoundPolicy.ts';
 import { relayTurnOperatorView } from './relayTurnOperatorView.ts';
 import { turnLegs, type TurnLeg } from './turnView.ts';
 import { planWebApp, type WebAppPlan } from './webAppDevice.ts';
@@ -37,6 +39,8 @@ export type BenchmarkResult = {
   readonly calls: CallSchedule;
   readonly legs: readonly TurnLeg[];
   readonly cost: CostFigures;
+  /** The relay's push rounds at this level as modelled on the run (pushRoundsModel.ts). */
+  readonly pushRounds: PushRoundsStats;
   readonly callPairings: readonly CallPairing[];
   readonly results: readonly AttackResult[];
   readonly seizure: SeizureFindings;
@@ -94,12 +98,16 @@ export async function runBenchmark(config: BenchConfig, level: PrivacyLevel = 'o
   const run = await driveRelay(population, messages, rng, app, { level, rng: seededRandom(config.seed ^ 0x5107) });
   const t1 = performance.now();
   const legs = turnLegs(calls.calls, run.callRecords, seededRandom(config.seed ^ 0x7e11));
+  const rounds = pushRoundSightings(run, population, webApp, PUSH_ROUND_POLICIES[level], seededRandom(config.seed ^ 0x90d5));
   const seized = seizedDatabaseView(run.seized, population);
   rmSync(run.seized.dir, { recursive: true, force: true });
   const views = [
     ...baselineViews(population, schedule, config),
     relayTurnOperatorView(run, legs, population, true),
     relayTurnOperatorView(run, legs, population, false),
+    // The relay's push rounds at the run's level (pushRoundsModel.ts), and without (before them).
+    globalObserverView(run, undefined, population, rounds.sightings),
+    globalObserverView(run, legs, population, rounds.sightings),
     globalObserverView(run, undefined, population),
     globalObserverView(run, legs, population),
     seized.view,
@@ -119,6 +127,7 @@ export async function runBenchmark(config: BenchConfig, level: PrivacyLevel = 'o
     calls,
     legs,
     cost: costFigures(run, webApp, schedule.durationSeconds),
+    pushRounds: rounds.stats,
     callPairings: callPairings(results, legs),
     results,
     seizure: seized.findings,

@@ -10,6 +10,7 @@ import type { BenchmarkResult } from './benchmarkRun.ts';
 import { table } from './reportTables.ts';
 
 const ADVERSARIES = [
+  ['network observer (relay link), pushes at once', 'global network observer (relay link), pushes at once'],
   ['network observer (relay link)', 'global network observer (relay link)'],
   ['global observer (relay + TURN)', 'global network observer (relay + TURN links)'],
   ['live operator (trace)', 'live relay+TURN operator (trace)'],
@@ -40,6 +41,9 @@ export function liveOperatorReach(b: BenchmarkResult, adversary: string): string
   return ours === undefined ? `not reached (> ${(all / signal).toFixed(1)}×)` : `${ours} (${(ours / signal).toFixed(1)}×)`;
 }
 
+/** A cover push on the wire: the 1 KiB bucket, the envelope header and WebSocket framing. */
+const COVER_PUSH_BYTES = 1024 + 33 + 4;
+
 const ms = (s: number): string => `${(s * 1000).toFixed(0)}`;
 
 /** One level's row, computed as soon as its run ends so the run (trace, views) can be dropped. */
@@ -58,12 +62,13 @@ export function levelRow(b: BenchmarkResult): string[] {
     c.coverPerDevicePerDay.toFixed(0),
     `${(c.webAppBytesPerOpenSecond / 1000).toFixed(2)} / ${(c.webAppBytesPerOpenSecondWithConnections / 1000).toFixed(2)}`,
     c.mbPerDevicePerMonth.toFixed(1),
+    b.pushRounds.openSeconds === 0 ? '0.00' : ((b.pushRounds.coverPushes * COVER_PUSH_BYTES) / b.pushRounds.openSeconds / 1000).toFixed(2),
   ];
 }
 
 export function levelTable(rows: readonly (readonly string[])[]): string {
   return table(
-    ['level', ...ADVERSARIES.map(([h]) => `${h} P@5`), 'live op. (trace) to P@5 ≥ 0.8', 'live op. + IPs to P@5 ≥ 0.8', 'added latency p50/p95/p99 ms', 'cover /device/day', 'KB/s open (envelopes / + conns)', 'MB/device/month'],
+    ['level', ...ADVERSARIES.map(([h]) => `${h} P@5`), 'live op. (trace) to P@5 ≥ 0.8', 'live op. + IPs to P@5 ≥ 0.8', 'added latency p50/p95/p99 ms', 'cover /device/day', 'KB/s open (envelopes / + conns)', 'MB/device/month', 'push-round cover KB/s open'],
     rows,
   );
 }

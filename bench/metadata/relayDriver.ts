@@ -108,6 +108,8 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
     dataDir,
     // Credentials only: coturn itself is modelled (turnView.ts); the fetch is real, and authenticated.
     turn: { urls: ['turn:127.0.0.1:3478?transport=udp'], secret: 'metadata-bench' },
+    // Push rounds run on real time, which means nothing here: pushRoundsModel.ts applies them on the simulated clock.
+    pushRounds: { level: 'off' },
     observer: (e) => {
       if (e.kind === 'connect') connUser.set(e.conn, actor);
       if (e.kind === 'connect' && actorKind === AppActionKinds.DELIVER) heldOpenConns.add(e.conn);

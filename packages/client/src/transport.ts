@@ -21,7 +21,9 @@ export type Transport = {
   /**
    * For anonymous calls: a fetch that never shares a connection with any other request, so
    * the relay cannot tie the call to this device's session by its connection. Node has one
-   * (node/freshConnectionFetch.ts); a browser cannot choose its connections (docs/protocol.md §7).
+   * (node/freshConnectionFetch.ts); a browser cannot choose its connections, so the web app's
+   * (platform/browserTransport.ts) gets as close as a page can, and docs/protocol.md §7 says
+   * what remains.
    */
   fetchUnlinked?: typeof fetch;
   openWebSocket(url: string): WebSocketLike;

@@ -28,6 +28,14 @@ export type RoundMember = {
 
 export type RoundTiming = { readonly clock: WakeClock; readonly random: () => number };
 
+/**
+ * The first boundary of the lattice `phase + k * roundMs` strictly after `now`. Pure, so that
+ * the metadata bench (bench/metadata/pushRoundsModel.ts) times pushes exactly as the relay does.
+ */
+export function nextRoundBoundary(phase: number, roundMs: number, now: number): number {
+  return phase + (Math.floor((now - phase) / roundMs) + 1) * roundMs;
+}
+
 export class PushRounds {
   readonly policy: PushRoundPolicy;
   readonly #timing: RoundTiming;
@@ -82,9 +90,7 @@ export class PushRounds {
 
   /** The first boundary after `now`. */
   nextBoundary(now: number): number {
-    const phase = this.#phase ?? now;
-    const k = Math.floor((now - phase) / this.policy.roundMs) + 1;
-    return phase + k * this.policy.roundMs;
+    return nextRoundBoundary(this.#phase ?? now, this.policy.roundMs, now);
   }
 
   #schedule(): void {
