@@ -49,7 +49,7 @@ export class TurnCredentialCache {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #started = false;
   readonly #now: () => number;
-  readonly #buyDelayMs: () => number;
+  #buyDelayMs: () => number;
   readonly #minLifeShare: number;
 
   constructor(
@@ -65,10 +65,12 @@ export class TurnCredentialCache {
   /**
    * Gets ready for calls: tokens now (over the session), one set of credentials later. Idempotent;
    * best effort (a failure here only means the first call buys its credentials itself).
+   * `buyDelayMs` replaces the random delay (the call benchmark keeps a set ready for each call).
    */
-  start(): void {
+  start(options: { buyDelayMs?: () => number } = {}): void {
     if (this.#started) return;
     this.#started = true;
+    if (options.buyDelayMs) this.#buyDelayMs = options.buyDelayMs;
     if (this.wallet.size === 0) this.wallet.fill().catch(() => {});
     this.#buyLater();
   }

@@ -337,6 +337,7 @@ export class CallManager {
     if (this.mediaCallIds.has(call.callId) || this.history.all().some((e) => e.callId === call.callId)) throw new Error('this call id was used before');
     this.mediaCallIds.add(call.callId);
     const hooks = testHooks();
+    this.mark('open-media');
     const [turn, material] = await Promise.all([
       this.host.client.relay().turn.take(),
       this.host.client.callKeys(call.conversationId),
