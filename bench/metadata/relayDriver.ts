@@ -149,7 +149,8 @@ export async function driveRelay(pop: Population, schedule: Schedule, rng: Rando
     actionWall = performance.now();
     for (let u = 0; u < clients.length && scheduled; u++) {
       actor = u;
-      while (await clients[u]!.mailboxPool.refillOne());
+      // A claim the loaded machine drops (socket hang-up) is tried again, as the client's timer would.
+      for (let tries = 0; tries < 10 && clients[u]!.mailboxPool.low; tries++) await clients[u]!.mailboxPool.refillOne().catch(fail);
       transports[u]!.endSession();
     }
     const setupMs = performance.now() - setupStart;
