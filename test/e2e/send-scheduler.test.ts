@@ -12,6 +12,7 @@ import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
 import { startRelay, type ObserverEvent } from '@hardline/server';
 import { tempDir } from '../support/cliHarness.ts';
 import { readTexts } from '../support/clients.ts';
+import { sessionTimes } from '../support/relayTrace.ts';
 
 /** The level under test; `off` turns the defence off (each test below must then fail). */
 const LEVEL: PrivacyLevel = 'balanced';
@@ -35,11 +36,6 @@ async function enrolAt(handle: string): Promise<HardlineClient> {
 }
 
 /** Connections the relay saw authenticate as this device, and the times of what it did on them. */
-function sessionTimes(device: string): number[] {
-  const conns = new Set(trace.filter((e) => e.kind === 'auth' && e.device === device).map((e) => e.conn));
-  return trace.filter((e) => conns.has(e.conn) && e.kind !== 'connect' && e.kind !== 'disconnect').map((e) => e.t);
-}
-
 function ownMailboxes(c: HardlineClient): Set<string> {
   return new Set(c.conversations().flatMap((v) => v.roster.devices.filter((d) => d.deviceId === c.deviceId).map((d) => d.mailboxId as string)));
 }
@@ -64,7 +60,7 @@ describe('send scheduler at level balanced, from the operator side', () => {
     await alice.send('bob', 'two');
     const posts = trace.slice(from).filter((e) => e.kind === 'post');
     expect(posts.length).toBeGreaterThanOrEqual(2);
-    const session = sessionTimes(alice.deviceId);
+    const session = sessionTimes(trace, alice.deviceId);
     const paired = posts.filter((p) => session.some((t) => t <= p.t && p.t - t < QUIET_MS));
     expect(paired).toEqual([]);
     expect(await readTexts(bob)).toEqual(['one', 'two']);
@@ -119,7 +115,7 @@ describe('send scheduler at level balanced, from the operator side', () => {
     opened.push(again);
     for (let i = 0; i < 60 && again.pendingOutbox() > 0; i++) await new Promise((r) => setTimeout(r, 250));
     expect(again.pendingOutbox()).toBe(0);
-    expect(sessionTimes(again.deviceId).filter((t) => t >= since)).toEqual([]);
+    expect(sessionTimes(trace, again.deviceId).filter((t) => t >= since)).toEqual([]);
     await again.send('bob', 'four');
     expect(await readTexts(bob)).toEqual(['three', 'four']);
   }, 60_000);
