@@ -63,6 +63,18 @@ describe('processIncoming against a removed member and a hostile relay', () => {
     expect(() => assertActive(rc.newState)).toThrow(expect.objectContaining({ code: 'USAGE' }));
   });
 
+  it("a removed device's late message is not credited to the device that took its leaf", async () => {
+    const { impl, states, leafOf } = await mlsGroup(3, new Uint8Array(16).fill(4));
+    const [a, , c] = states as [typeof states[0], typeof states[0], typeof states[0]];
+    const fromCarol = await encryptApplication(c, say('sent before my removal'), impl);
+    // One commit removes Carol and adds Dave, who takes her blank leaf.
+    const dave = await newKeyPackage(dev(4), await impl.signature.keygen(), impl);
+    const swap = await commitChanges(a, { removeLeaves: [leafOf(3)], add: [decodeKeyPackage(dave.bytes)] }, impl);
+    expect(members(swap.newState).find((m) => m.leafIndex === leafOf(3))?.id).toEqual(dev(4));
+    // The sender is read from the tree of the message's epoch (Carol), not today's (Dave).
+    expect(await processIncoming(swap.newState, fromCarol.message, impl)).toEqual({ kind: 'stale', reason: 'sender is no longer a member' });
+  });
+
   it('a message for a later epoch is kept with that epoch; one older than the retained epochs is stale', async () => {
     const { impl, states } = await mlsGroup(2, new Uint8Array(16).fill(6));
     let [a, b] = states as [typeof states[0], typeof states[0]];
