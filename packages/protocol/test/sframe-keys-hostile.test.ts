@@ -66,6 +66,13 @@ describe('SFrameContext bounds', () => {
     for (const bad of [2 ** 53, -1, 0.5, 1n << 64n, -1n]) {
       await expect(ctx.addReceiveKey(bad, baseKey), String(bad)).rejects.toMatchObject({ code: 'VALIDATION' });
     }
+    await ctx.addReceiveKey(0, baseKey);
+    expect(ctx.hasReceiveKey(0n)).toBe(true);
+    // Lookups validate too: a KID no frame can carry is a caller's error, not a miss.
+    for (const bad of [-1, 1n << 64n]) {
+      expect(() => ctx.hasReceiveKey(bad), String(bad)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+      expect(() => ctx.removeReceiveKey(bad), String(bad)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    }
     expect(ctx.removeReceiveKey(5)).toBe(true);
     expect(ctx.removeReceiveKey(5)).toBe(false);
     expect(ctx.hasReceiveKey(5)).toBe(false);
