@@ -235,4 +235,33 @@ describe('app lock from the org policy', () => {
     await screen(alice, 'signed-out');
     await expect.poll(briefingCount, { timeout: 15_000 }).toBe(before + 3);
   }, 120_000);
+
+  it('set up again in the same tab; a reload during the wipe, with the relay stalling the report, still erases', async () => {
+    // A new device for alice in the very tab that was erased: storage refuses saves after a
+    // wipe until a new enrolment, and that must not leave the new device unable to save.
+    await alice.click('button:has-text("Set up this device again")');
+    await alice.fill('input[name=code]', await orgInvite(relay, key, 'alice'));
+    await alice.fill('input[name=handle]', 'alice');
+    await alice.click('button[type=submit]');
+    await screen(alice, 'lock-setup');
+    await alice.fill('input[name=new-passphrase]', PASSPHRASE);
+    await alice.fill('input[name=repeat-passphrase]', PASSPHRASE);
+    await alice.click('button:has-text("Set passphrase")');
+    await screen(alice, 'chats');
+    await alice.reload();
+    await screen(alice, 'locked');
+    // The attacker holding the laptop blocks the relay (the report hangs) and reloads as soon
+    // as the last wrong passphrase starts the wipe: each reload used to buy a fresh guess.
+    await alice.route('**/v1/org/unlock-failures', () => undefined);
+    for (const [guess, left] of [['guess one', '2 attempts left'], ['guess two', '1 attempt left']] as const) {
+      await unlock(alice, guess);
+      await alice.getByText(left).waitFor({ timeout: 30_000 });
+    }
+    await unlock(alice, 'guess three');
+    await alice.waitForFunction(() => localStorage.getItem('hardline.wipedByLock') !== null, undefined, { timeout: 30_000 });
+    await alice.reload();
+    await screen(alice, 'signed-out');
+    expect(await alice.textContent('[data-screen=signed-out] h1')).toContain('erased');
+    await alice.unroute('**/v1/org/unlock-failures');
+  }, 150_000);
 });

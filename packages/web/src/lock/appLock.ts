@@ -14,6 +14,7 @@ import { loadLockRecord, NO_LOCK, saveLockRecord, type LockRecord } from './lock
 import { lockSettings, type LockSettings } from './lockSettings.ts';
 import { makeVerifier, matches } from './passphrase.ts';
 import { UnlockReporter } from './unlockReport.ts';
+import { wipeKeys } from '../platform/encryptedKv.ts';
 
 export type LockView = 'open' | 'locked' | 'setup';
 export type UnlockResult = { readonly ok: true } | { readonly ok: false; readonly failed: number; readonly left?: number; readonly wiped: boolean };
@@ -64,6 +65,13 @@ export class AppLock {
   }
 
   private start(): void {
+    // A wipe the tab did not live to finish (its count is at the limit): finish it now.
+    const { wipeAfter } = this.settings();
+    if (wipeAfter > 0 && this.record.failed >= wipeAfter) {
+      localStorage.setItem(WIPED_BY_LOCK, '1');
+      void this.wipe();
+      return;
+    }
     for (const e of INPUT_EVENTS) addEventListener(e, this.onInput, { passive: true, capture: true });
     this.timer = setInterval(() => this.check(), CHECK_MS);
     // A policy that starts requiring the lock arrives through the session.
@@ -165,8 +173,13 @@ export class AppLock {
       await this.save({ ...this.record, failed, unreported: this.record.unreported + 1 });
       const { wipeAfter } = this.settings();
       if (wipeAfter > 0 && failed >= wipeAfter) {
-        // Told to the briefing while the session still exists, but the erasure never waits
-        // on the network for long: a relay that stalls the report must not save the data.
+        // The keys go first, before anything that could be stalled (the report: a blocked
+        // relay) or cut short (a reload): from here the data is unreadable, and the next start
+        // finishes the erasure (ui/App.tsx). Reloading during a slow wipe bought an attacker
+        // a fresh guess each time, and the data stayed (review of the first version).
+        localStorage.setItem(WIPED_BY_LOCK, '1');
+        await wipeKeys();
+        // Told to the briefing from what the session holds in memory, and never for long.
         await Promise.race([this.report(), new Promise((r) => setTimeout(r, REPORT_BEFORE_WIPE_MS))]);
         await this.wipe();
         return { ok: false, failed, left: 0, wiped: true };

@@ -53,6 +53,8 @@ export function forgetStateKey(): void {
 
 /** A new device is being set up in this page after a wipe: saving is allowed again. */
 export function reopenStorage(): void {
+  // A save that was under way at the wipe may have left a spare behind: its slot is zeroed.
+  forgetStateKey();
   wiped = false;
   reopenAfterWipe();
 }
@@ -153,7 +155,8 @@ async function shred(stale: number[], spare: boolean): Promise<void> {
   if (stale.length === 0 && !spare) return;
   // A spare is an optimisation: should writing it fail (a full file), the zeroing still must not.
   const next = await keyFile.shred(stale, spare).catch((e: unknown) => (spare ? keyFile.shred(stale, false) : Promise.reject(e)));
-  if (!next) return;
+  // A spare written just before a wipe lives in a file the wipe zeroes: never keep it.
+  if (!next || wiped) return;
   keys.set(next.slot, next.key);
   spares.push(next);
 }

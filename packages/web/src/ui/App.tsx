@@ -24,13 +24,18 @@ export function App() {
   const [boot, setBoot] = useState<Boot>({ kind: 'loading' });
   useEffect(() => {
     claimDevice()
-      .then((mine) => (mine ? Session.resume() : Promise.reject(new Error('other tab'))))
-      .then((s) => setBoot(s ? (s.erased ? { kind: 'signedOut' } : { kind: 'ready', session: s }) : Session.wasSignedOut() ? { kind: 'signedOut' } : { kind: 'onboarding' }))
+      .then(async (mine) => {
+        if (!mine) throw new Error('other tab');
+        // The app lock began erasing this device: never open it again, finish the erasure.
+        if (localStorage.getItem(WIPED_BY_LOCK)) return Session.eraseLocal().then(() => undefined);
+        return Session.resume();
+      })
+      .then((s) => setBoot(s ? (s.erased ? { kind: 'signedOut' } : { kind: 'ready', session: s }) : erasing() ? { kind: 'signedOut' } : { kind: 'onboarding' }))
       .catch((e: unknown) => {
         if (e instanceof Error && e.message === 'other tab') return setBoot({ kind: 'otherTab' });
         // A wipe that a closed tab cut short (its keys went first, so what is left is
         // unreadable): finish it, and say the device is signed out rather than damaged.
-        if (Session.wasSignedOut()) return void Session.eraseLocal().finally(() => setBoot({ kind: 'signedOut' }));
+        if (erasing()) return void Session.eraseLocal().finally(() => setBoot({ kind: 'signedOut' }));
         console.error('device state could not be opened', e instanceof Error ? e.name : typeof e);
         setBoot({ kind: 'failed', message: failureDetail(e) });
       });
@@ -66,6 +71,11 @@ export function App() {
     case 'ready':
       return <Signed session={boot.session} onSignedOut={() => setBoot({ kind: 'signedOut' })} />;
   }
+}
+
+/** This browser's device was signed out or erased by the app lock: whatever is left goes too. */
+function erasing(): boolean {
+  return Session.wasSignedOut() || localStorage.getItem(WIPED_BY_LOCK) !== null;
 }
 
 /** Plain words for why the state would not open; never the error's text, which may hold data. */
