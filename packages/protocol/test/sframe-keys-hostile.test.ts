@@ -104,4 +104,18 @@ describe('SFrameContext bounds', () => {
     await bob.addReceiveKey(1, baseKey);
     expect((await bob.decrypt(first)).ctr).toBe(0n);
   });
+
+  it('an empty frame (a tag and nothing else) round-trips in every suite, and metadata of exactly the bound is taken', async () => {
+    for (const suite of Object.values(CipherSuites)) {
+      const key = await sframe.importSFrameKey(suite, 3n, baseKey);
+      const empty = await sframe.encryptFrame(key, 0n, new Uint8Array(0));
+      expect((await sframe.decryptFrame(key, empty)).plaintext, `suite ${suite}`).toEqual(new Uint8Array(0));
+    }
+    const key = await sframe.importSFrameKey(CipherSuites.AES_128_GCM_SHA256_128, 3n, baseKey);
+    const metadata = new Uint8Array(sframe.MAX_METADATA_SIZE).fill(1);
+    const frame = await sframe.encryptFrame(key, 9n, new Uint8Array(3), metadata);
+    expect((await sframe.decryptFrame(key, frame, metadata)).ctr).toBe(9n);
+    expect(await sframe.decryptFrame(key, frame, metadata, frame.length)).toMatchObject({ kid: 3n, ctr: 9n });
+    await expect(sframe.decryptFrame(key, frame, metadata, frame.length - 1)).rejects.toMatchObject({ code: 'TOO_LARGE' });
+  });
 });
