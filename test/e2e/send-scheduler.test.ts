@@ -105,6 +105,9 @@ describe('send scheduler at level balanced, from the operator side', () => {
   }, 120_000);
 
   it('loses nothing across a restart with an envelope still queued, and keeps the order', async () => {
+    // A full mailbox pool, so the reopened device has no refill to make (a refill may top up
+    // its token wallet over the session, which is not what this test looks for).
+    while (alice.mailboxPool.low) expect(await alice.mailboxPool.refillOne()).toBe(true);
     const queued = alice.send('bob', 'three').catch((e: unknown) => e);
     for (let i = 0; i < 200 && alice.pendingOutbox() === 0; i++) await new Promise((r) => setTimeout(r, 5));
     alice.close();

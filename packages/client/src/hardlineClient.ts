@@ -372,6 +372,7 @@ export class HardlineClient {
     this.scheduler.stop();
     this.mailboxPool.stop();
     this.poster.close();
+    this.api.close();
   }
 
   /** The send scheduler's level: the device's setting, raised by the org policy (privacyLevel.ts). */

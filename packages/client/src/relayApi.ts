@@ -56,6 +56,12 @@ export class RelayApi {
     private readonly device?: { deviceId: DeviceId; sign: Signer },
   ) {}
 
+  /** Background work stops with the client: no refill or purchase from a closed one. */
+  close(): void {
+    this.turn.stop();
+    for (const w of [this.claimTokens, this.blobTokens, this.turnTokens]) w.stop();
+  }
+
   /** Sends posts, claims and blob calls through an Oblivious HTTP hop (ingressFetch.ts). */
   useIngress(ingress: URL): void {
     this.ingress = new IngressFetch(ingress, this.base, this.transport);

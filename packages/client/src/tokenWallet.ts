@@ -31,11 +31,17 @@ export type WalletOptions = {
   readonly batch?: number;
   /** Refill in the background below this many. */
   readonly lowWater?: number;
-  /** How long after a spend the background refill starts; default 5 to 60 s, at random. */
+  /** How long after a spend the background refill starts; default 2 to 20 minutes, at random. */
   readonly refillDelayMs?: () => number;
 };
 
-const randomRefillDelay = (): number => 5_000 + Math.random() * 55_000;
+/**
+ * Minutes, not seconds: a refill 5 to 60 s after a spend could still be paired with the spend the
+ * relay had just served, in an organisation where few devices are busy at once (review of the
+ * TURN purchase, issue 12). Minutes later it falls among every device's session traffic. The
+ * low-water mark leaves tokens enough for the while in between.
+ */
+const randomRefillDelay = (): number => 120_000 + Math.random() * 1_080_000;
 
 export class TokenWallet {
   #tokens: string[] = [];
@@ -74,6 +80,12 @@ export class TokenWallet {
       (this.#refill as { unref?: () => void }).unref?.();
     }
     return token;
+  }
+
+  /** A closed client makes no more requests: the pending background refill is dropped. */
+  stop(): void {
+    if (this.#refill) clearTimeout(this.#refill);
+    this.#refill = undefined;
   }
 
   /** Drops every token: the relay said they no longer verify (its key rotated). */

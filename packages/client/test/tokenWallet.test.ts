@@ -35,4 +35,37 @@ describe('token wallet', () => {
     await vi.waitFor(() => expect(wallet.size).toBe(6), { timeout: 20_000, interval: 50 });
     expect(relay.calls.slice(afterFirstFetch)).toEqual(['GET /v1/tokens/claim/key', 'POST /v1/tokens/claim']);
   });
+
+  it('by default refills minutes after a spend, never within the minute the relay served it', async () => {
+    const relay = await recordingRelay();
+    const wallet = new TokenWallet(relay, 'claim', { batch: 4, lowWater: 3 });
+    await wallet.take();
+    const afterFirstFetch = relay.calls.length;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await wallet.take(); // below the low water mark: a refill is scheduled
+      await vi.advanceTimersByTimeAsync(119_000);
+      expect(relay.calls.length).toBe(afterFirstFetch);
+      await vi.advanceTimersByTimeAsync(1_081_000); // 20 minutes in all: it has started
+      expect(relay.calls.length).toBeGreaterThan(afterFirstFetch);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a stopped wallet (its client closed) makes no more requests', async () => {
+    const relay = await recordingRelay();
+    const wallet = new TokenWallet(relay, 'claim', { batch: 4, lowWater: 3, refillDelayMs: () => 1_000 });
+    await wallet.take();
+    const afterFirstFetch = relay.calls.length;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await wallet.take();
+      wallet.stop();
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(relay.calls.length).toBe(afterFirstFetch);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
