@@ -7,7 +7,7 @@
  * Guessers connect from 127.0.0.2 and up; the legitimate enrolment from 127.0.0.1 unless said.
  */
 import { describe, expect, it } from 'vitest';
-import { FailureThrottle } from '../src/limits/failureThrottle.ts';
+import { FailureThrottle, UNATTRIBUTED_SOURCE } from '../src/limits/failureThrottle.ts';
 import { guessEnrolCodes, rawCall } from '../../../test/support/anonymousAttacker.ts';
 import { newDeviceKeys } from './support/deviceKeys.ts';
 import { invite } from './support/enrolDevice.ts';
@@ -50,6 +50,21 @@ describe('the buckets', () => {
     // Once its own bucket refills, g1 is clean again.
     now += 60_000;
     expect(t.check('g1').allowed).toBe(true);
+  });
+
+  it('holds attempts through the ingress hop (no address of their own) by the relay-wide bucket alone', () => {
+    let now = 0;
+    const t = new FailureThrottle({ perMinute: 20, perMinutePerAddress: 3 }, () => now);
+    // Far past one address's allowance: the hop's users are many people, not one guesser.
+    for (let i = 0; i < 20; i++) expect(t.take(UNATTRIBUTED_SOURCE).allowed).toBe(true);
+    expect(t.take(UNATTRIBUTED_SOURCE)).toMatchObject({ allowed: false });
+    expect(t.trackedSources()).toBe(0);
+    // A right token refunds, so a busy hop of honest users never drains the bucket.
+    now += 3_000;
+    const a = t.take(UNATTRIBUTED_SOURCE);
+    expect(a.allowed).toBe(true);
+    if (a.allowed) a.refund();
+    expect(t.take(UNATTRIBUTED_SOURCE).allowed).toBe(true);
   });
 
   it('forgets an address once its bucket is full again', () => {

@@ -93,6 +93,23 @@ describe('posts and claims through the hop', () => {
     const got = await throughHop(hop.url, config, { method: 'GET', path: `/v1/blobs/${id}`, headers: auth });
     expect(got.body).toEqual({ version: 1, data });
   });
+
+  it("a stranger's forged tokens through the hop do not lock the hop's other users out", async () => {
+    // Every request through the hop carries the hop's address: a per-address throttle there
+    // would be one bucket for all its users, emptied by ten forgeries a minute.
+    const [real, honest] = await fetchTokens(relay.url, dana.token, 2, 'blob');
+    const forged = (): string => {
+      const t = Buffer.from(real!, 'base64url');
+      randomBytes(32).copy(t, 2); // a fresh nonce: passes every cheap check, fails the evaluation
+      return t.toString('base64url');
+    };
+    const newBlob = (token: string) => {
+      const auth: [string, string][] = [['authorization', `Capability ${randomBytes(32).toString('hex')}`]];
+      return throughHop(hop.url, config, { method: 'PUT', path: `/v1/blobs/${randomBytes(16).toString('hex')}`, json: { version: 0, data: Buffer.alloc(16 * 1024, 7).toString('base64url'), token }, headers: auth });
+    };
+    for (let i = 0; i < 15; i++) expect((await newBlob(forged())).body.error.code).toBe('TOKEN_INVALID');
+    expect(await newBlob(honest!)).toEqual({ status: 200, body: { version: 1 } });
+  });
 });
 
 describe('what the gateway refuses', () => {

@@ -12,6 +12,14 @@
  * refills (a minute by default). The buckets live in memory only and are never logged.
  */
 
+/**
+ * The source of a request that came through the ingress hop: every one of them carries the
+ * hop's address, so a per-address bucket would be one bucket for all the hop's users, and a
+ * stranger sending ten forged tokens a minute through the hop would lock them all out. Such
+ * attempts are held by the relay-wide bucket alone.
+ */
+export const UNATTRIBUTED_SOURCE = '\u0000unattributed';
+
 /** Past this many tracked addresses, full (idle) buckets are dropped; if still too many, new ones are not tracked. */
 const MAX_TRACKED = 50_000;
 
@@ -75,6 +83,7 @@ export class FailureThrottle {
     const now = this.#now();
     if (now - this.#swept >= 60_000) this.#sweep(now);
     this.#global.refill(now, this.#globalPerMs);
+    if (source === UNATTRIBUTED_SOURCE) return this.#relayWideOnly(take);
     let bucket = this.#sources.get(source);
     bucket?.refill(now, this.#perSourcePerMs);
     if (bucket && bucket.tokens < 1) return { allowed: false, retryAfterSeconds: seconds(bucket.waitFor(1, this.#perSourcePerMs)) };
@@ -99,6 +108,21 @@ export class FailureThrottle {
         refunded = true;
         this.#global.tokens = Math.min(this.#global.capacity, this.#global.tokens + fromGlobal);
         if (taken) taken.tokens = Math.min(taken.capacity, taken.tokens + 1);
+      },
+    };
+  }
+
+  #relayWideOnly(take: boolean): FailureAttempt {
+    if (this.#global.tokens < 1) return { allowed: false, retryAfterSeconds: seconds(this.#global.waitFor(1, this.#globalPerMs)) };
+    if (!take) return { allowed: true, refund: () => {} };
+    this.#global.tokens -= 1;
+    let refunded = false;
+    return {
+      allowed: true,
+      refund: () => {
+        if (refunded) return;
+        refunded = true;
+        this.#global.tokens = Math.min(this.#global.capacity, this.#global.tokens + 1);
       },
     };
   }

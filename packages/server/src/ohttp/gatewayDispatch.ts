@@ -15,6 +15,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { DecodeError, TooLargeError } from '@hardline/protocol';
 import { decapsulateRequest, decodeBinaryHttpRequest, encapsulateResponse, encodeBinaryHttpResponse, type BinaryHttpField, type BinaryHttpRequest } from '@hardline/protocol/ohttp';
 import { RelayError } from '../errors/relayError.ts';
+import { UNATTRIBUTED_SOURCE } from '../limits/failureThrottle.ts';
 import { isInternal, toWireError } from '../errors/wireError.ts';
 import { parseJsonObject } from '../http/jsonBody.ts';
 import { JSON_BODY_LIMIT, type RouteRequest, type RouteResponse } from '../http/route.ts';
@@ -62,7 +63,8 @@ async function runRoute(ctx: RelayContext, inner: BinaryHttpRequest, outer: Oute
     params: match.params,
     headers,
     conn: outer.conn,
-    source: outer.source,
+    // The hop's address, shared by all its users: per-address throttles must not apply to it.
+    source: UNATTRIBUTED_SOURCE,
     bytes: async () => body,
     json: async () => parseJsonObject(body),
   });
