@@ -964,8 +964,10 @@ export class HardlineClient {
       for (;;) {
         if (queue.length > 0) {
           const batch = queue.splice(0, 256);
-          for (const env of batch) await this.processEnvelope(env, received, opts.onMessage);
-          await this.save();
+          let changed = false;
+          for (const env of batch) changed = (await this.processEnvelope(env, received, opts.onMessage)) || changed;
+          // A batch of the relay's cover alone changes nothing: no save (strict sends one a round).
+          if (changed) await this.save();
           inbox.ack(batch.map((e) => ({ mailboxId: e.mailboxId, envelopeId: e.envelopeId })));
           continue;
         }
@@ -1002,21 +1004,26 @@ export class HardlineClient {
     return received;
   }
 
-  private async processEnvelope(env: Envelope, received: ReceivedMessage[], onMessage?: (m: ReceivedMessage) => void): Promise<void> {
+  /** False when the envelope was for no mailbox of this device (the relay's cover): nothing to keep. */
+  private async processEnvelope(env: Envelope, received: ReceivedMessage[], onMessage?: (m: ReceivedMessage) => void): Promise<boolean> {
+    const conv = this.conversations().find((c) => c.mailbox.id === env.mailboxId) ?? this.rotation.conversationOf(env.mailboxId);
+    const kp = conv ? undefined : this.state.keyPackages[env.mailboxId];
+    // Cover pushed by the relay names a random mailbox: dropped (and acknowledged with its batch)
+    // without a place in `seen`, which it would otherwise fill, pushing out real entries.
+    if (!conv && !kp) return false;
     const seenKey = `${env.mailboxId}:${env.envelopeId}`;
-    if (this.seenSet.has(seenKey)) return;
+    if (this.seenSet.has(seenKey)) return false;
     this.seenSet.add(seenKey);
     this.state.seen.push(seenKey);
     try {
-      const conv = this.conversations().find((c) => c.mailbox.id === env.mailboxId) ?? this.rotation.conversationOf(env.mailboxId);
-      if (conv) return await this.processConversationEnvelope(conv, env, received, onMessage);
-      const kp = this.state.keyPackages[env.mailboxId];
+      if (conv) await this.processConversationEnvelope(conv, env, received, onMessage);
       // Not a Welcome: a conversation's envelope that overtook the commit moving this device here.
-      if (kp) return await this.processWelcome(env, kp).catch(() => this.rotation.park(env));
+      else if (kp) await this.processWelcome(env, kp).catch(() => this.rotation.park(env));
     } catch (e) {
       // A bad envelope must not block the mailbox behind it; it is dropped and acknowledged.
       if (!(e instanceof HardlineError)) throw e;
     }
+    return true;
   }
 
   private async processWelcome(env: Envelope, kp: DeviceState['keyPackages'][MailboxId]): Promise<void> {
