@@ -88,6 +88,9 @@ async function handleMessage(ctx: RelayContext, inbox: InboxConnection, msg: Inb
     const deviceId = ctx.sessions.lookup(msg.token);
     if (!deviceId) throw new RelayError('UNAUTHENTICATED', 'unknown or expired session token');
     const device = await ctx.store.getDevice(deviceId);
+    // Closed while the store answered: attaching now would leave a dead reader in the hub (and
+    // in the push rounds) for good, since its close already ran.
+    if (!inbox.open) return;
     if (!device || device.revoked) {
       inbox.close(REVOKED_CLOSE_CODE, 'REVOKED');
       return;
