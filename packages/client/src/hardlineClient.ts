@@ -561,7 +561,14 @@ export class HardlineClient {
     const mailbox = await this.mailboxPool.take();
     const self: RosterDevice = { deviceId: this.state.deviceId, handle: this.state.handle, mailboxId: mailbox.id, sendCap: mailbox.sendCap };
     const targets = handles.flatMap((h) => this.trust.activeDevices(h)).filter((d) => d !== this.state.deviceId);
-    const claimed = (await this.pacing.each(targets, (d) => this.keyPackages.claimDevice(d))).filter((x) => x !== undefined);
+    let claimed;
+    try {
+      claimed = (await this.pacing.each(targets, (d) => this.keyPackages.claimDevice(d))).filter((x) => x !== undefined);
+    } catch (e) {
+      // Setup failed (the relay refused a claim): the mailbox names nothing yet, so it goes back.
+      await this.mailboxPool.giveBack(mailbox);
+      throw e;
+    }
     const roster: Roster = {
       v: 1,
       kind,

@@ -61,6 +61,16 @@ export class MailboxPool {
     return this.deps.pacing.one(() => this.deps.claimOwn());
   }
 
+  /**
+   * A taken mailbox that ended up naming nothing (the setup that took it failed): back to the
+   * front of the pool, and saved, since the relay's KeyPackage behind it is gone for good.
+   */
+  async giveBack(mailbox: PooledMailbox): Promise<void> {
+    if (this.deps.params().level === 'off') return;
+    (this.deps.state().mailboxPool ??= []).unshift(mailbox);
+    await this.deps.save();
+  }
+
   /** Starts the refill timer (when the level keeps a pool and it is low). */
   start(): void {
     this.stopped = false;

@@ -70,6 +70,16 @@ describe('mailbox pool', () => {
     expect(t.pool.size).toBe(POOL_TARGET - 1);
   });
 
+  it('a mailbox given back (its setup failed) is saved at the front of the pool: no KeyPackage is wasted', async () => {
+    const t = setup('balanced');
+    while (await t.pool.refillOne());
+    const m = await t.pool.take();
+    await t.pool.giveBack(m);
+    expect(t.pool.size).toBe(POOL_TARGET);
+    expect((JSON.parse(t.saved()!) as DeviceState).mailboxPool?.[0]?.id).toBe(m.id);
+    expect((await t.pool.take()).id).toBe(m.id);
+  });
+
   it('survives a restart: the pool is in the saved state, and an old state without one starts empty', async () => {
     const t = setup('balanced');
     while (await t.pool.refillOne());
