@@ -9,9 +9,9 @@
  * p99 <= 10 s in all, and the send scheduler already spends about 1.3 s of the p50 (BENCHMARKS.md,
  * "Send scheduler"). A 1 s round adds 0.5 s on average (uniform in [0, 1 s)), at most 1 s. Cover
  * at `balanced` goes to an idle inbox in one round in ten: one 1 KiB-bucket frame per 10 s,
- * about 0.1 KB/s. `strict` sends every open inbox one frame each 5 s round whether or not
- * anything real waits (cover when nothing does): the downlink then shows a constant rate, at
- * 0.2 KB/s and up to 5 s more delay.
+ * about 0.1 KB/s. `strict` sends every open inbox at least one frame each 5 s round whether or
+ * not anything real waits (cover when nothing does), at 0.2 KB/s and up to 5 s more delay; a
+ * round with several held envelopes sends them all, so the frame count per round still shows.
  */
 import { ValidationError } from '@hardline/protocol';
 import { WakeLevels, type WakeLevel } from '../push/wakePolicy.ts';
