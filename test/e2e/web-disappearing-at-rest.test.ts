@@ -68,7 +68,9 @@ describe('web app: disappearing messages leave nothing in the browser profile', 
     await page.click('button[aria-label=Send]');
     await page.waitForSelector('.msg.mine [data-status=sent]', { timeout: 20_000 });
     await page.selectOption('select[aria-label="Disappearing messages"]', '300');
-    await page.waitForSelector('[data-timer="300"]');
+    // A commit, made once the listening round yields (it may be mid-drain): seconds on a loaded
+    // machine, like every other step here (CI once took longer than the 15 s default).
+    await page.waitForSelector('[data-timer="300"]', { timeout: 45_000 });
     await page.fill('textarea[aria-label=Message]', FROM_ALICE);
     await page.click('button[aria-label=Send]');
     await page.waitForSelector('.msg.mine:has-text("alice-vanishing") [data-status=sent]', { timeout: 30_000 });

@@ -125,7 +125,7 @@ describe('web app: the disappearing timer is conversation state', () => {
     await send(alice, 'timer chat');
     await alice.waitForSelector('.msg.mine [data-status=sent]', { timeout: 30_000 });
     await alice.selectOption('select[aria-label="Disappearing messages"]', '300');
-    await alice.waitForSelector('[data-timer="300"]');
+    await alice.waitForSelector('[data-timer="300"]', { timeout: 45_000 });
     await bob.waitForSelector('[data-chat="d:alice"]', { timeout: 45_000 });
     await openDirect(bob, 'alice');
     await bob.waitForSelector('[data-timer="300"]', { timeout: 45_000 });

@@ -90,11 +90,11 @@ describe('web app: enrol, contacts and chat', () => {
 
   it('a disappearing-messages timer set by one side applies on both', async () => {
     await alice.selectOption('select[aria-label="Disappearing messages"]', '300');
-    await alice.waitForSelector('[data-timer="300"]');
-    await bob.waitForSelector('[data-timer="300"]', { timeout: 20_000 });
+    await alice.waitForSelector('[data-timer="300"]', { timeout: 45_000 });
+    await bob.waitForSelector('[data-timer="300"]', { timeout: 45_000 });
     await bob.locator('.notice', { hasText: 'alice set disappearing messages to 5 minutes' }).waitFor();
     await alice.selectOption('select[aria-label="Disappearing messages"]', '0');
-    await bob.waitForSelector('[data-timer]', { state: 'detached', timeout: 20_000 });
+    await bob.waitForSelector('[data-timer]', { state: 'detached', timeout: 45_000 });
   });
 
   it('safety number and devices screens', async () => {
