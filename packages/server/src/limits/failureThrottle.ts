@@ -96,10 +96,19 @@ export class FailureThrottle {
     }
     if (!take) return { allowed: true, refund: () => {} };
     if (!bucket && room) this.#sources.set(source, (bucket = new Bucket(this.#perSource, now)));
-    const fromGlobal = this.#global.tokens >= 1 ? 1 : 0;
+    return this.#taken(this.#global.tokens >= 1 ? 1 : 0, bucket);
+  }
+
+  #relayWideOnly(take: boolean): FailureAttempt {
+    if (this.#global.tokens < 1) return { allowed: false, retryAfterSeconds: seconds(this.#global.waitFor(1, this.#globalPerMs)) };
+    if (!take) return { allowed: true, refund: () => {} };
+    return this.#taken(1, undefined);
+  }
+
+  /** Takes `fromGlobal` from the relay-wide bucket and one from `bucket`; the refund gives them back, once. */
+  #taken(fromGlobal: number, bucket: Bucket | undefined): FailureAttempt {
     this.#global.tokens -= fromGlobal;
     if (bucket) bucket.tokens -= 1;
-    const taken = bucket;
     let refunded = false;
     return {
       allowed: true,
@@ -107,22 +116,7 @@ export class FailureThrottle {
         if (refunded) return;
         refunded = true;
         this.#global.tokens = Math.min(this.#global.capacity, this.#global.tokens + fromGlobal);
-        if (taken) taken.tokens = Math.min(taken.capacity, taken.tokens + 1);
-      },
-    };
-  }
-
-  #relayWideOnly(take: boolean): FailureAttempt {
-    if (this.#global.tokens < 1) return { allowed: false, retryAfterSeconds: seconds(this.#global.waitFor(1, this.#globalPerMs)) };
-    if (!take) return { allowed: true, refund: () => {} };
-    this.#global.tokens -= 1;
-    let refunded = false;
-    return {
-      allowed: true,
-      refund: () => {
-        if (refunded) return;
-        refunded = true;
-        this.#global.tokens = Math.min(this.#global.capacity, this.#global.tokens + 1);
+        if (bucket) bucket.tokens = Math.min(bucket.capacity, bucket.tokens + 1);
       },
     };
   }
