@@ -128,7 +128,7 @@ export async function runBenchmark(config: BenchConfig, level: PrivacyLevel = 'o
     legs,
     cost: costFigures(run, webApp, schedule.durationSeconds),
     pushRounds: rounds.stats,
-    callPairings: callPairings(results, legs),
+    callPairings: callPairings(results, legs, population.handles),
     results,
     seizure: seized.findings,
     chance: { p5: chanceAtK(candidates.length, 5), p10: chanceAtK(candidates.length, 10) },

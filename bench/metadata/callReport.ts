@@ -13,12 +13,17 @@ import type { TurnLeg } from './turnView.ts';
 
 export type CallPairing = { readonly adversary: string; readonly legsPaired: number; readonly legs: number; readonly principalCallsNamed: number; readonly principalCalls: number };
 
-export function callPairings(results: readonly AttackResult[], legs: readonly TurnLeg[]): CallPairing[] {
+export function callPairings(results: readonly AttackResult[], legs: readonly TurnLeg[], handles: readonly string[]): CallPairing[] {
   const callOf = new Map(legs.map((l) => [l.leg, l] as const));
+  const partnerOf = (l: TurnLeg): string | undefined => {
+    const other = legs.find((m) => m.callId === l.callId && m.leg !== l.leg);
+    return other ? handles[other.user] : undefined;
+  };
   return results
     .filter((r) => r.attack === 'call coincidence')
     .map((r) => {
-      const matches = bestMatches(legsOf(r.view.sightings));
+      const seen = legsOf(r.view.sightings);
+      const matches = bestMatches(seen);
       let paired = 0;
       let named = 0;
       let principal = 0;
@@ -29,7 +34,12 @@ export function callPairings(results: readonly AttackResult[], legs: readonly Tu
         paired += right;
         if (l.user === PRINCIPAL) {
           principal++;
-          named += right;
+          // Named: the adversary takes this leg for the principal's and the leg it pairs it
+          // with for the real partner's (with anonymous credentials a label can be wrong).
+          if (seen.get(l.leg)?.label === handles[PRINCIPAL]) {
+            const partner = partnerOf(l);
+            named += best.filter((m) => seen.get(m)?.label === partner).length / Math.max(1, best.length);
+          }
         }
       }
       return { adversary: r.view.adversary, legsPaired: paired, legs: legs.length, principalCallsNamed: named, principalCalls: principal };

@@ -7,10 +7,9 @@
  * side sends up and what the other side sends down (a relay-only call: A's upload is B's
  * download). Per leg: allocation, media start, media stop (with bytes up and down).
  *
- * Labels: the TURN server sees each leg's source address (the device's). The live operator of
- * relay and TURN needs no address: the TURN username is the credential it minted moments
- * before for an authenticated device (its expiry second is the minting time plus the TTL), so
- * it names the device either way.
+ * Labels: the TURN server sees each leg's source address (the device's). The username names no
+ * one (bought with an anonymous `turn` token), so the live operator without addresses has only
+ * timing to name a leg by (anonymousLegs.ts).
  *
  * Seized disk: coturn runs with its log to /dev/null (packages/server/src/turn/coturnProcess.ts)
  * and keeps allocations in memory only, so a seizure of the TURN server yields no call.
@@ -67,14 +66,20 @@ export function turnLegs(calls: readonly CallPlan[], records: readonly CallRecor
   return legs;
 }
 
-/** Each leg's three events as sightings labelled with its device's person. */
-export function turnSightings(legs: readonly TurnLeg[], pop: Population): Sighting[] {
+/** Each leg's three events as sightings labelled `label(leg)`; a leg its adversary cannot name is left out. */
+export function labelledLegSightings(legs: readonly TurnLeg[], label: (leg: TurnLeg) => string | undefined): Sighting[] {
   return legs.flatMap((l) => {
-    const src = pop.handles[l.user]!;
+    const src = label(l);
+    if (src === undefined) return [];
     return [
       { t: l.alloc, src, call: { leg: l.leg, event: 'alloc' as const } },
       { t: l.start, src, call: { leg: l.leg, event: 'start' as const } },
       { t: l.stop, src, call: { leg: l.leg, event: 'stop' as const, up: l.up, down: l.down } },
     ];
   });
+}
+
+/** Each leg's three events labelled with its device's person: what anyone who sees its source address has. */
+export function turnSightings(legs: readonly TurnLeg[], pop: Population): Sighting[] {
+  return labelledLegSightings(legs, (l) => pop.handles[l.user]);
 }
