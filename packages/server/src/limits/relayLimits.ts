@@ -142,7 +142,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
 export function resolveLimits(overrides: Partial<Record<string, unknown>> | undefined): RelayLimits {
   const out: Record<string, number> = { ...DEFAULT_LIMITS };
   for (const [key, value] of Object.entries(overrides ?? {})) {
-    if (!(key in DEFAULT_LIMITS)) throw new RangeError(`unknown limit ${JSON.stringify(key)}; known limits: ${Object.keys(DEFAULT_LIMITS).join(', ')}`);
+    if (!Object.hasOwn(DEFAULT_LIMITS, key)) throw new RangeError(`unknown limit ${JSON.stringify(key)}; known limits: ${Object.keys(DEFAULT_LIMITS).join(', ')}`);
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`limit ${key} must be a positive number`);
     out[key] = value;
   }
