@@ -103,8 +103,9 @@ export async function runBenchmark(config: BenchConfig, level: PrivacyLevel = 'o
   rmSync(run.seized.dir, { recursive: true, force: true });
   const views = [
     ...baselineViews(population, schedule, config),
-    relayTurnOperatorView(run, legs, population, true),
-    relayTurnOperatorView(run, legs, population, false),
+    relayTurnOperatorView(run, legs, population, 'addresses'),
+    relayTurnOperatorView(run, legs, population, 'trace'),
+    relayTurnOperatorView(run, legs, population, 'addresses behind a hop'),
     // The relay's push rounds at the run's level (pushRoundsModel.ts), and without (before them).
     globalObserverView(run, undefined, population, rounds.sightings),
     globalObserverView(run, legs, population, rounds.sightings),

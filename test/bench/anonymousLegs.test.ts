@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import type { Sighting } from '../../bench/metadata/adversaryView.ts';
 import { ATTRIBUTION_SECONDS, attributeLegs } from '../../bench/metadata/anonymousLegs.ts';
 import { callCoincidenceAttack } from '../../bench/metadata/callCoincidenceAttack.ts';
+import type { Population } from '../../bench/metadata/population.ts';
+import type { RelayRun } from '../../bench/metadata/relayDriver.ts';
+import { relayTurnOperatorView } from '../../bench/metadata/relayTurnOperatorView.ts';
 import { labelledLegSightings, type TurnLeg } from '../../bench/metadata/turnView.ts';
 
 const leg = (id: string, user: number, alloc: number): TurnLeg => ({ leg: id, callId: 'c', user, alloc, start: alloc + 1, stop: alloc + 60, up: 6e5, down: 6e5 });
@@ -43,5 +46,35 @@ describe('anonymous call legs in the live operator view', () => {
     const named = attributeLegs(legs, relay);
     const sightings = labelledLegSightings(legs, (l) => named.get(l.leg)).sort((a, b) => a.t - b.t);
     expect(callCoincidenceAttack(sightings, 'alice')).toEqual(new Map([['carol', 1]]));
+  });
+});
+
+describe('the live operator behind an ingress hop', () => {
+  // Conn 1: bob's inbox (authenticated); conn 2: alice's anonymous post into bob's mailbox,
+  // opened from alice's address. One call leg of alice's on TURN.
+  const run = {
+    trace: [
+      { t: 0, sim: 1, kind: 'auth', conn: 1, device: 'dev-bob' },
+      { t: 0, sim: 1.1, kind: 'subscribe', conn: 1, mailboxId: 'mb-bob' },
+      { t: 0, sim: 5, kind: 'post', conn: 2, mailboxId: 'mb-bob' },
+    ],
+    deviceIds: ['dev-alice', 'dev-bob'],
+    connUser: new Map([
+      [1, 1],
+      [2, 0],
+    ]),
+    heldOpenConns: new Set<number>(),
+    slots: { level: 'balanced' },
+  } as unknown as RelayRun;
+  const pop = { handles: ['alice', 'bob'], edges: [], groups: [] } satisfies Population;
+  const legs = [leg('A', 0, 50)];
+
+  it('sees the post as anonymous, as on the trace, and still names the TURN leg by its address', () => {
+    const direct = relayTurnOperatorView(run, legs, pop, 'addresses');
+    const hop = relayTurnOperatorView(run, legs, pop, 'addresses behind a hop');
+    const postBy = (v: typeof hop) => v.sightings.filter((s) => s.t === 5).map((s) => s.src);
+    expect(postBy(direct)).toEqual(['alice']);
+    expect(postBy(hop)).toEqual([undefined]);
+    expect(hop.sightings.filter((s) => s.call).map((s) => s.src)).toEqual(['alice', 'alice', 'alice']);
   });
 });
