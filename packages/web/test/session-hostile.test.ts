@@ -1,0 +1,483 @@
+/**
+ * The web session (session/session.ts) from the seats of a hostile relay, a look-alike member
+ * and the operator timing posts. The engine under it is a recorder, so that each rule of the
+ * session itself is seen: "verified" only for an unchanged key, a look-alike name shown with its
+ * handle, receipts leaving only when due (or with a reply in their own chat) and never more than
+ * the protocol's 1000 ids, a sign-out that erases and says so only afterwards.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Conversation, HardlineClient } from '@hardline/client';
+import { HardlineError } from '@hardline/protocol';
+import { emptyMeta, MetaStore } from '../src/session/appMeta.ts';
+import { Session } from '../src/session/session.ts';
+import { conv, msg } from './fixtures.ts';
+
+vi.mock('../src/platform/encryptedKv.ts', () => ({
+  forgetStateKey: () => undefined,
+  reopenStorage: () => undefined,
+  sealedGet: async () => undefined,
+  sealedPut: async () => undefined,
+  sealedPutJson: async () => undefined,
+}));
+
+const storage = new Map<string, string>();
+beforeEach(() => {
+  storage.clear();
+  vi.stubGlobal('localStorage', {
+    getItem: (k: string) => storage.get(k) ?? null,
+    setItem: (k: string, v: string) => void storage.set(k, v),
+    removeItem: (k: string) => void storage.delete(k),
+  });
+  vi.stubGlobal('addEventListener', () => undefined);
+  vi.stubGlobal('removeEventListener', () => undefined);
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+type Steps = {
+  afterRound(): Promise<void>;
+  tick(): Promise<void>;
+  wipe(): Promise<void>;
+  readonly meta: ReturnType<typeof emptyMeta>;
+  revoked: boolean;
+  erased: boolean;
+  version: number;
+} & Omit<Session, 'meta'>;
+
+type Fake = ReturnType<typeof fakeEngine>;
+
+function fakeEngine(convs: Conversation[] = []) {
+  const log: string[] = [];
+  const controls: { convId: string; ids: readonly string[] }[] = [];
+  const e = {
+    handle: 'alice',
+    pins: {} as Record<string, { key: string; changedTo?: string; verified?: boolean }>,
+    dir: [] as { handle: string; displayName: string; phone?: string; email?: string; devices: { revoked: boolean }[] }[],
+    unverifiable: [] as { handle: string; deviceId: string; reason: string }[],
+    unsigned: [] as { handle: string; deviceId: string }[],
+    split: undefined as undefined | { from?: string; detectedAt: string; reason?: string },
+    outbox: 0,
+    failSend: undefined as Error | undefined,
+    convs,
+    log,
+    controls,
+  };
+  const client = {
+    get handle() {
+      return e.handle;
+    },
+    conversations: () => e.convs,
+    conversation: (id: string) => e.convs.find((c) => c.id === id),
+    directory: () => e.dir,
+    identityOf: (h: string) => e.pins[h],
+    unverifiableDevices: () => e.unverifiable,
+    unsignedRevocations: () => e.unsigned,
+    splitView: () => e.split,
+    foreignLogEntries: () => [1, 2],
+    pendingOutbox: () => e.outbox,
+    safetyNumber: (h: string) => ({ groups: [h] }),
+    async send(to: string, text: string) {
+      log.push(`send ${to} ${text}`);
+      if (e.failSend) throw e.failSend;
+    },
+    async sendControl(convId: string, m: { t: string; ids: readonly string[] }) {
+      log.push(`receipt ${convId} ${m.ids.length}`);
+      controls.push({ convId, ids: m.ids });
+    },
+    async takeControls() {
+      log.push('takeControls');
+      return [];
+    },
+    async reconcile(c: Conversation) {
+      log.push(`reconcile ${c.id}`);
+      throw new HardlineError('UNAVAILABLE', 'offline');
+    },
+    async forgetMessages(convId: string, ids: string[]) {
+      log.push(`forget ${convId} ${ids.join(',')}`);
+    },
+    async updateConversation(id: string, u: unknown) {
+      log.push(`update ${id} ${JSON.stringify(u)}`);
+    },
+    async acknowledgeIdentity(h: string) {
+      log.push(`ack ${h}`);
+    },
+    async verifyIdentity(h: string, d: string) {
+      log.push(`verify ${h} ${d}`);
+      return d === '123';
+    },
+    async publishProfile(p: unknown) {
+      log.push(`profile ${JSON.stringify(p)}`);
+      return p;
+    },
+    async groupAdd(name: string, h: string) {
+      log.push(`add ${name} ${h}`);
+    },
+    async groupRemove(name: string, h: string) {
+      log.push(`remove ${name} ${h}`);
+    },
+    async leaveGroup(id: string) {
+      log.push(`leave ${id}`);
+    },
+    close: () => void log.push('close'),
+  };
+  return { e, client: client as unknown as HardlineClient };
+}
+
+const bookEntries: { hardlineHandle?: string; name: string }[] = [];
+function session(f: Fake, opts: { wipe?: () => Promise<void>; linkToDirectory?: () => Promise<void>; sync?: () => Promise<void> } = {}): Steps {
+  const service = {
+    list: () => bookEntries,
+    onChange: () => () => undefined,
+    sync: opts.sync ?? (async () => undefined),
+    linkToDirectory: opts.linkToDirectory ?? (async () => undefined),
+    markContacted: async () => undefined,
+  };
+  const store = { wipe: opts.wipe ?? (async () => void f.e.log.push('wipe')) };
+  const ctor = Session as unknown as new (...args: unknown[]) => Steps;
+  // The constructor is private and may gain the ingress hop (announcedIngress.ts) after the
+  // client; the test does not depend on which.
+  const args = Session.length === 5 ? [f.client, { url: undefined }, store, new MetaStore(emptyMeta()), service] : [f.client, store, new MetaStore(emptyMeta()), service];
+  return new ctor(...args);
+}
+
+describe('what the session tells the user about keys', () => {
+  it('"verified" only while the verified key is unchanged; a changed verified key is listed for the blocking alert', () => {
+    const f = fakeEngine();
+    f.e.dir = [
+      { handle: 'alice', displayName: 'A', devices: [] },
+      { handle: 'bob', displayName: 'B', devices: [] },
+      { handle: 'carol', displayName: 'C', devices: [] },
+      { handle: 'dave', displayName: 'D', devices: [] },
+    ];
+    f.e.pins = {
+      alice: { key: 'k', verified: true, changedTo: 'x' },
+      bob: { key: 'k', verified: true },
+      carol: { key: 'k', verified: true, changedTo: 'k2' },
+      dave: { key: 'k', changedTo: 'k2' },
+    };
+    const s = session(f);
+    expect(s.verified('bob')).toBe(true);
+    expect(s.verified('carol')).toBe(false);
+    expect(s.verified('dave')).toBe(false);
+    expect(s.verified('nobody')).toBe(false);
+    expect(s.keysChanged('carol')).toBe(true);
+    expect(s.keysChanged('bob')).toBe(false);
+    expect(s.keysChanged('nobody')).toBe(false);
+    expect(s.verifiedButChanged()).toEqual(['carol']);
+  });
+
+  it('counts refused devices, unsigned revocations and devices missing from the log, per person', () => {
+    const f = fakeEngine();
+    f.e.unverifiable = [
+      { handle: 'bob', deviceId: '1', reason: 'bad-certificate' },
+      { handle: 'bob', deviceId: '2', reason: 'not-in-log' },
+      { handle: 'carol', deviceId: '3', reason: 'not-in-log' },
+    ];
+    f.e.unsigned = [
+      { handle: 'bob', deviceId: '4' },
+      { handle: 'carol', deviceId: '5' },
+      { handle: 'carol', deviceId: '6' },
+    ];
+    const s = session(f);
+    expect(s.unverifiableDevices('bob')).toBe(2);
+    expect(s.notInLogDevices('bob')).toBe(1);
+    expect(s.notInLogDevices('dave')).toBe(0);
+    expect(s.unsignedRevocations('carol')).toBe(2);
+    expect(s.unsignedRevocations('bob')).toBe(1);
+    expect(s.foreignLogEntries()).toBe(2);
+  });
+
+  it('a split view: reported with its reason (a fork unless said otherwise); dismissed only for that detection', () => {
+    const f = fakeEngine();
+    const s = session(f);
+    expect(s.splitView()).toBeUndefined();
+    expect(s.splitViewDismissed()).toBe(false);
+    s.dismissSplitView();
+    expect(storage.size).toBe(0);
+    f.e.split = { detectedAt: 't1' };
+    expect(s.splitView()).toEqual({ detectedAt: 't1', reason: 'forked-log' });
+    f.e.split = { from: 'bob', detectedAt: 't1', reason: 'different-log-key' };
+    expect(s.splitView()).toEqual({ from: 'bob', detectedAt: 't1', reason: 'different-log-key' });
+    expect(s.splitViewDismissed()).toBe(false);
+    const v = s.version;
+    s.dismissSplitView();
+    expect(s.version).toBe(v + 1);
+    expect(s.splitViewDismissed()).toBe(true);
+    f.e.split = { detectedAt: 't2' };
+    expect(s.splitViewDismissed()).toBe(false);
+  });
+
+  it('a name that looks like another person’s is shown with its handle; the book’s name first, then the directory’s', () => {
+    const f = fakeEngine();
+    f.e.dir = [
+      { handle: 'bob', displayName: 'Bob Smith', devices: [] },
+      { handle: 'b0b', displayName: 'Bob Smith', devices: [] },
+      { handle: 'carol', displayName: 'Carol', devices: [] },
+      { handle: 'dave', displayName: '', devices: [] },
+    ];
+    bookEntries.length = 0;
+    bookEntries.push({ hardlineHandle: 'carol', name: 'Aunt Carol' });
+    const s = session(f);
+    expect(s.displayName('bob')).toBe('Bob Smith (@bob)');
+    expect(s.displayName('b0b')).toBe('Bob Smith (@b0b)');
+    expect(s.displayName('carol')).toBe('Aunt Carol');
+    expect(s.displayName('dave')).toBe('dave');
+    expect(s.displayName('zed')).toBe('zed');
+    bookEntries.length = 0;
+  });
+
+  it('accepting keys and marking verified go through the engine lock', async () => {
+    const f = fakeEngine();
+    const s = session(f);
+    await s.acceptKeys('bob');
+    expect(await s.markVerified('bob', '123')).toBe(true);
+    expect(await s.markVerified('bob', '124')).toBe(false);
+    expect(f.e.log).toEqual(['ack bob', 'verify bob 123', 'verify bob 124']);
+    expect(await s.safetyNumber('bob')).toEqual({ groups: ['bob'] });
+  });
+});
+
+describe('receipts leave when due, or with a reply in their own chat', () => {
+  it('a reply carries the receipts owed in its chat only; other chats’ receipts wait', async () => {
+    const bobChat = conv('direct', ['alice', 'bob'], [msg('bob', 'hi')]);
+    const carolChat = conv('direct', ['alice', 'carol'], [msg('carol', 'yo')]);
+    const f = fakeEngine([bobChat, carolChat]);
+    const s = session(f);
+    await s.afterRound();
+    expect(Object.keys(s.meta.pendingReceipts).sort()).toEqual([bobChat.id, carolChat.id].sort());
+    await s.send('d:bob', 'reply');
+    expect(f.e.log.filter((l) => !l.startsWith('reconcile') && l !== 'takeControls')).toEqual(['send bob reply', `receipt ${bobChat.id} 1`]);
+    expect(Object.keys(s.meta.pendingReceipts)).toEqual([carolChat.id]);
+  });
+
+  it('a message that arrived during the round rides along with the reply', async () => {
+    const bobChat = conv('direct', ['alice', 'bob'], [msg('bob', 'hi')]);
+    const f = fakeEngine([bobChat]);
+    const s = session(f);
+    await s.send('d:bob', 'reply');
+    expect(f.e.controls).toEqual([{ convId: bobChat.id, ids: [bobChat.messages[0]!.id] }]);
+    expect(s.meta.pendingReceipts).toEqual({});
+  });
+
+  it('a failed send keeps the receipts and marks own messages queued from then on', async () => {
+    const bobChat = conv('direct', ['alice', 'bob'], [msg('bob', 'hi')]);
+    const f = fakeEngine([bobChat]);
+    const s = session(f);
+    f.e.failSend = new HardlineError('UNAVAILABLE', 'offline');
+    f.e.outbox = 1;
+    await expect(s.send('d:bob', 'reply')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(f.e.controls).toEqual([]);
+    f.e.failSend = new HardlineError('USAGE', 'bad');
+    f.e.outbox = 0;
+    await expect(s.send('d:bob', 'again')).rejects.toMatchObject({ code: 'USAGE' });
+  });
+
+  it('a group is addressed by its name; an unknown or gone chat is NOT_FOUND', async () => {
+    const g = conv('group', ['alice', 'bob'], [], 'team');
+    const f = fakeEngine([g]);
+    const s = session(f);
+    await s.send(`g:${g.id}`, 'hello');
+    expect(f.e.log[0]).toBe('send team hello');
+    await expect(s.send('g:nope', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('the clock tick sends only what is due, at most 1000 ids, and drops receipts for conversations left', async () => {
+    const many = Array.from({ length: 1_005 }, () => msg('bob', 'x'));
+    const bobChat = conv('direct', ['alice', 'bob'], many);
+    const carolChat = conv('direct', ['alice', 'carol'], [msg('carol', 'yo')]);
+    const f = fakeEngine([bobChat, carolChat]);
+    const s = session(f);
+    const t0 = 1_900_000_000_000;
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(t0);
+    await s.afterRound();
+    s.meta.pendingReceipts[carolChat.id]!.dueAt = t0 + 40_000;
+    const dueAt = s.meta.pendingReceipts[bobChat.id]!.dueAt;
+    clock.mockReturnValue(dueAt - 1);
+    await s.tick();
+    expect(f.e.controls).toEqual([]);
+    clock.mockReturnValue(dueAt);
+    await s.tick();
+    expect(f.e.controls.map((c) => [c.convId, c.ids.length])).toEqual([[bobChat.id, 1_000]]);
+    expect(f.e.controls[0]!.ids).toEqual(many.slice(0, 1_000).map((m) => m.id));
+    expect(Object.keys(s.meta.pendingReceipts)).toEqual([carolChat.id]);
+    // Carol's conversation is left before hers fall due: nothing is sent into it.
+    carolChat.left = true;
+    clock.mockReturnValue(t0 + 40_000);
+    await s.tick();
+    expect(f.e.controls).toHaveLength(1);
+    expect(s.meta.pendingReceipts).toEqual({});
+  });
+
+  it('expired messages are forgotten at the tick, with their delivered marks', async () => {
+    const old = msg('alice', 'old', '2026-01-01T00:00:00.000Z');
+    const fresh = msg('alice', 'fresh', '2026-01-01T00:00:50.000Z');
+    const c = conv('direct', ['alice', 'bob'], [old, fresh]);
+    const f = fakeEngine([c]);
+    const s = session(f);
+    s.meta.disappear['d:bob'] = { seconds: 60, setAt: '2026-01-01T00:00:00.000Z' };
+    s.meta.delivered[old.id] = true;
+    s.meta.delivered[fresh.id] = true;
+    vi.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-01-01T00:01:01.000Z'));
+    await s.tick();
+    expect(f.e.log).toContain(`forget ${c.id} ${old.id}`);
+    expect(s.meta.delivered).toEqual({ [fresh.id]: true });
+  });
+
+  it('a signed-out session ticks no more', async () => {
+    const c = conv('direct', ['alice', 'bob'], [msg('bob', 'hi')]);
+    const f = fakeEngine([c]);
+    const s = session(f);
+    await s.afterRound();
+    await s.wipe();
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 60_000);
+    await s.tick();
+    expect(f.e.controls).toEqual([]);
+  });
+
+  it('the round end takes receipts, timers and call signals out, and reconciles every conversation even if one fails', async () => {
+    const a = conv('direct', ['alice', 'bob'], []);
+    const b = conv('group', ['alice', 'bob'], [], 'g');
+    const f = fakeEngine([a, b]);
+    const s = session(f);
+    await s.afterRound();
+    expect(f.e.log).toEqual(['takeControls', 'takeControls', `reconcile ${a.id}`, `reconcile ${b.id}`]);
+  });
+});
+
+describe('the contact book’s round', () => {
+  it('re-links when the directory changes or after 30 s; a revocation stops the round, other failures do not', async () => {
+    const f = fakeEngine();
+    f.e.dir = [{ handle: 'bob', displayName: 'B', devices: [{ revoked: false }] }];
+    let links = 0;
+    let fail: Error | undefined;
+    const s = session(f, {
+      linkToDirectory: async () => void links++,
+      sync: async () => {
+        if (fail) throw fail;
+      },
+    });
+    const t0 = 1_900_000_000_000;
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(t0);
+    await s.afterRound();
+    expect(links).toBe(1);
+    await s.afterRound();
+    expect(links).toBe(1);
+    f.e.dir = [{ handle: 'bob', displayName: 'B', devices: [{ revoked: true }] }];
+    await s.afterRound();
+    expect(links).toBe(2);
+    f.e.dir = [{ handle: 'bob', displayName: 'B', phone: '+1', devices: [{ revoked: true }] }];
+    await s.afterRound();
+    expect(links).toBe(3);
+    clock.mockReturnValue(t0 + 30_000);
+    await s.afterRound();
+    expect(links).toBe(3);
+    clock.mockReturnValue(t0 + 30_001);
+    await s.afterRound();
+    expect(links).toBe(4);
+    fail = new HardlineError('UNAVAILABLE', 'offline');
+    await expect(s.afterRound()).resolves.toBeUndefined();
+    fail = new HardlineError('REVOKED', 'revoked');
+    await expect(s.afterRound()).rejects.toMatchObject({ code: 'REVOKED' });
+  });
+});
+
+describe('signing out', () => {
+  it('erases, and only then says so; once', async () => {
+    const f = fakeEngine();
+    let release!: () => void;
+    const s = session(f, { wipe: () => new Promise<void>((r) => (release = () => (f.e.log.push('wipe'), r()))) });
+    const seen: boolean[] = [];
+    s.subscribe(() => seen.push(s.erased));
+    const done = s.wipe();
+    await vi.waitFor(() => expect(release).toBeDefined());
+    expect(s.revoked).toBe(true);
+    expect(s.erased).toBe(false);
+    expect(storage.get('hardline.signedOut')).toBe('1');
+    expect(Session.wasSignedOut()).toBe(true);
+    expect(f.e.log).toEqual(['close']);
+    release();
+    await done;
+    expect(s.erased).toBe(true);
+    expect(seen.at(-1)).toBe(true);
+    await s.wipe();
+    expect(f.e.log).toEqual(['close', 'wipe']);
+    Session.clearSignedOut();
+    expect(Session.wasSignedOut()).toBe(false);
+  });
+
+  it('a failed erasure logs only the error’s code, nothing the error says', async () => {
+    const f = fakeEngine();
+    const errors: unknown[][] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a));
+    const s = session(f, { wipe: async () => Promise.reject(Object.assign(new Error('secret path /home/alice'), { code: 'EACCES' })) });
+    await s.wipe();
+    expect(s.erased).toBe(true);
+    expect(errors).toEqual([['local data could not be erased', 'EACCES']]);
+    const s2 = session(fakeEngine(), { wipe: async () => Promise.reject(new TypeError('secret')) });
+    await s2.wipe();
+    expect(errors[1]).toEqual(['local data could not be erased', 'TypeError']);
+  });
+});
+
+describe('chats, groups and profile', () => {
+  it('reading marks up to the last message from others, once', async () => {
+    const c = conv('direct', ['alice', 'bob'], [msg('bob', 'a', '2026-01-01T00:00:01.000Z'), msg('alice', 'b', '2026-01-01T00:00:09.000Z')]);
+    const f = fakeEngine([c]);
+    const s = session(f);
+    expect(s.unreadTotal()).toBeGreaterThanOrEqual(0);
+    const v = s.version;
+    await s.markRead('d:bob');
+    expect(s.meta.readUpTo['d:bob']).toBe('2026-01-01T00:00:01.000Z');
+    expect(s.version).toBe(v + 1);
+    await s.markRead('d:bob');
+    expect(s.version).toBe(v + 1);
+    await s.markRead('d:nobody');
+    expect(s.version).toBe(v + 1);
+  });
+
+  it('group actions only on a group this device is still in', async () => {
+    const g = conv('group', ['alice', 'bob'], [], 'team');
+    const gone = conv('group', ['alice', 'bob'], [], 'old');
+    gone.left = true;
+    const direct = conv('direct', ['alice', 'bob'], []);
+    const f = fakeEngine([g, gone, direct]);
+    const s = session(f);
+    for (const key of [`g:${gone.id}`, `g:${direct.id}`, `d:${g.id}`, 'g:nope']) {
+      await expect(s.renameGroup(key, 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(s.addToGroup(key, 'carol')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(s.removeFromGroup(key, 'bob')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(s.leaveGroup(key)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    }
+    expect(f.e.log).toEqual([]);
+    await s.renameGroup(`g:${g.id}`, 'new');
+    await s.addToGroup(`g:${g.id}`, 'carol');
+    await s.removeFromGroup(`g:${g.id}`, 'bob');
+    await s.leaveGroup(`g:${g.id}`);
+    expect(f.e.log).toEqual([`update ${g.id} {"name":"new"}`, 'add team carol', 'remove team bob', `leave ${g.id}`]);
+  });
+
+  it('a timer is committed into each conversation of the chat still open; none before a first message', async () => {
+    const a = conv('direct', ['alice', 'bob'], [msg('bob', 'x')]);
+    const b = conv('direct', ['alice', 'bob'], [msg('bob', 'y')]);
+    b.left = true;
+    const f = fakeEngine([a, b]);
+    const s = session(f);
+    await expect(s.setDisappearing('d:carol', 60)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await s.setDisappearing('d:bob', 60);
+    expect(f.e.log.filter((l) => l.startsWith('update'))).toEqual([`update ${a.id} {"timerSeconds":60}`]);
+  });
+
+  it('publishes a phone without spaces or punctuation, an email trimmed, empty ones as null', async () => {
+    const f = fakeEngine();
+    f.e.dir = [{ handle: 'alice', displayName: 'A', phone: '+4412', email: 'a@x', devices: [] }];
+    const s = session(f);
+    expect(s.profile()).toEqual({ phone: '+4412', email: 'a@x' });
+    await s.publishProfile({ phone: ' +44 (20) 7946-0958. ', email: '  a@example.org ' });
+    await s.publishProfile({ phone: ' - ', email: '   ' });
+    expect(f.e.log).toEqual(['profile {"phone":"+442079460958","email":"a@example.org"}', 'profile {"phone":null,"email":null}']);
+    f.e.dir = [];
+    expect(s.profile()).toEqual({ phone: '', email: '' });
+  });
+});
