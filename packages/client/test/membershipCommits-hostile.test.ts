@@ -1,0 +1,285 @@
+/**
+ * Membership commits (membershipCommits.ts) from a removed device's and a racing device's seats.
+ * A device removed must be out of the next epoch, its seal secret rotated and every remaining
+ * device moved; a commit that lost the epoch lock must apply and send nothing; the lock is given
+ * back whenever nothing was committed; and nobody removes this device but itself. Real MLS
+ * groups; the engine's plumbing (relay lock, outbox, mailboxes) is a recorder.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CiphersuiteImpl, ClientState } from 'ts-mls';
+import {
+  commitChanges,
+  createConversationGroup,
+  DEFAULT_SUITE,
+  decodeKeyPackage,
+  exportSecret,
+  HardlineError,
+  loadSuite,
+  members,
+  PayloadKind,
+  toHex,
+  type DeviceId,
+  type Handle,
+  type MailboxId,
+  type Roster,
+  type RosterDevice,
+} from '@hardline/protocol';
+import { certifiedOrg, deviceIdOf } from '../../protocol/test/support/certifiedDevices.ts';
+import type { Conversation, DeviceState } from '../src/deviceState.ts';
+import type { ClaimedDevice } from '../src/keyPackageSupply.ts';
+import { MembershipCommits, type MembershipHost } from '../src/membershipCommits.ts';
+
+let impl: CiphersuiteImpl;
+let org: ReturnType<typeof certifiedOrg>;
+beforeEach(async () => {
+  impl ??= await loadSuite(DEFAULT_SUITE);
+  org = certifiedOrg(impl);
+});
+afterEach(() => vi.useRealTimers());
+
+const A1 = deviceIdOf(1);
+const B2 = deviceIdOf(2);
+const B3 = deviceIdOf(3);
+const C4 = deviceIdOf(4);
+const rd = (deviceId: DeviceId, handle: string): RosterDevice => ({ deviceId, handle: handle as Handle, mailboxId: toHex(new Uint8Array(16).fill(Number.parseInt(deviceId.slice(-2), 16))) as MailboxId, sendCap: 'cap' });
+
+async function claimed(handle: string, n: number): Promise<ClaimedDevice> {
+  const d = await org.device(handle, n);
+  const device = rd(d.who.deviceId, handle);
+  return { kp: decodeKeyPackage(d.kp.bytes), bytes: d.kp.bytes, device, welcomeTo: { mailboxId: device.mailboxId, sendCap: 'wcap' } };
+}
+
+/** Alice's device 1 with bob's device 2 in a group, and a host recording what the engine is asked. */
+async function setup(opts: { active?: Record<string, DeviceId[]>; claims?: Record<string, ClaimedDevice | undefined>; lock?: 'ours' | 'taken' | 'lost'; missed?: DeviceId[]; members?: string[] } = {}) {
+  const alice = await org.device('alice', 1);
+  const bob = await org.device('bob', 2);
+  let mls: ClientState = await createConversationGroup(new Uint8Array(16).fill(7), alice.kp, impl, org.config);
+  mls = (await commitChanges(mls, { add: [decodeKeyPackage(bob.kp.bytes)] }, impl)).newState;
+  const roster: Roster = { v: 1, kind: 'group', name: 'team', members: (opts.members ?? ['alice', 'bob']) as Handle[], devices: [rd(A1, 'alice'), rd(B2, 'bob')], sealSecrets: ['s1', 's2', 's3'] };
+  const conv: Conversation = { id: 'c', roster, mlsState: '', mailbox: { id: rd(A1, 'alice').mailboxId, readCap: '' }, pending: [], messages: [], left: false };
+  const active: Record<string, DeviceId[]> = opts.active ?? { alice: [A1], bob: [B2] };
+  const log: string[] = [];
+  const fanned: { kind: PayloadKind; roster?: Roster; exclude?: Set<DeviceId> }[] = [];
+  const locks = { taken: [] as string[], confirmed: 0, released: 0 };
+  const state = { handle: 'alice', deviceId: A1 } as unknown as DeviceState;
+  const lockMode = { v: opts.lock ?? 'ours' };
+  const host: MembershipHost = {
+    state,
+    impl,
+    api: {
+      takeLock: async (token: string) => (locks.taken.push(token), lockMode.v === 'taken' ? undefined : 'hold'),
+      confirmLock: async () => (locks.confirmed++, lockMode.v !== 'lost'),
+      releaseLock: async () => void locks.released++,
+    } as never,
+    keyPackages: {
+      claimDevice: async (d: DeviceId) => (log.push(`claim ${d}`), opts.claims?.[d]),
+      missedRecently: (d: DeviceId) => (opts.missed ?? []).includes(d),
+    } as never,
+    rotation: {
+      freshMailboxes: async (kept: RosterDevice[]) => (log.push(`fresh ${kept.map((d) => d.deviceId.slice(-1)).join('')}`), { devices: kept.map((d) => ({ ...d, mailboxId: 'f'.repeat(32) as MailboxId })), own: { id: 'own' } }),
+      adopt: (_c: Conversation, before: Roster, own: unknown) => void log.push(`adopt ${before.devices.length} ${JSON.stringify(own ?? null)}`),
+    } as never,
+    pacing: { each: async <T, R>(items: readonly T[], f: (x: T) => Promise<R>) => Promise.all(items.map(f)) } as never,
+    claimRetryMs: 60_000,
+    mls: () => mls,
+    setMls: (_c, s) => {
+      log.push('setMls');
+      mls = s;
+    },
+    activeDevices: (h) => active[h] ?? [],
+    rosterBox: async () => new Uint8Array([1]),
+    fanOut: async (_c, kind, _b, r, x) => void fanned.push({ kind, roster: r, exclude: x }),
+    queueWelcomes: async (_m, _r, c) => void log.push(`welcome ${c.map((x) => x.device.deviceId.slice(-1)).join('')}`),
+    sendWaiting: async () => void log.push('sendWaiting'),
+    save: async () => void log.push('save'),
+    flushOutbox: async () => (log.push('flush'), 0),
+    sync: async () => void log.push('sync'),
+  };
+  return { conv, host, log, fanned, locks, lockMode, commits: new MembershipCommits(host), mls: () => mls, before: mls, active };
+}
+
+/** Lets real async work (WebCrypto) run while setTimeout is faked; setImmediate is not. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 20_000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+  expect(cond()).toBe(true);
+}
+
+const deviceIds = (s: ClientState) => members(s).map((m) => m.id.deviceId).sort();
+
+describe('reconcile', () => {
+  it('nothing to change: no lock is taken', async () => {
+    const t = await setup();
+    await t.commits.reconcile(t.conv);
+    expect(t.locks.taken).toEqual([]);
+    expect(t.log).toEqual([]);
+  });
+
+  it('a left conversation is not touched', async () => {
+    const t = await setup({ active: { alice: [A1], bob: [] } });
+    t.conv.left = true;
+    await t.commits.reconcile(t.conv);
+    expect(t.locks.taken).toEqual([]);
+  });
+
+  it('a device revoked (no longer active) is removed: new epoch without it, seal secret rotated, the rest moved', async () => {
+    const t = await setup({ active: { alice: [A1], bob: [] } });
+    const oldRoster = t.conv.roster;
+    await t.commits.reconcile(t.conv);
+    expect(deviceIds(t.mls())).toEqual([A1]);
+    expect(t.mls().groupContext.epoch).toBe(t.before.groupContext.epoch + 1n);
+    const r = t.conv.roster;
+    expect(r.sealSecrets).toHaveLength(3);
+    expect(r.sealSecrets[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.sealSecrets.slice(1)).toEqual(['s1', 's2']);
+    expect(r.devices).toEqual([{ ...rd(A1, 'alice'), mailboxId: 'f'.repeat(32) }]);
+    expect(r.members).toEqual(['alice', 'bob']);
+    // The commit goes out under the old roster (the removed device learns it is out), nobody excluded.
+    expect(t.fanned).toEqual([{ kind: PayloadKind.COMMIT_BUNDLE, roster: oldRoster, exclude: new Set() }]);
+    expect(t.log).toEqual(['fresh 1', 'adopt 2 {"id":"own"}', 'setMls', 'save', 'flush']);
+    expect(t.locks).toEqual({ taken: [toHex(await exportSecret(t.before, 'hardline/v1/commit-lock', 32, impl))], confirmed: 1, released: 0 });
+  });
+
+  it('a member’s new device is added (and their waiting messages resent); one that missed a claim recently is left for later', async () => {
+    const b3 = await claimed('bob', 3);
+    const t = await setup({ active: { alice: [A1], bob: [B2, B3] }, claims: { [B3]: b3 } });
+    await t.commits.reconcile(t.conv);
+    expect(deviceIds(t.mls())).toEqual([A1, B2, B3]);
+    expect(t.conv.roster.devices.map((d) => d.deviceId)).toEqual([A1, B2, B3]);
+    expect(t.conv.roster.sealSecrets).toEqual(['s1', 's2', 's3']); // no removal, no rotation
+    expect(t.log).toEqual([`claim ${B3}`, 'welcome 3', 'adopt 2 null', 'setMls', 'sendWaiting', 'save', 'flush']);
+    expect(t.fanned[0]!.exclude).toEqual(new Set([B3]));
+
+    const later = await setup({ active: { alice: [A1], bob: [B2, B3] }, claims: {}, missed: [B3] });
+    await later.commits.reconcile(later.conv);
+    expect(later.locks.taken).toEqual([]);
+  });
+
+  it('this user’s own new device is added without resending waiting messages', async () => {
+    const a5 = await claimed('alice', 5);
+    const t = await setup({ active: { alice: [A1, a5.device.deviceId], bob: [B2] }, claims: { [a5.device.deviceId]: a5 } });
+    await t.commits.reconcile(t.conv);
+    expect(t.log).not.toContain('sendWaiting');
+    expect(deviceIds(t.mls())).toContain(a5.device.deviceId);
+  });
+
+  it('a device with no KeyPackage left: nothing committed, and the lock is given back', async () => {
+    const t = await setup({ active: { alice: [A1], bob: [B2, B3] }, claims: {} });
+    await t.commits.reconcile(t.conv);
+    expect(t.log).toEqual([`claim ${B3}`]);
+    expect(t.locks.released).toBe(1);
+    expect(t.locks.confirmed).toBe(0);
+    expect(t.mls()).toBe(t.before);
+  });
+});
+
+describe('commitWithLock', () => {
+  it('nobody, however the directory reads, removes this device: only itself by leaving', async () => {
+    const t = await setup({ active: { alice: [], bob: [B2] } });
+    await t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]);
+    // Alice's own leaf stays even though the directory lists no active device for her.
+    expect(deviceIds(t.mls())).toEqual([A1, B2]);
+  });
+
+  it('leaving (own handle not in the new members): no fresh mailboxes are learned', async () => {
+    const t = await setup();
+    await t.commits.commitWithLock(t.conv, ['alice'] as Handle[]);
+    expect(deviceIds(t.mls())).toEqual([A1]);
+    expect(t.log).toContain('fresh 1');
+    const leaving = await setup();
+    await leaving.commits.commitWithLock(leaving.conv, ['bob'] as Handle[]);
+    expect(leaving.log.some((l) => l.startsWith('fresh'))).toBe(false);
+    expect(leaving.conv.roster.members).toEqual(['bob']);
+    expect(leaving.conv.roster.devices).toEqual([rd(B2, 'bob')]);
+  });
+
+  it('a member dropped whose devices are all gone already still changes the roster', async () => {
+    const t = await setup({ active: { alice: [A1], bob: [B2] }, members: ['alice', 'bob', 'carol'] });
+    await t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]);
+    expect(t.conv.roster.members).toEqual(['alice', 'bob']);
+    expect(t.locks.confirmed).toBe(1);
+  });
+
+  it('a settings change alone is committed', async () => {
+    const t = await setup();
+    await t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[], (r) => ({ ...r, name: 'renamed' }));
+    expect(t.conv.roster.name).toBe('renamed');
+    expect(t.mls().groupContext.epoch).toBe(t.before.groupContext.epoch + 1n);
+  });
+
+  it('flush: false leaves the post to the caller', async () => {
+    const t = await setup();
+    await t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[], (r) => ({ ...r, name: 'x' }), { flush: false });
+    expect(t.log).not.toContain('flush');
+    expect(t.log).toContain('save');
+  });
+
+  it('lost the lock after building: nothing applied, nothing sent; re-planned after a sync', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    const t = await setup({ active: { alice: [A1], bob: [] }, lock: 'lost' });
+    const outcome = t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]).catch((e: unknown) => e);
+    await until(() => t.locks.released === 1);
+    expect(t.locks.confirmed).toBe(1);
+    expect(t.fanned).toEqual([]);
+    expect(t.mls()).toBe(t.before);
+    expect(t.conv.roster.sealSecrets).toEqual(['s1', 's2', 's3']);
+    expect(t.log).toEqual(['fresh 1']);
+    t.lockMode.v = 'ours';
+    await vi.advanceTimersByTimeAsync(150);
+    expect(t.log).toContain('sync');
+    await until(() => t.locks.confirmed === 2);
+    expect(await outcome).toBeUndefined();
+    expect(deviceIds(t.mls())).toEqual([A1]);
+    expect(t.locks.released).toBe(1);
+  });
+
+  it('another device holds the lock: waits longer each time, gives up after 8 tries with CONFLICT', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    const t = await setup({ active: { alice: [A1], bob: [] }, lock: 'taken' });
+    const syncs = () => t.log.filter((l) => l === 'sync').length;
+    const outcome = t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]).catch((e: unknown) => e);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      await until(() => t.locks.taken.length === attempt + 1);
+      await vi.advanceTimersByTimeAsync(150 * (attempt + 1) - 1);
+      expect(syncs()).toBe(attempt);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(syncs()).toBe(attempt + 1);
+    }
+    expect(await outcome).toMatchObject({ code: 'CONFLICT' });
+    expect(t.locks.taken).toHaveLength(8);
+    expect(t.locks.released).toBe(0);
+    expect(t.fanned).toEqual([]);
+  });
+
+  it('the conversation left while waiting: stops', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    const t = await setup({ active: { alice: [A1], bob: [] }, lock: 'taken' });
+    t.host.sync = async () => {
+      t.conv.left = true;
+    };
+    const outcome = t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]).catch((e: unknown) => e);
+    await until(() => t.locks.taken.length === 1);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(await outcome).toBeUndefined();
+    expect(t.locks.taken).toHaveLength(1);
+  });
+
+  it('a failure while building gives the lock back and is thrown', async () => {
+    const t = await setup({ active: { alice: [A1], bob: [B2, B3] } });
+    (t.host.keyPackages as unknown as { claimDevice: () => Promise<never> }).claimDevice = async () => Promise.reject(new HardlineError('UNAVAILABLE', 'down'));
+    await expect(t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[])).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(t.locks.released).toBe(1);
+    // A release that fails is not the error reported.
+    const t2 = await setup({ active: { alice: [A1], bob: [B2, B3] }, claims: {} });
+    (t2.host.api as unknown as { releaseLock: () => Promise<never> }).releaseLock = async () => Promise.reject(new Error('gone'));
+    await expect(t2.commits.commitWithLock(t2.conv, ['alice', 'bob'] as Handle[])).resolves.toBeUndefined();
+  });
+
+  it('the seal secrets keep at most three, newest first', async () => {
+    const t = await setup({ active: { alice: [A1], bob: [] } });
+    t.conv.roster = { ...t.conv.roster, sealSecrets: ['only'] };
+    await t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]);
+    expect(t.conv.roster.sealSecrets).toHaveLength(2);
+    expect(t.conv.roster.sealSecrets[1]).toBe('only');
+    void C4;
+  });
+});
