@@ -17,5 +17,7 @@ export { mintTurnCredentials, type TurnConfig } from './turn/turnCredentials.ts'
 export { findTurnserver, startCoturn, type CoturnHandle } from './turn/coturnProcess.ts';
 export { startIngressHop, type IngressHopOptions, type IngressHopHandle } from './ingress/ingressHop.ts';
 export { DEFAULT_HOP_LIMITS, type HopLimits } from './ingress/hopLimits.ts';
+export { parseIngressUrl, type IngressUrl } from './ingress/ingressUrl.ts';
+export { parseAllowedOrigin } from './ingress/hopCors.ts';
 export { PUSH_ROUND_POLICIES, PushRoundLevels, DEFAULT_PUSH_ROUND_LEVEL, parsePushRoundLevel, type PushRoundLevel, type PushRoundPolicy } from './ws/pushRoundPolicy.ts';
 export type { Upstream, UpstreamAnswer } from './ingress/hopUpstream.ts';

@@ -17,6 +17,7 @@ import type { SourceLimits } from './limits/sourceLimits.ts';
 import type { FailureThrottle } from './limits/failureThrottle.ts';
 import type { RelayPush } from './push/relayPush.ts';
 import type { GatewayKeys } from './ohttp/gatewayKeys.ts';
+import type { IngressUrl } from './ingress/ingressUrl.ts';
 
 export type RelayContext = {
   readonly store: RelayStore;
@@ -43,6 +44,8 @@ export type RelayContext = {
   readonly push: RelayPush | undefined;
   /** Oblivious HTTP gateway keys (ohttp/): requests through an ingress hop are sealed to them. */
   readonly ohttp: GatewayKeys;
+  /** The ingress hop announced to the web app (`GET /v1/org`); undefined when none is named. */
+  readonly ingress?: IngressUrl;
   readonly now: () => number;
   /** Counts an unexpected failure; the log gets counts, never details tied to a client. */
   readonly internalError: (e: unknown) => void;

@@ -61,6 +61,13 @@ export type RelayOptions = {
   readonly pushRounds?: { readonly level?: PushRoundLevel; readonly roundMs?: number; readonly timing?: WakeTiming };
   /** Oblivious HTTP gateway key rotation (default every 30 days, the old key kept 7 more). */
   readonly ohttp?: GatewayKeyOptions;
+  /**
+   * An ingress hop (`hardline ingress`, run by someone else) for the web app's anonymous
+   * actions: announced in `GET /v1/org`, and its origin alone added to the page's `connect-src`.
+   * https, or http on loopback only (ingress/ingressUrl.ts). The hop must list this relay's
+   * origin in its `--allow-origin`.
+   */
+  readonly ingressUrl?: string;
   /** Another store implementation (PostgreSQL); default SqliteRelayStore in dataDir. */
   readonly store?: RelayStore;
 };

@@ -33,11 +33,14 @@ import { TokenIssuer } from './tokens/tokenIssuer.ts';
 import { TokenLedger } from './tokens/tokenLedger.ts';
 import { openRelayPush } from './push/relayPush.ts';
 import { GatewayKeys } from './ohttp/gatewayKeys.ts';
+import { parseIngressUrl } from './ingress/ingressUrl.ts';
 
 const HOUSEKEEPING_MS = 3_600_000;
 
 export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const log = options.log ?? (() => {});
+  // Before anything is opened: a bad hop URL stops the start with nothing to clean up.
+  const ingress = options.ingressUrl === undefined ? undefined : parseIngressUrl(options.ingressUrl);
   // The store tightens a loose data folder and says so in the relay's log (stderr under the CLI).
   const store: RelayStore = options.store ?? new SqliteRelayStore(options.dataDir, options.log ? { notice: options.log } : {});
   let tokenLedger: TokenLedger | undefined;
@@ -68,6 +71,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       turn: options.turn,
       push: options.push === false ? undefined : openRelayPush(options.dataDir, options.push ?? {}),
       ohttp: new GatewayKeys(options.dataDir, options.ohttp),
+      ...(ingress ? { ingress } : {}),
       now: Date.now,
       internalError: (e) => {
         internalErrors++;
@@ -101,7 +105,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     const webRoot = options.webRoot === false ? undefined : (options.webRoot ?? defaultWebRoot());
     const host = options.host ?? '127.0.0.1';
     const allowedHosts = new Set((options.allowedHosts ?? defaultAllowedHosts(host)).map(normaliseHostName));
-    const handler = createHttpHandler(ctx, allRoutes, connOf, { tls, allowedHosts }, webRoot ? { root: webRoot, tls } : undefined);
+    const handler = createHttpHandler(ctx, allRoutes, connOf, { tls, allowedHosts }, webRoot ? { root: webRoot, tls, ...(ingress ? { ingressOrigin: ingress.origin } : {}) } : undefined);
     // Node checks both timeouts every connectionsCheckingInterval: often enough to keep them.
     const timeouts = {
       headersTimeout: limits.headerTimeoutMs,
@@ -159,6 +163,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     const timer = setInterval(() => housekeeping().catch(ctx.internalError), HOUSEKEEPING_MS);
     timer.unref();
     log(`relay listening on ${url}`);
+    if (ingress) log(`the web app posts through the ingress hop at ${ingress.origin}; it must allow this relay's origin (hardline ingress --allow-origin)`);
     if (isWildcardHost(host) && options.allowedHosts === undefined) {
       log('warning: listening on every interface but answering only to localhost names; pass --allowed-hosts with the name clients use (for example hardline.example.org)');
     }

@@ -2,7 +2,8 @@
  * @module commands/ingress
  * `hardline ingress --target URL`: runs an Oblivious HTTP hop (packages/server/src/ingress/)
  * in front of a relay, for an operator other than the relay's. It logs its start, its stop and
- * counts; never an address or a body.
+ * counts; never an address or a body. `--allow-origin` (repeatable, or comma-separated) names
+ * the web apps that may use it from a browser: the relay's own origin, for its web app.
  */
 import { startIngressHop } from '@hardline/server';
 import { HardlineError } from '@hardline/protocol';
@@ -16,6 +17,7 @@ export async function ingressCommand(argv: string[], io: Io): Promise<number> {
     port: { type: 'string', default: '8090' },
     'max-body': { type: 'string' },
     'per-minute': { type: 'string' },
+    'allow-origin': { type: 'string', multiple: true },
   });
   const target = requireString(values.target, '--target');
   let url: URL;
@@ -35,13 +37,18 @@ export async function ingressCommand(argv: string[], io: Io): Promise<number> {
   };
   const maxBodyBytes = count(values['max-body'], '--max-body');
   const perAddressPerMinute = count(values['per-minute'], '--per-minute');
+  const allowOrigins = (values['allow-origin'] ?? []).flatMap((v) => v.split(',')).map((o) => o.trim()).filter(Boolean);
+  // A bad --allow-origin throws VALIDATION here: exit code 2 and a one-line message.
   const hop = await startIngressHop({
     target: url.href,
     host: values.host,
     port,
     limits: { ...(maxBodyBytes ? { maxBodyBytes } : {}), ...(perAddressPerMinute ? { perAddressPerMinute } : {}) },
+    allowOrigins,
     log: (line) => io.err(line),
   });
+  // Before "listening": whoever waits for that line has the whole startup on stderr.
+  io.err(allowOrigins.length > 0 ? `web apps allowed to post through this hop: ${allowOrigins.join(', ')}` : 'no --allow-origin: only non-browser clients (the CLI) can use this hop');
   io.out(`listening on ${hop.url}`);
   if (url.protocol === 'http:' && url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
     io.err('warning: the target is plain http: the hop-to-relay leg shows the hop\'s traffic to anyone on the path (it stays encapsulated)');

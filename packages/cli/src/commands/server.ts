@@ -2,10 +2,11 @@
  * @module commands/server
  * `hardline server`: runs the relay on embedded SQLite, and the organisation's TURN relay for
  * calls: an external coturn given by --turn-url/--turn-secret, or a local coturn it starts.
+ * `--ingress-url` names an ingress hop someone else runs, for the web app's anonymous actions.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { findTurnserver, PUSH_ROUND_POLICIES, PushRoundLevels, resolveLimits, startCoturn, startRelay, type CoturnHandle, type PushRoundLevel, type RelayLimits, type TurnConfig } from '@hardline/server';
+import { findTurnserver, parseIngressUrl, PUSH_ROUND_POLICIES, PushRoundLevels, resolveLimits, startCoturn, startRelay, type CoturnHandle, type PushRoundLevel, type RelayLimits, type TurnConfig } from '@hardline/server';
 import { HardlineError } from '@hardline/protocol';
 import { parse } from '../args.ts';
 import { pushFrom } from './serverPush.ts';
@@ -29,6 +30,7 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     'push-subject': { type: 'string' },
     'push-rounds': { type: 'string', default: 'balanced' },
     limits: { type: 'string' },
+    'ingress-url': { type: 'string' },
   });
   const limits = values.limits === undefined ? undefined : limitsFrom(values.limits);
   const push = pushFrom(values.push!, values['push-subject']);
@@ -46,6 +48,8 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     throw new HardlineError('USAGE', '--allowed-hosts takes host names or IP addresses, comma-separated, without ports');
   }
   if (!['auto', 'off'].includes(values.turn!)) throw new HardlineError('USAGE', '--turn is auto or off');
+  // Checked before coturn starts, so a typo leaves nothing running.
+  const ingress = values['ingress-url'] === undefined ? undefined : ingressUrlFrom(values['ingress-url']);
 
   let coturn: CoturnHandle | undefined;
   let turn: TurnConfig | undefined;
@@ -76,6 +80,7 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     ...(push !== undefined ? { push } : {}),
     pushRounds: { level: pushRounds },
     ...(limits ? { limits } : {}),
+    ...(ingress ? { ingressUrl: ingress.href } : {}),
     // Default: packages/web/dist of this checkout. The relay warns here if it is not built.
     ...(values['web-root'] ? { webRoot: resolve(values['web-root']) } : {}),
     log: (line) => io.err(line),
@@ -92,6 +97,7 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
   if (push === false) io.err('push wake-ups are off (--push off): the web app says that calls ring only while it is open');
   else io.err('push wake-ups through the browser vendors\' push services are on (--push off to turn them off)');
   io.err(pushRounds === 'off' ? 'pushes to open apps go at once (--push-rounds off): an observer of the relay\'s link can pair each post with its push' : `pushes to open apps go in rounds (--push-rounds ${pushRounds}): up to ${PUSH_ROUND_POLICIES[pushRounds].roundMs / 1000} s more delay per message`);
+  if (!ingress) io.err('no ingress hop for the web app (--ingress-url): the relay sees the address each web app posts from');
   if (!turn) io.err('warning: no TURN server (install coturn, or pass --turn-url/--turn-secret): calls will use direct connections, which reveal IP addresses to peers');
   await new Promise<void>((done) => {
     const stop = () => {
@@ -101,6 +107,14 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     process.once('SIGTERM', stop);
   });
   return 0;
+}
+
+function ingressUrlFrom(value: string) {
+  try {
+    return parseIngressUrl(value);
+  } catch (e) {
+    throw new HardlineError('USAGE', `--ingress-url: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /**

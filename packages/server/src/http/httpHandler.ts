@@ -22,10 +22,9 @@ import { rawErrorResponse } from './rawResponse.ts';
 import { JSON_BODY_LIMIT, type Route } from './route.ts';
 import { matchRoute } from './router.ts';
 import { closesConnection } from './oneCallConnections.ts';
-import { serveStatic } from './staticApp.ts';
+import { serveStatic, type WebApp } from './staticApp.ts';
 
-/** The built web app to serve at `/`, if any. */
-export type WebApp = { readonly root: string; readonly tls: boolean };
+export type { WebApp } from './staticApp.ts';
 
 /** What every response depends on: TLS (for HSTS) and the host names the relay answers to. */
 export type Site = { readonly tls: boolean; readonly allowedHosts: ReadonlySet<string> };
@@ -50,7 +49,7 @@ export function createHttpHandler(
       send(res, ...misdirected(host));
       return;
     }
-    const served = webApp ? serveStatic(webApp.root, req, res, webApp.tls) : Promise.resolve(false);
+    const served = webApp ? serveStatic(webApp, req, res) : Promise.resolve(false);
     served
       .then((done) => (done ? undefined : handle(ctx, routes, req, res, connOf(req))))
       .catch((e: unknown) => {

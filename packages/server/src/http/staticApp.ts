@@ -2,9 +2,10 @@
  * @module staticApp
  * Serves the built web app (packages/web/dist) at `/`, with the headers that keep it honest:
  * a strict Content-Security-Policy (scripts only from this origin, no inline script, no eval,
- * network access only back to this relay), cross-origin isolation (COOP + COEP, which calls
- * need), and nothing that would let another site frame it. The relay serves every byte the
- * app needs, so a browser using Hardline contacts no third party.
+ * network access only back to this relay and, when the operator named one, to the ingress
+ * hop's origin), cross-origin isolation (COOP + COEP, which calls need), and nothing that would
+ * let another site frame it. The relay serves every byte the app needs, so a browser using
+ * Hardline contacts no third party but the hop its organisation chose.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -65,14 +66,19 @@ const APP_NOT_BUILT_PAGE = `<!doctype html>
 // (httpHandler.ts): a rebound name never gets here. Reflected only when it looks like a host.
 const HOST_RE = /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
 
-export function contentSecurityPolicy(host: string | undefined, tls: boolean): string {
+/**
+ * `ingressOrigin`: the hop's origin (ingress/ingressUrl.ts checked it at start), the only
+ * other place the page may reach: its anonymous posts and claims go there (docs/protocol.md §6).
+ */
+export function contentSecurityPolicy(host: string | undefined, tls: boolean, ingressOrigin?: string): string {
   const ws = host && HOST_RE.test(host) ? ` ${tls ? 'wss' : 'ws'}://${host}` : '';
+  const hop = ingressOrigin ? ` ${ingressOrigin}` : '';
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' blob:",
-    `connect-src 'self'${ws}`,
+    `connect-src 'self'${ws}${hop}`,
     "manifest-src 'self'",
     "worker-src 'self'",
     "base-uri 'none'",
@@ -82,9 +88,12 @@ export function contentSecurityPolicy(host: string | undefined, tls: boolean): s
   ].join('; ');
 }
 
-export function securityHeaders(req: IncomingMessage, tls: boolean): Record<string, string> {
+/** The served app: its folder, whether the relay speaks TLS, and the ingress hop's origin if any. */
+export type WebApp = { readonly root: string; readonly tls: boolean; readonly ingressOrigin?: string };
+
+export function securityHeaders(req: IncomingMessage, app: Pick<WebApp, 'tls' | 'ingressOrigin'>): Record<string, string> {
   return {
-    'Content-Security-Policy': contentSecurityPolicy(req.headers.host, tls),
+    'Content-Security-Policy': contentSecurityPolicy(req.headers.host, app.tls, app.ingressOrigin),
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Embedder-Policy': 'require-corp',
     'Cross-Origin-Resource-Policy': 'same-origin',
@@ -99,7 +108,8 @@ export function securityHeaders(req: IncomingMessage, tls: boolean): Record<stri
  * Answers a GET/HEAD for a file of the app. Returns false when the path is not the app's (the
  * API router then answers, with 404 for unknown paths).
  */
-export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, tls: boolean): Promise<boolean> {
+export async function serveStatic(app: WebApp, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const root = app.root;
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   let pathname: string;
   try {
@@ -116,12 +126,12 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
     if (!(await stat(file)).isFile()) return false;
     body = await readFile(file);
   } catch {
-    if (rel === 'index.html' && !webAppBuilt(root)) return appNotBuilt(req, res, tls);
+    if (rel === 'index.html' && !webAppBuilt(root)) return appNotBuilt(req, res, app);
     return false;
   }
   const hashed = rel.startsWith('assets/');
   res.writeHead(200, {
-    ...securityHeaders(req, tls),
+    ...securityHeaders(req, app),
     'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
     'Content-Length': body.length,
     // Hashed names never change content; the page and the worker must be revalidated.
@@ -132,10 +142,10 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
 }
 
 /** 503: the relay works, but the app it should serve is missing until someone builds it. */
-function appNotBuilt(req: IncomingMessage, res: ServerResponse, tls: boolean): true {
+function appNotBuilt(req: IncomingMessage, res: ServerResponse, app: WebApp): true {
   const body = Buffer.from(APP_NOT_BUILT_PAGE, 'utf8');
   res.writeHead(503, {
-    ...securityHeaders(req, tls),
+    ...securityHeaders(req, app),
     'Content-Type': TYPES['.html']!,
     'Content-Length': body.length,
     'Cache-Control': 'no-store',

@@ -10,9 +10,14 @@
  * Forwarded, Via or X-Forwarded-For, no user agent), log an address or a body, or keep
  * anything once a request is answered. Bounds: body size, a per-address rate, a cap in flight,
  * an upstream timeout. Nothing else is served: every other method or path is a 404.
+ *
+ * A web app reaches the hop cross-origin: `allowOrigins` names the apps (their relays'
+ * origins) whose preflights it answers and whose pages may read its answers (hopCors.ts). A
+ * browser request from any other origin is refused, and gets no CORS header to read it by.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HopCors } from './hopCors.ts';
 import { AddressBuckets, DEFAULT_HOP_LIMITS, type HopLimits } from './hopLimits.ts';
 import { privateUpstream, type Upstream } from './hopUpstream.ts';
 
@@ -26,6 +31,8 @@ export type IngressHopOptions = {
   readonly limits?: Partial<HopLimits>;
   /** Start, stop and counts only. */
   readonly log?: (line: string) => void;
+  /** Web apps' origins (`https://relay.example.org`) that may post through the hop from a browser. */
+  readonly allowOrigins?: readonly string[];
   /** Wraps how requests reach the target; tests pass one that records what left the hop. */
   readonly upstream?: (send: Upstream) => Upstream;
 };
@@ -40,6 +47,7 @@ const MAX_ERROR_BODY = 4096;
 export async function startIngressHop(options: IngressHopOptions): Promise<IngressHopHandle> {
   const limits = { ...DEFAULT_HOP_LIMITS, ...options.limits };
   const gateway = new URL('/v1/ohttp', options.target);
+  const cors = new HopCors(options.allowOrigins);
   const pool = privateUpstream(limits.maxBodyBytes);
   const upstream = options.upstream ? options.upstream(pool.send) : pool.send;
   const log = options.log ?? (() => {});
@@ -49,27 +57,40 @@ export async function startIngressHop(options: IngressHopOptions): Promise<Ingre
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '').split('?')[0];
-    if (req.method !== 'POST' || (path !== '/' && path !== '/v1/ohttp')) return refuse(res, 404, 'NOT_FOUND', 'this hop only forwards POST / with message/ohttp-req');
+    const ours = path === '/' || path === '/v1/ohttp';
+    const origin = req.headers.origin;
+    if (req.method === 'OPTIONS' && ours) {
+      const preflight = cors.forPreflight(origin, req.headers['access-control-request-method'], req.headers['access-control-request-headers']);
+      if (preflight.kind !== 'allowed') return refuse(res, 403, 'FORBIDDEN', 'this hop does not serve web apps from that origin');
+      res.writeHead(204, { ...preflight.headers, 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
+    if (req.method !== 'POST' || !ours) return refuse(res, 404, 'NOT_FOUND', 'this hop only forwards POST / with message/ohttp-req');
+    const allowed = cors.forRequest(origin);
+    if (allowed.kind === 'refused') return refuse(res, 403, 'FORBIDDEN', 'this hop does not serve web apps from that origin');
+    // A listed app reads every answer, refusals included (a stale key must be told from a dead hop).
+    const h = allowed.kind === 'allowed' ? allowed.headers : {};
     const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-    if (type !== REQ_TYPE) return refuse(res, 415, 'VALIDATION', `this hop only forwards ${REQ_TYPE}`);
-    if (!buckets.take(req.socket.remoteAddress ?? '')) return refuse(res, 429, 'RATE_LIMITED', 'too many requests from this address; retry in a minute');
-    if (inFlight >= limits.maxInFlight) return refuse(res, 503, 'UNAVAILABLE', 'the hop is busy; retry shortly');
+    if (type !== REQ_TYPE) return refuse(res, 415, 'VALIDATION', `this hop only forwards ${REQ_TYPE}`, h);
+    if (!buckets.take(req.socket.remoteAddress ?? '')) return refuse(res, 429, 'RATE_LIMITED', 'too many requests from this address; retry in a minute', h);
+    if (inFlight >= limits.maxInFlight) return refuse(res, 503, 'UNAVAILABLE', 'the hop is busy; retry shortly', h);
     inFlight++;
     try {
       const body = await readBounded(req, limits.maxBodyBytes);
-      if (body === 'too-large') return refuse(res, 413, 'TOO_LARGE', `an encapsulated request is at most ${limits.maxBodyBytes} bytes`);
+      if (body === 'too-large') return refuse(res, 413, 'TOO_LARGE', `an encapsulated request is at most ${limits.maxBodyBytes} bytes`, h);
       let answer;
       try {
         answer = await upstream(gateway, body, REQ_TYPE, limits.upstreamTimeoutMs);
       } catch {
         counts.failed++;
-        return refuse(res, 502, 'UNAVAILABLE', 'the relay behind this hop did not answer');
+        return refuse(res, 502, 'UNAVAILABLE', 'the relay behind this hop did not answer', h);
       }
       const answerType = answer.contentType?.split(';')[0]?.trim().toLowerCase();
       const bytes = answer.body;
       if (answer.status === 200 && answerType === RES_TYPE) {
         counts.forwarded++;
-        res.writeHead(200, { 'Content-Type': RES_TYPE, 'Content-Length': bytes.length, 'Cache-Control': 'no-store' });
+        res.writeHead(200, { ...h, 'Content-Type': RES_TYPE, 'Content-Length': bytes.length, 'Cache-Control': 'no-store' });
         res.end(bytes);
         return;
       }
@@ -77,11 +98,11 @@ export async function startIngressHop(options: IngressHopOptions): Promise<Ingre
       // error goes back as is, so the client can tell a stale key config from a dead hop.
       counts.refused++;
       if (answerType === 'application/json' && bytes.length <= MAX_ERROR_BODY && answer.status >= 400) {
-        res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': bytes.length, 'Cache-Control': 'no-store' });
+        res.writeHead(answer.status, { ...h, 'Content-Type': 'application/json', 'Content-Length': bytes.length, 'Cache-Control': 'no-store' });
         res.end(bytes);
         return;
       }
-      return refuse(res, 502, 'UNAVAILABLE', 'the relay behind this hop gave an answer that is not an encapsulated response');
+      return refuse(res, 502, 'UNAVAILABLE', 'the relay behind this hop gave an answer that is not an encapsulated response', h);
     } finally {
       inFlight--;
     }
@@ -118,10 +139,10 @@ export async function startIngressHop(options: IngressHopOptions): Promise<Ingre
   };
 }
 
-function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+function refuse(res: ServerResponse, status: number, code: string, message: string, cors: Readonly<Record<string, string>> = {}): void {
   const text = JSON.stringify({ error: { code, message } });
   // The body may still be arriving; close rather than read it.
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', Connection: 'close' });
+  res.writeHead(status, { ...cors, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', Connection: 'close' });
   res.end(text);
 }
 
