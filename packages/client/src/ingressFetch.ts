@@ -7,6 +7,11 @@
  *
  * The gateway's key config is fetched from the relay directly and kept for the client's life;
  * a refusal with OHTTP_KEY (the relay rotated its key) fetches it once more and retries.
+ *
+ * Both go on the transport's unlinked fetch when it has one, like every anonymous call: in
+ * the browser that is a request without credentials or cache (the hop is another origin, and
+ * a cookie or a cached answer there would tell its operator one client from another); in Node
+ * a connection of its own, so the key fetch never rides a connection the session used.
  */
 import { ErrorCodes, HardlineError } from '@hardline/protocol';
 import {
@@ -26,12 +31,15 @@ const PASSED = new Set(['content-type', 'authorization']);
 
 export class IngressFetch {
   private config: Promise<KeyConfig> | undefined;
+  private readonly unlinked: typeof fetch;
 
   constructor(
     readonly ingress: URL,
     private readonly relay: URL,
-    private readonly transport: Transport,
-  ) {}
+    transport: Transport,
+  ) {
+    this.unlinked = transport.fetchUnlinked ?? transport.fetch;
+  }
 
   readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : String(input));
@@ -55,7 +63,7 @@ export class IngressFetch {
 
   private keyConfig(): Promise<KeyConfig> {
     this.config ??= (async () => {
-      const res = await this.transport.fetch(new URL('/v1/ohttp/keys', this.relay));
+      const res = await this.unlinked(new URL('/v1/ohttp/keys', this.relay));
       if (res.status !== 200) throw new HardlineError('UNAVAILABLE', `the relay gave no Oblivious HTTP key config (HTTP ${res.status})`);
       const config = decodeKeyConfigs(new Uint8Array(await res.arrayBuffer())).find(supportsKeyConfig);
       if (!config) throw new HardlineError(ErrorCodes.OHTTP_KEY, 'the relay offers no Oblivious HTTP key this client can use');
@@ -70,7 +78,7 @@ export class IngressFetch {
     const { encapsulated, context } = await encapsulateRequest(await this.keyConfig(), inner);
     let res: Response;
     try {
-      res = await this.transport.fetch(this.ingress, { method: 'POST', headers: { 'content-type': 'message/ohttp-req' }, body: new Uint8Array(encapsulated) });
+      res = await this.unlinked(this.ingress, { method: 'POST', headers: { 'content-type': 'message/ohttp-req' }, body: new Uint8Array(encapsulated) });
     } catch (cause) {
       throw new HardlineError('UNAVAILABLE', `the ingress hop at ${this.ingress.origin} is unreachable`, { cause });
     }
