@@ -18,6 +18,7 @@ import { expiredMessages, expiredNotices } from './disappearing.ts';
 import { SyncLoop, type LinkStatus } from './syncLoop.ts';
 import { CallManager } from '../calls/callManager.ts';
 import { PushWakeUps } from './pushWakeUps.ts';
+import { announcedIngress, rememberIngress, type IngressChoice } from './announcedIngress.ts';
 
 const SIGNED_OUT_FLAG = 'hardline.signedOut';
 const SPLIT_VIEW_SEEN = 'hardline.splitViewSeen';
@@ -27,11 +28,13 @@ const WIPE_WAIT_MS = 2_000;
 /** Re-match the book against the directory this often (and whenever the directory changes). */
 const RELINK_MS = 30_000;
 
-function clientOptions(store: IdbStateStore): ClientOptions {
+function clientOptions(store: IdbStateStore, hop: IngressChoice): ClientOptions {
   // No cryptoProvider: ts-mls's default one runs on WebCrypto plus noble in the browser.
   // The app is open for long and holds its inbox: the send scheduler at `balanced` is its
   // default (issue 12's budget; BENCHMARKS.md, "Send scheduler"), unless the device chose another.
-  return { store, transport: browserTransport, privacy: 'balanced' };
+  // The hop the relay announces, if any: posts, claims, blob calls and TURN credential
+  // purchases then reach the relay from the hop's address (announcedIngress.ts).
+  return { store, transport: browserTransport, privacy: 'balanced', ...(hop.url ? { ingress: hop.url } : {}) };
 }
 
 function randomId(): string {
@@ -72,6 +75,8 @@ export class Session {
 
   private constructor(
     readonly client: HardlineClient,
+    /** The ingress hop the anonymous actions go through, for the settings to show. */
+    readonly ingress: IngressChoice,
     private readonly store: IdbStateStore,
     private readonly metaStore: MetaStore,
     private readonly bookService: ContactBookService,
@@ -104,16 +109,18 @@ export class Session {
   static async resume(): Promise<Session | undefined> {
     const store = new IdbStateStore();
     if (!(await store.load())) return undefined;
-    return Session.start(await HardlineClient.open(clientOptions(store)), store);
+    const hop = await announcedIngress();
+    return Session.start(await HardlineClient.open(clientOptions(store, hop)), store, hop);
   }
 
   static async enrol(args: { code: string; handle: string; displayName: string }): Promise<Session> {
     // After a wipe in this page (signed out, then enrolled afresh) saving is allowed again.
     reopenStorage();
     const store = new IdbStateStore();
-    const client = await HardlineClient.register(clientOptions(store), { server: location.origin, ...args });
+    const hop = await announcedIngress();
+    const client = await HardlineClient.register(clientOptions(store, hop), { server: location.origin, ...args });
     localStorage.removeItem(SIGNED_OUT_FLAG);
-    return Session.start(client, store);
+    return Session.start(client, store, hop);
   }
 
   static wasSignedOut(): boolean {
@@ -129,10 +136,11 @@ export class Session {
     localStorage.removeItem(SIGNED_OUT_FLAG);
   }
 
-  private static async start(client: HardlineClient, store: IdbStateStore): Promise<Session> {
+  private static async start(client: HardlineClient, store: IdbStateStore, hop: IngressChoice): Promise<Session> {
     const metaStore = new MetaStore(await loadMeta());
     const bookService = await ContactBookService.open(client);
-    const s = new Session(client, store, metaStore, bookService);
+    await rememberIngress(hop).catch(() => undefined);
+    const s = new Session(client, hop, store, metaStore, bookService);
     s.recovery = recoveryText(bookService.damaged);
     if (client.isRevoked()) {
       await s.signedOut();

@@ -13,6 +13,7 @@
 import { ContactBookService, HardlineClient, type ReceivedControl } from '@hardline/client';
 import { ackDelay } from '../calls/reachability.ts';
 import { browserTransport } from '../platform/browserTransport.ts';
+import { announcedIngress } from '../session/announcedIngress.ts';
 import { forgetStateKey } from '../platform/encryptedKv.ts';
 import { IdbStateStore } from '../platform/idbStateStore.ts';
 import { DEVICE_LOCK, WORKER_LOCK } from '../platform/singleTab.ts';
@@ -37,7 +38,9 @@ async function withDevice<T>(fn: (c: HardlineClient) => Promise<T>): Promise<{ v
         await (await self.registration.pushManager.getSubscription())?.unsubscribe();
         return undefined;
       }
-      const client = await HardlineClient.open({ store, transport: browserTransport });
+      // Its `ringing` and `decline` are posts like the app's: through the hop when there is one.
+      const hop = await announcedIngress(self.location.origin);
+      const client = await HardlineClient.open({ store, transport: browserTransport, ...(hop.url ? { ingress: hop.url } : {}) });
       try {
         return { value: await fn(client) };
       } finally {

@@ -21,6 +21,7 @@ import { NewMessageAnnouncer } from './NewMessageAnnouncer.tsx';
 import { pushNotice } from '../session/pushWakeUps.ts';
 import { SplitViewBanner } from './components/SplitViewAlert.tsx';
 import { OwnNameBanner } from './components/OwnNameBanner.tsx';
+import { IngressStatus } from './components/IngressStatus.tsx';
 
 export type Tab = 'chats' | 'contacts' | 'devices';
 export type Route =
@@ -60,6 +61,7 @@ export function Shell({ session }: { session: Session }) {
         {route.tab === 'contacts' && <ContactList session={session} selected={route.contact} go={setRoute} heading={listHeading} />}
         {route.tab === 'devices' && <Devices session={session} />}
         {route.tab === 'devices' && <LockSettings session={session} />}
+        {route.tab === 'devices' && <IngressStatus session={session} />}
       </section>
       <section class="detail-pane" aria-label="Details" ref={detailRef}>
         {route.tab === 'chats' && route.chat && !route.info && <ChatView key={route.chat} session={session} chatKey={route.chat} go={setRoute} />}

@@ -1,0 +1,24 @@
+/**
+ * @module ui/components/IngressStatus
+ * Says whether this device's anonymous actions go through an ingress hop, and whose: the one
+ * thing a person can check about a hop from the app (docs/protocol.md §7 says what each side
+ * sees). A hop the relay stopped announcing shows here as none.
+ */
+import type { Session } from '../../session/session.ts';
+
+export function IngressStatus({ session }: { session: Session }) {
+  const { url, from } = session.ingress;
+  return (
+    <section class="card inset" aria-labelledby="ingress-status-h" data-ingress-status={url ? 'hop' : 'direct'}>
+      <h2 id="ingress-status-h">Network privacy</h2>
+      {url ? (
+        <p>
+          Messages, new conversations and call set-ups leave through the ingress hop at <strong data-ingress-origin>{new URL(url).host}</strong>, run apart from your organisation’s relay: the relay does not see this device’s network address on them, and the hop sees that address but not what is sent or to whom.
+          {from === 'saved' && ' (The relay could not be reached when Hardline opened; this is the hop it named last.)'}
+        </p>
+      ) : (
+        <p>No ingress hop: your organisation’s relay sees the network address this device sends from. Your messages stay end-to-end encrypted.</p>
+      )}
+    </section>
+  );
+}
