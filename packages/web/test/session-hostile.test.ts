@@ -269,9 +269,20 @@ describe('receipts leave when due, or with a reply in their own chat', () => {
     f.e.outbox = 1;
     await expect(s.send('d:bob', 'reply')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect(f.e.controls).toEqual([]);
+    const mine = msg('alice', 'reply', new Date(Date.now() + 1_000).toISOString());
+    bobChat.messages.push(mine);
+    const status = () => s.chats()[0]!.messages.find((m) => m.id === mine.id)!.status;
+    expect(status()).toBe('queued');
+    f.e.outbox = 0; // the outbox drained: nothing is queued any more
+    expect(status()).toBe('sent');
+    f.e.outbox = 1;
+    expect(status()).toBe('sent');
+    // A send refused with nothing left in the outbox marks nothing queued.
     f.e.failSend = new HardlineError('USAGE', 'bad');
     f.e.outbox = 0;
     await expect(s.send('d:bob', 'again')).rejects.toMatchObject({ code: 'USAGE' });
+    f.e.outbox = 1;
+    expect(status()).toBe('sent');
   });
 
   it('a group is addressed by its name; an unknown or gone chat is NOT_FOUND', async () => {
