@@ -37,10 +37,11 @@ describe('FileStateStore against whoever holds the disk', () => {
     await expect(new FileStateStore(dir).load()).rejects.toMatchObject({ code: 'USAGE' });
   });
 
-  it('creates its folder private (0700)', async () => {
-    const dir = join(home(), 'device');
+  it('creates its folder, and any missing parent, private (0700)', async () => {
+    const dir = join(home(), 'config', 'device');
     await new FileStateStore(dir).save(stateWith('one'));
     expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(await new FileStateStore(dir).load()).toEqual(stateWith('one'));
   });
 
   it('a key file readable by the group only, or writable by others, is refused too', async () => {
