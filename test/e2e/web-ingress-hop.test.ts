@@ -10,8 +10,11 @@
  * claimed or bought TURN credentials at the relay itself, and posted to the hop under the
  * page's CSP without a violation. Bob reads the message, and Alice's settings name the hop.
  *
+ * An app that starts while the relay is out of reach keeps the hop it was last told of.
+ *
  * It fails with the web session's `ingress` option removed (posts go over WS /v1/post again,
- * claims straight to the relay), and with the hop's CORS answer removed (the page cannot post).
+ * claims straight to the relay), with the hop's CORS answer removed (the page cannot post),
+ * and, for the last step, with the saved announcement ignored.
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,5 +134,28 @@ describe('the web app through the ingress hop', () => {
     await status.waitFor();
     expect(await status.getAttribute('data-ingress-status')).toBe('hop');
     expect(await alice.page.textContent('[data-ingress-origin]')).toBe(new URL(hop.url).host);
+  });
+
+  it('an app that starts without reaching /v1/org keeps the hop it was last told of', async () => {
+    // The relay is unreachable at start, as for a phone opening the app offline; had the app
+    // forgotten the hop, its next posts would go straight to the relay once the network came back.
+    await alice.page.route('**/v1/org', (r) => r.abort());
+    await alice.page.reload();
+    await openTab(alice.page, 'devices');
+    await alice.page.locator('[data-ingress-status=hop]').waitFor({ timeout: 45_000 });
+    await alice.page.unroute('**/v1/org');
+    const mark = trace.length;
+    const sent = alice.requests.length;
+    await openTab(alice.page, 'chats');
+    await alice.page.click('[data-chat="d:bob"]');
+    await alice.page.fill('textarea[aria-label=Message]', 'still through the hop');
+    await alice.page.click('button[aria-label=Send]');
+    await openTab(bob.page, 'chats');
+    await bob.page.click('[data-chat="d:alice"]');
+    await bob.page.locator('.msg-text', { hasText: 'still through the hop' }).waitFor({ timeout: 45_000 });
+    const posts = trace.slice(mark).filter((e) => e.kind === 'post');
+    expect(posts.length).toBeGreaterThan(0);
+    expect(posts.filter((e) => !duringHop.has(e))).toEqual([]);
+    expect(alice.requests.slice(sent).filter((u) => new URL(u).pathname === '/v1/post')).toEqual([]);
   });
 });
