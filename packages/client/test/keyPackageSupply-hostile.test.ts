@@ -5,10 +5,13 @@
  * (and a last-resort one) at the relay, with their private halves saved first; never take a
  * mailbox it cannot read; skip what no member would accept; and drop replaced last-resort keys.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CiphersuiteImpl, KeyPackage } from 'ts-mls';
 import {
   capabilityHash,
+  certifiedAuthenticationService,
+  decodeKeyPackage,
+  isLastResort,
   certifyDevice,
   DEFAULT_SUITE,
   fromBase64Url,
@@ -168,10 +171,31 @@ describe('replenish', () => {
     expect(log).toEqual(['count', 'count', `save ${Object.keys(state.keyPackages).length}`]);
   });
 
-  it('uploads at most 100 per request', async () => {
-    const { supply, uploads } = await setup({ count: 0, target: 202, lastResort: true });
-    expect(await supply.replenish()).toBe(203);
-    expect(uploads.map((u) => u.length)).toEqual([100, 100, 3]);
+  it('uploads at most 100 per request, and no empty request after a full one', async () => {
+    const { supply, uploads } = await setup({ count: 0, target: 200, lastResort: true });
+    expect(await supply.replenish()).toBe(201);
+    expect(uploads.map((u) => u.length)).toEqual([100, 100, 1]);
+    const exact = await setup({ count: 0, target: 199, lastResort: true });
+    expect(await exact.supply.replenish()).toBe(200);
+    expect(exact.uploads.map((u) => u.length)).toEqual([100, 100]);
+  });
+
+  it('each package carries this device’s certificate (members accept its leaf); only the last-resort one is marked so', async () => {
+    const { supply, uploads, identity } = await setup({ count: 0, target: 2 });
+    await supply.replenish();
+    const as = certifiedAuthenticationService((h) => (h === 'alice' ? identity.publicKey : undefined));
+    const all = uploads.flat();
+    for (const u of all) {
+      const kp = decodeKeyPackage(u.keyPackage);
+      expect(await as.validateCredential(kp.leafNode.credential, kp.leafNode.signaturePublicKey)).toBe(true);
+      expect(isLastResort(kp)).toBe(u.readSecret !== undefined);
+    }
+    expect(all.filter((u) => u.readSecret !== undefined)).toHaveLength(1);
+  });
+
+  it('an uncertified device makes no package of its own (USAGE), so none without a certificate can exist', async () => {
+    const { supply } = await setup({ certified: false });
+    await expect(supply.ownPackage()).rejects.toMatchObject({ code: 'USAGE' });
   });
 });
 
@@ -269,6 +293,27 @@ describe('claimDevice', () => {
     expect(supply.missedRecently(BOB, Date.now(), 60_000)).toBe(false);
   });
 
+  it('the link grace holds for every miss inside it, up to exactly 10 minutes', async () => {
+    const { supply } = await setup();
+    const T = 1_900_000_000_000;
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(T);
+    try {
+      supply.linked(BOB, T - 60_000);
+      await supply.claimDevice(BOB);
+      await supply.claimDevice(BOB); // a second miss a moment later: still inside the grace
+      expect(supply.missedRecently(BOB, T, 60_000)).toBe(false);
+      supply.linked(BOB, T - 10 * 60_000); // exactly at the edge
+      await supply.claimDevice(BOB);
+      await supply.claimDevice(BOB);
+      expect(supply.missedRecently(BOB, T, 60_000)).toBe(false);
+      clock.mockReturnValue(T + 1);
+      await supply.claimDevice(BOB); // past it
+      expect(supply.missedRecently(BOB, T + 1, 60_000)).toBe(true);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('a device linked in the last 10 minutes is not held out by a miss; after that it is', async () => {
     let kp: Uint8Array | undefined;
     const { supply } = await setup({ claim: async () => (kp ? { keyPackage: kp } : Promise.reject(new HardlineError('NO_KEYPACKAGE', 'x'))) });
@@ -312,5 +357,8 @@ describe('joined', () => {
     expect(state.keyPackages[box]).toBe(kp);
     expect(supply.joined(box, kp, roster(box))).toEqual({ id: box, readCap: kp.readCap });
     expect(supply.joined(box, kp, roster())).toEqual({ id: box, readCap: kp.readCap });
+    // The roster's entry for this device is found by its id, not by position.
+    const withOthers: Roster = { ...roster(named), devices: [{ deviceId: BOB, handle: 'bob' as Handle, mailboxId: toHex(randomBytes(16)) as MailboxId, sendCap: '' }, ...roster(named).devices] };
+    expect(supply.joined(box, kp, withOthers).id).toBe(named);
   });
 });
