@@ -54,31 +54,37 @@ function setup(s: Setup = {}) {
   } as unknown as RelayApi;
   const keyPackages = { claimDevice: s.claim ?? (async () => undefined) } as unknown as KeyPackageSupply;
   const pool = { take: s.take ?? (async () => ({ id: mailbox(), readCap: cap(), sendCap: cap() })) } as unknown as MailboxPool;
+  const paced: unknown[][] = [];
   const pacing = {
     async each<T, R>(items: readonly T[], f: (x: T) => Promise<R>): Promise<R[]> {
+      paced.push([...items]);
       const out: R[] = [];
       for (const x of items) out.push(await f(x));
       return out;
     },
   } as unknown as ClaimPacing;
   const rotation = new MailboxRotation(state, api, keyPackages, new SealKeys(), { pool, pacing });
-  return { state, rotation, retired };
+  return { state, rotation, retired, paced };
 }
 
 describe('freshMailboxes: every device that stays moves where the removed one cannot follow', () => {
   it('this device takes a pooled mailbox; each other device its claimed one; order kept', async () => {
     const own = { id: mailbox(), readCap: cap(), sendCap: cap() };
     const claims = new Map<string, RosterDevice>();
-    const { rotation } = setup({
+    const setupRef: { current?: ReturnType<typeof setup> } = {};
+    const { rotation } = (setupRef.current = setup({
       take: async () => own,
       claim: async (d) => {
         const moved = { ...dev('0'), deviceId: d };
         claims.set(d, moved);
         return { device: moved };
       },
-    });
+    }));
     const kept = [dev('b'), { ...dev('a', 'alice'), deviceId: ME }, dev('c')];
+    const { paced } = setupRef.current!;
     const fresh = await rotation.freshMailboxes(kept);
+    // Only the other devices' claims are paced; this device's mailbox comes from its pool at once.
+    expect(paced).toEqual([[kept[0], kept[2]]]);
     expect(fresh.own).toBe(own);
     expect(fresh.devices.map((d) => d.deviceId)).toEqual(kept.map((d) => d.deviceId));
     expect(fresh.devices[1]).toEqual({ ...kept[1], mailboxId: own.id, sendCap: own.sendCap });
@@ -127,6 +133,61 @@ describe('adopt: taking in the roster after a removal', () => {
     expect(c.mailbox).toEqual({ id: kpBox, readCap: kp.readCap });
     expect(c.retiring).toEqual([{ ...oldMailbox, until: 1_000 + MAILBOX_GRACE_MS }]);
     expect(state.keyPackages[kpBox]).toBeUndefined(); // used up
+  });
+
+  it('finds this device in the roster by id, wherever it is listed', () => {
+    const { state, rotation } = setup();
+    const me = { ...dev('a', 'alice'), deviceId: ME };
+    const bob = dev('b');
+    const c = conv([bob, me], me.mailboxId);
+    const before = c.roster;
+    const kpBox = mailbox();
+    state.keyPackages[kpBox] = { readCap: cap() } as StoredKeyPackage;
+    c.roster = roster([{ ...bob, mailboxId: kpBox }, me]); // bob moved; this device did not
+    expect(rotation.adopt(c, before, undefined, 5)).toBe(false);
+    expect(c.mailbox.id).toBe(me.mailboxId);
+    expect(c.retiring).toBeUndefined();
+    expect(state.keyPackages[kpBox]).toBeDefined();
+  });
+
+  it('not moved: nothing changes, even with a last-resort package that could derive a read capability', () => {
+    const { state, rotation } = setup();
+    state.keyPackages[mailbox()] = { readCap: cap(), lastResortSecret: cap() } as StoredKeyPackage;
+    const me = { ...dev('a', 'alice'), deviceId: ME };
+    const c = conv([me], me.mailboxId);
+    const was = { ...c.mailbox };
+    expect(rotation.adopt(c, c.roster, undefined, 5)).toBe(false);
+    expect(c.mailbox).toEqual(was);
+    expect(c.retiring).toBeUndefined();
+  });
+
+  it('moved to the last-resort package’s own mailbox: the package stays, the read capability is derived', () => {
+    const { state, rotation } = setup();
+    const lrBox = mailbox();
+    const secret = cap();
+    const lr = { readCap: cap(), lastResortSecret: secret } as StoredKeyPackage;
+    state.keyPackages[lrBox] = lr;
+    const me = { ...dev('a', 'alice'), deviceId: ME };
+    const c = conv([me], me.mailboxId);
+    const before = c.roster;
+    c.roster = roster([{ ...me, mailboxId: lrBox }]);
+    expect(rotation.adopt(c, before, undefined, 5)).toBe(true);
+    expect(c.mailbox).toEqual({ id: lrBox, readCap: toHex(lastResortReadCap(fromHex(secret, 32), lrBox)) });
+    expect(state.keyPackages[lrBox]).toBe(lr);
+  });
+
+  it('a normal package listed before the last-resort one is not taken for it', () => {
+    const { state, rotation } = setup();
+    state.keyPackages[mailbox()] = { readCap: cap() } as StoredKeyPackage;
+    const secret = cap();
+    state.keyPackages[mailbox()] = { readCap: cap(), lastResortSecret: secret } as StoredKeyPackage;
+    const me = { ...dev('a', 'alice'), deviceId: ME };
+    const c = conv([me], me.mailboxId);
+    const before = c.roster;
+    const lrBox = mailbox();
+    c.roster = roster([{ ...me, mailboxId: lrBox }]);
+    expect(rotation.adopt(c, before, undefined, 5)).toBe(true);
+    expect(c.mailbox.readCap).toBe(toHex(lastResortReadCap(fromHex(secret, 32), lrBox)));
   });
 
   it('a roster naming a mailbox this device cannot read leaves it where it is', () => {
@@ -232,20 +293,28 @@ describe('retiring old mailboxes', () => {
     const { state, rotation, retired } = setup();
     const c = conv([]);
     const old = { id: mailbox(), readCap: cap() };
-    c.retiring = [{ ...old, until: 1_000 }];
+    const other = { id: mailbox(), readCap: cap() };
+    c.retiring = [{ ...other, until: 5_000 }, { ...old, until: 1_000 }];
+    const plain = conv([]); // never moved: no retiring list at all
+    state.conversations[plain.id] = plain;
     state.conversations[c.id] = c;
-    expect(rotation.subscriptions()).toEqual([{ id: old.id, readCap: fromHex(old.readCap, 32) }]);
+    expect(rotation.subscriptions()).toEqual([
+      { id: other.id, readCap: fromHex(other.readCap, 32) },
+      { id: old.id, readCap: fromHex(old.readCap, 32) },
+    ]);
     expect(rotation.conversationOf(old.id)).toBe(c);
+    expect(rotation.conversationOf(other.id)).toBe(c);
     expect(rotation.conversationOf(c.mailbox.id)).toBeUndefined();
 
     expect(await rotation.retireDue(999)).toBe(false);
     expect(retired).toEqual([]);
     expect(await rotation.retireDue(1_000)).toBe(true);
     expect(retired).toEqual([old]);
-    expect(c.retiring).toEqual([{ ...old, until: 1_000, closed: true }]);
-    expect(rotation.subscriptions()).toHaveLength(1); // drained once more
+    expect(c.retiring).toEqual([{ ...other, until: 5_000 }, { ...old, until: 1_000, closed: true }]);
+    expect(rotation.subscriptions()).toHaveLength(2); // drained once more
     expect(await rotation.retireDue(2_000)).toBe(false);
-    expect(c.retiring).toEqual([]);
+    expect(c.retiring).toEqual([{ ...other, until: 5_000 }]);
+    expect(plain.retiring).toBeUndefined();
     expect(retired).toHaveLength(1);
   });
 
@@ -310,6 +379,22 @@ describe('parked envelopes', () => {
     expect(state.parked).toHaveLength(3);
     expect(rotation.unpark(c)).toEqual([mine]);
     expect(state.parked).toEqual([toBase64Url(encodeEnvelope(forKp))]);
+  });
+
+  it('a conversation reading a last-resort package’s own mailbox takes its envelopes out (not delivered twice)', () => {
+    const { state, rotation } = setup();
+    const lrBox = mailbox();
+    state.keyPackages[lrBox] = { readCap: cap(), lastResortSecret: cap() } as StoredKeyPackage;
+    const c = conv([], lrBox);
+    const e = env(lrBox);
+    rotation.park(e);
+    expect(rotation.unpark(c)).toEqual([e]);
+    expect(state.parked).toEqual([]);
+  });
+
+  it('refused posts are sorted by readdressPosts.ts', async () => {
+    const { rotation } = setup();
+    expect(await rotation.sortFailures([], [])).toEqual({ failed: [], readdressed: [], error: undefined });
   });
 
   it('a flood of parked junk is bounded at 1000, the newest kept', () => {
