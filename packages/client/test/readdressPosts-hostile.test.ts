@@ -68,7 +68,8 @@ describe('sortFailures: where a refused post goes', () => {
     const [older, newest] = [toHex(randomBytes(32)), toHex(randomBytes(32))];
     const oldBox = mailbox();
     const newBox = { deviceId: bobDev, mailboxId: mailbox(), sendCap: toHex(randomBytes(32)) };
-    const c = conversation([newBox], [newest, older], [{ from: oldBox, deviceId: bobDev, at: 1 }]);
+    const carol = { deviceId: '0'.repeat(31) + 'c' as DeviceId, mailboxId: mailbox(), sendCap: toHex(randomBytes(32)) };
+    const c = conversation([carol, newBox], [newest, older], [{ from: oldBox, deviceId: bobDev, at: 1 }]);
     const p = await post(older, oldBox, 'sealed before the rotation');
     const s = await sortFailures(stateWith(c), seal, [p], [refused('NO_MAILBOX')]);
     expect(s.failed).toEqual([]);
@@ -122,10 +123,30 @@ describe('sortFailures: where a refused post goes', () => {
     expect(s).toEqual({ failed: [], readdressed: [], error: undefined });
   });
 
+  it('a move recorded for another mailbox is not followed', async () => {
+    const secret = toHex(randomBytes(32));
+    const box = mailbox();
+    const carolDev = '0'.repeat(31) + 'c' as DeviceId;
+    const to = { deviceId: bobDev, mailboxId: mailbox(), sendCap: toHex(randomBytes(32)) };
+    const c = conversation([to, { deviceId: carolDev, mailboxId: box, sendCap: toHex(randomBytes(32)) }], [secret], [{ from: mailbox(), deviceId: bobDev, at: 1 }]);
+    const p = await post(secret, box);
+    const s = await sortFailures(stateWith(c), seal, [p], [refused('NO_MAILBOX')]);
+    expect(s.readdressed).toEqual([]);
+    expect(s.failed).toEqual([p]);
+  });
+
+  it('a mailbox no live roster names (nor any move) is dropped, whatever else the rosters hold', async () => {
+    const secret = toHex(randomBytes(32));
+    const c = conversation([{ deviceId: bobDev, mailboxId: mailbox(), sendCap: toHex(randomBytes(32)) }], [secret]);
+    delete c.moved; // a conversation where nobody ever moved
+    const s = await sortFailures(stateWith(c), seal, [await post(secret, mailbox())], [refused('NO_MAILBOX')]);
+    expect(s).toEqual({ failed: [], readdressed: [], error: undefined });
+  });
+
   it('waits (stays queued, UNAVAILABLE) while the roster here still names that mailbox: the commit has not come yet', async () => {
     const secret = toHex(randomBytes(32));
     const box = mailbox();
-    const c = conversation([{ deviceId: bobDev, mailboxId: box, sendCap: toHex(randomBytes(32)) }], [secret]);
+    const c = conversation([{ deviceId: '0'.repeat(31) + 'c' as DeviceId, mailboxId: mailbox(), sendCap: toHex(randomBytes(32)) }, { deviceId: bobDev, mailboxId: box, sendCap: toHex(randomBytes(32)) }], [secret]);
     const p = await post(secret, box);
     const s = await sortFailures(stateWith(c), seal, [p], [refused('NO_MAILBOX')]);
     expect(s.failed).toEqual([p]);
@@ -270,6 +291,28 @@ describe('Outbox', () => {
     outbox.queue({ sendCap: toHex(randomBytes(32)) }, env(fine));
     expect(await outbox.flush()).toBe(2);
     expect(relay.posted.map((p) => p.mailboxId)).toEqual([fine, to.mailboxId]);
+    expect(state.outbox).toEqual([]);
+  });
+
+  it('the count after a readdress: every post that went, in either pass', async () => {
+    const secret = toHex(randomBytes(32));
+    const oldBox = mailbox();
+    const flaky = mailbox();
+    const bobDev = '0'.repeat(31) + 'b' as DeviceId;
+    const to = { deviceId: bobDev, mailboxId: mailbox(), sendCap: toHex(randomBytes(32)) };
+    const c = conversation([to], [secret], [{ from: oldBox, deviceId: bobDev, at: 1 }]);
+    let flakyOnce = true;
+    const { state, relay, outbox } = setup((p) => {
+      if (p.envelope.mailboxId === oldBox) return new HardlineError('NO_MAILBOX', 'retired');
+      if (p.envelope.mailboxId === flaky && flakyOnce) return (flakyOnce = false), new HardlineError('UNAVAILABLE', 'blip');
+      return undefined;
+    });
+    state.conversations[c.id] = c;
+    state.outbox.push(await post(secret, oldBox));
+    outbox.queue({ sendCap: toHex(randomBytes(32)) }, env(flaky));
+    outbox.queue({ sendCap: toHex(randomBytes(32)) }, env(mailbox()));
+    expect(await outbox.flush()).toBe(3);
+    expect(relay.posted).toHaveLength(3);
     expect(state.outbox).toEqual([]);
   });
 
