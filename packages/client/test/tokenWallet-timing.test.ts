@@ -26,14 +26,16 @@ afterEach(() => {
 
 function relay(response = 'ok') {
   const calls: string[] = [];
+  const bodies: unknown[] = [];
   const source: TokenSource = {
-    async request<T>(method: string, path: string, _body?: unknown, auth?: 'session'): Promise<T> {
+    async request<T>(method: string, path: string, body?: unknown, auth?: 'session'): Promise<T> {
       calls.push(`${method} ${path}${auth ? ` (${auth})` : ''}`);
+      bodies.push(body);
       if (method === 'GET') return { keyId: 'k', publicKey: toBase64Url(new Uint8Array(49)) } as T;
       return { response } as T;
     },
   };
-  return { source, calls };
+  return { source, calls, bodies };
 }
 
 describe('token wallet bounds', () => {
@@ -46,6 +48,7 @@ describe('token wallet bounds', () => {
     expect(wallet.size).toBe(20);
     expect(asked).toEqual([4, 16]);
     expect(r.calls.slice(0, 2)).toEqual(['GET /v1/tokens/blob/key', 'POST /v1/tokens/blob (session)']);
+    expect(r.bodies.slice(0, 2)).toEqual([undefined, { request: 'req-4' }]);
   });
 
   it('a small batch caps the first fetch too; a batch over 64 is cut to 64', async () => {
@@ -111,6 +114,19 @@ describe('token wallet bounds', () => {
     wallet.stop();
     await vi.advanceTimersByTimeAsync(5_000);
     expect(asked).toEqual([4, 4]);
+  });
+
+  it('in a browser (a timer is a number, with no unref) a refill is scheduled without error', async () => {
+    const scheduled: number[] = [];
+    vi.stubGlobal('setTimeout', (_fn: () => void, ms: number) => (scheduled.push(ms), 7));
+    try {
+      const wallet = new TokenWallet(relay().source, 'claim', { batch: 4, lowWater: 3, refillDelayMs: () => 1_000 });
+      await wallet.take();
+      await expect(wallet.take()).resolves.toMatch(/^token-/);
+      expect(scheduled).toEqual([1_000]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('the default low-water mark is 4', async () => {
