@@ -15,10 +15,6 @@ export type CallPairing = { readonly adversary: string; readonly legsPaired: num
 
 export function callPairings(results: readonly AttackResult[], legs: readonly TurnLeg[], handles: readonly string[]): CallPairing[] {
   const callOf = new Map(legs.map((l) => [l.leg, l] as const));
-  const partnerOf = (l: TurnLeg): string | undefined => {
-    const other = legs.find((m) => m.callId === l.callId && m.leg !== l.leg);
-    return other ? handles[other.user] : undefined;
-  };
   return results
     .filter((r) => r.attack === 'call coincidence')
     .map((r) => {
@@ -34,12 +30,15 @@ export function callPairings(results: readonly AttackResult[], legs: readonly Tu
         paired += right;
         if (l.user === PRINCIPAL) {
           principal++;
-          // Named: the adversary takes this leg for the principal's and the leg it pairs it
-          // with for the real partner's (with anonymous credentials a label can be wrong).
-          if (seen.get(l.leg)?.label === handles[PRINCIPAL]) {
-            const partner = partnerOf(l);
-            named += best.filter((m) => seen.get(m)?.label === partner).length / Math.max(1, best.length);
-          }
+          // Named: the attack pairs this leg with its other leg (either way round) and their
+          // labels are the principal's and the partner's, on either leg: from the trace alone a
+          // leg's label can be wrong, even swapped, and the attack still credits the partner.
+          const other = legs.find((m) => m.callId === l.callId && m.leg !== l.leg);
+          const a = seen.get(l.leg)?.label;
+          const b = other && seen.get(other.leg)?.label;
+          const linked = other !== undefined && (best.includes(other.leg) || (matches.get(other.leg) ?? []).includes(l.leg));
+          const labelled = a !== undefined && b !== undefined && new Set([a, b, handles[PRINCIPAL]!, handles[other!.user]!]).size === 2 && a !== b;
+          if (linked && labelled) named++;
         }
       }
       return { adversary: r.view.adversary, legsPaired: paired, legs: legs.length, principalCallsNamed: named, principalCalls: principal };
