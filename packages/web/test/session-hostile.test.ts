@@ -50,7 +50,7 @@ type Fake = ReturnType<typeof fakeEngine>;
 
 function fakeEngine(convs: Conversation[] = []) {
   const log: string[] = [];
-  const controls: { convId: string; ids: readonly string[] }[] = [];
+  const controls: { convId: string; ids: readonly string[]; id: string; sentAt: string }[] = [];
   const e = {
     handle: 'alice',
     pins: {} as Record<string, { key: string; changedTo?: string; verified?: boolean }>,
@@ -82,9 +82,9 @@ function fakeEngine(convs: Conversation[] = []) {
       log.push(`send ${to} ${text}`);
       if (e.failSend) throw e.failSend;
     },
-    async sendControl(convId: string, m: { t: string; ids: readonly string[] }) {
+    async sendControl(convId: string, m: { t: string; id: string; ids: readonly string[]; sentAt: string }) {
       log.push(`receipt ${convId} ${m.ids.length}`);
-      controls.push({ convId, ids: m.ids });
+      controls.push({ convId, ids: m.ids, id: m.id, sentAt: m.sentAt });
     },
     async takeControls() {
       log.push('takeControls');
@@ -121,6 +121,10 @@ function fakeEngine(convs: Conversation[] = []) {
       log.push(`leave ${id}`);
     },
     close: () => void log.push('close'),
+    devices: async () => (log.push('devices'), [{ deviceId: 'd1', current: true, revoked: false }]),
+    createLinkCode: async () => (log.push('link'), 'CODE'),
+    revokeDevice: async (id: string) => void log.push(`revoke ${id}`),
+    groupCreate: async (name: string, m: string[]) => (log.push(`create ${name} ${m.join(',')}`), { id: 'newgroup' }),
   };
   return { e, client: client as unknown as HardlineClient };
 }
@@ -132,7 +136,7 @@ function session(f: Fake, opts: { wipe?: () => Promise<void>; linkToDirectory?: 
     onChange: () => () => undefined,
     sync: opts.sync ?? (async () => undefined),
     linkToDirectory: opts.linkToDirectory ?? (async () => undefined),
-    markContacted: async () => undefined,
+    markContacted: async (h: string) => void f.e.log.push(`contacted ${h}`),
   };
   const store = { wipe: opts.wipe ?? (async () => void f.e.log.push('wipe')) };
   const ctor = Session as unknown as new (...args: unknown[]) => Steps;
@@ -248,7 +252,7 @@ describe('receipts leave when due, or with a reply in their own chat', () => {
     await s.afterRound();
     expect(Object.keys(s.meta.pendingReceipts).sort()).toEqual([bobChat.id, carolChat.id].sort());
     await s.send('d:bob', 'reply');
-    expect(f.e.log.filter((l) => !l.startsWith('reconcile') && l !== 'takeControls')).toEqual(['send bob reply', `receipt ${bobChat.id} 1`]);
+    expect(f.e.log.filter((l) => !l.startsWith('reconcile') && l !== 'takeControls')).toEqual(['send bob reply', `receipt ${bobChat.id} 1`, 'contacted bob']);
     expect(Object.keys(s.meta.pendingReceipts)).toEqual([carolChat.id]);
   });
 
@@ -257,8 +261,13 @@ describe('receipts leave when due, or with a reply in their own chat', () => {
     const f = fakeEngine([bobChat]);
     const s = session(f);
     await s.send('d:bob', 'reply');
-    expect(f.e.controls).toEqual([{ convId: bobChat.id, ids: [bobChat.messages[0]!.id] }]);
+    expect(f.e.controls.map((c) => ({ convId: c.convId, ids: c.ids }))).toEqual([{ convId: bobChat.id, ids: [bobChat.messages[0]!.id] }]);
     expect(s.meta.pendingReceipts).toEqual({});
+    // A fresh random receipt id each time (16 hex digits), stamped with the time it is sent.
+    expect(f.e.controls[0]!.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(Math.abs(Date.parse(f.e.controls[0]!.sentAt) - Date.now())).toBeLessThan(60_000);
+    // The direct contact is marked contacted in the book.
+    expect(f.e.log).toContain('contacted bob');
   });
 
   it('a failed send keeps the receipts and marks own messages queued from then on', async () => {
@@ -291,6 +300,7 @@ describe('receipts leave when due, or with a reply in their own chat', () => {
     const s = session(f);
     await s.send(`g:${g.id}`, 'hello');
     expect(f.e.log[0]).toBe('send team hello');
+    expect(f.e.log.some((l) => l.startsWith('contacted'))).toBe(false);
     await expect(s.send('g:nope', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
@@ -429,6 +439,108 @@ describe('signing out', () => {
     const s2 = session(fakeEngine(), { wipe: async () => Promise.reject(new TypeError('secret')) });
     await s2.wipe();
     expect(errors[1]).toEqual(['local data could not be erased', 'TypeError']);
+  });
+});
+
+describe('the listening loop’s events', () => {
+  type Events = { changed(): void; status(x: string): void; revoked(): void; control(c: unknown): void };
+  const events = (s: Steps) => (s as unknown as { loop: { events: Events } }).loop.events;
+
+  it('a receipt or timer arriving mid-round shows at once; a call signal goes to the calls; status changes only once', async () => {
+    const mine = msg('alice', 'hello');
+    const c = conv('direct', ['alice', 'bob'], [mine]);
+    const f = fakeEngine([c]);
+    const s = session(f);
+    const calls: unknown[] = [];
+    (s as unknown as { calls: { onControl(x: unknown): void } }).calls = { onControl: (x) => void calls.push(x) };
+    c.controls = [{ conversation: c.id, from: 'bob' as never, fromDevice: 'x' as never, message: { t: 'receipt', id: 'r', ids: [mine.id], sentAt: '' }, receivedAt: '' }];
+    let v = s.version;
+    events(s).control(c.controls[0]);
+    expect(s.meta.delivered[mine.id]).toBe(true);
+    expect(s.version).toBe(v + 1);
+    const ring = { message: { t: 'call' } };
+    v = s.version;
+    events(s).control(ring);
+    expect(calls).toEqual([c.controls[0], ring]);
+    expect(s.version).toBe(v);
+    events(s).status('online');
+    expect(s.status).toBe('online');
+    expect(s.version).toBe(v + 1);
+    events(s).status('online');
+    expect(s.version).toBe(v + 1);
+    events(s).changed();
+    expect(s.version).toBe(v + 2);
+  });
+
+  it('the loop hearing the device is revoked signs out', async () => {
+    const f = fakeEngine();
+    const s = session(f);
+    events(s).revoked();
+    await vi.waitFor(() => expect(s.erased).toBe(true));
+    expect(f.e.log).toEqual(['close', 'wipe']);
+  });
+
+  it('a wipe does not wait for ever on a round that hangs (2 s), then erases', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const f = fakeEngine([conv('direct', ['alice', 'bob'], [])]);
+      const s = session(f);
+      (f.client as unknown as { send: () => Promise<void> }).send = () => new Promise<void>(() => undefined);
+      void s.send('d:bob', 'stuck').catch(() => undefined);
+      await new Promise((r) => setImmediate(r));
+      const done = s.wipe();
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      await vi.advanceTimersByTimeAsync(1_999);
+      expect(f.e.log).not.toContain('wipe');
+      await vi.advanceTimersByTimeAsync(1);
+      await done;
+      expect(f.e.log).toContain('wipe');
+      expect(s.erased).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('signing out stops listening for the network coming back', async () => {
+    const removed: unknown[][] = [];
+    vi.stubGlobal('removeEventListener', (...a: unknown[]) => void removed.push(a));
+    const f = fakeEngine();
+    const s = session(f);
+    await s.wipe();
+    expect(removed).toEqual([['online', (s as unknown as { onOnline: unknown }).onOnline]]);
+  });
+});
+
+describe('devices and the rest of the engine calls', () => {
+  it('go through the engine lock, as they are', async () => {
+    const f = fakeEngine();
+    const s = session(f);
+    expect(await s.devices()).toEqual([{ deviceId: 'd1', current: true, revoked: false }]);
+    expect(await s.linkCode()).toBe('CODE');
+    await s.revokeDevice('d2');
+    expect(await s.createGroup('team', ['bob'])).toBe('g:newgroup');
+    expect(f.e.log).toEqual(['devices', 'link', 'revoke d2', 'create team bob']);
+    f.e.dir = [{ handle: 'bob', displayName: 'B', devices: [] }];
+    expect(s.directory()).toBe(f.e.dir);
+    expect(s.user('bob')).toBe(f.e.dir[0]);
+    expect(s.user('zed')).toBeUndefined();
+    s.recovery = 'damaged';
+    const v = s.version;
+    s.dismissRecovery();
+    expect(s.recovery).toBeUndefined();
+    expect(s.version).toBe(v + 1);
+  });
+
+  it('an expired timer notice is dropped at the tick and the page told', async () => {
+    const f = fakeEngine([]);
+    const s = session(f);
+    s.meta.disappear['d:bob'] = { seconds: 60, setAt: '2026-01-01T00:00:00.000Z' };
+    s.meta.notices.push({ chatKey: 'd:bob', id: 'n', from: 'bob', seconds: 60, at: '2026-01-01T00:00:00.000Z', receivedAt: '2026-01-01T00:00:00.000Z' });
+    vi.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-01-01T00:01:01.000Z'));
+    const v = s.version;
+    await s.tick();
+    expect(s.meta.notices).toEqual([]);
+    expect(s.version).toBe(v + 1);
   });
 });
 
