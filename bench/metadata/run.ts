@@ -4,8 +4,12 @@
  * (METADATA_BENCH_LEVELS, default off,balanced,strict) over the same population and messages;
  * prints each run's tables, then privacy against cost per level, and writes the charts.
  * METADATA_BENCH_QUICK=1 runs the small configuration the end-to-end test uses.
+ * METADATA_BENCH_DUMP=<folder> also writes each level's adversary views (sightings, target,
+ * candidates) and the ground truth as JSON, so an attack or an ablation can be tried on them
+ * without driving the relay again (a level takes minutes; an attack, seconds).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePrivacyLevel } from '@hardline/client';
 import { FULL_CONFIG, QUICK_CONFIG } from './benchConfig.ts';
@@ -46,6 +50,13 @@ for (const level of levels) {
   console.log(costLines(b));
   // CPU time beside wall time: on shared cores the wall time says more about the neighbours.
   console.log(`\nchart: ${chartPath}; level ${level}: ${((Date.now() - t0) / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU (analysis ${(b.timings.analyseMs / 1000).toFixed(1)} s wall)`);
+  const dump = process.env.METADATA_BENCH_DUMP;
+  if (dump) {
+    mkdirSync(dump, { recursive: true });
+    const file = join(dump, `views-${level}${quick ? '-quick' : ''}.json`);
+    writeFileSync(file, JSON.stringify({ level, truth: b.truth.ranked, handles: b.population.handles, isWebApp: b.webApp.isWebApp, open: b.webApp.open, views: b.results.filter((r, i, all) => all.findIndex((o) => o.view === r.view) === i).map((r) => r.view) }));
+    console.log(`views: ${file}`);
+  }
   rows.push(levelRow(b));
   points.push(...costPoints(b, level));
   chance = b.chance.p5;
