@@ -1,0 +1,250 @@
+/**
+ * @module inboxBackpressure-hostile.test
+ * One inbox connection (server/src/ws/inboxConnection.ts) against a reader that reads slowly or
+ * not at all, with a stand-in socket whose unsent bytes the test sets, a stand-in store, and
+ * the push rounds on a clock the test moves. What a slow reader must never get from the relay:
+ *  - more than `maxSocketSendBuffer` of queued bytes: the pump stops above it and goes on only
+ *    once the reader is down to a quarter of it, and a live push to a reader above it waits
+ *    for the pump instead of being queued;
+ *  - a lost or reordered envelope when a round holds more than fits in memory (the rest is
+ *    paged from the store, after what was held);
+ *  - cover on top of a drain or into a full buffer (cover must look like a real push's timing,
+ *    never add to a backlog);
+ *  - a connection left open after its store failed.
+ */
+import { describe, expect, it } from 'vitest';
+import type { MailboxId } from '@hardline/protocol';
+import { ManualClock } from '../../../test/support/manualClock.ts';
+import type { RelayContext } from '../src/relayContext.ts';
+import type { StoredEnvelope } from '../src/store/relayStore.ts';
+import { InboxConnection } from '../src/ws/inboxConnection.ts';
+import { PUSH_ROUND_POLICIES } from '../src/ws/pushRoundPolicy.ts';
+import { PushRounds } from '../src/ws/pushRounds.ts';
+import { waitFor } from './support/waitFor.ts';
+
+const M = 'aa'.repeat(16) as MailboxId;
+
+/** A socket that only counts: every send adds to the unsent bytes until the test drains them. */
+class SlowSocket {
+  readyState = 1;
+  bufferedAmount = 0;
+  readonly sent: (Uint8Array | string)[] = [];
+  closed: [number, string] | undefined;
+  send(data: Uint8Array | string): void {
+    this.sent.push(data);
+    this.bufferedAmount += data.length;
+  }
+  close(code: number, reason: string): void {
+    this.closed = [code, reason];
+    this.readyState = 2;
+  }
+  /** Binary frames sent, by their first byte (the tests' envelope number). */
+  get envelopes(): number[] {
+    return this.sent.filter((d): d is Uint8Array => typeof d !== 'string').map((d) => d[0]!);
+  }
+  get drained(): number {
+    return this.sent.filter((d) => d === '{"type":"drained"}').length;
+  }
+}
+
+/** An envelope numbered `seq` (its first byte) of `size` bytes. */
+const env = (seq: number, size = 100): StoredEnvelope => {
+  const bytes = new Uint8Array(size);
+  bytes[0] = seq;
+  return { seq, bytes } as unknown as StoredEnvelope;
+};
+
+class Store {
+  readonly envelopes: StoredEnvelope[] = [];
+  reads = 0;
+  stuck = false;
+  fail = false;
+  listEnvelopes(_m: MailboxId, after: number, limit: number): Promise<readonly StoredEnvelope[]> {
+    this.reads++;
+    if (this.fail) return Promise.reject(new Error('disk gone'));
+    if (this.stuck) return new Promise(() => {});
+    return Promise.resolve(this.envelopes.filter((e) => e.seq > after).slice(0, limit));
+  }
+}
+
+function connection(opts: { sendBuffer: number; level?: 'off' | 'balanced' | 'strict' }) {
+  const clock = new ManualClock();
+  const policy = PUSH_ROUND_POLICIES[opts.level ?? 'off'];
+  const rounds = new PushRounds(policy, { clock, random: () => 0 });
+  const store = new Store();
+  const errors: unknown[] = [];
+  const ctx = {
+    hub: { rounds },
+    limits: { maxSocketSendBuffer: opts.sendBuffer },
+    store,
+    observer: undefined,
+    internalError: (e: unknown) => errors.push(e),
+  } as unknown as RelayContext;
+  const ws = new SlowSocket();
+  const conn = new InboxConnection(ctx, ws as never, 1);
+  return { conn, ws, store, clock, rounds, errors };
+}
+
+/** Lets the pump run as far as it can (its waits poll every 2 ms on real timers). */
+const settle = () => new Promise((r) => setTimeout(r, 40));
+
+describe('a slow reader draining a backlog', () => {
+  it('gets nothing more once its unsent bytes pass the bound, until it is down to a quarter of it', async () => {
+    const { conn, ws, store } = connection({ sendBuffer: 400 });
+    for (let i = 1; i <= 12; i++) store.envelopes.push(env(i, 100));
+    conn.subscribe([M]);
+    await settle();
+    // 100, 200, 300, 400 (at the bound: not past it), 500: past it, the pump waits.
+    expect(ws.envelopes).toEqual([1, 2, 3, 4, 5]);
+    await settle();
+    expect(ws.envelopes).toHaveLength(5);
+    // Down to 101, one byte above a quarter: still waiting.
+    ws.bufferedAmount = 101;
+    await settle();
+    expect(ws.envelopes).toHaveLength(5);
+    // Exactly a quarter: it goes on.
+    ws.bufferedAmount = 100;
+    await waitFor(() => ws.envelopes.length === 9, 5_000, 'pump resumed');
+    await settle();
+    expect(ws.envelopes).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(ws.drained).toBe(0);
+    ws.bufferedAmount = 0;
+    await waitFor(() => ws.drained === 1, 5_000, 'drained');
+    expect(ws.envelopes).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it('a closed reader stops the pump, and is sent no "drained"', async () => {
+    const { conn, ws, store } = connection({ sendBuffer: 150 });
+    for (let i = 1; i <= 6; i++) store.envelopes.push(env(i, 100));
+    conn.subscribe([M]);
+    await settle();
+    expect(ws.envelopes).toEqual([1, 2]);
+    ws.readyState = 3;
+    ws.bufferedAmount = 0;
+    await settle();
+    expect(ws.envelopes).toEqual([1, 2]);
+    expect(ws.drained).toBe(0);
+  });
+});
+
+describe('a live push to a reader above the bound', () => {
+  it('waits for the pump instead of being queued on the socket', async () => {
+    const { conn, ws, store } = connection({ sendBuffer: 400 });
+    conn.subscribe([M]);
+    await waitFor(() => ws.drained === 1);
+    ws.bufferedAmount = 401;
+    for (let i = 1; i <= 3; i++) {
+      store.envelopes.push(env(i));
+      conn.offer(M, i, env(i).bytes as Uint8Array);
+    }
+    await settle();
+    // The pump checks the buffer after each envelope: one goes, then it waits for the reader.
+    expect(ws.envelopes).toEqual([1]);
+    ws.bufferedAmount = 0;
+    await waitFor(() => ws.envelopes.length === 3, 5_000, 'pushed after the drain');
+    expect(ws.envelopes).toEqual([1, 2, 3]);
+    // At exactly the bound a live push still goes straight out, without a store read.
+    await settle();
+    ws.bufferedAmount = 400;
+    const reads = store.reads;
+    conn.offer(M, 4, env(4).bytes as Uint8Array);
+    expect(ws.envelopes).toEqual([1, 2, 3, 4]);
+    expect(store.reads).toBe(reads);
+  });
+
+  it('an envelope already pushed is not pushed again, nor one for a mailbox it does not read', async () => {
+    const { conn, ws } = connection({ sendBuffer: 400 });
+    conn.subscribe([M]);
+    await waitFor(() => ws.drained === 1);
+    conn.offer(M, 5, env(5).bytes as Uint8Array);
+    conn.offer(M, 5, env(5).bytes as Uint8Array);
+    conn.offer(M, 4, env(4).bytes as Uint8Array);
+    conn.offer('bb'.repeat(16) as MailboxId, 9, env(9).bytes as Uint8Array);
+    expect(ws.envelopes).toEqual([5]);
+  });
+});
+
+describe('a round that holds more than fits in memory', () => {
+  it('sends everything once and in order: what was held first, the rest paged from the store', async () => {
+    const { conn, ws, store, clock, rounds } = connection({ sendBuffer: 64 << 20, level: 'balanced' });
+    rounds.join(conn);
+    conn.subscribe([M]);
+    await waitFor(() => ws.drained === 1);
+    // 15 envelopes of 65,569 bytes fit in the 1 MiB held in memory; the 16th does not, and the
+    // small 17th would fit again: it must not overtake the 16th.
+    const big = 65_569;
+    for (let i = 1; i <= 17; i++) {
+      const e = env(i, i === 17 ? 1_057 : big);
+      store.envelopes.push(e);
+      conn.offer(M, i, e.bytes as Uint8Array);
+    }
+    expect(ws.envelopes).toEqual([]);
+    await clock.advance(PUSH_ROUND_POLICIES.balanced.roundMs);
+    await waitFor(() => ws.envelopes.length >= 17, 5_000, 'round sent');
+    await settle();
+    expect(ws.envelopes).toEqual(Array.from({ length: 17 }, (_, i) => i + 1));
+  });
+
+  it('what a round holds for a reader above the bound goes through the pump, not onto the socket', async () => {
+    const { conn, ws, store, clock, rounds } = connection({ sendBuffer: 400, level: 'balanced' });
+    rounds.join(conn);
+    conn.subscribe([M]);
+    await waitFor(() => ws.drained === 1);
+    for (let i = 1; i <= 3; i++) {
+      store.envelopes.push(env(i));
+      conn.offer(M, i, env(i).bytes as Uint8Array);
+    }
+    ws.bufferedAmount = 401;
+    await clock.advance(PUSH_ROUND_POLICIES.balanced.roundMs);
+    await settle();
+    expect(ws.envelopes).toEqual([1]);
+    ws.bufferedAmount = 0;
+    await waitFor(() => ws.envelopes.length === 3, 5_000, 'sent after the drain');
+    expect(ws.envelopes).toEqual([1, 2, 3]);
+  });
+});
+
+describe('cover for a reader', () => {
+  const cover = new Uint8Array(50).fill(0xcc);
+
+  it('goes only when its buffer is down to a quarter of the bound', async () => {
+    const { conn, ws } = connection({ sendBuffer: 400, level: 'balanced' });
+    conn.subscribe([M]);
+    await waitFor(() => ws.drained === 1);
+    ws.bufferedAmount = 101;
+    conn.releaseRound(cover);
+    expect(ws.envelopes).toEqual([]);
+    ws.bufferedAmount = 100;
+    conn.releaseRound(cover);
+    expect(ws.envelopes).toEqual([0xcc]);
+    conn.releaseRound(undefined);
+    expect(ws.envelopes).toEqual([0xcc]);
+  });
+
+  it('never goes in the middle of a drain', async () => {
+    const { conn, ws, store } = connection({ sendBuffer: 400, level: 'balanced' });
+    store.stuck = true;
+    conn.subscribe([M]);
+    await settle();
+    conn.releaseRound(cover);
+    expect(ws.sent).toEqual([]);
+  });
+
+  it('never goes to a closed reader', () => {
+    const { conn, ws } = connection({ sendBuffer: 400, level: 'balanced' });
+    ws.readyState = 3;
+    conn.releaseRound(cover);
+    expect(ws.sent).toEqual([]);
+  });
+});
+
+describe('a store that fails under a reader', () => {
+  it('closes the connection 1011 and reports the error', async () => {
+    const { conn, ws, store, errors } = connection({ sendBuffer: 400 });
+    store.fail = true;
+    conn.subscribe([M]);
+    await waitFor(() => ws.closed !== undefined, 5_000, 'closed');
+    expect(ws.closed).toEqual([1011, 'INTERNAL']);
+    expect(errors).toHaveLength(1);
+  });
+});
