@@ -23,7 +23,8 @@ import {
   type MailboxId,
 } from '@hardline/protocol';
 import type { Conversation, DeviceState, QueuedPost } from '../src/deviceState.ts';
-import type { OutgoingPost, PostSender } from '../src/ingressPoster.ts';
+import type { PostSender } from '../src/ingressPoster.ts';
+import type { OutgoingPost } from '../src/poster.ts';
 import { Outbox } from '../src/outbox.ts';
 import { sortFailures } from '../src/readdressPosts.ts';
 import { SealKeys } from '../src/sealKeys.ts';
