@@ -18,8 +18,13 @@ import { parseRelayUrl } from '@hardline/client';
 import { sealedGet, sealedPut } from '../platform/encryptedKv.ts';
 
 const RECORD = 'ingress';
-/** A start waits this long for the relay before it falls back on the hop it last announced. */
-const ANNOUNCE_WAIT_MS = 15_000;
+/**
+ * How long a start waits for the relay before it falls back on the hop it last announced: not
+ * long, since the saved answer is only as stale as the last start. An enrolment has no saved
+ * answer and needs the relay anyway, so it waits longer (ENROL_WAIT_MS).
+ */
+const ANNOUNCE_WAIT_MS = 5_000;
+export const ENROL_WAIT_MS = 30_000;
 
 export type IngressChoice = {
   /** The hop's URL, or undefined for none. */
@@ -29,10 +34,10 @@ export type IngressChoice = {
 };
 
 /** What the relay announces now, else what it announced last. */
-export async function announcedIngress(origin: string = location.origin): Promise<IngressChoice> {
+export async function announcedIngress(origin: string = location.origin, waitMs = ANNOUNCE_WAIT_MS): Promise<IngressChoice> {
   try {
     // Anonymous and the same for everyone: no credentials, no cache.
-    const res = await fetch(new URL('/v1/org', origin), { credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(ANNOUNCE_WAIT_MS) });
+    const res = await fetch(new URL('/v1/org', origin), { credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(waitMs) });
     if (res.ok) return { url: validHop((await res.json()) as { ingress?: unknown }), from: 'relay' };
   } catch {
     // Offline or timed out: the saved answer below.

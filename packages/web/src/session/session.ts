@@ -18,7 +18,7 @@ import { expiredMessages, expiredNotices } from './disappearing.ts';
 import { SyncLoop, type LinkStatus } from './syncLoop.ts';
 import { CallManager } from '../calls/callManager.ts';
 import { PushWakeUps } from './pushWakeUps.ts';
-import { announcedIngress, rememberIngress, type IngressChoice } from './announcedIngress.ts';
+import { announcedIngress, ENROL_WAIT_MS, rememberIngress, type IngressChoice } from './announcedIngress.ts';
 
 const SIGNED_OUT_FLAG = 'hardline.signedOut';
 const SPLIT_VIEW_SEEN = 'hardline.splitViewSeen';
@@ -117,7 +117,7 @@ export class Session {
     // After a wipe in this page (signed out, then enrolled afresh) saving is allowed again.
     reopenStorage();
     const store = new IdbStateStore();
-    const hop = await announcedIngress();
+    const hop = await announcedIngress(location.origin, ENROL_WAIT_MS);
     const client = await HardlineClient.register(clientOptions(store, hop), { server: location.origin, ...args });
     localStorage.removeItem(SIGNED_OUT_FLAG);
     return Session.start(client, store, hop);
