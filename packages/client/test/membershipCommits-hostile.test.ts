@@ -100,7 +100,9 @@ async function setup(opts: { active?: Record<string, DeviceId[]>; claims?: Recor
 
 /** Lets real async work (WebCrypto) run while setTimeout is faked; setImmediate is not. */
 async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 20_000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+  // Bounded by the clock, not a count of turns: building a commit on a loaded machine takes long.
+  const start = performance.now();
+  while (!cond() && performance.now() - start < 50_000) await new Promise((r) => setImmediate(r));
   expect(cond()).toBe(true);
 }
 
