@@ -58,4 +58,23 @@ describe('SFrame key material left in memory', () => {
     await peer.addReceiveKey(3n, baseKey);
     expect((await peer.decrypt(frame)).plaintext).toEqual(Uint8Array.of(1, 2, 3));
   });
+
+  it.each(Object.values(CipherSuites))('suite %i: the WebCrypto keys holding the AEAD key cannot be exported by whoever reaches them', async (suite) => {
+    // A script in the page that hooks crypto.subtle (or walks the heap to the CryptoKey) must
+    // not get the raw sframe_key back out.
+    const importKey = vi.spyOn(crypto.subtle, 'importKey');
+    let made: CryptoKey[];
+    try {
+      await importSFrameKey(suite, 4n, baseKey);
+      made = await Promise.all(importKey.mock.results.map((r) => r.value as Promise<CryptoKey>));
+    } finally {
+      importKey.mockRestore();
+    }
+    // AES-GCM suites import one key; the CTR+HMAC suites an AES-CTR key and an HMAC key.
+    expect(made.length).toBe(suite <= 3 ? 2 : 1);
+    for (const k of made) {
+      expect(k.extractable).toBe(false);
+      await expect(crypto.subtle.exportKey('raw', k)).rejects.toThrow();
+    }
+  });
 });
