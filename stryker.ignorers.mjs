@@ -15,6 +15,8 @@ const MESSAGE_ARG = {
   CryptoError: 0,
   UsageError: 0,
   TooLargeError: 0,
+  // (fault, message): the relay and callers branch on `fault`.
+  KeyPackageRefusedError: 1,
 };
 
 /** @param {import('@babel/core').NodePath} path */
