@@ -27,7 +27,7 @@ import {
 import type { Transport } from './transport.ts';
 
 /** The inner headers the gateway reads; anything else would only be something to fingerprint. */
-const PASSED = new Set(['content-type', 'authorization']);
+const PASSED = new Set(['content-type', 'authorization', 'hardline-wake']);
 
 export class IngressFetch {
   private config: Promise<KeyConfig> | undefined;

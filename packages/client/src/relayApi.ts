@@ -68,8 +68,8 @@ export class RelayApi {
   }
 
   /** `via: 'ingress'` marks an anonymous call: it goes through the hop when one is set. */
-  async request<T>(method: string, path: string, body?: unknown, auth?: 'session' | { bearer: string } | { capability: string }, via?: 'ingress'): Promise<T> {
-    const headers: Record<string, string> = {};
+  async request<T>(method: string, path: string, body?: unknown, auth?: 'session' | { bearer: string } | { capability: string }, via?: 'ingress', extra?: Readonly<Record<string, string>>): Promise<T> {
+    const headers: Record<string, string> = { ...extra };
     if (body !== undefined && !(body instanceof Uint8Array)) headers['content-type'] = 'application/json';
     if (body instanceof Uint8Array) headers['content-type'] = 'application/octet-stream';
     if (auth === 'session') headers['authorization'] = `Bearer ${await this.sessionToken()}`;
@@ -204,9 +204,12 @@ export class RelayApi {
     return this.request<TurnCredentials>('POST', '/v1/turn/credentials', { token }, undefined, 'ingress');
   }
 
-  /** One post frame over HTTP (ingressPoster.ts); the WebSocket Poster is the usual path. */
-  postFrame(frame: Uint8Array) {
-    return this.request<{ accepted: string }>('POST', '/v1/post', frame, undefined, 'ingress');
+  /**
+   * One post frame over HTTP (ingressPoster.ts); the WebSocket Poster is the usual path.
+   * `later`: the recipient's push wake-up may wait for their level (`Hardline-Wake: later`).
+   */
+  postFrame(frame: Uint8Array, wake: 'now' | 'later' = 'now') {
+    return this.request<{ accepted: string }>('POST', '/v1/post', frame, undefined, 'ingress', wake === 'later' ? { 'hardline-wake': 'later' } : undefined);
   }
 
   /** A hold on this epoch's commit lock, or undefined when another device holds it. */

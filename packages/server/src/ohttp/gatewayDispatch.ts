@@ -8,8 +8,9 @@
  * route's included, goes back sealed, so the hop learns nothing from the outer status.
  *
  * The inner request runs with the outer connection's `conn` and `source`: those are the hop's,
- * which is the point. Only `content-type` and a `Capability` authorization are passed in;
- * anything else the client put in the inner header section is dropped.
+ * which is the point. Only `content-type`, a `Capability` authorization and `hardline-wake:
+ * later` (a post whose recipient's wake-up may wait, push/wakeUps.ts) are passed in; anything
+ * else the client put in the inner header section is dropped.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { DecodeError, TooLargeError } from '@hardline/protocol';
@@ -79,7 +80,7 @@ function innerHeaders(fields: readonly BinaryHttpField[]): IncomingHttpHeaders {
       if (!value.startsWith('Capability ')) throw new RelayError('FORBIDDEN', 'sessions are not accepted through the gateway; only capabilities are');
       if (headers.authorization !== undefined) throw new DecodeError('more than one authorization field');
       headers.authorization = value;
-    }
+    } else if (name === 'hardline-wake' && value === 'later') headers['hardline-wake'] = value;
   }
   return headers;
 }
