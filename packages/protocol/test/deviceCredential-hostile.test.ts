@@ -26,7 +26,13 @@ import { certifiedOrg, deviceIdOf } from './support/certifiedDevices.ts';
 /** What deviceCredential.ts allows: 128 bytes for "<handle>/<deviceId>\n", the rest for the certificate. */
 const MAX_IDENTITY_BYTES = 128 + MAX_CERTIFICATE_CHARS;
 
-const basic = (text: string): Credential => ({ credentialType: 'basic', identity: utf8.encode(text) });
+type BasicCredential = Extract<Credential, { credentialType: 'basic' }>;
+const basic = (text: string): BasicCredential => ({ credentialType: 'basic', identity: utf8.encode(text) });
+/** deviceCredential always writes a basic credential; narrowed here to read its identity. */
+const written = (c: Credential): BasicCredential => {
+  if (c.credentialType !== 'basic') throw new Error('not a basic credential');
+  return c;
+};
 const refused = (c: Credential) => {
   expect(() => parseCertifiedCredential(c)).toThrow(expect.objectContaining({ code: 'DECODE' }));
   expect(() => parseDeviceCredential(c)).toThrow(expect.objectContaining({ code: 'DECODE' }));
@@ -70,7 +76,7 @@ describe('device credentials written by a hostile device', () => {
 
   it('a credential without a certificate names its device and carries none', async () => {
     const { mallory } = await setup();
-    const c = deviceCredential(mallory.who);
+    const c = written(deviceCredential(mallory.who));
     expect(utf8.decode(c.identity)).toBe(`mallory/${mallory.who.deviceId}`);
     const parsed = parseCertifiedCredential(c);
     expect(parsed).toEqual({ id: mallory.who });
@@ -106,7 +112,7 @@ describe('device credentials written by a hostile device', () => {
 
   it('a credential of another type is refused, even with a valid identity', async () => {
     const { mallory } = await setup();
-    const good = deviceCredential(mallory.who, mallory.certificate);
+    const good = written(deviceCredential(mallory.who, mallory.certificate));
     refused({ credentialType: 'x509', certificates: [good.identity] } as unknown as Credential);
     refused({ ...good, credentialType: 'x509' } as unknown as Credential);
   });
