@@ -25,12 +25,14 @@ function standIn(opts: { slowFirst?: Promise<void> } = {}) {
   const key = gatewayKey(1);
   const seen: Seen[] = [];
   const order: string[] = [];
+  const arrived = { count: 0 };
   let first = true;
   const unlinked: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.href === new URL('/v1/ohttp/keys', RELAY).href) return new Response(new Uint8Array(encodeKeyConfigs([key.config])), { headers: { 'content-type': 'application/ohttp-keys' } });
     expect(url.href).toBe(HOP.href);
     const body = new Uint8Array(await new Response(init!.body).arrayBuffer());
+    arrived.count++;
     const { request, context } = await decapsulateRequest([key], body);
     const inner = decodeBinaryHttpRequest(request);
     seen.push({ outer: Object.fromEntries(new Headers(init!.headers)), inner: Object.fromEntries(inner.headers), path: inner.path });
@@ -52,7 +54,7 @@ function standIn(opts: { slowFirst?: Promise<void> } = {}) {
   };
   const api = new RelayApi(RELAY, transport);
   api.useIngress(HOP);
-  return { api, seen, order };
+  return { api, seen, order, arrived };
 }
 
 function post(tag: string) {
@@ -79,11 +81,13 @@ describe('posting through the ingress hop', () => {
 
   it('keeps one order across a poster and its `later` sibling', async () => {
     let release!: () => void;
-    const { api, order } = standIn({ slowFirst: new Promise<void>((r) => (release = r)) });
+    const { api, order, arrived } = standIn({ slowFirst: new Promise<void>((r) => (release = r)) });
     const poster = new IngressPoster(api);
     const a = poster.post(post('wel1'));
     const b = poster.later().post(post('msg2'));
-    await new Promise((r) => setTimeout(r, 50));
+    // The first is held at the hop. A second that did not wait for it arrives meanwhile; one
+    // that waits never does, so after a while the first is let go either way.
+    for (let i = 0; i < 100 && arrived.count < 2; i++) await new Promise((r) => setTimeout(r, 20));
     release();
     await Promise.all([a, b]);
     expect(order).toEqual(['wel1', 'msg2']);
