@@ -4,7 +4,8 @@
  * or written when others can read it; a corrupt key or state must give a typed error; a wipe
  * must leave nothing that opens; and a save's key must not stay in memory.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createCipheriv, randomBytes as realRandomBytes, scryptSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -160,6 +161,47 @@ describe('FileStateStore against whoever holds the disk', () => {
     for (const f of ['state.key', 'state.enc', 'state.enc.tmp', 'state.key.next', 'state.key.next.tmp']) expect(existsSync(join(dir, f))).toBe(false);
     expect(await new FileStateStore(dir).load()).toBeUndefined();
     await store.wipe(); // twice is fine
+  });
+
+  it('the old key’s own blocks are overwritten: a second name for the key file (a hard link) shows the new key, then zeros after a wipe', async () => {
+    const dir = home();
+    const store = new FileStateStore(dir);
+    await store.save(stateWith('one'));
+    const old = readFileSync(join(dir, 'state.key'));
+    const ino = statSync(join(dir, 'state.key')).ino;
+    linkSync(join(dir, 'state.key'), join(dir, 'other-name'));
+    await store.save(stateWith('two'));
+    expect(statSync(join(dir, 'state.key')).ino).toBe(ino);
+    const now = readFileSync(join(dir, 'other-name'));
+    expect(now.equals(old)).toBe(false);
+    expect(now.equals(readFileSync(join(dir, 'state.key')))).toBe(true);
+    expect(await new FileStateStore(dir).load()).toEqual(stateWith('two'));
+    await store.wipe();
+    const after = readFileSync(join(dir, 'other-name'));
+    expect(after).toHaveLength(32);
+    expect(after.every((b) => b === 0)).toBe(true);
+  });
+
+  it('saves leave no file descriptor open', async () => {
+    const dir = home();
+    const store = new FileStateStore(dir);
+    await store.save(stateWith('warm'));
+    const before = readdirSync('/proc/self/fd').length;
+    for (let i = 0; i < 20; i++) await store.save(stateWith(`n${i}`));
+    await store.wipe();
+    expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(before);
+  });
+
+  it('the passphrase key is scrypt with N = 2^15, r = 8, p = 1 over the stored salt (a state written by that opens)', async () => {
+    const dir = home();
+    const salt = realRandomBytes(16);
+    writeFileSync(join(dir, 'state.salt'), salt);
+    const key = scryptSync('pw', salt, 32, { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+    const iv = realRandomBytes(12);
+    const c = createCipheriv('aes-256-gcm', key, iv);
+    const ct = Buffer.concat([c.update(JSON.stringify(stateWith('by hand'))), c.final()]);
+    writeFileSync(join(dir, 'state.enc'), Buffer.concat([Buffer.from('HLS1'), iv, ct, c.getAuthTag()]));
+    expect(await new FileStateStore(dir, 'pw').load()).toEqual(stateWith('by hand'));
   });
 
   it('passphrase mode: no salt is USAGE; the salt is written once and kept; the key file is not used', async () => {

@@ -67,6 +67,23 @@ describe('IdentityTrust', () => {
     expect(trust.foreignLogEntries()).toEqual([{ n: 1 }]);
   });
 
+  it('before any directory: nothing is reported', () => {
+    const { trust } = setup();
+    expect(trust.unverifiableDevices()).toEqual([]);
+    expect(trust.unsignedRevocations()).toEqual([]);
+    expect(trust.activeDevices('bob')).toEqual([]);
+  });
+
+  it('a device still waiting for its identity (link not answered) judges without pinning its own user', () => {
+    const { state, trust } = setup();
+    delete (state as { identity?: unknown }).identity;
+    const alice = newIdentityKey();
+    const planted = device(alice, 'alice');
+    trust.judge([user('alice', alice.publicKey, [planted])]);
+    expect(state.pins).toEqual({});
+    expect(trust.unverifiableDevices()).toEqual([{ handle: 'alice', deviceId: planted.deviceId, reason: 'no-identity' }]);
+  });
+
   it('a device the relay alone calls revoked is reported and kept; one its owner or the org revoked is not reported', () => {
     const bob = newIdentityKey();
     const flagged = device(bob, 'bob', { revoked: true });
@@ -105,8 +122,12 @@ describe('IdentityTrust', () => {
     trust.judge(state.directory);
     expect(trust.identityOf('BOB')).toEqual({ key: bob.publicKey, verified: true, changedTo: relays.publicKey });
     expect(trust.activeDevices('bob')).toEqual([old.deviceId]);
+    // Carol is verified; acknowledging bob's change must not touch her pin.
+    const carol = newIdentityKey();
+    state.pins = { ...state.pins, carol: { key: carol.publicKey, verified: true } };
     await trust.acknowledgeIdentity('Bob');
     expect(trust.identityOf('bob')).toEqual({ key: relays.publicKey });
+    expect(trust.identityOf('carol')).toEqual({ key: carol.publicKey, verified: true });
     expect(trust.activeDevices('bob')).toEqual([planted.deviceId]);
     expect(log).toEqual(['save']);
   });
@@ -134,6 +155,7 @@ describe('IdentityTrust', () => {
     delete (noId.state as { identity?: unknown }).identity;
     noId.state.pins = { bob: { key: bob.publicKey } };
     expect(noId.trust.safetyNumber('bob')).toBeUndefined();
+    await expect(noId.trust.verifyIdentity('bob', digits)).resolves.toBe(false);
     // A pending change: no mark, even with the old key's digits.
     state.pins = { ...state.pins, bob: { key: bob.publicKey, changedTo: newIdentityKey().publicKey } };
     expect(await trust.verifyIdentity('bob', digits)).toBe(false);

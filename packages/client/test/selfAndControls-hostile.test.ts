@@ -102,6 +102,8 @@ describe('SelfConversation.accept: only the user’s own devices, in their own s
     ['a roster relabelled self but holding another member', conv('self', ['alice', 'mallory']), 'alice'],
     ['a roster relabelled self, member first', conv('self', ['mallory', 'alice']), 'alice'],
     ['the real self conversation, but sent by another handle', conv('self', ['alice']), 'mallory'],
+    ['a group left with only this user in it', conv('group', ['alice']), 'alice'],
+    ['a direct conversation with only this user in it', conv('direct', ['alice']), 'alice'],
   ];
   for (const [what, c, from] of cases) {
     it(`refuses a key from ${what}`, () => {
@@ -110,6 +112,13 @@ describe('SelfConversation.accept: only the user’s own devices, in their own s
       expect(state.selfInbox ?? []).toEqual([]);
     });
   }
+
+  it('take with nothing ever received: nothing, and no save', async () => {
+    const { state, h, log } = host([], () => aliceState);
+    expect(state.selfInbox).toBeUndefined();
+    expect(await new SelfConversation(h).take()).toEqual([]);
+    expect(log).toEqual([]);
+  });
 
   it('keeps each message once, and at most the newest 100', async () => {
     const c = conv('self', ['alice']);
@@ -196,7 +205,8 @@ describe('ConversationControls', () => {
   it('take: oldest first across conversations, a selection leaves the rest, saved only when something was taken', async () => {
     const c1 = conv('direct', ['alice', 'bob']);
     const c2 = conv('group', ['alice', 'bob']);
-    const { h, log } = host([c1, c2], () => aliceState);
+    const quiet = conv('direct', ['alice', 'carol']); // never received a control: no list at all
+    const { h, log } = host([quiet, c1, c2], () => aliceState);
     const controls = new ConversationControls(h);
     const at = (s: string) => `2026-12-01T00:00:0${s}.000Z`;
     c1.controls = [{ conversation: c1.id, from: 'bob' as Handle, fromDevice: 'db' as DeviceId, message: call('c'), receivedAt: at('3') }];
@@ -213,6 +223,7 @@ describe('ConversationControls', () => {
     expect(log).toEqual(['save']);
     expect((await controls.take()).map((x) => x.message.id)).toEqual(['a']);
     expect(c2.controls).toEqual([]);
+    expect(quiet.controls).toBeUndefined();
     expect(log).toEqual(['save', 'save']);
   });
 
