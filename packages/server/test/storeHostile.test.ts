@@ -256,15 +256,22 @@ describe('an upgrade from a relay.db that still held KeyPackages', () => {
     const capHashes = marks.map(() => randomBytes(32));
     const insert = old.prepare('INSERT INTO keypackages (device_id, kp, read_cap_hash) VALUES (?, ?, ?)');
     marks.forEach((kp, i) => insert.run(device, kp, capHashes[i]));
+    // Many claimed back then, deleted without secure_delete: whole pages went to the free list
+    // with their bytes, where the migration's DROP TABLE does not reach.
+    const claimedThen = Array.from({ length: 40 }, (_, i) => Buffer.concat([Buffer.from(`CLAIMED-KEYPACKAGE-${i}-${randomBytes(8).toString('hex')}`), randomBytes(900)]));
+    const rowsThen = claimedThen.map((kp) => insert.run(device, kp, randomBytes(32)).lastInsertRowid);
+    for (const row of rowsThen) old.prepare('DELETE FROM keypackages WHERE seq = ?').run(row);
     old.close();
     expect(onDisk(dir, marks[0]!)).not.toEqual([]);
+    expect(claimedThen.filter((kp) => onDisk(dir, kp.subarray(0, 40)).length > 0).length).toBeGreaterThan(20);
 
     const notices: string[] = [];
     const s = new SqliteRelayStore(dir, { notice: (l) => notices.push(l) });
     opened.push(s);
     expect(await s.countKeyPackages(device)).toBe(3);
     expect(notices.filter((n) => n.includes('KeyPackages'))).toEqual([]);
-    for (const mark of marks) expect(onDisk(dir, mark)).toEqual([]);
+    // Right after the start, before any write could checkpoint: a copy of the disk now.
+    for (const mark of [...marks, ...claimedThen.map((kp) => kp.subarray(0, 40))]) expect(onDisk(dir, mark)).toEqual([]);
     for (const hash of capHashes) expect(onDisk(dir, hash)).toEqual([]);
     const mailboxFor = () => ({ id: id<MailboxId>(), sendCapHash: randomBytes(32) });
     const claimed = [];
