@@ -17,10 +17,11 @@
  * and, for the last step, with the saved announcement ignored.
  */
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startIngressHop, type IngressHopHandle, type ObserverEvent } from '@hardline/server';
-import { enrolInBrowser, launchChromium, newPhone, openTab, startWebRelay, type Phone, type WebRelay } from '../support/browser.ts';
+import { enrolInBrowser, launchChromium, newPhone, openTab, SCREENSHOTS, startWebRelay, type Phone, type WebRelay } from '../support/browser.ts';
 import { waitFor } from '../../packages/server/test/support/waitFor.ts';
 
 const trace: ObserverEvent[] = [];
@@ -134,6 +135,8 @@ describe('the web app through the ingress hop', () => {
     await status.waitFor();
     expect(await status.getAttribute('data-ingress-status')).toBe('hop');
     expect(await alice.page.textContent('[data-ingress-origin]')).toBe(new URL(hop.url).host);
+    await status.scrollIntoViewIfNeeded();
+    await alice.page.screenshot({ path: join(SCREENSHOTS, 'network-privacy-hop.png') });
   });
 
   it('an app that starts without reaching /v1/org keeps the hop it was last told of', async () => {
