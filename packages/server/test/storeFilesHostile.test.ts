@@ -10,11 +10,12 @@
  */
 import { chmodSync, mkdirSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import type { MailboxId } from '@hardline/protocol';
 import { secureDataDir, secureDataFiles } from '../src/store/dataDirAccess.ts';
 import { MailboxSeqs } from '../src/store/mailboxSeqs.ts';
 import { openPrivateDatabase } from '../src/store/privateDatabase.ts';
+import { SqliteRelayStore } from '../src/store/sqliteRelayStore.ts';
 import { tmpDir } from './support/tmpDir.ts';
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
@@ -54,6 +55,23 @@ it('tightens the files of the data folder, not a folder inside it', () => {
   secureDataDir(dir, (l) => notices.push(l));
   secureDataFiles(dir, (l) => notices.push(l));
   expect(notices).toHaveLength(2);
+});
+
+it('a store opened without a notice sink reports a loosened data folder on stderr, one line each', async () => {
+  const dir = join(tmpDir(), 'data');
+  mkdirSync(dir);
+  chmodSync(dir, 0o775);
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    await new SqliteRelayStore(dir).close();
+  } finally {
+    spy.mockRestore();
+  }
+  expect(lines).toEqual([`data folder ${dir} had mode 0775; changed to 0700\n`]);
 });
 
 it('the seq counters of read mailboxes are swept at the bound, then again only at twice the size', () => {
