@@ -92,6 +92,15 @@ describe('absorb', () => {
     expect(meta.pendingReceipts).toEqual({});
   });
 
+  it('a call signal among the controls sets no timer and makes no notice', () => {
+    const meta = emptyMeta();
+    const c = conv('direct', ['alice', 'bob'], []);
+    c.controls = [control('bob', { t: 'call', id: 'k', callId: 'c', op: 'ring', sentAt: '2026-11-28T10:00:00.000Z' })];
+    absorb([c], 'alice', meta, NOW);
+    expect(meta.disappear).toEqual({});
+    expect(meta.notices).toEqual([]);
+  });
+
   it('a timer control is noted with its sender, setting time and arrival', () => {
     const meta = emptyMeta();
     const c = conv('direct', ['alice', 'bob'], []);

@@ -50,6 +50,8 @@ type Fake = ReturnType<typeof fakeEngine>;
 
 function fakeEngine(convs: Conversation[] = []) {
   const log: string[] = [];
+  const sendOptions: unknown[] = [];
+  const taken: string[][] = [];
   const controls: { convId: string; ids: readonly string[]; id: string; sentAt: string }[] = [];
   const e = {
     handle: 'alice',
@@ -63,6 +65,8 @@ function fakeEngine(convs: Conversation[] = []) {
     convs,
     log,
     controls,
+    sendOptions,
+    taken,
   };
   const client = {
     get handle() {
@@ -78,16 +82,19 @@ function fakeEngine(convs: Conversation[] = []) {
     foreignLogEntries: () => [1, 2],
     pendingOutbox: () => e.outbox,
     safetyNumber: (h: string) => ({ groups: [h] }),
-    async send(to: string, text: string) {
+    async send(to: string, text: string, o?: unknown) {
       log.push(`send ${to} ${text}`);
+      sendOptions.push(o);
       if (e.failSend) throw e.failSend;
     },
     async sendControl(convId: string, m: { t: string; id: string; ids: readonly string[]; sentAt: string }) {
-      log.push(`receipt ${convId} ${m.ids.length}`);
+      log.push(`${m.t} ${convId} ${m.ids.length}`);
       controls.push({ convId, ids: m.ids, id: m.id, sentAt: m.sentAt });
     },
-    async takeControls() {
+    async takeControls(which?: (c: { message: { t: string } }) => boolean) {
       log.push('takeControls');
+      const sample = ['receipt', 'timer', 'call'].map((t) => ({ message: { t } }));
+      taken.push(sample.filter((c) => (which ? which(c) : true)).map((c) => c.message.t));
       return [];
     },
     async reconcile(c: Conversation) {
@@ -130,11 +137,13 @@ function fakeEngine(convs: Conversation[] = []) {
 }
 
 const bookEntries: { hardlineHandle?: string; name: string }[] = [];
+const bookChanged: { cb?: () => void } = {};
+const bookSyncs: unknown[] = [];
 function session(f: Fake, opts: { wipe?: () => Promise<void>; linkToDirectory?: () => Promise<void>; sync?: () => Promise<void> } = {}): Steps {
   const service = {
     list: () => bookEntries,
-    onChange: () => () => undefined,
-    sync: opts.sync ?? (async () => undefined),
+    onChange: (cb: () => void) => ((bookChanged.cb = cb), () => undefined),
+    sync: async (o: unknown) => (bookSyncs.push(o), (opts.sync ?? (async () => undefined))()),
     linkToDirectory: opts.linkToDirectory ?? (async () => undefined),
     markContacted: async (h: string) => void f.e.log.push(`contacted ${h}`),
   };
@@ -154,6 +163,7 @@ describe('what the session tells the user about keys', () => {
       { handle: 'bob', displayName: 'B', devices: [] },
       { handle: 'carol', displayName: 'C', devices: [] },
       { handle: 'dave', displayName: 'D', devices: [] },
+      { handle: 'eve', displayName: 'E', devices: [] }, // never pinned
     ];
     f.e.pins = {
       alice: { key: 'k', verified: true, changedTo: 'x' },
@@ -177,6 +187,7 @@ describe('what the session tells the user about keys', () => {
     f.e.unverifiable = [
       { handle: 'bob', deviceId: '1', reason: 'bad-certificate' },
       { handle: 'bob', deviceId: '2', reason: 'not-in-log' },
+      { handle: 'bob', deviceId: '7', reason: 'not-in-log' },
       { handle: 'carol', deviceId: '3', reason: 'not-in-log' },
     ];
     f.e.unsigned = [
@@ -185,8 +196,8 @@ describe('what the session tells the user about keys', () => {
       { handle: 'carol', deviceId: '6' },
     ];
     const s = session(f);
-    expect(s.unverifiableDevices('bob')).toBe(2);
-    expect(s.notInLogDevices('bob')).toBe(1);
+    expect(s.unverifiableDevices('bob')).toBe(3);
+    expect(s.notInLogDevices('bob')).toBe(2);
     expect(s.notInLogDevices('dave')).toBe(0);
     expect(s.unsignedRevocations('carol')).toBe(2);
     expect(s.unsignedRevocations('bob')).toBe(1);
@@ -224,6 +235,7 @@ describe('what the session tells the user about keys', () => {
     bookEntries.length = 0;
     bookEntries.push({ hardlineHandle: 'carol', name: 'Aunt Carol' });
     const s = session(f);
+    s.dismissRecovery(); // the page re-renders (version moves) before the first name is asked
     expect(s.displayName('bob')).toBe('Bob Smith (@bob)');
     expect(s.displayName('b0b')).toBe('Bob Smith (@b0b)');
     expect(s.displayName('carol')).toBe('Aunt Carol');
@@ -251,16 +263,20 @@ describe('receipts leave when due, or with a reply in their own chat', () => {
     const s = session(f);
     await s.afterRound();
     expect(Object.keys(s.meta.pendingReceipts).sort()).toEqual([bobChat.id, carolChat.id].sort());
-    await s.send('d:bob', 'reply');
-    expect(f.e.log.filter((l) => !l.startsWith('reconcile') && l !== 'takeControls')).toEqual(['send bob reply', `receipt ${bobChat.id} 1`, 'contacted bob']);
-    expect(Object.keys(s.meta.pendingReceipts)).toEqual([carolChat.id]);
+    await s.send('d:carol', 'reply');
+    expect(f.e.log.filter((l) => !l.startsWith('reconcile') && l !== 'takeControls')).toEqual(['send carol reply', `receipt ${carolChat.id} 1`, 'contacted carol']);
+    expect(Object.keys(s.meta.pendingReceipts)).toEqual([bobChat.id]);
+    // The send itself does not sync first: the listening round does.
+    expect(f.e.sendOptions).toEqual([{ sync: false }]);
   });
 
   it('a message that arrived during the round rides along with the reply', async () => {
     const bobChat = conv('direct', ['alice', 'bob'], [msg('bob', 'hi')]);
     const f = fakeEngine([bobChat]);
     const s = session(f);
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(a: T): T => ((a as unknown as Uint8Array).fill(5), a));
     await s.send('d:bob', 'reply');
+    expect(f.e.controls[0]!.id).toBe('0505050505050505');
     expect(f.e.controls.map((c) => ({ convId: c.convId, ids: c.ids }))).toEqual([{ convId: bobChat.id, ids: [bobChat.messages[0]!.id] }]);
     expect(s.meta.pendingReceipts).toEqual({});
     // A fresh random receipt id each time (16 hex digits), stamped with the time it is sent.
@@ -268,6 +284,14 @@ describe('receipts leave when due, or with a reply in their own chat', () => {
     expect(Math.abs(Date.parse(f.e.controls[0]!.sentAt) - Date.now())).toBeLessThan(60_000);
     // The direct contact is marked contacted in the book.
     expect(f.e.log).toContain('contacted bob');
+  });
+
+  it('a first message to someone (no chat yet) sends, with no receipts to carry', async () => {
+    const f = fakeEngine([conv('direct', ['alice', 'bob'], [msg('bob', 'hi')])]);
+    const s = session(f);
+    await s.send('d:zoe', 'hello');
+    expect(f.e.controls).toEqual([]);
+    expect(f.e.log[0]).toBe('send zoe hello');
   });
 
   it('a failed send keeps the receipts and marks own messages queued from then on', async () => {
@@ -314,6 +338,7 @@ describe('receipts leave when due, or with a reply in their own chat', () => {
     const clock = vi.spyOn(Date, 'now').mockReturnValue(t0);
     await s.afterRound();
     s.meta.pendingReceipts[carolChat.id]!.dueAt = t0 + 40_000;
+    s.meta.pendingReceipts['vanished'] = { ids: ['x'], dueAt: t0 }; // its conversation is gone
     const dueAt = s.meta.pendingReceipts[bobChat.id]!.dueAt;
     clock.mockReturnValue(dueAt - 1);
     await s.tick();
@@ -364,6 +389,9 @@ describe('receipts leave when due, or with a reply in their own chat', () => {
     const s = session(f);
     await s.afterRound();
     expect(f.e.log).toEqual(['takeControls', 'takeControls', `reconcile ${a.id}`, `reconcile ${b.id}`]);
+    expect(f.e.taken).toEqual([['receipt', 'timer'], ['call']]);
+    // The book is pulled without running the engine again (the round just did).
+    expect(bookSyncs.at(-1)).toEqual({ engine: false });
   });
 });
 
@@ -391,12 +419,23 @@ describe('the contact book’s round', () => {
     f.e.dir = [{ handle: 'bob', displayName: 'B', phone: '+1', devices: [{ revoked: true }] }];
     await s.afterRound();
     expect(links).toBe(3);
-    clock.mockReturnValue(t0 + 30_000);
-    await s.afterRound();
-    expect(links).toBe(3);
-    clock.mockReturnValue(t0 + 30_001);
+    f.e.dir = [{ handle: 'bob', displayName: 'B', phone: '+2', devices: [{ revoked: true }] }];
     await s.afterRound();
     expect(links).toBe(4);
+    f.e.dir = [{ handle: 'bob', displayName: 'B', phone: '+2', email: 'b@x', devices: [{ revoked: true }] }];
+    await s.afterRound();
+    f.e.dir = [{ handle: 'bob', displayName: 'B', phone: '+2', email: 'c@x', devices: [{ revoked: true }] }];
+    await s.afterRound();
+    expect(links).toBe(6);
+    f.e.dir = [{ handle: 'bob', displayName: 'B', phone: '+2', email: 'c@x', devices: [{ revoked: true }, { revoked: false }] }];
+    await s.afterRound();
+    expect(links).toBe(7);
+    clock.mockReturnValue(t0 + 30_000);
+    await s.afterRound();
+    expect(links).toBe(7);
+    clock.mockReturnValue(t0 + 30_001);
+    await s.afterRound();
+    expect(links).toBe(8);
     fail = new HardlineError('UNAVAILABLE', 'offline');
     await expect(s.afterRound()).resolves.toBeUndefined();
     fail = new HardlineError('REVOKED', 'revoked');
@@ -472,6 +511,32 @@ describe('the listening loop’s events', () => {
     expect(s.version).toBe(v + 2);
   });
 
+  it('a timer arriving mid-round shows at once too; a control before the calls exist is harmless; the round end runs the session’s', async () => {
+    const c = conv('direct', ['alice', 'bob'], []);
+    const f = fakeEngine([c]);
+    const s = session(f);
+    expect(s.status).toBe('connecting');
+    const t = { conversation: c.id, from: 'bob' as never, fromDevice: 'x' as never, message: { t: 'timer', id: 'tm', seconds: 60, sentAt: '2026-01-01T00:00:00.000Z' }, receivedAt: '2026-01-01T00:00:00.000Z' };
+    c.controls = [t as never];
+    const v = s.version;
+    events(s).control(t); // no call manager yet
+    expect(s.meta.disappear['d:bob']?.seconds).toBe(60);
+    expect(s.version).toBe(v + 1);
+    await (events(s) as unknown as { afterRound(): Promise<void> }).afterRound();
+    expect(f.e.log).toContain('takeControls');
+  });
+
+  it('the contact book changing, and each subscriber until it unsubscribes, are told', () => {
+    const s = session(fakeEngine());
+    let told = 0;
+    const off = s.subscribe(() => told++);
+    bookChanged.cb!();
+    expect(told).toBe(1);
+    off();
+    bookChanged.cb!();
+    expect(told).toBe(1);
+  });
+
   it('the loop hearing the device is revoked signs out', async () => {
     const f = fakeEngine();
     const s = session(f);
@@ -499,6 +564,27 @@ describe('the listening loop’s events', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('signing out stops the clock', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const s = session(fakeEngine());
+      let ticks = 0;
+      (s as unknown as { timer: unknown }).timer = setInterval(() => ticks++, 1_000);
+      await s.wipe();
+      vi.advanceTimersByTime(5_000);
+      expect(ticks).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('an erasure failing with no error at all still ends erased', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const s = session(fakeEngine(), { wipe: async () => Promise.reject(undefined) });
+    await s.wipe();
+    expect(s.erased).toBe(true);
   });
 
   it('signing out stops listening for the network coming back', async () => {
@@ -531,6 +617,13 @@ describe('devices and the rest of the engine calls', () => {
     expect(s.version).toBe(v + 1);
   });
 
+  it('a tick with nothing due and no notice expired tells the page nothing', async () => {
+    const s = session(fakeEngine([]));
+    const v = s.version;
+    await s.tick();
+    expect(s.version).toBe(v);
+  });
+
   it('an expired timer notice is dropped at the tick and the page told', async () => {
     const f = fakeEngine([]);
     const s = session(f);
@@ -558,6 +651,10 @@ describe('chats, groups and profile', () => {
     expect(s.version).toBe(v + 1);
     await s.markRead('d:nobody');
     expect(s.version).toBe(v + 1);
+    const onlyMine = conv('direct', ['alice', 'carol'], [msg('alice', 'hi')]);
+    f.e.convs.push(onlyMine);
+    await s.markRead('d:carol');
+    expect(s.meta.readUpTo['d:carol']).toBeUndefined();
   });
 
   it('group actions only on a group this device is still in', async () => {
