@@ -6,14 +6,9 @@
  * and in the browser.
  */
 import {
-  boxOpen,
   boxSeal,
   commitChanges,
   createConversationGroup,
-  decodeAppMessage,
-  decodeBundle,
-  decodeKeyPackage,
-  decodeRoster,
   decodeState,
   certifiedAuthenticationService,
   clientConfigWith,
@@ -24,14 +19,10 @@ import {
   encryptApplication,
   exportSecret,
   fromBase64Url,
-  fromHex,
   HardlineError,
-  joinFromWelcome,
   loadSuite,
-  openEnvelope,
   parseSuite,
   PayloadKind,
-  processIncoming,
   randomBytes,
   sealEnvelope,
   certifyDevice,
@@ -49,7 +40,6 @@ import {
   type Envelope,
   type EnvelopeId,
   type Handle,
-  type MailboxId,
   type Roster,
   type RosterDevice,
   type TextMessage,
@@ -58,7 +48,6 @@ import {
 } from '@hardline/protocol';
 import type { CiphersuiteImpl, ClientConfig, ClientState, CryptoProvider } from 'ts-mls';
 import {
-  MAX_MESSAGES_PER_CONVERSATION,
   type ReceivedControl,
   MAX_SEEN,
   type Conversation,
@@ -66,13 +55,12 @@ import {
   type StateStore,
   type StoredMessage,
 } from './deviceState.ts';
-import { acceptRoster, changesNothing, validateSettingsChange, withSettings, type SettingsChange } from './conversationSettings.ts';
+import { changesNothing, validateSettingsChange, withSettings, type SettingsChange } from './conversationSettings.ts';
 import { requestCertificate } from './deviceLinking.ts';
 import { isHeld, type Pin, type Unverifiable } from './trustRules.ts';
 import { IdentityTrust } from './identityTrust.ts';
 import { SelfConversation } from './selfConversation.ts';
 import { ConversationControls } from './conversationControls.ts';
-import { Inbox } from './inbox.ts';
 import { splitInviteCode, type Capabilities, type ChainBreak } from '@hardline/protocol';
 import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, pinOrgKey, refreshOrg, reportApplied, requireCapability, requireContactAllowed, timerWithinPolicy, wipeOrdered, type OrgState } from './orgPolicy.ts';
 import { KeyTransparency, type SplitViewReport } from './keyTransparency.ts';
@@ -88,13 +76,13 @@ import { MailboxRotation } from './mailboxRotation.ts';
 import { MembershipCommits } from './membershipCommits.ts';
 import { ClaimPacing, warmWallet } from './claimPacing.ts';
 import { MailboxPool } from './mailboxPool.ts';
-import { expireMessages } from './messageExpiry.ts';
-import { acceptTextPart } from './textParts.ts';
-import { Poster, postWaits } from './poster.ts';
+import { Poster } from './poster.ts';
 import { IngressPoster, type PostSender } from './ingressPoster.ts';
 import { RelayApi, type DirectoryUser, type Profile, type ProfileUpdate } from './relayApi.ts';
 import { parseRelayUrl } from './relayUrl.ts';
 import { SealKeys } from './sealKeys.ts';
+import { EnvelopeReceiver, type ReceivedMessage } from './envelopeReceiver.ts';
+import { InboxRound, type SyncOptions } from './inboxRound.ts';
 import type { Transport } from './transport.ts';
 
 export type ClientOptions = {
@@ -119,25 +107,11 @@ export type ClientOptions = {
   claimSleep?: (ms: number) => Promise<void>;
 };
 
-export type ReceivedMessage = {
-  conversation: string;
-  from: Handle;
-  text: string;
-  sentAt: string;
-  receivedAt: string;
-};
+export type { ReceivedMessage } from './envelopeReceiver.ts';
+export type { SyncOptions } from './inboxRound.ts';
 
 /** `flush: false` leaves what was queued for the caller's own flush (send queues its text first). */
 export type FlushOptions = { readonly flush?: boolean };
-
-export type SyncOptions = {
-  waitMs?: number;
-  onMessage?: (m: ReceivedMessage) => void;
-  /** Receipts, timers and call signalling, as they arrive (also kept for takeControls). */
-  onControl?: (c: ReceivedControl) => void;
-  /** Ends a long `waitMs` early (after the backlog is drained), so a caller can run another operation. */
-  signal?: AbortSignal;
-};
 
 const HANDLE_RE = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 /** How long reconcile waits before claiming again for a device that had no KeyPackage left. */
@@ -158,8 +132,6 @@ export class HardlineClient {
   private api!: RelayApi;
   private poster!: PostSender;
   private readonly seal = new SealKeys();
-  private seenSet = new Set<string>();
-  private controlListener: ((c: ReceivedControl) => void) | undefined;
   /** The directory's verdict, pins, safety numbers and device linking (identityTrust.ts). */
   private trust!: IdentityTrust;
   /** Inclusion, consistency and gossip of the key-transparency log (keyTransparency.ts). */
@@ -184,8 +156,10 @@ export class HardlineClient {
   private scheduler!: SendScheduler;
   /** The platform's transport, telling the scheduler of every authenticated request (sessionWatch.ts). */
   private watched!: Transport;
-  /** A Welcome joined a conversation through a mailbox this sync did not subscribe to (last resort). */
-  private joinedUnsubscribed = false;
+  /** What each envelope from the inbox does: Welcomes, commits, messages (envelopeReceiver.ts). */
+  private receiver!: EnvelopeReceiver;
+  /** One sync: the inbox drained, persisted, acknowledged, then the round's upkeep (inboxRound.ts). */
+  private round!: InboxRound;
 
   private constructor(private readonly opts: ClientOptions) {}
 
@@ -264,7 +238,6 @@ export class HardlineClient {
     this.state = state;
     // A state from before certificates in credentials: its identity key certifies it again.
     if (state.identity && !state.certificate) state.certificate = certifyDevice(state.identity, { handle: state.handle, deviceId: state.deviceId, deviceKey: state.signPub });
-    this.seenSet = new Set(state.seen);
     this.impl = await loadSuite(parseSuite(state.suite), this.opts.cryptoProvider);
     const signKey = fromBase64Url(state.signKey);
     const base = parseRelayUrl(state.server);
@@ -362,6 +335,36 @@ export class HardlineClient {
       flushOutbox: () => this.flushOutbox(),
       flushNow: () => this.outbox.flush(),
       requireCalls: () => this.requireOrgCapability('calls'),
+    });
+    this.receiver = new EnvelopeReceiver({
+      state,
+      impl: this.impl,
+      config: this.config,
+      seal: this.seal,
+      keyPackages: this.keyPackages,
+      rotation: this.rotation,
+      trust: this.trust,
+      kt: this.kt,
+      self: this.self,
+      controls: this.controls,
+      conversations: () => this.conversations(),
+      conversationName: (c) => this.conversationName(c),
+      refreshDirectory: () => this.refreshDirectory(),
+      mls: (c) => this.mls(c),
+      setMls: (c, s) => this.setMls(c, s),
+    });
+    this.round = new InboxRound({
+      state,
+      api: this.api,
+      transport: this.watched,
+      scheduler: this.scheduler,
+      trust: this.trust,
+      rotation: this.rotation,
+      receiver: this.receiver,
+      conversations: () => this.conversations(),
+      refreshDirectory: () => this.refreshDirectory(),
+      replenishKeyPackages: () => this.replenishKeyPackages(),
+      save: () => this.save(),
     });
     // What a restart left queued goes at the next slots, not at the next sync.
     this.scheduler.start();
@@ -923,234 +926,8 @@ export class HardlineClient {
    * Drains the inbox: processes every queued envelope, persists, then acknowledges. With
    * `waitMs`, keeps listening that long for new envelopes.
    */
-  async sync(opts: SyncOptions = {}): Promise<ReceivedMessage[]> {
-    // Queued posts that must wait (relay down, a full mailbox) stay queued; receiving goes on.
-    // With the send scheduler on, they go at its slots: receiving does not wait for them.
-    await this.scheduler.kick().catch((e) => {
-      if (!postWaits(e)) throw e;
-    });
-    await this.refreshDirectory();
-    await this.trust.advanceLinks();
-    const token = await this.api.sessionToken().catch(async (e) => {
-      if (e instanceof HardlineError && e.code === 'REVOKED') {
-        this.state.revoked = true;
-        await this.save();
-      }
-      throw e;
-    });
-    const subs = [
-      ...this.conversations().filter((c) => !c.left).map((c) => ({ id: c.mailbox.id, readCap: fromHex(c.mailbox.readCap, 32) })),
-      ...this.rotation.subscriptions(),
-      ...Object.entries(this.state.keyPackages).map(([id, kp]) => ({ id: id as MailboxId, readCap: fromHex(kp.readCap, 32) })),
-    ];
-    const received: ReceivedMessage[] = [];
-    this.controlListener = opts.onControl;
-    const inbox = new Inbox(parseRelayUrl(this.state.server), this.watched);
-    const queue: Envelope[] = [];
-    let drained = false;
-    let closed: HardlineError | undefined;
-    let wake: () => void = () => undefined;
-    const deadline = Date.now() + (opts.waitMs ?? 0);
-    const onAbort = () => wake();
-    opts.signal?.addEventListener('abort', onAbort);
-    await inbox.connect(token, subs, {
-      onEnvelope: (e) => {
-        queue.push(e);
-        wake();
-      },
-      onDrained: () => {
-        drained = true;
-        wake();
-      },
-      onClose: (err) => {
-        closed = err;
-        wake();
-      },
-    });
-    try {
-      for (;;) {
-        if (queue.length > 0) {
-          const batch = queue.splice(0, 256);
-          let changed = false;
-          for (const env of batch) changed = (await this.processEnvelope(env, received, opts.onMessage)) || changed;
-          // A batch of the relay's cover alone changes nothing: no save (strict sends one a round).
-          if (changed) await this.save();
-          inbox.ack(batch.map((e) => ({ mailboxId: e.mailboxId, envelopeId: e.envelopeId })));
-          continue;
-        }
-        if (closed) {
-          if (closed.code === 'REVOKED') {
-            this.state.revoked = true;
-            await this.save();
-          }
-          throw closed;
-        }
-        const remaining = opts.signal?.aborted ? 0 : deadline - Date.now();
-        if (drained && remaining <= 0) break;
-        await new Promise<void>((r) => {
-          wake = r;
-          if (drained) setTimeout(r, Math.max(remaining, 0));
-        });
-        wake = () => undefined;
-      }
-    } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
-      inbox.close();
-      this.controlListener = undefined;
-    }
-    if (expireMessages(this.state, Date.now())) await this.save();
-    await this.replenishKeyPackages().catch(() => undefined);
-    // A former mailbox retired now gets one more drain (below) before it is forgotten.
-    if (await this.rotation.retireDue().catch(() => false)) this.joinedUnsubscribed = true;
-    if (this.joinedUnsubscribed) {
-      // Joined through a last-resort KeyPackage: the conversation's mailbox is new, and what was
-      // posted there after the Welcome waits for a subscription, so read it now, not next time.
-      this.joinedUnsubscribed = false;
-      received.push(...(await this.sync({ onMessage: opts.onMessage, onControl: opts.onControl })));
-    }
-    return received;
-  }
-
-  /** False when the envelope was for no mailbox of this device (the relay's cover): nothing to keep. */
-  private async processEnvelope(env: Envelope, received: ReceivedMessage[], onMessage?: (m: ReceivedMessage) => void): Promise<boolean> {
-    const conv = this.conversations().find((c) => c.mailbox.id === env.mailboxId) ?? this.rotation.conversationOf(env.mailboxId);
-    const kp = conv ? undefined : this.state.keyPackages[env.mailboxId];
-    // Cover pushed by the relay names a random mailbox: dropped (and acknowledged with its batch)
-    // without a place in `seen`, which it would otherwise fill, pushing out real entries.
-    if (!conv && !kp) return false;
-    const seenKey = `${env.mailboxId}:${env.envelopeId}`;
-    if (this.seenSet.has(seenKey)) return false;
-    this.seenSet.add(seenKey);
-    this.state.seen.push(seenKey);
-    try {
-      if (conv) await this.processConversationEnvelope(conv, env, received, onMessage);
-      // Not a Welcome: a conversation's envelope that overtook the commit moving this device here.
-      else if (kp) await this.processWelcome(env, kp).catch(() => this.rotation.park(env));
-    } catch (e) {
-      // A bad envelope must not block the mailbox behind it; it is dropped and acknowledged.
-      if (!(e instanceof HardlineError)) throw e;
-    }
-    return true;
-  }
-
-  private async processWelcome(env: Envelope, kp: DeviceState['keyPackages'][MailboxId]): Promise<void> {
-    const kpBytes = fromBase64Url(kp.publicBytes);
-    const opened = await openEnvelope(await this.seal.keyPackage(kpBytes, env.mailboxId), env);
-    if (opened.kind !== PayloadKind.WELCOME_BUNDLE) return;
-    const bundle = decodeBundle(opened.body);
-    const own = {
-      publicPackage: decodeKeyPackage(kpBytes),
-      privatePackage: {
-        initPrivateKey: fromBase64Url(kp.initPrivateKey),
-        hpkePrivateKey: fromBase64Url(kp.hpkePrivateKey),
-        signaturePrivateKey: fromBase64Url(this.state.signKey),
-      },
-    };
-    let mls: ClientState;
-    try {
-      mls = await joinFromWelcome(bundle.mls, own, this.impl, this.config);
-    } catch {
-      // A device just linked may not have its answer (and so its own identity key) yet.
-      await this.refreshDirectory();
-      await this.trust.advanceLinks();
-      mls = await joinFromWelcome(bundle.mls, own, this.impl, this.config);
-    }
-    const roster = decodeRoster(await boxOpen(await exportSecret(mls, 'hardline/v1/roster', 32, this.impl), bundle.rosterBox));
-    const id = toHex(mls.groupContext.groupId);
-    const mailbox = this.keyPackages.joined(env.mailboxId, kp, roster);
-    if (this.state.conversations[id]) return;
-    if (mailbox.id !== env.mailboxId) this.joinedUnsubscribed = true;
-    const conv: Conversation = { id, roster, mlsState: '', mailbox, pending: [], messages: [], left: false };
-    this.setMls(conv, mls);
-    this.state.conversations[id] = conv;
-  }
-
-  private async openConversation(conv: Conversation, env: Envelope) {
-    let lastError: unknown;
-    for (const secret of conv.roster.sealSecrets) {
-      try {
-        return await openEnvelope(await this.seal.conversation(secret, env.mailboxId), env);
-      } catch (e) {
-        lastError = e;
-      }
-    }
-    throw lastError instanceof HardlineError ? lastError : new HardlineError('CRYPTO', 'envelope did not unseal');
-  }
-
-  private async processConversationEnvelope(conv: Conversation, env: Envelope, received: ReceivedMessage[], onMessage?: (m: ReceivedMessage) => void): Promise<void> {
-    const opened = await this.openConversation(conv, env);
-    if (opened.kind === PayloadKind.COVER || opened.kind === PayloadKind.WELCOME_BUNDLE) return;
-    await this.handleMls(conv, opened.kind, opened.body, received, onMessage);
-    // A commit may unlock buffered messages for the next epoch.
-    for (let progressed = true; progressed && conv.pending.length > 0; ) {
-      progressed = false;
-      const epoch = this.mls(conv).groupContext.epoch.toString();
-      const ready = conv.pending.filter((p) => p.epoch === epoch);
-      if (ready.length === 0) break;
-      conv.pending = conv.pending.filter((p) => p.epoch !== epoch);
-      for (const p of ready) {
-        const raw = fromBase64Url(p.bytes, 70_000);
-        await this.handleMls(conv, raw[0] as PayloadKind, raw.subarray(1), received, onMessage).catch(() => undefined);
-        progressed = true;
-      }
-    }
-  }
-
-  private async handleMls(conv: Conversation, kind: PayloadKind, body: Uint8Array, received: ReceivedMessage[], onMessage?: (m: ReceivedMessage) => void): Promise<void> {
-    const bundle = kind === PayloadKind.COMMIT_BUNDLE ? decodeBundle(body) : undefined;
-    const mlsBytes = bundle ? bundle.mls : body;
-    const state = this.mls(conv);
-    let r;
-    try {
-      r = await processIncoming(state, mlsBytes, this.impl);
-    } catch (e) {
-      if (!(e instanceof HardlineError) || e.code !== 'CRYPTO') throw e;
-      // A commit may add a device we have not seen yet: refresh the directory once and retry.
-      await this.refreshDirectory();
-      r = await processIncoming(state, mlsBytes, this.impl);
-    }
-    if (r.kind === 'stale') return;
-    if (r.kind === 'future') {
-      if (conv.pending.length < 10_000) {
-        const raw = new Uint8Array(body.length + 1);
-        raw[0] = kind;
-        raw.set(body, 1);
-        conv.pending.push({ epoch: r.epoch.toString(), bytes: toBase64Url(raw) });
-      }
-      return;
-    }
-    this.setMls(conv, r.newState);
-    if (r.kind === 'commit') {
-      if (r.removedSelf) {
-        conv.left = true;
-        return;
-      }
-      if (bundle) {
-        const before = conv.roster;
-        conv.roster = acceptRoster(before, decodeRoster(await boxOpen(await exportSecret(r.newState, 'hardline/v1/roster', 32, this.impl), bundle.rosterBox)), r.committer?.handle);
-        // This device's new mailbox, when the commit removed someone (mailboxRotation.ts).
-        if (this.rotation.adopt(conv, before)) this.joinedUnsubscribed = true;
-        for (const early of this.rotation.unpark(conv)) await this.processConversationEnvelope(conv, early, received, onMessage).catch(() => undefined);
-      }
-      return;
-    }
-    const app = decodeAppMessage(r.data);
-    if (app.t === 'text' && app.th) await this.kt.onPeerHead(app.th, r.sender.handle, app.lk);
-    if (app.t === 'book-key') return this.self.accept(conv, r.sender.handle, app);
-    if (app.t !== 'text') {
-      const control = this.controls.receive(conv, r.sender.handle, r.sender.deviceId, app);
-      if (control) this.controlListener?.(control);
-      return;
-    }
-    if (conv.messages.some((m) => m.id === app.id && m.from === r.sender.handle)) return;
-    const whole = acceptTextPart(conv, r.sender.handle, app, new Date().toISOString());
-    if (!whole) return;
-    const stored: StoredMessage = { id: whole.id, from: r.sender.handle, text: whole.text, sentAt: whole.sentAt, receivedAt: new Date().toISOString(), shown: false };
-    conv.messages.push(stored);
-    if (conv.messages.length > MAX_MESSAGES_PER_CONVERSATION) conv.messages.splice(0, conv.messages.length - MAX_MESSAGES_PER_CONVERSATION);
-    const out = { conversation: this.conversationName(conv), from: stored.from, text: stored.text, sentAt: stored.sentAt, receivedAt: stored.receivedAt };
-    received.push(out);
-    onMessage?.(out);
+  sync(opts: SyncOptions = {}): Promise<ReceivedMessage[]> {
+    return this.round.sync(opts);
   }
 
   /** Messages not yet shown to the user, in arrival order; marks them shown. */
