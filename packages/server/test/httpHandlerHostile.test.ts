@@ -74,6 +74,16 @@ const routes: Route[] = [
   { method: 'GET', path: '/bytes', handle: async () => ({ status: 201, body: new Uint8Array([1, 2, 3]), contentType: 'application/x-test' }) },
   { method: 'GET', path: '/typed-text', handle: async () => ({ status: 200, body: 'abc', contentType: 'application/x-test' }) },
   { method: 'GET', path: '/nothing', handle: async () => ok(undefined, 202) },
+  {
+    method: 'POST',
+    path: '/slow',
+    handle: async (_ctx, req) => {
+      const body = await req.json();
+      // Work that outlasts the body deadline, after the whole body has arrived.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      return ok(body);
+    },
+  },
 ];
 
 const keepAlive = { connection: 'keep-alive' };
@@ -229,6 +239,13 @@ describe('bodies', () => {
       expect(r.headers.connection).toBe('close');
     }
     expect(h.internalErrors).toEqual([]);
+  });
+
+  it('the body deadline is for the body only: a handler slower than it still answers', async () => {
+    const h = await startHarness(routes, { bodyTimeoutMs: 200 });
+    const r = await ask(h.url, 'POST', '/slow', { headers: { ...keepAlive, 'content-length': 7 }, send: '{"s":1}' });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ s: 1 });
   });
 
   it('a body that stops half way gets a 408 at the body deadline, and the socket is destroyed', async () => {
