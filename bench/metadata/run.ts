@@ -4,6 +4,8 @@
  * (METADATA_BENCH_LEVELS, default off,balanced,strict) over the same population and messages;
  * prints each run's tables, then privacy against cost per level, and writes the charts.
  * METADATA_BENCH_QUICK=1 runs the small configuration the end-to-end test uses.
+ * METADATA_BENCH_CALLS=0 runs the same messages with no calls (calls come from a stream of their
+ * own): the figure for messages alone, which issue 12 sets its bar on, apart from calls.
  * METADATA_BENCH_DUMP=<folder> also writes each level's adversary views (sightings, target,
  * candidates) and the ground truth as JSON, so an attack or an ablation can be tried on them
  * without driving the relay again (a level takes minutes; an attack, seconds).
@@ -23,14 +25,15 @@ import { costLines, costPoints } from './costReport.ts';
 import { levelRow, levelTable } from './levelReport.ts';
 
 const quick = process.env.METADATA_BENCH_QUICK === '1';
-const config = quick ? QUICK_CONFIG : FULL_CONFIG;
+const sized = quick ? QUICK_CONFIG : FULL_CONFIG;
+const config = process.env.METADATA_BENCH_CALLS === '0' ? { ...sized, callsPerMessage: 0 } : sized;
 const levels = (process.env.METADATA_BENCH_LEVELS ?? 'off,balanced,strict').split(',').map((l) => parsePrivacyLevel(l.trim()));
 const started = Date.now();
 const svg = (name: string): string => fileURLToPath(new URL(`./${name}${quick ? '-quick' : ''}.svg`, import.meta.url));
 const rows: string[][] = [];
 const points: CostPoint[] = [];
 let chance = 0;
-console.log(`# Metadata benchmark (${quick ? 'quick' : 'full'}; levels ${levels.join(', ')})`);
+console.log(`# Metadata benchmark (${quick ? 'quick' : 'full'}; levels ${levels.join(', ')}${config.callsPerMessage === 0 ? '; no calls' : ''})`);
 for (const level of levels) {
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
@@ -53,7 +56,7 @@ for (const level of levels) {
   const dump = process.env.METADATA_BENCH_DUMP;
   if (dump) {
     mkdirSync(dump, { recursive: true });
-    const file = join(dump, `views-${level}${quick ? '-quick' : ''}.json`);
+    const file = join(dump, `views-${level}${quick ? '-quick' : ''}${config.callsPerMessage === 0 ? '-no-calls' : ''}.json`);
     writeFileSync(file, JSON.stringify({ level, truth: b.truth.ranked, handles: b.population.handles, isWebApp: b.webApp.isWebApp, open: b.webApp.open, views: b.results.filter((r, i, all) => all.findIndex((o) => o.view === r.view) === i).map((r) => r.view) }));
     console.log(`views: ${file}`);
   }
