@@ -248,3 +248,42 @@ describe('a store that fails under a reader', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('a reader that subscribes again', () => {
+  it('is not sent what it already has: its cursor stays where it was', async () => {
+    const { conn, ws, store } = connection({ sendBuffer: 1 << 20 });
+    for (let i = 1; i <= 3; i++) store.envelopes.push(env(i));
+    conn.subscribe([M]);
+    await waitFor(() => ws.drained === 1);
+    conn.subscribe([M]);
+    await waitFor(() => ws.drained === 2);
+    expect(ws.envelopes).toEqual([1, 2, 3]);
+    expect(conn.isSubscribed(M)).toBe(true);
+  });
+
+  it('a claimed pending mailbox goes live with its backlog; activating it again sends nothing twice', async () => {
+    const { conn, ws, store } = connection({ sendBuffer: 1 << 20 });
+    conn.addPending(M);
+    expect(conn.isSubscribed(M)).toBe(false);
+    expect([...conn.pendingMailboxes()]).toEqual([M]);
+    store.envelopes.push(env(1), env(2));
+    conn.activate(M);
+    await waitFor(() => ws.envelopes.length === 2);
+    expect([...conn.pendingMailboxes()]).toEqual([]);
+    conn.activate(M);
+    await settle();
+    expect(ws.envelopes).toEqual([1, 2]);
+    // Activation is no subscribe: no "drained" is owed for it.
+    expect(ws.drained).toBe(0);
+  });
+
+  it('closing sends a close frame only to a socket still open', () => {
+    const { conn, ws } = connection({ sendBuffer: 400 });
+    conn.close(4003, 'REVOKED');
+    expect(ws.closed).toEqual([4003, 'REVOKED']);
+    const other = connection({ sendBuffer: 400 });
+    other.ws.readyState = 3;
+    other.conn.close(4003, 'REVOKED');
+    expect(other.ws.closed).toBeUndefined();
+  });
+});
