@@ -212,10 +212,14 @@ export class RelayApi {
     return this.request<{ accepted: string }>('POST', '/v1/post', frame, undefined, 'ingress', wake === 'later' ? { 'hardline-wake': 'later' } : undefined);
   }
 
-  /** A hold on this epoch's commit lock, or undefined when another device holds it. */
+  /**
+   * A hold on this epoch's commit lock, or undefined when another device holds it. The lock
+   * calls carry only the epoch's token and go through the hop like the commit they guard: on
+   * the session's connection they would tell the relay which device is about to commit.
+   */
   async takeLock(token: string): Promise<string | undefined> {
     try {
-      return (await this.request<{ hold: string }>('POST', '/v1/locks', { token })).hold;
+      return (await this.request<{ hold: string }>('POST', '/v1/locks', { token }, undefined, 'ingress')).hold;
     } catch (e) {
       if (e instanceof HardlineError && e.code === 'CONFLICT') return undefined;
       throw e;
@@ -225,7 +229,7 @@ export class RelayApi {
   /** Makes the lock this device's for good, right before it posts its commit; false if it lost it. */
   async confirmLock(token: string, hold: string): Promise<boolean> {
     try {
-      await this.request('POST', '/v1/locks/confirm', { token, hold });
+      await this.request('POST', '/v1/locks/confirm', { token, hold }, undefined, 'ingress');
       return true;
     } catch (e) {
       if (e instanceof HardlineError && e.code === 'CONFLICT') return false;
@@ -235,7 +239,7 @@ export class RelayApi {
 
   /** Gives the lock back: this device has nothing to commit after all. */
   async releaseLock(token: string, hold: string): Promise<void> {
-    await this.request('POST', '/v1/locks/release', { token, hold });
+    await this.request('POST', '/v1/locks/release', { token, hold }, undefined, 'ingress');
   }
 
   createLinkCode() {

@@ -7,10 +7,13 @@
 import type { Route } from '../http/route.ts';
 import { blobRoutes } from '../routes/blobRoutes.ts';
 import { keyPackageRoutes } from '../routes/keyPackageRoutes.ts';
+import { lockRoutes } from '../routes/lockRoutes.ts';
 import { postRoutes } from '../routes/postRoutes.ts';
 import { tokenRoutes } from '../routes/tokenRoutes.ts';
 import { turnRoutes } from '../routes/turnRoutes.ts';
 
-const REACHABLE = new Set(['POST /v1/post', 'POST /v1/keypackages/claim', 'GET /v1/blobs/:id', 'PUT /v1/blobs/:id', 'GET /v1/tokens/:purpose/key', 'POST /v1/turn/credentials']);
+const REACHABLE = new Set(['POST /v1/post', 'POST /v1/keypackages/claim', 'GET /v1/blobs/:id', 'PUT /v1/blobs/:id', 'GET /v1/tokens/:purpose/key', 'POST /v1/turn/credentials',
+  // The commit lock goes with the commit: taken on a session, it would name the committing device.
+  'POST /v1/locks', 'POST /v1/locks/confirm', 'POST /v1/locks/release']);
 
-export const anonymousRoutes: readonly Route[] = [...postRoutes, ...keyPackageRoutes, ...blobRoutes, ...tokenRoutes, ...turnRoutes].filter((r) => REACHABLE.has(`${r.method} ${r.path}`));
+export const anonymousRoutes: readonly Route[] = [...postRoutes, ...keyPackageRoutes, ...lockRoutes, ...blobRoutes, ...tokenRoutes, ...turnRoutes].filter((r) => REACHABLE.has(`${r.method} ${r.path}`));

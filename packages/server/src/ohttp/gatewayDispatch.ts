@@ -55,7 +55,7 @@ async function dispatchInner(ctx: RelayContext, bytes: Uint8Array, outer: OuterR
 async function runRoute(ctx: RelayContext, inner: BinaryHttpRequest, outer: OuterRequest): Promise<RouteResponse> {
   const pathname = inner.path.split('?')[0] ?? '';
   const match = matchRoute(anonymousRoutes, inner.method, pathname);
-  if (!match) throw new RelayError('FORBIDDEN', `${inner.method} ${pathname} is not reachable through the gateway: only posts, claims, blobs and token keys are`);
+  if (!match) throw new RelayError('FORBIDDEN', `${inner.method} ${pathname} is not reachable through the gateway: only posts, claims, commit locks, blobs and token keys are`);
   const headers = innerHeaders(inner.headers);
   const limit = match.route.bodyLimit ?? JSON_BODY_LIMIT;
   if (inner.body.length > limit) throw new TooLargeError('request body', inner.body.length, limit);
