@@ -61,6 +61,15 @@ export class IngressFetch {
     }
   };
 
+  /**
+   * Starts the key-config fetch now, when the hop is set up, so that it does not go out right
+   * before the first request through the hop and time it for an observer of this address. A
+   * failure is dropped here: the first request fetches again.
+   */
+  prefetch(): void {
+    this.keyConfig().catch(() => undefined);
+  }
+
   private keyConfig(): Promise<KeyConfig> {
     this.config ??= (async () => {
       const res = await this.unlinked(new URL('/v1/ohttp/keys', this.relay));

@@ -65,6 +65,8 @@ export class RelayApi {
   /** Sends posts, claims and blob calls through an Oblivious HTTP hop (ingressFetch.ts). */
   useIngress(ingress: URL): void {
     this.ingress = new IngressFetch(ingress, this.base, this.transport);
+    // Now rather than lazily: a key fetch right before the first post would time that post.
+    this.ingress.prefetch();
   }
 
   /** `via: 'ingress'` marks an anonymous call: it goes through the hop when one is set. */
