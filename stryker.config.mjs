@@ -45,8 +45,11 @@ export default {
     // identityTrust, acceptControl in selfConversation); and line ranges of hardlineClient.ts
     // (check them after editing that file): the directory authentication wiring, mls/setMls.
     'packages/client/src/{trustRules,identityTrust,selfConversation,conversationControls,membershipCommits,mailboxRotation,readdressPosts,outbox,keyPackageSupply,tokenWallet}.ts',
-    'packages/client/src/hardlineClient.ts:293-293',
-    'packages/client/src/hardlineClient.ts:547-553',
+    'packages/client/src/hardlineClient.ts:297-297',
+    'packages/client/src/hardlineClient.ts:533-539',
+    // The receive path (Welcome joins, rosters from commits, removal, saving before acking).
+    'packages/client/src/envelopeReceiver.ts',
+    'packages/client/src/inboxRound.ts',
     // web: session timing, receipts (the CSP is served by server/src/http/staticApp.ts)
     'packages/web/src/session/receipts.ts',
     'packages/web/src/session/session.ts',
