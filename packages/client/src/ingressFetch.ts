@@ -26,6 +26,27 @@ import {
 } from '@hardline/protocol/ohttp';
 import type { Transport } from './transport.ts';
 
+/**
+ * The inner request is padded with zeros (RFC 9292 §3.8; the gateway's decoder accepts them) to
+ * the next power of two from 1 KiB, and past 64 KiB to the next 64 KiB: otherwise the sealed size
+ * the hop sees would tell a `later` post from a `now` one, and one path from another.
+ */
+const MIN_BUCKET = 1024;
+const LARGE_STEP = 64 * 1024;
+
+export function paddedLength(n: number): number {
+  if (n > LARGE_STEP) return Math.ceil(n / LARGE_STEP) * LARGE_STEP;
+  let size = MIN_BUCKET;
+  while (size < n) size *= 2;
+  return size;
+}
+
+function pad(inner: Uint8Array): Uint8Array {
+  const out = new Uint8Array(paddedLength(inner.length));
+  out.set(inner);
+  return out;
+}
+
 /** The inner headers the gateway reads; anything else would only be something to fingerprint. */
 const PASSED = new Set(['content-type', 'authorization', 'hardline-wake']);
 
@@ -51,7 +72,7 @@ export class IngressFetch {
       headers.push([name, value]);
     }
     const body = init.body === undefined || init.body === null ? new Uint8Array(0) : new Uint8Array(await new Response(init.body).arrayBuffer());
-    const inner = encodeBinaryHttpRequest({ method: init.method ?? 'GET', scheme: url.protocol.replace(':', ''), authority: url.host, path: url.pathname + url.search, headers, body });
+    const inner = pad(encodeBinaryHttpRequest({ method: init.method ?? 'GET', scheme: url.protocol.replace(':', ''), authority: url.host, path: url.pathname + url.search, headers, body }));
     try {
       return await this.send(inner);
     } catch (e) {
