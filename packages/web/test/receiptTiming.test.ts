@@ -48,7 +48,8 @@ afterAll(() => {
 async function bobSession(): Promise<SessionSteps> {
   const book = await ContactBookService.open(bob);
   const ctor = Session as unknown as new (...args: unknown[]) => SessionSteps;
-  return new ctor(bob, undefined, new MetaStore(emptyMeta()), book);
+  // (client, ingress choice, state store, meta store, book): no hop, no IndexedDB store here.
+  return new ctor(bob, { url: undefined, from: 'saved' }, undefined, new MetaStore(emptyMeta()), book);
 }
 
 describe('delivery receipts, as the relay sees them', () => {
