@@ -29,8 +29,12 @@ export const ENROL_WAIT_MS = 30_000;
 export type IngressChoice = {
   /** The hop's URL, or undefined for none. */
   readonly url: string | undefined;
-  /** `relay`: announced just now; `saved`: the relay did not answer, the last announcement holds. */
-  readonly from: 'relay' | 'saved';
+  /**
+   * `relay`: announced just now; `saved`: the relay did not answer, the last announcement holds;
+   * `unknown`: neither an answer nor a saved one (or storage failed). Unknown is not "no hop":
+   * an attacker who stalls `GET /v1/org` must not make the device post straight to the relay.
+   */
+  readonly from: 'relay' | 'saved' | 'unknown';
 };
 
 /** What the relay announces now, else what it announced last. */
@@ -43,7 +47,8 @@ export async function announcedIngress(origin: string = location.origin, waitMs 
     // Offline or timed out: the saved answer below.
   }
   const saved = await sealedGet<{ url: string | null }>(RECORD).catch(() => undefined);
-  return { url: saved?.url ?? undefined, from: 'saved' };
+  if (saved === undefined) return { url: undefined, from: 'unknown' };
+  return { url: saved.url ?? undefined, from: 'saved' };
 }
 
 /** Keeps a fresh announcement for the next start that finds the relay unreachable. */

@@ -118,6 +118,8 @@ export class Session {
     reopenStorage();
     const store = new IdbStateStore();
     const hop = await announcedIngress(location.origin, ENROL_WAIT_MS);
+    // Not knowing the hop is not "no hop": enrolling now would post straight to the relay.
+    if (hop.from === 'unknown') throw new HardlineError('UNAVAILABLE', 'the relay did not say which ingress hop to use; try again');
     const client = await HardlineClient.register(clientOptions(store, hop), { server: location.origin, ...args });
     localStorage.removeItem(SIGNED_OUT_FLAG);
     return Session.start(client, store, hop);
