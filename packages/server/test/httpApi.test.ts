@@ -21,7 +21,7 @@ const b64 = (b: Buffer) => b.toString('base64url');
 
 describe('org and admin', () => {
   it('serves the cipher suite, the key-transparency log key and the org key (none installed yet)', async () => {
-    expect(await call(relay.url, 'GET', '/v1/org')).toEqual({ status: 200, body: { ciphersuite: 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519', logKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), orgKey: null } });
+    expect(await call(relay.url, 'GET', '/v1/org')).toEqual({ status: 200, body: { ciphersuite: 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519', logKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), orgKey: null, ingress: null } });
   });
 
   it('prints an admin token once, 32 bytes base64url', () => {
