@@ -18,6 +18,8 @@ export async function ingressCommand(argv: string[], io: Io): Promise<number> {
     'max-body': { type: 'string' },
     'per-minute': { type: 'string' },
     'allow-origin': { type: 'string', multiple: true },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
   });
   const target = requireString(values.target, '--target');
   let url: URL;
@@ -46,6 +48,8 @@ export async function ingressCommand(argv: string[], io: Io): Promise<number> {
     limits: { ...(maxBodyBytes ? { maxBodyBytes } : {}), ...(perAddressPerMinute ? { perAddressPerMinute } : {}) },
     allowOrigins,
     log: (line) => io.err(line),
+    ...(values['tls-cert'] !== undefined ? { tlsCert: values['tls-cert'] } : {}),
+    ...(values['tls-key'] !== undefined ? { tlsKey: values['tls-key'] } : {}),
   });
   // Before "listening": whoever waits for that line has the whole startup on stderr.
   io.err(allowOrigins.length > 0 ? `web apps allowed to post through this hop: ${allowOrigins.join(', ')}` : 'no --allow-origin: only non-browser clients (the CLI) can use this hop');

@@ -15,8 +15,11 @@
  * origins) whose preflights it answers and whose pages may read its answers (hopCors.ts). A
  * browser request from any other origin is refused, and gets no CORS header to read it by.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { HardlineError } from '@hardline/protocol';
 import { HopCors } from './hopCors.ts';
 import { AddressBuckets, DEFAULT_HOP_LIMITS, type HopLimits } from './hopLimits.ts';
 import { privateUpstream, type Upstream } from './hopUpstream.ts';
@@ -35,6 +38,13 @@ export type IngressHopOptions = {
   readonly allowOrigins?: readonly string[];
   /** Wraps how requests reach the target; tests pass one that records what left the hop. */
   readonly upstream?: (send: Upstream) => Upstream;
+  /**
+   * PEM files: the hop speaks HTTPS itself. Its per-address limit needs the clients' own
+   * addresses; behind a TLS proxy every request carries the proxy's, so one stranger (or a
+   * few dozen busy apps) would use up the budget of everyone behind it.
+   */
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
 };
 
 export type IngressHopHandle = { readonly url: string; readonly port: number; close(): Promise<void> };
@@ -45,6 +55,7 @@ const RES_TYPE = 'message/ohttp-res';
 const MAX_ERROR_BODY = 4096;
 
 export async function startIngressHop(options: IngressHopOptions): Promise<IngressHopHandle> {
+  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) throw new HardlineError('USAGE', 'the hop needs both a TLS certificate and its key, or neither');
   const limits = { ...DEFAULT_HOP_LIMITS, ...options.limits };
   const gateway = new URL('/v1/ohttp', options.target);
   const cors = new HopCors(options.allowOrigins);
@@ -108,12 +119,15 @@ export async function startIngressHop(options: IngressHopOptions): Promise<Ingre
     }
   };
 
-  const server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000 }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
-  });
+  };
+  const tls = options.tlsCert !== undefined && options.tlsKey !== undefined;
+  const timeouts = { headersTimeout: 10_000, requestTimeout: 60_000 };
+  const server = tls ? createTlsServer({ cert: readFileSync(options.tlsCert!), key: readFileSync(options.tlsKey!), handshakeTimeout: 10_000, ...timeouts }, onRequest) : createServer(timeouts, onRequest);
   server.on('clientError', (_e, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -124,7 +138,7 @@ export async function startIngressHop(options: IngressHopOptions): Promise<Ingre
   });
   const port = (server.address() as AddressInfo).port;
   const host = options.host ?? '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log(`ingress hop listening on ${url}, forwarding to ${gateway.origin}`);
   return {
     url,
