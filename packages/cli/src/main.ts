@@ -9,7 +9,7 @@ import { errorLine, exitCodeFor, processIo, type Io } from './output.ts';
 
 const HELP = `usage: hardline [--home DIR] COMMAND
   server [--host 127.0.0.1] [--port 8080] [--data DIR] [--tls-cert F --tls-key F] [--suite NAME] [--web-root DIR] [--limits FILE] [--ingress-url HOP_URL]
-  ingress --target URL [--host 127.0.0.1] [--port 8090] [--max-body BYTES] [--per-minute N] [--allow-origin ORIGIN]...
+  ingress --target URL [--host 127.0.0.1] [--port 8090] [--max-body BYTES] [--per-minute N] [--tls-cert F --tls-key F] [--allow-origin ORIGIN]...
   admin invite --server URL [--token TOKEN | --token-file F] [--handle HANDLE]   (or $HARDLINE_ADMIN_TOKEN)
   admin token --rotate --data DIR
   admin key create --out FILE | admin key install --server URL --org-key FILE

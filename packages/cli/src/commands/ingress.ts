@@ -54,6 +54,9 @@ export async function ingressCommand(argv: string[], io: Io): Promise<number> {
   // Before "listening": whoever waits for that line has the whole startup on stderr.
   io.err(allowOrigins.length > 0 ? `web apps allowed to post through this hop: ${allowOrigins.join(', ')}` : 'no --allow-origin: only non-browser clients (the CLI) can use this hop');
   io.out(`listening on ${hop.url}`);
+  if (!hop.url.startsWith('https:') && values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
+    io.err('warning: plain HTTP on a reachable address: give --tls-cert and --tls-key; behind a TLS proxy every client shares the proxy\'s per-address budget');
+  }
   if (url.protocol === 'http:' && url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
     io.err('warning: the target is plain http: the hop-to-relay leg shows the hop\'s traffic to anyone on the path (it stays encapsulated)');
   }
