@@ -83,7 +83,7 @@ describe('metadata benchmark (quick)', () => {
   // yields a precision is asserted here; BENCHMARKS.md records the values (web-app pushes and
   // call legs are expected to be matched today).
   it('every new adversary runs every attack, and the call coincidence attack where TURN is seen', () => {
-    const withTurn = ['global network observer (relay + TURN links)', 'live relay+TURN operator (trace)', 'live relay+TURN operator + source IPs'];
+    const withTurn = ['global network observer (relay + TURN links)', 'live relay+TURN operator (trace)', 'live relay+TURN operator + source IPs', 'live relay+TURN operator + source IPs, ingress hop'];
     for (const adversary of [...withTurn, 'global network observer (relay link)']) {
       const attacks: AttackName[] = ['frequency', 'disclosure', 'timing', ...(withTurn.includes(adversary) ? (['call coincidence'] as const) : [])];
       for (const attack of attacks) {
