@@ -5,6 +5,7 @@
  * have gone out, and reports how much it sent before the answer.
  */
 import { request } from 'node:http';
+import { answerBody } from './answerBody.ts';
 
 export type ChunkedOutcome = { readonly status: number; readonly body: any; readonly bytesSent: number };
 
@@ -15,18 +16,9 @@ export function chunkedPost(url: string, path: string, maxBytes: number, chunkBy
     const req = request(new URL(path, url), { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
     req.on('response', (res) => {
       answered = true;
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(parts).toString('utf8');
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // not JSON: keep the text
-        }
+      void answerBody(res).then(({ body }) => {
         resolve({ status: res.statusCode ?? 0, body, bytesSent });
-      });
+      }, reject);
     });
     // The relay may close the socket after answering; only an error before any answer counts.
     req.on('error', (e) => {

@@ -9,6 +9,7 @@
 import { Agent, createServer, request, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll } from 'vitest';
+import { answerBody } from './answerBody.ts';
 import { createHttpHandler, type WebApp } from '../../src/http/httpHandler.ts';
 import type { Route } from '../../src/http/route.ts';
 import type { RelayContext } from '../../src/relayContext.ts';
@@ -69,19 +70,10 @@ export function ask(url: string, method: string, path: string, opts: { headers?:
   const agent = new Agent({ keepAlive: true });
   return new Promise((resolve, reject) => {
     const req = request(new URL(path, url), { method, agent, headers: opts.headers ?? {} }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(parts).toString('utf8');
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // not JSON
-        }
+      void answerBody(res).then(({ text, body }) => {
         agent.destroy();
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
-      });
+      }, reject);
     });
     req.on('error', reject);
     if (opts.send !== undefined) req.write(opts.send);
