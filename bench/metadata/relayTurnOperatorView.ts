@@ -28,10 +28,6 @@ const NAMES: Record<OperatorSight, string> = {
   'addresses behind a hop': 'live relay+TURN operator + source IPs, ingress hop',
 };
 
-export function operatorName(sight: OperatorSight): string {
-  return NAMES[sight];
-}
-
 export function relayTurnOperatorView(run: RelayRun, legs: readonly TurnLeg[], pop: Population, sight: OperatorSight): AdversaryView {
   const relay = liveOperatorView(run, pop, sight === 'addresses');
   const named = sight === 'trace' ? attributeLegs(legs, relay.sightings) : undefined;
@@ -41,7 +37,7 @@ export function relayTurnOperatorView(run: RelayRun, legs: readonly TurnLeg[], p
     : 'TURN legs named by their source address';
   return {
     ...relay,
-    adversary: operatorName(sight),
+    adversary: NAMES[sight],
     sightings: [...relay.sightings, ...legSightings].sort((a, b) => a.t - b.t),
     note: `${relay.note}${sight === 'addresses behind a hop' ? '; anonymous actions arrive from the ingress hop' : ''}; ${legNote}`,
   };
