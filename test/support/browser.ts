@@ -11,6 +11,7 @@ import { RelayApi } from '@hardline/client';
 import { nodeTransport } from '@hardline/client/node';
 import { startRelay, type RelayHandle, type RelayOptions } from '@hardline/server';
 import { REPO, tempDir } from './cliHarness.ts';
+import { watchPage } from './pageDiagnosis.ts';
 
 export const SCREENSHOTS = join(REPO, 'test/e2e/screenshots');
 
@@ -48,6 +49,7 @@ export async function newPhone(browser: Browser, viewport = PHONE): Promise<Phon
   const requests: string[] = [];
   const cspViolations: string[] = [];
   page.setDefaultTimeout(15_000);
+  watchPage(page);
   page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
   page.on('request', (r) => requests.push(r.url()));
   page.on('websocket', (ws) => requests.push(ws.url()));
