@@ -168,6 +168,27 @@ describe('a reader that closed', () => {
     h.closeDevice('dev-2' as DeviceId, 4003, 'REVOKED');
     expect(b.closed).toEqual([4003, 'REVOKED']);
   });
+  it('leaves no entry behind, however many inboxes a stranger opens and closes', () => {
+    const { h } = hub();
+    const stays = new Conn();
+    stays.deviceId = 'dev-3' as DeviceId;
+    h.attachDevice(asConn(stays), stays.deviceId);
+    h.subscribe(asConn(stays), A);
+    stays.live.add(A);
+    for (let i = 0; i < 1_000; i++) {
+      const c = new Conn();
+      c.deviceId = `dev-${i}-x` as DeviceId;
+      h.attachDevice(asConn(c), c.deviceId);
+      const m = i.toString(16).padStart(32, '0') as MailboxId;
+      h.subscribe(asConn(c), m);
+      c.live.add(m);
+      pendingOn(h, c, `p${i.toString(16).padStart(31, '0')}` as MailboxId, 'cap');
+      h.detach(asConn(c));
+    }
+    expect(h.size).toEqual({ mailboxes: 1, pending: 0, devices: 1 });
+    h.detach(asConn(stays));
+    expect(h.size).toEqual({ mailboxes: 0, pending: 0, devices: 0 });
+  });
 });
 
 describe('revocation', () => {

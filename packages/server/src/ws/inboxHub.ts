@@ -73,6 +73,14 @@ export class InboxHub {
     for (const conn of this.#byDevice.get(deviceId) ?? []) conn.close(code, reason);
   }
 
+  /**
+   * How many keys each index holds. A closed connection must leave none behind (see detach):
+   * otherwise anyone who opens and closes inboxes grows the relay's memory without bound.
+   */
+  get size(): { readonly mailboxes: number; readonly pending: number; readonly devices: number } {
+    return { mailboxes: this.#byMailbox.size, pending: this.#pending.size, devices: this.#byDevice.size };
+  }
+
   /** Forget every trace of a closed connection. */
   detach(conn: InboxConnection): void {
     this.rounds.leave(conn);
