@@ -37,6 +37,7 @@ export default {
     'packages/protocol/src/sframe/**/*.ts',
     // server
     'packages/server/src/{routes,post,ws,store,enrolment,http,tokens,limits}/**/*.ts',
+    'packages/server/src/boundedCache.ts',
     'packages/protocol/src/tokens/privacyPass.ts',
     // client: device state at rest, trust (directory authentication), membership
     'packages/client/src/deviceState.ts',

@@ -11,6 +11,7 @@
  */
 import { decodePostFrame, type EnvelopeId } from '@hardline/protocol';
 import { timingSafeEqual } from 'node:crypto';
+import { BoundedCache } from '../boundedCache.ts';
 import { capabilityMatches } from '../capabilityBytes.ts';
 import { RelayError } from '../errors/relayError.ts';
 import { observe, type RelayContext } from '../relayContext.ts';
@@ -43,16 +44,15 @@ export async function acceptPost(ctx: RelayContext, frame: Uint8Array, conn: num
  * with the same capability, and hashing each one cost ~7% of the relay's CPU at full load.
  * A presented capability is still compared in constant time.
  */
-const verified = new WeakMap<RelayContext, Map<string, Buffer>>();
+const verified = new WeakMap<RelayContext, BoundedCache<string, Buffer>>();
 const MAX_VERIFIED = 100_000;
 
 function sendCapVerified(ctx: RelayContext, mailboxId: string, cap: Uint8Array, storedHash: Uint8Array): boolean {
   let known = verified.get(ctx);
-  if (!known) verified.set(ctx, (known = new Map()));
+  if (!known) verified.set(ctx, (known = new BoundedCache(MAX_VERIFIED)));
   const hit = known.get(mailboxId);
   if (hit && hit.length === cap.length && timingSafeEqual(hit, cap)) return true;
   if (!capabilityMatches(cap, storedHash)) return false;
-  if (known.size >= MAX_VERIFIED) known.clear();
   known.set(mailboxId, Buffer.from(cap));
   return true;
 }

@@ -13,6 +13,7 @@
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { DeviceId, EnvelopeId, Handle, MailboxId, UserId } from '@hardline/protocol';
+import { BoundedCache } from '../boundedCache.ts';
 import { RelayError } from '../errors/relayError.ts';
 import { rotateAdminToken } from '../session/adminToken.ts';
 import { secureDataDir, secureDataFiles } from './dataDirAccess.ts';
@@ -77,7 +78,7 @@ export class SqliteRelayStore implements RelayStore {
    * Mailbox rows never change once created, and every post looks one up; caching them saves a
    * query per post. Bounded; on overflow it simply starts over.
    */
-  readonly #mailboxCache = new Map<MailboxId, MailboxRecord>();
+  readonly #mailboxCache = new BoundedCache<MailboxId, MailboxRecord>(MAILBOX_CACHE_SIZE);
   /**
    * What each mailbox with envelopes waiting holds, for the quota check on every post: seeded
    * by one indexed count the first time a mailbox is posted to, then kept up by putEnvelope and
@@ -85,7 +86,7 @@ export class SqliteRelayStore implements RelayStore {
    * only: nothing new on disk. Bounded like the mailbox cache; dropped whenever a batch fails,
    * since its rows may not have been written.
    */
-  readonly #usage = new Map<MailboxId, { envelopes: number; bytes: number }>();
+  readonly #usage = new BoundedCache<MailboxId, { envelopes: number; bytes: number }>(MAILBOX_CACHE_SIZE);
   /**
    * Each mailbox's next seq, counted within the mailbox and in memory only (mailboxSeqs.ts):
    * nothing on disk orders envelopes across mailboxes. Never dropped when a batch fails: a
@@ -476,7 +477,6 @@ export class SqliteRelayStore implements RelayStore {
     const row = this.#s.getMailbox.get(hexBuf(id));
     if (!row) return undefined;
     const record: MailboxRecord = { id, readCapHash: row.read_cap_hash, sendCapHash: row.send_cap_hash };
-    if (this.#mailboxCache.size >= MAILBOX_CACHE_SIZE) this.#mailboxCache.clear();
     this.#mailboxCache.set(id, record);
     return record;
   }
@@ -543,7 +543,6 @@ export class SqliteRelayStore implements RelayStore {
     if (!u) {
       const r = this.#s.mailboxUsage.get(mb)!;
       u = { envelopes: r.n, bytes: r.b };
-      if (this.#usage.size >= MAILBOX_CACHE_SIZE) this.#usage.clear();
       this.#usage.set(mailboxId, u);
     }
     return u;
