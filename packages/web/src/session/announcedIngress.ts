@@ -46,6 +46,14 @@ export async function announcedIngress(origin: string = location.origin, waitMs 
   } catch {
     // Offline or timed out: the saved answer below.
   }
+  return savedIngress();
+}
+
+/**
+ * The last announcement the page kept, without asking the relay: the service worker's choice.
+ * It posts right after it wakes, so it asks the network for nothing it could have kept.
+ */
+export async function savedIngress(): Promise<IngressChoice> {
   const saved = await sealedGet<{ url: string | null }>(RECORD).catch(() => undefined);
   if (saved === undefined) return { url: undefined, from: 'unknown' };
   return { url: saved.url ?? undefined, from: 'saved' };

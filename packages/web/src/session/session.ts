@@ -3,10 +3,12 @@
  * One signed-in device: the engine, its listening loop, the web app's own state, and the
  * contact book. Screens read from it and call its actions; it tells them when to re-render.
  */
-import { ContactBookService, HardlineClient, type BookDamage, type ClientOptions, type DirectoryUser, type Profile } from '@hardline/client';
+import { ContactBookService, HardlineClient, type BookDamage, type ClientOptions, type DirectoryUser, type Profile, type Transport } from '@hardline/client';
 import type { SafetyNumber } from '@hardline/protocol';
 import { HardlineError } from '@hardline/protocol';
 import { browserTransport } from '../platform/browserTransport.ts';
+import { heldHopTransport } from '../platform/heldHopTransport.ts';
+import { keyConfigTransport, refreshKeyConfig } from '../platform/keyConfigTransport.ts';
 import { IdbStateStore } from '../platform/idbStateStore.ts';
 import { reopenStorage } from '../platform/encryptedKv.ts';
 import { contactBook, type ContactBook } from '../contacts/contactBookAdapter.ts';
@@ -19,6 +21,8 @@ import { SyncLoop, type LinkStatus } from './syncLoop.ts';
 import { CallManager } from '../calls/callManager.ts';
 import { PushWakeUps } from './pushWakeUps.ts';
 import { announcedIngress, ENROL_WAIT_MS, rememberIngress, type IngressChoice } from './announcedIngress.ts';
+import { KEY_CONFIG_REFRESH_MS } from './keptKeyConfig.ts';
+import { HELD_HOP, HOLD_WAIT_MS, PendingHop } from './pendingHop.ts';
 
 const SIGNED_OUT_FLAG = 'hardline.signedOut';
 const SPLIT_VIEW_SEEN = 'hardline.splitViewSeen';
@@ -28,13 +32,23 @@ const WIPE_WAIT_MS = 2_000;
 /** Re-match the book against the directory this often (and whenever the directory changes). */
 const RELINK_MS = 30_000;
 
-function clientOptions(store: IdbStateStore, hop: IngressChoice): ClientOptions {
+/**
+ * The engine's transport: the hop's key config is fetched here and kept for the service worker
+ * (keptKeyConfig.ts); while the hop is unknown, every action meant for it is held
+ * (pendingHop.ts).
+ */
+function pageTransport(pending: PendingHop | undefined): Transport {
+  const keeping = keyConfigTransport(browserTransport, location.origin, 'fetch-and-keep');
+  return pending ? heldHopTransport(keeping, location.origin, pending, HOLD_WAIT_MS) : keeping;
+}
+
+function clientOptions(store: IdbStateStore, transport: Transport, hop: string | undefined): ClientOptions {
   // No cryptoProvider: ts-mls's default one runs on WebCrypto plus noble in the browser.
   // The app is open for long and holds its inbox: the send scheduler at `balanced` is its
   // default (issue 12's budget; BENCHMARKS.md, "Send scheduler"), unless the device chose another.
   // The hop the relay announces, if any: posts, claims, blob calls and TURN credential
   // purchases then reach the relay from the hop's address (announcedIngress.ts).
-  return { store, transport: browserTransport, privacy: 'balanced', ...(hop.url ? { ingress: hop.url } : {}) };
+  return { store, transport, privacy: 'balanced', ...(hop ? { ingress: hop } : {}) };
 }
 
 function randomId(): string {
@@ -72,11 +86,16 @@ export class Session {
   recovery: string | undefined;
   /** Web Push wake-ups: whether calls ring with the app closed, and why not. */
   readonly push = new PushWakeUps(() => this.emit());
+  /** Set when the start found the hop unknown: anonymous actions wait until the relay names it. */
+  private pending: PendingHop | undefined;
+  /** The engine's transport, for the periodic key-config refresh. */
+  private transport: Transport | undefined;
+  private keysAt = 0;
 
   private constructor(
     readonly client: HardlineClient,
-    /** The ingress hop the anonymous actions go through, for the settings to show. */
-    readonly ingress: IngressChoice,
+    /** The ingress hop the start found (announcedIngress.ts). */
+    private readonly announced: IngressChoice,
     private readonly store: IdbStateStore,
     private readonly metaStore: MetaStore,
     private readonly bookService: ContactBookService,
@@ -105,12 +124,21 @@ export class Session {
     this.book.onChange(() => this.emit());
   }
 
+  /** The ingress hop the anonymous actions go through, for the settings to show: `unknown` while they wait. */
+  get ingress(): IngressChoice {
+    return this.pending ? this.pending.choice : this.announced;
+  }
+
   /** The device on this browser profile, if one is enrolled. */
   static async resume(): Promise<Session | undefined> {
     const store = new IdbStateStore();
     if (!(await store.load())) return undefined;
     const hop = await announcedIngress();
-    return Session.start(await HardlineClient.open(clientOptions(store, hop)), store, hop);
+    // Not knowing the hop is not "no hop": the engine gets a held one until the relay answers.
+    const pending = hop.from === 'unknown' ? new PendingHop(() => announcedIngress()) : undefined;
+    const transport = pageTransport(pending);
+    const client = await HardlineClient.open(clientOptions(store, transport, pending ? HELD_HOP : hop.url));
+    return Session.start(client, store, hop, { transport, pending });
   }
 
   static async enrol(args: { code: string; handle: string; displayName: string }): Promise<Session> {
@@ -120,9 +148,10 @@ export class Session {
     const hop = await announcedIngress(location.origin, ENROL_WAIT_MS);
     // Not knowing the hop is not "no hop": enrolling now would post straight to the relay.
     if (hop.from === 'unknown') throw new HardlineError('UNAVAILABLE', 'the relay did not say which ingress hop to use; try again');
-    const client = await HardlineClient.register(clientOptions(store, hop), { server: location.origin, ...args });
+    const transport = pageTransport(undefined);
+    const client = await HardlineClient.register(clientOptions(store, transport, hop.url), { server: location.origin, ...args });
     localStorage.removeItem(SIGNED_OUT_FLAG);
-    return Session.start(client, store, hop);
+    return Session.start(client, store, hop, { transport });
   }
 
   static wasSignedOut(): boolean {
@@ -138,11 +167,22 @@ export class Session {
     localStorage.removeItem(SIGNED_OUT_FLAG);
   }
 
-  private static async start(client: HardlineClient, store: IdbStateStore, hop: IngressChoice): Promise<Session> {
+  private static async start(client: HardlineClient, store: IdbStateStore, hop: IngressChoice, engine: { transport: Transport; pending?: PendingHop | undefined }): Promise<Session> {
     const metaStore = new MetaStore(await loadMeta());
     const bookService = await ContactBookService.open(client);
     await rememberIngress(hop).catch(() => undefined);
     const s = new Session(client, hop, store, metaStore, bookService);
+    s.transport = engine.transport;
+    // The engine fetched the key config as it opened (and kept it): the next one is due later.
+    s.keysAt = Date.now();
+    if (engine.pending) {
+      s.pending = engine.pending;
+      engine.pending.whenKnown((known) => {
+        void rememberIngress(known).catch(() => undefined);
+        s.emit();
+      });
+      engine.pending.watch();
+    }
     s.recovery = recoveryText(bookService.damaged);
     if (client.isRevoked()) {
       await s.signedOut();
@@ -159,7 +199,10 @@ export class Session {
     return s;
   }
 
-  private readonly onOnline = () => this.loop.poke();
+  private readonly onOnline = () => {
+    this.pending?.poke();
+    this.loop.poke();
+  };
 
   subscribe(cb: () => void): () => void {
     this.listeners.add(cb);
@@ -459,6 +502,7 @@ export class Session {
     this.ticking = true;
     try {
       const now = Date.now();
+      this.refreshKeys(now);
       const receiptsDue = due(this.meta, now);
       const expired = this.expired(now);
       const notices = expiredNotices(this.meta, now);
@@ -480,6 +524,17 @@ export class Session {
     } finally {
       this.ticking = false;
     }
+  }
+
+  /**
+   * The kept key config stays fresh while the app is open, so the service worker has one to use
+   * (keptKeyConfig.ts). On a timer of its own, never because a post is about to go.
+   */
+  private refreshKeys(now: number): void {
+    if (!this.transport || now - this.keysAt < KEY_CONFIG_REFRESH_MS) return;
+    if (this.ingress.from !== 'unknown' && !this.ingress.url) return;
+    this.keysAt = now;
+    void refreshKeyConfig(this.transport, location.origin).catch(() => undefined);
   }
 
   private async sendReceipts(c: HardlineClient, convIds: readonly string[]): Promise<void> {
@@ -512,6 +567,7 @@ export class Session {
     if (this.revoked) return;
     this.revoked = true;
     this.loop.stop();
+    this.pending?.stop();
     if (this.timer) clearInterval(this.timer);
     removeEventListener('online', this.onOnline);
     this.client.close();

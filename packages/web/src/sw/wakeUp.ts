@@ -8,12 +8,25 @@
  *
  * It takes the same Web Lock as an open tab (platform/singleTab.ts): two engines on one state
  * would overwrite each other. When a tab holds it, the open app rings by itself.
+ *
+ * Its `ringing` and `decline` are anonymous posts, through the hop when the relay named one. The
+ * worker asks the network for nothing it needs to send them: the hop is the one the page last
+ * saved (announcedIngress.ts) and the hop's key config the one the page kept
+ * (session/keptKeyConfig.ts), since a fetch from this address right before the post would name
+ * the poster. Without both (the hop never announced to this device, or no fresh key config
+ * kept) it fails closed: it still reads the inbox and shows the notification, but sends neither
+ * `ringing` nor `decline`. The caller then rings on until someone answers or the ring times
+ * out, as for a device that is off; the page, once opened, refreshes what was missing.
  */
 /// <reference lib="webworker" />
 import { ContactBookService, HardlineClient, type ReceivedControl } from '@hardline/client';
 import { ackDelay } from '../calls/reachability.ts';
 import { browserTransport } from '../platform/browserTransport.ts';
-import { announcedIngress } from '../session/announcedIngress.ts';
+import { heldHopTransport } from '../platform/heldHopTransport.ts';
+import { keyConfigTransport } from '../platform/keyConfigTransport.ts';
+import { savedIngress } from '../session/announcedIngress.ts';
+import { keptKeyConfig } from '../session/keptKeyConfig.ts';
+import { HELD_HOP, NEVER_DECIDED } from '../session/pendingHop.ts';
 import { forgetStateKey } from '../platform/encryptedKv.ts';
 import { IdbStateStore } from '../platform/idbStateStore.ts';
 import { DEVICE_LOCK, WORKER_LOCK } from '../platform/singleTab.ts';
@@ -23,8 +36,11 @@ import { GENERIC_WAKE, notificationFor, ringingCall, wakeOutcome, type Notificat
 
 declare const self: ServiceWorkerGlobalScope;
 
+/** The engine as the worker opens it, and whether it may post anonymously now. */
+type WorkerDevice = { readonly client: HardlineClient; readonly canPost: boolean };
+
 /** Runs `fn` on the device's engine, or gives `undefined` when a tab has it (or none is enrolled). */
-async function withDevice<T>(fn: (c: HardlineClient) => Promise<T>): Promise<{ value: T } | undefined> {
+async function withDevice<T>(fn: (d: WorkerDevice) => Promise<T>): Promise<{ value: T } | undefined> {
   // The worker's own lock first, so a tab that finds the device taken knows to wait (singleTab.ts).
   return self.navigator.locks.request(WORKER_LOCK, () =>
     self.navigator.locks.request(DEVICE_LOCK, { ifAvailable: true }, async (lock) => {
@@ -38,11 +54,18 @@ async function withDevice<T>(fn: (c: HardlineClient) => Promise<T>): Promise<{ v
         await (await self.registration.pushManager.getSubscription())?.unsubscribe();
         return undefined;
       }
-      // Its `ringing` and `decline` are posts like the app's: through the hop when there is one.
-      const hop = await announcedIngress(self.location.origin);
-      const client = await HardlineClient.open({ store, transport: browserTransport, ...(hop.url ? { ingress: hop.url } : {}) });
+      // Its `ringing` and `decline` are posts like the app's: through the hop when there is one,
+      // with what the page kept and nothing fetched now (see the top of this file).
+      const hop = await savedIngress();
+      const origin = self.location.origin;
+      const kept = keyConfigTransport(browserTransport, origin, 'kept-only');
+      // Unknown is not "no hop": a held hop that is never decided here, so nothing leaves.
+      const transport = hop.from === 'unknown' ? heldHopTransport(kept, origin, NEVER_DECIDED, 0) : kept;
+      const ingress = hop.from === 'unknown' ? HELD_HOP : hop.url;
+      const canPost = hop.from !== 'unknown' && (!hop.url || (await keptKeyConfig()) !== undefined);
+      const client = await HardlineClient.open({ store, transport, ...(ingress ? { ingress } : {}) });
       try {
-        return { value: await fn(client) };
+        return { value: await fn({ client, canPost }) };
       } finally {
         client.close();
       }
@@ -82,7 +105,7 @@ async function closeEndedCalls(ringing: string | undefined): Promise<void> {
 export async function handleWake(): Promise<void> {
   let ran: { value: void } | undefined;
   try {
-    ran = await withDevice(async (client) => {
+    ran = await withDevice(async ({ client, canPost }) => {
       const messages = await client.sync({ waitMs: 0 });
       const me = client.handle;
       // Previews off: the book is not even opened, no name is looked up.
@@ -94,7 +117,8 @@ export async function handleWake(): Promise<void> {
       // Every push must leave a notification (sw/statusNotification.ts): cover wake-ups too.
       if (spec) await show(spec).then(() => dropStatus(self.registration));
       else await keepOneVisible(self.registration);
-      if (outcome.kind !== 'call' || outcome.acked) return;
+      // Nothing to send without a hop and key config kept by the page (fails closed, above).
+      if (outcome.kind !== 'call' || outcome.acked || !canPost) return;
       // As an open app does: wait a little, look again, and ack only a ring still ringing that
       // no other device of mine has acked (docs/protocol.md §6 "Is anyone there?").
       await new Promise((r) => setTimeout(r, ackDelay(Math.random())));
@@ -116,8 +140,10 @@ export async function handleWake(): Promise<void> {
 
 /** Decline from the notification: sent from here, and the ring taken so the app will not ring again. */
 export async function declineFromNotification(conversationId: string, callId: string): Promise<void> {
-  await withDevice(async (client) => {
-    await client.sendControl(conversationId, { t: 'call', id: randomId(), callId, op: 'decline', sentAt: new Date().toISOString() });
+  await withDevice(async ({ client, canPost }) => {
+    // Without a kept hop and key config the decline is not sent (the caller's ring times out),
+    // yet the ring is still taken: the person said no, and the app must not ring again.
+    if (canPost) await client.sendControl(conversationId, { t: 'call', id: randomId(), callId, op: 'decline', sentAt: new Date().toISOString() });
     await client.takeControls((c) => c.message.t === 'call' && c.message.callId === callId);
   });
 }

@@ -2,16 +2,21 @@
  * @module ui/components/IngressStatus
  * Says whether this device's anonymous actions go through an ingress hop, and whose: the one
  * thing a person can check about a hop from the app (docs/protocol.md §7 says what each side
- * sees). A hop the relay stopped announcing shows here as none.
+ * sees). A hop the relay stopped announcing shows here as none; one not known yet (the relay
+ * did not answer at start and nothing was saved, session/pendingHop.ts) as waiting.
  */
 import type { Session } from '../../session/session.ts';
 
 export function IngressStatus({ session }: { session: Session }) {
   const { url, from } = session.ingress;
   return (
-    <section class="card inset" aria-labelledby="ingress-status-h" data-ingress-status={url ? 'hop' : 'direct'}>
+    <section class="card inset" aria-labelledby="ingress-status-h" data-ingress-status={from === 'unknown' ? 'waiting' : url ? 'hop' : 'direct'}>
       <h2 id="ingress-status-h">Network privacy</h2>
-      {url ? (
+      {from === 'unknown' ? (
+        <p role="status">
+          Waiting for your organisation’s relay to say whether this device should send through an ingress hop. Until it does, messages, new conversations and call set-ups wait on this device, so they never leave from its network address by mistake; receiving goes on.
+        </p>
+      ) : url ? (
         <p>
           Messages, new conversations and call set-ups leave through the ingress hop at <strong data-ingress-origin>{new URL(url).host}</strong>, run apart from your organisation’s relay: the relay does not see this device’s network address on them, and the hop sees that address but not what is sent or to whom.
           {from === 'saved' && ' (The relay could not be reached when Hardline opened; this is the hop it named last.)'}

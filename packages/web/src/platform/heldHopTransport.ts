@@ -1,0 +1,25 @@
+/**
+ * @module platform/heldHopTransport
+ * The transport of an engine whose hop is not known yet (session/pendingHop.ts): the engine
+ * posts its encapsulated requests to HELD_HOP, and this holds each one until the relay has said
+ * which hop to use, then sends it there (or, when the relay names none, to the relay's own
+ * gateway at `/v1/ohttp`). Still unknown after the wait, the request fails UNAVAILABLE and
+ * nothing leaves this device. Everything else passes through untouched.
+ */
+import { HardlineError } from '@hardline/protocol';
+import type { Transport } from '@hardline/client';
+import { HELD_HOP, type HopDecision } from '../session/pendingHop.ts';
+
+export function heldHopTransport(inner: Transport, relay: string | URL, hop: HopDecision, waitMs: number): Transport {
+  const held = new URL(HELD_HOP).origin;
+  const gateway = new URL('/v1/ohttp', relay);
+  const unlinked = inner.fetchUnlinked ?? inner.fetch;
+  const fetchUnlinked: typeof fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.origin !== held) return unlinked(input, init);
+    const choice = await hop.decided(waitMs);
+    if (!choice) throw new HardlineError('UNAVAILABLE', 'waiting for the relay to say which ingress hop to use; nothing was sent');
+    return unlinked(choice.url ? new URL(choice.url) : gateway, init);
+  };
+  return { ...inner, fetchUnlinked };
+}

@@ -1,0 +1,50 @@
+/**
+ * @module platform/keyConfigTransport
+ * Where the engine's ingress hop (client ingressFetch.ts) gets the relay's Oblivious HTTP key
+ * config: its `GET /v1/ohttp/keys` goes on the transport's unlinked fetch, and this wrapper
+ * answers it.
+ *
+ * - `fetch-and-keep` (the page): from the relay, as before, and the answer is kept sealed
+ *   (session/keptKeyConfig.ts) for the service worker.
+ * - `kept-only` (the service worker): from what the page kept, never from the network. With
+ *   nothing fresh kept the request fails UNAVAILABLE, so every request through the hop fails
+ *   closed (a post stays queued) rather than fetching the config right before it goes.
+ */
+import { HardlineError } from '@hardline/protocol';
+import type { Transport } from '@hardline/client';
+import { keepKeyConfig, keptKeyConfig } from '../session/keptKeyConfig.ts';
+
+export type KeyConfigSource = 'fetch-and-keep' | 'kept-only';
+
+const KEYS_PATH = '/v1/ohttp/keys';
+
+function isKeyConfigRequest(input: string | URL | Request, init: RequestInit | undefined, relay: URL): boolean {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  return method === 'GET' && url.origin === relay.origin && url.pathname === KEYS_PATH;
+}
+
+export function keyConfigTransport(inner: Transport, relay: string | URL, source: KeyConfigSource): Transport {
+  const base = new URL(relay);
+  const unlinked = inner.fetchUnlinked ?? inner.fetch;
+  const fetchUnlinked: typeof fetch = async (input, init) => {
+    if (!isKeyConfigRequest(input, init, base)) return unlinked(input, init);
+    if (source === 'kept-only') {
+      const kept = await keptKeyConfig();
+      if (!kept) throw new HardlineError('UNAVAILABLE', 'no fresh Oblivious HTTP key config is kept here; the app fetches one when it next opens');
+      return new Response(new Uint8Array(kept), { status: 200, headers: { 'content-type': 'application/ohttp-keys' } });
+    }
+    const res = await unlinked(input, init);
+    if (res.status !== 200) return res;
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    // Kept best effort: a failed save only leaves the worker without it (it then sends nothing).
+    await keepKeyConfig(bytes).catch(() => undefined);
+    return new Response(bytes, { status: res.status, headers: res.headers });
+  };
+  return { ...inner, fetchUnlinked };
+}
+
+/** The page's periodic refresh: a key fetch on its own, at a time that has nothing to do with any post. */
+export async function refreshKeyConfig(transport: Transport, relay: string | URL): Promise<void> {
+  await (transport.fetchUnlinked ?? transport.fetch)(new URL(KEYS_PATH, relay));
+}

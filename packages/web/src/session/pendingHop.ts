@@ -1,0 +1,109 @@
+/**
+ * @module session/pendingHop
+ * The hop while it is unknown: a start that could neither reach `GET /v1/org` nor read a saved
+ * announcement (announcedIngress.ts). Unknown is not "no hop": a relay (or anyone on the path)
+ * that blocks the announcement must not get this device's posts straight from its address.
+ *
+ * The engine is opened with HELD_HOP as its hop, so every anonymous action (posts, claims, blob
+ * calls, TURN purchases, commit locks) is encapsulated for a hop and handed to the transport,
+ * where platform/heldHopTransport.ts holds it until the announcement is known: then it goes to
+ * the hop the relay names, or, if the relay names none, to the relay's own gateway, which is
+ * what "no hop" means. A held action waits at most HOLD_WAIT_MS and then fails UNAVAILABLE, as
+ * when offline: posts stay queued in the outbox and go at a later round. Meanwhile the page asks
+ * the relay again with a growing pause, and the settings say that actions are waiting.
+ */
+import type { IngressChoice } from './announcedIngress.ts';
+
+/** `.invalid` never resolves (RFC 6761): an action that slipped past the hold reaches no one. */
+export const HELD_HOP = 'https://held-hop.invalid/';
+/** How long one held action waits for the announcement before it fails as queued. */
+export const HOLD_WAIT_MS = 15_000;
+const RETRY_FIRST_MS = 5_000;
+const RETRY_MAX_MS = 60_000;
+
+/** The hop's decision as the held transport sees it: undefined while still unknown after `waitMs`. */
+export type HopDecision = { decided(waitMs: number): Promise<IngressChoice | undefined> };
+
+/** The service worker's: it never asks the relay itself, so an unknown hop stays unknown there. */
+export const NEVER_DECIDED: HopDecision = { decided: async () => undefined };
+
+export class PendingHop implements HopDecision {
+  private current: IngressChoice = { url: undefined, from: 'unknown' };
+  private readonly waiters = new Set<() => void>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private pause = RETRY_FIRST_MS;
+  private asking = false;
+  private stopped = false;
+  private readonly listeners = new Set<(choice: IngressChoice) => void>();
+
+  constructor(
+    /** Asks the relay (announcedIngress); `unknown` when it still did not answer. */
+    private readonly lookUp: () => Promise<IngressChoice>,
+  ) {}
+
+  /** `cb` runs once, when the announcement is known. */
+  whenKnown(cb: (choice: IngressChoice) => void): void {
+    this.listeners.add(cb);
+  }
+
+  get choice(): IngressChoice {
+    return this.current;
+  }
+
+  async decided(waitMs: number): Promise<IngressChoice | undefined> {
+    if (this.current.from !== 'unknown') return this.current;
+    let wake!: () => void;
+    const known = new Promise<void>((r) => (wake = r));
+    this.waiters.add(wake);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([known, new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
+    } finally {
+      clearTimeout(timer);
+      this.waiters.delete(wake);
+    }
+    return this.current.from === 'unknown' ? undefined : this.current;
+  }
+
+  /** Starts asking the relay again, with a growing pause, until it answers. */
+  watch(): void {
+    if (this.stopped || this.current.from !== 'unknown' || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.ask();
+    }, this.pause);
+  }
+
+  /** Asks now (the browser is back online, say). */
+  poke(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    void this.ask();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private async ask(): Promise<void> {
+    if (this.stopped || this.asking || this.current.from !== 'unknown') return;
+    this.asking = true;
+    let choice: IngressChoice;
+    try {
+      choice = await this.lookUp();
+    } catch {
+      choice = { url: undefined, from: 'unknown' };
+    } finally {
+      this.asking = false;
+    }
+    if (choice.from === 'unknown') {
+      this.pause = Math.min(this.pause * 2, RETRY_MAX_MS);
+      return this.watch();
+    }
+    this.current = choice;
+    for (const wake of this.waiters) wake();
+    for (const cb of this.listeners) cb(choice);
+  }
+}
