@@ -1,0 +1,113 @@
+/**
+ * @module relayStandIn
+ * The network as the relay's operator and the hop see it, for the ingress tests: a `fetch` and
+ * a `WebSocket` that record every request in order (the key config, the announcement, posts
+ * through the hop, posts straight to the relay), and an engine stand-in that sends the way the
+ * real one does with the options it was opened with: through the client's own IngressFetch
+ * (RelayApi.useIngress, which fetches the key config as the hop is set) when it has a hop, over
+ * `WS /v1/post` when it has none.
+ */
+import { decapsulateRequest, encapsulateResponse, encodeBinaryHttpResponse, encodeKeyConfigs, gatewayKey } from '@hardline/protocol/ohttp';
+import type { ClientOptions } from '@hardline/client';
+import { RelayApi } from '../../client/src/relayApi.ts';
+
+export const RELAY = 'https://relay.example.org';
+export const HOP = 'https://hop.example.net/';
+
+export type Seen = 'org' | 'keys' | 'hop' | 'gateway' | 'ws-post' | `other ${string}`;
+
+export function relayStandIn() {
+  const key = gatewayKey(1);
+  const seen: Seen[] = [];
+  const relay = {
+    seen,
+    config: new Uint8Array(encodeKeyConfigs([key.config])),
+    /** The attacker blocks the announcement; otherwise it names `ingress` (undefined: none). */
+    blockOrg: false,
+    ingress: HOP as string | undefined,
+  };
+  const sealedAnswer = async (body: BodyInit | null | undefined) => {
+    const { context } = await decapsulateRequest([key], new Uint8Array(await new Response(body).arrayBuffer()));
+    const answer = encodeBinaryHttpResponse({ status: 200, headers: [['content-type', 'application/json']], body: new TextEncoder().encode('{"accepted":"x"}') });
+    return new Response(new Uint8Array(await encapsulateResponse(context, answer)), { headers: { 'content-type': 'message/ohttp-res' } });
+  };
+  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.origin === RELAY && url.pathname === '/v1/org') {
+      seen.push('org');
+      if (relay.blockOrg) throw new TypeError('blocked');
+      return Response.json({ name: 'org', ...(relay.ingress ? { ingress: relay.ingress } : {}) });
+    }
+    if (url.origin === RELAY && url.pathname === '/v1/ohttp/keys') {
+      seen.push('keys');
+      return new Response(relay.config, { headers: { 'content-type': 'application/ohttp-keys' } });
+    }
+    if (url.href === HOP) {
+      seen.push('hop');
+      return sealedAnswer(init?.body);
+    }
+    if (url.origin === RELAY && url.pathname === '/v1/ohttp') {
+      seen.push('gateway');
+      return sealedAnswer(init?.body);
+    }
+    seen.push(`other ${url.href}`);
+    throw new TypeError('nothing answers here');
+  };
+  class WebSocket {
+    constructor(url: string) {
+      seen.push(new URL(url).pathname === '/v1/post' ? 'ws-post' : `other ${url}`);
+      throw new TypeError('no socket in this test');
+    }
+  }
+  return { relay, fetch, WebSocket };
+}
+
+/** A call signal from `from` in conversation `c1`, as the engine lists it. */
+export function callControl(from: string, op: string, callId = 'call-1', sentAt = new Date().toISOString()) {
+  return { from, conversation: 'c1', message: { t: 'call', op, callId, id: `${op}-${callId}`, sentAt } };
+}
+
+/** The engine with the options the web app opened it with; `post` is how each of its posts leaves. */
+export function engineStandIn(opts: ClientOptions, handle = 'bob') {
+  const api = new RelayApi(new URL(RELAY), opts.transport);
+  if (opts.ingress) api.useIngress(new URL(opts.ingress));
+  const controls: ReturnType<typeof callControl>[] = [];
+  const posted: string[] = [];
+  const post = async (what: string) => {
+    // What the frame holds does not matter here: where and when it goes does.
+    if (opts.ingress) await api.postFrame(new Uint8Array(96));
+    else opts.transport.openWebSocket(new URL('/v1/post', RELAY.replace('https:', 'wss:')).toString());
+    posted.push(what);
+  };
+  const taken: string[] = [];
+  const engine = {
+    handle,
+    opts,
+    controls,
+    posted,
+    taken,
+    isRevoked: () => false,
+    sync: async () => [],
+    conversations: () => [{ id: 'c1', controls, messages: [], roster: { kind: 'direct', name: '', members: [handle, 'alice'], devices: [] }, left: false, pending: [] }],
+    conversation: () => undefined,
+    orgPolicy: () => ({ capabilities: { previews: true, calls: true } }),
+    directory: () => [],
+    pendingOutbox: () => 0,
+    async send(to: string) {
+      await post(`text to ${to}`);
+    },
+    async sendControl(_conv: string, m: { op?: string; t: string }) {
+      await post(`${m.t} ${m.op ?? ''}`.trim());
+    },
+    async takeControls(which: (c: ReturnType<typeof callControl>) => boolean) {
+      const out = controls.filter(which);
+      for (const c of out) controls.splice(controls.indexOf(c), 1);
+      taken.push(...out.map((c) => c.message.op));
+      return out;
+    },
+    close: () => api.close(),
+  };
+  return engine;
+}
+
+export type EngineStandIn = ReturnType<typeof engineStandIn>;
