@@ -1,0 +1,158 @@
+/**
+ * @module session-unknownHop-hostile.test
+ * A relay (or anyone on the path) blocks `GET /v1/org` while the app starts, on a device with no
+ * saved announcement, hoping the app takes "no answer" for "no hop" and posts straight from its
+ * address. The page start (Session.resume) must not: the engine gets a held hop, a post waits
+ * and nothing leaves, the settings say the app is waiting; once the relay answers, the held post
+ * goes through the hop it names (or, if it names none, to the relay, which is what none means)
+ * and the answer is saved for the next start. A held action waits a bounded time, then fails
+ * UNAVAILABLE (queued, as offline) with nothing sent.
+ *
+ * The engine is a stand-in that posts the way the real one does with the options the session
+ * opened it with (relayStandIn.ts); the rest of the session around it (loop, calls, book, push)
+ * is stubbed out, since only what the engine is given matters here.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HardlineError } from '@hardline/protocol';
+import type { ClientOptions } from '@hardline/client';
+import { engineStandIn, HOP, RELAY, relayStandIn, type EngineStandIn } from './relayStandIn.ts';
+
+const sealed = new Map<string, unknown>();
+vi.mock('../src/platform/encryptedKv.ts', () => ({
+  forgetStateKey: () => undefined,
+  reopenStorage: () => undefined,
+  sealedGet: async (name: string) => structuredClone(sealed.get(name)),
+  sealedPut: async (name: string, value: unknown) => void sealed.set(name, structuredClone(value)),
+}));
+vi.mock('../src/platform/idbStateStore.ts', () => ({
+  IdbStateStore: class {
+    async load() {
+      return {};
+    }
+    async wipe() {}
+  },
+}));
+vi.mock('../src/session/syncLoop.ts', () => ({
+  SyncLoop: class {
+    constructor(private readonly client: unknown) {}
+    start() {}
+    stop() {}
+    poke() {}
+    exclusive<T>(fn: (c: unknown) => Promise<T>) {
+      return fn(this.client);
+    }
+  },
+}));
+vi.mock('../src/calls/callManager.ts', () => ({ CallManager: { open: async () => ({ onControl: () => undefined }) } }));
+vi.mock('../src/session/pushWakeUps.ts', () => ({ PushWakeUps: class { refresh = async () => undefined } }));
+vi.mock('../src/contacts/contactBookAdapter.ts', () => ({
+  contactBook: () => ({ onChange: () => () => undefined, list: () => [], markContacted: async () => undefined }),
+}));
+
+const engines: EngineStandIn[] = [];
+vi.mock('@hardline/client', async (original) => ({
+  ...(await original<typeof import('@hardline/client')>()),
+  HardlineClient: {
+    open: async (opts: ClientOptions) => {
+      const e = engineStandIn(opts, 'bob');
+      engines.push(e);
+      return e;
+    },
+  },
+  ContactBookService: { open: async () => ({ damaged: [] }) },
+}));
+
+const { Session } = await import('../src/session/session.ts');
+const { PendingHop, HELD_HOP } = await import('../src/session/pendingHop.ts');
+const { heldHopTransport } = await import('../src/platform/heldHopTransport.ts');
+
+let net: ReturnType<typeof relayStandIn>;
+const listeners = new Map<string, () => void>();
+const sessions: { wipe(): Promise<void> }[] = [];
+
+beforeEach(() => {
+  sealed.clear();
+  engines.length = 0;
+  listeners.clear();
+  net = relayStandIn();
+  vi.stubGlobal('fetch', net.fetch);
+  vi.stubGlobal('WebSocket', net.WebSocket);
+  vi.stubGlobal('location', { origin: RELAY });
+  const storage = new Map<string, string>();
+  vi.stubGlobal('localStorage', { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) });
+  vi.stubGlobal('addEventListener', (type: string, cb: () => void) => void listeners.set(type, cb));
+  vi.stubGlobal('removeEventListener', () => undefined);
+  // The session's one-second tick is not what is tested here.
+  vi.stubGlobal('setInterval', () => 0);
+  vi.stubGlobal('clearInterval', () => undefined);
+});
+afterEach(async () => {
+  // Signing out stops the session's asking the relay again.
+  for (const s of sessions.splice(0)) await s.wipe();
+  for (const e of engines) e.close();
+  vi.unstubAllGlobals();
+});
+
+const settle = (ms = 50) => new Promise((r) => setTimeout(r, ms));
+const direct = () => net.relay.seen.filter((s) => s === 'ws-post' || s === 'gateway' || s.startsWith('other'));
+
+async function startBlocked() {
+  net.relay.blockOrg = true;
+  const s = (await Session.resume())!;
+  sessions.push(s);
+  return s;
+}
+
+describe('a page start while the relay blocks GET /v1/org, with no saved announcement', () => {
+  it('sends nothing straight to the relay: the post waits, and the settings say so', async () => {
+    const s = await startBlocked();
+    expect(s.ingress.from).toBe('unknown');
+    const sent = s.send('d:alice', 'hello');
+    sent.catch(() => undefined);
+    await settle();
+    expect(direct()).toEqual([]);
+    expect(net.relay.seen.filter((x) => x === 'hop')).toEqual([]);
+    expect(engines[0]!.posted).toEqual([]);
+  });
+
+  it('once the relay names its hop, the held post goes through it, and the answer is saved', async () => {
+    const s = await startBlocked();
+    const sent = s.send('d:alice', 'hello');
+    await settle();
+    net.relay.blockOrg = false;
+    // Back online: the session asks again at once (it would anyway, after a pause).
+    listeners.get('online')!();
+    await sent;
+    expect(engines[0]!.posted).toEqual(['text to alice']);
+    expect(direct()).toEqual([]);
+    expect(net.relay.seen.at(-1)).toBe('hop');
+    expect(s.ingress).toEqual({ url: HOP, from: 'relay' });
+    await settle();
+    expect(sealed.get('ingress')).toEqual({ url: HOP });
+  });
+
+  it('a relay that answers with no hop gets the post itself: that is what "none" means', async () => {
+    const s = await startBlocked();
+    const sent = s.send('d:alice', 'hello');
+    await settle();
+    net.relay.ingress = undefined;
+    net.relay.blockOrg = false;
+    listeners.get('online')!();
+    await sent;
+    expect(net.relay.seen.filter((x) => x === 'gateway' || x === 'hop' || x === 'ws-post')).toEqual(['gateway']);
+    expect(s.ingress).toEqual({ url: undefined, from: 'relay' });
+  });
+});
+
+describe('a held action', () => {
+  it('waits a bounded time, then fails UNAVAILABLE (kept queued) with nothing sent', async () => {
+    const seen: string[] = [];
+    const inner = { fetch: async () => new Response(), fetchUnlinked: async (u: string | URL | Request) => (seen.push(String(u)), new Response()), openWebSocket: () => ({}) as never };
+    const pending = new PendingHop(async () => ({ url: undefined, from: 'unknown' }));
+    const t = heldHopTransport(inner, RELAY, pending, 20);
+    const err = await t.fetchUnlinked!(HELD_HOP, { method: 'POST', body: new Uint8Array(8) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HardlineError);
+    expect((err as HardlineError).code).toBe('UNAVAILABLE');
+    expect(seen).toEqual([]);
+  });
+});
