@@ -30,7 +30,11 @@ type Kept = { readonly config: string; readonly fetchedAt: number };
 /** Keeps a config the page just fetched from the relay. */
 export async function keepKeyConfig(config: Uint8Array, now = Date.now()): Promise<void> {
   if (config.length === 0 || config.length > MAX_CONFIG_BYTES) return;
-  await sealedPut(RECORD, { config: toBase64Url(config), fetchedAt: now } satisfies Kept);
+  const encoded = toBase64Url(config);
+  // A sealed save costs two durable writes: the same config kept since the last refresh stands.
+  const kept = await sealedGet<Kept>(RECORD).catch(() => undefined);
+  if (kept?.config === encoded && kept.fetchedAt <= now && now - kept.fetchedAt < KEY_CONFIG_REFRESH_MS) return;
+  await sealedPut(RECORD, { config: encoded, fetchedAt: now } satisfies Kept);
 }
 
 /** The kept config while younger than KEY_CONFIG_MAX_AGE_MS; undefined when none, unreadable or stale. */
