@@ -90,12 +90,20 @@ export class RelayApi {
       if (cause instanceof HardlineError) throw cause;
       throw new HardlineError('UNAVAILABLE', `relay at ${this.base.origin} is unreachable`, { cause });
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (cause) {
+      // The connection broke inside the answer: the network failed, the relay said nothing.
+      throw new HardlineError('UNAVAILABLE', `the answer from relay at ${this.base.origin} was cut off`, { cause });
+    }
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : {};
     } catch {
-      throw new HardlineError('DECODE', `relay sent a non-JSON reply (HTTP ${res.status})`);
+      // A 5xx page that is not ours (a proxy in front of the relay, a relay restarting) is an
+      // outage, not an answer: callers such as key transparency must not read it as a refusal.
+      throw new HardlineError(res.status >= 500 ? 'UNAVAILABLE' : 'DECODE', `relay sent a non-JSON reply (HTTP ${res.status})`);
     }
     if (!res.ok) {
       const err = (json as { error?: { code?: string; message?: string } }).error;
