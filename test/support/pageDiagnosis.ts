@@ -42,5 +42,8 @@ afterEach(async (ctx) => {
   if (ctx.task.result?.state !== 'fail' || watched.length === 0) return;
   const lines: string[] = [];
   for (const w of watched) lines.push(`${w.label}: ${JSON.stringify(await describe(w.page))}${w.errors.length ? `\n  last errors: ${w.errors.join(' | ')}` : ''}`);
-  throw new Error(`the pages when "${ctx.task.name}" failed:\n${lines.join('\n')}`);
+  const report = `the pages when "${ctx.task.name}" failed:\n${lines.join('\n')}`;
+  // Printed as well: when the retry (vitest.config.ts) passes, the thrown report is dropped.
+  console.warn(report);
+  throw new Error(report);
 });
