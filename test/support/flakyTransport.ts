@@ -25,7 +25,7 @@ export function flakyTransport(base: Transport): FlakyTransport {
       const url = new URL(input instanceof Request ? input.url : String(input));
       const i = armed.findIndex((a) => a.path.test(url.pathname));
       if (i < 0) return inner(input, init);
-      const [{ fault }] = armed.splice(i, 1);
+      const { fault } = armed.splice(i, 1)[0]!;
       met++;
       if (fault === 'proxy-502') {
         return new Response('<html><body><h1>502 Bad Gateway</h1></body></html>', { status: 502, headers: { 'content-type': 'text/html' } });
