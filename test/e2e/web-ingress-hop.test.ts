@@ -10,11 +10,14 @@
  * claimed or bought TURN credentials at the relay itself, and posted to the hop under the
  * page's CSP without a violation. Bob reads the message, and Alice's settings name the hop.
  *
- * An app that starts while the relay is out of reach keeps the hop it was last told of.
+ * An app that starts while the relay is out of reach keeps the hop it was last told of; one whose
+ * relay stops naming the hop keeps the hop it pinned, and says so.
  *
  * It fails with the web session's `ingress` option removed (posts go over WS /v1/post again,
  * claims straight to the relay), with the hop's CORS answer removed (the page cannot post),
- * and, for the last step, with the saved announcement ignored.
+ * and, for the offline step, with the saved announcement ignored. The last step waits for the
+ * pin's notice, which an app without the pin never shows (it would post over WS /v1/post); the
+ * pin's removal is checked at unit level, packages/web/test/session-hopPin-hostile.test.ts.
  */
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -160,5 +163,43 @@ describe('the web app through the ingress hop', () => {
     expect(posts.length).toBeGreaterThan(0);
     expect(posts.filter((e) => !duringHop.has(e))).toEqual([]);
     expect(alice.requests.slice(sent).filter((u) => new URL(u).pathname === '/v1/post')).toEqual([]);
+  });
+
+  it('a relay that stops naming the hop: the app keeps the hop it pinned, and says so until the person chooses', async () => {
+    // The operator's flag flipped: /v1/org answers without `ingress`. (The page's CSP still names
+    // the hop here, since the live relay's flag is unchanged; a CSP that refused it would fail
+    // the post closed, packages/web/test/session-hopPin-hostile.test.ts.)
+    await alice.page.route('**/v1/org', async (r) => {
+      const res = await r.fetch();
+      const org = (await res.json()) as Record<string, unknown>;
+      delete org.ingress;
+      await r.fulfill({ response: res, json: org });
+    });
+    await alice.page.reload();
+    const notice = alice.page.locator('[data-warning=hop-change]');
+    await notice.waitFor({ timeout: 45_000 });
+    expect(await notice.textContent()).toContain('stopped naming a privacy hop');
+    await notice.scrollIntoViewIfNeeded();
+    await alice.page.screenshot({ path: join(SCREENSHOTS, 'network-privacy-hop-withdrawn.png') });
+    const mark = trace.length;
+    const sent = alice.requests.length;
+    await openTab(alice.page, 'chats');
+    await alice.page.click('[data-chat="d:bob"]');
+    await alice.page.fill('textarea[aria-label=Message]', 'pinned hop after a withdrawal');
+    await alice.page.click('button[aria-label=Send]');
+    await openTab(bob.page, 'chats');
+    await bob.page.click('[data-chat="d:alice"]');
+    await bob.page.locator('.msg-text', { hasText: 'pinned hop after a withdrawal' }).waitFor({ timeout: 45_000 });
+    const posts = trace.slice(mark).filter((e) => e.kind === 'post');
+    expect(posts.length).toBeGreaterThan(0);
+    expect(posts.filter((e) => !duringHop.has(e))).toEqual([]);
+    expect(alice.requests.slice(sent).filter((u) => new URL(u).pathname === '/v1/post')).toEqual([]);
+    await openTab(alice.page, 'devices');
+    expect(await alice.page.locator('[data-ingress-status]').getAttribute('data-ingress-status')).toBe('changed');
+    // Kept: the notice shrinks to a line, and stays while the change stands.
+    await alice.page.click('[data-action=keep-hop]');
+    await alice.page.locator('[data-warning=hop-change][data-kept=true]').waitFor();
+    expect(alice.cspViolations).toEqual([]);
+    await alice.page.unroute('**/v1/org');
   });
 });

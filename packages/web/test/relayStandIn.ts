@@ -6,6 +6,10 @@
  * real one does with the options it was opened with: through the client's own IngressFetch
  * (RelayApi.useIngress, which fetches the key config as the hop is set) when it has a hop, over
  * `WS /v1/post` when it has none.
+ *
+ * Two hops answer: the organisation's (HOP, seen as `hop`), and one the relay's operator runs
+ * itself (RELAY_HOP, seen as `relay-hop`: whatever goes through it, the operator has the
+ * sender's address). `hopDown` makes HOP unreachable, as a page's CSP that no longer names it does.
  */
 import { decapsulateRequest, encapsulateResponse, encodeBinaryHttpResponse, encodeKeyConfigs, gatewayKey } from '@hardline/protocol/ohttp';
 import type { ClientOptions } from '@hardline/client';
@@ -13,8 +17,10 @@ import { RelayApi } from '../../client/src/relayApi.ts';
 
 export const RELAY = 'https://relay.example.org';
 export const HOP = 'https://hop.example.net/';
+/** A hop the relay's operator runs: an address seen there is an address the operator has. */
+export const RELAY_HOP = 'https://hop.relay.example.org/';
 
-export type Seen = 'org' | 'keys' | 'hop' | 'gateway' | 'ws-post' | `other ${string}`;
+export type Seen = 'org' | 'keys' | 'hop' | 'relay-hop' | 'gateway' | 'ws-post' | `other ${string}`;
 
 export function relayStandIn() {
   const key = gatewayKey(1);
@@ -25,6 +31,8 @@ export function relayStandIn() {
     /** The attacker blocks the announcement; otherwise it names `ingress` (undefined: none). */
     blockOrg: false,
     ingress: HOP as string | undefined,
+    /** HOP does not answer (down, or refused by the page's CSP). */
+    hopDown: false,
   };
   const sealedAnswer = async (body: BodyInit | null | undefined) => {
     const { context } = await decapsulateRequest([key], new Uint8Array(await new Response(body).arrayBuffer()));
@@ -43,7 +51,12 @@ export function relayStandIn() {
       return new Response(relay.config, { headers: { 'content-type': 'application/ohttp-keys' } });
     }
     if (url.href === HOP) {
+      if (relay.hopDown) throw new TypeError('the hop cannot be reached');
       seen.push('hop');
+      return sealedAnswer(init?.body);
+    }
+    if (url.href === RELAY_HOP) {
+      seen.push('relay-hop');
       return sealedAnswer(init?.body);
     }
     if (url.origin === RELAY && url.pathname === '/v1/ohttp') {

@@ -128,7 +128,7 @@ describe('a page start while the relay blocks GET /v1/org, with no saved announc
     expect(net.relay.seen.at(-1)).toBe('hop');
     expect(s.ingress).toEqual({ url: HOP, from: 'relay' });
     await settle();
-    expect(sealed.get('ingress')).toEqual({ url: HOP });
+    expect(sealed.get('ingress')).toEqual({ url: HOP, pinned: HOP });
   });
 
   it('a relay that answers with no hop gets the post itself: that is what "none" means', async () => {

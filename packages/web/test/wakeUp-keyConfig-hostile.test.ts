@@ -10,14 +10,17 @@
  * - with no fresh config kept (none, or older than the maximum age), it sends nothing: neither
  *   the config fetch nor the post, yet the call still shows;
  * - with no announcement kept and `GET /v1/org` blocked, nothing goes straight to the relay;
- * - a decline from the notification without a kept config is not sent, and the ring is taken.
+ * - a decline from the notification without a kept config is not sent, and the ring is taken;
+ * - the worker follows the hop the page pinned (session/pinnedHop.ts), not the relay's latest
+ *   announcement: a hop withdrawn, or swapped for one the relay runs, gets its `ringing` neither
+ *   straight nor through the relay's hop until the person accepts the change in the app.
  *
  * The engine is a stand-in that posts through the client's real IngressFetch over the transport
  * the worker built (relayStandIn.ts), so the key fetch seen is the one the client really makes.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClientOptions } from '@hardline/client';
-import { callControl, engineStandIn, HOP, RELAY, relayStandIn, type EngineStandIn } from './relayStandIn.ts';
+import { callControl, engineStandIn, HOP, RELAY, RELAY_HOP, relayStandIn, type EngineStandIn } from './relayStandIn.ts';
 
 const sealed = new Map<string, unknown>();
 vi.mock('../src/platform/encryptedKv.ts', () => ({
@@ -154,5 +157,26 @@ describe('Decline from the notification', () => {
     expect(net.relay.seen).toEqual([]);
     expect(engines[0]!.posted).toEqual([]);
     expect(engines[0]!.taken).toEqual(['ring']);
+  });
+});
+
+describe('a push wake-up after the relay changed the hop the page pinned', () => {
+  it('withdrawn: the `ringing` still goes through the pinned hop, not straight to the relay', async () => {
+    await pageKept({ keysAgoMs: 60_000 });
+    // What the page kept when the relay stopped naming a hop and the person did not accept it.
+    sealed.set('ingress', { url: null, pinned: HOP });
+    net.relay.ingress = undefined;
+    await handleWake();
+    expect(engines[0]!.posted).toEqual(['call ringing']);
+    expect(net.relay.seen).toEqual(['hop']);
+  });
+
+  it('swapped for the relay\'s own hop: nothing goes through it, the `ringing` keeps to the pinned hop', async () => {
+    await pageKept({ keysAgoMs: 60_000 });
+    sealed.set('ingress', { url: RELAY_HOP, pinned: HOP });
+    net.relay.ingress = RELAY_HOP;
+    await declineFromNotification('c1', 'call-1');
+    expect(engines[0]!.posted).toEqual(['call decline']);
+    expect(net.relay.seen).toEqual(['hop']);
   });
 });

@@ -1,11 +1,14 @@
 /**
  * @module platform/heldHopTransport
- * The transport of an engine whose hop is not known yet (session/pendingHop.ts): the engine
- * posts its encapsulated requests to HELD_HOP, and this holds each one until the relay has said
- * which hop to use, then sends it there (or, when the relay names none, to the relay's own
- * gateway at `/v1/ohttp`). Still unknown after the wait, the request fails UNAVAILABLE and
- * nothing leaves this device. Everything else passes through untouched.
- */
+ * The transport of a page's engine (session/pendingHop.ts): the engine posts its encapsulated
+ * requests to HELD_HOP, and this sends each one to the hop the device has pinned
+ * (session/pinnedHop.ts), the one the person accepted last, not whatever the relay names now.
+ * While the hop is not known yet it holds each request until the relay has said which hop to
+ * use, then sends it there (or, when the relay names none, to the relay's own gateway at
+ * `/v1/ohttp`). Still unknown after the wait, the request fails UNAVAILABLE and nothing leaves
+ * this device. A pinned hop that cannot be reached (down, or refused by a CSP the relay changed)
+ * fails the same way: there is no second destination to fall back on. Everything else passes
+ * through untouched. */
 import { HardlineError } from '@hardline/protocol';
 import type { Transport } from '@hardline/client';
 import { HELD_HOP, type HopDecision } from '../session/pendingHop.ts';

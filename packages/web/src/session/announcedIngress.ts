@@ -2,20 +2,22 @@
  * @module session/announcedIngress
  * The ingress hop this app sends its anonymous actions through (posts, claims, blob calls,
  * TURN credentials; docs/protocol.md §6): the one the relay announces in `GET /v1/org`
- * (`hardline server --ingress-url`), whose origin alone the page's CSP lets it reach.
+ * (`hardline server --ingress-url`), whose origin alone the page's CSP lets it reach, as far
+ * as this device has pinned it (pinnedHop.ts).
  *
- * Read at every start, so a hop the operator adds or withdraws takes effect at the next one.
- * The last answer is kept sealed beside the device state: an app that starts offline would
- * otherwise post straight to the relay once the network is back, the very address the hop is
- * there to hide.
+ * Read at every start. A hop the relay names where there was none is taken; a different hop,
+ * or none, is not followed: the pinned hop stays in use and the change is shown until the
+ * person accepts it. The announcement and the pin are kept sealed beside the device state: an
+ * app that starts offline would otherwise post straight to the relay once the network is back,
+ * the very address the hop is there to hide.
  *
- * The relay serves this app's code, so a relay that wanted the addresses could drop the
- * announcement or ship code that ignores it: the hop protects against an operator who reads
- * the relay's traffic, not against one who rewrites the app (docs/protocol.md §7). The
- * settings say which hop is in use, so a change is there to see.
+ * The relay serves this app's code, so a relay that wanted the addresses could ship code that
+ * ignores the pin: the hop protects against an operator who reads the relay's traffic or flips
+ * its flag, not against one who rewrites the app (docs/protocol.md §7).
  */
 import { parseRelayUrl } from '@hardline/client';
 import { sealedGet, sealedPut } from '../platform/encryptedKv.ts';
+import { acceptAnnouncement, hopChange, pinAnnouncement, pinFromRecord, pinRecord, type HopChange, type HopPin } from './pinnedHop.ts';
 
 const RECORD = 'ingress';
 /**
@@ -27,7 +29,7 @@ const ANNOUNCE_WAIT_MS = 5_000;
 export const ENROL_WAIT_MS = 30_000;
 
 export type IngressChoice = {
-  /** The hop's URL, or undefined for none. */
+  /** The hop's URL, or undefined for none: the pinned one, whatever the relay says now. */
   readonly url: string | undefined;
   /**
    * `relay`: announced just now; `saved`: the relay did not answer, the last announcement holds;
@@ -35,37 +37,81 @@ export type IngressChoice = {
    * an attacker who stalls `GET /v1/org` must not make the device post straight to the relay.
    */
   readonly from: 'relay' | 'saved' | 'unknown';
+  /** The relay announces another hop, or none, than the pinned `url`: shown until accepted. */
+  readonly change?: HopChange;
 };
 
-/** What the relay announces now, else what it announced last. */
+const UNKNOWN: IngressChoice = { url: undefined, from: 'unknown' };
+
+/** What the relay announces now, else what it announced last, held to the pin either way. */
 export async function announcedIngress(origin: string = location.origin, waitMs = ANNOUNCE_WAIT_MS): Promise<IngressChoice> {
+  let answer: { url: string | undefined } | undefined;
   try {
     // Anonymous and the same for everyone: no credentials, no cache.
     const res = await fetch(new URL('/v1/org', origin), { credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(waitMs) });
-    if (res.ok) return { url: validHop((await res.json()) as { ingress?: unknown }), from: 'relay' };
+    if (res.ok) answer = { url: validHop((await res.json()) as { ingress?: unknown }) };
   } catch {
     // Offline or timed out: the saved answer below.
   }
-  return savedIngress();
+  const saved = await savedPin();
+  // An unreadable record pins nothing: the relay's answer is then a first use.
+  if (answer) return choiceOf(pinAnnouncement(saved === 'unreadable' ? undefined : saved, answer.url), 'relay');
+  return saved === undefined || saved === 'unreadable' ? UNKNOWN : choiceOf(saved, 'saved');
 }
 
 /**
- * The last announcement the page kept, without asking the relay: the service worker's choice.
- * It posts right after it wakes, so it asks the network for nothing it could have kept.
+ * The hop the page pinned, without asking the relay: the service worker's choice. It posts
+ * right after it wakes, so it asks the network for nothing it could have kept.
  */
 export async function savedIngress(): Promise<IngressChoice> {
-  const saved = await sealedGet<{ url: string | null }>(RECORD).catch(() => undefined);
-  if (saved === undefined) return { url: undefined, from: 'unknown' };
-  return { url: saved.url ?? undefined, from: 'saved' };
+  const saved = await savedPin();
+  return saved === undefined || saved === 'unreadable' ? UNKNOWN : choiceOf(saved, 'saved');
 }
 
-/** Keeps a fresh announcement for the next start that finds the relay unreachable. */
+/** Keeps a fresh announcement (and the pin) for the next start and for the service worker. */
 export async function rememberIngress(choice: IngressChoice): Promise<void> {
   if (choice.from !== 'relay') return;
-  const saved = await sealedGet<{ url: string | null }>(RECORD).catch(() => undefined);
-  // A sealed save costs two durable writes: only when the announcement changed.
-  if (saved !== undefined && (saved.url ?? undefined) === choice.url) return;
-  await sealedPut(RECORD, { url: choice.url ?? null });
+  await keepPin(pinOf(choice));
+}
+
+/**
+ * The person accepts the announcement that differs from the pin: it is pinned, kept, and in
+ * use from now on. Kept first: a pin that only this page knew would be lost at the next start.
+ */
+export async function acceptAnnounced(choice: IngressChoice): Promise<IngressChoice> {
+  if (!choice.change || choice.from === 'unknown') return choice;
+  const pin = acceptAnnouncement(pinOf(choice));
+  await keepPin(pin);
+  return choiceOf(pin, choice.from);
+}
+
+function choiceOf(pin: HopPin, from: 'relay' | 'saved'): IngressChoice {
+  const change = hopChange(pin);
+  return { url: pin.pinned, from, ...(change ? { change } : {}) };
+}
+
+function pinOf(choice: IngressChoice): HopPin {
+  return { pinned: choice.url, announced: choice.change ? choice.change.to : choice.url };
+}
+
+async function savedPin(): Promise<HopPin | undefined | 'unreadable'> {
+  let record: unknown;
+  try {
+    record = await sealedGet<unknown>(RECORD);
+  } catch {
+    return 'unreadable';
+  }
+  if (record === undefined) return undefined;
+  return pinFromRecord(record) ?? 'unreadable';
+}
+
+async function keepPin(pin: HopPin): Promise<void> {
+  const next = pinRecord(pin);
+  const saved = await sealedGet<unknown>(RECORD).catch(() => undefined);
+  // A sealed save costs two durable writes: only when something changed (a record from before
+  // the pin is written once more, with it).
+  if (JSON.stringify(saved) === JSON.stringify(next)) return;
+  await sealedPut(RECORD, next);
 }
 
 /** https, or http on loopback, as for the relay itself; anything else is no hop at all. */

@@ -11,6 +11,10 @@
  * what "no hop" means. A held action waits at most HOLD_WAIT_MS and then fails UNAVAILABLE, as
  * when offline: posts stay queued in the outbox and go at a later round. Meanwhile the page asks
  * the relay again with a growing pause, and the settings say that actions are waiting.
+ *
+ * A page that knows its hop at start routes through the same held hop, decided from the start:
+ * the person may re-pin the hop while the app is open (pinnedHop.ts), and the engine, opened
+ * with one hop for good, then reaches the new one without being opened again.
  */
 import type { IngressChoice } from './announcedIngress.ts';
 
@@ -28,7 +32,7 @@ export type HopDecision = { decided(waitMs: number): Promise<IngressChoice | und
 export const NEVER_DECIDED: HopDecision = { decided: async () => undefined };
 
 export class PendingHop implements HopDecision {
-  private current: IngressChoice = { url: undefined, from: 'unknown' };
+  private current: IngressChoice;
   private readonly waiters = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private pause = RETRY_FIRST_MS;
@@ -39,7 +43,11 @@ export class PendingHop implements HopDecision {
   constructor(
     /** Asks the relay (announcedIngress); `unknown` when it still did not answer. */
     private readonly lookUp: () => Promise<IngressChoice>,
-  ) {}
+    /** What the start found: anything but `unknown` is decided already. */
+    initial: IngressChoice = { url: undefined, from: 'unknown' },
+  ) {
+    this.current = initial;
+  }
 
   /** `cb` runs once, when the announcement is known. */
   whenKnown(cb: (choice: IngressChoice) => void): void {
@@ -79,6 +87,12 @@ export class PendingHop implements HopDecision {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     void this.ask();
+  }
+
+  /** The person re-pinned the hop (announcedIngress.acceptAnnounced): actions go there from now on. */
+  replace(choice: IngressChoice): void {
+    if (choice.from === 'unknown' || this.current.from === 'unknown') return;
+    this.current = choice;
   }
 
   stop(): void {

@@ -20,12 +20,14 @@ import { expiredMessages, expiredNotices } from './disappearing.ts';
 import { SyncLoop, type LinkStatus } from './syncLoop.ts';
 import { CallManager } from '../calls/callManager.ts';
 import { PushWakeUps } from './pushWakeUps.ts';
-import { announcedIngress, ENROL_WAIT_MS, rememberIngress, type IngressChoice } from './announcedIngress.ts';
+import { acceptAnnounced, announcedIngress, ENROL_WAIT_MS, rememberIngress, type IngressChoice } from './announcedIngress.ts';
+import type { HopChange } from './pinnedHop.ts';
 import { KEY_CONFIG_REFRESH_MS } from './keptKeyConfig.ts';
 import { HELD_HOP, HOLD_WAIT_MS, PendingHop } from './pendingHop.ts';
 
 const SIGNED_OUT_FLAG = 'hardline.signedOut';
 const SPLIT_VIEW_SEEN = 'hardline.splitViewSeen';
+const HOP_CHANGE_KEPT = 'hardline.hopChangeKept';
 const TICK_MS = 1_000;
 /** How long a wipe waits for the engine's current round to end. */
 const WIPE_WAIT_MS = 2_000;
@@ -34,12 +36,21 @@ const RELINK_MS = 30_000;
 
 /**
  * The engine's transport: the hop's key config is fetched here and kept for the service worker
- * (keptKeyConfig.ts); while the hop is unknown, every action meant for it is held
- * (pendingHop.ts).
+ * (keptKeyConfig.ts); every action meant for the hop goes to the pinned one, and while the hop
+ * is unknown it is held (pendingHop.ts).
  */
-function pageTransport(pending: PendingHop | undefined): Transport {
+function pageTransport(hop: PendingHop): Transport {
   const keeping = keyConfigTransport(browserTransport, location.origin, 'fetch-and-keep');
-  return pending ? heldHopTransport(keeping, location.origin, pending, HOLD_WAIT_MS) : keeping;
+  return heldHopTransport(keeping, location.origin, hop, HOLD_WAIT_MS);
+}
+
+/**
+ * The hop the engine is opened with: the held one whenever a hop is (or may be) in use, so
+ * the transport sends to the pinned hop, and to the one the person accepts later
+ * (pinnedHop.ts). No hop at all: posts over `WS /v1/post`, as the relay sees them anyway.
+ */
+function engineHop(hop: IngressChoice): string | undefined {
+  return hop.from === 'unknown' || hop.url !== undefined ? HELD_HOP : undefined;
 }
 
 function clientOptions(store: IdbStateStore, transport: Transport, hop: string | undefined): ClientOptions {
@@ -49,6 +60,10 @@ function clientOptions(store: IdbStateStore, transport: Transport, hop: string |
   // The hop the relay announces, if any: posts, claims, blob calls and TURN credential
   // purchases then reach the relay from the hop's address (announcedIngress.ts).
   return { store, transport, privacy: 'balanced', ...(hop ? { ingress: hop } : {}) };
+}
+
+function hopChangeKey(change: HopChange): string {
+  return `${change.from} ${change.to ?? 'none'}`;
 }
 
 function randomId(): string {
@@ -86,8 +101,8 @@ export class Session {
   recovery: string | undefined;
   /** Web Push wake-ups: whether calls ring with the app closed, and why not. */
   readonly push = new PushWakeUps(() => this.emit());
-  /** Set when the start found the hop unknown: anonymous actions wait until the relay names it. */
-  private pending: PendingHop | undefined;
+  /** Where the engine's anonymous actions go: the pinned hop, or a wait while it is unknown. */
+  private hop: PendingHop | undefined;
   /** The engine's transport, for the periodic key-config refresh. */
   private transport: Transport | undefined;
   private keysAt = 0;
@@ -126,32 +141,65 @@ export class Session {
 
   /** The ingress hop the anonymous actions go through, for the settings to show: `unknown` while they wait. */
   get ingress(): IngressChoice {
-    return this.pending ? this.pending.choice : this.announced;
+    return this.hop ? this.hop.choice : this.announced;
+  }
+
+  /** The relay announces another hop, or none, than the one this device pinned (pinnedHop.ts). */
+  get hopChange(): HopChange | undefined {
+    return this.ingress.change;
+  }
+
+  /**
+   * The person read the notice and kept the pinned hop: the notice shrinks to a line. Kept by
+   * the change itself, so another change shows in full again. Holds only the two hops' URLs,
+   * which the relay announces to everyone.
+   */
+  hopChangeKept(): boolean {
+    const change = this.hopChange;
+    return !!change && localStorage.getItem(HOP_CHANGE_KEPT) === hopChangeKey(change);
+  }
+
+  keepPinnedHop(): void {
+    const change = this.hopChange;
+    if (change) localStorage.setItem(HOP_CHANGE_KEPT, hopChangeKey(change));
+    this.emit();
+  }
+
+  /**
+   * The person accepts the relay's new announcement (the security team moved the hop): it is
+   * pinned, and every anonymous action from now on goes there, or to the relay when it names none.
+   */
+  async acceptHopChange(): Promise<void> {
+    const hop = this.hop;
+    if (!hop || !hop.choice.change) return;
+    hop.replace(await acceptAnnounced(hop.choice));
+    this.emit();
   }
 
   /** The device on this browser profile, if one is enrolled. */
   static async resume(): Promise<Session | undefined> {
     const store = new IdbStateStore();
     if (!(await store.load())) return undefined;
-    const hop = await announcedIngress();
-    // Not knowing the hop is not "no hop": the engine gets a held one until the relay answers.
-    const pending = hop.from === 'unknown' ? new PendingHop(() => announcedIngress()) : undefined;
-    const transport = pageTransport(pending);
-    const client = await HardlineClient.open(clientOptions(store, transport, pending ? HELD_HOP : hop.url));
-    return Session.start(client, store, hop, { transport, pending });
+    const announced = await announcedIngress();
+    // Not knowing the hop is not "no hop": the engine's hop is held until the relay answers.
+    const hop = new PendingHop(() => announcedIngress(), announced);
+    const transport = pageTransport(hop);
+    const client = await HardlineClient.open(clientOptions(store, transport, engineHop(announced)));
+    return Session.start(client, store, announced, { transport, hop });
   }
 
   static async enrol(args: { code: string; handle: string; displayName: string }): Promise<Session> {
     // After a wipe in this page (signed out, then enrolled afresh) saving is allowed again.
     reopenStorage();
     const store = new IdbStateStore();
-    const hop = await announcedIngress(location.origin, ENROL_WAIT_MS);
+    const announced = await announcedIngress(location.origin, ENROL_WAIT_MS);
     // Not knowing the hop is not "no hop": enrolling now would post straight to the relay.
-    if (hop.from === 'unknown') throw new HardlineError('UNAVAILABLE', 'the relay did not say which ingress hop to use; try again');
-    const transport = pageTransport(undefined);
-    const client = await HardlineClient.register(clientOptions(store, transport, hop.url), { server: location.origin, ...args });
+    if (announced.from === 'unknown') throw new HardlineError('UNAVAILABLE', 'the relay did not say which ingress hop to use; try again');
+    const hop = new PendingHop(() => announcedIngress(), announced);
+    const transport = pageTransport(hop);
+    const client = await HardlineClient.register(clientOptions(store, transport, engineHop(announced)), { server: location.origin, ...args });
     localStorage.removeItem(SIGNED_OUT_FLAG);
-    return Session.start(client, store, hop, { transport });
+    return Session.start(client, store, announced, { transport, hop });
   }
 
   static wasSignedOut(): boolean {
@@ -167,7 +215,7 @@ export class Session {
     localStorage.removeItem(SIGNED_OUT_FLAG);
   }
 
-  private static async start(client: HardlineClient, store: IdbStateStore, hop: IngressChoice, engine: { transport: Transport; pending?: PendingHop | undefined }): Promise<Session> {
+  private static async start(client: HardlineClient, store: IdbStateStore, hop: IngressChoice, engine: { transport: Transport; hop: PendingHop }): Promise<Session> {
     const metaStore = new MetaStore(await loadMeta());
     const bookService = await ContactBookService.open(client);
     await rememberIngress(hop).catch(() => undefined);
@@ -175,14 +223,13 @@ export class Session {
     s.transport = engine.transport;
     // The engine fetched the key config as it opened (and kept it): the next one is due later.
     s.keysAt = Date.now();
-    if (engine.pending) {
-      s.pending = engine.pending;
-      engine.pending.whenKnown((known) => {
-        void rememberIngress(known).catch(() => undefined);
-        s.emit();
-      });
-      engine.pending.watch();
-    }
+    s.hop = engine.hop;
+    // Asks the relay again only while the hop is unknown (no-op otherwise).
+    engine.hop.whenKnown((known) => {
+      void rememberIngress(known).catch(() => undefined);
+      s.emit();
+    });
+    engine.hop.watch();
     s.recovery = recoveryText(bookService.damaged);
     if (client.isRevoked()) {
       await s.signedOut();
@@ -200,7 +247,7 @@ export class Session {
   }
 
   private readonly onOnline = () => {
-    this.pending?.poke();
+    this.hop?.poke();
     this.loop.poke();
   };
 
@@ -567,7 +614,7 @@ export class Session {
     if (this.revoked) return;
     this.revoked = true;
     this.loop.stop();
-    this.pending?.stop();
+    this.hop?.stop();
     if (this.timer) clearInterval(this.timer);
     removeEventListener('online', this.onOnline);
     this.client.close();

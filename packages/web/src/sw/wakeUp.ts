@@ -10,8 +10,9 @@
  * would overwrite each other. When a tab holds it, the open app rings by itself.
  *
  * Its `ringing` and `decline` are anonymous posts, through the hop when the relay named one. The
- * worker asks the network for nothing it needs to send them: the hop is the one the page last
- * saved (announcedIngress.ts) and the hop's key config the one the page kept
+ * worker asks the network for nothing it needs to send them: the hop is the one the page pinned
+ * (session/pinnedHop.ts: not a hop the relay swapped in or withdrew that the person has not
+ * accepted) and the hop's key config the one the page kept
  * (session/keptKeyConfig.ts), since a fetch from this address right before the post would name
  * the poster. Without both (the hop never announced to this device, or no fresh key config
  * kept) it fails closed: it still reads the inbox and shows the notification, but sends neither

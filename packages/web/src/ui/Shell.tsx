@@ -22,6 +22,7 @@ import { pushNotice } from '../session/pushWakeUps.ts';
 import { SplitViewBanner } from './components/SplitViewAlert.tsx';
 import { OwnNameBanner } from './components/OwnNameBanner.tsx';
 import { IngressStatus } from './components/IngressStatus.tsx';
+import { HopChangeBanner } from './components/HopChangeNotice.tsx';
 
 export type Tab = 'chats' | 'contacts' | 'devices';
 export type Route =
@@ -55,6 +56,7 @@ export function Shell({ session }: { session: Session }) {
       <section class="list-pane" aria-label={route.tab === 'chats' ? 'Conversations' : route.tab === 'contacts' ? 'Contact book' : 'Devices'} ref={listRef}>
         {session.recovery && <RecoveryNotice session={session} text={session.recovery} />}
         <SplitViewBanner session={session} />
+        <HopChangeBanner session={session} />
         <OwnNameBanner session={session} />
         <PushNotice session={session} />
         {route.tab === 'chats' && <ChatList session={session} selected={route.chat} go={setRoute} heading={listHeading} />}

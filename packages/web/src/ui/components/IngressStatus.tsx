@@ -2,17 +2,28 @@
  * @module ui/components/IngressStatus
  * Says whether this device's anonymous actions go through an ingress hop, and whose: the one
  * thing a person can check about a hop from the app (docs/protocol.md §7 says what each side
- * sees). A hop the relay stopped announcing shows here as none; one not known yet (the relay
- * did not answer at start and nothing was saved, session/pendingHop.ts) as waiting.
+ * sees). The hop shown is the one this device pinned (session/pinnedHop.ts): a hop the relay
+ * swapped or stopped announcing shows here as a change waiting for the person's choice, with
+ * the hop still in use; one not known yet (the relay did not answer at start and nothing was
+ * saved, session/pendingHop.ts) as waiting.
  */
 import type { Session } from '../../session/session.ts';
+import { AcceptHopChange, hopChangeMeaning, hopChangeText } from './HopChangeNotice.tsx';
 
 export function IngressStatus({ session }: { session: Session }) {
-  const { url, from } = session.ingress;
+  const { url, from, change } = session.ingress;
   return (
-    <section class="card inset" aria-labelledby="ingress-status-h" data-ingress-status={from === 'unknown' ? 'waiting' : url ? 'hop' : 'direct'}>
+    <section class="card inset" aria-labelledby="ingress-status-h" data-ingress-status={from === 'unknown' ? 'waiting' : change ? 'changed' : url ? 'hop' : 'direct'}>
       <h2 id="ingress-status-h">Network privacy</h2>
-      {from === 'unknown' ? (
+      {change ? (
+        <>
+          <p>
+            <strong>{hopChangeText(change)}</strong> In use: <strong data-ingress-origin>{new URL(change.from).host}</strong>.
+          </p>
+          <p>{hopChangeMeaning(change)}</p>
+          <AcceptHopChange session={session} change={change} />
+        </>
+      ) : from === 'unknown' ? (
         <p role="status">
           Waiting for your organisation’s relay to say whether this device should send through an ingress hop. Until it does, messages, new conversations and call set-ups wait on this device, so they never leave from its network address by mistake; receiving goes on.
         </p>

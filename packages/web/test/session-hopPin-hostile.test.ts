@@ -1,0 +1,195 @@
+/**
+ * @module session-hopPin-hostile.test
+ * The relay's operator (or whoever took the relay over) flips `--ingress-url` to get posters'
+ * addresses back: it withdraws the hop, so an app that followed would post straight to it, or
+ * names a hop it runs itself, which sees every address. The device pinned the hop it first used
+ * (session/pinnedHop.ts) and must not follow either on the relay's word:
+ *
+ * - withdrawn: posts still go through the pinned hop, nothing straight to the relay, and the
+ *   session shows the change; when the pinned hop cannot be reached (as when the page's CSP,
+ *   which the relay serves, no longer names it) the post fails UNAVAILABLE, kept queued, and
+ *   nothing goes another way;
+ * - swapped: nothing goes through the relay's hop until the person accepts the change;
+ * - accepted: the new announcement is pinned, used at once and at the next start;
+ * - offline: a start that finds only the saved record keeps the pin, and the change shows.
+ *
+ * The engine is a stand-in that posts the way the real one does with the options the session
+ * opened it with, over the transport the session built (relayStandIn.ts); the rest of the
+ * session (loop, calls, book, push) is stubbed out, as in session-unknownHop-hostile.test.ts.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HardlineError } from '@hardline/protocol';
+import type { ClientOptions } from '@hardline/client';
+import { engineStandIn, HOP, RELAY, RELAY_HOP, relayStandIn, type EngineStandIn } from './relayStandIn.ts';
+
+const sealed = new Map<string, unknown>();
+vi.mock('../src/platform/encryptedKv.ts', () => ({
+  forgetStateKey: () => undefined,
+  reopenStorage: () => undefined,
+  sealedGet: async (name: string) => structuredClone(sealed.get(name)),
+  sealedPut: async (name: string, value: unknown) => void sealed.set(name, structuredClone(value)),
+}));
+vi.mock('../src/platform/idbStateStore.ts', () => ({
+  IdbStateStore: class {
+    async load() {
+      return {};
+    }
+    async wipe() {}
+  },
+}));
+vi.mock('../src/session/syncLoop.ts', () => ({
+  SyncLoop: class {
+    constructor(private readonly client: unknown) {}
+    start() {}
+    stop() {}
+    poke() {}
+    exclusive<T>(fn: (c: unknown) => Promise<T>) {
+      return fn(this.client);
+    }
+  },
+}));
+vi.mock('../src/calls/callManager.ts', () => ({ CallManager: { open: async () => ({ onControl: () => undefined }) } }));
+vi.mock('../src/session/pushWakeUps.ts', () => ({ PushWakeUps: class { refresh = async () => undefined } }));
+vi.mock('../src/contacts/contactBookAdapter.ts', () => ({
+  contactBook: () => ({ onChange: () => () => undefined, list: () => [], markContacted: async () => undefined }),
+}));
+
+const engines: EngineStandIn[] = [];
+vi.mock('@hardline/client', async (original) => ({
+  ...(await original<typeof import('@hardline/client')>()),
+  HardlineClient: {
+    open: async (opts: ClientOptions) => {
+      const e = engineStandIn(opts, 'bob');
+      engines.push(e);
+      return e;
+    },
+  },
+  ContactBookService: { open: async () => ({ damaged: [] }) },
+}));
+
+const { Session } = await import('../src/session/session.ts');
+
+let net: ReturnType<typeof relayStandIn>;
+const listeners = new Map<string, () => void>();
+const sessions: { wipe(): Promise<void> }[] = [];
+
+beforeEach(() => {
+  sealed.clear();
+  engines.length = 0;
+  listeners.clear();
+  net = relayStandIn();
+  vi.stubGlobal('fetch', net.fetch);
+  vi.stubGlobal('WebSocket', net.WebSocket);
+  vi.stubGlobal('location', { origin: RELAY });
+  const storage = new Map<string, string>();
+  vi.stubGlobal('localStorage', { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) });
+  vi.stubGlobal('addEventListener', (type: string, cb: () => void) => void listeners.set(type, cb));
+  vi.stubGlobal('removeEventListener', () => undefined);
+  vi.stubGlobal('setInterval', () => 0);
+  vi.stubGlobal('clearInterval', () => undefined);
+});
+afterEach(async () => {
+  for (const s of sessions.splice(0)) await s.wipe();
+  for (const e of engines) e.close();
+  vi.unstubAllGlobals();
+});
+
+/** Where anonymous actions went that the relay's operator can tie to this device's address. */
+const exposed = () => net.relay.seen.filter((s) => s === 'ws-post' || s === 'gateway' || s === 'relay-hop' || s.startsWith('other'));
+const throughHop = () => net.relay.seen.filter((s) => s === 'hop');
+
+/** A device that has used HOP: the record as a page saves it (the first start pinned it). */
+async function usedHopBefore() {
+  const first = (await Session.resume())!;
+  await first.wipe();
+  expect(sealed.get('ingress')).toEqual({ url: HOP, pinned: HOP });
+  // The wipe is the test's: the device state itself is a stand-in that always loads.
+  net.relay.seen.length = 0;
+  engines.length = 0;
+}
+
+async function start() {
+  const s = (await Session.resume())!;
+  sessions.push(s);
+  return s;
+}
+
+describe('a relay that withdraws the hop', () => {
+  it('gets no post straight from the device: it still goes through the pinned hop, and the change shows', async () => {
+    await usedHopBefore();
+    net.relay.ingress = undefined;
+    const s = await start();
+    expect(s.ingress.url).toBe(HOP);
+    expect(s.hopChange).toEqual({ from: HOP, to: undefined });
+    await s.send('d:alice', 'hello');
+    expect(engines[0]!.posted).toEqual(['text to alice']);
+    expect(throughHop()).toEqual(['hop']);
+    expect(exposed()).toEqual([]);
+    // Kept, so the next start (and the service worker) holds to the pin too.
+    expect(sealed.get('ingress')).toEqual({ url: null, pinned: HOP });
+  });
+
+  it('with the pinned hop out of reach (the CSP it serves no longer names it), the post fails UNAVAILABLE and nothing goes another way', async () => {
+    await usedHopBefore();
+    net.relay.ingress = undefined;
+    net.relay.hopDown = true;
+    const s = await start();
+    const err = await s.send('d:alice', 'hello').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HardlineError);
+    expect((err as HardlineError).code).toBe('UNAVAILABLE');
+    expect(engines[0]!.posted).toEqual([]);
+    expect(exposed()).toEqual([]);
+  });
+});
+
+describe('a relay that names a hop of its own', () => {
+  it('gets nothing through it until the person accepts: posts keep to the pinned hop', async () => {
+    await usedHopBefore();
+    net.relay.ingress = RELAY_HOP;
+    const s = await start();
+    expect(s.hopChange).toEqual({ from: HOP, to: RELAY_HOP });
+    await s.send('d:alice', 'one');
+    await s.send('d:alice', 'two');
+    expect(throughHop()).toEqual(['hop', 'hop']);
+    expect(exposed()).toEqual([]);
+  });
+
+  it('a start that cannot reach the relay holds to the pin, and still shows the change', async () => {
+    await usedHopBefore();
+    net.relay.ingress = RELAY_HOP;
+    await start();
+    net.relay.blockOrg = true;
+    net.relay.seen.length = 0;
+    const s = await start();
+    expect(s.ingress).toEqual({ url: HOP, from: 'saved', change: { from: HOP, to: RELAY_HOP } });
+    await s.send('d:alice', 'offline start');
+    expect(throughHop()).toEqual(['hop']);
+    expect(exposed()).toEqual([]);
+  });
+});
+
+describe('accepting the new announcement', () => {
+  it('re-pins it: the next post goes there at once, and the next start keeps it without asking again', async () => {
+    await usedHopBefore();
+    net.relay.ingress = RELAY_HOP;
+    const s = await start();
+    await s.send('d:alice', 'before');
+    await s.acceptHopChange();
+    expect(s.hopChange).toBeUndefined();
+    await s.send('d:alice', 'after');
+    expect(net.relay.seen.filter((x) => x === 'hop' || x === 'relay-hop')).toEqual(['hop', 'relay-hop']);
+    expect(sealed.get('ingress')).toEqual({ url: RELAY_HOP, pinned: RELAY_HOP });
+    const next = await start();
+    expect(next.ingress).toEqual({ url: RELAY_HOP, from: 'relay' });
+  });
+
+  it('of a withdrawal: the person chose no hop, so posts go to the relay itself', async () => {
+    await usedHopBefore();
+    net.relay.ingress = undefined;
+    const s = await start();
+    await s.acceptHopChange();
+    await s.send('d:alice', 'after');
+    expect(net.relay.seen.filter((x) => x === 'hop' || x === 'gateway' || x === 'ws-post')).toEqual(['gateway']);
+    expect(sealed.get('ingress')).toEqual({ url: null, pinned: null });
+  });
+});
