@@ -6,18 +6,12 @@
  * and in the browser.
  */
 import {
-  boxSeal,
-  commitChanges,
-  createConversationGroup,
   decodeState,
   certifiedAuthenticationService,
   clientConfigWith,
   encodeAppMessage,
-  encodeBundle,
-  encodeRoster,
   encodeState,
   encryptApplication,
-  exportSecret,
   fromBase64Url,
   HardlineError,
   loadSuite,
@@ -41,7 +35,6 @@ import {
   type EnvelopeId,
   type Handle,
   type Roster,
-  type RosterDevice,
   type TextMessage,
   type ControlMessage,
   type ConversationControl,
@@ -62,11 +55,11 @@ import { IdentityTrust } from './identityTrust.ts';
 import { SelfConversation } from './selfConversation.ts';
 import { ConversationControls } from './conversationControls.ts';
 import { splitInviteCode, type Capabilities, type ChainBreak } from '@hardline/protocol';
-import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, pinOrgKey, refreshOrg, reportApplied, requireCapability, requireContactAllowed, timerWithinPolicy, wipeOrdered, type OrgState } from './orgPolicy.ts';
+import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, pinOrgKey, refreshOrg, reportApplied, requireCapability, timerWithinPolicy, wipeOrdered, type OrgState } from './orgPolicy.ts';
 import { KeyTransparency, type SplitViewReport } from './keyTransparency.ts';
 import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
-import { KeyPackageSupply, type ClaimedDevice } from './keyPackageSupply.ts';
+import { KeyPackageSupply } from './keyPackageSupply.ts';
 import { Outbox } from './outbox.ts';
 import { SendScheduler } from './sendScheduler.ts';
 import { coverEnvelope } from './coverTraffic.ts';
@@ -81,6 +74,7 @@ import { IngressPoster, type PostSender } from './ingressPoster.ts';
 import { RelayApi, type DirectoryUser, type Profile, type ProfileUpdate } from './relayApi.ts';
 import { parseRelayUrl } from './relayUrl.ts';
 import { SealKeys } from './sealKeys.ts';
+import { ConversationSetup } from './conversationSetup.ts';
 import { EnvelopeReceiver, type ReceivedMessage } from './envelopeReceiver.ts';
 import { InboxRound, type SyncOptions } from './inboxRound.ts';
 import type { Transport } from './transport.ts';
@@ -156,6 +150,8 @@ export class HardlineClient {
   private scheduler!: SendScheduler;
   /** The platform's transport, telling the scheduler of every authenticated request (sessionWatch.ts). */
   private watched!: Transport;
+  /** New conversations: the group, its roster box and the Welcomes (conversationSetup.ts). */
+  private setup!: ConversationSetup;
   /** What each envelope from the inbox does: Welcomes, commits, messages (envelopeReceiver.ts). */
   private receiver!: EnvelopeReceiver;
   /** One sync: the inbox drained, persisted, acknowledged, then the round's upkeep (inboxRound.ts). */
@@ -282,7 +278,7 @@ export class HardlineClient {
       activeDevices: (h) => this.trust.activeDevices(h),
       rosterBox: (m, r) => this.rosterBox(m, r),
       fanOut: (c, k, b, r, x) => this.fanOut(c, k, b, r, x),
-      queueWelcomes: (m, r, c, w) => this.queueWelcomes(m, r, c, w),
+      queueWelcomes: (m, r, c, w) => this.setup.queueWelcomes(m, r, c, w),
       sendWaiting: (c) => this.sendWaiting(c),
       save: () => this.save(),
       // A commit changes every member's keys, a call's media keys included: held for a send
@@ -335,6 +331,24 @@ export class HardlineClient {
       flushOutbox: () => this.flushOutbox(),
       flushNow: () => this.outbox.flush(),
       requireCalls: () => this.requireOrgCapability('calls'),
+    });
+    this.setup = new ConversationSetup({
+      state,
+      impl: this.impl,
+      config: this.config,
+      seal: this.seal,
+      keyPackages: this.keyPackages,
+      mailboxPool: this.mailboxPool,
+      pacing: this.pacing,
+      orgState: () => this.orgState(),
+      refreshDirectory: () => this.refreshDirectory(),
+      userByHandle: (h) => this.userByHandle(h),
+      findGroup: (n) => this.findGroup(n),
+      activeDevices: (h) => this.trust.activeDevices(h),
+      setMls: (c, s) => this.setMls(c, s),
+      queue: (to, e) => this.queue(to, e),
+      save: () => this.save(),
+      flushOutbox: () => this.flushOutbox(),
     });
     this.receiver = new EnvelopeReceiver({
       state,
@@ -549,70 +563,13 @@ export class HardlineClient {
   }
 
   /** Creates a conversation holding every active device of the members and of this user. */
-  async createConversation(kind: 'direct' | 'group' | 'self', name: string, memberHandles: string[], opts: FlushOptions = {}): Promise<Conversation> {
-    await this.refreshDirectory();
-    requireContactAllowed(this.orgState(), this.state.handle, memberHandles.map((h) => h.toLowerCase()));
-    const handles = [...new Set([this.state.handle as string, ...memberHandles.map((h) => h.toLowerCase())])];
-    for (const h of handles) {
-      if (!this.userByHandle(h)) throw new HardlineError('NOT_FOUND', `no user "${h}" in this organisation's directory`);
-    }
-    if (kind === 'group' && this.findGroup(name)) throw new HardlineError('CONFLICT', `a group named "${name}" already exists`);
-    const own = await this.keyPackages.ownPackage();
-    const groupId = randomBytes(16);
-    let mls = await createConversationGroup(groupId, own, this.impl, this.config);
-    // This device's mailbox comes from its pool, and the members' claims are paced (issue 12).
-    const mailbox = await this.mailboxPool.take();
-    const self: RosterDevice = { deviceId: this.state.deviceId, handle: this.state.handle, mailboxId: mailbox.id, sendCap: mailbox.sendCap };
-    const targets = handles.flatMap((h) => this.trust.activeDevices(h)).filter((d) => d !== this.state.deviceId);
-    let claimed;
-    try {
-      claimed = (await this.pacing.each(targets, (d) => this.keyPackages.claimDevice(d))).filter((x) => x !== undefined);
-    } catch (e) {
-      // Setup failed (the relay refused a claim): the mailbox names nothing yet, so it goes back.
-      await this.mailboxPool.giveBack(mailbox);
-      throw e;
-    }
-    const roster: Roster = {
-      v: 1,
-      kind,
-      name,
-      members: handles as Handle[],
-      devices: [self, ...claimed.map((c) => c.device)],
-      sealSecrets: [toHex(randomBytes(32))],
-    };
-    const conv: Conversation = {
-      id: toHex(groupId),
-      roster,
-      mlsState: '',
-      mailbox: { id: mailbox.id, readCap: mailbox.readCap },
-      pending: [],
-      messages: [],
-      left: false,
-    };
-    if (claimed.length > 0) {
-      const out = await commitChanges(mls, { add: claimed.map((c) => c.kp) }, this.impl);
-      mls = out.newState;
-      await this.queueWelcomes(mls, roster, claimed, out.welcome!);
-    }
-    this.setMls(conv, mls);
-    this.state.conversations[conv.id] = conv;
-    await this.save();
-    if (opts.flush !== false) await this.flushOutbox();
-    return conv;
+  createConversation(kind: 'direct' | 'group' | 'self', name: string, memberHandles: string[], opts: FlushOptions = {}): Promise<Conversation> {
+    return this.setup.create(kind, name, memberHandles, opts);
   }
 
-  private async rosterBox(mls: ClientState, roster: Roster): Promise<Uint8Array> {
-    return boxSeal(await exportSecret(mls, 'hardline/v1/roster', 32, this.impl), encodeRoster(roster));
-  }
-
-  /** To each KeyPackage's own mailbox, which is not the conversation's when it was a last-resort one. */
-  private async queueWelcomes(mls: ClientState, roster: Roster, claimed: readonly ClaimedDevice[], welcome: Uint8Array): Promise<void> {
-    const body = encodeBundle({ mls: welcome, rosterBox: await this.rosterBox(mls, roster) });
-    for (const c of claimed) {
-      const key = await this.seal.keyPackage(c.bytes, c.welcomeTo.mailboxId);
-      const env = await sealEnvelope(key, c.welcomeTo.mailboxId, newEnvelopeId(), PayloadKind.WELCOME_BUNDLE, body);
-      this.queue(c.welcomeTo, env);
-    }
+  /** Kept here too: test/support/hostileClient.ts forges commits from the engine's own steps. */
+  private rosterBox(mls: ClientState, roster: Roster): Promise<Uint8Array> {
+    return this.setup.rosterBox(mls, roster);
   }
 
   private queue(to: { readonly sendCap: string }, envelope: Envelope): void {
