@@ -74,6 +74,7 @@ import { IngressPoster, type PostSender } from './ingressPoster.ts';
 import { RelayApi, type DirectoryUser, type Profile, type ProfileUpdate } from './relayApi.ts';
 import { parseRelayUrl } from './relayUrl.ts';
 import { SealKeys } from './sealKeys.ts';
+import { findDirect, findGroup, resolveTarget, userByHandle } from './conversationLookup.ts';
 import { ConversationSetup } from './conversationSetup.ts';
 import { EnvelopeReceiver, type ReceivedMessage } from './envelopeReceiver.ts';
 import { InboxRound, type SyncOptions } from './inboxRound.ts';
@@ -342,8 +343,8 @@ export class HardlineClient {
       pacing: this.pacing,
       orgState: () => this.orgState(),
       refreshDirectory: () => this.refreshDirectory(),
-      userByHandle: (h) => this.userByHandle(h),
-      findGroup: (n) => this.findGroup(n),
+      userByHandle: (h) => userByHandle(this.state, h),
+      findGroup: (n) => findGroup(this.state, n),
       activeDevices: (h) => this.trust.activeDevices(h),
       setMls: (c, s) => this.setMls(c, s),
       queue: (to, e) => this.queue(to, e),
@@ -523,10 +524,6 @@ export class HardlineClient {
     return this.trust.verifyIdentity(handle, digits);
   }
 
-  private userByHandle(handle: string): DirectoryUser | undefined {
-    return this.state.directory.find((u) => u.handle === handle);
-  }
-
   // ---------- key packages (keyPackageSupply.ts) ----------
 
   async replenishKeyPackages(): Promise<number> {
@@ -550,16 +547,6 @@ export class HardlineClient {
 
   private setMls(c: Conversation, s: ClientState): void {
     c.mlsState = toBase64Url(encodeState(s));
-  }
-
-  private findDirect(handle: string): Conversation | undefined {
-    return this.conversations()
-      .filter((c) => !c.left && c.roster.kind === 'direct' && c.roster.members.includes(handle as Handle))
-      .sort((a, b) => a.id.localeCompare(b.id))[0];
-  }
-
-  private findGroup(name: string): Conversation | undefined {
-    return this.conversations().find((c) => !c.left && c.roster.kind === 'group' && c.roster.name === name);
   }
 
   /** Creates a conversation holding every active device of the members and of this user. */
@@ -588,16 +575,6 @@ export class HardlineClient {
     return this.outbox.pending;
   }
 
-  private resolveTarget(to: string): Conversation | { handle: string } {
-    const group = this.findGroup(to);
-    if (group) return group;
-    const h = to.toLowerCase();
-    const direct = this.findDirect(h);
-    if (direct) return direct;
-    if (this.userByHandle(h)) return { handle: h };
-    throw new HardlineError('NOT_FOUND', `"${to}" is neither a contact's handle nor a group`);
-  }
-
   /**
    * Sends text; resolves once the relay has durably accepted every envelope. The sent message is
    * kept in the conversation (already shown), so a UI can list it beside what was received.
@@ -615,7 +592,7 @@ export class HardlineClient {
       if (!(e instanceof HardlineError && e.code === 'UNAVAILABLE')) throw e;
       offline = true;
     }
-    let target = this.resolveTarget(to);
+    let target = resolveTarget(this.state, to);
     const peer = 'id' in target ? (target.roster.kind === 'direct' ? target.roster.members.find((m) => m !== this.state.handle) : undefined) : target.handle;
     if (peer && isHeld(this.state.pins ?? {}, peer)) {
       throw new HardlineError('IDENTITY_CHANGED', `${peer}'s identity key changed (a re-enrolment, or someone interfering): compare safety numbers, then accept the new key before sending`);
@@ -687,7 +664,7 @@ export class HardlineClient {
 
   async groupCreate(name: string, memberHandles: string[]): Promise<Conversation> {
     if (!name || name.length > 64) throw new HardlineError('VALIDATION', 'group name must be 1-64 characters');
-    if (this.userByHandle(name.toLowerCase())) throw new HardlineError('VALIDATION', `"${name}" is a user's handle; pick another group name`);
+    if (userByHandle(this.state, name.toLowerCase())) throw new HardlineError('VALIDATION', `"${name}" is a user's handle; pick another group name`);
     await this.sync();
     return this.createConversation('group', name, memberHandles);
   }
@@ -696,7 +673,7 @@ export class HardlineClient {
     await this.sync();
     const conv = this.requireGroup(name);
     const h = handle.toLowerCase();
-    if (!this.userByHandle(h)) throw new HardlineError('NOT_FOUND', `no user "${handle}" in this organisation's directory`);
+    if (!userByHandle(this.state, h)) throw new HardlineError('NOT_FOUND', `no user "${handle}" in this organisation's directory`);
     if (conv.roster.members.includes(h as Handle)) return;
     await this.commitWithLock(conv, [...conv.roster.members, h as Handle]);
   }
@@ -719,7 +696,7 @@ export class HardlineClient {
     validateSettingsChange(conv.roster, change);
     // The org policy's bounds: a valid timer outside them is moved to the nearest one allowed.
     if (change.timerSeconds !== undefined) change = { ...change, timerSeconds: timerWithinPolicy(this.orgState(), this.state.handle, change.timerSeconds) };
-    if (change.name !== undefined && change.name.trim() !== conv.roster.name && this.findGroup(change.name.trim())) {
+    if (change.name !== undefined && change.name.trim() !== conv.roster.name && findGroup(this.state, change.name.trim())) {
       throw new HardlineError('CONFLICT', `a group named "${change.name.trim()}" already exists`);
     }
     await this.sync();
@@ -749,7 +726,7 @@ export class HardlineClient {
   }
 
   private requireGroup(name: string): Conversation {
-    const g = this.findGroup(name);
+    const g = findGroup(this.state, name);
     if (!g) throw new HardlineError('NOT_FOUND', `no group named "${name}"`);
     return g;
   }
@@ -782,7 +759,7 @@ export class HardlineClient {
 
   async devices(): Promise<{ deviceId: DeviceId; current: boolean; revoked: boolean }[]> {
     await this.refreshDirectory();
-    return (this.userByHandle(this.state.handle)?.devices ?? []).map((d) => ({ deviceId: d.deviceId, current: d.deviceId === this.state.deviceId, revoked: d.revoked }));
+    return (userByHandle(this.state, this.state.handle)?.devices ?? []).map((d) => ({ deviceId: d.deviceId, current: d.deviceId === this.state.deviceId, revoked: d.revoked }));
   }
 
   async revokeDevice(deviceId: string): Promise<void> {
@@ -870,10 +847,10 @@ export class HardlineClient {
   /** The direct conversation with a handle, creating it if needed (calls start from a contact). */
   async directConversation(handle: string): Promise<Conversation> {
     const h = handle.toLowerCase();
-    const existing = this.findDirect(h);
+    const existing = findDirect(this.state, h);
     if (existing) return existing;
     await this.refreshDirectory();
-    if (!this.userByHandle(h)) throw new HardlineError('NOT_FOUND', `no user "${handle}" in this organisation's directory`);
+    if (!userByHandle(this.state, h)) throw new HardlineError('NOT_FOUND', `no user "${handle}" in this organisation's directory`);
     return this.createConversation('direct', '', [h]);
   }
 
