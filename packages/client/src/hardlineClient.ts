@@ -9,16 +9,12 @@ import {
   decodeState,
   certifiedAuthenticationService,
   clientConfigWith,
-  encodeAppMessage,
   encodeState,
-  encryptApplication,
   fromBase64Url,
   HardlineError,
   loadSuite,
   parseSuite,
   PayloadKind,
-  randomBytes,
-  sealEnvelope,
   certifyDevice,
   joinLinkCode,
   newIdentityKey,
@@ -26,13 +22,9 @@ import {
   signRevocation,
   splitLinkCode,
   type SafetyNumber,
-  checkMessageLength,
-  textParts,
   toBase64Url,
-  toHex,
   type DeviceId,
   type Envelope,
-  type EnvelopeId,
   type Handle,
   type Roster,
   type TextMessage,
@@ -50,7 +42,7 @@ import {
 } from './deviceState.ts';
 import { changesNothing, validateSettingsChange, withSettings, type SettingsChange } from './conversationSettings.ts';
 import { requestCertificate } from './deviceLinking.ts';
-import { isHeld, type Pin, type Unverifiable } from './trustRules.ts';
+import type { Pin, Unverifiable } from './trustRules.ts';
 import { IdentityTrust } from './identityTrust.ts';
 import { SelfConversation } from './selfConversation.ts';
 import { ConversationControls } from './conversationControls.ts';
@@ -74,7 +66,9 @@ import { IngressPoster, type PostSender } from './ingressPoster.ts';
 import { RelayApi, type DirectoryUser, type Profile, type ProfileUpdate } from './relayApi.ts';
 import { parseRelayUrl } from './relayUrl.ts';
 import { SealKeys } from './sealKeys.ts';
-import { findDirect, findGroup, resolveTarget, userByHandle } from './conversationLookup.ts';
+import { findDirect, findGroup, userByHandle } from './conversationLookup.ts';
+import { fanOut } from './conversationFanOut.ts';
+import { TextSending } from './textSending.ts';
 import { ConversationSetup } from './conversationSetup.ts';
 import { EnvelopeReceiver, type ReceivedMessage } from './envelopeReceiver.ts';
 import { InboxRound, type SyncOptions } from './inboxRound.ts';
@@ -104,6 +98,7 @@ export type ClientOptions = {
 
 export type { ReceivedMessage } from './envelopeReceiver.ts';
 export type { SyncOptions } from './inboxRound.ts';
+export { QueuedError } from './textSending.ts';
 
 /** `flush: false` leaves what was queued for the caller's own flush (send queues its text first). */
 export type FlushOptions = { readonly flush?: boolean };
@@ -111,14 +106,6 @@ export type FlushOptions = { readonly flush?: boolean };
 const HANDLE_RE = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 /** How long reconcile waits before claiming again for a device that had no KeyPackage left. */
 const CLAIM_RETRY_MS = 60_000;
-
-/** The message is kept on this device and goes out later; nothing was lost. */
-export class QueuedError extends HardlineError {
-  constructor(message: string) {
-    super('UNAVAILABLE', message);
-    this.name = 'QueuedError';
-  }
-}
 
 export class HardlineClient {
   private state!: DeviceState;
@@ -153,6 +140,8 @@ export class HardlineClient {
   private watched!: Transport;
   /** New conversations: the group, its roster box and the Welcomes (conversationSetup.ts). */
   private setup!: ConversationSetup;
+  /** The send path for text: resolve, the held-identity rule, encrypt, fan out, store (textSending.ts). */
+  private sending!: TextSending;
   /** What each envelope from the inbox does: Welcomes, commits, messages (envelopeReceiver.ts). */
   private receiver!: EnvelopeReceiver;
   /** One sync: the inbox drained, persisted, acknowledged, then the round's upkeep (inboxRound.ts). */
@@ -280,7 +269,7 @@ export class HardlineClient {
       rosterBox: (m, r) => this.rosterBox(m, r),
       fanOut: (c, k, b, r, x) => this.fanOut(c, k, b, r, x),
       queueWelcomes: (m, r, c, w) => this.setup.queueWelcomes(m, r, c, w),
-      sendWaiting: (c) => this.sendWaiting(c),
+      sendWaiting: (c) => this.sending.sendWaiting(c),
       save: () => this.save(),
       // A commit changes every member's keys, a call's media keys included: held for a send
       // slot, it left the others decrypting nothing for seconds (web-calls, a device revoked
@@ -350,6 +339,21 @@ export class HardlineClient {
       queue: (to, e) => this.queue(to, e),
       save: () => this.save(),
       flushOutbox: () => this.flushOutbox(),
+    });
+    this.sending = new TextSending({
+      state,
+      impl: this.impl,
+      gossip: () => this.kt.gossip(),
+      sync: () => this.sync(),
+      refreshDirectory: () => this.refreshDirectory(),
+      createConversation: (k, n, m, o) => this.createConversation(k, n, m, o),
+      reconcile: (c, o) => this.reconcile(c, o),
+      mls: (c) => this.mls(c),
+      setMls: (c, s) => this.setMls(c, s),
+      fanOut: (c, k, b) => this.fanOut(c, k, b),
+      save: () => this.save(),
+      flushOutbox: () => this.flushOutbox(),
+      flushNow: () => this.outbox.flush(),
     });
     this.receiver = new EnvelopeReceiver({
       state,
@@ -579,67 +583,13 @@ export class HardlineClient {
    * Sends text; resolves once the relay has durably accepted every envelope. The sent message is
    * kept in the conversation (already shown), so a UI can list it beside what was received.
    */
-  async send(to: string, text: string, opts: { sync?: boolean; now?: boolean } = {}): Promise<StoredMessage> {
-    if (text.length === 0) throw new HardlineError('VALIDATION', 'message is empty');
-    // Checked before anything is sent or queued, so an over-long message leaves nothing behind.
-    checkMessageLength(text);
-    let offline = false;
-    try {
-      if (opts.sync !== false) await this.sync();
-      else await this.refreshDirectory();
-    } catch (e) {
-      // With the relay down, a message to an existing conversation is still encrypted and queued.
-      if (!(e instanceof HardlineError && e.code === 'UNAVAILABLE')) throw e;
-      offline = true;
-    }
-    let target = resolveTarget(this.state, to);
-    const peer = 'id' in target ? (target.roster.kind === 'direct' ? target.roster.members.find((m) => m !== this.state.handle) : undefined) : target.handle;
-    if (peer && isHeld(this.state.pins ?? {}, peer)) {
-      throw new HardlineError('IDENTITY_CHANGED', `${peer}'s identity key changed (a re-enrolment, or someone interfering): compare safety numbers, then accept the new key before sending`);
-    }
-    if (!('id' in target)) {
-      if (target.handle === this.state.handle) throw new HardlineError('VALIDATION', 'cannot start a conversation with yourself');
-      if (offline) throw new HardlineError('UNAVAILABLE', `the relay is unreachable, and a first message to ${target.handle} needs it; nothing was queued`);
-      // The welcomes and the text then leave in one flush, below: if the relay stops answering
-      // in between, the text is still queued behind them instead of being lost.
-      target = await this.createConversation('direct', '', [target.handle], { flush: false });
-    }
-    if (!offline) await this.reconcile(target, { flush: false });
-    const msg = await this.queueText(target, text);
-    // Nobody else's device is in the group yet: the message is kept and sent again once one is.
-    const others = target.roster.members.filter((h) => h !== this.state.handle);
-    const reachable = others.length === 0 || target.roster.devices.some((d) => d.handle !== this.state.handle);
-    const stored: StoredMessage = { id: msg.id, from: this.state.handle, text: msg.text, sentAt: msg.sentAt, receivedAt: msg.sentAt, shown: true, ...(reachable ? {} : { waiting: true }) };
-    target.messages.push(stored);
-    await this.save();
-    // `now` (the CLI's --now) skips the send scheduler: weaker, the post follows the sync at once.
-    await (opts.now ? this.outbox.flush() : this.flushOutbox());
-    if (!reachable) {
-      throw new QueuedError(`no device of ${others.join(', ')} can be reached yet (none has a KeyPackage left); the message is queued and goes out when one can`);
-    }
-    return stored;
+  send(to: string, text: string, opts: { sync?: boolean; now?: boolean } = {}): Promise<StoredMessage> {
+    return this.sending.send(to, text, opts);
   }
 
   /** Encrypts and queues without posting: used by `send` and by bulk senders (tests, bench). */
-  async queueText(conv: Conversation, text: string, again?: { id: string; sentAt: string }): Promise<TextMessage> {
-    if (conv.left) throw new HardlineError('USAGE', 'this device is no longer in that conversation');
-    const msg: TextMessage = { t: 'text', id: again?.id ?? toHex(randomBytes(8)), text, sentAt: again?.sentAt ?? new Date().toISOString(), ...this.kt.gossip() };
-    // A long message goes as several parts, each its own MLS message in its own envelope.
-    for (const part of textParts(msg)) {
-      const { newState, message } = await encryptApplication(this.mls(conv), encodeAppMessage(part), this.impl);
-      this.setMls(conv, newState);
-      await this.fanOut(conv, PayloadKind.MLS, message);
-    }
-    return msg;
-  }
-
-  /** Messages that found no recipient go out now that the group holds another member's device. */
-  private async sendWaiting(conv: Conversation): Promise<void> {
-    for (const m of conv.messages) {
-      if (!m.waiting || m.from !== this.state.handle) continue;
-      await this.queueText(conv, m.text, m);
-      delete m.waiting;
-    }
+  queueText(conv: Conversation, text: string, again?: { id: string; sentAt: string }): Promise<TextMessage> {
+    return this.sending.queueText(conv, text, again);
   }
 
   /** Deletes messages from this device's copy of a conversation (disappearing messages, "delete for me"). */
@@ -651,13 +601,9 @@ export class HardlineClient {
     await this.save();
   }
 
-  private async fanOut(conv: Conversation, kind: PayloadKind, body: Uint8Array, roster: Roster = conv.roster, exclude: Set<DeviceId> = new Set()): Promise<void> {
-    const secret = roster.sealSecrets[0]!;
-    for (const d of roster.devices) {
-      if (d.deviceId === this.state.deviceId || exclude.has(d.deviceId)) continue;
-      const key = await this.seal.conversation(secret, d.mailboxId);
-      this.queue(d, await sealEnvelope(key, d.mailboxId, newEnvelopeId(), kind, body));
-    }
+  /** Every collaborator fans out through here (test/support/hostileClient.ts too, to forge commits). */
+  private fanOut(conv: Conversation, kind: PayloadKind, body: Uint8Array, roster: Roster = conv.roster, exclude: Set<DeviceId> = new Set()): Promise<void> {
+    return fanOut({ state: this.state, seal: this.seal, queue: (to, e) => this.queue(to, e) }, conv, kind, body, roster, exclude);
   }
 
   // ---------- group changes ----------
@@ -884,8 +830,3 @@ export class HardlineClient {
   }
 
 }
-
-function newEnvelopeId(): EnvelopeId {
-  return toHex(randomBytes(16)) as EnvelopeId;
-}
-
