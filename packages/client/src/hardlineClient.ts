@@ -40,14 +40,14 @@ import {
   type StateStore,
   type StoredMessage,
 } from './deviceState.ts';
-import { changesNothing, validateSettingsChange, withSettings, type SettingsChange } from './conversationSettings.ts';
+import type { SettingsChange } from './conversationSettings.ts';
 import { requestCertificate } from './deviceLinking.ts';
 import type { Pin, Unverifiable } from './trustRules.ts';
 import { IdentityTrust } from './identityTrust.ts';
 import { SelfConversation } from './selfConversation.ts';
 import { ConversationControls } from './conversationControls.ts';
 import { splitInviteCode, type Capabilities, type ChainBreak } from '@hardline/protocol';
-import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, pinOrgKey, refreshOrg, reportApplied, requireCapability, timerWithinPolicy, wipeOrdered, type OrgState } from './orgPolicy.ts';
+import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, pinOrgKey, refreshOrg, reportApplied, requireCapability, wipeOrdered, type OrgState } from './orgPolicy.ts';
 import { KeyTransparency, type SplitViewReport } from './keyTransparency.ts';
 import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
@@ -69,6 +69,7 @@ import { SealKeys } from './sealKeys.ts';
 import { findDirect, findGroup, userByHandle } from './conversationLookup.ts';
 import { fanOut } from './conversationFanOut.ts';
 import { TextSending } from './textSending.ts';
+import { GroupChanges } from './groupChanges.ts';
 import { ConversationSetup } from './conversationSetup.ts';
 import { EnvelopeReceiver, type ReceivedMessage } from './envelopeReceiver.ts';
 import { InboxRound, type SyncOptions } from './inboxRound.ts';
@@ -142,6 +143,8 @@ export class HardlineClient {
   private setup!: ConversationSetup;
   /** The send path for text: resolve, the held-identity rule, encrypt, fan out, store (textSending.ts). */
   private sending!: TextSending;
+  /** Create, add, remove, rename or set the timer of, and leave a group (groupChanges.ts). */
+  private groups!: GroupChanges;
   /** What each envelope from the inbox does: Welcomes, commits, messages (envelopeReceiver.ts). */
   private receiver!: EnvelopeReceiver;
   /** One sync: the inbox drained, persisted, acknowledged, then the round's upkeep (inboxRound.ts). */
@@ -354,6 +357,14 @@ export class HardlineClient {
       save: () => this.save(),
       flushOutbox: () => this.flushOutbox(),
       flushNow: () => this.outbox.flush(),
+    });
+    this.groups = new GroupChanges({
+      state,
+      orgState: () => this.orgState(),
+      sync: () => this.sync(),
+      createConversation: (k, n, m) => this.createConversation(k, n, m),
+      commitWithLock: (c, m, s) => this.commitWithLock(c, m, s),
+      save: () => this.save(),
     });
     this.receiver = new EnvelopeReceiver({
       state,
@@ -608,73 +619,32 @@ export class HardlineClient {
 
   // ---------- group changes ----------
 
-  async groupCreate(name: string, memberHandles: string[]): Promise<Conversation> {
-    if (!name || name.length > 64) throw new HardlineError('VALIDATION', 'group name must be 1-64 characters');
-    if (userByHandle(this.state, name.toLowerCase())) throw new HardlineError('VALIDATION', `"${name}" is a user's handle; pick another group name`);
-    await this.sync();
-    return this.createConversation('group', name, memberHandles);
+  groupCreate(name: string, memberHandles: string[]): Promise<Conversation> {
+    return this.groups.create(name, memberHandles);
   }
 
-  async groupAdd(name: string, handle: string): Promise<void> {
-    await this.sync();
-    const conv = this.requireGroup(name);
-    const h = handle.toLowerCase();
-    if (!userByHandle(this.state, h)) throw new HardlineError('NOT_FOUND', `no user "${handle}" in this organisation's directory`);
-    if (conv.roster.members.includes(h as Handle)) return;
-    await this.commitWithLock(conv, [...conv.roster.members, h as Handle]);
+  groupAdd(name: string, handle: string): Promise<void> {
+    return this.groups.add(name, handle);
   }
 
-  async groupRemove(name: string, handle: string): Promise<void> {
-    await this.sync();
-    const conv = this.requireGroup(name);
-    const h = handle.toLowerCase() as Handle;
-    if (!conv.roster.members.includes(h)) throw new HardlineError('NOT_FOUND', `${handle} is not in group ${name}`);
-    await this.commitWithLock(conv, conv.roster.members.filter((m) => m !== h));
+  groupRemove(name: string, handle: string): Promise<void> {
+    return this.groups.remove(name, handle);
   }
 
   /**
    * Renames a group or sets the disappearing timer: a commit carrying the new roster, so every
    * device of every member (and every later one) holds the same settings.
    */
-  async updateConversation(conversationId: string, change: SettingsChange): Promise<void> {
-    const conv = this.requireConversation(conversationId);
-    // Validated as asked first: a bad value (a negative timer) is an error, not something to clamp.
-    validateSettingsChange(conv.roster, change);
-    // The org policy's bounds: a valid timer outside them is moved to the nearest one allowed.
-    if (change.timerSeconds !== undefined) change = { ...change, timerSeconds: timerWithinPolicy(this.orgState(), this.state.handle, change.timerSeconds) };
-    if (change.name !== undefined && change.name.trim() !== conv.roster.name && findGroup(this.state, change.name.trim())) {
-      throw new HardlineError('CONFLICT', `a group named "${change.name.trim()}" already exists`);
-    }
-    await this.sync();
-    if (conv.left) throw new HardlineError('NOT_FOUND', 'you are no longer in this conversation');
-    if (changesNothing(conv.roster, change)) return;
-    await this.commitWithLock(conv, conv.roster.members, (r) => withSettings(r, change, this.state.handle, new Date()));
+  updateConversation(conversationId: string, change: SettingsChange): Promise<void> {
+    return this.groups.update(conversationId, change);
   }
 
   /**
-   * Leaves a group. MLS does not let a device commit its own removal, so this device commits
-   * a roster without this user (removing the user's other devices) and forgets the group; the
-   * next member device that syncs removes this last leaf, which also rotates the seal secret.
+   * Leaves a group: this user's devices are removed by this device's commit, its own last leaf
+   * by the next member device that syncs (groupChanges.ts).
    */
-  async leaveGroup(conversationId: string): Promise<void> {
-    const conv = this.requireConversation(conversationId);
-    if (conv.roster.kind !== 'group') throw new HardlineError('VALIDATION', 'only a group can be left');
-    await this.sync();
-    if (!conv.left) await this.commitWithLock(conv, conv.roster.members.filter((m) => m !== this.state.handle));
-    conv.left = true;
-    await this.save();
-  }
-
-  private requireConversation(id: string): Conversation {
-    const conv = this.state.conversations[id];
-    if (!conv || conv.left) throw new HardlineError('NOT_FOUND', 'no such conversation on this device');
-    return conv;
-  }
-
-  private requireGroup(name: string): Conversation {
-    const g = findGroup(this.state, name);
-    if (!g) throw new HardlineError('NOT_FOUND', `no group named "${name}"`);
-    return g;
+  leaveGroup(conversationId: string): Promise<void> {
+    return this.groups.leave(conversationId);
   }
 
   /** Adds members' new devices and removes revoked ones, so every device of every member is a leaf. */
