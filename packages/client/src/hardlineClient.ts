@@ -17,10 +17,8 @@ import {
   PayloadKind,
   certifyDevice,
   joinLinkCode,
-  newIdentityKey,
   newLinkSecret,
   signRevocation,
-  splitLinkCode,
   type SafetyNumber,
   toBase64Url,
   type DeviceId,
@@ -42,12 +40,13 @@ import {
 } from './deviceState.ts';
 import type { SettingsChange } from './conversationSettings.ts';
 import { requestCertificate } from './deviceLinking.ts';
+import { enrolDevice } from './deviceEnrolment.ts';
 import type { Pin, Unverifiable } from './trustRules.ts';
 import { IdentityTrust } from './identityTrust.ts';
 import { SelfConversation } from './selfConversation.ts';
 import { ConversationControls } from './conversationControls.ts';
-import { splitInviteCode, type Capabilities, type ChainBreak } from '@hardline/protocol';
-import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, pinOrgKey, refreshOrg, reportApplied, requireCapability, wipeOrdered, type OrgState } from './orgPolicy.ts';
+import type { Capabilities, ChainBreak } from '@hardline/protocol';
+import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, refreshOrg, reportApplied, requireCapability, wipeOrdered, type OrgState } from './orgPolicy.ts';
 import { KeyTransparency, type SplitViewReport } from './keyTransparency.ts';
 import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
@@ -104,7 +103,6 @@ export { QueuedError } from './textSending.ts';
 /** `flush: false` leaves what was queued for the caller's own flush (send queues its text first). */
 export type FlushOptions = { readonly flush?: boolean };
 
-const HANDLE_RE = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 /** How long reconcile waits before claiming again for a device that had no KeyPackage left. */
 const CLAIM_RETRY_MS = 60_000;
 
@@ -169,56 +167,11 @@ export class HardlineClient {
 
   /** Enrol a new device with an invite code (new user) or a link code (existing user). */
   static async register(opts: ClientOptions, args: { server: string; code: string; handle: string; displayName?: string; ingress?: string }): Promise<HardlineClient> {
-    if (await opts.store.load().catch(() => undefined)) throw new HardlineError('USAGE', 'this home already holds a registered device');
-    const handle = args.handle.toLowerCase();
-    if (!HANDLE_RE.test(handle)) throw new HardlineError('VALIDATION', `invalid handle "${args.handle}": use 2-32 of a-z 0-9 . _ -`);
-    const base = parseRelayUrl(args.server);
-    const anon = new RelayApi(base, opts.transport);
-    const org: { ciphersuite: string; logKey?: unknown; orgKey?: unknown } = await anon.org();
-    const suite = parseSuite(org.ciphersuite);
-    const impl = await loadSuite(suite, opts.cryptoProvider);
-    const keys = await impl.signature.keygen();
-    const sign = (m: Uint8Array) => impl.signature.sign(keys.signKey, m);
-    // A link code made by a device carries a secret after a dot, which the relay never sees.
-    // An invite may carry the org key's fingerprint after "~" (orgPolicy.ts), and the log key's
-    // after a second (logKeyPin.ts): checked before the code is spent, never sent to the relay.
-    const invite = splitInviteCode(args.code);
-    const orgPin = pinOrgKey(org.orgKey, invite.orgFingerprint);
-    const logKey = KeyTransparency.pinLogKey(org.logKey, invite.logFingerprint);
-    const { relayCode, secret } = splitLinkCode(invite.code);
-    // An invite makes the person's identity key here; a linked device receives it instead.
-    const identity = secret ? undefined : newIdentityKey();
-    const res = await anon.enrol({ code: relayCode, handle, displayName: args.displayName ?? handle, signaturePublicKey: keys.publicKey, sign, ...(identity ? { identityKey: identity.publicKey } : {}) });
-    const device = { handle: res.handle, deviceId: res.deviceId, deviceKey: toBase64Url(keys.publicKey) };
-    const certificate = identity && certifyDevice(identity, device);
-    const state: DeviceState = {
-      v: 1,
-      server: base.toString(),
-      ...(args.ingress ? { ingress: parseRelayUrl(args.ingress).toString() } : {}),
-      suite,
-      userId: res.userId,
-      deviceId: res.deviceId,
-      handle: res.handle,
-      displayName: args.displayName ?? handle,
-      signKey: toBase64Url(keys.signKey),
-      signPub: toBase64Url(keys.publicKey),
-      keyPackages: {},
-      conversations: {},
-      directory: [],
-      outbox: [],
-      seen: [],
-      revoked: false,
-      ...(identity && certificate ? { identity, certificate } : {}),
-      ...(secret ? { linkWait: { secret } } : {}),
-      extensions: { [ORG_EXTENSION]: orgPin },
-      // First contact: the log key is pinned here, and every tree head must be signed by it.
-      ...(logKey ? { transparency: { logKey } } : {}),
-    };
-    await opts.store.save(state);
+    const enrolled = await enrolDevice(opts, args);
     const c = new HardlineClient(opts);
-    await c.attach(state);
-    if (certificate) await c.api.putCertificate(res.deviceId, certificate);
-    else if (secret) await requestCertificate(c.api, secret, device);
+    await c.attach(enrolled.state);
+    if (enrolled.certificate) await c.api.putCertificate(enrolled.device.deviceId, enrolled.certificate);
+    else if (enrolled.linkSecret) await requestCertificate(c.api, enrolled.linkSecret, enrolled.device);
     await c.replenishKeyPackages();
     return c;
   }
