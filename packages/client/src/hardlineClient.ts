@@ -41,12 +41,13 @@ import {
 import type { SettingsChange } from './conversationSettings.ts';
 import { requestCertificate } from './deviceLinking.ts';
 import { enrolDevice } from './deviceEnrolment.ts';
+import { DirectoryRefresh } from './directoryRefresh.ts';
 import type { Pin, Unverifiable } from './trustRules.ts';
 import { IdentityTrust } from './identityTrust.ts';
 import { SelfConversation } from './selfConversation.ts';
 import { ConversationControls } from './conversationControls.ts';
 import type { Capabilities, ChainBreak } from '@hardline/protocol';
-import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, refreshOrg, reportApplied, requireCapability, wipeOrdered, type OrgState } from './orgPolicy.ts';
+import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, requireCapability, type OrgState } from './orgPolicy.ts';
 import { KeyTransparency, type SplitViewReport } from './keyTransparency.ts';
 import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
@@ -137,6 +138,8 @@ export class HardlineClient {
   private scheduler!: SendScheduler;
   /** The platform's transport, telling the scheduler of every authenticated request (sessionWatch.ts). */
   private watched!: Transport;
+  /** The org's orders, then the directory through the log to the trust rules; REVOKED and wipes (directoryRefresh.ts). */
+  private directoryRefresh!: DirectoryRefresh;
   /** New conversations: the group, its roster box and the Welcomes (conversationSetup.ts). */
   private setup!: ConversationSetup;
   /** The send path for text: resolve, the held-identity rule, encrypt, fan out, store (textSending.ts). */
@@ -253,6 +256,15 @@ export class HardlineClient {
       replenishKeyPackages: () => this.replenishKeyPackages(),
     });
     this.trust.judge(state.directory);
+    this.directoryRefresh = new DirectoryRefresh({
+      state,
+      api: this.api,
+      kt: this.kt,
+      trust: this.trust,
+      store: this.opts.store,
+      orgState: () => this.orgState(),
+      save: () => this.save(),
+    });
     this.self = new SelfConversation({
       state,
       impl: this.impl,
@@ -397,42 +409,15 @@ export class HardlineClient {
 
   // ---------- directory ----------
 
-  async refreshDirectory(): Promise<DirectoryUser[]> {
-    try {
-      // The org's signed orders first: its revocations are part of the trust rules below.
-      await this.refreshOrg();
-      // Only what the relay proves logged reaches the trust rules (keyTransparency.ts).
-      const vetted = await this.kt.vet((await this.api.directory()).users);
-      const users = vetted.users;
-      this.state.directory = users;
-      this.trust.judge(users, vetted.notInLog);
-      return users;
-    } catch (e) {
-      if (e instanceof HardlineError && e.code === 'REVOKED') {
-        this.state.revoked = true;
-        await this.save();
-        await this.wipeIfOrdered();
-      }
-      throw e;
-    }
+  /** The org's signed orders, then the directory as the key-transparency log proves it, judged by the trust rules (directoryRefresh.ts). */
+  refreshDirectory(): Promise<DirectoryUser[]> {
+    return this.directoryRefresh.refresh();
   }
 
   // ---------- the org's signed orders and policy (orgPolicy.ts) ----------
 
-  /** Remote wipe: only on the org key's signed revocation of this device that says so. */
-  private async wipeIfOrdered(): Promise<void> {
-    if (!(await wipeOrdered(this.api, this.orgState(), this.state.deviceId))) return;
-    await this.opts.store.wipe();
-    throw new HardlineError('REVOKED', 'the security team revoked this device and ordered its data wiped: it is wiped');
-  }
-
   private orgState(): OrgState {
     return orgStateOf(this.state.extensions?.[ORG_EXTENSION]);
-  }
-
-  private async refreshOrg(): Promise<void> {
-    const org = await reportApplied(this.api, await refreshOrg(this.api, this.orgState()));
-    this.state.extensions = { ...this.state.extensions, [ORG_EXTENSION]: org };
   }
 
   /** The policy this device applies, the pinned org key, and a break in the relay's order chain if one was seen. */
