@@ -16,9 +16,6 @@ import {
   parseSuite,
   PayloadKind,
   certifyDevice,
-  joinLinkCode,
-  newLinkSecret,
-  signRevocation,
   type SafetyNumber,
   toBase64Url,
   type DeviceId,
@@ -70,6 +67,7 @@ import { findDirect, findGroup, userByHandle } from './conversationLookup.ts';
 import { fanOut } from './conversationFanOut.ts';
 import { TextSending } from './textSending.ts';
 import { GroupChanges } from './groupChanges.ts';
+import { OwnDevices } from './ownDevices.ts';
 import { ConversationSetup } from './conversationSetup.ts';
 import { EnvelopeReceiver, type ReceivedMessage } from './envelopeReceiver.ts';
 import { InboxRound, type SyncOptions } from './inboxRound.ts';
@@ -140,6 +138,8 @@ export class HardlineClient {
   private watched!: Transport;
   /** The org's orders, then the directory through the log to the trust rules; REVOKED and wipes (directoryRefresh.ts). */
   private directoryRefresh!: DirectoryRefresh;
+  /** This user's devices: link codes, the list, revocations (ownDevices.ts). */
+  private ownDevices!: OwnDevices;
   /** New conversations: the group, its roster box and the Welcomes (conversationSetup.ts). */
   private setup!: ConversationSetup;
   /** The send path for text: resolve, the held-identity rule, encrypt, fan out, store (textSending.ts). */
@@ -322,6 +322,16 @@ export class HardlineClient {
       save: () => this.save(),
       flushOutbox: () => this.flushOutbox(),
       flushNow: () => this.outbox.flush(),
+    });
+    this.ownDevices = new OwnDevices({
+      state,
+      api: this.api,
+      orgState: () => this.orgState(),
+      conversations: () => this.conversations(),
+      refreshDirectory: () => this.refreshDirectory(),
+      sync: () => this.sync(),
+      reconcile: (c) => this.reconcile(c),
+      save: () => this.save(),
     });
     this.groups = new GroupChanges({
       state,
@@ -601,28 +611,17 @@ export class HardlineClient {
    * A link code for a new device: the relay's one-time code plus a secret only the two devices
    * see. This device certifies the new one when it answers (on a later sync).
    */
-  async createLinkCode(): Promise<string> {
-    requireCapability(this.orgState(), this.state.handle, 'linking');
-    if (!this.state.identity) throw new HardlineError('USAGE', 'this device is not certified yet: link new devices from one that is');
-    const { code } = await this.api.createLinkCode();
-    const secret = newLinkSecret();
-    (this.state.pendingLinks ??= []).push({ secret, createdAt: new Date().toISOString() });
-    await this.save();
-    return joinLinkCode(code, secret);
+  createLinkCode(): Promise<string> {
+    return this.ownDevices.createLinkCode();
   }
 
-  async devices(): Promise<{ deviceId: DeviceId; current: boolean; revoked: boolean }[]> {
-    await this.refreshDirectory();
-    return (userByHandle(this.state, this.state.handle)?.devices ?? []).map((d) => ({ deviceId: d.deviceId, current: d.deviceId === this.state.deviceId, revoked: d.revoked }));
+  devices(): Promise<{ deviceId: DeviceId; current: boolean; revoked: boolean }[]> {
+    return this.ownDevices.list();
   }
 
-  async revokeDevice(deviceId: string): Promise<void> {
-    if (!/^[0-9a-f]{32}$/.test(deviceId)) throw new HardlineError('VALIDATION', `not a device id: ${deviceId}`);
-    if (deviceId === this.state.deviceId) throw new HardlineError('VALIDATION', 'this is the current device; revoke it from another device');
-    if (!this.state.identity) throw new HardlineError('USAGE', 'this device is not certified yet: revoke devices from one that is');
-    await this.api.revokeDevice(deviceId as DeviceId, signRevocation(this.state.identity, this.state.handle, deviceId as DeviceId));
-    await this.sync();
-    for (const c of this.conversations()) await this.reconcile(c);
+  /** Revokes another device of this user under the identity key, then drops it from every conversation. */
+  revokeDevice(deviceId: string): Promise<void> {
+    return this.ownDevices.revoke(deviceId);
   }
 
   // ---------- profile and self conversation (hooks for per-user services) ----------
