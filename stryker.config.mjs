@@ -45,7 +45,9 @@ export default {
     // The engine's trust and membership collaborators, whole (the directory index is in
     // identityTrust, acceptControl in selfConversation); and line ranges of hardlineClient.ts
     // (check them after editing that file): the directory authentication wiring, mls/setMls.
-    'packages/client/src/{trustRules,identityTrust,selfConversation,conversationControls,membershipCommits,conversationSetup,conversationLookup,textSending,conversationFanOut,groupChanges,deviceEnrolment,directoryRefresh,ownDevices,mailboxRotation,readdressPosts,outbox,keyPackageSupply,tokenWallet}.ts',
+    // The send path (textSending, conversationFanOut) and name lookups are outside issue 16's
+    // "trust, membership and state": which devices a message goes to is decided in trustRules.
+    'packages/client/src/{trustRules,identityTrust,selfConversation,conversationControls,membershipCommits,conversationSetup,groupChanges,deviceEnrolment,directoryRefresh,ownDevices,mailboxRotation,readdressPosts,outbox,keyPackageSupply,tokenWallet}.ts',
     'packages/client/src/hardlineClient.ts:242-242',
     'packages/client/src/hardlineClient.ts:507-513',
     // The receive path (Welcome joins, rosters from commits, removal, saving before acking).
