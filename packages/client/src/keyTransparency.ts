@@ -36,6 +36,7 @@ import { peerHeadLog, pinLogKey } from './logKeyPin.ts';
 import { emptyMonitor, monitorOwnEntries, type ForeignEntry, type MonitorState } from './logMonitor.ts';
 import type { DirectoryUser } from './relayApi.ts';
 import type { TransparencyApi } from './transparencyApi.ts';
+import { noteWithheld, sameHead, withheldTooLong, type WithheldProof } from './withheldProof.ts';
 
 /** Two heads the relay signed that no consistency proof joins: evidence that it forked its log. */
 export type SplitViewReport = {
@@ -56,6 +57,8 @@ export type SplitViewReport = {
   /** With 'different-log-key': the key each head verifies under, so anyone can check the evidence. */
   readonly ourLogKey?: string;
   readonly theirLogKey?: string;
+  /** Set when the relay never answered for the proof (withheldProof.ts): since when, and how many tries. */
+  readonly proofWithheld?: { readonly since: string; readonly refusals: number };
 };
 
 /** Persisted in device state. Absent fields: an older state, pinned on next use. */
@@ -65,6 +68,8 @@ export type TransparencyState = {
   /** The largest tree head seen that is consistent with every other seen. */
   head?: SignedTreeHead;
   splitView?: SplitViewReport;
+  /** A consistency proof the relay has not given yet, tried again at each refresh (withheldProof.ts). */
+  withheld?: WithheldProof;
   /** How far this device has read the log for entries under its own handle (logMonitor.ts). */
   monitor?: MonitorState;
 };
@@ -149,6 +154,11 @@ export class KeyTransparency {
     }
     try {
       await this.#reconcile(head, 'relay');
+      // The relay answers: ask again for a proof it has not given (withheldProof.ts).
+      const waiting = this.state().withheld;
+      if (waiting && !known) await this.#reconcile(waiting.theirs, waiting.via, waiting.from).catch((e: unknown) => {
+        if (!(e instanceof HardlineError && e.code === 'UNAVAILABLE')) throw e;
+      });
     } catch (e) {
       if (!(e instanceof SplitViewError) || !known) throw e;
     }
@@ -182,8 +192,9 @@ export class KeyTransparency {
   async #reconcile(head: SignedTreeHead, via: SplitViewReport['via'], from?: Handle): Promise<void> {
     const s = this.state();
     const ours = s.head;
-    if (!ours || (ours.treeSize === head.treeSize && ours.rootHash === head.rootHash)) {
+    if (!ours || sameHead(ours, head)) {
       if (!ours) s.head = head;
+      if (s.withheld && sameHead(s.withheld.theirs, head)) delete s.withheld;
       return;
     }
     const [small, large] = ours.treeSize <= head.treeSize ? [ours, head] : [head, ours];
@@ -194,8 +205,16 @@ export class KeyTransparency {
         const proof = await this.api.consistency(small.treeSize, large.treeSize);
         joined = verifyConsistency(small.treeSize, large.treeSize, fromBase64Url(small.rootHash), fromBase64Url(large.rootHash), proof);
       } catch (e) {
-        // No proof at all is no better than a wrong one; an unreachable relay proves nothing either way.
-        if (e instanceof HardlineError && e.code === 'UNAVAILABLE') throw e;
+        // A refusal the relay sends is no better than a wrong proof. An answer that never came
+        // proves nothing either way, until the relay has kept it back too long (withheldProof.ts).
+        if (!(e instanceof HardlineError && e.code === 'UNAVAILABLE')) joined = false;
+        else {
+          const w = (s.withheld = noteWithheld(s.withheld, { ours, theirs: head, via, ...(from ? { from } : {}) }, this.now()));
+          if (!withheldTooLong(w, this.now())) throw e;
+          const report: SplitViewReport = { code: 'SPLIT_VIEW', reason: 'forked-log', detectedAt: new Date(this.now()).toISOString(), via: w.via, ...(w.from ? { from: w.from } : {}), ours: w.ours, theirs: w.theirs, proofWithheld: { since: w.since, refusals: w.refusals } };
+          s.splitView ??= report;
+          throw new SplitViewError(report);
+        }
       }
     }
     if (!joined) {
@@ -203,6 +222,7 @@ export class KeyTransparency {
       s.splitView ??= report;
       throw new SplitViewError(report);
     }
+    if (s.withheld && sameHead(s.withheld.theirs, head)) delete s.withheld;
     if (head.treeSize > ours.treeSize) s.head = head;
   }
 

@@ -1,53 +1,117 @@
 /**
  * @module keyTransparency-refusedProof-hostile.test
- * A relay that forked its log for one person (a split view) must never prove the two branches
- * consistent, since no proof exists. Since 76a6abd a 5xx page that is not JSON, or an answer cut
- * off mid-way, is UNAVAILABLE, and UNAVAILABLE records nothing: right for a broken link, but the
- * relay can give exactly that answer (or, as before 76a6abd, a JSON `{"error":{"code":
- * "UNAVAILABLE"}}` 503, which RelayApi.request maps to UNAVAILABLE too) to every consistency
- * request that would join the two branches, and only to those, while the head, the inbox and
- * everything else work. onPeerHead then drops each gossiped head and keeps nothing: no count, no
- * pending head, no notice. The fork stays hidden for as long as the relay likes.
- *
- * Expected (fails today): a peer head the relay has refused to join to ours, again and again over
- * days while it answers everything else, ends up on record (a split view, or a distinct
- * "relay will not prove consistency" report the app shows).
+ * A relay that forked its log for one person (a split view) can never prove the two branches
+ * consistent, since no proof exists. An answer that never arrives (a proxy's 5xx page, a cut
+ * answer, or the relay's own JSON 503: all UNAVAILABLE in RelayApi.request) records nothing, so
+ * that a broken link is not taken for a lying relay. Found by the attacker review: the relay
+ * could then give exactly that answer to every consistency request that would join its two
+ * branches, and only to those, and keep the fork off the record for ever. Now the waiting pair
+ * is kept and tried again (client withheldProof.ts): a proof withheld for a day, over several
+ * tries, is recorded as a forked log; a proof that arrives settles it; a short outage is not
+ * a fork.
  */
 import { describe, expect, it } from 'vitest';
-import { HardlineError, newLogKey, signTreeHead, type Handle, type SignedTreeHead } from '@hardline/protocol';
-import { KeyTransparency, type TransparencyState } from '../src/keyTransparency.ts';
+import { consistencyProof, HardlineError, newLogKey, signTreeHead, subtreesOf, merkleTreeHash, leafHash, type Handle, type SignedTreeHead } from '@hardline/protocol';
+import { KeyTransparency, SplitViewError, type TransparencyState } from '../src/keyTransparency.ts';
 import type { TransparencyApi } from '../src/transparencyApi.ts';
+import { WITHHELD_FOR_MS } from '../src/withheldProof.ts';
 
-const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const BOB = 'bob' as Handle;
+
+/** A relay whose consistency route answers with an outage while `withholding`, and with real proofs otherwise. */
+function relay() {
+  const log = newLogKey();
+  const leaves = Array.from({ length: 64 }, (_, i) => leafHash(new TextEncoder().encode(`leaf ${i}`)));
+  const head = (treeSize: number): SignedTreeHead => signTreeHead(log.secretKey, { treeSize, rootHash: merkleTreeHash(leaves.slice(0, treeSize)), timestamp: 1_800_000_000_000 + treeSize });
+  /** A head of a branch of its own: same size, another root. */
+  const forked = (treeSize: number): SignedTreeHead => signTreeHead(log.secretKey, { treeSize, rootHash: new Uint8Array(32).fill(treeSize), timestamp: 1_800_000_000_000 + treeSize });
+  const r = { log, head, forked, withholding: true, asked: 0, current: head(10) };
+  const api = {
+    logKey: async () => log.publicKey,
+    head: async () => r.current,
+    consistency: async (from: number, to: number) => {
+      r.asked++;
+      if (r.withholding) throw new HardlineError('UNAVAILABLE', 'relay sent a non-JSON reply (HTTP 502)');
+      return consistencyProof(from, to, subtreesOf(leaves.slice(0, to)));
+    },
+    entries: async () => [],
+    inclusions: async () => [],
+  } as unknown as TransparencyApi;
+  return { r, api };
+}
+
+function device(api: TransparencyApi, ours: SignedTreeHead, logKey: string, clock: { now: number }) {
+  const state: TransparencyState = { logKey, head: ours };
+  const kt = new KeyTransparency(api, () => state, () => ({ handle: 'alice' as Handle, identityKey: undefined }), () => clock.now);
+  return { state, kt };
+}
 
 describe('a relay that answers every cross-branch consistency request with an outage', () => {
-  it('cannot keep a fork off the record for ever', async () => {
-    const log = newLogKey();
-    const head = (treeSize: number, fill: number): SignedTreeHead => signTreeHead(log.secretKey, { treeSize, rootHash: new Uint8Array(32).fill(fill), timestamp: 1_800_000_000_000 + treeSize });
-    const ours = head(10, 1);
-    const state: TransparencyState = { logKey: log.publicKey, head: ours };
-    let refused = 0;
-    const api = {
-      logKey: async () => log.publicKey,
-      head: async () => ours,
-      consistency: async () => {
-        refused++;
-        // What RelayApi.request throws for a proxy's HTML 502, a cut-off answer, or the relay's own JSON 503.
-        throw new HardlineError('UNAVAILABLE', 'relay sent a non-JSON reply (HTTP 502)');
-      },
-      entries: async () => [],
-      inclusions: async () => [],
-    } as unknown as TransparencyApi;
-    let now = 1_800_000_000_000;
-    const kt = new KeyTransparency(api, () => state, () => ({ handle: 'alice' as Handle, identityKey: undefined }), () => now);
-
-    // Bob, on the other branch, writes every few hours for a week; each text carries his head.
-    for (let i = 0; i < 50; i++) {
-      now += DAY / 7;
-      await kt.onPeerHead(head(11 + i, 2), 'bob' as Handle, log.publicKey);
+  it('cannot keep a fork off the record for ever: after a day of refusals it is a split view, with both heads', async () => {
+    const { r, api } = relay();
+    const clock = { now: 1_800_000_000_000 };
+    const { kt, state } = device(api, r.head(10), r.log.publicKey, clock);
+    // Bob, on the other branch, writes every few hours; each text carries his head.
+    for (let i = 0; i < 50 && !kt.splitView(); i++) {
+      clock.now += 3 * HOUR;
+      await kt.onPeerHead(r.forked(11 + i), BOB, r.log.publicKey);
     }
-    expect(refused).toBe(50);
-    // Today: undefined, and nothing else in state says a proof was ever refused.
-    expect(kt.splitView()).toBeDefined();
+    const report = kt.splitView();
+    expect(report).toMatchObject({ code: 'SPLIT_VIEW', reason: 'forked-log', from: BOB, via: 'gossip' });
+    // The first pair kept waiting is the evidence: newer gossip does not reset the clock.
+    expect(report!.ours.treeSize).toBe(10);
+    expect(report!.theirs).toEqual(r.forked(11));
+    expect(report!.proofWithheld!.refusals).toBeGreaterThanOrEqual(3);
+    expect(clock.now - Date.parse(report!.proofWithheld!.since)).toBeGreaterThanOrEqual(WITHHELD_FOR_MS);
+    expect(r.asked).toBeLessThanOrEqual(10);
+    expect(state.withheld).toBeDefined();
+  });
+
+  it('the relay refusing at each refresh counts too, and the sync fails once with SPLIT_VIEW', async () => {
+    const { r, api } = relay();
+    const clock = { now: 1_800_000_000_000 };
+    const { kt } = device(api, r.head(10), r.log.publicKey, clock);
+    await kt.onPeerHead(r.forked(12), BOB, r.log.publicKey);
+    let caught: unknown;
+    for (let i = 0; i < 40 && !caught; i++) {
+      clock.now += 2 * HOUR;
+      await kt.refreshHead().catch((e: unknown) => (caught = e));
+    }
+    expect(caught).toBeInstanceOf(SplitViewError);
+    expect(kt.splitView()).toMatchObject({ reason: 'forked-log', from: BOB, proofWithheld: expect.any(Object) });
+  });
+});
+
+describe('an honest relay that was down for a while', () => {
+  it('is not a fork: the proof that arrives later settles the waiting pair', async () => {
+    const { r, api } = relay();
+    const clock = { now: 1_800_000_000_000 };
+    const { kt, state } = device(api, r.head(10), r.log.publicKey, clock);
+    await kt.onPeerHead(r.head(14), BOB, r.log.publicKey);
+    clock.now += HOUR;
+    await kt.onPeerHead(r.head(15), BOB, r.log.publicKey);
+    expect(state.withheld).toMatchObject({ refusals: 2 });
+    r.withholding = false;
+    clock.now += 2 * WITHHELD_FOR_MS;
+    await kt.refreshHead();
+    expect(state.withheld).toBeUndefined();
+    expect(kt.splitView()).toBeUndefined();
+    expect(state.head).toEqual(r.head(14));
+  });
+
+  it('a day of outage with too few tries, or many tries within the day, records nothing', async () => {
+    const { r, api } = relay();
+    const clock = { now: 1_800_000_000_000 };
+    const { kt, state } = device(api, r.head(10), r.log.publicKey, clock);
+    await kt.onPeerHead(r.head(14), BOB, r.log.publicKey);
+    clock.now += 2 * WITHHELD_FOR_MS;
+    await kt.onPeerHead(r.head(15), BOB, r.log.publicKey);
+    expect(kt.splitView()).toBeUndefined();
+
+    const second = device(api, r.head(10), r.log.publicKey, { now: clock.now });
+    for (let i = 0; i < 20; i++) await second.kt.onPeerHead(r.head(14), BOB, r.log.publicKey);
+    expect(second.kt.splitView()).toBeUndefined();
+    expect(state.withheld?.refusals).toBe(2);
   });
 });
