@@ -193,3 +193,38 @@ describe('accepting the new announcement', () => {
     expect(sealed.get('ingress')).toEqual({ url: null, pinned: null });
   });
 });
+
+describe('review findings (fail today)', () => {
+  it('a wipe leaves no trace of the pinned hop or of a kept change in clear storage', async () => {
+    await usedHopBefore();
+    net.relay.ingress = RELAY_HOP;
+    const s = await start();
+    s.keepPinnedHop();
+    // The pin is sealed in `ingress`; this copy of it is in clear localStorage.
+    expect(localStorage.getItem('hardline.hopChangeKept')).toBe(`${HOP} ${RELAY_HOP}`);
+    sessions.splice(sessions.indexOf(s), 1);
+    await s.wipe();
+    // Today it survives the wipe (and Session.eraseLocal): whoever holds the laptop reads which
+    // hop this person used, and that they were warned of a change and kept theirs.
+    expect(localStorage.getItem('hardline.hopChangeKept')).toBeNull();
+  });
+
+  it('a hop the relay names while taken over, to a device that used none, does not outlive the takeover', async () => {
+    net.relay.ingress = undefined;
+    const first = (await Session.resume())!;
+    await first.wipe();
+    expect(sealed.get('ingress')).toEqual({ url: null, pinned: null });
+    // Taken over: the operator names a hop it runs. Taken silently (no change to show).
+    net.relay.ingress = RELAY_HOP;
+    const during = await start();
+    expect(during.hopChange).toBeUndefined();
+    // The organisation takes the relay back and names no hop again.
+    net.relay.ingress = undefined;
+    net.relay.seen.length = 0;
+    const after = await start();
+    await after.send('d:alice', 'after the takeover').catch(() => undefined);
+    // Today: ['relay-hop']: the former attacker's hop keeps every post's address and time, and
+    // the notice tells the person that leaving it is what an attacker would want.
+    expect(net.relay.seen.filter((x) => x === 'relay-hop')).toEqual([]);
+  });
+});
