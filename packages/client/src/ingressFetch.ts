@@ -5,8 +5,13 @@
  * (RFC 9458) to the relay's gateway key and POSTed to the hop. The hop learns this device's
  * address and nothing it carries; the relay learns what it carries and only the hop's address.
  *
- * The gateway's key config is fetched from the relay directly and kept for the client's life;
- * a refusal with OHTTP_KEY (the relay rotated its key) fetches it once more and retries.
+ * The gateway's key config is fetched from the relay directly, when the hop is set up, and kept
+ * for the client's life. It is never fetched on a request's path: that fetch leaves from this
+ * device's own address, so one right before a post through the hop would tell the relay whose
+ * post it is. With no config (the set-up fetch failed) or a refusal with OHTTP_KEY (the relay
+ * rotated its key, or says so), the request fails UNAVAILABLE (posts stay queued) and the config
+ * is fetched again after a random delay of its own (REFETCH_MIN_MS..REFETCH_MAX_MS), at a time
+ * that has nothing to do with any post.
  *
  * Both go on the transport's unlinked fetch when it has one, like every anonymous call: in
  * the browser that is a request without credentials or cache (the hop is another origin, and
@@ -50,16 +55,38 @@ function pad(inner: Uint8Array): Uint8Array {
 /** The inner headers the gateway reads; anything else would only be something to fingerprint. */
 const PASSED = new Set(['content-type', 'authorization', 'hardline-wake']);
 
+/** The refetch after a failed or refused config waits this long, drawn afresh each time. */
+export const REFETCH_MIN_MS = 30_000;
+export const REFETCH_MAX_MS = 300_000;
+
+function randomRefetchDelay(): number {
+  const [n] = crypto.getRandomValues(new Uint32Array(1));
+  return REFETCH_MIN_MS + Math.floor((n! / 2 ** 32) * (REFETCH_MAX_MS - REFETCH_MIN_MS));
+}
+
+export type IngressFetchOptions = {
+  /** The delay before a refetch of the key config; random by default (tests pass their own). */
+  readonly refetchDelayMs?: () => number;
+};
+
 export class IngressFetch {
-  private config: Promise<KeyConfig> | undefined;
+  /** The config in use; undefined until a fetch succeeds, and again once the gateway refuses it. */
+  private config: KeyConfig | undefined;
+  /** A fetch not yet answered: the set-up one, or a scheduled refetch. */
+  private fetching: Promise<KeyConfig> | undefined;
+  private refetchTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
   private readonly unlinked: typeof fetch;
+  private readonly refetchDelayMs: () => number;
 
   constructor(
     readonly ingress: URL,
     private readonly relay: URL,
     transport: Transport,
+    opts: IngressFetchOptions = {},
   ) {
     this.unlinked = transport.fetchUnlinked ?? transport.fetch;
+    this.refetchDelayMs = opts.refetchDelayMs ?? randomRefetchDelay;
   }
 
   readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
@@ -73,39 +100,90 @@ export class IngressFetch {
     }
     const body = init.body === undefined || init.body === null ? new Uint8Array(0) : new Uint8Array(await new Response(init.body).arrayBuffer());
     const inner = pad(encodeBinaryHttpRequest({ method: init.method ?? 'GET', scheme: url.protocol.replace(':', ''), authority: url.host, path: url.pathname + url.search, headers, body }));
+    const config = await this.keyConfig();
     try {
-      return await this.send(inner);
+      return await this.send(config, inner);
     } catch (e) {
       if (!(e instanceof HardlineError && e.code === ErrorCodes.OHTTP_KEY)) throw e;
-      this.config = undefined;
-      return this.send(inner);
+      // Not fetched again now and the request not sent again: a key fetch from this address
+      // followed by the same post through the hop would tie the two together for the relay.
+      if (this.config === config) this.config = undefined;
+      this.scheduleRefetch();
+      throw new HardlineError('UNAVAILABLE', 'the relay refused the Oblivious HTTP key in use; a new one is fetched later and the request waits', { cause: e });
     }
   };
 
   /**
    * Starts the key-config fetch now, when the hop is set up, so that it does not go out right
    * before the first request through the hop and time it for an observer of this address. A
-   * failure is dropped here: the first request fetches again.
+   * failure is not retried by a request: a refetch is scheduled at a random time of its own.
    */
   prefetch(): void {
-    this.keyConfig().catch(() => undefined);
+    this.startFetch(false);
   }
 
-  private keyConfig(): Promise<KeyConfig> {
-    this.config ??= (async () => {
-      const res = await this.unlinked(new URL('/v1/ohttp/keys', this.relay));
+  /** No refetch after this: the client is closed. */
+  stop(): void {
+    this.stopped = true;
+    if (this.refetchTimer !== undefined) clearTimeout(this.refetchTimer);
+    this.refetchTimer = undefined;
+  }
+
+  /** The config in use, or the answer of a fetch already under way; never a fetch of its own. */
+  private async keyConfig(): Promise<KeyConfig> {
+    if (this.config) return this.config;
+    if (this.fetching) {
+      try {
+        return await this.fetching;
+      } catch (cause) {
+        throw new HardlineError('UNAVAILABLE', 'no Oblivious HTTP key config yet; the request waits', { cause });
+      }
+    }
+    this.scheduleRefetch();
+    throw new HardlineError('UNAVAILABLE', 'no Oblivious HTTP key config yet; the request waits');
+  }
+
+  /**
+   * `fresh`: a refetch after a failure or a refusal, marked `cache: 'reload'` so that a transport
+   * which keeps a copy of the config (the web app's keyConfigTransport) asks the relay rather than
+   * answering with the copy that was just refused. Node's fetch ignores the mark.
+   */
+  private startFetch(fresh: boolean): void {
+    if (this.fetching || this.stopped) return;
+    const fetching = (async () => {
+      const res = await this.unlinked(new URL('/v1/ohttp/keys', this.relay), fresh ? { cache: 'reload' } : undefined);
       if (res.status !== 200) throw new HardlineError('UNAVAILABLE', `the relay gave no Oblivious HTTP key config (HTTP ${res.status})`);
       const config = decodeKeyConfigs(new Uint8Array(await res.arrayBuffer())).find(supportsKeyConfig);
       if (!config) throw new HardlineError(ErrorCodes.OHTTP_KEY, 'the relay offers no Oblivious HTTP key this client can use');
       return config;
     })();
-    // A failed fetch is not kept: the next call tries again.
-    this.config.catch(() => (this.config = undefined));
-    return this.config;
+    this.fetching = fetching;
+    fetching.then(
+      (config) => {
+        this.config = config;
+        this.fetching = undefined;
+      },
+      () => {
+        this.fetching = undefined;
+        this.scheduleRefetch();
+      },
+    );
   }
 
-  private async send(inner: Uint8Array): Promise<Response> {
-    const { encapsulated, context } = await encapsulateRequest(await this.keyConfig(), inner);
+  /** One refetch at a time, after a random delay: never because a request is waiting. */
+  private scheduleRefetch(): void {
+    if (this.refetchTimer !== undefined || this.fetching || this.stopped) return;
+    const timer = setTimeout(() => {
+      this.refetchTimer = undefined;
+      if (!this.config) this.startFetch(true);
+    }, this.refetchDelayMs());
+    // In Node the timer must not keep a finished command alive.
+    (timer as { unref?: () => void }).unref?.();
+    this.refetchTimer = timer;
+  }
+
+  private async send(config: KeyConfig, inner: Uint8Array): Promise<Response> {
+    const { encapsulated, context } = await encapsulateRequest(config, inner);
     let res: Response;
     try {
       res = await this.unlinked(this.ingress, { method: 'POST', headers: { 'content-type': 'message/ohttp-req' }, body: new Uint8Array(encapsulated) });

@@ -5,7 +5,7 @@
  * "queued" rather than "failed".
  */
 import { fromBase64Url, HardlineError, toBase64Url, toHex, utf8, type DeviceCertificate, type DeviceId, type DeviceRevocation, type Handle, type MailboxId, type UserId } from '@hardline/protocol';
-import { IngressFetch } from './ingressFetch.ts';
+import { IngressFetch, type IngressFetchOptions } from './ingressFetch.ts';
 import { payWithToken, TokenWallet } from './tokenWallet.ts';
 import { TurnCredentialCache, type TurnCredentials } from './turnCredentialCache.ts';
 import type { Transport } from './transport.ts';
@@ -59,12 +59,14 @@ export class RelayApi {
   /** Background work stops with the client: no refill or purchase from a closed one. */
   close(): void {
     this.turn.stop();
+    this.ingress?.stop();
     for (const w of [this.claimTokens, this.blobTokens, this.turnTokens]) w.stop();
   }
 
   /** Sends posts, claims and blob calls through an Oblivious HTTP hop (ingressFetch.ts). */
-  useIngress(ingress: URL): void {
-    this.ingress = new IngressFetch(ingress, this.base, this.transport);
+  useIngress(ingress: URL, opts?: IngressFetchOptions): void {
+    this.ingress?.stop();
+    this.ingress = new IngressFetch(ingress, this.base, this.transport, opts);
     // Now rather than lazily: a key fetch right before the first post would time that post.
     this.ingress.prefetch();
   }

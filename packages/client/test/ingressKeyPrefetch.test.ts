@@ -3,7 +3,8 @@
  * From an observer of the device's address: the key-config fetch goes straight to the relay, so
  * one made lazily right before the first request through the hop tells the relay "this address
  * is about to post". It starts when the hop is set up instead, before any post is asked for; a
- * failed one is tried again by the first request.
+ * failed or refused one is never fetched again on a request's path: the request fails UNAVAILABLE
+ * (a post stays queued) and the config is fetched again after a delay of its own.
  */
 import { describe, expect, it } from 'vitest';
 import { decapsulateRequest, encapsulateResponse, encodeBinaryHttpResponse, encodeKeyConfigs, gatewayKey } from '@hardline/protocol/ohttp';
@@ -13,18 +14,20 @@ import type { Transport } from '../src/transport.ts';
 const RELAY = new URL('https://relay.example.org/');
 const HOP = new URL('https://hop.example.net/');
 
-function standIn(opts: { failKeys?: number } = {}) {
+function standIn(opts: { failKeys?: number; refuseKey?: number } = {}) {
   const key = gatewayKey(1);
   const calls: string[] = [];
   let failKeys = opts.failKeys ?? 0;
+  let refuseKey = opts.refuseKey ?? 0;
   const unlinked: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.href === new URL('/v1/ohttp/keys', RELAY).href) {
-      calls.push('keys');
+      calls.push(init?.cache === 'reload' ? 'keys (reload)' : 'keys');
       if (failKeys-- > 0) throw new TypeError('network down');
       return new Response(new Uint8Array(encodeKeyConfigs([key.config])));
     }
     calls.push('hop');
+    if (refuseKey-- > 0) return Response.json({ error: { code: 'OHTTP_KEY', message: 'rotated' } }, { status: 400 });
     const { context } = await decapsulateRequest([key], new Uint8Array(await new Response(init!.body).arrayBuffer()));
     const answer = encodeBinaryHttpResponse({ status: 200, headers: [['content-type', 'application/json']], body: new TextEncoder().encode('{"accepted":"x"}') });
     return new Response(new Uint8Array(await encapsulateResponse(context, answer)), { headers: { 'content-type': 'message/ohttp-res' } });
@@ -50,11 +53,43 @@ describe('the gateway key config with an ingress hop', () => {
     expect(calls).toEqual(['keys', 'hop', 'hop']);
   });
 
-  it('a failed early fetch is dropped quietly and tried again by the first request', async () => {
+  it('a failed early fetch is not tried again by a request: it fails UNAVAILABLE and the refetch comes on its own timer', async () => {
     const { api, calls } = standIn({ failKeys: 1 });
-    api.useIngress(HOP);
+    let delays = 0;
+    api.useIngress(HOP, { refetchDelayMs: () => (delays++, 40) });
     await new Promise((r) => setTimeout(r, 0));
+    await expect(api.postFrame(new Uint8Array(64))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    // Nothing went out for the post: no key fetch from this address right before it.
+    expect(calls).toEqual(['keys']);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(calls).toEqual(['keys', 'keys (reload)']);
+    expect(delays).toBe(1);
     expect(await api.postFrame(new Uint8Array(64))).toEqual({ accepted: 'x' });
-    expect(calls).toEqual(['keys', 'keys', 'hop']);
+    expect(calls).toEqual(['keys', 'keys (reload)', 'hop']);
+    api.close();
+  });
+
+  it('an OHTTP_KEY answer fails the request UNAVAILABLE, with no key fetch and no second send right after it', async () => {
+    const { api, calls } = standIn({ refuseKey: 1 });
+    api.useIngress(HOP, { refetchDelayMs: () => 40 });
+    await new Promise((r) => setTimeout(r, 0));
+    await expect(api.postFrame(new Uint8Array(64))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(calls).toEqual(['keys', 'hop']);
+    // A post asked for before the refetch is not sent and fetches nothing.
+    await expect(api.postFrame(new Uint8Array(64))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(calls).toEqual(['keys', 'hop']);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(calls).toEqual(['keys', 'hop', 'keys (reload)']);
+    expect(await api.postFrame(new Uint8Array(64))).toEqual({ accepted: 'x' });
+    api.close();
+  });
+
+  it('a closed client schedules no refetch', async () => {
+    const { api, calls } = standIn({ failKeys: 1 });
+    api.useIngress(HOP, { refetchDelayMs: () => 20 });
+    await new Promise((r) => setTimeout(r, 0));
+    api.close();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(calls).toEqual(['keys']);
   });
 });

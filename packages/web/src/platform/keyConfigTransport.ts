@@ -4,8 +4,11 @@
  * config: its `GET /v1/ohttp/keys` goes on the transport's unlinked fetch, and this wrapper
  * answers it.
  *
- * - `fetch-and-keep` (the page): from the relay, as before, and the answer is kept sealed
- *   (session/keptKeyConfig.ts) for the service worker.
+ * - `fetch-and-keep` (the page): from the fresh config kept sealed (session/keptKeyConfig.ts)
+ *   when there is one, so a page start does not fetch it from this device's address as its queued
+ *   posts are about to go; else, and for a request marked `cache: 'reload'` (the engine's refetch
+ *   after the config was refused, at a random time of its own; the page's periodic refresh), from
+ *   the relay, and the answer is kept for the service worker and the next start.
  * - `kept-only` (the service worker): from what the page kept, never from the network. With
  *   nothing fresh kept the request fails UNAVAILABLE, so every request through the hop fails
  *   closed (a post stays queued) rather than fetching the config right before it goes.
@@ -34,6 +37,10 @@ export function keyConfigTransport(inner: Transport, relay: string | URL, source
       if (!kept) throw new HardlineError('UNAVAILABLE', 'no fresh Oblivious HTTP key config is kept here; the app fetches one when it next opens');
       return new Response(new Uint8Array(kept), { status: 200, headers: { 'content-type': 'application/ohttp-keys' } });
     }
+    if (init?.cache !== 'reload') {
+      const kept = await keptKeyConfig();
+      if (kept) return new Response(new Uint8Array(kept), { status: 200, headers: { 'content-type': 'application/ohttp-keys' } });
+    }
     const res = await unlinked(input, init);
     if (res.status !== 200) return res;
     const bytes = new Uint8Array(await res.arrayBuffer());
@@ -46,5 +53,6 @@ export function keyConfigTransport(inner: Transport, relay: string | URL, source
 
 /** The page's periodic refresh: a key fetch on its own, at a time that has nothing to do with any post. */
 export async function refreshKeyConfig(transport: Transport, relay: string | URL): Promise<void> {
-  await (transport.fetchUnlinked ?? transport.fetch)(new URL(KEYS_PATH, relay));
+  // `reload`: past the kept copy, to the relay (the browser transport sends it `no-store` anyway).
+  await (transport.fetchUnlinked ?? transport.fetch)(new URL(KEYS_PATH, relay), { cache: 'reload' });
 }
