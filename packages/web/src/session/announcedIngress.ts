@@ -16,6 +16,7 @@
  * its flag, not against one who rewrites the app (docs/protocol.md §7).
  */
 import { parseRelayUrl } from '@hardline/client';
+import { HardlineError } from '@hardline/protocol';
 import { sealedGet, sealedPut } from '../platform/encryptedKv.ts';
 import { acceptAnnouncement, hopChange, pinAnnouncement, pinFromRecord, pinRecord, type HopChange, type HopPin } from './pinnedHop.ts';
 
@@ -33,7 +34,7 @@ export type IngressChoice = {
   readonly url: string | undefined;
   /**
    * `relay`: announced just now; `saved`: the relay did not answer, the last announcement holds;
-   * `unknown`: neither an answer nor a saved one (or storage failed). Unknown is not "no hop":
+   * `unknown`: neither an answer nor a saved one, or a saved record that could not be read. Unknown is not "no hop":
    * an attacker who stalls `GET /v1/org` must not make the device post straight to the relay.
    */
   readonly from: 'relay' | 'saved' | 'unknown';
@@ -54,9 +55,13 @@ export async function announcedIngress(origin: string = location.origin, waitMs 
     // Offline or timed out: the saved answer below.
   }
   const saved = await savedPin();
-  // An unreadable record pins nothing: the relay's answer is then a first use.
-  if (answer) return choiceOf(pinAnnouncement(saved === 'unreadable' ? undefined : saved, answer.url), 'relay');
-  return saved === undefined || saved === 'unreadable' ? UNKNOWN : choiceOf(saved, 'saved');
+  // An unreadable record (the key file refused, an IndexedDB error) is not "nothing pinned": a
+  // relay that waits for one such start must not get whatever it names now taken as a first use
+  // and written over the good pin. The hop is unknown: actions are held (pendingHop.ts) and the
+  // page asks again. Only a record that is truly missing makes the relay's answer a first use.
+  if (saved === 'unreadable') return UNKNOWN;
+  if (answer) return choiceOf(pinAnnouncement(saved, answer.url), 'relay');
+  return saved === undefined ? UNKNOWN : choiceOf(saved, 'saved');
 }
 
 /**
@@ -107,7 +112,13 @@ async function savedPin(): Promise<HopPin | undefined | 'unreadable'> {
 
 async function keepPin(pin: HopPin): Promise<void> {
   const next = pinRecord(pin);
-  const saved = await sealedGet<unknown>(RECORD).catch(() => undefined);
+  let saved: unknown;
+  try {
+    saved = await sealedGet<unknown>(RECORD);
+  } catch (cause) {
+    // A record that cannot be read now may hold a good pin: never write over it blind.
+    throw new HardlineError('UNAVAILABLE', 'the saved ingress hop could not be read; the pin was not changed', { cause });
+  }
   // A sealed save costs two durable writes: only when something changed (a record from before
   // the pin is written once more, with it).
   if (JSON.stringify(saved) === JSON.stringify(next)) return;
