@@ -49,6 +49,13 @@ vi.mock('../src/contacts/contactBookAdapter.ts', () => ({
   contactBook: () => ({ onChange: () => () => undefined, list: () => [], markContacted: async () => undefined }),
 }));
 
+// A held action's release delay (pendingHop.heldReleaseDelayMs, 1 to 20 s) kept near its floor
+// here, so these tests wait about a second rather than up to twenty.
+vi.mock('../src/session/pendingHop.ts', async (original) => ({
+  ...(await original<typeof import('../src/session/pendingHop.ts')>()),
+  heldReleaseDelayMs: () => 1_050 + Math.floor(Math.random() * 200),
+}));
+
 const engines: EngineStandIn[] = [];
 vi.mock('@hardline/client', async (original) => ({
   ...(await original<typeof import('@hardline/client')>()),
@@ -179,5 +186,37 @@ describe('review finding (fails today)', () => {
     // sent at once; the real engine has at least the one in flight), so the relay ties them to the
     // address that asked; expected: a held action waits its own random delay once released.
     expect(at.at(-3)! - at.at(-4)!).toBeGreaterThan(1_000);
+  });
+});
+
+describe('held actions, once the hop is known', () => {
+  it('each wait a delay of their own; an action sent once the hop is known is not held', async () => {
+    const seen: { url: string; at: number }[] = [];
+    const inner = { fetch: async () => new Response(), fetchUnlinked: async (u: string | URL | Request) => (seen.push({ url: String(u), at: Date.now() }), new Response()), openWebSocket: () => ({}) as never };
+    let answer: { url: string | undefined; from: 'relay' | 'unknown' } = { url: undefined, from: 'unknown' };
+    const pending = new PendingHop(async () => answer);
+    const delays = [300, 40, 160];
+    const drawn: number[] = [];
+    const t = heldHopTransport(inner, RELAY, pending, 5_000, () => {
+      const d = delays.shift()!;
+      drawn.push(d);
+      return d;
+    });
+    const held = [1, 2, 3].map(() => t.fetchUnlinked!(HELD_HOP, { method: 'POST', body: new Uint8Array(8) }));
+    await settle(10);
+    answer = { url: HOP, from: 'relay' };
+    const known = Date.now();
+    pending.poke();
+    await Promise.all(held);
+    // One draw per action, and they leave in the order of their own delays, not together.
+    expect(drawn).toEqual([300, 40, 160]);
+    const after = seen.map((x) => x.at - known);
+    expect(after[0]).toBeGreaterThanOrEqual(35);
+    expect(after[1]! - after[0]!).toBeGreaterThanOrEqual(100);
+    expect(after[2]! - after[1]!).toBeGreaterThanOrEqual(100);
+    expect(seen.every((x) => x.url === HOP)).toBe(true);
+    // Not held: no delay drawn.
+    await t.fetchUnlinked!(HELD_HOP, { method: 'POST', body: new Uint8Array(8) });
+    expect(drawn).toHaveLength(3);
   });
 });

@@ -5,23 +5,32 @@
  * (session/pinnedHop.ts), the one the person accepted last, not whatever the relay names now.
  * While the hop is not known yet it holds each request until the relay has said which hop to
  * use, then sends it there (or, when the relay names none, to the relay's own gateway at
- * `/v1/ohttp`). Still unknown after the wait, the request fails UNAVAILABLE and nothing leaves
+ * `/v1/ohttp`) after a random delay of its own, so held actions do not leave in one burst timed
+ * to the relay's answer. Still unknown after the wait, the request fails UNAVAILABLE and nothing leaves
  * this device. A pinned hop that cannot be reached (down, or refused by a CSP the relay changed)
  * fails the same way: there is no second destination to fall back on. Everything else passes
  * through untouched. */
 import { HardlineError } from '@hardline/protocol';
 import type { Transport } from '@hardline/client';
-import { HELD_HOP, type HopDecision } from '../session/pendingHop.ts';
+import { HELD_HOP, heldReleaseDelayMs, type HopDecision } from '../session/pendingHop.ts';
 
-export function heldHopTransport(inner: Transport, relay: string | URL, hop: HopDecision, waitMs: number): Transport {
+export function heldHopTransport(inner: Transport, relay: string | URL, hop: HopDecision, waitMs: number, releaseDelayMs: () => number = heldReleaseDelayMs): Transport {
   const held = new URL(HELD_HOP).origin;
   const gateway = new URL('/v1/ohttp', relay);
   const unlinked = inner.fetchUnlinked ?? inner.fetch;
   const fetchUnlinked: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.origin !== held) return unlinked(input, init);
-    const choice = await hop.decided(waitMs);
+    const wasHeld = hop.choice === undefined || hop.choice.from === 'unknown';
+    let choice = await hop.decided(waitMs);
     if (!choice) throw new HardlineError('UNAVAILABLE', 'waiting for the relay to say which ingress hop to use; nothing was sent');
+    if (wasHeld) {
+      // The relay chose when the hop became known, by answering this address: a held action
+      // leaving right then would be timed to that answer. Each waits its own random delay.
+      await new Promise((r) => setTimeout(r, releaseDelayMs()));
+      // The person may have re-pinned the hop meanwhile: the latest choice.
+      choice = (await hop.decided(0)) ?? choice;
+    }
     return unlinked(choice.url ? new URL(choice.url) : gateway, init);
   };
   return { ...inner, fetchUnlinked };

@@ -10,7 +10,11 @@
  * the hop the relay names, or, if the relay names none, to the relay's own gateway, which is
  * what "no hop" means. A held action waits at most HOLD_WAIT_MS and then fails UNAVAILABLE, as
  * when offline: posts stay queued in the outbox and go at a later round. Meanwhile the page asks
- * the relay again with a growing pause, and the settings say that actions are waiting.
+ * the relay again with a growing pause, and the settings say that actions are waiting. Once the
+ * hop is known, each held action leaves after a random delay of its own (heldReleaseDelayMs), not
+ * all at once. (Failing them UNAVAILABLE for the send scheduler to resend was the other way; it
+ * was not taken: claims, blob calls and commit locks are not the scheduler's, and a page whose
+ * actions all fail at the relay's answer would retry them on its next round, together again.)
  *
  * A page that knows its hop at start routes through the same held hop, decided from the start:
  * the person may re-pin the hop while the app is open (pinnedHop.ts), and the engine, opened
@@ -25,8 +29,26 @@ export const HOLD_WAIT_MS = 15_000;
 const RETRY_FIRST_MS = 5_000;
 const RETRY_MAX_MS = 60_000;
 
-/** The hop's decision as the held transport sees it: undefined while still unknown after `waitMs`. */
-export type HopDecision = { decided(waitMs: number): Promise<IngressChoice | undefined> };
+/**
+ * A held action, once the hop is known, waits this long more, drawn afresh for each action. The
+ * relay picks the moment the hop becomes known (it answers this address's `GET /v1/org`): held
+ * actions that all left then would leave together, milliseconds after an answer to this address,
+ * and the relay would tie them to it. Spread as the `balanced` send scheduler spreads posts.
+ */
+export const RELEASE_MIN_MS = 1_000;
+export const RELEASE_MAX_MS = 20_000;
+
+/** One held action's own delay, uniform in [RELEASE_MIN_MS, RELEASE_MAX_MS). */
+export function heldReleaseDelayMs(): number {
+  const [n] = crypto.getRandomValues(new Uint32Array(1));
+  return RELEASE_MIN_MS + Math.floor((n! / 2 ** 32) * (RELEASE_MAX_MS - RELEASE_MIN_MS));
+}
+
+/**
+ * The hop's decision as the held transport sees it: undefined while still unknown after `waitMs`.
+ * `choice`, where there is one, says whether it is known right now (an action sent then is not held).
+ */
+export type HopDecision = { decided(waitMs: number): Promise<IngressChoice | undefined>; readonly choice?: IngressChoice };
 
 /** The service worker's: it never asks the relay itself, so an unknown hop stays unknown there. */
 export const NEVER_DECIDED: HopDecision = { decided: async () => undefined };
