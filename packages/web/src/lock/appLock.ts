@@ -15,12 +15,13 @@ import { lockSettings, type LockSettings } from './lockSettings.ts';
 import { makeVerifier, matches } from './passphrase.ts';
 import { UnlockReporter } from './unlockReport.ts';
 import { wipeKeys } from '../platform/encryptedKv.ts';
+import { WIPED_BY_LOCK } from '../session/localFlags.ts';
 
 export type LockView = 'open' | 'locked' | 'setup';
 export type UnlockResult = { readonly ok: true } | { readonly ok: false; readonly failed: number; readonly left?: number; readonly wiped: boolean };
 
 /** Set before a wipe, so the signed-out screen can say why the data is gone. */
-export const WIPED_BY_LOCK = 'hardline.wipedByLock';
+export { WIPED_BY_LOCK };
 const CHECK_MS = 1_000;
 /** How long the last wrong passphrase's report may hold up the erasure. */
 const REPORT_BEFORE_WIPE_MS = 3_000;

@@ -24,10 +24,14 @@ import { acceptAnnounced, announcedIngress, ENROL_WAIT_MS, rememberIngress, type
 import type { HopChange } from './pinnedHop.ts';
 import { KEY_CONFIG_REFRESH_MS } from './keptKeyConfig.ts';
 import { HELD_HOP, HOLD_WAIT_MS, PendingHop } from './pendingHop.ts';
+import { keepHopChange, keptHopChange, LEGACY_HOP_CHANGE_KEPT, sameHopChange } from './keptHopChange.ts';
+import { clearLocalFlags, WIPED_BY_LOCK } from './localFlags.ts';
 
 const SIGNED_OUT_FLAG = 'hardline.signedOut';
 const SPLIT_VIEW_SEEN = 'hardline.splitViewSeen';
-const HOP_CHANGE_KEPT = 'hardline.hopChangeKept';
+/** The flags a wipe removes; the signed-out screen still needs SIGNED_OUT_FLAG and WIPED_BY_LOCK. */
+const LOCAL_FLAGS = [SPLIT_VIEW_SEEN, LEGACY_HOP_CHANGE_KEPT];
+const KEPT_AFTER_WIPE = [SIGNED_OUT_FLAG, WIPED_BY_LOCK];
 const TICK_MS = 1_000;
 /** How long a wipe waits for the engine's current round to end. */
 const WIPE_WAIT_MS = 2_000;
@@ -60,10 +64,6 @@ function clientOptions(store: IdbStateStore, transport: Transport, hop: string |
   // The hop the relay announces, if any: posts, claims, blob calls and TURN credential
   // purchases then reach the relay from the hop's address (announcedIngress.ts).
   return { store, transport, privacy: 'balanced', ...(hop ? { ingress: hop } : {}) };
-}
-
-function hopChangeKey(change: HopChange): string {
-  return `${change.from} ${change.to ?? 'none'}`;
 }
 
 function randomId(): string {
@@ -106,6 +106,8 @@ export class Session {
   /** The engine's transport, for the periodic key-config refresh. */
   private transport: Transport | undefined;
   private keysAt = 0;
+  /** The hop change the person chose to keep the pinned hop through (keptHopChange.ts). */
+  private keptChange: HopChange | undefined;
 
   private constructor(
     readonly client: HardlineClient,
@@ -151,17 +153,20 @@ export class Session {
 
   /**
    * The person read the notice and kept the pinned hop: the notice shrinks to a line. Kept by
-   * the change itself, so another change shows in full again. Holds only the two hops' URLs,
-   * which the relay announces to everyone.
+   * the change itself, so another change shows in full again; sealed (keptHopChange.ts), since
+   * it names the hop this person uses.
    */
   hopChangeKept(): boolean {
-    const change = this.hopChange;
-    return !!change && localStorage.getItem(HOP_CHANGE_KEPT) === hopChangeKey(change);
+    return sameHopChange(this.hopChange, this.keptChange);
   }
 
   keepPinnedHop(): void {
     const change = this.hopChange;
-    if (change) localStorage.setItem(HOP_CHANGE_KEPT, hopChangeKey(change));
+    if (change) {
+      this.keptChange = change;
+      // Best effort: unsaved, the next start shows the notice in full again, the safe side.
+      void keepHopChange(change).catch(() => undefined);
+    }
     this.emit();
   }
 
@@ -208,6 +213,7 @@ export class Session {
 
   /** Erases an unreadable device state, so this browser can be enrolled or linked afresh. */
   static async eraseLocal(): Promise<void> {
+    clearLocalFlags(LOCAL_FLAGS, KEPT_AFTER_WIPE);
     await new IdbStateStore().wipe();
   }
 
@@ -220,6 +226,9 @@ export class Session {
     const bookService = await ContactBookService.open(client);
     await rememberIngress(hop).catch(() => undefined);
     const s = new Session(client, hop, store, metaStore, bookService);
+    s.keptChange = await keptHopChange();
+    // Versions before it kept the change in clear: gone at the first start of this one.
+    localStorage.removeItem(LEGACY_HOP_CHANGE_KEPT);
     s.transport = engine.transport;
     // The engine fetched the key config as it opened (and kept it): the next one is due later.
     s.keysAt = Date.now();
@@ -619,6 +628,8 @@ export class Session {
     removeEventListener('online', this.onOnline);
     this.client.close();
     localStorage.setItem(SIGNED_OUT_FLAG, '1');
+    // Nothing else of this person's stays in clear storage; the flag above is for the signed-out screen.
+    clearLocalFlags(LOCAL_FLAGS, KEPT_AFTER_WIPE);
     // A round still in flight saves the state and the app's meta when it ends: wiped before
     // that, they were written back, and a reload opened the "erased" device again
     // (test/e2e/web-app-lock.test.ts). Storage now refuses any save after the wipe
