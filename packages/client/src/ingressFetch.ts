@@ -74,6 +74,8 @@ export class IngressFetch {
   private config: KeyConfig | undefined;
   /** A fetch not yet answered: the set-up one, or a scheduled refetch. */
   private fetching: Promise<KeyConfig> | undefined;
+  /** Whether `fetching` is the set-up one, which a request may wait for (see keyConfig). */
+  private fetchingAtSetUp = false;
   private refetchTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private readonly unlinked: typeof fetch;
@@ -129,9 +131,14 @@ export class IngressFetch {
     this.refetchTimer = undefined;
   }
 
-  /** The config in use, or the answer of a fetch already under way; never a fetch of its own. */
+  /**
+   * The config in use, or the answer of the set-up fetch still under way (it went out as the
+   * client opened, not because of this request); never a fetch of its own. A request does not
+   * wait for a refetch: it would then leave right after it, the very timing this avoids.
+   */
   private async keyConfig(): Promise<KeyConfig> {
     if (this.config) return this.config;
+    if (this.fetching && !this.fetchingAtSetUp) throw new HardlineError('UNAVAILABLE', 'the Oblivious HTTP key config is being fetched again; the request waits');
     if (this.fetching) {
       try {
         return await this.fetching;
@@ -158,6 +165,7 @@ export class IngressFetch {
       return config;
     })();
     this.fetching = fetching;
+    this.fetchingAtSetUp = !fresh;
     fetching.then(
       (config) => {
         this.config = config;

@@ -14,7 +14,7 @@ import type { Transport } from '../src/transport.ts';
 const RELAY = new URL('https://relay.example.org/');
 const HOP = new URL('https://hop.example.net/');
 
-function standIn(opts: { failKeys?: number; refuseKey?: number } = {}) {
+function standIn(opts: { failKeys?: number; refuseKey?: number; holdReload?: Promise<void> } = {}) {
   const key = gatewayKey(1);
   const calls: string[] = [];
   let failKeys = opts.failKeys ?? 0;
@@ -22,6 +22,7 @@ function standIn(opts: { failKeys?: number; refuseKey?: number } = {}) {
   const unlinked: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.href === new URL('/v1/ohttp/keys', RELAY).href) {
+      if (init?.cache === 'reload') await opts.holdReload;
       calls.push(init?.cache === 'reload' ? 'keys (reload)' : 'keys');
       if (failKeys-- > 0) throw new TypeError('network down');
       return new Response(new Uint8Array(encodeKeyConfigs([key.config])));
@@ -81,6 +82,27 @@ describe('the gateway key config with an ingress hop', () => {
     await new Promise((r) => setTimeout(r, 80));
     expect(calls).toEqual(['keys', 'hop', 'keys (reload)']);
     expect(await api.postFrame(new Uint8Array(64))).toEqual({ accepted: 'x' });
+    api.close();
+  });
+
+  it('a request asked for while a refetch is under way does not wait for it and leave right after it', async () => {
+    let answerKeys!: () => void;
+    const { api, calls } = standIn({ failKeys: 1, holdReload: new Promise<void>((r) => (answerKeys = r)) });
+    api.useIngress(HOP, { refetchDelayMs: () => 10 });
+    await new Promise((r) => setTimeout(r, 40));
+    // The refetch is out and not yet answered.
+    expect(calls).toEqual(['keys']);
+    const post = api.postFrame(new Uint8Array(64)).then(
+      () => 'sent',
+      (e: { code?: string }) => e.code,
+    );
+    // It fails at once; a post waiting on the refetch would still be pending here.
+    expect(await Promise.race([post, new Promise((r) => setTimeout(() => r('waiting'), 50))])).toBe('UNAVAILABLE');
+    answerKeys();
+    await post;
+    await new Promise((r) => setTimeout(r, 10));
+    // Nothing went through the hop right after the refetch's answer.
+    expect(calls).toEqual(['keys', 'keys (reload)']);
     api.close();
   });
 
