@@ -226,6 +226,7 @@ describe('review findings', () => {
 
   // Finding 3 (a design gap, documented in docs/protocol.md §7, not fixed here): a hop that a
   // taken-over relay names to a device that used none is taken silently (trust on first use) and
-  // outlives the takeover. The fix is to carry the hop in the security team's signed org policy.
-  it.todo('a hop the relay names while taken over, to a device that used none, does not outlive the takeover');
+  // outlives the takeover. The fix is to carry the hop in the security team's signed org policy;
+  // its test (a hop named while taken over, to a device that used none, does not outlive the
+  // takeover) comes with that fix. The attacker review's failing version is in its report.
 });
