@@ -16,38 +16,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HardlineError } from '@hardline/protocol';
 import type { ClientOptions } from '@hardline/client';
 import { engineStandIn, HOP, RELAY, relayStandIn, type EngineStandIn } from './relayStandIn.ts';
+import { sealed } from './sessionStandIns.ts';
 
-const sealed = new Map<string, unknown>();
-vi.mock('../src/platform/encryptedKv.ts', () => ({
-  forgetStateKey: () => undefined,
-  reopenStorage: () => undefined,
-  sealedGet: async (name: string) => structuredClone(sealed.get(name)),
-  sealedPut: async (name: string, value: unknown) => void sealed.set(name, structuredClone(value)),
-}));
-vi.mock('../src/platform/idbStateStore.ts', () => ({
-  IdbStateStore: class {
-    async load() {
-      return {};
-    }
-    async wipe() {}
-  },
-}));
-vi.mock('../src/session/syncLoop.ts', () => ({
-  SyncLoop: class {
-    constructor(private readonly client: unknown) {}
-    start() {}
-    stop() {}
-    poke() {}
-    exclusive<T>(fn: (c: unknown) => Promise<T>) {
-      return fn(this.client);
-    }
-  },
-}));
-vi.mock('../src/calls/callManager.ts', () => ({ CallManager: { open: async () => ({ onControl: () => undefined }) } }));
-vi.mock('../src/session/pushWakeUps.ts', () => ({ PushWakeUps: class { refresh = async () => undefined } }));
-vi.mock('../src/contacts/contactBookAdapter.ts', () => ({
-  contactBook: () => ({ onChange: () => () => undefined, list: () => [], markContacted: async () => undefined }),
-}));
+vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv));
+vi.mock('../src/platform/idbStateStore.ts', () => import('./sessionStandIns.ts').then((m) => m.idbStateStore));
+vi.mock('../src/session/syncLoop.ts', () => import('./sessionStandIns.ts').then((m) => m.syncLoop));
+vi.mock('../src/calls/callManager.ts', () => import('./sessionStandIns.ts').then((m) => m.callManager));
+vi.mock('../src/session/pushWakeUps.ts', () => import('./sessionStandIns.ts').then((m) => m.pushWakeUps));
+vi.mock('../src/contacts/contactBookAdapter.ts', () => import('./sessionStandIns.ts').then((m) => m.contactBookAdapter));
 
 // A held action's release delay (pendingHop.heldReleaseDelayMs, 1 to 20 s) kept near its floor
 // here, so these tests wait about a second rather than up to twenty.

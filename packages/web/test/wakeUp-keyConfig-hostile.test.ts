@@ -21,20 +21,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClientOptions } from '@hardline/client';
 import { callControl, engineStandIn, HOP, RELAY, RELAY_HOP, relayStandIn, type EngineStandIn } from './relayStandIn.ts';
+import { sealed } from './sessionStandIns.ts';
 
-const sealed = new Map<string, unknown>();
-vi.mock('../src/platform/encryptedKv.ts', () => ({
-  forgetStateKey: () => undefined,
-  sealedGet: async (name: string) => structuredClone(sealed.get(name)),
-  sealedPut: async (name: string, value: unknown) => void sealed.set(name, structuredClone(value)),
-}));
-vi.mock('../src/platform/idbStateStore.ts', () => ({
-  IdbStateStore: class {
-    async load() {
-      return {};
-    }
-  },
-}));
+vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv));
+vi.mock('../src/platform/idbStateStore.ts', () => import('./sessionStandIns.ts').then((m) => m.idbStateStore));
 // The worker waits 0.3-1.5 s before it acks a ring; no need to here.
 vi.mock('../src/calls/reachability.ts', () => ({ ackDelay: () => 0 }));
 

@@ -1,0 +1,46 @@
+/**
+ * @module sessionStandIns
+ * The browser-only parts around the web session, stood in for the unit tests that drive
+ * Session and the service worker against a relay stand-in (relayStandIn.ts): sealed storage as
+ * a map the test can read (what the app keeps at rest), an empty device store, a sync loop that
+ * runs each engine call at once, and inert calls, push and contact book. A test mocks a module
+ * with the matching export, e.g.
+ * `vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv))`.
+ */
+
+/** What the app sealed, by record name (structured clones, as IndexedDB keeps them). */
+export const sealed = new Map<string, unknown>();
+
+export const encryptedKv = {
+  forgetStateKey: () => undefined,
+  reopenStorage: () => undefined,
+  sealedGet: async (name: string) => structuredClone(sealed.get(name)),
+  sealedPut: async (name: string, value: unknown) => void sealed.set(name, structuredClone(value)),
+};
+
+export const idbStateStore = {
+  IdbStateStore: class {
+    async load() {
+      return {};
+    }
+    async wipe() {}
+  },
+};
+
+export const syncLoop = {
+  SyncLoop: class {
+    constructor(private readonly client: unknown) {}
+    start() {}
+    stop() {}
+    poke() {}
+    exclusive<T>(fn: (c: unknown) => Promise<T>) {
+      return fn(this.client);
+    }
+  },
+};
+
+export const callManager = { CallManager: { open: async () => ({ onControl: () => undefined }) } };
+export const pushWakeUps = { PushWakeUps: class { refresh = async () => undefined } };
+export const contactBookAdapter = {
+  contactBook: () => ({ onChange: () => () => undefined, list: () => [], markContacted: async () => undefined }),
+};
