@@ -21,7 +21,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HardlineError } from '@hardline/protocol';
 import type { ClientOptions } from '@hardline/client';
 import { engineStandIn, HOP, RELAY, RELAY_HOP, relayStandIn, type EngineStandIn } from './relayStandIn.ts';
-import { sealed } from './sessionStandIns.ts';
+import { sealed, stubPageGlobals } from './sessionStandIns.ts';
 
 vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv));
 vi.mock('../src/platform/idbStateStore.ts', () => import('./sessionStandIns.ts').then((m) => m.idbStateStore));
@@ -54,15 +54,7 @@ beforeEach(() => {
   engines.length = 0;
   listeners.clear();
   net = relayStandIn();
-  vi.stubGlobal('fetch', net.fetch);
-  vi.stubGlobal('WebSocket', net.WebSocket);
-  vi.stubGlobal('location', { origin: RELAY });
-  const storage = new Map<string, string>();
-  vi.stubGlobal('localStorage', { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) });
-  vi.stubGlobal('addEventListener', (type: string, cb: () => void) => void listeners.set(type, cb));
-  vi.stubGlobal('removeEventListener', () => undefined);
-  vi.stubGlobal('setInterval', () => 0);
-  vi.stubGlobal('clearInterval', () => undefined);
+  stubPageGlobals(net, RELAY, listeners);
 });
 afterEach(async () => {
   for (const s of sessions.splice(0)) await s.wipe();

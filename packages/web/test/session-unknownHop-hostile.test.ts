@@ -16,7 +16,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HardlineError } from '@hardline/protocol';
 import type { ClientOptions } from '@hardline/client';
 import { engineStandIn, HOP, RELAY, relayStandIn, type EngineStandIn } from './relayStandIn.ts';
-import { sealed } from './sessionStandIns.ts';
+import { sealed, stubPageGlobals } from './sessionStandIns.ts';
 
 vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv));
 vi.mock('../src/platform/idbStateStore.ts', () => import('./sessionStandIns.ts').then((m) => m.idbStateStore));
@@ -58,16 +58,7 @@ beforeEach(() => {
   engines.length = 0;
   listeners.clear();
   net = relayStandIn();
-  vi.stubGlobal('fetch', net.fetch);
-  vi.stubGlobal('WebSocket', net.WebSocket);
-  vi.stubGlobal('location', { origin: RELAY });
-  const storage = new Map<string, string>();
-  vi.stubGlobal('localStorage', { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) });
-  vi.stubGlobal('addEventListener', (type: string, cb: () => void) => void listeners.set(type, cb));
-  vi.stubGlobal('removeEventListener', () => undefined);
-  // The session's one-second tick is not what is tested here.
-  vi.stubGlobal('setInterval', () => 0);
-  vi.stubGlobal('clearInterval', () => undefined);
+  stubPageGlobals(net, RELAY, listeners);
 });
 afterEach(async () => {
   // Signing out stops the session's asking the relay again.

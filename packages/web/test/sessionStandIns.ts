@@ -8,6 +8,8 @@
  * `vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv))`.
  */
 
+import { vi } from 'vitest';
+
 /** What the app sealed, by record name (structured clones, as IndexedDB keeps them). */
 export const sealed = new Map<string, unknown>();
 
@@ -44,3 +46,20 @@ export const pushWakeUps = { PushWakeUps: class { refresh = async () => undefine
 export const contactBookAdapter = {
   contactBook: () => ({ onChange: () => () => undefined, list: () => [], markContacted: async () => undefined }),
 };
+
+/**
+ * The page's globals for a session in a unit test: the relay stand-in's network, the relay's
+ * origin, a fresh localStorage, event listeners kept in `listeners` (so a test can fire
+ * `online`), and no one-second tick (not what these tests look at). `vi.unstubAllGlobals()` undoes it.
+ */
+export function stubPageGlobals(net: { fetch: typeof fetch; WebSocket: unknown }, origin: string, listeners: Map<string, () => void>): void {
+  vi.stubGlobal('fetch', net.fetch);
+  vi.stubGlobal('WebSocket', net.WebSocket);
+  vi.stubGlobal('location', { origin });
+  const storage = new Map<string, string>();
+  vi.stubGlobal('localStorage', { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) });
+  vi.stubGlobal('addEventListener', (type: string, cb: () => void) => void listeners.set(type, cb));
+  vi.stubGlobal('removeEventListener', () => undefined);
+  vi.stubGlobal('setInterval', () => 0);
+  vi.stubGlobal('clearInterval', () => undefined);
+}
