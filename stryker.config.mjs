@@ -48,8 +48,8 @@ export default {
     // The send path (textSending, conversationFanOut) and name lookups are outside issue 16's
     // "trust, membership and state": which devices a message goes to is decided in trustRules.
     'packages/client/src/{keyTransparency,withheldProof,trustRules,identityTrust,selfConversation,conversationControls,membershipCommits,conversationSetup,groupChanges,deviceEnrolment,directoryRefresh,ownDevices,mailboxRotation,readdressPosts,outbox,keyPackageSupply,tokenWallet}.ts',
-    'packages/client/src/hardlineClient.ts:242-242',
-    'packages/client/src/hardlineClient.ts:507-513',
+    'packages/client/src/hardlineClient.ts:239-239',
+    'packages/client/src/hardlineClient.ts:513-519',
     // The receive path (Welcome joins, rosters from commits, removal, saving before acking).
     'packages/client/src/envelopeReceiver.ts',
     'packages/client/src/inboxRound.ts',

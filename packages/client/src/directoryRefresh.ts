@@ -20,6 +20,8 @@ export type DirectoryHost = {
   readonly store: StateStore;
   orgState(): OrgState;
   save(): Promise<void>;
+  /** The org's orders were read: a hop the policy newly names (or no longer names) takes over (ingressRoute.ts). */
+  followIngress(): void;
 };
 
 export class DirectoryRefresh {
@@ -58,5 +60,6 @@ export class DirectoryRefresh {
     const h = this.host;
     const org = await reportApplied(h.api, await refreshOrg(h.api, h.orgState()));
     h.state.extensions = { ...h.state.extensions, [ORG_EXTENSION]: org };
+    h.followIngress();
   }
 }

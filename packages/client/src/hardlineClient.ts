@@ -44,7 +44,7 @@ import { IdentityTrust } from './identityTrust.ts';
 import { SelfConversation } from './selfConversation.ts';
 import { ConversationControls } from './conversationControls.ts';
 import type { Capabilities, ChainBreak } from '@hardline/protocol';
-import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, requireCapability, type OrgState } from './orgPolicy.ts';
+import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, requireCapability, signedIngress, type OrgState } from './orgPolicy.ts';
 import { KeyTransparency, type SplitViewReport } from './keyTransparency.ts';
 import type { ForeignEntry } from './logMonitor.ts';
 import { TransparencyApi } from './transparencyApi.ts';
@@ -58,8 +58,7 @@ import { MailboxRotation } from './mailboxRotation.ts';
 import { MembershipCommits } from './membershipCommits.ts';
 import { ClaimPacing, warmWallet } from './claimPacing.ts';
 import { MailboxPool } from './mailboxPool.ts';
-import { Poster } from './poster.ts';
-import { IngressPoster, type PostSender } from './ingressPoster.ts';
+import { IngressRoute } from './ingressRoute.ts';
 import { RelayApi, type DirectoryUser, type Profile, type ProfileUpdate } from './relayApi.ts';
 import { parseRelayUrl } from './relayUrl.ts';
 import { SealKeys } from './sealKeys.ts';
@@ -110,7 +109,8 @@ export class HardlineClient {
   private impl!: CiphersuiteImpl;
   private config!: ClientConfig;
   private api!: RelayApi;
-  private poster!: PostSender;
+  /** The ingress hop in use and the poster that goes with it (ingressRoute.ts). */
+  private route!: IngressRoute;
   private readonly seal = new SealKeys();
   /** The directory's verdict, pins, safety numbers and device linking (identityTrust.ts). */
   private trust!: IdentityTrust;
@@ -191,14 +191,11 @@ export class HardlineClient {
       params: () => SLOT_PARAMS[this.privacyLevel()],
       cover: () => coverEnvelope(this.state, this.seal),
       // Each slot its own connection: a WebSocket Poster closed after its one post, or one OHTTP request.
-      freshPoster: () => (this.poster instanceof IngressPoster ? this.poster : new Poster(base, this.opts.transport)),
+      freshPoster: () => this.route.freshPoster(),
     });
     this.watched = watchSession(this.opts.transport, this.scheduler);
     this.api = new RelayApi(base, this.watched, { deviceId: state.deviceId, sign: (m) => this.impl.signature.sign(signKey, m) });
-    // A WebSocket cannot be encapsulated: with an ingress, posts go over HTTP through the hop.
-    const ingress = this.opts.ingress ?? state.ingress;
-    if (ingress) this.api.useIngress(parseRelayUrl(ingress));
-    this.poster = ingress ? new IngressPoster(this.api) : new Poster(base, this.opts.transport);
+    this.route = new IngressRoute(this.api, base, this.opts.transport, { given: this.opts.ingress, signed: () => signedIngress(this.orgState()), registered: state.ingress });
     this.keyPackages = new KeyPackageSupply(
       state,
       this.api,
@@ -213,7 +210,7 @@ export class HardlineClient {
     this.pacing = new ClaimPacing({ params, session: this.scheduler, warm: (n) => warmWallet(this.api.claimTokens, n), ...(this.opts.claimSleep ? { sleep: this.opts.claimSleep } : {}) });
     this.mailboxPool = new MailboxPool({ state: () => this.state, claimOwn: () => this.keyPackages.claimOwnMailbox(), save: () => this.save(), params, quietLeft, pacing: this.pacing });
     this.rotation = new MailboxRotation(state, this.api, this.keyPackages, this.seal, { pool: this.mailboxPool, pacing: this.pacing }, this.opts.mailboxGraceMs);
-    this.outbox = new Outbox({ state: () => this.state, poster: () => this.poster, sortFailures: (b, r) => this.rotation.sortFailures(b, r), save: () => this.save() });
+    this.outbox = new Outbox({ state: () => this.state, poster: () => this.route.poster, sortFailures: (b, r) => this.rotation.sortFailures(b, r), save: () => this.save() });
     this.membership = new MembershipCommits({
       state,
       impl: this.impl,
@@ -264,6 +261,7 @@ export class HardlineClient {
       store: this.opts.store,
       orgState: () => this.orgState(),
       save: () => this.save(),
+      followIngress: () => void this.route.follow(),
     });
     this.self = new SelfConversation({
       state,
@@ -379,7 +377,7 @@ export class HardlineClient {
   close(): void {
     this.scheduler.stop();
     this.mailboxPool.stop();
-    this.poster.close();
+    this.route.close();
     this.api.close();
   }
 
@@ -431,9 +429,17 @@ export class HardlineClient {
   }
 
   /** The policy this device applies, the pinned org key, and a break in the relay's order chain if one was seen. */
-  orgPolicy(): { capabilities: Capabilities; version: number; orgKey?: string; refused?: ChainBreak; revokedByOrg: readonly DeviceId[] } {
+  orgPolicy(): { capabilities: Capabilities; version: number; orgKey?: string; refused?: ChainBreak; revokedByOrg: readonly DeviceId[]; ingress?: string | null } {
     const s = this.orgState();
-    return { capabilities: capabilities(s, this.state.handle), version: s.policy?.version ?? 0, ...(s.key ? { orgKey: s.key } : {}), ...(s.refused ? { refused: s.refused } : {}), revokedByOrg: s.revoked };
+    const ingress = signedIngress(s);
+    return {
+      capabilities: capabilities(s, this.state.handle),
+      version: s.policy?.version ?? 0,
+      ...(s.key ? { orgKey: s.key } : {}),
+      ...(s.refused ? { refused: s.refused } : {}),
+      revokedByOrg: s.revoked,
+      ...(ingress !== undefined ? { ingress } : {}),
+    };
   }
 
   /** For services that act for the user (the contact book's export): POLICY_FORBIDS unless allowed. */

@@ -29,6 +29,7 @@ import {
   type OrgPolicy,
   type SignedOrder,
 } from '@hardline/protocol';
+import type { DeviceState } from './deviceState.ts';
 import type { RelayApi } from './relayApi.ts';
 
 /** Kept in the device state's extensions under this name. */
@@ -114,6 +115,19 @@ export async function reportApplied(api: RelayApi, state: OrgState, now = new Da
   if (state.reported?.day === day && state.reported.version === version) return state;
   await api.request('POST', '/v1/org/applied', { policyVersion: version }, 'session');
   return { ...state, reported: { day, version } };
+}
+
+/**
+ * The ingress hop the security team signed into the policy this device applies (ingressRoute.ts):
+ * a URL, null for "no hop", undefined when the policy does not speak of it.
+ */
+export function signedIngress(state: OrgState): string | null | undefined {
+  return state.policy?.ingress;
+}
+
+/** The same, read from a saved device state before an engine is opened on it (the web page's start). */
+export function signedIngressOf(state: Pick<DeviceState, 'extensions'>): string | null | undefined {
+  return signedIngress(orgStateOf(state.extensions?.[ORG_EXTENSION]));
 }
 
 export function orgRevoked(state: OrgState): ReadonlySet<DeviceId> {

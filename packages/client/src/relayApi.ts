@@ -71,6 +71,12 @@ export class RelayApi {
     this.ingress.prefetch();
   }
 
+  /** Anonymous calls go straight to the relay again (the signed policy no longer names a hop). */
+  dropIngress(): void {
+    this.ingress?.stop();
+    this.ingress = undefined;
+  }
+
   /** `via: 'ingress'` marks an anonymous call: it goes through the hop when one is set. */
   async request<T>(method: string, path: string, body?: unknown, auth?: 'session' | { bearer: string } | { capability: string }, via?: 'ingress', extra?: Readonly<Record<string, string>>): Promise<T> {
     const headers: Record<string, string> = { ...extra };

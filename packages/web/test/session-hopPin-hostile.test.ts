@@ -19,9 +19,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HardlineError } from '@hardline/protocol';
-import type { ClientOptions } from '@hardline/client';
-import { engineStandIn, HOP, RELAY, RELAY_HOP, relayStandIn, type EngineStandIn } from './relayStandIn.ts';
-import { sealed, stubPageGlobals } from './sessionStandIns.ts';
+import { HOP, RELAY, RELAY_HOP, relayStandIn } from './relayStandIn.ts';
+import { engines, sealed, stubPageGlobals } from './sessionStandIns.ts';
 
 vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv));
 vi.mock('../src/platform/idbStateStore.ts', () => import('./sessionStandIns.ts').then((m) => m.idbStateStore));
@@ -30,18 +29,7 @@ vi.mock('../src/calls/callManager.ts', () => import('./sessionStandIns.ts').then
 vi.mock('../src/session/pushWakeUps.ts', () => import('./sessionStandIns.ts').then((m) => m.pushWakeUps));
 vi.mock('../src/contacts/contactBookAdapter.ts', () => import('./sessionStandIns.ts').then((m) => m.contactBookAdapter));
 
-const engines: EngineStandIn[] = [];
-vi.mock('@hardline/client', async (original) => ({
-  ...(await original<typeof import('@hardline/client')>()),
-  HardlineClient: {
-    open: async (opts: ClientOptions) => {
-      const e = engineStandIn(opts, 'bob');
-      engines.push(e);
-      return e;
-    },
-  },
-  ContactBookService: { open: async () => ({ damaged: [] }) },
-}));
+vi.mock('@hardline/client', (original) => import('./sessionStandIns.ts').then((m) => m.clientModule(original)));
 
 const { Session } = await import('../src/session/session.ts');
 
@@ -192,9 +180,6 @@ describe('review findings', () => {
     expect(localStorage.getItem('hardline.signedOut')).toBe('1');
   });
 
-  // Finding 3 (a design gap, documented in docs/protocol.md §7, not fixed here): a hop that a
-  // taken-over relay names to a device that used none is taken silently (trust on first use) and
-  // outlives the takeover. The fix is to carry the hop in the security team's signed org policy;
-  // its test (a hop named while taken over, to a device that used none, does not outlive the
-  // takeover) comes with that fix. The attacker review's failing version is in its report.
+  // Finding 3 (a hop a taken-over relay named to a device that used none outlives the
+  // takeover) is closed by the hop in the signed org policy: session-signedHop-hostile.test.ts.
 });

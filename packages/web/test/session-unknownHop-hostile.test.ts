@@ -14,9 +14,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HardlineError } from '@hardline/protocol';
-import type { ClientOptions } from '@hardline/client';
-import { engineStandIn, HOP, RELAY, relayStandIn, type EngineStandIn } from './relayStandIn.ts';
-import { sealed, stubPageGlobals } from './sessionStandIns.ts';
+import { HOP, RELAY, relayStandIn } from './relayStandIn.ts';
+import { engines, sealed, stubPageGlobals } from './sessionStandIns.ts';
 
 vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv));
 vi.mock('../src/platform/idbStateStore.ts', () => import('./sessionStandIns.ts').then((m) => m.idbStateStore));
@@ -32,18 +31,7 @@ vi.mock('../src/session/pendingHop.ts', async (original) => ({
   heldReleaseDelayMs: () => 1_050 + Math.floor(Math.random() * 200),
 }));
 
-const engines: EngineStandIn[] = [];
-vi.mock('@hardline/client', async (original) => ({
-  ...(await original<typeof import('@hardline/client')>()),
-  HardlineClient: {
-    open: async (opts: ClientOptions) => {
-      const e = engineStandIn(opts, 'bob');
-      engines.push(e);
-      return e;
-    },
-  },
-  ContactBookService: { open: async () => ({ damaged: [] }) },
-}));
+vi.mock('@hardline/client', (original) => import('./sessionStandIns.ts').then((m) => m.clientModule(original)));
 
 const { Session } = await import('../src/session/session.ts');
 const { PendingHop, HELD_HOP } = await import('../src/session/pendingHop.ts');

@@ -6,9 +6,13 @@
  * runs each engine call at once, and inert calls, push and contact book. A test mocks a module
  * with the matching export, e.g.
  * `vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv))`.
+ * The engine: `vi.mock('@hardline/client', (original) => import('./sessionStandIns.ts').then((m) => m.clientModule(original)))`,
+ * and each engine the session opened is in `engines`.
  */
 
 import { vi } from 'vitest';
+import type { ClientOptions } from '@hardline/client';
+import { engineStandIn, type EngineStandIn } from './relayStandIn.ts';
 
 /** What the app sealed, by record name (structured clones, as IndexedDB keeps them). */
 export const sealed = new Map<string, unknown>();
@@ -20,10 +24,13 @@ export const encryptedKv = {
   sealedPut: async (name: string, value: unknown) => void sealed.set(name, structuredClone(value)),
 };
 
+/** The device state the stand-in store loads: a test puts the org's verified policy here. */
+export const savedDevice: { extensions?: Record<string, unknown> } = {};
+
 export const idbStateStore = {
   IdbStateStore: class {
     async load() {
-      return {};
+      return structuredClone(savedDevice);
     }
     async wipe() {}
   },
@@ -62,4 +69,22 @@ export function stubPageGlobals(net: { fetch: typeof fetch; WebSocket: unknown }
   vi.stubGlobal('removeEventListener', () => undefined);
   vi.stubGlobal('setInterval', () => 0);
   vi.stubGlobal('clearInterval', () => undefined);
+}
+
+/** The engines the session opened (relayStandIn.engineStandIn), in order; a test empties it. */
+export const engines: EngineStandIn[] = [];
+
+/** `@hardline/client` with the engine stood in for Bob's and an undamaged contact book. */
+export async function clientModule(original: <T>() => Promise<T>) {
+  return {
+    ...(await original<typeof import('@hardline/client')>()),
+    HardlineClient: {
+      open: async (opts: ClientOptions) => {
+        const e = engineStandIn(opts, 'bob');
+        engines.push(e);
+        return e;
+      },
+    },
+    ContactBookService: { open: async () => ({ damaged: [] }) },
+  };
 }

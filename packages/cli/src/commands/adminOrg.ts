@@ -118,6 +118,14 @@ export async function adminOrgCommand(sub: string, argv: string[], io: Io): Prom
     const policy = parsePolicy({ ...raw, version: raw.version ?? current + 1 });
     const order = await signAndPost(api, key, 'policy', policy);
     io.out(`policy version ${policy.version} signed and published (order ${order.seq}); devices apply it on their next sync`);
+    if (typeof policy.ingress === 'string') {
+      // The web page may reach only the hop the relay's CSP names (`--ingress-url`): a signed hop
+      // it does not name makes every web device fail closed (nothing sent) until the two agree.
+      const announced = (await api.request<{ ingress: string | null }>('GET', '/v1/org')).ingress;
+      if (announced === null || new URL(announced).origin !== new URL(policy.ingress).origin) {
+        io.err(`warning: the relay announces ${announced ?? 'no ingress hop'}; restart it with --ingress-url ${policy.ingress} or the web app cannot reach the signed hop`);
+      }
+    }
     return 0;
   }
   if (sub === 'audit') return audit(argv, io);

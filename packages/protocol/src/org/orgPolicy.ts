@@ -30,7 +30,21 @@ export type Capabilities = {
 };
 
 export type SecurityGroup = { readonly name: string; readonly members: readonly Handle[]; readonly capabilities: Capabilities };
-export type OrgPolicy = { readonly version: number; readonly defaults: Capabilities; readonly groups: readonly SecurityGroup[] };
+export type OrgPolicy = {
+  readonly version: number;
+  readonly defaults: Capabilities;
+  readonly groups: readonly SecurityGroup[];
+  /**
+   * The ingress hop every device sends its anonymous actions through (docs/protocol.md §6), as
+   * the security team signed it. Carried here rather than only announced by the relay
+   * (`--ingress-url`), which whoever takes the relay over can change: a device follows a signed
+   * hop whatever the relay says, so the hop no longer rests on trust on first use. Absent: the
+   * policy does not speak of the hop, and the device keeps to the hop it pinned (web
+   * session/pinnedHop.ts); null: the team says no hop, which a hop pinned on first use (perhaps
+   * one a taken-over relay named) does not outlive either.
+   */
+  readonly ingress?: string | null;
+};
 
 const YEAR = 365 * 86_400;
 export const OPEN_CAPABILITIES: Capabilities = {
@@ -86,7 +100,30 @@ export function parsePolicy(v: unknown): OrgPolicy {
     }
     return { name: g.name, members: g.members as Handle[], capabilities: parseCapabilities(g.capabilities) };
   });
-  return { version: p.version as number, defaults: parseCapabilities(p.defaults ?? OPEN_CAPABILITIES), groups };
+  const ingress = p.ingress === undefined || p.ingress === null ? p.ingress : parseHopUrl(p.ingress);
+  return { version: p.version as number, defaults: parseCapabilities(p.defaults ?? OPEN_CAPABILITIES), groups, ...(ingress !== undefined ? { ingress } : {}) };
+}
+
+const MAX_URL = 512;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * https, or http on loopback (as for the relay itself: a plain-http hop far away would show the
+ * network every capability); no user, query or fragment, which have no meaning for a hop and
+ * could carry a tag per device. Returned in URL's normal form, the form devices compare.
+ */
+function parseHopUrl(v: unknown): string {
+  if (typeof v !== 'string' || v.length > MAX_URL) throw new DecodeError(`policy ingress must be a URL of at most ${MAX_URL} characters`);
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new DecodeError(`policy ingress is not a URL: ${v}`);
+  }
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+  if (!secure) throw new DecodeError('policy ingress must be https:// (plain http:// only on 127.0.0.1 or localhost)');
+  if (url.username || url.password || url.search || url.hash) throw new DecodeError('policy ingress must not carry a user, a query or a fragment');
+  return url.toString();
 }
 
 /** Missing settings take the open value, so a policy names only what it restricts. */

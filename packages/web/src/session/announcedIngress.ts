@@ -5,6 +5,10 @@
  * (`hardline server --ingress-url`), whose origin alone the page's CSP lets it reach, as far
  * as this device has pinned it (pinnedHop.ts).
  *
+ * A hop the security team signed into the org policy comes first (`signed`, from the device
+ * state; client ingressRoute.ts): it is used without asking the relay, which can neither forge
+ * nor edit a signed policy, and no change the relay announces is shown against it. Without one:
+ *
  * Read at every start. A hop the relay names where there was none is taken; a different hop,
  * or none, is not followed: the pinned hop stays in use and the change is shown until the
  * person accepts it. The announcement and the pin are kept sealed beside the device state: an
@@ -36,16 +40,18 @@ export type IngressChoice = {
    * `relay`: announced just now; `saved`: the relay did not answer, the last announcement holds;
    * `unknown`: neither an answer nor a saved one, or a saved record that could not be read. Unknown is not "no hop":
    * an attacker who stalls `GET /v1/org` must not make the device post straight to the relay.
+   * `policy`: signed by the security team into the org policy; the relay was not asked.
    */
-  readonly from: 'relay' | 'saved' | 'unknown';
+  readonly from: 'relay' | 'saved' | 'unknown' | 'policy';
   /** The relay announces another hop, or none, than the pinned `url`: shown until accepted. */
   readonly change?: HopChange;
 };
 
 const UNKNOWN: IngressChoice = { url: undefined, from: 'unknown' };
 
-/** What the relay announces now, else what it announced last, held to the pin either way. */
-export async function announcedIngress(origin: string = location.origin, waitMs = ANNOUNCE_WAIT_MS): Promise<IngressChoice> {
+/** The hop the security team signed, else what the relay announces now, else what it announced last, held to the pin. */
+export async function announcedIngress(origin: string = location.origin, waitMs = ANNOUNCE_WAIT_MS, signed?: string | null): Promise<IngressChoice> {
+  if (signed !== undefined) return signedChoice(signed);
   let answer: { url: string | undefined } | undefined;
   try {
     // Anonymous and the same for everyone: no credentials, no cache.
@@ -73,9 +79,18 @@ export async function savedIngress(): Promise<IngressChoice> {
   return saved === undefined || saved === 'unreadable' ? UNKNOWN : choiceOf(saved, 'saved');
 }
 
-/** Keeps a fresh announcement (and the pin) for the next start and for the service worker. */
+/** The choice for a hop the security team signed into the org policy (null: "no hop"). */
+export function signedChoice(url: string | null): IngressChoice {
+  return { url: url ?? undefined, from: 'policy' };
+}
+
+/**
+ * Keeps a fresh announcement (and the pin) for the next start and for the service worker. A
+ * signed hop is kept as the pin too: the service worker, which reads only the pin, follows it,
+ * and should the policy later stop naming a hop, the relay's word is measured against it.
+ */
 export async function rememberIngress(choice: IngressChoice): Promise<void> {
-  if (choice.from !== 'relay') return;
+  if (choice.from !== 'relay' && choice.from !== 'policy') return;
   await keepPin(pinOf(choice));
 }
 
@@ -84,7 +99,7 @@ export async function rememberIngress(choice: IngressChoice): Promise<void> {
  * use from now on. Kept first: a pin that only this page knew would be lost at the next start.
  */
 export async function acceptAnnounced(choice: IngressChoice): Promise<IngressChoice> {
-  if (!choice.change || choice.from === 'unknown') return choice;
+  if (!choice.change || choice.from === 'unknown' || choice.from === 'policy') return choice;
   const pin = acceptAnnouncement(pinOf(choice));
   await keepPin(pin);
   return choiceOf(pin, choice.from);

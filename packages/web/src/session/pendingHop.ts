@@ -111,10 +111,19 @@ export class PendingHop implements HopDecision {
     void this.ask();
   }
 
-  /** The person re-pinned the hop (announcedIngress.acceptAnnounced): actions go there from now on. */
+  /**
+   * The person re-pinned the hop (announcedIngress.acceptAnnounced), or the security team's
+   * signed policy names one: actions go there from now on. A signed hop also settles a hop that
+   * was unknown, and wakes the actions held for it.
+   */
   replace(choice: IngressChoice): void {
-    if (choice.from === 'unknown' || this.current.from === 'unknown') return;
+    if (choice.from === 'unknown') return;
+    if (this.current.from === 'unknown' && choice.from !== 'policy') return;
+    const wasUnknown = this.current.from === 'unknown';
     this.current = choice;
+    if (!wasUnknown) return;
+    for (const wake of this.waiters) wake();
+    for (const cb of this.listeners) cb(choice);
   }
 
   stop(): void {

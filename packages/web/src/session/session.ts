@@ -3,7 +3,7 @@
  * One signed-in device: the engine, its listening loop, the web app's own state, and the
  * contact book. Screens read from it and call its actions; it tells them when to re-render.
  */
-import { ContactBookService, HardlineClient, type BookDamage, type ClientOptions, type DirectoryUser, type Profile, type Transport } from '@hardline/client';
+import { ContactBookService, HardlineClient, signedIngressOf, type BookDamage, type ClientOptions, type DirectoryUser, type Profile, type Transport } from '@hardline/client';
 import type { SafetyNumber } from '@hardline/protocol';
 import { HardlineError } from '@hardline/protocol';
 import { browserTransport } from '../platform/browserTransport.ts';
@@ -20,7 +20,7 @@ import { expiredMessages, expiredNotices } from './disappearing.ts';
 import { SyncLoop, type LinkStatus } from './syncLoop.ts';
 import { CallManager } from '../calls/callManager.ts';
 import { PushWakeUps } from './pushWakeUps.ts';
-import { acceptAnnounced, announcedIngress, ENROL_WAIT_MS, rememberIngress, type IngressChoice } from './announcedIngress.ts';
+import { acceptAnnounced, announcedIngress, ENROL_WAIT_MS, rememberIngress, signedChoice, type IngressChoice } from './announcedIngress.ts';
 import type { HopChange } from './pinnedHop.ts';
 import { KEY_CONFIG_REFRESH_MS } from './keptKeyConfig.ts';
 import { HELD_HOP, HOLD_WAIT_MS, PendingHop } from './pendingHop.ts';
@@ -184,8 +184,10 @@ export class Session {
   /** The device on this browser profile, if one is enrolled. */
   static async resume(): Promise<Session | undefined> {
     const store = new IdbStateStore();
-    if (!(await store.load())) return undefined;
-    const announced = await announcedIngress();
+    const saved = await store.load();
+    if (!saved) return undefined;
+    // A hop the security team signed into the policy is used without asking the relay (finding 3).
+    const announced = await announcedIngress(location.origin, undefined, signedIngressOf(saved));
     // Not knowing the hop is not "no hop": the engine's hop is held until the relay answers.
     const hop = new PendingHop(() => announcedIngress(), announced);
     const transport = pageTransport(hop);
@@ -253,6 +255,23 @@ export class Session {
     s.timer = setInterval(() => void s.tick(), TICK_MS);
     addEventListener('online', s.onOnline);
     return s;
+  }
+
+  /**
+   * A hop the security team signed into the policy, read by the engine's last refresh, takes
+   * over from the pinned one (or from not knowing): no change to accept, since the relay could
+   * not have made it. An engine opened with no hop follows it by itself (client ingressRoute.ts);
+   * the choice here is what the settings show and what the service worker reads.
+   */
+  private followSignedHop(): void {
+    const hop = this.hop;
+    if (!hop) return;
+    const signed = this.client.orgPolicy().ingress;
+    if (signed === undefined || (hop.choice.from === 'policy' && hop.choice.url === (signed ?? undefined))) return;
+    const choice = signedChoice(signed);
+    hop.replace(choice);
+    void rememberIngress(choice).catch(() => undefined);
+    this.emit();
   }
 
   private readonly onOnline = () => {
@@ -558,6 +577,7 @@ export class Session {
     this.ticking = true;
     try {
       const now = Date.now();
+      this.followSignedHop();
       this.refreshKeys(now);
       const receiptsDue = due(this.meta, now);
       const expired = this.expired(now);

@@ -5,7 +5,8 @@
  * sees). The hop shown is the one this device pinned (session/pinnedHop.ts): a hop the relay
  * swapped or stopped announcing shows here as a change waiting for the person's choice, with
  * the hop still in use; one not known yet (the relay did not answer at start and nothing was
- * saved, session/pendingHop.ts) as waiting.
+ * saved, session/pendingHop.ts) as waiting. A hop the security team signed into the org policy
+ * says so: the relay cannot change it, so there is never a change to show against it.
  */
 import type { Session } from '../../session/session.ts';
 import { AcceptHopChange, hopChangeMeaning, hopChangeText } from './HopChangeNotice.tsx';
@@ -13,7 +14,7 @@ import { AcceptHopChange, hopChangeMeaning, hopChangeText } from './HopChangeNot
 export function IngressStatus({ session }: { session: Session }) {
   const { url, from, change } = session.ingress;
   return (
-    <section class="card inset" aria-labelledby="ingress-status-h" data-ingress-status={from === 'unknown' ? 'waiting' : change ? 'changed' : url ? 'hop' : 'direct'}>
+    <section class="card inset" aria-labelledby="ingress-status-h" data-ingress-status={from === 'unknown' ? 'waiting' : change ? 'changed' : url ? (from === 'policy' ? 'signed-hop' : 'hop') : 'direct'}>
       <h2 id="ingress-status-h">Network privacy</h2>
       {change ? (
         <>
@@ -31,6 +32,7 @@ export function IngressStatus({ session }: { session: Session }) {
         <p>
           Messages, new conversations and call set-ups leave through the ingress hop at <strong data-ingress-origin>{new URL(url).host}</strong>, run apart from your organisation’s relay: the relay does not see this device’s network address on them, and the hop sees that address but not what is sent or to whom.
           {from === 'saved' && ' (The relay could not be reached when Hardline opened; this is the hop it named last.)'}
+          {from === 'policy' && ' Your security team set this hop in its signed policy, so the relay cannot change it.'}
         </p>
       ) : (
         <p>No ingress hop: your organisation’s relay sees the network address this device sends from. Your messages stay end-to-end encrypted.</p>
