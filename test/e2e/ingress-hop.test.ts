@@ -66,9 +66,9 @@ describe('sending through an ingress hop', () => {
   });
 
   it('never lets a session call through the hop, and waits when the hop is down', async () => {
-    const via = new IngressFetch(new URL(hop.url), new URL(relay.url), nodeTransport);
+    const via = new IngressFetch(new URL(hop.url), nodeTransport);
     await expect(via.fetch(new URL('/v1/directory', relay.url), { headers: { authorization: 'Bearer x' } })).rejects.toMatchObject({ code: 'USAGE' });
-    const dead = new IngressFetch(new URL('http://127.0.0.1:9/'), new URL(relay.url), nodeTransport);
+    const dead = new IngressFetch(new URL('http://127.0.0.1:9/'), nodeTransport);
     await expect(dead.fetch(new URL('/v1/tokens/claim/key', relay.url))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 

@@ -119,15 +119,17 @@ describe('the web app through the ingress hop', () => {
     expect(forwarded).toBeGreaterThanOrEqual(acts.length);
   });
 
-  it('from the browser: no posting socket, claim or TURN purchase at the relay itself, and no CSP violation', () => {
+  it('from the browser: no posting socket, claim, TURN purchase or key config at the relay itself, and no CSP violation', () => {
     const relayOrigin = new URL(relay.url).origin;
     const direct = alice.requests.filter((u) => {
       const url = new URL(u);
       const atRelay = url.origin === relayOrigin || url.origin === relayOrigin.replace('http:', 'ws:');
-      return atRelay && /^\/v1\/(post|keypackages\/claim|turn\/credentials|blobs\/)/.test(url.pathname);
+      // The key config too: asked from Alice's address, the relay could answer with a key of its own (key tagging).
+      return atRelay && /^\/v1\/(post|keypackages\/claim|turn\/credentials|blobs\/|ohttp\/keys)/.test(url.pathname);
     });
     expect(direct).toEqual([]);
     expect(alice.requests.some((u) => u.startsWith(hop.url))).toBe(true);
+    expect(alice.requests.some((u) => u === `${hop.url}/v1/ohttp/keys`)).toBe(true);
     expect(alice.cspViolations).toEqual([]);
     expect(bob.cspViolations).toEqual([]);
   });

@@ -5,10 +5,12 @@
  * (RFC 9458) to the relay's gateway key and POSTed to the hop. The hop learns this device's
  * address and nothing it carries; the relay learns what it carries and only the hop's address.
  *
- * The gateway's key config is fetched from the relay directly, when the hop is set up, and kept
- * for the client's life. It is never fetched on a request's path: that fetch leaves from this
- * device's own address, so one right before a post through the hop would tell the relay whose
- * post it is. With no config (the set-up fetch failed) or a refusal with OHTTP_KEY (the relay
+ * The gateway's key config is fetched through the hop (`GET /v1/ohttp/keys` at the hop, which
+ * hands every client the config it fetched itself: server ingress/sharedKeyConfig.ts), when the
+ * hop is set up, and kept for the client's life. Not from the relay: asked from this device's
+ * own address, the relay could answer it with a key of its own and recognise every request
+ * sealed to that key (key tagging, docs/protocol.md §7). Nor on a request's path: a fetch right
+ * before a post would time it. With no config (the set-up fetch failed) or a refusal with OHTTP_KEY (the relay
  * rotated its key, or says so), the request fails UNAVAILABLE (posts stay queued) and the config
  * is fetched again after a random delay of its own (REFETCH_MIN_MS..REFETCH_MAX_MS), at a time
  * that has nothing to do with any post.
@@ -55,6 +57,9 @@ function pad(inner: Uint8Array): Uint8Array {
 /** The inner headers the gateway reads; anything else would only be something to fingerprint. */
 const PASSED = new Set(['content-type', 'authorization', 'hardline-wake']);
 
+/** Where the hop hands out the relay's key config. */
+const KEYS_PATH = '/v1/ohttp/keys';
+
 /** The refetch after a failed or refused config waits this long, drawn afresh each time. */
 export const REFETCH_MIN_MS = 30_000;
 export const REFETCH_MAX_MS = 300_000;
@@ -83,7 +88,6 @@ export class IngressFetch {
 
   constructor(
     readonly ingress: URL,
-    private readonly relay: URL,
     transport: Transport,
     opts: IngressFetchOptions = {},
   ) {
@@ -152,14 +156,14 @@ export class IngressFetch {
 
   /**
    * `fresh`: a refetch after a failure or a refusal, marked `cache: 'reload'` so that a transport
-   * which keeps a copy of the config (the web app's keyConfigTransport) asks the relay rather than
+   * which keeps a copy of the config (the web app's keyConfigTransport) asks the hop rather than
    * answering with the copy that was just refused. Node's fetch ignores the mark.
    */
   private startFetch(fresh: boolean): void {
     if (this.fetching || this.stopped) return;
     const fetching = (async () => {
-      const res = await this.unlinked(new URL('/v1/ohttp/keys', this.relay), fresh ? { cache: 'reload' } : undefined);
-      if (res.status !== 200) throw new HardlineError('UNAVAILABLE', `the relay gave no Oblivious HTTP key config (HTTP ${res.status})`);
+      const res = await this.unlinked(new URL(KEYS_PATH, this.ingress), fresh ? { cache: 'reload' } : undefined);
+      if (res.status !== 200) throw new HardlineError('UNAVAILABLE', `the ingress hop gave no Oblivious HTTP key config (HTTP ${res.status})`);
       const config = decodeKeyConfigs(new Uint8Array(await res.arrayBuffer())).find(supportsKeyConfig);
       if (!config) throw new HardlineError(ErrorCodes.OHTTP_KEY, 'the relay offers no Oblivious HTTP key this client can use');
       return config;

@@ -66,7 +66,7 @@ export class RelayApi {
   /** Sends posts, claims and blob calls through an Oblivious HTTP hop (ingressFetch.ts). */
   useIngress(ingress: URL, opts?: IngressFetchOptions): void {
     this.ingress?.stop();
-    this.ingress = new IngressFetch(ingress, this.base, this.transport, opts);
+    this.ingress = new IngressFetch(ingress, this.transport, opts);
     // Now rather than lazily: a key fetch right before the first post would time that post.
     this.ingress.prefetch();
   }

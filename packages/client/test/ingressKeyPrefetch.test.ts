@@ -1,7 +1,8 @@
 /**
  * @module ingressKeyPrefetch.test
- * From an observer of the device's address: the key-config fetch goes straight to the relay, so
- * one made lazily right before the first request through the hop tells the relay "this address
+ * From an observer of the device's address: the key-config fetch leaves from it (through the
+ * hop, never to the relay itself, which could answer with a key of its own: key tagging), so
+ * one made lazily right before the first request through the hop tells an observer "this address
  * is about to post". It starts when the hop is set up instead, before any post is asked for; a
  * failed or refused one is never fetched again on a request's path: the request fails UNAVAILABLE
  * (a post stays queued) and the config is fetched again after a delay of its own.
@@ -21,12 +22,14 @@ function standIn(opts: { failKeys?: number; refuseKey?: number; holdReload?: Pro
   let refuseKey = opts.refuseKey ?? 0;
   const unlinked: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.href === new URL('/v1/ohttp/keys', RELAY).href) {
+    if (url.href === new URL('/v1/ohttp/keys', HOP).href) {
       if (init?.cache === 'reload') await opts.holdReload;
       calls.push(init?.cache === 'reload' ? 'keys (reload)' : 'keys');
       if (failKeys-- > 0) throw new TypeError('network down');
       return new Response(new Uint8Array(encodeKeyConfigs([key.config])));
     }
+    // Key tagging: asked from this device's address, the relay could answer with a key of its own.
+    if (url.origin === RELAY.origin) throw new Error(`a request went straight to the relay: ${url.href}`);
     calls.push('hop');
     if (refuseKey-- > 0) return Response.json({ error: { code: 'OHTTP_KEY', message: 'rotated' } }, { status: 400 });
     const { context } = await decapsulateRequest([key], new Uint8Array(await new Response(init!.body).arrayBuffer()));

@@ -19,7 +19,7 @@ function standIn() {
   const onSession: string[] = [];
   const unlinked: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.href === new URL('/v1/ohttp/keys', RELAY).href) return new Response(new Uint8Array(encodeKeyConfigs([key.config])));
+    if (url.href === new URL('/v1/ohttp/keys', HOP).href) return new Response(new Uint8Array(encodeKeyConfigs([key.config])));
     if (url.href !== HOP.href) throw new Error(`an anonymous call went straight to ${url.href}`);
     const { request, context } = await decapsulateRequest([key], new Uint8Array(await new Response(init!.body).arrayBuffer()));
     const inner = decodeBinaryHttpRequest(request);

@@ -20,7 +20,7 @@ function standIn() {
   const inner: BinaryHttpRequest[] = [];
   const unlinked: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.href === new URL('/v1/ohttp/keys', RELAY).href) return new Response(new Uint8Array(encodeKeyConfigs([key.config])));
+    if (url.href === new URL('/v1/ohttp/keys', HOP).href) return new Response(new Uint8Array(encodeKeyConfigs([key.config])));
     const sealed = new Uint8Array(await new Response(init!.body).arrayBuffer());
     sizes.push(sealed.length);
     const { request, context } = await decapsulateRequest([key], sealed);

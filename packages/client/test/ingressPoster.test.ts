@@ -29,7 +29,7 @@ function standIn(opts: { slowFirst?: Promise<void> } = {}) {
   let first = true;
   const unlinked: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.href === new URL('/v1/ohttp/keys', RELAY).href) return new Response(new Uint8Array(encodeKeyConfigs([key.config])), { headers: { 'content-type': 'application/ohttp-keys' } });
+    if (url.href === new URL('/v1/ohttp/keys', HOP).href) return new Response(new Uint8Array(encodeKeyConfigs([key.config])), { headers: { 'content-type': 'application/ohttp-keys' } });
     expect(url.href).toBe(HOP.href);
     const body = new Uint8Array(await new Response(init!.body).arrayBuffer());
     arrived.count++;

@@ -38,14 +38,14 @@ beforeEach(() => {
 describe("the page's key config", () => {
   it('comes from the fresh kept copy, with nothing sent from this address', async () => {
     await keepKeyConfig(new Uint8Array([1, 2, 3]));
-    const res = await keyConfigTransport(inner(), RELAY, 'fetch-and-keep').fetchUnlinked!(KEYS);
+    const res = await keyConfigTransport(inner(), 'fetch-and-keep').fetchUnlinked!(KEYS);
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
     expect(fetched).toBe(0);
   });
 
   it('comes from the relay, and is kept, when the kept copy is stale or missing', async () => {
     await keepKeyConfig(new Uint8Array([1, 2, 3]), Date.now() - KEY_CONFIG_MAX_AGE_MS - 1);
-    const t = keyConfigTransport(inner(), RELAY, 'fetch-and-keep');
+    const t = keyConfigTransport(inner(), 'fetch-and-keep');
     expect(new Uint8Array(await (await t.fetchUnlinked!(KEYS)).arrayBuffer())).toEqual(new Uint8Array([9, 9, 9]));
     expect(fetched).toBe(1);
     // Kept now: the next start uses it.
@@ -55,10 +55,10 @@ describe("the page's key config", () => {
 
   it('a refetch marked reload, and the periodic refresh, go past the kept copy to the relay', async () => {
     await keepKeyConfig(new Uint8Array([1, 2, 3]));
-    const t = keyConfigTransport(inner(), RELAY, 'fetch-and-keep');
+    const t = keyConfigTransport(inner(), 'fetch-and-keep');
     const res = await t.fetchUnlinked!(KEYS, { cache: 'reload' });
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(new Uint8Array([9, 9, 9]));
-    await refreshKeyConfig(t, RELAY);
+    await refreshKeyConfig(t);
     expect(fetched).toBe(2);
   });
 });

@@ -55,7 +55,7 @@ function pageEngine() {
     return net.fetch(input, init);
   }) as typeof globalThis.fetch;
   const inner: Transport = { fetch, fetchUnlinked: fetch, openWebSocket: () => ({}) as never };
-  const api = new RelayApi(new URL(RELAY), keyConfigTransport(inner, RELAY, 'fetch-and-keep'));
+  const api = new RelayApi(new URL(RELAY), keyConfigTransport(inner, 'fetch-and-keep'));
   api.useIngress(new URL(HOP));
   return api;
 }

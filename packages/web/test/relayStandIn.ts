@@ -20,7 +20,7 @@ export const HOP = 'https://hop.example.net/';
 /** A hop the relay's operator runs: an address seen there is an address the operator has. */
 export const RELAY_HOP = 'https://hop.relay.example.org/';
 
-export type Seen = 'org' | 'keys' | 'hop' | 'relay-hop' | 'gateway' | 'ws-post' | `other ${string}`;
+export type Seen = 'org' | 'keys' | 'hop keys' | 'relay-hop keys' | 'hop' | 'relay-hop' | 'gateway' | 'ws-post' | `other ${string}`;
 
 export function relayStandIn() {
   const key = gatewayKey(1);
@@ -48,6 +48,13 @@ export function relayStandIn() {
     }
     if (url.origin === RELAY && url.pathname === '/v1/ohttp/keys') {
       seen.push('keys');
+      return new Response(relay.config, { headers: { 'content-type': 'application/ohttp-keys' } });
+    }
+    // The key config, handed out by the hop it will be used through (client ingressFetch.ts).
+    if (url.pathname === '/v1/ohttp/keys' && (url.origin === new URL(HOP).origin || url.origin === new URL(RELAY_HOP).origin)) {
+      const ours = url.origin === new URL(HOP).origin;
+      if (ours && relay.hopDown) throw new TypeError('the hop cannot be reached');
+      seen.push(ours ? 'hop keys' : 'relay-hop keys');
       return new Response(relay.config, { headers: { 'content-type': 'application/ohttp-keys' } });
     }
     if (url.href === HOP) {

@@ -86,7 +86,7 @@ async function pageKept(opts: { announced?: string | null; keysAgoMs?: number } 
   if (opts.keysAgoMs !== undefined) {
     // The page's own fetch, through the transport it gives its engine.
     vi.useFakeTimers({ now: Date.now() - opts.keysAgoMs, toFake: ['Date'] });
-    await keyConfigTransport(browserTransport, RELAY, 'fetch-and-keep').fetchUnlinked!(new URL('/v1/ohttp/keys', RELAY));
+    await keyConfigTransport(browserTransport, 'fetch-and-keep').fetchUnlinked!(new URL('/v1/ohttp/keys', RELAY));
     vi.useRealTimers();
   }
   net.relay.seen.length = 0;

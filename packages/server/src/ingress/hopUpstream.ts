@@ -12,7 +12,7 @@ export type UpstreamAnswer = { readonly status: number; readonly contentType: st
 /** Sends one encapsulated request; answers are read up to `maxAnswer` bytes. */
 export type Upstream = (url: URL, body: Uint8Array, contentType: string, timeoutMs: number) => Promise<UpstreamAnswer>;
 
-export function privateUpstream(maxAnswer: number): { readonly send: Upstream; close(): void } {
+export function privateUpstream(maxAnswer: number): { readonly send: Upstream; readonly get: (url: URL, timeoutMs: number) => Promise<UpstreamAnswer>; close(): void } {
   const http = new HttpAgent({ keepAlive: true, maxSockets: 32 });
   const https = new HttpsAgent({ keepAlive: true, maxSockets: 32 });
   const send: Upstream = (url, body, contentType, timeoutMs) =>
@@ -40,8 +40,29 @@ export function privateUpstream(maxAnswer: number): { readonly send: Upstream; c
       });
       req.end(body);
     });
+  /** A plain GET (the gateway's key config), nothing of the client in it either. */
+  const get = (url: URL, timeoutMs: number): Promise<UpstreamAnswer> =>
+    new Promise((resolve, reject) => {
+      const tls = url.protocol === 'https:';
+      const req = (tls ? httpsRequest : httpRequest)(url, { method: 'GET', agent: tls ? https : http, timeout: timeoutMs });
+      req.on('timeout', () => req.destroy(new Error('upstream timeout')));
+      req.on('error', reject);
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > maxAnswer) req.destroy(new Error('upstream answer too large'));
+          else chunks.push(c);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 502, contentType: res.headers['content-type'], body: new Uint8Array(Buffer.concat(chunks, size)) }));
+        res.on('error', reject);
+      });
+      req.end();
+    });
   return {
     send,
+    get,
     close: () => {
       http.destroy();
       https.destroy();

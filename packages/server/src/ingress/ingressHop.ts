@@ -3,13 +3,15 @@
  * `hardline ingress`: an Oblivious HTTP relay resource (RFC 9458 §2, "Oblivious Relay
  * Resource") run by someone other than the relay's operator. It takes `message/ohttp-req`
  * bodies on POST `/` (or `/v1/ohttp`) and forwards each to the target relay's `/v1/ohttp`,
- * then returns what came back. It sees client addresses and ciphertext; the relay sees the
+ * then returns what came back. It also hands out the relay's key config (`GET /v1/ohttp/keys`),
+ * fetched by the hop and the same for every client (sharedKeyConfig.ts), so that no client asks
+ * the relay for it from its own address. It sees client addresses and ciphertext; the relay sees the
  * hop's address and the plaintext. Neither sees both (docs/protocol.md §7).
  *
  * What it deliberately does not do (RFC 9458 §6.2): forward any client header (no
  * Forwarded, Via or X-Forwarded-For, no user agent), log an address or a body, or keep
- * anything once a request is answered. Bounds: body size, a per-address rate, a cap in flight,
- * an upstream timeout. Nothing else is served: every other method or path is a 404.
+ * anything once a request is answered but the key config. Bounds: body size, a per-address rate,
+ * a cap in flight, an upstream timeout. Nothing else is served: every other method or path is a 404.
  *
  * A web app reaches the hop cross-origin: `allowOrigins` names the apps (their relays'
  * origins) whose preflights it answers and whose pages may read its answers (hopCors.ts). A
@@ -23,6 +25,7 @@ import { HardlineError } from '@hardline/protocol';
 import { HopCors } from './hopCors.ts';
 import { AddressBuckets, DEFAULT_HOP_LIMITS, type HopLimits } from './hopLimits.ts';
 import { privateUpstream, type Upstream } from './hopUpstream.ts';
+import { SharedKeyConfig } from './sharedKeyConfig.ts';
 
 export type IngressHopOptions = {
   /** The relay's base URL; requests go to `${target}/v1/ohttp`. */
@@ -50,6 +53,7 @@ export type IngressHopOptions = {
 export type IngressHopHandle = { readonly url: string; readonly port: number; close(): Promise<void> };
 
 const REQ_TYPE = 'message/ohttp-req';
+const KEYS_PATH = '/v1/ohttp/keys';
 const RES_TYPE = 'message/ohttp-res';
 /** The target's unsealed answers (key or decryption errors) are small JSON; bigger is not forwarded. */
 const MAX_ERROR_BODY = 4096;
@@ -63,6 +67,7 @@ export async function startIngressHop(options: IngressHopOptions): Promise<Ingre
   const upstream = options.upstream ? options.upstream(pool.send) : pool.send;
   const log = options.log ?? (() => {});
   const buckets = new AddressBuckets(limits.perAddressPerMinute);
+  const keyConfig = new SharedKeyConfig(pool.get, new URL(KEYS_PATH, options.target), limits.upstreamTimeoutMs);
   let inFlight = 0;
   const counts = { forwarded: 0, refused: 0, failed: 0 };
 
@@ -77,6 +82,7 @@ export async function startIngressHop(options: IngressHopOptions): Promise<Ingre
       res.end();
       return;
     }
+    if (req.method === 'GET' && path === KEYS_PATH) return serveKeyConfig(req, res);
     if (req.method !== 'POST' || !ours) return refuse(res, 404, 'NOT_FOUND', 'this hop only forwards POST / with message/ohttp-req');
     const allowed = cors.forRequest(origin);
     if (allowed.kind === 'refused') return refuse(res, 403, 'FORBIDDEN', 'this hop does not serve web apps from that origin');
@@ -117,6 +123,18 @@ export async function startIngressHop(options: IngressHopOptions): Promise<Ingre
     } finally {
       inFlight--;
     }
+  };
+
+  /** The relay's key config, the same for every client (sharedKeyConfig.ts); a simple GET, no preflight. */
+  const serveKeyConfig = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const allowed = cors.forRequest(req.headers.origin);
+    if (allowed.kind === 'refused') return refuse(res, 403, 'FORBIDDEN', 'this hop does not serve web apps from that origin');
+    const h = allowed.kind === 'allowed' ? allowed.headers : {};
+    if (!buckets.take(req.socket.remoteAddress ?? '')) return refuse(res, 429, 'RATE_LIMITED', 'too many requests from this address; retry in a minute', h);
+    const answer = await keyConfig.current();
+    if ('unavailable' in answer) return refuse(res, 502, 'UNAVAILABLE', answer.unavailable, h);
+    res.writeHead(200, { ...h, 'Content-Type': 'application/ohttp-keys', 'Content-Length': answer.body.length, 'Cache-Control': 'no-store' });
+    res.end(answer.body);
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {

@@ -16,6 +16,7 @@ import { HELD_HOP, heldReleaseDelayMs, type HopDecision } from '../session/pendi
 
 export function heldHopTransport(inner: Transport, relay: string | URL, hop: HopDecision, waitMs: number, releaseDelayMs: () => number = heldReleaseDelayMs): Transport {
   const held = new URL(HELD_HOP).origin;
+  const KEYS_PATH = '/v1/ohttp/keys';
   const gateway = new URL('/v1/ohttp', relay);
   const unlinked = inner.fetchUnlinked ?? inner.fetch;
   const fetchUnlinked: typeof fetch = async (input, init) => {
@@ -31,6 +32,9 @@ export function heldHopTransport(inner: Transport, relay: string | URL, hop: Hop
       // The person may have re-pinned the hop meanwhile: the latest choice.
       choice = (await hop.decided(0)) ?? choice;
     }
+    // The key config's GET goes to the same place as the requests sealed to it: the hop, which
+    // hands the relay's config to every client alike (client ingressFetch.ts).
+    if (url.pathname === KEYS_PATH) return unlinked(new URL(KEYS_PATH, choice.url ?? relay), init);
     return unlinked(choice.url ? new URL(choice.url) : gateway, init);
   };
   return { ...inner, fetchUnlinked };

@@ -44,7 +44,7 @@ const RELINK_MS = 30_000;
  * is unknown it is held (pendingHop.ts).
  */
 function pageTransport(hop: PendingHop): Transport {
-  const keeping = keyConfigTransport(browserTransport, location.origin, 'fetch-and-keep');
+  const keeping = keyConfigTransport(browserTransport, 'fetch-and-keep');
   return heldHopTransport(keeping, location.origin, hop, HOLD_WAIT_MS);
 }
 
@@ -610,7 +610,7 @@ export class Session {
     if (!this.transport || now - this.keysAt < KEY_CONFIG_REFRESH_MS) return;
     if (this.ingress.from !== 'unknown' && !this.ingress.url) return;
     this.keysAt = now;
-    void refreshKeyConfig(this.transport, location.origin).catch(() => undefined);
+    void refreshKeyConfig(this.transport).catch(() => undefined);
   }
 
   private async sendReceipts(c: HardlineClient, convIds: readonly string[]): Promise<void> {

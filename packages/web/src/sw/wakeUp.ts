@@ -59,7 +59,7 @@ async function withDevice<T>(fn: (d: WorkerDevice) => Promise<T>): Promise<{ val
       // with what the page kept and nothing fetched now (see the top of this file).
       const hop = await savedIngress();
       const origin = self.location.origin;
-      const kept = keyConfigTransport(browserTransport, origin, 'kept-only');
+      const kept = keyConfigTransport(browserTransport, 'kept-only');
       // Unknown is not "no hop": a held hop that is never decided here, so nothing leaves.
       const transport = hop.from === 'unknown' ? heldHopTransport(kept, origin, NEVER_DECIDED, 0) : kept;
       const ingress = hop.from === 'unknown' ? HELD_HOP : hop.url;
