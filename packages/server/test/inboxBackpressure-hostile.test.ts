@@ -14,79 +14,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MailboxId } from '@hardline/protocol';
-import { ManualClock } from '../../../test/support/manualClock.ts';
-import type { RelayContext } from '../src/relayContext.ts';
-import type { StoredEnvelope } from '../src/store/relayStore.ts';
-import { InboxConnection } from '../src/ws/inboxConnection.ts';
 import { PUSH_ROUND_POLICIES } from '../src/ws/pushRoundPolicy.ts';
-import { PushRounds } from '../src/ws/pushRounds.ts';
+import { connection, env, settle } from './support/inboxConnectionHarness.ts';
 import { waitFor } from './support/waitFor.ts';
 
 const M = 'aa'.repeat(16) as MailboxId;
-
-/** A socket that only counts: every send adds to the unsent bytes until the test drains them. */
-class SlowSocket {
-  readyState = 1;
-  bufferedAmount = 0;
-  readonly sent: (Uint8Array | string)[] = [];
-  closed: [number, string] | undefined;
-  send(data: Uint8Array | string): void {
-    this.sent.push(data);
-    this.bufferedAmount += data.length;
-  }
-  close(code: number, reason: string): void {
-    this.closed = [code, reason];
-    this.readyState = 2;
-  }
-  /** Binary frames sent, by their first byte (the tests' envelope number). */
-  get envelopes(): number[] {
-    return this.sent.filter((d): d is Uint8Array => typeof d !== 'string').map((d) => d[0]!);
-  }
-  get drained(): number {
-    return this.sent.filter((d) => d === '{"type":"drained"}').length;
-  }
-}
-
-/** An envelope numbered `seq` (its first byte) of `size` bytes. */
-const env = (seq: number, size = 100): StoredEnvelope => {
-  const bytes = new Uint8Array(size);
-  bytes[0] = seq;
-  return { seq, bytes } as unknown as StoredEnvelope;
-};
-
-class Store {
-  readonly envelopes: StoredEnvelope[] = [];
-  reads = 0;
-  stuck = false;
-  fail = false;
-  listEnvelopes(_m: MailboxId, after: number, limit: number): Promise<readonly StoredEnvelope[]> {
-    this.reads++;
-    if (this.fail) return Promise.reject(new Error('disk gone'));
-    if (this.stuck) return new Promise(() => {});
-    return Promise.resolve(this.envelopes.filter((e) => e.seq > after).slice(0, limit));
-  }
-}
-
-function connection(opts: { sendBuffer: number; level?: 'off' | 'balanced' | 'strict' }) {
-  const clock = new ManualClock();
-  const policy = PUSH_ROUND_POLICIES[opts.level ?? 'off'];
-  const rounds = new PushRounds(policy, { clock, random: () => 0 });
-  const store = new Store();
-  const errors: unknown[] = [];
-  const ctx = {
-    hub: { rounds },
-    limits: { maxSocketSendBuffer: opts.sendBuffer },
-    store,
-    observer: undefined,
-    internalError: (e: unknown) => errors.push(e),
-  } as unknown as RelayContext;
-  const ws = new SlowSocket();
-  const conn = new InboxConnection(ctx, ws as never, 1);
-  return { conn, ws, store, clock, rounds, errors };
-}
-
-/** Lets the pump run as far as it can (its waits poll every 2 ms on real timers). */
-const settle = () => new Promise((r) => setTimeout(r, 40));
 
 describe('a slow reader draining a backlog', () => {
   it('gets nothing more once its unsent bytes pass the bound, until it is down to a quarter of it', async () => {
