@@ -119,6 +119,14 @@ describe('frames a reader gets', () => {
     expect(c.ws.binary.filter((_, i) => typeof c.ws.sent[i] !== 'string')).toEqual([true, true]);
   });
 
+  it('a round that drew no cover sends an idle reader nothing', async () => {
+    const c = await reader('balanced');
+    c.ws.bufferedAmount = 0;
+    const before = c.ws.sent.length;
+    c.conn.releaseRound(undefined);
+    expect(c.ws.sent).toHaveLength(before);
+  });
+
   it('a reader gone while its backlog is read is sent nothing', async () => {
     const seen: unknown[] = [];
     const c = connection({ sendBuffer: 400, observer: (e) => seen.push(e) });
