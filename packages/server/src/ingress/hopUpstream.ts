@@ -15,16 +15,10 @@ export type Upstream = (url: URL, body: Uint8Array, contentType: string, timeout
 export function privateUpstream(maxAnswer: number): { readonly send: Upstream; readonly get: (url: URL, timeoutMs: number) => Promise<UpstreamAnswer>; close(): void } {
   const http = new HttpAgent({ keepAlive: true, maxSockets: 32 });
   const https = new HttpsAgent({ keepAlive: true, maxSockets: 32 });
-  const send: Upstream = (url, body, contentType, timeoutMs) =>
+  const exchange = (url: URL, method: 'GET' | 'POST', headers: Record<string, string | number>, body: Uint8Array | undefined, timeoutMs: number): Promise<UpstreamAnswer> =>
     new Promise((resolve, reject) => {
       const tls = url.protocol === 'https:';
-      const req = (tls ? httpsRequest : httpRequest)(url, {
-        method: 'POST',
-        agent: tls ? https : http,
-        // Only what RFC 9458 §5 needs. No Forwarded, Via or user agent: nothing of the client.
-        headers: { 'content-type': contentType, 'content-length': body.length },
-        timeout: timeoutMs,
-      });
+      const req = (tls ? httpsRequest : httpRequest)(url, { method, agent: tls ? https : http, headers, timeout: timeoutMs });
       req.on('timeout', () => req.destroy(new Error('upstream timeout')));
       req.on('error', reject);
       req.on('response', (res) => {
@@ -40,26 +34,10 @@ export function privateUpstream(maxAnswer: number): { readonly send: Upstream; r
       });
       req.end(body);
     });
+  // Only what RFC 9458 §5 needs. No Forwarded, Via or user agent: nothing of the client.
+  const send: Upstream = (url, body, contentType, timeoutMs) => exchange(url, 'POST', { 'content-type': contentType, 'content-length': body.length }, body, timeoutMs);
   /** A plain GET (the gateway's key config), nothing of the client in it either. */
-  const get = (url: URL, timeoutMs: number): Promise<UpstreamAnswer> =>
-    new Promise((resolve, reject) => {
-      const tls = url.protocol === 'https:';
-      const req = (tls ? httpsRequest : httpRequest)(url, { method: 'GET', agent: tls ? https : http, timeout: timeoutMs });
-      req.on('timeout', () => req.destroy(new Error('upstream timeout')));
-      req.on('error', reject);
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > maxAnswer) req.destroy(new Error('upstream answer too large'));
-          else chunks.push(c);
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, contentType: res.headers['content-type'], body: new Uint8Array(Buffer.concat(chunks, size)) }));
-        res.on('error', reject);
-      });
-      req.end();
-    });
+  const get = (url: URL, timeoutMs: number): Promise<UpstreamAnswer> => exchange(url, 'GET', {}, undefined, timeoutMs);
   return {
     send,
     get,
