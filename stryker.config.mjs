@@ -43,13 +43,14 @@ export default {
     'packages/client/src/deviceState.ts',
     'packages/client/src/node/fileStateStore.ts',
     // The engine's trust and membership collaborators, whole (the directory index is in
-    // identityTrust, acceptControl in selfConversation); and line ranges of hardlineClient.ts
-    // (check them after editing that file): the directory authentication wiring, mls/setMls.
+    // identityTrust, acceptControl in selfConversation); and line ranges (check them after
+    // editing those files): the directory authentication wiring (engineParts.ts), and
+    // mls/setMls (hardlineClient.ts).
     // The send path (textSending, conversationFanOut) and name lookups are outside issue 16's
     // "trust, membership and state": which devices a message goes to is decided in trustRules.
     'packages/client/src/{keyTransparency,withheldProof,trustRules,identityTrust,selfConversation,conversationControls,membershipCommits,conversationSetup,groupChanges,deviceEnrolment,directoryRefresh,ownDevices,mailboxRotation,readdressPosts,outbox,keyPackageSupply,tokenWallet}.ts',
-    'packages/client/src/hardlineClient.ts:239-239',
-    'packages/client/src/hardlineClient.ts:513-519',
+    'packages/client/src/engineParts.ts:128-128',
+    'packages/client/src/hardlineClient.ts:355-361',
     // The receive path (Welcome joins, rosters from commits, removal, saving before acking).
     'packages/client/src/envelopeReceiver.ts',
     'packages/client/src/inboxRound.ts',

@@ -7,13 +7,9 @@
  */
 import {
   decodeState,
-  certifiedAuthenticationService,
-  clientConfigWith,
   encodeState,
   fromBase64Url,
   HardlineError,
-  loadSuite,
-  parseSuite,
   PayloadKind,
   certifyDevice,
   type SafetyNumber,
@@ -44,32 +40,27 @@ import { IdentityTrust } from './identityTrust.ts';
 import { SelfConversation } from './selfConversation.ts';
 import { ConversationControls } from './conversationControls.ts';
 import type { Capabilities, ChainBreak } from '@hardline/protocol';
-import { capabilities, orgRevoked, orgStateOf, ORG_EXTENSION, requireCapability, signedIngress, type OrgState } from './orgPolicy.ts';
+import { capabilities, orgStateOf, ORG_EXTENSION, requireCapability, signedIngress, type OrgState } from './orgPolicy.ts';
 import { KeyTransparency, type SplitViewReport } from './keyTransparency.ts';
 import type { ForeignEntry } from './logMonitor.ts';
-import { TransparencyApi } from './transparencyApi.ts';
 import { KeyPackageSupply } from './keyPackageSupply.ts';
 import { Outbox } from './outbox.ts';
 import { SendScheduler } from './sendScheduler.ts';
-import { coverEnvelope } from './coverTraffic.ts';
-import { effectiveLevel, PRIVACY_EXTENSION, SLOT_PARAMS, storedLevel, type PrivacyLevel } from './privacyLevel.ts';
-import { watchSession } from './sessionWatch.ts';
-import { MailboxRotation } from './mailboxRotation.ts';
+import { effectiveLevel, PRIVACY_EXTENSION, storedLevel, type PrivacyLevel } from './privacyLevel.ts';
 import { MembershipCommits } from './membershipCommits.ts';
-import { ClaimPacing, warmWallet } from './claimPacing.ts';
 import { MailboxPool } from './mailboxPool.ts';
 import { IngressRoute } from './ingressRoute.ts';
 import { RelayApi, type DirectoryUser, type Profile, type ProfileUpdate } from './relayApi.ts';
-import { parseRelayUrl } from './relayUrl.ts';
 import { SealKeys } from './sealKeys.ts';
-import { findDirect, findGroup, userByHandle } from './conversationLookup.ts';
+import { findDirect, userByHandle } from './conversationLookup.ts';
 import { fanOut } from './conversationFanOut.ts';
 import { TextSending } from './textSending.ts';
 import { GroupChanges } from './groupChanges.ts';
 import { OwnDevices } from './ownDevices.ts';
 import { ConversationSetup } from './conversationSetup.ts';
-import { EnvelopeReceiver, type ReceivedMessage } from './envelopeReceiver.ts';
+import type { ReceivedMessage } from './envelopeReceiver.ts';
 import { InboxRound, type SyncOptions } from './inboxRound.ts';
+import { assembleEngine, type EngineHost } from './engineParts.ts';
 import type { Transport } from './transport.ts';
 
 export type ClientOptions = {
@@ -101,11 +92,9 @@ export { QueuedError } from './textSending.ts';
 /** `flush: false` leaves what was queued for the caller's own flush (send queues its text first). */
 export type FlushOptions = { readonly flush?: boolean };
 
-/** How long reconcile waits before claiming again for a device that had no KeyPackage left. */
-const CLAIM_RETRY_MS = 60_000;
-
 export class HardlineClient {
   private state!: DeviceState;
+  /** The suite's primitives; test/support/hostileClient.ts forges commits with them. */
   private impl!: CiphersuiteImpl;
   private config!: ClientConfig;
   private api!: RelayApi;
@@ -114,7 +103,7 @@ export class HardlineClient {
   private readonly seal = new SealKeys();
   /** The directory's verdict, pins, safety numbers and device linking (identityTrust.ts). */
   private trust!: IdentityTrust;
-  /** Inclusion, consistency and gossip of the key-transparency log (keyTransparency.ts). */
+  /** Inclusion, consistency and gossip of the key-transparency log (keyTransparency.ts; test/support/hostileClient.ts forges its gossip). */
   private kt!: KeyTransparency;
   /** The conversation with only this user's devices, for per-user services (selfConversation.ts). */
   private self!: SelfConversation;
@@ -122,20 +111,14 @@ export class HardlineClient {
   private controls!: ConversationControls;
   /** KeyPackages: this device's supply at the relay, and claims of others' (keyPackageSupply.ts). */
   private keyPackages!: KeyPackageSupply;
-  /** Fresh mailboxes for the devices a removal leaves, and retiring the old ones (mailboxRotation.ts). */
-  private rotation!: MailboxRotation;
   /** Own mailboxes claimed in advance (public: tests and the bench refill it at their own moments). */
   mailboxPool!: MailboxPool;
-  /** Others' KeyPackage claims, spread out at `balanced` and `strict` (claimPacing.ts). */
-  private pacing!: ClaimPacing;
   /** Reconcile and every membership or settings commit (membershipCommits.ts). */
   private membership!: MembershipCommits;
   /** Envelopes sealed and waiting to be posted (outbox.ts). */
   private outbox!: Outbox;
   /** When queued envelopes are posted: Poisson slots with cover, apart from the session (sendScheduler.ts). */
   private scheduler!: SendScheduler;
-  /** The platform's transport, telling the scheduler of every authenticated request (sessionWatch.ts). */
-  private watched!: Transport;
   /** The org's orders, then the directory through the log to the trust rules; REVOKED and wipes (directoryRefresh.ts). */
   private directoryRefresh!: DirectoryRefresh;
   /** This user's devices: link codes, the list, revocations (ownDevices.ts). */
@@ -146,8 +129,6 @@ export class HardlineClient {
   private sending!: TextSending;
   /** Create, add, remove, rename or set the timer of, and leave a group (groupChanges.ts). */
   private groups!: GroupChanges;
-  /** What each envelope from the inbox does: Welcomes, commits, messages (envelopeReceiver.ts). */
-  private receiver!: EnvelopeReceiver;
   /** One sync: the inbox drained, persisted, acknowledged, then the round's upkeep (inboxRound.ts). */
   private round!: InboxRound;
 
@@ -183,195 +164,56 @@ export class HardlineClient {
     this.state = state;
     // A state from before certificates in credentials: its identity key certifies it again.
     if (state.identity && !state.certificate) state.certificate = certifyDevice(state.identity, { handle: state.handle, deviceId: state.deviceId, deviceKey: state.signPub });
-    this.impl = await loadSuite(parseSuite(state.suite), this.opts.cryptoProvider);
-    const signKey = fromBase64Url(state.signKey);
-    const base = parseRelayUrl(state.server);
-    this.scheduler = new SendScheduler({
-      outbox: () => this.outbox,
-      params: () => SLOT_PARAMS[this.privacyLevel()],
-      cover: () => coverEnvelope(this.state, this.seal),
-      // Each slot its own connection: a WebSocket Poster closed after its one post, or one OHTTP request.
-      freshPoster: () => this.route.freshPoster(),
-    });
-    this.watched = watchSession(this.opts.transport, this.scheduler);
-    this.api = new RelayApi(base, this.watched, { deviceId: state.deviceId, sign: (m) => this.impl.signature.sign(signKey, m) });
-    this.route = new IngressRoute(this.api, base, this.opts.transport, { given: this.opts.ingress, signed: () => signedIngress(this.orgState()), registered: state.ingress });
-    this.keyPackages = new KeyPackageSupply(
-      state,
-      this.api,
-      this.impl,
-      () => this.save(),
-      (id) => this.trust.handleOf(id),
-      (kp) => this.config.authService.validateCredential(kp.leafNode.credential, kp.leafNode.signaturePublicKey),
-      this.opts.keyPackageTarget,
-    );
-    const params = () => SLOT_PARAMS[this.privacyLevel()];
-    const quietLeft = () => this.scheduler.quietLeft();
-    this.pacing = new ClaimPacing({ params, session: this.scheduler, warm: (n) => warmWallet(this.api.claimTokens, n), ...(this.opts.claimSleep ? { sleep: this.opts.claimSleep } : {}) });
-    this.mailboxPool = new MailboxPool({ state: () => this.state, claimOwn: () => this.keyPackages.claimOwnMailbox(), save: () => this.save(), params, quietLeft, pacing: this.pacing });
-    this.rotation = new MailboxRotation(state, this.api, this.keyPackages, this.seal, { pool: this.mailboxPool, pacing: this.pacing }, this.opts.mailboxGraceMs);
-    this.outbox = new Outbox({ state: () => this.state, poster: () => this.route.poster, sortFailures: (b, r) => this.rotation.sortFailures(b, r), save: () => this.save() });
-    this.membership = new MembershipCommits({
-      state,
-      impl: this.impl,
-      api: this.api,
-      keyPackages: this.keyPackages,
-      rotation: this.rotation,
-      pacing: this.pacing,
-      claimRetryMs: this.opts.claimRetryMs ?? CLAIM_RETRY_MS,
-      mls: (c) => this.mls(c),
-      setMls: (c, s) => this.setMls(c, s),
-      activeDevices: (h) => this.trust.activeDevices(h),
-      rosterBox: (m, r) => this.rosterBox(m, r),
-      fanOut: (c, k, b, r, x) => this.fanOut(c, k, b, r, x),
-      queueWelcomes: (m, r, c, w) => this.setup.queueWelcomes(m, r, c, w),
-      sendWaiting: (c) => this.sending.sendWaiting(c),
-      save: () => this.save(),
-      // A commit changes every member's keys, a call's media keys included: held for a send
-      // slot, it left the others decrypting nothing for seconds (web-calls, a device revoked
-      // mid-call). Commits go at once, like call signalling; the relay pairs a membership change
-      // with its claims anyway (docs/protocol.md §7).
-      flushOutbox: () => this.outbox.flush(),
-      sync: () => this.sync(),
-    });
-    // A leaf is a member only if the certificate in its credential verifies under the identity
-    // key pinned for its handle (trustRules.ts); the relay's directory is not asked.
-    this.config = clientConfigWith(certifiedAuthenticationService((h) => (h === this.state.handle ? this.state.identity?.publicKey : this.state.pins?.[h]?.key)));
-    this.kt = new KeyTransparency(
-      new TransparencyApi(this.api),
-      () => (this.state.transparency ??= {}),
-      () => ({ handle: this.state.handle, identityKey: this.state.identity?.publicKey }),
-    );
-    this.trust = new IdentityTrust({
-      state,
-      api: this.api,
-      kt: this.kt,
-      keyPackages: this.keyPackages,
-      orgRevoked: () => orgRevoked(this.orgState()),
-      save: () => this.save(),
-      refreshDirectory: () => this.refreshDirectory(),
-      replenishKeyPackages: () => this.replenishKeyPackages(),
-    });
-    this.trust.judge(state.directory);
-    this.directoryRefresh = new DirectoryRefresh({
-      state,
-      api: this.api,
-      kt: this.kt,
-      trust: this.trust,
-      store: this.opts.store,
-      orgState: () => this.orgState(),
-      save: () => this.save(),
-      followIngress: () => void this.route.follow(),
-    });
-    this.self = new SelfConversation({
-      state,
-      impl: this.impl,
-      conversations: () => this.conversations(),
-      createSelf: () => this.createConversation('self', '', []),
-      refreshDirectory: () => this.refreshDirectory(),
-      reconcile: (c) => this.reconcile(c),
-      mls: (c) => this.mls(c),
-      setMls: (c, s) => this.setMls(c, s),
-      fanOut: (c, k, b) => this.fanOut(c, k, b),
-      save: () => this.save(),
-      flushOutbox: () => this.flushOutbox(),
-    });
-    this.controls = new ConversationControls({
-      state,
-      impl: this.impl,
-      conversations: () => this.conversations(),
-      mls: (c) => this.mls(c),
-      setMls: (c, s) => this.setMls(c, s),
-      fanOut: (c, k, b) => this.fanOut(c, k, b),
-      save: () => this.save(),
-      flushOutbox: () => this.flushOutbox(),
-      flushNow: () => this.outbox.flush(),
-      requireCalls: () => this.requireOrgCapability('calls'),
-    });
-    this.setup = new ConversationSetup({
-      state,
+    ({
       impl: this.impl,
       config: this.config,
-      seal: this.seal,
+      api: this.api,
+      route: this.route,
+      scheduler: this.scheduler,
       keyPackages: this.keyPackages,
       mailboxPool: this.mailboxPool,
-      pacing: this.pacing,
-      orgState: () => this.orgState(),
-      refreshDirectory: () => this.refreshDirectory(),
-      userByHandle: (h) => userByHandle(this.state, h),
-      findGroup: (n) => findGroup(this.state, n),
-      activeDevices: (h) => this.trust.activeDevices(h),
-      setMls: (c, s) => this.setMls(c, s),
-      queue: (to, e) => this.queue(to, e),
-      save: () => this.save(),
-      flushOutbox: () => this.flushOutbox(),
-    });
-    this.sending = new TextSending({
-      state,
-      impl: this.impl,
-      gossip: () => this.kt.gossip(),
-      sync: () => this.sync(),
-      refreshDirectory: () => this.refreshDirectory(),
-      createConversation: (k, n, m, o) => this.createConversation(k, n, m, o),
-      reconcile: (c, o) => this.reconcile(c, o),
-      mls: (c) => this.mls(c),
-      setMls: (c, s) => this.setMls(c, s),
-      fanOut: (c, k, b) => this.fanOut(c, k, b),
-      save: () => this.save(),
-      flushOutbox: () => this.flushOutbox(),
-      flushNow: () => this.outbox.flush(),
-    });
-    this.ownDevices = new OwnDevices({
-      state,
-      api: this.api,
-      orgState: () => this.orgState(),
-      conversations: () => this.conversations(),
-      refreshDirectory: () => this.refreshDirectory(),
-      sync: () => this.sync(),
-      reconcile: (c) => this.reconcile(c),
-      save: () => this.save(),
-    });
-    this.groups = new GroupChanges({
-      state,
-      orgState: () => this.orgState(),
-      sync: () => this.sync(),
-      createConversation: (k, n, m) => this.createConversation(k, n, m),
-      commitWithLock: (c, m, s) => this.commitWithLock(c, m, s),
-      save: () => this.save(),
-    });
-    this.receiver = new EnvelopeReceiver({
-      state,
-      impl: this.impl,
-      config: this.config,
-      seal: this.seal,
-      keyPackages: this.keyPackages,
-      rotation: this.rotation,
-      trust: this.trust,
+      outbox: this.outbox,
+      membership: this.membership,
       kt: this.kt,
+      trust: this.trust,
+      directoryRefresh: this.directoryRefresh,
       self: this.self,
       controls: this.controls,
-      conversations: () => this.conversations(),
-      conversationName: (c) => this.conversationName(c),
-      refreshDirectory: () => this.refreshDirectory(),
-      mls: (c) => this.mls(c),
-      setMls: (c, s) => this.setMls(c, s),
-    });
-    this.round = new InboxRound({
-      state,
-      api: this.api,
-      transport: this.watched,
-      scheduler: this.scheduler,
-      trust: this.trust,
-      rotation: this.rotation,
-      receiver: this.receiver,
-      conversations: () => this.conversations(),
-      refreshDirectory: () => this.refreshDirectory(),
-      replenishKeyPackages: () => this.replenishKeyPackages(),
-      save: () => this.save(),
-    });
+      setup: this.setup,
+      sending: this.sending,
+      ownDevices: this.ownDevices,
+      groups: this.groups,
+      round: this.round,
+    } = await assembleEngine(this.host(), state));
     // What a restart left queued goes at the next slots, not at the next sync.
     this.scheduler.start();
     this.mailboxPool.start();
+  }
+
+  /** The facade's methods the collaborators call back (engineParts.ts). */
+  private host(): EngineHost {
+    return {
+      opts: this.opts,
+      seal: this.seal,
+      privacyLevel: () => this.privacyLevel(),
+      orgState: () => this.orgState(),
+      save: () => this.save(),
+      sync: () => this.sync(),
+      refreshDirectory: () => this.refreshDirectory(),
+      replenishKeyPackages: () => this.replenishKeyPackages(),
+      requireOrgCapability: (what) => this.requireOrgCapability(what),
+      conversations: () => this.conversations(),
+      conversationName: (c) => this.conversationName(c),
+      createConversation: (k, n, m, o) => this.createConversation(k, n, m, o),
+      reconcile: (c, o) => this.reconcile(c, o),
+      commitWithLock: (c, m, s, o) => this.commitWithLock(c, m, s, o),
+      mls: (c) => this.mls(c),
+      setMls: (c, s) => this.setMls(c, s),
+      rosterBox: (m, r) => this.rosterBox(m, r),
+      fanOut: (c, k, b, r, x) => this.fanOut(c, k, b, r, x),
+      queue: (to, e) => this.queue(to, e),
+      flushOutbox: () => this.flushOutbox(),
+    };
   }
 
   close(): void {
