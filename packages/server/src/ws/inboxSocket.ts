@@ -130,6 +130,9 @@ async function subscribe(
   const denied: MailboxId[] = [];
   for (const { id, readCap } of mailboxes) {
     const mailbox = await ctx.store.getMailbox(id);
+    // Closed while the store answered: its close already detached it from the hub, which would
+    // keep anything added now for good.
+    if (!inbox.open) return;
     const capHash = sha256(readCap);
     if (!mailbox) {
       // Not claimed yet: hold it in memory and go live when the claim creates it.
