@@ -106,8 +106,11 @@ describe('closing the relay', () => {
     const relay = await startTestRelay();
     const post = await TestSocket.open(relay.url, '/v1/post');
     const inbox = await TestSocket.open(relay.url, '/v1/inbox');
-    await relay.close();
+    // Not awaited first: the sockets must close as the relay closes, not when Node's HTTP server
+    // gets round to them (its close waits ~30 s for upgraded sockets it does not end itself).
+    const closing = relay.close();
     for (const s of [post, inbox]) expect(await s.closed()).toBeTypeOf('number');
+    await closing;
   });
 
   it('leaves no interval running: the heartbeats stop', async () => {
