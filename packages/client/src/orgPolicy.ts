@@ -38,6 +38,12 @@ export const ORG_EXTENSION = 'org';
 export type OrgState = {
   /** The pinned org public key (base64url); undefined until this device saw one. */
   readonly key?: string;
+  /**
+   * The key was pinned from the chain's first order on a refresh after enrolment (the org had no
+   * key then): whoever held the relay at that refresh may have installed it. Its signed hop is not
+   * followed (signedIngress), so a takeover cannot swap the hop the device chose or pinned.
+   */
+  readonly keyFromChain?: true;
   readonly head: ChainHead;
   readonly policy?: OrgPolicy;
   readonly revoked: readonly DeviceId[];
@@ -90,7 +96,7 @@ export async function refreshOrg(api: RelayApi, state: OrgState): Promise<OrgSta
     const key = next.key ?? (next.head.seq === 0 && orders[0]?.kind === 'org-key' ? orders[0].orgKey : undefined);
     if (!key) break;
     const check = checkChain(orders, key, next.head);
-    next = applyOrders({ ...next, key }, check.valid, check.head);
+    next = applyOrders({ ...next, key, ...(next.key === undefined ? { keyFromChain: true as const } : {}) }, check.valid, check.head);
     if (check.broken) return { ...next, refused: check.broken };
   }
   return next;
@@ -122,7 +128,8 @@ export async function reportApplied(api: RelayApi, state: OrgState, now = new Da
  * a URL, null for "no hop", undefined when the policy does not speak of it.
  */
 export function signedIngress(state: OrgState): string | null | undefined {
-  return state.policy?.ingress;
+  // A key first shown by the relay after enrolment may be the relay's own: no hop from it.
+  return state.keyFromChain ? undefined : state.policy?.ingress;
 }
 
 /** The same, read from a saved device state before an engine is opened on it (the web page's start). */
