@@ -20,12 +20,12 @@
  * out, as for a device that is off; the page, once opened, refreshes what was missing.
  */
 /// <reference lib="webworker" />
-import { ContactBookService, HardlineClient, type ReceivedControl } from '@hardline/client';
+import { ContactBookService, HardlineClient, signedIngressOf, type ReceivedControl } from '@hardline/client';
 import { ackDelay } from '../calls/reachability.ts';
 import { browserTransport } from '../platform/browserTransport.ts';
 import { heldHopTransport } from '../platform/heldHopTransport.ts';
 import { keyConfigTransport } from '../platform/keyConfigTransport.ts';
-import { savedIngress } from '../session/announcedIngress.ts';
+import { savedIngress, signedChoice } from '../session/announcedIngress.ts';
 import { keptKeyConfig } from '../session/keptKeyConfig.ts';
 import { HELD_HOP, NEVER_DECIDED } from '../session/pendingHop.ts';
 import { forgetStateKey } from '../platform/encryptedKv.ts';
@@ -50,14 +50,19 @@ async function withDevice<T>(fn: (d: WorkerDevice) => Promise<T>): Promise<{ val
       // keys since the last one: keys and slots remembered from then would be stale.
       forgetStateKey();
       const store = new IdbStateStore();
-      if (!(await store.load())) {
+      const saved = await store.load();
+      if (!saved) {
         // Signed out or wiped: nothing here can be woken for any more.
         await (await self.registration.pushManager.getSubscription())?.unsubscribe();
         return undefined;
       }
       // Its `ringing` and `decline` are posts like the app's: through the hop when there is one,
       // with what the page kept and nothing fetched now (see the top of this file).
-      const hop = await savedIngress();
+      // The hop the security team signed, as the page reads it at start (session.ts resume): the
+      // pin lags it until the page next runs, and this worker's own sync reads a new policy
+      // into the state, never into the pin (wakeUp-signedHop-hostile.test.ts).
+      const signed = signedIngressOf(saved);
+      const hop = signed !== undefined ? signedChoice(signed) : await savedIngress();
       const origin = self.location.origin;
       const kept = keyConfigTransport(browserTransport, 'kept-only');
       // Unknown is not "no hop": a held hop that is never decided here, so nothing leaves.
