@@ -128,6 +128,16 @@ describe('a hop the relay named while taken over, to a device that used none', (
     expect(next.ingress).toEqual({ url: HOP, from: 'policy' });
   });
 
+  it('is followed from the refresh that verified it, not only from the next tick: a send in between does not reach the relay\'s hop', async () => {
+    const s = await pinnedByTheTakeover();
+    // The engine's refresh verified the team's policy; the one-second tick has not run yet (a
+    // round goes on to its inbox, Welcomes and commits right after the refresh).
+    engines[0]!.orgPolicy = () => ({ capabilities: { previews: true, calls: true }, ingress: HOP }) as never;
+    await s.send('d:alice', 'right after the refresh');
+    expect(throughHop()).toEqual(['hop']);
+    expect(exposed()).toEqual([]);
+  });
+
   it('nor when the team signs "no hop": posts then reach the relay\'s own gateway, not its hop', async () => {
     const s = await pinnedByTheTakeover();
     engines[0]!.orgPolicy = () => ({ capabilities: { previews: true, calls: true }, ingress: null }) as never;

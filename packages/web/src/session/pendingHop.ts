@@ -61,6 +61,8 @@ export class PendingHop implements HopDecision {
   private asking = false;
   private stopped = false;
   private readonly listeners = new Set<(choice: IngressChoice) => void>();
+  /** The hop the engine's verified org policy signs, if any (followSigned). */
+  private signed: () => string | null | undefined = () => undefined;
 
   constructor(
     /** Asks the relay (announcedIngress); `unknown` when it still did not answer. */
@@ -80,7 +82,23 @@ export class PendingHop implements HopDecision {
     return this.current;
   }
 
+  /**
+   * Reads the hop the engine's verified org policy signs at each send: actions go there from the
+   * refresh that verified it on, not from the page's next tick (which only then updates `choice`
+   * and the pin), so a round's actions right after that refresh skip a hop the relay got pinned.
+   */
+  followSigned(read: () => string | null | undefined): void {
+    this.signed = read;
+  }
+
+  private signedChoice(): IngressChoice | undefined {
+    const url = this.signed();
+    return url === undefined ? undefined : { url: url ?? undefined, from: 'policy' };
+  }
+
   async decided(waitMs: number): Promise<IngressChoice | undefined> {
+    const signed = this.signedChoice();
+    if (signed) return signed;
     if (this.current.from !== 'unknown') return this.current;
     let wake!: () => void;
     const known = new Promise<void>((r) => (wake = r));
@@ -92,7 +110,7 @@ export class PendingHop implements HopDecision {
       clearTimeout(timer);
       this.waiters.delete(wake);
     }
-    return this.current.from === 'unknown' ? undefined : this.current;
+    return this.signedChoice() ?? (this.current.from === 'unknown' ? undefined : this.current);
   }
 
   /** Starts asking the relay again, with a growing pause, until it answers. */

@@ -235,6 +235,7 @@ export class Session {
     // The engine fetched the key config as it opened (and kept it): the next one is due later.
     s.keysAt = Date.now();
     s.hop = engine.hop;
+    engine.hop.followSigned(() => client.orgPolicy().ingress);
     // Asks the relay again only while the hop is unknown (no-op otherwise).
     engine.hop.whenKnown((known) => {
       void rememberIngress(known).catch(() => undefined);
