@@ -5,7 +5,7 @@
  * a revocation signed with the identity key, after which every conversation drops the device.
  * Only a certified device (one holding the identity key) links or revokes.
  */
-import { HardlineError, joinLinkCode, newLinkSecret, signRevocation, type DeviceId } from '@hardline/protocol';
+import { HardlineError, joinInviteCode, joinLinkCode, newLinkSecret, signRevocation, type DeviceId } from '@hardline/protocol';
 import { userByHandle } from './conversationLookup.ts';
 import type { Conversation, DeviceState } from './deviceState.ts';
 import { requireCapability, type OrgState } from './orgPolicy.ts';
@@ -37,7 +37,11 @@ export class OwnDevices {
     const secret = newLinkSecret();
     (state.pendingLinks ??= []).push({ secret, createdAt: new Date().toISOString() });
     await this.host.save();
-    return joinLinkCode(code, secret);
+    // The org key this device pinned, named as an invite names it (deviceEnrolment.ts checks it):
+    // else the new device pins whatever key the relay shows it, and follows the hop signed under
+    // it (ingressRoute.ts) as the security team's.
+    const orgKey = this.host.orgState().key;
+    return orgKey ? joinInviteCode(joinLinkCode(code, secret), orgKey) : joinLinkCode(code, secret);
   }
 
   async list(): Promise<{ deviceId: DeviceId; current: boolean; revoked: boolean }[]> {
