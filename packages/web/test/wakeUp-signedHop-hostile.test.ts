@@ -59,7 +59,7 @@ beforeEach(async () => {
   });
   // What the page kept at its last start: the relay's hop pinned on first use, and a fresh key config.
   sealed.set('ingress', { url: RELAY_HOP, pinned: RELAY_HOP });
-  await keyConfigTransport(browserTransport, RELAY, 'fetch-and-keep').fetchUnlinked!(new URL('/v1/ohttp/keys', RELAY));
+  await keyConfigTransport(browserTransport, 'fetch-and-keep').fetchUnlinked!(new URL('/v1/ohttp/keys', RELAY));
   net.relay.seen.length = 0;
 });
 afterEach(() => {
