@@ -77,6 +77,8 @@ afterAll(async () => {
 describe('the ingress hop in the signed org policy', () => {
   it('before the team names one, the device posts straight to the relay, as it enrolled', async () => {
     expect(alice.orgPolicy().ingress).toBeUndefined();
+    // Her invite is in the chain she verified: nothing before it was withheld from her.
+    expect(alice.orgPolicy().awaitingInvite).toBe(false);
     expect(await aliceSends('no hop yet')).toEqual([0, 0, 0]);
   });
 
@@ -128,6 +130,8 @@ describe('the ingress hop in the signed org policy', () => {
       await carol.sync().catch(() => undefined);
       expect(carol.orgPolicy().refused).toBeDefined();
       expect(carol.orgPolicy().ingress).toBeUndefined();
+      // The chain breaks before her invite: she still waits for it (the web app holds its actions).
+      expect(carol.orgPolicy().awaitingInvite).toBe(true);
       const before = relayHop.forwarded;
       await carol.send('bob', 'from carol');
       expect(relayHop.forwarded).toBe(before);

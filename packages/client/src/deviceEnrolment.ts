@@ -11,7 +11,7 @@ import { certifyDevice, HardlineError, loadSuite, newIdentityKey, parseSuite, sp
 import type { CryptoProvider } from 'ts-mls';
 import type { DeviceState, StateStore } from './deviceState.ts';
 import { KeyTransparency } from './keyTransparency.ts';
-import { ORG_EXTENSION, pinOrgKey } from './orgPolicy.ts';
+import { inviteCodeHash, ORG_EXTENSION, pinOrgKey } from './orgPolicy.ts';
 import { RelayApi } from './relayApi.ts';
 import { parseRelayUrl } from './relayUrl.ts';
 import type { Transport } from './transport.ts';
@@ -44,9 +44,10 @@ export async function enrolDevice(opts: { store: StateStore; transport: Transpor
   // An invite may carry the org key's fingerprint after "~" (orgPolicy.ts), and the log key's
   // after a second (logKeyPin.ts): checked before the code is spent, never sent to the relay.
   const invite = splitInviteCode(args.code);
-  const orgPin = pinOrgKey(org.orgKey, invite.orgFingerprint);
-  const logKey = KeyTransparency.pinLogKey(org.logKey, invite.logFingerprint);
   const { relayCode, secret } = splitLinkCode(invite.code);
+  // An invite's own order is awaited in the verified chain (orgPolicy.ts awaitInvite); a link code has none.
+  const orgPin = pinOrgKey(org.orgKey, invite.orgFingerprint, secret ? undefined : await inviteCodeHash(relayCode));
+  const logKey = KeyTransparency.pinLogKey(org.logKey, invite.logFingerprint);
   // An invite makes the person's identity key here; a linked device receives it instead.
   const identity = secret ? undefined : newIdentityKey();
   const res = await anon.enrol({ code: relayCode, handle, displayName: args.displayName ?? handle, signaturePublicKey: keys.publicKey, sign, ...(identity ? { identityKey: identity.publicKey } : {}) });

@@ -40,7 +40,7 @@ import { IdentityTrust } from './identityTrust.ts';
 import { SelfConversation } from './selfConversation.ts';
 import { ConversationControls } from './conversationControls.ts';
 import type { Capabilities, ChainBreak } from '@hardline/protocol';
-import { capabilities, orgStateOf, ORG_EXTENSION, requireCapability, signedIngress, type OrgState } from './orgPolicy.ts';
+import { awaitingInvite, capabilities, orgStateOf, ORG_EXTENSION, requireCapability, signedIngress, type OrgState } from './orgPolicy.ts';
 import { KeyTransparency, type SplitViewReport } from './keyTransparency.ts';
 import type { ForeignEntry } from './logMonitor.ts';
 import { KeyPackageSupply } from './keyPackageSupply.ts';
@@ -271,7 +271,7 @@ export class HardlineClient {
   }
 
   /** The policy this device applies, the pinned org key, and a break in the relay's order chain if one was seen. */
-  orgPolicy(): { capabilities: Capabilities; version: number; orgKey?: string; refused?: ChainBreak; revokedByOrg: readonly DeviceId[]; ingress?: string | null } {
+  orgPolicy(): { capabilities: Capabilities; version: number; orgKey?: string; refused?: ChainBreak; revokedByOrg: readonly DeviceId[]; ingress?: string | null; awaitingInvite: boolean } {
     const s = this.orgState();
     const ingress = signedIngress(s);
     return {
@@ -281,6 +281,7 @@ export class HardlineClient {
       ...(s.refused ? { refused: s.refused } : {}),
       revokedByOrg: s.revoked,
       ...(ingress !== undefined ? { ingress } : {}),
+      awaitingInvite: awaitingInvite(s),
     };
   }
 

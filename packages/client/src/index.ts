@@ -6,7 +6,7 @@ export * from './hardlineClient.ts';
 export * from './conversationSettings.ts';
 export * from './deviceState.ts';
 export * from './relayApi.ts';
-export { signedIngressOf } from './orgPolicy.ts';
+export { awaitingInviteOf, signedIngressOf } from './orgPolicy.ts';
 export * from './turnCredentialCache.ts';
 export * from './relayUrl.ts';
 export * from './transport.ts';

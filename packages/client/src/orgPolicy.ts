@@ -17,6 +17,7 @@ import {
   clampTimer,
   EMPTY_CHAIN,
   HardlineError,
+  toHex,
   mayContact,
   orgKeyFingerprint,
   parseOrder,
@@ -44,6 +45,14 @@ export type OrgState = {
    * followed (signedIngress), so a takeover cannot swap the hop the device chose or pinned.
    */
   readonly keyFromChain?: true;
+  /**
+   * SHA-256 (hex) of the invite this device enrolled with, until the verified chain shows it. The
+   * invite order was signed before the relay made the code, so a chain that holds it holds every
+   * order signed before it, the policy naming the hop included. Until then the relay may be
+   * serving a chain cut short to withhold that policy: the web app holds its anonymous actions
+   * rather than send them through a hop the relay named, or straight to it (session.ts).
+   */
+  readonly awaitInvite?: string;
   readonly head: ChainHead;
   readonly policy?: OrgPolicy;
   readonly revoked: readonly DeviceId[];
@@ -66,14 +75,26 @@ export function orgStateOf(v: unknown): OrgState {
  * At enrolment. With a fingerprint (from the invite), the relay's org key must match it. Without
  * one, the relay's key is pinned on first use, which is as good as the relay was at that moment.
  */
-export function pinOrgKey(relayOrgKey: unknown, fingerprint: string | undefined): OrgState {
+export function pinOrgKey(relayOrgKey: unknown, fingerprint: string | undefined, inviteHash?: string): OrgState {
   const key = typeof relayOrgKey === 'string' ? relayOrgKey : undefined;
   if (fingerprint !== undefined) {
     if (!key || orgKeyFingerprint(key) !== fingerprint) {
       throw new HardlineError('CRYPTO', 'the relay does not serve the org key your invite names: do not enrol here, and tell your security team');
     }
   }
-  return key ? { ...NO_ORG, key } : NO_ORG;
+  // Only an invite that names the org key is in the chain to wait for (a link code is no invite).
+  return key ? { ...NO_ORG, key, ...(fingerprint !== undefined && inviteHash ? { awaitInvite: inviteHash } : {}) } : NO_ORG;
+}
+
+/** The hash an invite order carries for `code` (hex SHA-256 of the code as the relay normalises it). */
+export async function inviteCodeHash(code: string): Promise<string> {
+  const normal = code.toUpperCase().replace(/[\s-]/g, '');
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(normal))));
+}
+
+/** Whether this device still waits for its own invite in the verified chain (awaitInvite). */
+export function awaitingInvite(state: OrgState): boolean {
+  return state.awaitInvite !== undefined;
 }
 
 const MAX_PAGES = 64;
@@ -106,12 +127,15 @@ function applyOrders(state: OrgState, orders: readonly SignedOrder[], head: Chai
   let policy = state.policy;
   const revoked = new Set(state.revoked);
   let approvals = state.linkApprovals ?? [];
+  let awaitInvite = state.awaitInvite;
   for (const o of orders) {
+    if ((o.kind === 'invite' || o.kind === 're-enrolment') && (o.body as { codeHash: string }).codeHash === awaitInvite) awaitInvite = undefined;
     if (o.kind === 'revocation') revoked.add((o as SignedOrder<'revocation'>).body.deviceId);
     if (o.kind === 'policy') policy = (o as SignedOrder<'policy'>).body;
     if (o.kind === 'link-approval') approvals = [...approvals, (o as SignedOrder<'link-approval'>).body].slice(-MAX_APPROVALS);
   }
-  return { ...state, head, revoked: [...revoked], linkApprovals: approvals, ...(policy ? { policy } : {}) };
+  const { awaitInvite: _waited, ...rest } = state;
+  return { ...rest, head, revoked: [...revoked], linkApprovals: approvals, ...(policy ? { policy } : {}), ...(awaitInvite ? { awaitInvite } : {}) };
 }
 
 /** Tells the relay which policy version this device applied, once a day or when it changes. */
@@ -135,6 +159,11 @@ export function signedIngress(state: OrgState): string | null | undefined {
 /** The same, read from a saved device state before an engine is opened on it (the web page's start). */
 export function signedIngressOf(state: Pick<DeviceState, 'extensions'>): string | null | undefined {
   return signedIngress(orgStateOf(state.extensions?.[ORG_EXTENSION]));
+}
+
+/** The same, read from a saved device state (the web page's start). */
+export function awaitingInviteOf(state: Pick<DeviceState, 'extensions'>): boolean {
+  return awaitingInvite(orgStateOf(state.extensions?.[ORG_EXTENSION]));
 }
 
 export function orgRevoked(state: OrgState): ReadonlySet<DeviceId> {

@@ -17,10 +17,10 @@
  * opened it with, over the transport the session built (relayStandIn.ts); the rest of the
  * session (loop, calls, book, push) is stubbed out, as in session-unknownHop-hostile.test.ts.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HardlineError } from '@hardline/protocol';
 import { HOP, RELAY, RELAY_HOP, relayStandIn } from './relayStandIn.ts';
-import { engines, sealed, stubPageGlobals } from './sessionStandIns.ts';
+import { engines, pagePerTest, sealed } from './sessionStandIns.ts';
 
 vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv));
 vi.mock('../src/platform/idbStateStore.ts', () => import('./sessionStandIns.ts').then((m) => m.idbStateStore));
@@ -33,26 +33,13 @@ vi.mock('@hardline/client', (original) => import('./sessionStandIns.ts').then((m
 
 const { Session } = await import('../src/session/session.ts');
 
-let net: ReturnType<typeof relayStandIn>;
-const listeners = new Map<string, () => void>();
-const sessions: { wipe(): Promise<void> }[] = [];
+const page = pagePerTest(RELAY);
+const { listeners, sessions } = page;
 
-beforeEach(() => {
-  sealed.clear();
-  engines.length = 0;
-  listeners.clear();
-  net = relayStandIn();
-  stubPageGlobals(net, RELAY, listeners);
-});
-afterEach(async () => {
-  for (const s of sessions.splice(0)) await s.wipe();
-  for (const e of engines) e.close();
-  vi.unstubAllGlobals();
-});
 
 /** Where anonymous actions went that the relay's operator can tie to this device's address. */
-const exposed = () => net.relay.seen.filter((s) => s === 'ws-post' || s === 'gateway' || s === 'relay-hop' || s.startsWith('other'));
-const throughHop = () => net.relay.seen.filter((s) => s === 'hop');
+const exposed = () => page.net.relay.seen.filter((s) => s === 'ws-post' || s === 'gateway' || s === 'relay-hop' || s.startsWith('other'));
+const throughHop = () => page.net.relay.seen.filter((s) => s === 'hop');
 
 /** A device that has used HOP: the record as a page saves it (the first start pinned it). */
 async function usedHopBefore() {
@@ -60,7 +47,7 @@ async function usedHopBefore() {
   await first.wipe();
   expect(sealed.get('ingress')).toEqual({ url: HOP, pinned: HOP });
   // The wipe is the test's: the device state itself is a stand-in that always loads.
-  net.relay.seen.length = 0;
+  page.net.relay.seen.length = 0;
   engines.length = 0;
 }
 
@@ -73,7 +60,7 @@ async function start() {
 describe('a relay that withdraws the hop', () => {
   it('gets no post straight from the device: it still goes through the pinned hop, and the change shows', async () => {
     await usedHopBefore();
-    net.relay.ingress = undefined;
+    page.net.relay.ingress = undefined;
     const s = await start();
     expect(s.ingress.url).toBe(HOP);
     expect(s.hopChange).toEqual({ from: HOP, to: undefined });
@@ -87,8 +74,8 @@ describe('a relay that withdraws the hop', () => {
 
   it('with the pinned hop out of reach (the CSP it serves no longer names it), the post fails UNAVAILABLE and nothing goes another way', async () => {
     await usedHopBefore();
-    net.relay.ingress = undefined;
-    net.relay.hopDown = true;
+    page.net.relay.ingress = undefined;
+    page.net.relay.hopDown = true;
     const s = await start();
     const err = await s.send('d:alice', 'hello').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HardlineError);
@@ -101,7 +88,7 @@ describe('a relay that withdraws the hop', () => {
 describe('a relay that names a hop of its own', () => {
   it('gets nothing through it until the person accepts: posts keep to the pinned hop', async () => {
     await usedHopBefore();
-    net.relay.ingress = RELAY_HOP;
+    page.net.relay.ingress = RELAY_HOP;
     const s = await start();
     expect(s.hopChange).toEqual({ from: HOP, to: RELAY_HOP });
     await s.send('d:alice', 'one');
@@ -112,10 +99,10 @@ describe('a relay that names a hop of its own', () => {
 
   it('a start that cannot reach the relay holds to the pin, and still shows the change', async () => {
     await usedHopBefore();
-    net.relay.ingress = RELAY_HOP;
+    page.net.relay.ingress = RELAY_HOP;
     await start();
-    net.relay.blockOrg = true;
-    net.relay.seen.length = 0;
+    page.net.relay.blockOrg = true;
+    page.net.relay.seen.length = 0;
     const s = await start();
     expect(s.ingress).toEqual({ url: HOP, from: 'saved', change: { from: HOP, to: RELAY_HOP } });
     await s.send('d:alice', 'offline start');
@@ -127,13 +114,13 @@ describe('a relay that names a hop of its own', () => {
 describe('accepting the new announcement', () => {
   it('re-pins it: the next post goes there at once, and the next start keeps it without asking again', async () => {
     await usedHopBefore();
-    net.relay.ingress = RELAY_HOP;
+    page.net.relay.ingress = RELAY_HOP;
     const s = await start();
     await s.send('d:alice', 'before');
     await s.acceptHopChange();
     expect(s.hopChange).toBeUndefined();
     await s.send('d:alice', 'after');
-    expect(net.relay.seen.filter((x) => x === 'hop' || x === 'relay-hop')).toEqual(['hop', 'relay-hop']);
+    expect(page.net.relay.seen.filter((x) => x === 'hop' || x === 'relay-hop')).toEqual(['hop', 'relay-hop']);
     expect(sealed.get('ingress')).toEqual({ url: RELAY_HOP, pinned: RELAY_HOP });
     const next = await start();
     expect(next.ingress).toEqual({ url: RELAY_HOP, from: 'relay' });
@@ -141,11 +128,11 @@ describe('accepting the new announcement', () => {
 
   it('of a withdrawal: the person chose no hop, so posts go to the relay itself', async () => {
     await usedHopBefore();
-    net.relay.ingress = undefined;
+    page.net.relay.ingress = undefined;
     const s = await start();
     await s.acceptHopChange();
     await s.send('d:alice', 'after');
-    expect(net.relay.seen.filter((x) => x === 'hop' || x === 'gateway' || x === 'ws-post')).toEqual(['gateway']);
+    expect(page.net.relay.seen.filter((x) => x === 'hop' || x === 'gateway' || x === 'ws-post')).toEqual(['gateway']);
     expect(sealed.get('ingress')).toEqual({ url: null, pinned: null });
   });
 });
@@ -153,7 +140,7 @@ describe('accepting the new announcement', () => {
 describe('review findings', () => {
   it('a wipe leaves no trace of the pinned hop or of a kept change in clear storage', async () => {
     await usedHopBefore();
-    net.relay.ingress = RELAY_HOP;
+    page.net.relay.ingress = RELAY_HOP;
     // A device that ran a version which kept the change in clear, and had closed a split-view alert.
     localStorage.setItem('hardline.hopChangeKept', `${HOP} ${RELAY_HOP}`);
     localStorage.setItem('hardline.splitViewSeen', '2026-12-01T00:00:00.000Z');

@@ -15,9 +15,9 @@
  * Stand-ins as in session-hopPin-hostile.test.ts; the engine's verified org policy is what the
  * stand-in store loads (sessionStandIns.savedDevice) and what the engine stand-in reports.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HOP, RELAY, RELAY_HOP, relayStandIn } from './relayStandIn.ts';
-import { engines, savedDevice, sealed, stubPageGlobals } from './sessionStandIns.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { HOP, RELAY, RELAY_HOP } from './relayStandIn.ts';
+import { engines, pagePerTest, savedDevice, sealed } from './sessionStandIns.ts';
 
 vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv));
 vi.mock('../src/platform/idbStateStore.ts', () => import('./sessionStandIns.ts').then((m) => m.idbStateStore));
@@ -31,9 +31,8 @@ vi.mock('@hardline/client', (original) => import('./sessionStandIns.ts').then((m
 const { Session } = await import('../src/session/session.ts');
 const { savedIngress } = await import('../src/session/announcedIngress.ts');
 
-let net: ReturnType<typeof relayStandIn>;
-const listeners = new Map<string, () => void>();
-const sessions: { wipe(): Promise<void> }[] = [];
+const page = pagePerTest(RELAY);
+const { listeners, sessions } = page;
 
 /** The org state as the engine keeps it once it verified a policy naming `ingress`. */
 function signedPolicy(ingress: string | null | undefined) {
@@ -41,22 +40,9 @@ function signedPolicy(ingress: string | null | undefined) {
   return { org: { key: 'org-key', head: { seq: 2, hash: 'h' }, revoked: [], policy } };
 }
 
-beforeEach(() => {
-  sealed.clear();
-  engines.length = 0;
-  listeners.clear();
-  delete savedDevice.extensions;
-  net = relayStandIn();
-  stubPageGlobals(net, RELAY, listeners);
-});
-afterEach(async () => {
-  for (const s of sessions.splice(0)) await s.wipe();
-  for (const e of engines) e.close();
-  vi.unstubAllGlobals();
-});
 
-const exposed = () => net.relay.seen.filter((s) => s === 'ws-post' || s === 'gateway' || s === 'relay-hop' || s.startsWith('other'));
-const throughHop = () => net.relay.seen.filter((s) => s === 'hop');
+const exposed = () => page.net.relay.seen.filter((s) => s === 'ws-post' || s === 'gateway' || s === 'relay-hop' || s.startsWith('other'));
+const throughHop = () => page.net.relay.seen.filter((s) => s === 'hop');
 
 async function start() {
   const s = (await Session.resume())!;
@@ -70,11 +56,11 @@ const tick = (s: object) => (s as unknown as { tick(): Promise<void> }).tick();
 describe('a device whose saved policy names the team\'s hop', () => {
   it('uses it against a relay that names its own: the relay is not asked, and no change is offered', async () => {
     savedDevice.extensions = signedPolicy(HOP);
-    net.relay.ingress = RELAY_HOP;
+    page.net.relay.ingress = RELAY_HOP;
     const s = await start();
     expect(s.ingress).toEqual({ url: HOP, from: 'policy' });
     expect(s.hopChange).toBeUndefined();
-    expect(net.relay.seen).not.toContain('org');
+    expect(page.net.relay.seen).not.toContain('org');
     await s.send('d:alice', 'hello');
     expect(throughHop()).toEqual(['hop']);
     expect(exposed()).toEqual([]);
@@ -84,7 +70,7 @@ describe('a device whose saved policy names the team\'s hop', () => {
 
   it('is not held when the relay blocks its announcement and nothing was saved', async () => {
     savedDevice.extensions = signedPolicy(HOP);
-    net.relay.blockOrg = true;
+    page.net.relay.blockOrg = true;
     const s = await start();
     expect(s.ingress.from).toBe('policy');
     await s.send('d:alice', 'at once');
@@ -94,7 +80,7 @@ describe('a device whose saved policy names the team\'s hop', () => {
 
   it('offers nothing to accept: accepting does not re-pin the relay\'s hop', async () => {
     savedDevice.extensions = signedPolicy(HOP);
-    net.relay.ingress = RELAY_HOP;
+    page.net.relay.ingress = RELAY_HOP;
     const s = await start();
     await s.acceptHopChange();
     await s.send('d:alice', 'still the team hop');
@@ -104,11 +90,11 @@ describe('a device whose saved policy names the team\'s hop', () => {
 
 describe('a hop the relay named while taken over, to a device that used none', () => {
   async function pinnedByTheTakeover() {
-    net.relay.ingress = RELAY_HOP;
+    page.net.relay.ingress = RELAY_HOP;
     const s = await start();
     expect(s.ingress).toEqual({ url: RELAY_HOP, from: 'relay' });
     expect(sealed.get('ingress')).toEqual({ url: RELAY_HOP, pinned: RELAY_HOP });
-    net.relay.seen.length = 0;
+    page.net.relay.seen.length = 0;
     return s;
   }
 
@@ -144,7 +130,7 @@ describe('a hop the relay named while taken over, to a device that used none', (
     await tick(s);
     expect(s.ingress).toEqual({ url: undefined, from: 'policy' });
     await s.send('d:alice', 'no hop');
-    expect(net.relay.seen.filter((x) => x === 'relay-hop')).toEqual([]);
+    expect(page.net.relay.seen.filter((x) => x === 'relay-hop')).toEqual([]);
   });
 
   it('a policy that does not speak of the hop leaves the pin as it was (trust on first use, as before)', async () => {
@@ -155,7 +141,7 @@ describe('a hop the relay named while taken over, to a device that used none', (
   });
 
   it('a start that could not learn the hop at all is settled by the signed hop, not left waiting on the relay', async () => {
-    net.relay.blockOrg = true;
+    page.net.relay.blockOrg = true;
     const s = await start();
     expect(s.ingress.from).toBe('unknown');
     engines[0]!.orgPolicy = () => ({ capabilities: { previews: true, calls: true }, ingress: HOP }) as never;

@@ -12,10 +12,10 @@
  * opened it with (relayStandIn.ts); the rest of the session around it (loop, calls, book, push)
  * is stubbed out, since only what the engine is given matters here.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HardlineError } from '@hardline/protocol';
 import { HOP, RELAY, relayStandIn } from './relayStandIn.ts';
-import { engines, sealed, stubPageGlobals } from './sessionStandIns.ts';
+import { engines, pagePerTest, sealed } from './sessionStandIns.ts';
 
 vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv));
 vi.mock('../src/platform/idbStateStore.ts', () => import('./sessionStandIns.ts').then((m) => m.idbStateStore));
@@ -37,29 +37,15 @@ const { Session } = await import('../src/session/session.ts');
 const { PendingHop, HELD_HOP } = await import('../src/session/pendingHop.ts');
 const { heldHopTransport } = await import('../src/platform/heldHopTransport.ts');
 
-let net: ReturnType<typeof relayStandIn>;
-const listeners = new Map<string, () => void>();
-const sessions: { wipe(): Promise<void> }[] = [];
+const page = pagePerTest(RELAY);
+const { listeners, sessions } = page;
 
-beforeEach(() => {
-  sealed.clear();
-  engines.length = 0;
-  listeners.clear();
-  net = relayStandIn();
-  stubPageGlobals(net, RELAY, listeners);
-});
-afterEach(async () => {
-  // Signing out stops the session's asking the relay again.
-  for (const s of sessions.splice(0)) await s.wipe();
-  for (const e of engines) e.close();
-  vi.unstubAllGlobals();
-});
 
 const settle = (ms = 50) => new Promise((r) => setTimeout(r, ms));
-const direct = () => net.relay.seen.filter((s) => s === 'ws-post' || s === 'gateway' || s.startsWith('other'));
+const direct = () => page.net.relay.seen.filter((s) => s === 'ws-post' || s === 'gateway' || s.startsWith('other'));
 
 async function startBlocked() {
-  net.relay.blockOrg = true;
+  page.net.relay.blockOrg = true;
   const s = (await Session.resume())!;
   sessions.push(s);
   return s;
@@ -73,7 +59,7 @@ describe('a page start while the relay blocks GET /v1/org, with no saved announc
     sent.catch(() => undefined);
     await settle();
     expect(direct()).toEqual([]);
-    expect(net.relay.seen.filter((x) => x === 'hop')).toEqual([]);
+    expect(page.net.relay.seen.filter((x) => x === 'hop')).toEqual([]);
     expect(engines[0]!.posted).toEqual([]);
   });
 
@@ -81,13 +67,13 @@ describe('a page start while the relay blocks GET /v1/org, with no saved announc
     const s = await startBlocked();
     const sent = s.send('d:alice', 'hello');
     await settle();
-    net.relay.blockOrg = false;
+    page.net.relay.blockOrg = false;
     // Back online: the session asks again at once (it would anyway, after a pause).
     listeners.get('online')!();
     await sent;
     expect(engines[0]!.posted).toEqual(['text to alice']);
     expect(direct()).toEqual([]);
-    expect(net.relay.seen.at(-1)).toBe('hop');
+    expect(page.net.relay.seen.at(-1)).toBe('hop');
     expect(s.ingress).toEqual({ url: HOP, from: 'relay' });
     await settle();
     expect(sealed.get('ingress')).toEqual({ url: HOP, pinned: HOP });
@@ -97,11 +83,11 @@ describe('a page start while the relay blocks GET /v1/org, with no saved announc
     const s = await startBlocked();
     const sent = s.send('d:alice', 'hello');
     await settle();
-    net.relay.ingress = undefined;
-    net.relay.blockOrg = false;
+    page.net.relay.ingress = undefined;
+    page.net.relay.blockOrg = false;
     listeners.get('online')!();
     await sent;
-    expect(net.relay.seen.filter((x) => x === 'gateway' || x === 'hop' || x === 'ws-post')).toEqual(['gateway']);
+    expect(page.net.relay.seen.filter((x) => x === 'gateway' || x === 'hop' || x === 'ws-post')).toEqual(['gateway']);
     expect(s.ingress).toEqual({ url: undefined, from: 'relay' });
   });
 });
@@ -124,12 +110,12 @@ describe('review finding (fails today)', () => {
     const s = await startBlocked();
     const sent = [s.send('d:alice', 'one'), s.send('d:alice', 'two'), s.send('d:alice', 'three')];
     await settle();
-    net.relay.blockOrg = false;
+    page.net.relay.blockOrg = false;
     const at: { what: string; at: number }[] = [];
-    const fetch = net.fetch;
+    const fetch = page.net.fetch;
     vi.stubGlobal('fetch', async (input: string | URL | Request, init?: RequestInit) => {
       const res = await fetch(input, init);
-      at.push({ what: net.relay.seen.at(-1)!, at: Date.now() });
+      at.push({ what: page.net.relay.seen.at(-1)!, at: Date.now() });
       return res;
     });
     // The relay picks the moment: it answers GET /v1/org from this device's address only.

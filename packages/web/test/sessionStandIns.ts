@@ -10,9 +10,9 @@
  * and each engine the session opened is in `engines`.
  */
 
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { ClientOptions } from '@hardline/client';
-import { engineStandIn, type EngineStandIn } from './relayStandIn.ts';
+import { engineStandIn, relayStandIn, type EngineStandIn } from './relayStandIn.ts';
 
 /** What the app sealed, by record name (structured clones, as IndexedDB keeps them). */
 export const sealed = new Map<string, unknown>();
@@ -84,7 +84,41 @@ export async function clientModule(original: <T>() => Promise<T>) {
         engines.push(e);
         return e;
       },
+      register: async (opts: ClientOptions) => {
+        const e = engineStandIn(opts, 'bob');
+        engines.push(e);
+        return e;
+      },
     },
     ContactBookService: { open: async () => ({ damaged: [] }) },
   };
+}
+
+/**
+ * One page per test, for the Session tests: a fresh relay stand-in as the page's network (`net`),
+ * the stand-ins above emptied, and afterwards every session signed out (which stops its asking
+ * the relay again), every engine closed and the globals restored.
+ */
+export function pagePerTest(origin: string) {
+  const page = {
+    net: undefined as unknown as ReturnType<typeof relayStandIn>,
+    /** The page's event listeners (a test fires `online`). */
+    listeners: new Map<string, () => void>(),
+    /** Sessions to sign out after the test. */
+    sessions: [] as { wipe(): Promise<void> }[],
+  };
+  beforeEach(() => {
+    sealed.clear();
+    engines.length = 0;
+    page.listeners.clear();
+    delete savedDevice.extensions;
+    page.net = relayStandIn();
+    stubPageGlobals(page.net, origin, page.listeners);
+  });
+  afterEach(async () => {
+    for (const s of page.sessions.splice(0)) await s.wipe();
+    for (const e of engines) e.close();
+    vi.unstubAllGlobals();
+  });
+  return page;
 }

@@ -3,7 +3,7 @@
  * One signed-in device: the engine, its listening loop, the web app's own state, and the
  * contact book. Screens read from it and call its actions; it tells them when to re-render.
  */
-import { ContactBookService, HardlineClient, signedIngressOf, type BookDamage, type ClientOptions, type DirectoryUser, type Profile, type Transport } from '@hardline/client';
+import { awaitingInviteOf, ContactBookService, HardlineClient, signedIngressOf, type BookDamage, type ClientOptions, type DirectoryUser, type Profile, type Transport } from '@hardline/client';
 import type { SafetyNumber } from '@hardline/protocol';
 import { HardlineError } from '@hardline/protocol';
 import { browserTransport } from '../platform/browserTransport.ts';
@@ -24,6 +24,7 @@ import { acceptAnnounced, announcedIngress, ENROL_WAIT_MS, rememberIngress, sign
 import type { HopChange } from './pinnedHop.ts';
 import { KEY_CONFIG_REFRESH_MS } from './keptKeyConfig.ts';
 import { HELD_HOP, HOLD_WAIT_MS, PendingHop } from './pendingHop.ts';
+import { afterInvite, awaitsInvite, UNKNOWN_HOP } from './awaitedInvite.ts';
 import { keepHopChange, keptHopChange, LEGACY_HOP_CHANGE_KEPT, sameHopChange } from './keptHopChange.ts';
 import { clearLocalFlags, WIPED_BY_LOCK } from './localFlags.ts';
 
@@ -106,6 +107,8 @@ export class Session {
   /** The engine's transport, for the periodic key-config refresh. */
   private transport: Transport | undefined;
   private keysAt = 0;
+  /** Waiting for this device's invite in the org's verified chain before the hop is decided (awaitedInvite.ts). */
+  private awaitsInvite = false;
   /** The hop change the person chose to keep the pinned hop through (keptHopChange.ts). */
   private keptChange: HopChange | undefined;
 
@@ -187,12 +190,19 @@ export class Session {
     const saved = await store.load();
     if (!saved) return undefined;
     // A hop the security team signed into the policy is used without asking the relay (finding 3).
-    const announced = await announcedIngress(location.origin, undefined, signedIngressOf(saved));
+    const fetched = await announcedIngress(location.origin, undefined, signedIngressOf(saved));
+    // Still waiting for its invite in the chain (awaitedInvite.ts): the hop stays unknown until then.
+    const awaits = awaitingInviteOf(saved);
+    const announced = awaits ? UNKNOWN_HOP : fetched;
+    let engine: HardlineClient | undefined;
+    const waiting = () => engine?.orgPolicy().awaitingInvite !== false;
+    const afterChain = () => announcedIngress(location.origin, undefined, engine?.orgPolicy().ingress);
     // Not knowing the hop is not "no hop": the engine's hop is held until the relay answers.
-    const hop = new PendingHop(() => announcedIngress(), announced);
+    const hop = new PendingHop(awaits ? afterInvite(waiting, afterChain) : () => announcedIngress(), announced);
     const transport = pageTransport(hop);
     const client = await HardlineClient.open(clientOptions(store, transport, engineHop(announced)));
-    return Session.start(client, store, announced, { transport, hop });
+    engine = client;
+    return Session.start(client, store, announced, { transport, hop, awaitsInvite: awaits });
   }
 
   static async enrol(args: { code: string; handle: string; displayName: string }): Promise<Session> {
@@ -202,11 +212,19 @@ export class Session {
     const announced = await announcedIngress(location.origin, ENROL_WAIT_MS);
     // Not knowing the hop is not "no hop": enrolling now would post straight to the relay.
     if (announced.from === 'unknown') throw new HardlineError('UNAVAILABLE', 'the relay did not say which ingress hop to use; try again');
-    const hop = new PendingHop(() => announcedIngress(), announced);
+    // An invite that names the org key: the hop stays unknown until the engine has verified a
+    // chain holding that invite, so a relay that withholds the hop policy gains nothing (awaitedInvite.ts).
+    const awaits = awaitsInvite(args.code);
+    const start = awaits ? UNKNOWN_HOP : announced;
+    let engine: HardlineClient | undefined;
+    const waiting = () => engine?.orgPolicy().awaitingInvite !== false;
+    const afterChain = () => announcedIngress(location.origin, undefined, engine?.orgPolicy().ingress);
+    const hop = new PendingHop(awaits ? afterInvite(waiting, afterChain) : () => announcedIngress(), start);
     const transport = pageTransport(hop);
-    const client = await HardlineClient.register(clientOptions(store, transport, engineHop(announced)), { server: location.origin, ...args });
+    const client = await HardlineClient.register(clientOptions(store, transport, engineHop(start)), { server: location.origin, ...args });
+    engine = client;
     localStorage.removeItem(SIGNED_OUT_FLAG);
-    return Session.start(client, store, announced, { transport, hop });
+    return Session.start(client, store, start, { transport, hop, awaitsInvite: awaits });
   }
 
   static wasSignedOut(): boolean {
@@ -223,7 +241,7 @@ export class Session {
     localStorage.removeItem(SIGNED_OUT_FLAG);
   }
 
-  private static async start(client: HardlineClient, store: IdbStateStore, hop: IngressChoice, engine: { transport: Transport; hop: PendingHop }): Promise<Session> {
+  private static async start(client: HardlineClient, store: IdbStateStore, hop: IngressChoice, engine: { transport: Transport; hop: PendingHop; awaitsInvite?: boolean }): Promise<Session> {
     const metaStore = new MetaStore(await loadMeta());
     const bookService = await ContactBookService.open(client);
     await rememberIngress(hop).catch(() => undefined);
@@ -235,6 +253,7 @@ export class Session {
     // The engine fetched the key config as it opened (and kept it): the next one is due later.
     s.keysAt = Date.now();
     s.hop = engine.hop;
+    s.awaitsInvite = engine.awaitsInvite ?? false;
     engine.hop.followSigned(() => client.orgPolicy().ingress);
     // Asks the relay again only while the hop is unknown (no-op otherwise).
     engine.hop.whenKnown((known) => {
@@ -267,6 +286,11 @@ export class Session {
   private followSignedHop(): void {
     const hop = this.hop;
     if (!hop) return;
+    // The engine's refresh has just shown this device's invite in the chain: the hop can be decided now.
+    if (this.awaitsInvite && this.client.orgPolicy().awaitingInvite === false) {
+      this.awaitsInvite = false;
+      hop.poke();
+    }
     const signed = this.client.orgPolicy().ingress;
     if (signed === undefined || (hop.choice.from === 'policy' && hop.choice.url === (signed ?? undefined))) return;
     const choice = signedChoice(signed);

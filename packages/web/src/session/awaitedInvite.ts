@@ -1,0 +1,28 @@
+/**
+ * @module session/awaitedInvite
+ * The hop while a device waits for its own invite in the org's verified chain (client
+ * orgPolicy.ts `awaitInvite`). A relay already taken over when the device enrols can serve it the
+ * chain cut short, before the policy that names the ingress hop, and announce a hop of its own
+ * (or none): the page would pin that and send its first cover posts, claims and TURN purchases
+ * through it. The invite was signed into the chain before the relay made its code, so a chain
+ * that holds it holds every policy signed before it. Until the engine has verified such a chain,
+ * the hop is unknown: anonymous actions are held (pendingHop.ts), then go through the signed hop,
+ * or, if the team signed none, the one the relay announces, each after its own random delay.
+ * A relay that keeps withholding keeps the device from sending anything anonymous: a denial of
+ * service it had anyway, and no address given away.
+ */
+import { splitInviteCode, splitLinkCode } from '@hardline/protocol';
+import type { IngressChoice } from './announcedIngress.ts';
+
+export const UNKNOWN_HOP: IngressChoice = { url: undefined, from: 'unknown' };
+
+/** An invite that names the org key is awaited in the chain; a link code, or an invite naming no key, is not. */
+export function awaitsInvite(code: string): boolean {
+  const invite = splitInviteCode(code);
+  return invite.orgFingerprint !== undefined && splitLinkCode(invite.code).secret === undefined;
+}
+
+/** The hop's look-up while `waiting()`: unknown, without asking anyone; then `decide()`. */
+export function afterInvite(waiting: () => boolean, decide: () => Promise<IngressChoice>): () => Promise<IngressChoice> {
+  return async () => (waiting() ? UNKNOWN_HOP : decide());
+}
