@@ -5,7 +5,7 @@
  * Focus follows the route: opening a chat or a contact moves it into the detail pane, and
  * Back returns it to the row the person came from.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../session/session.ts';
 import { ChatList } from './screens/ChatList.tsx';
 import { ChatView } from './screens/ChatView.tsx';
@@ -96,7 +96,9 @@ function rowOf(list: HTMLElement | null, r: Route): HTMLElement | null {
 
 function useRouteFocus(route: Route, listRef: { current: HTMLElement | null }, detailRef: { current: HTMLElement | null }): void {
   const previous = useRef<Route | undefined>(undefined);
-  useEffect(() => {
+  // Before the browser paints (a layout effect): run a frame or more later, the move could take
+  // focus from a field the person had already clicked into (ContactDetail.tsx says how that went).
+  useLayoutEffect(() => {
     const before = previous.current;
     previous.current = route;
     const now = detailOf(route);

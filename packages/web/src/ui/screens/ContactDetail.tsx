@@ -3,7 +3,7 @@
  * One contact: view, edit, favourite, delete; message or verify a Hardline contact; invite
  * one who is not on Hardline yet.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../../session/session.ts';
 import type { BookEntry, EntryDraft } from '../../contacts/contactBookAdapter.ts';
 import { directKey } from '../../session/chatModel.ts';
@@ -21,8 +21,11 @@ export function ContactDetail({ session, contactId, go }: { session: Session; co
   const box = useRef<HTMLDivElement>(null);
   const first = useRef(true);
   // Opening or leaving the form replaces the focused control: go to the form's first field,
-  // or back to Edit (the Shell handles arriving at the contact).
-  useEffect(() => {
+  // or back to Edit (the Shell handles arriving at the contact). A layout effect, before the
+  // browser paints: an effect ran a frame later, or several on a busy machine, and took focus
+  // away from a field the person had already clicked into, so what they typed next landed at
+  // the end of the contact's name (web-devices: "Daan Jansen+31 6 5555 0101").
+  useLayoutEffect(() => {
     if (first.current) return void (first.current = false);
     if (editing) focusInside(box.current);
     else if (!focusElement(box.current?.querySelector<HTMLElement>('[data-edit]'))) focusInside(box.current);
