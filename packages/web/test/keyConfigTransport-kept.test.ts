@@ -37,14 +37,14 @@ beforeEach(() => {
 
 describe("the page's key config", () => {
   it('comes from the fresh kept copy, with nothing sent from this address', async () => {
-    await keepKeyConfig(new Uint8Array([1, 2, 3]));
+    await keepKeyConfig(new Uint8Array([1, 2, 3]), Date.now(), KEYS.origin);
     const res = await keyConfigTransport(inner(), 'fetch-and-keep').fetchUnlinked!(KEYS);
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
     expect(fetched).toBe(0);
   });
 
   it('comes from the relay, and is kept, when the kept copy is stale or missing', async () => {
-    await keepKeyConfig(new Uint8Array([1, 2, 3]), Date.now() - KEY_CONFIG_MAX_AGE_MS - 1);
+    await keepKeyConfig(new Uint8Array([1, 2, 3]), Date.now() - KEY_CONFIG_MAX_AGE_MS - 1, KEYS.origin);
     const t = keyConfigTransport(inner(), 'fetch-and-keep');
     expect(new Uint8Array(await (await t.fetchUnlinked!(KEYS)).arrayBuffer())).toEqual(new Uint8Array([9, 9, 9]));
     expect(fetched).toBe(1);
@@ -54,11 +54,19 @@ describe("the page's key config", () => {
   });
 
   it('a refetch marked reload, and the periodic refresh, go past the kept copy to the relay', async () => {
-    await keepKeyConfig(new Uint8Array([1, 2, 3]));
+    await keepKeyConfig(new Uint8Array([1, 2, 3]), Date.now(), KEYS.origin);
     const t = keyConfigTransport(inner(), 'fetch-and-keep');
     const res = await t.fetchUnlinked!(KEYS, { cache: 'reload' });
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(new Uint8Array([9, 9, 9]));
     await refreshKeyConfig(t);
     expect(fetched).toBe(2);
+  });
+
+  it('is not served for another origin than the one it was fetched at (another hop, or the relay)', async () => {
+    await keepKeyConfig(new Uint8Array([1, 2, 3]), Date.now(), 'https://hop.relay.example.org');
+    const res = await keyConfigTransport(inner(), 'fetch-and-keep').fetchUnlinked!(KEYS);
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(new Uint8Array([9, 9, 9]));
+    expect(fetched).toBe(1);
+    await expect(keyConfigTransport(inner(), 'kept-only').fetchUnlinked!(new URL('/v1/ohttp/keys', 'https://hop.team.example.net'))).rejects.toThrow();
   });
 });

@@ -84,9 +84,10 @@ afterEach(() => {
 async function pageKept(opts: { announced?: string | null; keysAgoMs?: number } = {}) {
   if (opts.announced !== undefined) sealed.set('ingress', { url: opts.announced });
   if (opts.keysAgoMs !== undefined) {
-    // The page's own fetch, through the transport it gives its engine.
+    // The page's own fetch, through the transport it gives its engine, at the hop it pinned
+    // (HOP in every test here that keeps a config; the relay's gateway when it names none).
     vi.useFakeTimers({ now: Date.now() - opts.keysAgoMs, toFake: ['Date'] });
-    await keyConfigTransport(browserTransport, 'fetch-and-keep').fetchUnlinked!(new URL('/v1/ohttp/keys', RELAY));
+    await keyConfigTransport(browserTransport, 'fetch-and-keep').fetchUnlinked!(new URL('/v1/ohttp/keys', opts.announced === null ? RELAY : HOP));
     vi.useRealTimers();
   }
   net.relay.seen.length = 0;

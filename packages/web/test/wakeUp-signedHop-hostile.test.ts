@@ -57,9 +57,10 @@ beforeEach(async () => {
     registration: { showNotification: async () => undefined, getNotifications: async () => [], pushManager: { getSubscription: async () => null } },
     clients: { matchAll: async () => [] },
   });
-  // What the page kept at its last start: the relay's hop pinned on first use, and a fresh key config.
+  // What the page kept at its last start: the relay's hop pinned on first use, and a fresh key
+  // config, fetched through that hop (which could have handed this device a key of its own).
   sealed.set('ingress', { url: RELAY_HOP, pinned: RELAY_HOP });
-  await keyConfigTransport(browserTransport, 'fetch-and-keep').fetchUnlinked!(new URL('/v1/ohttp/keys', RELAY));
+  await keyConfigTransport(browserTransport, 'fetch-and-keep').fetchUnlinked!(new URL('/v1/ohttp/keys', RELAY_HOP));
   net.relay.seen.length = 0;
 });
 afterEach(() => {
@@ -68,8 +69,19 @@ afterEach(() => {
 });
 
 describe('a push wake-up after the worker\'s sync read the team\'s signed hop, before the page wrote the pin', () => {
-  it('sends its `ringing` through the signed hop, not the relay\'s pinned one', async () => {
+  it('sends nothing through the relay\'s pinned hop, nor through the signed hop sealed to the config that hop handed out', async () => {
     savedDevice.extensions = signedPolicy(HOP);
+    await handleWake();
+    // The kept config came from the relay's hop, which may have tagged this device: it is kept
+    // for that hop only, and the worker fetches none (keptKeyConfig.ts), so the ring waits for the page.
+    expect(engines[0]!.posted).toEqual([]);
+    expect(net.relay.seen).toEqual([]);
+  });
+
+  it('sends its `ringing` through the signed hop once the page kept a config fetched there', async () => {
+    savedDevice.extensions = signedPolicy(HOP);
+    await keyConfigTransport(browserTransport, 'fetch-and-keep').fetchUnlinked!(new URL('/v1/ohttp/keys', HOP));
+    net.relay.seen.length = 0;
     await handleWake();
     expect(engines[0]!.posted).toEqual(['call ringing']);
     expect(net.relay.seen).toEqual(['hop']);
@@ -77,6 +89,8 @@ describe('a push wake-up after the worker\'s sync read the team\'s signed hop, b
 
   it('a decline from the notification, the same', async () => {
     savedDevice.extensions = signedPolicy(HOP);
+    await keyConfigTransport(browserTransport, 'fetch-and-keep').fetchUnlinked!(new URL('/v1/ohttp/keys', HOP));
+    net.relay.seen.length = 0;
     await declineFromNotification('c1', 'call-1');
     expect(net.relay.seen).toEqual(['hop']);
   });

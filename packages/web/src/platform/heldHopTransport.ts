@@ -19,6 +19,8 @@ export function heldHopTransport(inner: Transport, relay: string | URL, hop: Hop
   const KEYS_PATH = '/v1/ohttp/keys';
   const gateway = new URL('/v1/ohttp', relay);
   const unlinked = inner.fetchUnlinked ?? inner.fetch;
+  /** Where the engine's key config came from: the hop (or the relay, with none) it last fetched it at. */
+  let keyedAt: string | undefined;
   const fetchUnlinked: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.origin !== held) return unlinked(input, init);
@@ -34,8 +36,21 @@ export function heldHopTransport(inner: Transport, relay: string | URL, hop: Hop
     }
     // The key config's GET goes to the same place as the requests sealed to it: the hop, which
     // hands the relay's config to every client alike (client ingressFetch.ts).
-    if (url.pathname === KEYS_PATH) return unlinked(new URL(KEYS_PATH, choice.url ?? relay), init);
-    return unlinked(choice.url ? new URL(choice.url) : gateway, init);
+    if (url.pathname === KEYS_PATH) {
+      const at = new URL(KEYS_PATH, choice.url ?? relay);
+      const res = await unlinked(at, init);
+      if (res.status === 200) keyedAt = at.origin;
+      return res;
+    }
+    const to = choice.url ? new URL(choice.url) : gateway;
+    // The engine keeps its config however the hop changes. One fetched elsewhere (the previous
+    // hop, maybe the relay's own, or the relay directly) may be this device's own tag: sent
+    // through the new hop it would name the device to the relay. Refused here as a rotated key
+    // is: the request fails (posts stay queued) and the engine refetches, at the new hop.
+    if (keyedAt !== undefined && keyedAt !== to.origin) {
+      return new Response(JSON.stringify({ error: { code: 'OHTTP_KEY', message: 'the key config in use came from another hop' } }), { status: 400, headers: { 'content-type': 'application/json' } });
+    }
+    return unlinked(to, init);
   };
   return { ...inner, fetchUnlinked };
 }

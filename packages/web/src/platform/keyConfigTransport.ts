@@ -34,20 +34,22 @@ export function keyConfigTransport(inner: Transport, source: KeyConfigSource): T
   const unlinked = inner.fetchUnlinked ?? inner.fetch;
   const fetchUnlinked: typeof fetch = async (input, init) => {
     if (!isKeyConfigRequest(input, init)) return unlinked(input, init);
+    // Kept per origin: a config from another hop is not served for this one (keptKeyConfig.ts).
+    const from = new URL(input instanceof Request ? input.url : String(input)).origin;
     if (source === 'kept-only') {
-      const kept = await keptKeyConfig();
+      const kept = await keptKeyConfig(Date.now(), from);
       if (!kept) throw new HardlineError('UNAVAILABLE', 'no fresh Oblivious HTTP key config is kept here; the app fetches one when it next opens');
       return new Response(new Uint8Array(kept), { status: 200, headers: { 'content-type': 'application/ohttp-keys' } });
     }
     if (init?.cache !== 'reload') {
-      const kept = await keptKeyConfig();
+      const kept = await keptKeyConfig(Date.now(), from);
       if (kept) return new Response(new Uint8Array(kept), { status: 200, headers: { 'content-type': 'application/ohttp-keys' } });
     }
     const res = await unlinked(input, init);
     if (res.status !== 200) return res;
     const bytes = new Uint8Array(await res.arrayBuffer());
     // Kept best effort: a failed save only leaves the worker without it (it then sends nothing).
-    await keepKeyConfig(bytes).catch(() => undefined);
+    await keepKeyConfig(bytes, Date.now(), from).catch(() => undefined);
     return new Response(bytes, { status: res.status, headers: res.headers });
   };
   return { ...inner, fetchUnlinked };

@@ -25,22 +25,31 @@ export const KEY_CONFIG_REFRESH_MS = 12 * 3_600_000;
 /** A config list holds one key of a few dozen bytes: anything near this is not one. */
 const MAX_CONFIG_BYTES = 4096;
 
-type Kept = { readonly config: string; readonly fetchedAt: number };
+/**
+ * `from`: the origin it was fetched at (the hop, or the relay with none). A config is used only
+ * there: one from another hop (the relay's own, say, which could hand each device a key of its
+ * own) sent through this one would tag the device for the relay.
+ */
+type Kept = { readonly config: string; readonly fetchedAt: number; readonly from?: string };
 
 /** Keeps a config the page just fetched from the relay. */
-export async function keepKeyConfig(config: Uint8Array, now = Date.now()): Promise<void> {
+export async function keepKeyConfig(config: Uint8Array, now = Date.now(), from?: string): Promise<void> {
   if (config.length === 0 || config.length > MAX_CONFIG_BYTES) return;
   const encoded = toBase64Url(config);
   // A sealed save costs two durable writes: the same config kept since the last refresh stands.
   const kept = await sealedGet<Kept>(RECORD).catch(() => undefined);
-  if (kept?.config === encoded && kept.fetchedAt <= now && now - kept.fetchedAt < KEY_CONFIG_REFRESH_MS) return;
-  await sealedPut(RECORD, { config: encoded, fetchedAt: now } satisfies Kept);
+  if (kept?.config === encoded && kept.from === from && kept.fetchedAt <= now && now - kept.fetchedAt < KEY_CONFIG_REFRESH_MS) return;
+  await sealedPut(RECORD, { config: encoded, fetchedAt: now, ...(from !== undefined ? { from } : {}) } satisfies Kept);
 }
 
-/** The kept config while younger than KEY_CONFIG_MAX_AGE_MS; undefined when none, unreadable or stale. */
-export async function keptKeyConfig(now = Date.now()): Promise<Uint8Array | undefined> {
+/**
+ * The kept config while younger than KEY_CONFIG_MAX_AGE_MS and, given `from`, fetched there;
+ * undefined when none, unreadable, stale, or from another origin.
+ */
+export async function keptKeyConfig(now = Date.now(), from?: string): Promise<Uint8Array | undefined> {
   const kept = await sealedGet<Kept>(RECORD).catch(() => undefined);
   if (!kept || typeof kept.config !== 'string' || typeof kept.fetchedAt !== 'number') return undefined;
+  if (from !== undefined && kept.from !== from) return undefined;
   // A time ahead of the clock is as untrustworthy as an old one.
   if (kept.fetchedAt > now || now - kept.fetchedAt > KEY_CONFIG_MAX_AGE_MS) return undefined;
   try {
