@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeKeyConfigs, gatewayKey } from '@hardline/protocol/ohttp';
 import { startIngressHop, type IngressHopHandle } from '../src/ingress/ingressHop.ts';
-import { KEEP_MS, SharedKeyConfig } from '../src/ingress/sharedKeyConfig.ts';
+import { KEEP_MS, RETRY_MS, SharedKeyConfig } from '../src/ingress/sharedKeyConfig.ts';
 
 type Raw = { status: number; headers: IncomingHttpHeaders; body: Buffer };
 
@@ -115,7 +115,9 @@ describe('the shared key config over time (fake clock)', () => {
     expect(await t.keys.current()).toEqual({ body: new Uint8Array([1]) });
     const never = sharedWith([fails, async () => ({ status: 200, contentType: 'text/html', body: new Uint8Array([60]) })]);
     expect(await never.keys.current()).toHaveProperty('unavailable');
-    // A proxy's HTML page is not a key config.
+    // A proxy's HTML page is not a key config (asked once the retry pause is over).
+    never.tick(RETRY_MS);
     expect(await never.keys.current()).toHaveProperty('unavailable');
+    expect(never.fetches()).toBe(2);
   });
 });

@@ -21,6 +21,11 @@ import type { UpstreamAnswer } from './hopUpstream.ts';
 export const KEEP_MS = 60 * 60_000;
 /** After a failed fetch the last good config is still handed out for this long. */
 const STALE_MS = 24 * 60 * 60_000;
+/**
+ * After a failed fetch the relay is not asked again for this long, however many clients ask:
+ * else each client's request would reach the relay as a fetch of the hop's, timed to it.
+ */
+export const RETRY_MS = 5 * 60_000;
 const KEYS_TYPE = 'application/ohttp-keys';
 
 export type KeyConfigAnswer = { readonly body: Uint8Array } | { readonly unavailable: string };
@@ -28,6 +33,7 @@ export type KeyConfigAnswer = { readonly body: Uint8Array } | { readonly unavail
 export class SharedKeyConfig {
   #kept: { body: Uint8Array; at: number } | undefined;
   #fetching: Promise<KeyConfigAnswer> | undefined;
+  #failed: { answer: KeyConfigAnswer; at: number } | undefined;
 
   constructor(
     private readonly get: (url: URL, timeoutMs: number) => Promise<UpstreamAnswer>,
@@ -40,6 +46,8 @@ export class SharedKeyConfig {
   async current(): Promise<KeyConfigAnswer> {
     const kept = this.#kept;
     if (kept && this.now() - kept.at < KEEP_MS) return { body: kept.body };
+    const failed = this.#failed;
+    if (failed && this.now() - failed.at < RETRY_MS) return this.stale() ?? failed.answer;
     this.#fetching ??= this.fetch().finally(() => (this.#fetching = undefined));
     return this.#fetching;
   }
@@ -54,12 +62,18 @@ export class SharedKeyConfig {
     const type = answer?.contentType?.split(';')[0]?.trim().toLowerCase();
     if (answer && answer.status === 200 && type === KEYS_TYPE && answer.body.length > 0) {
       this.#kept = { body: answer.body, at: this.now() };
+      this.#failed = undefined;
       return { body: answer.body };
     }
-    // A relay that stops answering does not get a fresh fetch per client either: the last good
-    // config holds for a day (a rotated key stays accepted for its grace period).
+    // A relay that stops answering does not get a fresh fetch per client either (RETRY_MS): the
+    // last good config holds for a day (a rotated key stays accepted for its grace period).
+    const unavailable = { unavailable: answer ? `the relay answered its key config with HTTP ${answer.status}` : 'the relay behind this hop did not answer' };
+    this.#failed = { answer: unavailable, at: this.now() };
+    return this.stale() ?? unavailable;
+  }
+
+  private stale(): KeyConfigAnswer | undefined {
     const kept = this.#kept;
-    if (kept && this.now() - kept.at < STALE_MS) return { body: kept.body };
-    return { unavailable: answer ? `the relay answered its key config with HTTP ${answer.status}` : 'the relay behind this hop did not answer' };
+    return kept && this.now() - kept.at < STALE_MS ? { body: kept.body } : undefined;
   }
 }
