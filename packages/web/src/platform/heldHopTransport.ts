@@ -24,6 +24,8 @@ export function heldHopTransport(inner: Transport, relay: string | URL, hop: Hop
   const fetchUnlinked: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.origin !== held) return unlinked(input, init);
+    // Read before any wait: the config this request was sealed to, not one fetched meanwhile.
+    const sealedFor = keyedAt;
     const wasHeld = hop.choice === undefined || hop.choice.from === 'unknown';
     let choice = await hop.decided(waitMs);
     if (!choice) throw new HardlineError('UNAVAILABLE', 'waiting for the relay to say which ingress hop to use; nothing was sent');
@@ -47,7 +49,7 @@ export function heldHopTransport(inner: Transport, relay: string | URL, hop: Hop
     // hop, maybe the relay's own, or the relay directly) may be this device's own tag: sent
     // through the new hop it would name the device to the relay. Refused here as a rotated key
     // is: the request fails (posts stay queued) and the engine refetches, at the new hop.
-    if (keyedAt !== undefined && keyedAt !== to.origin) {
+    if (sealedFor !== undefined && sealedFor !== to.origin) {
       return new Response(JSON.stringify({ error: { code: 'OHTTP_KEY', message: 'the key config in use came from another hop' } }), { status: 400, headers: { 'content-type': 'application/json' } });
     }
     return unlinked(to, init);
