@@ -101,10 +101,24 @@ describe('the shared key config over time (fake clock)', () => {
     const first = await Promise.all([t.keys.current(), t.keys.current(), t.keys.current()]);
     expect(first).toEqual([{ body: new Uint8Array([1]) }, { body: new Uint8Array([1]) }, { body: new Uint8Array([1]) }]);
     t.tick(KEEP_MS - 1);
+    await t.keys.refresh();
     expect(await t.keys.current()).toEqual({ body: new Uint8Array([1]) });
     expect(t.fetches()).toBe(1);
     t.tick(1);
+    await t.keys.refresh();
     expect(await t.keys.current()).toEqual({ body: new Uint8Array([2]) });
+    expect(t.fetches()).toBe(2);
+  });
+
+  it('is asked for on the hop\'s timer, never by a client\'s request once the hop has a config', async () => {
+    // A fetch timed to a client's would tell the relay when that client asked, for it to line up
+    // with what it sees of each device's own address, and to answer with a key of its own.
+    const t = sharedWith([config(1), config(2)]);
+    await t.keys.current();
+    t.tick(KEEP_MS + 1);
+    expect(await t.keys.current()).toEqual({ body: new Uint8Array([1]) });
+    expect(t.fetches()).toBe(1);
+    await t.keys.refresh();
     expect(t.fetches()).toBe(2);
   });
 
@@ -112,6 +126,7 @@ describe('the shared key config over time (fake clock)', () => {
     const t = sharedWith([config(1), fails]);
     await t.keys.current();
     t.tick(KEEP_MS);
+    await t.keys.refresh();
     expect(await t.keys.current()).toEqual({ body: new Uint8Array([1]) });
     const never = sharedWith([fails, async () => ({ status: 200, contentType: 'text/html', body: new Uint8Array([60]) })]);
     expect(await never.keys.current()).toHaveProperty('unavailable');

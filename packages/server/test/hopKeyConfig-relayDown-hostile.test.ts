@@ -6,7 +6,8 @@
  * after the client's): the timing of every page start and refetch, to line up with what it sees
  * of each device's own address, and a moment of its choosing to answer one of them with a key
  * of its own. And any stranger could make the hop ask the relay as often as it asks the hop.
- * The hop asks a down relay no more than once per RETRY_MS, however many clients ask.
+ * The hop asks a down relay no more than once per RETRY_MS, however many clients ask, and once it
+ * has a config only on its own timer (refresh).
  */
 import { describe, expect, it } from 'vitest';
 import { KEEP_MS, RETRY_MS, SharedKeyConfig } from '../src/ingress/sharedKeyConfig.ts';
@@ -29,9 +30,11 @@ describe('a relay that stops answering the hop', () => {
     await t.keys.current();
     up = false;
     t.tick(KEEP_MS);
-    // Ten clients ask, a few seconds apart: each still gets the last good config.
+    await t.keys.refresh();
+    // Ten clients ask, a few seconds apart, and the hop's timer runs: each still gets the last good config.
     for (let i = 0; i < 10; i++) {
       expect(await t.keys.current()).toEqual({ body: new Uint8Array([1]) });
+      await t.keys.refresh();
       t.tick(3_000);
     }
     // One fetch for the first period, one when it ran out; none for the clients after it.
@@ -44,11 +47,12 @@ describe('a relay that stops answering the hop', () => {
     await t.keys.current();
     up = false;
     t.tick(KEEP_MS);
-    await t.keys.current();
+    await t.keys.refresh();
     up = true;
     t.tick(RETRY_MS);
-    await t.keys.current();
+    await t.keys.refresh();
     t.tick(1_000);
+    await t.keys.refresh();
     await t.keys.current();
     expect(t.fetches).toEqual([0, KEEP_MS, KEEP_MS + RETRY_MS]);
   });

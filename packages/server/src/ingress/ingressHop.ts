@@ -25,7 +25,7 @@ import { HardlineError } from '@hardline/protocol';
 import { HopCors } from './hopCors.ts';
 import { AddressBuckets, DEFAULT_HOP_LIMITS, type HopLimits } from './hopLimits.ts';
 import { privateUpstream, type Upstream } from './hopUpstream.ts';
-import { SharedKeyConfig } from './sharedKeyConfig.ts';
+import { RETRY_MS, SharedKeyConfig } from './sharedKeyConfig.ts';
 
 export type IngressHopOptions = {
   /** The relay's base URL; requests go to `${target}/v1/ohttp`. */
@@ -68,6 +68,9 @@ export async function startIngressHop(options: IngressHopOptions): Promise<Ingre
   const log = options.log ?? (() => {});
   const buckets = new AddressBuckets(limits.perAddressPerMinute);
   const keyConfig = new SharedKeyConfig(pool.get, new URL(KEYS_PATH, options.target), limits.upstreamTimeoutMs);
+  // The relay is asked for its key config on this timer, never because a client asked (sharedKeyConfig.ts).
+  const keyTimer = setInterval(() => void keyConfig.refresh(), RETRY_MS);
+  keyTimer.unref();
   let inFlight = 0;
   const counts = { forwarded: 0, refused: 0, failed: 0 };
 
@@ -163,6 +166,7 @@ export async function startIngressHop(options: IngressHopOptions): Promise<Ingre
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(keyTimer);
         server.close(() => resolve());
         server.closeAllConnections();
         pool.close();

@@ -13,7 +13,7 @@
  * What is left: the relay can still answer each of the hop's own fetches differently, so
  * clients that fetched in different periods may hold different keys; that splits the hop's
  * clients by when they last fetched, not by who they are. Periods are long (KEEP_MS) to keep
- * those groups large.
+ * those groups large, and they end on the hop's own timer, not at a client's request.
  */
 import type { UpstreamAnswer } from './hopUpstream.ts';
 
@@ -42,12 +42,31 @@ export class SharedKeyConfig {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The config every client gets now; one fetch at a time, shared by all who ask meanwhile. */
+  /**
+   * The config every client gets now. A client's request makes the hop ask the relay only when
+   * it has no usable config at all; otherwise the relay is asked on the hop's own timer (refresh),
+   * so that no fetch of the hop's is timed to a client's (the relay would line that moment up with
+   * what it sees of each device's own address, and could answer it with a key of its own).
+   */
   async current(): Promise<KeyConfigAnswer> {
-    const kept = this.#kept;
-    if (kept && this.now() - kept.at < KEEP_MS) return { body: kept.body };
+    const stale = this.stale();
+    if (stale) return stale;
     const failed = this.#failed;
-    if (failed && this.now() - failed.at < RETRY_MS) return this.stale() ?? failed.answer;
+    if (failed && this.now() - failed.at < RETRY_MS) return failed.answer;
+    return this.start();
+  }
+
+  /** The hop's timer (every RETRY_MS): a new fetch once the period is over, or the pause after a failure. */
+  async refresh(): Promise<void> {
+    const kept = this.#kept;
+    if (kept && this.now() - kept.at < KEEP_MS) return;
+    const failed = this.#failed;
+    if (failed && this.now() - failed.at < RETRY_MS) return;
+    await this.start();
+  }
+
+  /** One fetch at a time, shared by all who ask meanwhile. */
+  private start(): Promise<KeyConfigAnswer> {
     this.#fetching ??= this.fetch().finally(() => (this.#fetching = undefined));
     return this.#fetching;
   }
