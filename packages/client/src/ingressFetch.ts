@@ -7,7 +7,7 @@
  *
  * The gateway's key config is fetched through the hop (`GET /v1/ohttp/keys` at the hop, which
  * hands every client the config it fetched itself: server ingress/sharedKeyConfig.ts), when the
- * hop is set up, and kept for the client's life. Not from the relay: asked from this device's
+ * hop is set up, and renewed there every few hours (RENEW_MIN_MS). Not from the relay: asked from this device's
  * own address, the relay could answer it with a key of its own and recognise every request
  * sealed to that key (key tagging, docs/protocol.md §7). Nor on a request's path: a fetch right
  * before a post would time it. With no config (the set-up fetch failed) or a refusal with OHTTP_KEY (the relay
@@ -69,9 +69,27 @@ function randomRefetchDelay(): number {
   return REFETCH_MIN_MS + Math.floor((n! / 2 ** 32) * (REFETCH_MAX_MS - REFETCH_MIN_MS));
 }
 
+/**
+ * A config in use is fetched again (through the hop) after this long, drawn afresh each time, and
+ * kept until the new one is in. Kept for the client's life, it would stay the key of the hour it
+ * started in: a relay that answers each of the hop's hourly fetches with another key would then
+ * link all this client's posts, weeks apart, to the few clients that started in that hour, which
+ * it sees from their own addresses. Renewed at random times, the client joins whoever fetched in
+ * the same hour, and the relay does not see when (the hop answers from its shared copy).
+ */
+export const RENEW_MIN_MS = 2 * 3_600_000;
+export const RENEW_MAX_MS = 8 * 3_600_000;
+
+function randomBetween(min: number, max: number): number {
+  const [n] = crypto.getRandomValues(new Uint32Array(1));
+  return min + Math.floor((n! / 2 ** 32) * (max - min));
+}
+
 export type IngressFetchOptions = {
   /** The delay before a refetch of the key config; random by default (tests pass their own). */
   readonly refetchDelayMs?: () => number;
+  /** The delay before a config in use is renewed; random by default (tests pass their own). */
+  readonly renewDelayMs?: () => number;
 };
 
 export class IngressFetch {
@@ -82,9 +100,11 @@ export class IngressFetch {
   /** Whether `fetching` is the set-up one, which a request may wait for (see keyConfig). */
   private fetchingAtSetUp = false;
   private refetchTimer: ReturnType<typeof setTimeout> | undefined;
+  private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private readonly unlinked: typeof fetch;
   private readonly refetchDelayMs: () => number;
+  private readonly renewDelayMs: () => number;
 
   constructor(
     readonly ingress: URL,
@@ -93,6 +113,7 @@ export class IngressFetch {
   ) {
     this.unlinked = transport.fetchUnlinked ?? transport.fetch;
     this.refetchDelayMs = opts.refetchDelayMs ?? randomRefetchDelay;
+    this.renewDelayMs = opts.renewDelayMs ?? (() => randomBetween(RENEW_MIN_MS, RENEW_MAX_MS));
   }
 
   readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
@@ -133,6 +154,8 @@ export class IngressFetch {
     this.stopped = true;
     if (this.refetchTimer !== undefined) clearTimeout(this.refetchTimer);
     this.refetchTimer = undefined;
+    if (this.renewTimer !== undefined) clearTimeout(this.renewTimer);
+    this.renewTimer = undefined;
   }
 
   /**
@@ -174,10 +197,13 @@ export class IngressFetch {
       (config) => {
         this.config = config;
         this.fetching = undefined;
+        this.scheduleRenew();
       },
       () => {
         this.fetching = undefined;
-        this.scheduleRefetch();
+        // A renewal that failed leaves the config in use, and is tried again at the next renewal.
+        if (this.config) this.scheduleRenew();
+        else this.scheduleRefetch();
       },
     );
   }
@@ -192,6 +218,19 @@ export class IngressFetch {
     // In Node the timer must not keep a finished command alive.
     (timer as { unref?: () => void }).unref?.();
     this.refetchTimer = timer;
+  }
+
+  /** The next renewal of the config in use, at a random time of its own (RENEW_MIN_MS..RENEW_MAX_MS). */
+  private scheduleRenew(): void {
+    if (this.stopped) return;
+    if (this.renewTimer !== undefined) clearTimeout(this.renewTimer);
+    const timer = setTimeout(() => {
+      this.renewTimer = undefined;
+      // `fresh`: past a copy a transport keeps (the web app's), to the hop.
+      this.startFetch(true);
+    }, this.renewDelayMs());
+    (timer as { unref?: () => void }).unref?.();
+    this.renewTimer = timer;
   }
 
   private async send(config: KeyConfig, inner: Uint8Array): Promise<Response> {
