@@ -27,6 +27,12 @@ vi.mock('../src/session/pushWakeUps.ts', () => import('./sessionStandIns.ts').th
 vi.mock('../src/contacts/contactBookAdapter.ts', () => import('./sessionStandIns.ts').then((m) => m.contactBookAdapter));
 
 vi.mock('@hardline/client', (original) => import('./sessionStandIns.ts').then((m) => m.clientModule(original)));
+// A held action's release delay (1 to 20 s) kept near its floor: the key config a blocked start
+// holds is released with it, and a post waits for that config.
+vi.mock('../src/session/pendingHop.ts', async (original) => ({
+  ...(await original<typeof import('../src/session/pendingHop.ts')>()),
+  heldReleaseDelayMs: () => 50,
+}));
 
 const { Session } = await import('../src/session/session.ts');
 const { savedIngress } = await import('../src/session/announcedIngress.ts');
