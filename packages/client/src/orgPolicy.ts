@@ -153,7 +153,9 @@ export async function reportApplied(api: RelayApi, state: OrgState, now = new Da
  */
 export function signedIngress(state: OrgState): string | null | undefined {
   // A key first shown by the relay after enrolment may be the relay's own: no hop from it.
-  return state.keyFromChain ? undefined : state.policy?.ingress;
+  // While the device waits for its invite, the chain may be cut short before the team's latest
+  // hop policy: an older one ("no hop", or a hop given up) is not the team's word either.
+  return state.keyFromChain || state.awaitInvite !== undefined ? undefined : state.policy?.ingress;
 }
 
 /** The same, read from a saved device state before an engine is opened on it (the web page's start). */
