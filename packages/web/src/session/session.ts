@@ -213,7 +213,8 @@ export class Session {
     // Not knowing the hop is not "no hop": enrolling now would post straight to the relay.
     if (announced.from === 'unknown') throw new HardlineError('UNAVAILABLE', 'the relay did not say which ingress hop to use; try again');
     // An invite that names the org key: the hop stays unknown until the engine has verified a
-    // chain holding that invite, so a relay that withholds the hop policy gains nothing (awaitedInvite.ts).
+    // chain holding that invite, so a hop policy signed before the invite cannot be withheld
+    // (one signed after it still can: docs/protocol.md §7; awaitedInvite.ts).
     const awaits = awaitsInvite(args.code);
     const start = awaits ? UNKNOWN_HOP : announced;
     let engine: HardlineClient | undefined;
