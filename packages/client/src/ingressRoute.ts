@@ -8,7 +8,10 @@
  * 1. the one given for this run (`ClientOptions.ingress`: a CLI flag, or the web page's held hop,
  *    which the page routes itself, web session/announcedIngress.ts);
  * 2. the one the security team signed into the org policy (org/orgPolicy.ts in protocol);
- * 3. the one the person chose at enrolment (`hardline register --ingress`).
+ * 3. the one the person chose at enrolment (`hardline register --ingress`);
+ * 4. while the device still waits for its own invite in the chain (orgPolicy.ts awaitInvite),
+ *    the one a policy read so far names: it may not be the team's current word (the relay may
+ *    have cut the chain before that), so it neither overrides 3 nor counts as 2.
  * The relay is not on that list. Whoever takes the relay over would like posters' addresses
  * back, with a hop of its own or none: it can neither sign a policy nor edit the device state.
  * What it can do is withhold a newer policy (serve an old chain), which keeps the hop the
@@ -27,6 +30,12 @@ export type IngressSources = {
   readonly signed: () => string | null | undefined;
   /** Chosen at enrolment. */
   readonly registered?: string | undefined;
+  /**
+   * Signed into a policy the device read while it still waits for its own invite (orgPolicy.ts
+   * awaitInvite): the relay may have cut the chain before the team's current hop, so this comes
+   * after the enrolment's choice, used only when nothing else names a hop (no worse than none).
+   */
+  readonly unconfirmed?: () => string | null | undefined;
 };
 
 export class IngressRoute {
@@ -84,6 +93,6 @@ export class IngressRoute {
     const signed = this.sources.signed();
     // null: the team signed "no hop", which also overrides the enrolment's choice.
     if (signed !== undefined) return signed ?? undefined;
-    return this.sources.registered;
+    return this.sources.registered ?? this.sources.unconfirmed?.() ?? undefined;
   }
 }

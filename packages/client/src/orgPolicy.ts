@@ -158,6 +158,11 @@ export function signedIngress(state: OrgState): string | null | undefined {
   return state.keyFromChain || state.awaitInvite !== undefined ? undefined : state.policy?.ingress;
 }
 
+/** The hop of a policy read while still waiting for the invite (IngressRoute's last resort). */
+export function unconfirmedIngress(state: OrgState): string | null | undefined {
+  return state.keyFromChain || state.awaitInvite === undefined ? undefined : state.policy?.ingress;
+}
+
 /** The same, read from a saved device state before an engine is opened on it (the web page's start). */
 export function signedIngressOf(state: Pick<DeviceState, 'extensions'>): string | null | undefined {
   return signedIngress(orgStateOf(state.extensions?.[ORG_EXTENSION]));

@@ -9,12 +9,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EMPTY_CHAIN, newOrgKey, orderHash, orgKeyFingerprint, parsePolicy, signOrder, type OrgKeyPair, type SignedOrder } from '@hardline/protocol';
-import { inviteCodeHash, ORG_EXTENSION, pinOrgKey, refreshOrg, signedIngress, signedIngressOf } from '../src/orgPolicy.ts';
-import type { RelayApi } from '../src/relayApi.ts';
+import { IngressRoute } from '../src/ingressRoute.ts';
+import { inviteCodeHash, ORG_EXTENSION, pinOrgKey, refreshOrg, signedIngress, signedIngressOf, unconfirmedIngress, type OrgState } from '../src/orgPolicy.ts';
+import { RelayApi } from '../src/relayApi.ts';
+import type { Transport } from '../src/transport.ts';
 
 const CODE = 'K7QXM-2RTAB-CDEFG-HJKLM';
 const OLD_HOP = 'https://old-hop.team.example/';
 const TEAM_HOP = 'https://hop.team.example/';
+/** The hop a CLI's person chose at enrolment (`hardline register --ingress`). */
+const CHOSEN_HOP = 'https://hop.chosen.example/';
+const RELAY = new URL('https://relay.example.org/');
+const NOWHERE: Transport = { fetch: () => Promise.reject(new Error('not asked')), openWebSocket: () => ({ close() {} }) as never };
+
+/** The engine's route, wired as engineParts.ts wires it. */
+function routeFor(state: OrgState, registered?: string): IngressRoute {
+  return new IngressRoute(new RelayApi(RELAY, NOWHERE), RELAY, NOWHERE, { signed: () => signedIngress(state), registered, unconfirmed: () => unconfirmedIngress(state) });
+}
 
 /** Key, a first policy (`first`: "no hop" or a hop since given up), the hop in use now, then the invite. */
 async function orgChain(key: OrgKeyPair, first: string | null): Promise<SignedOrder[]> {
@@ -47,6 +58,21 @@ describe('a chain cut after an old hop policy, while the device waits for its in
       expect(signedIngress(await refreshOrg(servingOrders(chain), cut))).toBe(TEAM_HOP);
     });
   }
+
+  it('a CLI keeps the hop its person chose over the cut chain\'s "no hop"', async () => {
+    const team = newOrgKey();
+    const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), await inviteCodeHash(CODE));
+    const cut = await refreshOrg(servingOrders((await orgChain(team, null)).slice(0, 2)), enrolled);
+    expect(routeFor(cut, CHOSEN_HOP).hop).toBe(CHOSEN_HOP);
+  });
+
+  it('a CLI that chose no hop still takes the old signed hop rather than posting straight to the relay', async () => {
+    const team = newOrgKey();
+    const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), await inviteCodeHash(CODE));
+    const cut = await refreshOrg(servingOrders((await orgChain(team, OLD_HOP)).slice(0, 2)), enrolled);
+    expect(routeFor(cut).hop).toBe(OLD_HOP);
+    expect(routeFor(cut, CHOSEN_HOP).hop).toBe(CHOSEN_HOP);
+  });
 
   it('a device that waits for no invite follows the signed hop as before', async () => {
     const team = newOrgKey();
