@@ -48,9 +48,11 @@ export type OrgState = {
   /**
    * SHA-256 (hex) of the invite this device enrolled with, until the verified chain shows it. The
    * invite order was signed before the relay made the code, so a chain that holds it holds every
-   * order signed before it, the policy naming the hop included. Until then the relay may be
-   * serving a chain cut short to withhold that policy: the web app holds its anonymous actions
-   * rather than send them through a hop the relay named, or straight to it (session.ts).
+   * order signed before it, a policy naming the hop included (not one signed after it: the relay
+   * can still withhold that). Until then the relay may be serving a chain cut short to withhold
+   * that policy: the web app holds its anonymous actions rather than send them through a hop the
+   * relay named, or straight to it (session.ts), and no policy's hop counts as signed
+   * (signedIngress; an older policy may name a hop the team gave up, or none).
    */
   readonly awaitInvite?: string;
   readonly head: ChainHead;
