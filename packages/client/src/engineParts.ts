@@ -97,16 +97,16 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
   const params = () => SLOT_PARAMS[host.privacyLevel()];
   const quietLeft = () => scheduler.quietLeft();
   const pacing: ClaimPacing = new ClaimPacing({ params, session: scheduler, warm: (n) => warmWallet(api.claimTokens, n), ...(host.opts.claimSleep ? { sleep: host.opts.claimSleep } : {}) });
-  const mailboxPool: MailboxPool = new MailboxPool({ state: () => state, claimOwn: () => keyPackages.claimOwnMailbox(), save: () => host.save(), params, quietLeft, pacing: pacing });
-  const rotation: MailboxRotation = new MailboxRotation(state, api, keyPackages, host.seal, { pool: mailboxPool, pacing: pacing }, host.opts.mailboxGraceMs);
+  const mailboxPool: MailboxPool = new MailboxPool({ state: () => state, claimOwn: () => keyPackages.claimOwnMailbox(), save: () => host.save(), params, quietLeft, pacing });
+  const rotation: MailboxRotation = new MailboxRotation(state, api, keyPackages, host.seal, { pool: mailboxPool, pacing }, host.opts.mailboxGraceMs);
   const outbox: Outbox = new Outbox({ state: () => state, poster: () => route.poster, sortFailures: (b, r) => rotation.sortFailures(b, r), save: () => host.save() });
   const membership: MembershipCommits = new MembershipCommits({
     state,
-    impl: impl,
-    api: api,
-    keyPackages: keyPackages,
-    rotation: rotation,
-    pacing: pacing,
+    impl,
+    api,
+    keyPackages,
+    rotation,
+    pacing,
     claimRetryMs: host.opts.claimRetryMs ?? CLAIM_RETRY_MS,
     mls: (c) => host.mls(c),
     setMls: (c, s) => host.setMls(c, s),
@@ -133,9 +133,9 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
   );
   const trust: IdentityTrust = new IdentityTrust({
     state,
-    api: api,
-    kt: kt,
-    keyPackages: keyPackages,
+    api,
+    kt,
+    keyPackages,
     orgRevoked: () => orgRevoked(host.orgState()),
     save: () => host.save(),
     refreshDirectory: () => host.refreshDirectory(),
@@ -144,9 +144,9 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
   trust.judge(state.directory);
   const directoryRefresh: DirectoryRefresh = new DirectoryRefresh({
     state,
-    api: api,
-    kt: kt,
-    trust: trust,
+    api,
+    kt,
+    trust,
     store: host.opts.store,
     orgState: () => host.orgState(),
     save: () => host.save(),
@@ -154,7 +154,7 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
   });
   const self: SelfConversation = new SelfConversation({
     state,
-    impl: impl,
+    impl,
     conversations: () => host.conversations(),
     createSelf: () => host.createConversation('self', '', []),
     refreshDirectory: () => host.refreshDirectory(),
@@ -167,7 +167,7 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
   });
   const controls: ConversationControls = new ConversationControls({
     state,
-    impl: impl,
+    impl,
     conversations: () => host.conversations(),
     mls: (c) => host.mls(c),
     setMls: (c, s) => host.setMls(c, s),
@@ -179,12 +179,12 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
   });
   const setup: ConversationSetup = new ConversationSetup({
     state,
-    impl: impl,
-    config: config,
+    impl,
+    config,
     seal: host.seal,
-    keyPackages: keyPackages,
-    mailboxPool: mailboxPool,
-    pacing: pacing,
+    keyPackages,
+    mailboxPool,
+    pacing,
     orgState: () => host.orgState(),
     refreshDirectory: () => host.refreshDirectory(),
     userByHandle: (h) => userByHandle(state, h),
@@ -197,7 +197,7 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
   });
   const sending: TextSending = new TextSending({
     state,
-    impl: impl,
+    impl,
     gossip: () => kt.gossip(),
     sync: () => host.sync(),
     refreshDirectory: () => host.refreshDirectory(),
@@ -212,7 +212,7 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
   });
   const ownDevices: OwnDevices = new OwnDevices({
     state,
-    api: api,
+    api,
     orgState: () => host.orgState(),
     conversations: () => host.conversations(),
     refreshDirectory: () => host.refreshDirectory(),
@@ -230,15 +230,15 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
   });
   const receiver: EnvelopeReceiver = new EnvelopeReceiver({
     state,
-    impl: impl,
-    config: config,
+    impl,
+    config,
     seal: host.seal,
-    keyPackages: keyPackages,
-    rotation: rotation,
-    trust: trust,
-    kt: kt,
-    self: self,
-    controls: controls,
+    keyPackages,
+    rotation,
+    trust,
+    kt,
+    self,
+    controls,
     conversations: () => host.conversations(),
     conversationName: (c) => host.conversationName(c),
     refreshDirectory: () => host.refreshDirectory(),
@@ -247,12 +247,12 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
   });
   const round: InboxRound = new InboxRound({
     state,
-    api: api,
+    api,
     transport: watched,
-    scheduler: scheduler,
-    trust: trust,
-    rotation: rotation,
-    receiver: receiver,
+    scheduler,
+    trust,
+    rotation,
+    receiver,
     conversations: () => host.conversations(),
     refreshDirectory: () => host.refreshDirectory(),
     replenishKeyPackages: () => host.replenishKeyPackages(),
