@@ -260,6 +260,16 @@ describe('raw answers on a socket', () => {
     expect(Buffer.concat(written).toString()).toMatch(/^HTTP\/1\.1 429 Too Many Requests\r\n/);
   });
 
+  it('refuseSocket frees the socket as soon as the answer is flushed, not at the grace (a flood of refused peers holds nothing)', async () => {
+    const socket = new Duplex({ read() {}, write: (_c, _e, cb) => cb() }); // a peer that takes the answer and never hangs up
+    const finished = new Promise<void>((resolve) => socket.once('finish', () => resolve()));
+    refuseSocket(socket, 429, { error: { code: 'RATE_LIMITED', message: '' } });
+    await finished;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Flushed, so destroyed now: the 2 s grace timer is only for a peer that never reads.
+    expect(socket.destroyed).toBe(true);
+  });
+
   it('refuseSocket destroys a peer that never lets the answer flush, after a grace', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
