@@ -61,5 +61,7 @@ export default {
     // web: session timing, receipts (the CSP is served by server/src/http/staticApp.ts)
     'packages/web/src/session/receipts.ts',
     'packages/web/src/session/session.ts',
+    'packages/web/src/session/openingHop.ts',
+    'packages/web/src/session/pageHop.ts',
   ],
 };

@@ -3,12 +3,9 @@
  * One signed-in device: the engine, its listening loop, the web app's own state, and the
  * contact book. Screens read from it and call its actions; it tells them when to re-render.
  */
-import { awaitingInviteOf, ContactBookService, HardlineClient, signedIngressOf, type BookDamage, type ClientOptions, type DirectoryUser, type Profile, type Transport } from '@hardline/client';
+import { ContactBookService, HardlineClient, type BookDamage, type DirectoryUser, type Profile } from '@hardline/client';
 import type { SafetyNumber } from '@hardline/protocol';
 import { HardlineError } from '@hardline/protocol';
-import { browserTransport } from '../platform/browserTransport.ts';
-import { heldHopTransport } from '../platform/heldHopTransport.ts';
-import { keyConfigTransport, refreshKeyConfig } from '../platform/keyConfigTransport.ts';
 import { IdbStateStore } from '../platform/idbStateStore.ts';
 import { reopenStorage } from '../platform/encryptedKv.ts';
 import { contactBook, type ContactBook } from '../contacts/contactBookAdapter.ts';
@@ -20,12 +17,11 @@ import { expiredMessages, expiredNotices } from './disappearing.ts';
 import { SyncLoop, type LinkStatus } from './syncLoop.ts';
 import { CallManager } from '../calls/callManager.ts';
 import { PushWakeUps } from './pushWakeUps.ts';
-import { acceptAnnounced, announcedIngress, ENROL_WAIT_MS, rememberIngress, signedChoice, type IngressChoice } from './announcedIngress.ts';
+import type { IngressChoice } from './announcedIngress.ts';
 import type { HopChange } from './pinnedHop.ts';
-import { KEY_CONFIG_REFRESH_MS } from './keptKeyConfig.ts';
-import { HELD_HOP, HOLD_WAIT_MS, PendingHop } from './pendingHop.ts';
-import { afterInvite, awaitsInvite, UNKNOWN_HOP } from './awaitedInvite.ts';
-import { keepHopChange, keptHopChange, LEGACY_HOP_CHANGE_KEPT, sameHopChange } from './keptHopChange.ts';
+import { LEGACY_HOP_CHANGE_KEPT } from './keptHopChange.ts';
+import { enrolledHop, resumedHop, type OpeningHop } from './openingHop.ts';
+import { PageHop } from './pageHop.ts';
 import { clearLocalFlags, WIPED_BY_LOCK } from './localFlags.ts';
 
 const SIGNED_OUT_FLAG = 'hardline.signedOut';
@@ -38,34 +34,6 @@ const TICK_MS = 1_000;
 const WIPE_WAIT_MS = 2_000;
 /** Re-match the book against the directory this often (and whenever the directory changes). */
 const RELINK_MS = 30_000;
-
-/**
- * The engine's transport: the hop's key config is fetched here and kept for the service worker
- * (keptKeyConfig.ts); every action meant for the hop goes to the pinned one, and while the hop
- * is unknown it is held (pendingHop.ts).
- */
-function pageTransport(hop: PendingHop): Transport {
-  const keeping = keyConfigTransport(browserTransport, 'fetch-and-keep');
-  return heldHopTransport(keeping, location.origin, hop, HOLD_WAIT_MS);
-}
-
-/**
- * The hop the engine is opened with: the held one whenever a hop is (or may be) in use, so
- * the transport sends to the pinned hop, and to the one the person accepts later
- * (pinnedHop.ts). No hop at all: posts over `WS /v1/post`, as the relay sees them anyway.
- */
-function engineHop(hop: IngressChoice): string | undefined {
-  return hop.from === 'unknown' || hop.url !== undefined ? HELD_HOP : undefined;
-}
-
-function clientOptions(store: IdbStateStore, transport: Transport, hop: string | undefined): ClientOptions {
-  // No cryptoProvider: ts-mls's default one runs on WebCrypto plus noble in the browser.
-  // The app is open for long and holds its inbox: the send scheduler at `balanced` is its
-  // default (issue 12's budget; BENCHMARKS.md, "Send scheduler"), unless the device chose another.
-  // The hop the relay announces, if any: posts, claims, blob calls and TURN credential
-  // purchases then reach the relay from the hop's address (announcedIngress.ts).
-  return { store, transport, privacy: 'balanced', ...(hop ? { ingress: hop } : {}) };
-}
 
 function randomId(): string {
   return [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -102,24 +70,18 @@ export class Session {
   recovery: string | undefined;
   /** Web Push wake-ups: whether calls ring with the app closed, and why not. */
   readonly push = new PushWakeUps(() => this.emit());
-  /** Where the engine's anonymous actions go: the pinned hop, or a wait while it is unknown. */
-  private hop: PendingHop | undefined;
-  /** The engine's transport, for the periodic key-config refresh. */
-  private transport: Transport | undefined;
-  private keysAt = 0;
-  /** Waiting for this device's invite in the org's verified chain before the hop is decided (awaitedInvite.ts). */
-  private awaitsInvite = false;
-  /** The hop change the person chose to keep the pinned hop through (keptHopChange.ts). */
-  private keptChange: HopChange | undefined;
+  /** The ingress hop the engine's anonymous actions go through (pageHop.ts). */
+  private readonly hop: PageHop;
 
   private constructor(
     readonly client: HardlineClient,
     /** The ingress hop the start found (announcedIngress.ts). */
-    private readonly announced: IngressChoice,
+    announced: IngressChoice,
     private readonly store: IdbStateStore,
     private readonly metaStore: MetaStore,
     private readonly bookService: ContactBookService,
   ) {
+    this.hop = new PageHop(client, announced, () => this.emit());
     this.loop = new SyncLoop(client, {
       changed: () => this.emit(),
       status: (s) => {
@@ -146,42 +108,26 @@ export class Session {
 
   /** The ingress hop the anonymous actions go through, for the settings to show: `unknown` while they wait. */
   get ingress(): IngressChoice {
-    return this.hop ? this.hop.choice : this.announced;
+    return this.hop.ingress;
   }
 
   /** The relay announces another hop, or none, than the one this device pinned (pinnedHop.ts). */
   get hopChange(): HopChange | undefined {
-    return this.ingress.change;
+    return this.hop.change;
   }
 
-  /**
-   * The person read the notice and kept the pinned hop: the notice shrinks to a line. Kept by
-   * the change itself, so another change shows in full again; sealed (keptHopChange.ts), since
-   * it names the hop this person uses.
-   */
+  /** The person kept the pinned hop through this change: the notice shrinks to a line (pageHop.ts). */
   hopChangeKept(): boolean {
-    return sameHopChange(this.hopChange, this.keptChange);
+    return this.hop.changeKept();
   }
 
   keepPinnedHop(): void {
-    const change = this.hopChange;
-    if (change) {
-      this.keptChange = change;
-      // Best effort: unsaved, the next start shows the notice in full again, the safe side.
-      void keepHopChange(change).catch(() => undefined);
-    }
-    this.emit();
+    this.hop.keepPinned();
   }
 
-  /**
-   * The person accepts the relay's new announcement (the security team moved the hop): it is
-   * pinned, and every anonymous action from now on goes there, or to the relay when it names none.
-   */
-  async acceptHopChange(): Promise<void> {
-    const hop = this.hop;
-    if (!hop || !hop.choice.change) return;
-    hop.replace(await acceptAnnounced(hop.choice));
-    this.emit();
+  /** The person accepts the relay's new announcement: it is pinned and used from now on (pageHop.ts). */
+  acceptHopChange(): Promise<void> {
+    return this.hop.acceptChange();
   }
 
   /** The device on this browser profile, if one is enrolled. */
@@ -189,43 +135,21 @@ export class Session {
     const store = new IdbStateStore();
     const saved = await store.load();
     if (!saved) return undefined;
-    // A hop the security team signed into the policy is used without asking the relay (finding 3).
-    const fetched = await announcedIngress(location.origin, undefined, signedIngressOf(saved));
-    // Still waiting for its invite in the chain (awaitedInvite.ts): the hop stays unknown until then.
-    const awaits = awaitingInviteOf(saved);
-    const announced = awaits ? UNKNOWN_HOP : fetched;
-    let engine: HardlineClient | undefined;
-    const waiting = () => engine?.orgPolicy().awaitingInvite !== false;
-    const afterChain = () => announcedIngress(location.origin, undefined, engine?.orgPolicy().ingress);
-    // Not knowing the hop is not "no hop": the engine's hop is held until the relay answers.
-    const hop = new PendingHop(awaits ? afterInvite(waiting, afterChain) : () => announcedIngress(), announced);
-    const transport = pageTransport(hop);
-    const client = await HardlineClient.open(clientOptions(store, transport, engineHop(announced)));
-    engine = client;
-    return Session.start(client, store, announced, { transport, hop, awaitsInvite: awaits });
+    const opening = await resumedHop(saved);
+    const client = await HardlineClient.open(opening.options(store));
+    opening.opened(client);
+    return Session.start(client, store, opening);
   }
 
   static async enrol(args: { code: string; handle: string; displayName: string }): Promise<Session> {
     // After a wipe in this page (signed out, then enrolled afresh) saving is allowed again.
     reopenStorage();
     const store = new IdbStateStore();
-    const announced = await announcedIngress(location.origin, ENROL_WAIT_MS);
-    // Not knowing the hop is not "no hop": enrolling now would post straight to the relay.
-    if (announced.from === 'unknown') throw new HardlineError('UNAVAILABLE', 'the relay did not say which ingress hop to use; try again');
-    // An invite that names the org key: the hop stays unknown until the engine has verified a
-    // chain holding that invite, so a hop policy signed before the invite cannot be withheld
-    // (one signed after it still can: docs/protocol.md §7; awaitedInvite.ts).
-    const awaits = awaitsInvite(args.code);
-    const start = awaits ? UNKNOWN_HOP : announced;
-    let engine: HardlineClient | undefined;
-    const waiting = () => engine?.orgPolicy().awaitingInvite !== false;
-    const afterChain = () => announcedIngress(location.origin, undefined, engine?.orgPolicy().ingress);
-    const hop = new PendingHop(awaits ? afterInvite(waiting, afterChain) : () => announcedIngress(), start);
-    const transport = pageTransport(hop);
-    const client = await HardlineClient.register(clientOptions(store, transport, engineHop(start)), { server: location.origin, ...args });
-    engine = client;
+    const opening = await enrolledHop(args.code);
+    const client = await HardlineClient.register(opening.options(store), { server: location.origin, ...args });
+    opening.opened(client);
     localStorage.removeItem(SIGNED_OUT_FLAG);
-    return Session.start(client, store, start, { transport, hop, awaitsInvite: awaits });
+    return Session.start(client, store, opening);
   }
 
   static wasSignedOut(): boolean {
@@ -242,26 +166,11 @@ export class Session {
     localStorage.removeItem(SIGNED_OUT_FLAG);
   }
 
-  private static async start(client: HardlineClient, store: IdbStateStore, hop: IngressChoice, engine: { transport: Transport; hop: PendingHop; awaitsInvite?: boolean }): Promise<Session> {
+  private static async start(client: HardlineClient, store: IdbStateStore, opening: OpeningHop): Promise<Session> {
     const metaStore = new MetaStore(await loadMeta());
     const bookService = await ContactBookService.open(client);
-    await rememberIngress(hop).catch(() => undefined);
-    const s = new Session(client, hop, store, metaStore, bookService);
-    s.keptChange = await keptHopChange();
-    // Versions before it kept the change in clear: gone at the first start of this one.
-    localStorage.removeItem(LEGACY_HOP_CHANGE_KEPT);
-    s.transport = engine.transport;
-    // The engine fetched the key config as it opened (and kept it): the next one is due later.
-    s.keysAt = Date.now();
-    s.hop = engine.hop;
-    s.awaitsInvite = engine.awaitsInvite ?? false;
-    engine.hop.followSigned(() => client.orgPolicy().ingress);
-    // Asks the relay again only while the hop is unknown (no-op otherwise).
-    engine.hop.whenKnown((known) => {
-      void rememberIngress(known).catch(() => undefined);
-      s.emit();
-    });
-    engine.hop.watch();
+    const s = new Session(client, opening.start, store, metaStore, bookService);
+    await s.hop.open(opening);
     s.recovery = recoveryText(bookService.damaged);
     if (client.isRevoked()) {
       await s.signedOut();
@@ -278,30 +187,8 @@ export class Session {
     return s;
   }
 
-  /**
-   * A hop the security team signed into the policy, read by the engine's last refresh, takes
-   * over from the pinned one (or from not knowing): no change to accept, since the relay could
-   * not have made it. An engine opened with no hop follows it by itself (client ingressRoute.ts);
-   * the choice here is what the settings show and what the service worker reads.
-   */
-  private followSignedHop(): void {
-    const hop = this.hop;
-    if (!hop) return;
-    // The engine's refresh has just shown this device's invite in the chain: the hop can be decided now.
-    if (this.awaitsInvite && this.client.orgPolicy().awaitingInvite === false) {
-      this.awaitsInvite = false;
-      hop.poke();
-    }
-    const signed = this.client.orgPolicy().ingress;
-    if (signed === undefined || (hop.choice.from === 'policy' && hop.choice.url === (signed ?? undefined))) return;
-    const choice = signedChoice(signed);
-    hop.replace(choice);
-    void rememberIngress(choice).catch(() => undefined);
-    this.emit();
-  }
-
   private readonly onOnline = () => {
-    this.hop?.poke();
+    this.hop.poke();
     this.loop.poke();
   };
 
@@ -603,8 +490,8 @@ export class Session {
     this.ticking = true;
     try {
       const now = Date.now();
-      this.followSignedHop();
-      this.refreshKeys(now);
+      this.hop.followSigned();
+      this.hop.refreshKeys(now);
       const receiptsDue = due(this.meta, now);
       const expired = this.expired(now);
       const notices = expiredNotices(this.meta, now);
@@ -626,17 +513,6 @@ export class Session {
     } finally {
       this.ticking = false;
     }
-  }
-
-  /**
-   * The kept key config stays fresh while the app is open, so the service worker has one to use
-   * (keptKeyConfig.ts). On a timer of its own, never because a post is about to go.
-   */
-  private refreshKeys(now: number): void {
-    if (!this.transport || now - this.keysAt < KEY_CONFIG_REFRESH_MS) return;
-    if (this.ingress.from !== 'unknown' && !this.ingress.url) return;
-    this.keysAt = now;
-    void refreshKeyConfig(this.transport).catch(() => undefined);
   }
 
   private async sendReceipts(c: HardlineClient, convIds: readonly string[]): Promise<void> {
@@ -669,7 +545,7 @@ export class Session {
     if (this.revoked) return;
     this.revoked = true;
     this.loop.stop();
-    this.hop?.stop();
+    this.hop.stop();
     if (this.timer) clearInterval(this.timer);
     removeEventListener('online', this.onOnline);
     this.client.close();
