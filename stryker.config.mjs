@@ -63,5 +63,6 @@ export default {
     'packages/web/src/session/session.ts',
     'packages/web/src/session/openingHop.ts',
     'packages/web/src/session/pageHop.ts',
+    'packages/web/src/session/trustView.ts',
   ],
 };

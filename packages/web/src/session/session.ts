@@ -11,7 +11,6 @@ import { reopenStorage } from '../platform/encryptedKv.ts';
 import { contactBook, type ContactBook } from '../contacts/contactBookAdapter.ts';
 import { loadMeta, MetaStore } from './appMeta.ts';
 import { buildChats, type Chat } from './chatModel.ts';
-import { confusableHandles } from './confusableNames.ts';
 import { absorb, due, MAX_RECEIPT_IDS } from './receipts.ts';
 import { expiredMessages, expiredNotices } from './disappearing.ts';
 import { SyncLoop, type LinkStatus } from './syncLoop.ts';
@@ -22,10 +21,10 @@ import type { HopChange } from './pinnedHop.ts';
 import { LEGACY_HOP_CHANGE_KEPT } from './keptHopChange.ts';
 import { enrolledHop, resumedHop, type OpeningHop } from './openingHop.ts';
 import { PageHop } from './pageHop.ts';
+import { SPLIT_VIEW_SEEN, TrustView, type SplitView } from './trustView.ts';
 import { clearLocalFlags, WIPED_BY_LOCK } from './localFlags.ts';
 
 const SIGNED_OUT_FLAG = 'hardline.signedOut';
-const SPLIT_VIEW_SEEN = 'hardline.splitViewSeen';
 /** The flags a wipe removes; the signed-out screen still needs SIGNED_OUT_FLAG and WIPED_BY_LOCK. */
 const LOCAL_FLAGS = [SPLIT_VIEW_SEEN, LEGACY_HOP_CHANGE_KEPT];
 const KEPT_AFTER_WIPE = [SIGNED_OUT_FLAG, WIPED_BY_LOCK];
@@ -72,6 +71,8 @@ export class Session {
   readonly push = new PushWakeUps(() => this.emit());
   /** The ingress hop the engine's anonymous actions go through (pageHop.ts). */
   private readonly hop: PageHop;
+  /** What the app tells the person about whom they are talking to (trustView.ts). */
+  private readonly trust: TrustView;
 
   private constructor(
     readonly client: HardlineClient,
@@ -104,6 +105,7 @@ export class Session {
     // A local edit ends the listening round, so the round's book sync pushes it at once.
     this.book = contactBook(bookService, (fn) => this.loop.exclusive(fn), () => this.loop.poke());
     this.book.onChange(() => this.emit());
+    this.trust = new TrustView(client, this.book, () => this.version, () => this.emit());
   }
 
   /** The ingress hop the anonymous actions go through, for the settings to show: `unknown` while they wait. */
@@ -225,86 +227,50 @@ export class Session {
     return this.client.directory().find((u) => u.handle === handle);
   }
 
-  /** The name shown for a person, with their handle beside it when it looks like another's. */
+  // What the app tells the person about others' names and keys, and about the key log (trustView.ts).
+
   displayName(handle: string): string {
-    const name = this.plainName(handle);
-    return this.confusable().has(handle) ? `${name} (@${handle})` : name;
+    return this.trust.displayName(handle);
   }
 
-  private plainName(handle: string): string {
-    const entry = this.book.list().find((e) => e.hardlineHandle === handle);
-    return entry?.name || this.user(handle)?.displayName || handle;
-  }
-
-  private confusableAt = -1;
-  private confusableSet = new Set<string>();
-
-  private confusable(): Set<string> {
-    if (this.confusableAt !== this.version) {
-      this.confusableSet = confusableHandles(this.directory().map((u) => ({ handle: u.handle, name: this.plainName(u.handle) })));
-      this.confusableAt = this.version;
-    }
-    return this.confusableSet;
-  }
-
-  /** The person's identity key changed (trustRules.ts): sending to them waits for acceptKeys. */
   keysChanged(handle: string): boolean {
-    return this.client.identityOf(handle)?.changedTo !== undefined;
+    return this.trust.keysChanged(handle);
   }
 
-  /** The user compared safety numbers with this person. */
   verified(handle: string): boolean {
-    const pin = this.client.identityOf(handle);
-    return pin?.verified === true && pin.changedTo === undefined;
+    return this.trust.verified(handle);
   }
 
-  /** A person the user had verified now shows another identity key: the app blocks on this. */
   verifiedButChanged(): string[] {
-    return this.directory()
-      .map((u) => u.handle)
-      .filter((h) => h !== this.me && this.client.identityOf(h)?.verified === true && this.keysChanged(h));
+    return this.trust.verifiedButChanged();
   }
 
-  /** Devices listed under a person that their identity key did not certify (never sent to). */
   unverifiableDevices(handle: string): number {
-    return this.client.unverifiableDevices().filter((d) => d.handle === handle).length;
+    return this.trust.unverifiableDevices(handle);
   }
 
-  /** Devices of a person the relay calls revoked with no signed revocation: still sent to. */
   unsignedRevocations(handle: string): number {
-    return this.client.unsignedRevocations().filter((d) => d.handle === handle).length;
+    return this.trust.unsignedRevocations(handle);
   }
 
-  /** Of those, the ones whose key the relay cannot prove is in its key log: hidden from auditors. */
   notInLogDevices(handle: string): number {
-    return this.client.unverifiableDevices().filter((d) => d.handle === handle && d.reason === 'not-in-log').length;
+    return this.trust.notInLogDevices(handle);
   }
 
-  /** The relay showed this device and a peer different key logs (keyTransparency.ts): it is lying to someone. */
-  splitView(): { from?: string; detectedAt: string; reason: 'forked-log' | 'different-log-key' } | undefined {
-    const report = this.client.splitView();
-    return report && { ...(report.from ? { from: report.from } : {}), detectedAt: report.detectedAt, reason: report.reason ?? 'forked-log' };
+  splitView(): SplitView | undefined {
+    return this.trust.splitView();
   }
 
-  /**
-   * The split-view alert the user closed, kept by when it was detected: a new detection blocks
-   * again, but the same one does not block at every start (a banner stays), so that the alert is
-   * read rather than dismissed by habit. Holds only a time, nothing about anyone.
-   */
   splitViewDismissed(): boolean {
-    const report = this.client.splitView();
-    return !!report && report.detectedAt === localStorage.getItem(SPLIT_VIEW_SEEN);
+    return this.trust.splitViewDismissed();
   }
 
   dismissSplitView(): void {
-    const report = this.client.splitView();
-    if (report) localStorage.setItem(SPLIT_VIEW_SEEN, report.detectedAt);
-    this.emit();
+    this.trust.dismissSplitView();
   }
 
-  /** Entries under one's own name in the relay's key log that one's identity key did not make (logMonitor.ts). */
   foreignLogEntries(): number {
-    return this.client.foreignLogEntries().length;
+    return this.trust.foreignLogEntries();
   }
 
   async acceptKeys(handle: string): Promise<void> {
