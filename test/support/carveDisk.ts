@@ -15,6 +15,11 @@
  * - Mailbox pairs: two mailboxes of one conversation written by the same WAL commit or by
  *   two neighbouring commits (commit order is time order). "Written" is found by diffing each
  *   frame's page against its previous image, as an attacker would.
+ *
+ * A copy taken at any instant can catch a commit half done, and then some rows look written
+ * that a b-tree balance only moved (changedIds says which diffs it can still trust). Counted as
+ * writes, such moves pair mailboxes that merely sit next to each other in key order (random
+ * ids), which tells no one who talks to whom.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -90,31 +95,49 @@ export function readDiskFiles(dir: string): DiskFile[] {
 }
 
 type Frame = { readonly pgno: number; readonly page: Buffer };
+/** `whole`: it ends in a commit frame; otherwise the writer was stopped part way through it. */
+type Commit = { readonly frames: readonly Frame[]; readonly whole: boolean };
 
 /** A WAL's frames grouped into commits (each the frames up to a commit frame), file order. */
-function walCommits(b: Buffer): { pageSize: number; commits: Frame[][] } {
+function walCommits(b: Buffer): { pageSize: number; commits: Commit[] } {
   const pageSize = b.readUInt32BE(8);
-  const commits: Frame[][] = [];
+  const commits: Commit[] = [];
   let current: Frame[] = [];
   // Every frame, stale generations included: an attacker reads them all.
   for (let off = WAL_HEADER; off + WAL_FRAME_HEADER + pageSize <= b.length; off += WAL_FRAME_HEADER + pageSize) {
     current.push({ pgno: b.readUInt32BE(off), page: b.subarray(off + WAL_FRAME_HEADER, off + WAL_FRAME_HEADER + pageSize) });
     if (b.readUInt32BE(off + 4) !== 0) {
-      commits.push(current);
+      commits.push({ frames: current, whole: true });
       current = [];
     }
   }
-  if (current.length > 0) commits.push(current);
+  if (current.length > 0) commits.push({ frames: current, whole: false });
   return { pageSize, commits };
 }
 
 const idForms = (hex: string): Buffer[] => [Buffer.from(hex, 'hex'), Buffer.from(hex)];
 
 /**
+ * What the disk still tells about a commit's previous state. SQLite writes a commit's frames,
+ * and a checkpoint copies pages into the main file, in page-number order, so a copy taken at an
+ * instant can hold:
+ * - a commit cut short (`whole` false): its lower pages are written, its higher ones not yet.
+ *   A balance that moved rows from a lower page to a higher one (a split fills a new page at
+ *   the file's end) shows them gone from the first and not yet on the second: a removal seen
+ *   there may be such a move, so only a whole commit's removals count.
+ * - pages the checkpoint has already copied (`lost`): the main file holds the commit's image of
+ *   them (or a later one), and the image they had before is nowhere on disk. A row the commit
+ *   shows on another page may have moved there from one of them, so such a commit's additions
+ *   do not count. (Its removals still do: a copied page, compared with the main file's image
+ *   of it, shows none while the WAL holds one commit, as the relay's does.)
+ */
+type Trust = { readonly removals: boolean; readonly additions: boolean };
+
+/**
  * What a commit wrote, as the attacker sees it: the ids of rows it added or removed. A page
  * image carries every row on the page, so presence alone would say nothing.
  */
-function changedIds(commit: readonly Frame[], before: (pgno: number) => Buffer, ids: readonly string[], prior: Buffer): string[] {
+function changedIds(commit: readonly Frame[], before: (pgno: number) => Buffer, ids: readonly string[], prior: Buffer, trust: Trust): string[] {
   // Rows, not pages: each occurrence with the bytes that follow it (the rest of its row: seq,
   // envelope id). A row the commit shows that was nowhere on disk before, or a row of its pages
   // that it no longer shows anywhere, is a write. A row that a b-tree balance moves (to another
@@ -131,8 +154,8 @@ function changedIds(commit: readonly Frame[], before: (pgno: number) => Buffer, 
   const after = Buffer.concat([...pages.values()]);
   return ids.filter((id) => {
     const forms = idForms(id);
-    for (const page of pages.values()) for (const row of rowsIn(page, forms)) if (!prior.includes(row)) return true;
-    for (const pgno of pages.keys()) for (const row of rowsIn(before(pgno), forms)) if (!after.includes(row)) return true;
+    if (trust.additions) for (const page of pages.values()) for (const row of rowsIn(page, forms)) if (!prior.includes(row)) return true;
+    if (trust.removals) for (const pgno of pages.keys()) for (const row of rowsIn(before(pgno), forms)) if (!after.includes(row)) return true;
     return false;
   });
 }
@@ -143,6 +166,24 @@ function changedIds(commit: readonly Frame[], before: (pgno: number) => Buffer, 
  * seq, slot) in envelopes_mailbox_seq; past the row come the next cell's bytes, which a move changes.
  */
 const ROW_CONTEXT = 12;
+
+/**
+ * The pages a checkpoint under way has already copied into the main file, over the image they
+ * had before the WAL's first frame of them. A checkpoint copies each page's newest committed
+ * image, lowest page number first, so they are the run of lowest pages whose main-file image
+ * is that newest one. (A page a commit rewrote unchanged looks the same; only when it is among
+ * the lowest does it make the carver count less than it could.)
+ */
+function checkpointed(commits: readonly Commit[], mainPage: (pgno: number) => Buffer): Set<number> {
+  const newest = new Map<number, Buffer>();
+  for (const c of commits) if (c.whole) for (const f of c.frames) newest.set(f.pgno, f.page);
+  const copied = new Set<number>();
+  for (const pgno of [...newest.keys()].sort((x, y) => x - y)) {
+    if (!newest.get(pgno)!.equals(mainPage(pgno))) break;
+    copied.add(pgno);
+  }
+  return copied;
+}
 
 export function carveDisk(files: readonly DiskFile[], truth: CarveTruth): CarveReport {
   const findings: string[] = [];
@@ -199,12 +240,16 @@ export function carveDisk(files: readonly DiskFile[], truth: CarveTruth): CarveR
     walCommitCount += commits.length;
     const main = files.find((f) => f.name === file.name.slice(0, -'-wal'.length))?.bytes ?? Buffer.alloc(0);
     const latest = new Map<number, Buffer>();
-    const before = (pgno: number): Buffer => latest.get(pgno) ?? main.subarray((pgno - 1) * pageSize, pgno * pageSize);
+    const mainPage = (pgno: number): Buffer => main.subarray((pgno - 1) * pageSize, pgno * pageSize);
+    const before = (pgno: number): Buffer => latest.get(pgno) ?? mainPage(pgno);
+    const copied = checkpointed(commits, mainPage);
     const written: { mailboxes: string[] }[] = [];
-    for (const [i, commit] of commits.entries()) {
+    for (const [i, { frames: commit, whole }] of commits.entries()) {
       const prior = Buffer.concat([main, ...latest.values()]);
-      const mailboxes = changedIds(commit, before, mailboxIds, prior);
-      const devices = changedIds(commit, before, truth.deviceIds, prior);
+      const lost = commit.some((f) => !latest.has(f.pgno) && copied.has(f.pgno));
+      const trust: Trust = { removals: whole, additions: !lost };
+      const mailboxes = changedIds(commit, before, mailboxIds, prior, trust);
+      const devices = changedIds(commit, before, truth.deviceIds, prior, trust);
       if (mailboxes.length > 0 && devices.length > 0) {
         deviceNextToMailbox += mailboxes.length * devices.length;
         findings.push(`${file.name} commit ${i}: ${devices.length} device id(s) changed beside ${mailboxes.length} mailbox id(s)`);
