@@ -130,10 +130,11 @@ describe('the ingress hop in the signed org policy', () => {
       await carol.sync().catch(() => undefined);
       expect(carol.orgPolicy().refused).toBeDefined();
       expect(carol.orgPolicy().ingress).toBeUndefined();
-      // The chain breaks before her invite: she still waits for it (the web app holds its actions).
+      // The chain breaks before her invite: she still waits for it, and holds her anonymous
+      // actions meanwhile (the first message's claims included), the web app and the engine alike.
       expect(carol.orgPolicy().awaitingInvite).toBe(true);
       const before = relayHop.forwarded;
-      await carol.send('bob', 'from carol');
+      await expect(carol.send('bob', 'from carol')).rejects.toMatchObject({ code: 'AWAITING_INVITE' });
       expect(relayHop.forwarded).toBe(before);
     } finally {
       carol.close();

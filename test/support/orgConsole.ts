@@ -71,3 +71,30 @@ export function rewriteOrders(relay: OrgRelay, edit: (order: SignedOrder) => Sig
     db.close();
   }
 }
+
+/**
+ * The hostile relay withholds the org's orders from `fromSeq` on: it serves the chain cut short
+ * (what a relay already taken over at a device's enrolment would do to hide the policy that
+ * names the team's hop). `restore` puts them back, as the relay taken back would serve them.
+ */
+export function withholdOrders(relay: OrgRelay, fromSeq: number): { restore(): void } {
+  const db = new Database(join(relay.dataDir, SQLITE_FILE_NAME));
+  let rows: { seq: number; kind: string; order_json: string; hash: string }[];
+  try {
+    rows = db.prepare<[number], { seq: number; kind: string; order_json: string; hash: string }>('SELECT seq, kind, order_json, hash FROM org_orders WHERE seq >= ? ORDER BY seq').all(fromSeq);
+    db.prepare('DELETE FROM org_orders WHERE seq >= ?').run(fromSeq);
+  } finally {
+    db.close();
+  }
+  return {
+    restore() {
+      const again = new Database(join(relay.dataDir, SQLITE_FILE_NAME));
+      try {
+        const put = again.prepare('INSERT INTO org_orders (seq, kind, order_json, hash) VALUES (?, ?, ?, ?)');
+        for (const r of rows) put.run(r.seq, r.kind, r.order_json, r.hash);
+      } finally {
+        again.close();
+      }
+    },
+  };
+}

@@ -42,6 +42,8 @@ export function exitCodeFor(e: unknown): number {
     case 'DISK_FULL':
     case 'BLOBS_FULL':
     case 'RATE_LIMITED':
+    // Held until the relay shows this device's invite in the org's chain: posts stay queued.
+    case 'AWAITING_INVITE':
       return ExitCodes.UNAVAILABLE;
     case 'CONFLICT':
       return ExitCodes.CONFLICT;

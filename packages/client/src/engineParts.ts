@@ -28,7 +28,7 @@ import { KeyTransparency } from './keyTransparency.ts';
 import { MailboxPool } from './mailboxPool.ts';
 import { MailboxRotation } from './mailboxRotation.ts';
 import { MembershipCommits } from './membershipCommits.ts';
-import { orgRevoked, signedIngress, unconfirmedIngress, type OrgState } from './orgPolicy.ts';
+import { awaitingInvite, orgRevoked, signedIngress, type OrgState } from './orgPolicy.ts';
 import { Outbox } from './outbox.ts';
 import { OwnDevices } from './ownDevices.ts';
 import { SLOT_PARAMS, type PrivacyLevel } from './privacyLevel.ts';
@@ -84,7 +84,7 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
   });
   const watched: Transport = watchSession(host.opts.transport, scheduler);
   const api: RelayApi = new RelayApi(base, watched, { deviceId: state.deviceId, sign: (m) => impl.signature.sign(signKey, m) });
-  const route: IngressRoute = new IngressRoute(api, base, host.opts.transport, { given: host.opts.ingress, signed: () => signedIngress(host.orgState()), registered: state.ingress, unconfirmed: () => unconfirmedIngress(host.orgState()) });
+  const route: IngressRoute = new IngressRoute(api, base, host.opts.transport, { given: host.opts.ingress, signed: () => signedIngress(host.orgState()), registered: state.ingress, awaitingInvite: () => awaitingInvite(host.orgState()) });
   const keyPackages: KeyPackageSupply = new KeyPackageSupply(
     state,
     api,

@@ -7,6 +7,7 @@ export * from './conversationSettings.ts';
 export * from './deviceState.ts';
 export * from './relayApi.ts';
 export { awaitingInviteOf, signedIngressOf } from './orgPolicy.ts';
+export { AwaitingInviteError } from './ingressRoute.ts';
 export * from './turnCredentialCache.ts';
 export * from './relayUrl.ts';
 export * from './transport.ts';

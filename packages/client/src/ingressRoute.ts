@@ -10,13 +10,23 @@
  * 2. the one the security team signed into the org policy (org/orgPolicy.ts in protocol);
  * 3. the one the person chose at enrolment (`hardline register --ingress`);
  * 4. while the device still waits for its own invite in the chain (orgPolicy.ts awaitInvite),
- *    the one a policy read so far names: it may not be the team's current word (the relay may
- *    have cut the chain before that), so it neither overrides 3 nor counts as 2.
+ *    none yet: the route is held (below);
+ * 5. else none: straight to the relay.
  * The relay is not on that list. Whoever takes the relay over would like posters' addresses
  * back, with a hop of its own or none: it can neither sign a policy nor edit the device state.
  * What it can do is withhold a newer policy (serve an old chain), which keeps the hop the
  * device had; the security team sees that as an old policy version in its device list.
+ *
+ * Held: a relay already hostile at enrolment can serve the chain cut short before the policy
+ * that names the hop, so until the invite shows up in the verified chain the device cannot know
+ * whether the team signed a hop, nor which. Sent meanwhile, an anonymous action would go straight
+ * to the relay from this device's address (or through a hop the team gave up). So every one of
+ * them fails with AwaitingInviteError before any byte leaves: the hold sits in the one path they
+ * all take (RelayApi's anonymous fetch; posts go through it too, as over a hop). Queued posts
+ * stay in the outbox; claims, blob calls and TURN purchases fail and are made again later. The
+ * refresh that verifies the invite decides the route (follow), and what waits goes through it.
  */
+import { HardlineError } from '@hardline/protocol';
 import { parseRelayUrl } from './relayUrl.ts';
 import { IngressPoster, type PostSender } from './ingressPoster.ts';
 import { Poster } from './poster.ts';
@@ -31,15 +41,28 @@ export type IngressSources = {
   /** Chosen at enrolment. */
   readonly registered?: string | undefined;
   /**
-   * Signed into a policy the device read while it still waits for its own invite (orgPolicy.ts
-   * awaitInvite): the relay may have cut the chain before the team's current hop, so this comes
-   * after the enrolment's choice, used only when nothing else names a hop (no worse than none).
+   * The device still waits for its own invite in the verified chain (orgPolicy.ts awaitInvite):
+   * with no hop given or chosen, the route is held until it has seen it.
    */
-  readonly unconfirmed?: () => string | null | undefined;
+  readonly awaitingInvite?: () => boolean;
 };
 
+/** What `send` and every anonymous action throw while the route is held (see the module comment). */
+export class AwaitingInviteError extends HardlineError {
+  constructor() {
+    super(
+      'AWAITING_INVITE',
+      "held: this device sends nothing anonymous until the relay shows your invite in the organisation's signed orders, which it has not yet; if this lasts, tell your security team (the relay may be withholding them)",
+    );
+  }
+}
+
+/** The route's decision: a hop, none (straight to the relay), or held. */
+const HELD = Symbol('held');
+type Wanted = string | undefined | typeof HELD;
+
 export class IngressRoute {
-  #hop: string | undefined;
+  #hop: Wanted;
   #poster: PostSender;
 
   constructor(
@@ -49,13 +72,17 @@ export class IngressRoute {
     private readonly sources: IngressSources,
   ) {
     this.#hop = this.wanted();
-    if (this.#hop) api.useIngress(parseRelayUrl(this.#hop));
-    this.#poster = this.#hop ? new IngressPoster(api) : new Poster(base, transport);
+    this.#poster = this.take(this.#hop);
   }
 
-  /** The hop in use, undefined for none. */
+  /** The hop in use, undefined for none (or while held). */
   get hop(): string | undefined {
-    return this.#hop;
+    return this.#hop === HELD ? undefined : this.#hop;
+  }
+
+  /** True while every anonymous action is held (see the module comment). */
+  get held(): boolean {
+    return this.#hop === HELD;
   }
 
   /** The poster for the outbox. Through a hop, one; without, the long-lived WebSocket one. */
@@ -71,16 +98,15 @@ export class IngressRoute {
   /**
    * After the org's orders were read: a signed hop that differs from the one in use takes over
    * from the next action on. A policy that stops speaking of the hop falls back to the
-   * enrolment's choice; one that says "no hop" (null) means none.
+   * enrolment's choice; one that says "no hop" (null) means none. A chain that now shows the
+   * invite ends the hold.
    */
   follow(): boolean {
     const next = this.wanted();
     if (next === this.#hop) return false;
-    if (next) this.api.useIngress(parseRelayUrl(next));
-    else this.api.dropIngress();
     this.#poster.close();
     this.#hop = next;
-    this.#poster = next ? new IngressPoster(this.api) : new Poster(this.base, this.transport);
+    this.#poster = this.take(next);
     return true;
   }
 
@@ -88,11 +114,21 @@ export class IngressRoute {
     this.#poster.close();
   }
 
-  private wanted(): string | undefined {
+  /** Points the API's anonymous calls where `wanted` says, and returns the poster that goes with it. */
+  private take(wanted: Wanted): PostSender {
+    if (wanted === HELD) this.api.holdAnonymous(() => new AwaitingInviteError());
+    else if (wanted) this.api.useIngress(parseRelayUrl(wanted));
+    else this.api.dropIngress();
+    // Held, posts go the API's way too (as over a hop), so the one hold covers them.
+    return wanted === HELD || wanted ? new IngressPoster(this.api) : new Poster(this.base, this.transport);
+  }
+
+  private wanted(): Wanted {
     if (this.sources.given !== undefined) return this.sources.given;
     const signed = this.sources.signed();
     // null: the team signed "no hop", which also overrides the enrolment's choice.
     if (signed !== undefined) return signed ?? undefined;
-    return this.sources.registered ?? this.sources.unconfirmed?.() ?? undefined;
+    if (this.sources.registered !== undefined) return this.sources.registered;
+    return this.sources.awaitingInvite?.() ? HELD : undefined;
   }
 }

@@ -50,9 +50,10 @@ export type OrgState = {
    * invite order was signed before the relay made the code, so a chain that holds it holds every
    * order signed before it, a policy naming the hop included (not one signed after it: the relay
    * can still withhold that). Until then the relay may be serving a chain cut short to withhold
-   * that policy: the web app holds its anonymous actions rather than send them through a hop the
-   * relay named, or straight to it (session.ts), and no policy's hop counts as signed
-   * (signedIngress; an older policy may name a hop the team gave up, or none).
+   * that policy: the device holds its anonymous actions rather than send them through a hop the
+   * relay named, or straight to it (web session.ts; the engine's route, ingressRoute.ts, unless a
+   * hop was given or chosen), and no policy's hop counts as signed (signedIngress; an older
+   * policy may name a hop the team gave up, or none).
    */
   readonly awaitInvite?: string;
   readonly head: ChainHead;
@@ -158,11 +159,6 @@ export function signedIngress(state: OrgState): string | null | undefined {
   // While the device waits for its invite, the chain may be cut short before the team's latest
   // hop policy: an older one ("no hop", or a hop given up) is not the team's word either.
   return state.keyFromChain || state.awaitInvite !== undefined ? undefined : state.policy?.ingress;
-}
-
-/** The hop of a policy read while still waiting for the invite (IngressRoute's last resort). */
-export function unconfirmedIngress(state: OrgState): string | null | undefined {
-  return state.keyFromChain || state.awaitInvite === undefined ? undefined : state.policy?.ingress;
 }
 
 /** The same, read from a saved device state before an engine is opened on it (the web page's start). */

@@ -33,7 +33,8 @@ const LATER: Readonly<Record<string, string>> = {
  * long must not stop the sender from reading its own messages).
  */
 export function postWaits(e: unknown): boolean {
-  return e instanceof HardlineError && (e.code === 'UNAVAILABLE' || e.code in LATER);
+  // AWAITING_INVITE: held on this device until the org's chain shows its invite (ingressRoute.ts).
+  return e instanceof HardlineError && (e.code === 'UNAVAILABLE' || e.code === 'AWAITING_INVITE' || e.code in LATER);
 }
 
 function refusal(code: string): string {

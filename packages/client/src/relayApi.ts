@@ -40,8 +40,11 @@ export type Signer = (message: Uint8Array) => Promise<Uint8Array>;
 
 export class RelayApi {
   private token: string | undefined;
-  /** Set by useIngress: the anonymous calls go through this hop instead of straight to the relay. */
-  private ingress: IngressFetch | undefined;
+  /**
+   * Set by useIngress: the anonymous calls go through this hop instead of straight to the relay.
+   * Set by holdAnonymous: they go nowhere.
+   */
+  private ingress: Pick<IngressFetch, 'fetch' | 'stop'> | undefined;
   /** Privacy Pass tokens that pay for the anonymous claim and new-blob calls. */
   readonly claimTokens = new TokenWallet(this, 'claim');
   /** Few are ever needed (the contact book, one per linked device): small batches. */
@@ -66,15 +69,25 @@ export class RelayApi {
   /** Sends posts, claims and blob calls through an Oblivious HTTP hop (ingressFetch.ts). */
   useIngress(ingress: URL, opts?: IngressFetchOptions): void {
     this.ingress?.stop();
-    this.ingress = new IngressFetch(ingress, this.transport, opts);
+    const hop = new IngressFetch(ingress, this.transport, opts);
+    this.ingress = hop;
     // Now rather than lazily: a key fetch right before the first post would time that post.
-    this.ingress.prefetch();
+    hop.prefetch();
   }
 
   /** Anonymous calls go straight to the relay again (the signed policy no longer names a hop). */
   dropIngress(): void {
     this.ingress?.stop();
     this.ingress = undefined;
+  }
+
+  /**
+   * Anonymous calls fail with `held()` and reach no one, until useIngress or dropIngress decides
+   * where they go (ingressRoute.ts: the device still waits for its invite in the org's chain).
+   */
+  holdAnonymous(held: () => HardlineError): void {
+    this.ingress?.stop();
+    this.ingress = { fetch: () => Promise.reject(held()), stop: () => undefined };
   }
 
   /** `via: 'ingress'` marks an anonymous call: it goes through the hop when one is set. */

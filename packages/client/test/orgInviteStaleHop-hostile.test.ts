@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_CHAIN, newOrgKey, orderHash, orgKeyFingerprint, parsePolicy, signOrder, type OrgKeyPair, type SignedOrder } from '@hardline/protocol';
 import { IngressRoute } from '../src/ingressRoute.ts';
-import { inviteCodeHash, ORG_EXTENSION, pinOrgKey, refreshOrg, signedIngress, signedIngressOf, unconfirmedIngress, type OrgState } from '../src/orgPolicy.ts';
+import { awaitingInvite, inviteCodeHash, ORG_EXTENSION, pinOrgKey, refreshOrg, signedIngress, signedIngressOf, type OrgState } from '../src/orgPolicy.ts';
 import { RelayApi } from '../src/relayApi.ts';
 import type { Transport } from '../src/transport.ts';
 
@@ -24,7 +24,7 @@ const NOWHERE: Transport = { fetch: () => Promise.reject(new Error('not asked'))
 
 /** The engine's route, wired as engineParts.ts wires it. */
 function routeFor(state: OrgState, registered?: string): IngressRoute {
-  return new IngressRoute(new RelayApi(RELAY, NOWHERE), RELAY, NOWHERE, { signed: () => signedIngress(state), registered, unconfirmed: () => unconfirmedIngress(state) });
+  return new IngressRoute(new RelayApi(RELAY, NOWHERE), RELAY, NOWHERE, { signed: () => signedIngress(state), registered, awaitingInvite: () => awaitingInvite(state) });
 }
 
 /** Key, a first policy (`first`: "no hop" or a hop since given up), the hop in use now, then the invite. */
@@ -66,12 +66,18 @@ describe('a chain cut after an old hop policy, while the device waits for its in
     expect(routeFor(cut, CHOSEN_HOP).hop).toBe(CHOSEN_HOP);
   });
 
-  it('a CLI that chose no hop still takes the old signed hop rather than posting straight to the relay', async () => {
+  it('a CLI that chose no hop holds its anonymous actions: neither the old signed hop nor straight to the relay', async () => {
     const team = newOrgKey();
     const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), await inviteCodeHash(CODE));
-    const cut = await refreshOrg(servingOrders((await orgChain(team, OLD_HOP)).slice(0, 2)), enrolled);
-    expect(routeFor(cut).hop).toBe(OLD_HOP);
-    expect(routeFor(cut, CHOSEN_HOP).hop).toBe(CHOSEN_HOP);
+    for (const first of [OLD_HOP, null]) {
+      const cut = await refreshOrg(servingOrders((await orgChain(team, first)).slice(0, 2)), enrolled);
+      const route = routeFor(cut);
+      expect(route.hop).toBeUndefined();
+      expect(route.held).toBe(true);
+      route.close();
+      expect(routeFor(cut, CHOSEN_HOP).hop).toBe(CHOSEN_HOP);
+      expect(routeFor(cut, CHOSEN_HOP).held).toBe(false);
+    }
   });
 
   it('a device that waits for no invite follows the signed hop as before', async () => {

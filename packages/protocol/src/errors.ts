@@ -60,6 +60,11 @@ export const ErrorCodes = {
   POLICY_FORBIDS: 'POLICY_FORBIDS',
   /** Oblivious HTTP: a key config the gateway does not hold (rotated) or a suite it refuses; refetch its keys. */
   OHTTP_KEY: 'OHTTP_KEY',
+  /**
+   * Client: an anonymous action (post, claim, blob call, TURN purchase) is held on this device
+   * until the org's verified chain shows the invite it enrolled with; posts stay queued.
+   */
+  AWAITING_INVITE: 'AWAITING_INVITE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -13,12 +13,15 @@ export async function sendCommand(argv: string[], io: Io, home: Home): Promise<n
   const [to, text] = positionals;
   if (!to || text === undefined || positionals.length > 2) throw new HardlineError('USAGE', 'usage: hardline send TO "text" [--now]');
   await withClient(home, async (c) => {
+    const before = c.pendingOutbox();
     try {
       // At a privacy level other than off this waits for the send scheduler's slots (seconds),
       // so that the posts do not follow this command's sync; --now posts at once, which is weaker.
       await c.send(to, text, { now: values.now });
     } catch (e) {
       const queued = c.pendingOutbox();
+      // Held (client ingressRoute.ts): nothing leaves, so the outbox grew if and only if this message is in it.
+      if (e instanceof HardlineError && e.code === 'AWAITING_INVITE') throw heldLine(e, queued > before ? queued : 0);
       if (queued > 0 && e instanceof HardlineError) {
         throw new HardlineError(e.code, `${e.message}; the message is queued (${queued} envelope(s)) and will be sent by the next send or read`);
       }
@@ -26,6 +29,17 @@ export async function sendCommand(argv: string[], io: Io, home: Home): Promise<n
     }
   });
   return 0;
+}
+
+function heldLine(e: HardlineError, queued: number): HardlineError {
+  const until = "this device makes no anonymous call until the relay shows your invite in the organisation's signed orders";
+  const tell = 'if this lasts, tell your security team (the relay may be withholding them)';
+  return new HardlineError(
+    e.code,
+    queued > 0
+      ? `the message is queued on this device (${queued} envelope(s)): ${until}, and the next send or read after that sends it; ${tell}`
+      : `nothing was sent or queued: ${until}, and this message needs one first; send it again once it does; ${tell}`,
+  );
 }
 
 export async function readCommand(argv: string[], io: Io, home: Home): Promise<number> {
