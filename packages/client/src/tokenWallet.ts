@@ -88,6 +88,11 @@ export class TokenWallet {
     this.#refill = undefined;
   }
 
+  /** A token taken for an action that never left the device (held: ingressRoute.ts), kept for the next. */
+  giveBack(token: string): void {
+    this.#tokens.push(token);
+  }
+
   /** Drops every token: the relay said they no longer verify (its key rotated). */
   discard(): void {
     this.#tokens = [];
@@ -115,9 +120,13 @@ export class TokenWallet {
 
 /** Runs an anonymous action paid with one token, retrying once with fresh tokens after a key rotation. */
 export async function payWithToken<T>(wallet: TokenWallet, action: (token: string) => Promise<T>): Promise<T> {
+  const token = await wallet.take();
   try {
-    return await action(await wallet.take());
+    return await action(token);
   } catch (e) {
+    // Held before it left the device: spent on nothing, it would be lost at every retry (a
+    // strict-level pool refill tries every second or so) and use up the day's budget.
+    if (e instanceof HardlineError && e.code === 'AWAITING_INVITE') wallet.giveBack(token);
     if (!(e instanceof HardlineError) || e.code !== 'TOKEN_INVALID') throw e;
     wallet.discard();
     return action(await wallet.take());

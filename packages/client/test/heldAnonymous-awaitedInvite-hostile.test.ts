@@ -90,6 +90,11 @@ describe('a CLI device enrolled with an invite naming the org key, at a relay th
 
     // A first message needs claims (her own mailbox, Bob's KeyPackage): held, nothing queued.
     await expect(alice.send('bob', 'first, from alice')).rejects.toMatchObject({ code: 'AWAITING_INVITE' });
+    // A held claim spends no token: retried while held, it must not use up the day's budget.
+    const tokens = alice.relay().claimTokens.size;
+    expect(tokens).toBeGreaterThan(0);
+    await expect(alice.send('bob', 'first, again')).rejects.toMatchObject({ code: 'AWAITING_INVITE' });
+    expect(alice.relay().claimTokens.size).toBe(tokens);
     // A TURN purchase and a blob call: held too.
     await expect(alice.relay().turn.take()).rejects.toMatchObject({ code: 'AWAITING_INVITE' });
     await expect(alice.relay().getBlob('00'.repeat(16), new Uint8Array(32))).rejects.toMatchObject({ code: 'AWAITING_INVITE' });
