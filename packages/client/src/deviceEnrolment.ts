@@ -45,8 +45,9 @@ export async function enrolDevice(opts: { store: StateStore; transport: Transpor
   // after a second (logKeyPin.ts): checked before the code is spent, never sent to the relay.
   const invite = splitInviteCode(args.code);
   const { relayCode, secret } = splitLinkCode(invite.code);
-  // An invite's own order is awaited in the verified chain (orgPolicy.ts awaitInvite); a link code has none.
-  const orgPin = pinOrgKey(org.orgKey, invite.orgFingerprint, secret ? undefined : await inviteCodeHash(relayCode));
+  // An invite's own order is awaited in the verified chain (orgPolicy.ts AwaitedEntry); a linked
+  // device awaits the head its linking device will hand over in the sealed answer (deviceLinking.ts).
+  const orgPin = pinOrgKey(org.orgKey, invite.orgFingerprint, secret ? { linkAnswer: true } : { invite: await inviteCodeHash(relayCode) });
   const logKey = KeyTransparency.pinLogKey(org.logKey, invite.logFingerprint);
   // An invite makes the person's identity key here; a linked device receives it instead.
   const identity = secret ? undefined : newIdentityKey();

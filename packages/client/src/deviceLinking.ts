@@ -20,15 +20,28 @@ import {
 } from '@hardline/protocol';
 import type { DeviceState } from './deviceState.ts';
 import { linkedLogKey } from './logKeyPin.ts';
-import type { RelayApi } from './relayApi.ts';
+import { awaitingInvite, headToHandOver, ORG_EXTENSION, orgStateOf, takeLinkedHead } from './orgPolicy.ts';
+import type { RelayApi, Via } from './relayApi.ts';
 
 /** A link code's secret is good as long as the relay's part (the relay's link-code TTL). */
 export const LINK_TTL_MS = 86_400_000;
 
+/**
+ * How the new device's two handshake calls (its request, reading the answer) leave. While it
+ * awaits its linking device's answer (a code naming the org key: orgPolicy.ts AwaitedEntry), every
+ * anonymous action is held until its chain reaches the head that answer carries, so through the
+ * held route (or the page's held hop) the answer could never come: they go straight to the relay,
+ * on connections of their own. They tell the relay nothing it lacks: this device spent that link
+ * code from this address, and the blob is that link's. Otherwise they take the device's route.
+ */
+export function handshakeVia(state: Pick<DeviceState, 'extensions'>): Via {
+  return awaitingInvite(orgStateOf(state.extensions?.[ORG_EXTENSION])) ? 'unlinked' : 'ingress';
+}
+
 /** New device: asks, under the secret, to be certified. */
-export async function requestCertificate(api: RelayApi, secret: string, device: { handle: Handle; deviceId: DeviceId; deviceKey: string }): Promise<void> {
+export async function requestCertificate(api: RelayApi, secret: string, device: { handle: Handle; deviceId: DeviceId; deviceKey: string }, via: Via): Promise<void> {
   const keys = linkKeys(secret);
-  await api.putBlob(keys.blobId, keys.capability, 0, await sealLinkMessage(keys, { t: 'link-request', ...device }));
+  await api.putBlob(keys.blobId, keys.capability, 0, await sealLinkMessage(keys, { t: 'link-request', ...device }), via);
 }
 
 /**
@@ -41,6 +54,10 @@ export async function answerLinkRequests(state: DeviceState, api: RelayApi, now:
   const pending = state.pendingLinks ?? [];
   const certified: DeviceId[] = [];
   if (pending.length === 0 || !state.identity) return { changed: false, certified };
+  // A device still waiting for its own awaited entry has no head the new one could trust: the
+  // link waits (pending, and the new device held) until this device's chain has reached it.
+  const org = orgStateOf(state.extensions?.[ORG_EXTENSION]);
+  if (awaitingInvite(org)) return { changed: false, certified };
   const keep: typeof pending = [];
   for (const link of pending) {
     if (now - Date.parse(link.createdAt) > LINK_TTL_MS) continue;
@@ -63,7 +80,10 @@ export async function answerLinkRequests(state: DeviceState, api: RelayApi, now:
     // The answer is waiting before anyone can trust the new device (and send it a Welcome).
     // With the log key this device pinned: a relay naming the new one another is caught there.
     const logKey = state.transparency?.logKey;
-    await api.putBlob(keys.blobId, keys.capability, blob.version, await sealLinkMessage(keys, { t: 'link-response', certificate, identity: state.identity, ...(logKey ? { logKey } : {}) }));
+    // And the head of the org chain this device verified: the new one waits until its own chain
+    // reaches it before it trusts the chain's hop, so a relay cannot serve it a chain cut short.
+    const orgHead = headToHandOver(org);
+    await api.putBlob(keys.blobId, keys.capability, blob.version, await sealLinkMessage(keys, { t: 'link-response', certificate, identity: state.identity, ...(logKey ? { logKey } : {}), ...(orgHead ? { orgHead } : {}) }));
     await api.putCertificate(req.deviceId as DeviceId, certificate);
     certified.push(req.deviceId as DeviceId);
   }
@@ -79,7 +99,7 @@ export async function answerLinkRequests(state: DeviceState, api: RelayApi, now:
 export async function collectLinkAnswer(state: DeviceState, api: RelayApi): Promise<{ identity: IdentityKeyPair; certificate: DeviceCertificate } | undefined> {
   if (!state.linkWait) return undefined;
   const keys = linkKeys(state.linkWait.secret);
-  const blob = await api.getBlob(keys.blobId, keys.capability);
+  const blob = await api.getBlob(keys.blobId, keys.capability, handshakeVia(state));
   if (!blob) return undefined;
   const msg = await openLinkMessage(keys, blob.data).catch(() => undefined);
   if (msg?.t !== 'link-response') return undefined;
@@ -88,6 +108,8 @@ export async function collectLinkAnswer(state: DeviceState, api: RelayApi): Prom
   // Before the link completes: a relay that named this device another log key than the one the
   // other device pinned keeps it from ever becoming a trusted device of this person.
   state.transparency = { ...state.transparency, ...linkedLogKey(state.transparency?.logKey, msg.logKey) };
+  // The sealed head replaces "awaiting the answer": the relay could not have changed it.
+  state.extensions = { ...state.extensions, [ORG_EXTENSION]: takeLinkedHead(orgStateOf(state.extensions?.[ORG_EXTENSION]), msg.orgHead) };
   delete state.linkWait;
   return { identity: msg.identity, certificate: msg.certificate };
 }

@@ -32,7 +32,7 @@ import {
   type StoredMessage,
 } from './deviceState.ts';
 import type { SettingsChange } from './conversationSettings.ts';
-import { requestCertificate } from './deviceLinking.ts';
+import { handshakeVia, requestCertificate } from './deviceLinking.ts';
 import { enrolDevice } from './deviceEnrolment.ts';
 import { DirectoryRefresh } from './directoryRefresh.ts';
 import type { Pin, Unverifiable } from './trustRules.ts';
@@ -155,7 +155,7 @@ export class HardlineClient {
     const c = new HardlineClient(opts);
     await c.attach(enrolled.state);
     if (enrolled.certificate) await c.api.putCertificate(enrolled.device.deviceId, enrolled.certificate);
-    else if (enrolled.linkSecret) await requestCertificate(c.api, enrolled.linkSecret, enrolled.device);
+    else if (enrolled.linkSecret) await requestCertificate(c.api, enrolled.linkSecret, enrolled.device, handshakeVia(enrolled.state));
     await c.replenishKeyPackages();
     return c;
   }

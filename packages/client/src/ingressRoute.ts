@@ -9,8 +9,8 @@
  *    which the page routes itself, web session/announcedIngress.ts);
  * 2. the one the security team signed into the org policy (org/orgPolicy.ts in protocol);
  * 3. the one the person chose at enrolment (`hardline register --ingress`);
- * 4. while the device still waits for its own invite in the chain (orgPolicy.ts awaitInvite),
- *    none yet: the route is held (below);
+ * 4. while the device still waits for its awaited entry in the chain (orgPolicy.ts AwaitedEntry:
+ *    its own invite, or the head its linking device handed over), none yet: the route is held (below);
  * 5. else none: straight to the relay.
  * The relay is not on that list. Whoever takes the relay over would like posters' addresses
  * back, with a hop of its own or none: it can neither sign a policy nor edit the device state.
@@ -25,6 +25,8 @@
  * all take (RelayApi's anonymous fetch; posts go through it too, as over a hop). Queued posts
  * stay in the outbox; claims, blob calls and TURN purchases fail and are made again later. The
  * refresh that verifies the invite decides the route (follow), and what waits goes through it.
+ * A linked device is held the same way, from enrolment until its chain reaches the head the
+ * linking device handed over; only its own link handshake leaves meanwhile (deviceLinking.ts).
  */
 import { HardlineError } from '@hardline/protocol';
 import { parseRelayUrl } from './relayUrl.ts';
@@ -41,7 +43,7 @@ export type IngressSources = {
   /** Chosen at enrolment. */
   readonly registered?: string | undefined;
   /**
-   * The device still waits for its own invite in the verified chain (orgPolicy.ts awaitInvite):
+   * The device still waits for its awaited entry in the verified chain (orgPolicy.ts AwaitedEntry):
    * with no hop given or chosen, the route is held until it has seen it.
    */
   readonly awaitingInvite?: () => boolean;
@@ -52,7 +54,7 @@ export class AwaitingInviteError extends HardlineError {
   constructor() {
     super(
       'AWAITING_INVITE',
-      "held: this device sends nothing anonymous until the relay shows your invite in the organisation's signed orders, which it has not yet; if this lasts, tell your security team (the relay may be withholding them)",
+      "held: this device sends nothing anonymous until the relay shows the organisation's signed orders up to your invite (or, for a linked device, as far as the device that linked it had seen them), which it has not yet; if this lasts, tell your security team (the relay may be withholding them)",
     );
   }
 }

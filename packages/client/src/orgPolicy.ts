@@ -20,6 +20,7 @@ import {
   toHex,
   mayContact,
   orgKeyFingerprint,
+  orderHash,
   parseOrder,
   PolicyForbidsError,
   verifyOrder,
@@ -46,16 +47,14 @@ export type OrgState = {
    */
   readonly keyFromChain?: true;
   /**
-   * SHA-256 (hex) of the invite this device enrolled with, until the verified chain shows it. The
-   * invite order was signed before the relay made the code, so a chain that holds it holds every
-   * order signed before it, a policy naming the hop included (not one signed after it: the relay
-   * can still withhold that). Until then the relay may be serving a chain cut short to withhold
-   * that policy: the device holds its anonymous actions rather than send them through a hop the
-   * relay named, or straight to it (web session.ts; the engine's route, ingressRoute.ts, unless a
-   * hop was given or chosen), and no policy's hop counts as signed (signedIngress; an older
-   * policy may name a hop the team gave up, or none).
+   * What this device waits for in its verified chain before it trusts the chain's hop (AwaitedEntry).
+   * Until then the relay may be serving a chain cut short to withhold the policy that names the
+   * hop: the device holds its anonymous actions rather than send them through a hop the relay
+   * named, or straight to it (web session/awaitedInvite.ts; the engine's route, ingressRoute.ts,
+   * unless a hop was given or chosen), and no policy's hop counts as signed (signedIngress; an
+   * older policy may name a hop the team gave up, or none).
    */
-  readonly awaitInvite?: string;
+  readonly awaited?: AwaitedEntry;
   readonly head: ChainHead;
   readonly policy?: OrgPolicy;
   readonly revoked: readonly DeviceId[];
@@ -67,26 +66,44 @@ export type OrgState = {
   readonly reported?: { readonly day: string; readonly version: number };
 };
 
+/**
+ * An entry of the org's chain that was signed before this device could be served a chain, so a
+ * chain that reaches it holds every order signed before it, a policy naming the hop included (not
+ * one signed after it: the relay can still withhold that).
+ * - `invite`: SHA-256 (hex) of the invite this device enrolled with; the team signed it before
+ *   the relay made the code.
+ * - `head`: the head of the chain the device that linked this one had verified, handed over in
+ *   the sealed link answer (protocol linkHandshake.ts), which the relay can neither read nor alter.
+ * - `linkAnswer`: a linked device whose answer has not come yet: it does not know the head yet.
+ */
+export type AwaitedEntry = { readonly invite: string } | { readonly head: ChainHead } | { readonly linkAnswer: true };
+
 export const NO_ORG: OrgState = { head: EMPTY_CHAIN, revoked: [] };
 
 export function orgStateOf(v: unknown): OrgState {
-  const s = v as OrgState | undefined;
-  return s && typeof s === 'object' && s.head && Array.isArray(s.revoked) ? s : NO_ORG;
+  const s = v as (OrgState & { awaitInvite?: unknown }) | undefined;
+  if (!(s && typeof s === 'object' && s.head && Array.isArray(s.revoked))) return NO_ORG;
+  // Saved before the awaited entry was general: `awaitInvite` held the invite's hash.
+  if (typeof s.awaitInvite === 'string') {
+    const { awaitInvite, ...rest } = s;
+    return { ...rest, awaited: rest.awaited ?? { invite: awaitInvite } };
+  }
+  return s;
 }
 
 /**
  * At enrolment. With a fingerprint (from the invite), the relay's org key must match it. Without
  * one, the relay's key is pinned on first use, which is as good as the relay was at that moment.
  */
-export function pinOrgKey(relayOrgKey: unknown, fingerprint: string | undefined, inviteHash?: string): OrgState {
+export function pinOrgKey(relayOrgKey: unknown, fingerprint: string | undefined, awaited?: AwaitedEntry): OrgState {
   const key = typeof relayOrgKey === 'string' ? relayOrgKey : undefined;
   if (fingerprint !== undefined) {
     if (!key || orgKeyFingerprint(key) !== fingerprint) {
       throw new HardlineError('CRYPTO', 'the relay does not serve the org key your invite names: do not enrol here, and tell your security team');
     }
   }
-  // Only an invite that names the org key is in the chain to wait for (a link code is no invite).
-  return key ? { ...NO_ORG, key, ...(fingerprint !== undefined && inviteHash ? { awaitInvite: inviteHash } : {}) } : NO_ORG;
+  // Only a code that names the org key has a chain to wait for: the team's key, not the relay's.
+  return key ? { ...NO_ORG, key, ...(fingerprint !== undefined && awaited ? { awaited } : {}) } : NO_ORG;
 }
 
 /** The hash an invite order carries for `code` (hex SHA-256 of the code as the relay normalises it). */
@@ -95,9 +112,33 @@ export async function inviteCodeHash(code: string): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(normal))));
 }
 
-/** Whether this device still waits for its own invite in the verified chain (awaitInvite). */
+/**
+ * Whether this device still waits for its awaited entry in the verified chain: its own invite, or,
+ * for a linked device, the head its linking device handed over (the name is from the invite's time).
+ */
 export function awaitingInvite(state: OrgState): boolean {
-  return state.awaitInvite !== undefined;
+  return state.awaited !== undefined;
+}
+
+/**
+ * A linked device takes the head its linking device handed over (deviceLinking.ts) in place of
+ * `linkAnswer`. A chain already past that head satisfies it: only the org key signs orders, so a
+ * verified chain holds at that seq what the linking device holds, unless the team's key signed a
+ * fork. An answer with no head (a linking device of an older version, or one with no chain yet)
+ * leaves nothing to wait for. A device that awaited no link answer (its code named no org key) is
+ * unchanged: it trusts the relay's key on first use anyway.
+ */
+export function takeLinkedHead(state: OrgState, head: ChainHead | undefined): OrgState {
+  if (!state.awaited || !('linkAnswer' in state.awaited)) return state;
+  const { awaited: _answer, ...rest } = state;
+  if (!head || state.head.seq > head.seq || (state.head.seq === head.seq && state.head.hash === head.hash)) return rest;
+  return { ...rest, awaited: { head } };
+}
+
+/** What a device hands over to the one it links (takeLinkedHead): its verified head, if it has a chain. */
+export function headToHandOver(state: OrgState): ChainHead | undefined {
+  // A device still waiting itself knows no head worth handing on (deviceLinking.ts answers later).
+  return state.key && !state.awaited && state.head.seq > 0 ? state.head : undefined;
 }
 
 const MAX_PAGES = 64;
@@ -130,15 +171,26 @@ function applyOrders(state: OrgState, orders: readonly SignedOrder[], head: Chai
   let policy = state.policy;
   const revoked = new Set(state.revoked);
   let approvals = state.linkApprovals ?? [];
-  let awaitInvite = state.awaitInvite;
+  let awaited = state.awaited;
   for (const o of orders) {
-    if ((o.kind === 'invite' || o.kind === 're-enrolment') && (o.body as { codeHash: string }).codeHash === awaitInvite) awaitInvite = undefined;
+    if (awaited && reaches(o, awaited)) awaited = undefined;
     if (o.kind === 'revocation') revoked.add((o as SignedOrder<'revocation'>).body.deviceId);
     if (o.kind === 'policy') policy = (o as SignedOrder<'policy'>).body;
     if (o.kind === 'link-approval') approvals = [...approvals, (o as SignedOrder<'link-approval'>).body].slice(-MAX_APPROVALS);
   }
-  const { awaitInvite: _waited, ...rest } = state;
-  return { ...rest, head, revoked: [...revoked], linkApprovals: approvals, ...(policy ? { policy } : {}), ...(awaitInvite ? { awaitInvite } : {}) };
+  const { awaited: _waited, ...rest } = state;
+  return { ...rest, head, revoked: [...revoked], linkApprovals: approvals, ...(policy ? { policy } : {}), ...(awaited ? { awaited } : {}) };
+}
+
+/**
+ * Whether the verified order `o` is the awaited entry. A head is reached only by the order with its
+ * very hash: another one at that seq, though signed by the team's key, is not what the linking
+ * device verified, and the device keeps waiting (held, not sending) rather than guess.
+ */
+function reaches(o: SignedOrder, awaited: AwaitedEntry): boolean {
+  if ('invite' in awaited) return (o.kind === 'invite' || o.kind === 're-enrolment') && (o.body as { codeHash: string }).codeHash === awaited.invite;
+  if ('head' in awaited) return o.seq === awaited.head.seq && orderHash(o) === awaited.head.hash;
+  return false;
 }
 
 /** Tells the relay which policy version this device applied, once a day or when it changes. */
@@ -156,9 +208,9 @@ export async function reportApplied(api: RelayApi, state: OrgState, now = new Da
  */
 export function signedIngress(state: OrgState): string | null | undefined {
   // A key first shown by the relay after enrolment may be the relay's own: no hop from it.
-  // While the device waits for its invite, the chain may be cut short before the team's latest
+  // While the device waits for its awaited entry, the chain may be cut short before the team's latest
   // hop policy: an older one ("no hop", or a hop given up) is not the team's word either.
-  return state.keyFromChain || state.awaitInvite !== undefined ? undefined : state.policy?.ingress;
+  return state.keyFromChain || state.awaited !== undefined ? undefined : state.policy?.ingress;
 }
 
 /** The same, read from a saved device state before an engine is opened on it (the web page's start). */

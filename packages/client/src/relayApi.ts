@@ -38,6 +38,9 @@ export type Profile = { handle: Handle; displayName: string; phone: string | nul
 
 export type Signer = (message: Uint8Array) => Promise<Uint8Array>;
 
+/** How an unauthenticated call leaves (RelayApi.request). */
+export type Via = 'ingress' | 'unlinked';
+
 export class RelayApi {
   private token: string | undefined;
   /**
@@ -90,8 +93,12 @@ export class RelayApi {
     this.ingress = { fetch: () => Promise.reject(held()), stop: () => undefined };
   }
 
-  /** `via: 'ingress'` marks an anonymous call: it goes through the hop when one is set. */
-  async request<T>(method: string, path: string, body?: unknown, auth?: 'session' | { bearer: string } | { capability: string }, via?: 'ingress', extra?: Readonly<Record<string, string>>): Promise<T> {
+  /**
+   * `via: 'ingress'` marks an anonymous call: it goes through the hop when one is set (or is held).
+   * `via: 'unlinked'`: straight to the relay, on a connection of its own, hop or hold aside (a
+   * linked device's own handshake, deviceLinking.ts).
+   */
+  async request<T>(method: string, path: string, body?: unknown, auth?: 'session' | { bearer: string } | { capability: string }, via?: Via, extra?: Readonly<Record<string, string>>): Promise<T> {
     const headers: Record<string, string> = { ...extra };
     if (body !== undefined && !(body instanceof Uint8Array)) headers['content-type'] = 'application/json';
     if (body instanceof Uint8Array) headers['content-type'] = 'application/octet-stream';
@@ -101,7 +108,8 @@ export class RelayApi {
     let res: Response;
     try {
       // Anonymous calls go through the hop when one is set, else on a connection of their own.
-      const send = via === 'ingress' ? (this.ingress?.fetch ?? this.transport.fetchUnlinked ?? this.transport.fetch) : this.transport.fetch;
+      const unlinked = this.transport.fetchUnlinked ?? this.transport.fetch;
+      const send = via === 'ingress' ? (this.ingress?.fetch ?? unlinked) : via === 'unlinked' ? unlinked : this.transport.fetch;
       res = await send(new URL(path, this.base), {
         method,
         headers,
@@ -184,9 +192,9 @@ export class RelayApi {
    * Anonymous on purpose: a blob is reached by its capability alone, so the relay cannot tie it
    * to this device's session. Undefined when there is no such blob.
    */
-  async getBlob(id: string, capability: Uint8Array): Promise<{ version: number; data: Uint8Array } | undefined> {
+  async getBlob(id: string, capability: Uint8Array, via: Via = 'ingress'): Promise<{ version: number; data: Uint8Array } | undefined> {
     try {
-      const r = await this.request<{ version: number; data: string }>('GET', `/v1/blobs/${id}`, undefined, { capability: toHex(capability) }, 'ingress');
+      const r = await this.request<{ version: number; data: string }>('GET', `/v1/blobs/${id}`, undefined, { capability: toHex(capability) }, via);
       return { version: r.version, data: fromBase64Url(r.data, 4 << 20) };
     } catch (e) {
       if (e instanceof HardlineError && e.code === 'NOT_FOUND') return undefined;
@@ -195,9 +203,9 @@ export class RelayApi {
   }
 
   /** Compare-and-swap; `expectedVersion` 0 creates. Throws CONFLICT when the blob moved on. */
-  async putBlob(id: string, capability: Uint8Array, expectedVersion: number, data: Uint8Array): Promise<number> {
+  async putBlob(id: string, capability: Uint8Array, expectedVersion: number, data: Uint8Array, via: Via = 'ingress'): Promise<number> {
     const put = (token?: string) =>
-      this.request<{ version: number }>('PUT', `/v1/blobs/${id}`, { version: expectedVersion, data: toBase64Url(data), ...(token ? { token } : {}) }, { capability: toHex(capability) }, 'ingress');
+      this.request<{ version: number }>('PUT', `/v1/blobs/${id}`, { version: expectedVersion, data: toBase64Url(data), ...(token ? { token } : {}) }, { capability: toHex(capability) }, via);
     // Creating a blob costs a token; updating one is paid for by its capability.
     const r = expectedVersion === 0 ? await payWithToken(this.blobTokens, put) : await put();
     return r.version;

@@ -11,46 +11,18 @@
  *
  * Real engines, a real relay (SQLite) and a real ingress hop; the relay withholds by editing its
  * own store (test/support/orgConsole.ts withholdOrders). What reached the relay from the device's
- * address is read off the device's own transport, the one thing an address is seen on.
+ * address is read off the device's own transport (test/support/addressWatch.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HardlineClient, type Transport, type WebSocketLike } from '@hardline/client';
-import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
+import { HardlineClient } from '@hardline/client';
+import { nodeClientOptions } from '@hardline/client/node';
 import { parsePolicy, splitInviteCode, type OrgKeyPair } from '@hardline/protocol';
 import { startIngressHop, type IngressHopHandle } from '@hardline/server';
+import { watched } from '../../../test/support/addressWatch.ts';
 import { tempDir } from '../../../test/support/cliHarness.ts';
 import { readTexts } from '../../../test/support/clients.ts';
 import { enrolInOrg, installOrgKey, orgInvite, postOrder, withholdOrders } from '../../../test/support/orgConsole.ts';
 import { startTestRelay, type TestRelay } from '../../../test/support/testRelay.ts';
-
-/** The relay's anonymous routes: a call on one of them from the device's address gives it away. */
-const ANONYMOUS = /^\/v1\/(post|keypackages\/claim|blobs\/|turn\/credentials|locks)/;
-
-type Seen = { readonly direct: string[]; readonly viaHop: string[] };
-
-/** The device's transport, noting every anonymous call that left it, and where to. */
-function watched(relay: string, hop: string): { transport: Transport; seen: Seen } {
-  const seen: Seen = { direct: [], viaHop: [] };
-  const note = (url: URL, what: string) => {
-    if (url.origin === new URL(hop).origin) seen.viaHop.push(what);
-    else if (url.origin === new URL(relay).origin && ANONYMOUS.test(url.pathname)) seen.direct.push(what);
-  };
-  const wrap = (f: typeof fetch): typeof fetch => (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    note(url, `${init?.method ?? 'GET'} ${url.pathname}`);
-    return f(input, init);
-  };
-  const transport: Transport = {
-    fetch: wrap(nodeTransport.fetch),
-    fetchUnlinked: wrap(nodeTransport.fetchUnlinked ?? nodeTransport.fetch),
-    openWebSocket(url: string): WebSocketLike {
-      const u = new URL(url);
-      note(new URL(`${u.protocol === 'wss:' ? 'https:' : 'http:'}//${u.host}${u.pathname}`), `WS ${u.pathname}`);
-      return nodeTransport.openWebSocket(url);
-    },
-  };
-  return { transport, seen };
-}
 
 let relay: TestRelay;
 let key: OrgKeyPair;

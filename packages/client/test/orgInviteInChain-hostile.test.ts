@@ -4,7 +4,7 @@
  * the policy that names the ingress hop: the device would then never learn of the hop, and the
  * web app would pin whatever the relay announces. The device's own invite was signed into the
  * chain before the relay ever made its code, so a chain that holds the invite holds every order
- * signed before it. The device waits for it (orgPolicy.ts awaitInvite): a chain cut before it
+ * signed before it. The device waits for it (orgPolicy.ts AwaitedEntry): a chain cut before it
  * leaves the device waiting (the web app holds its anonymous actions, session.ts), the whole chain
  * ends the wait.
  */
@@ -35,7 +35,7 @@ function servingOrders(orders: readonly SignedOrder[]): RelayApi {
 describe('a device enrolled with an invite that names the org key', () => {
   it('waits for its invite in the verified chain, and a chain cut before the hop policy does not end the wait', async () => {
     const team = newOrgKey();
-    const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), await inviteCodeHash(CODE));
+    const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), { invite: await inviteCodeHash(CODE) });
     expect(awaitingInvite(enrolled)).toBe(true);
     const cut = await refreshOrg(servingOrders((await orgChain(team)).slice(0, 1)), enrolled);
     expect(signedIngress(cut)).toBeUndefined();
@@ -44,7 +44,7 @@ describe('a device enrolled with an invite that names the org key', () => {
 
   it('stops waiting once the chain shows its invite, and then has every policy signed before it', async () => {
     const team = newOrgKey();
-    const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), await inviteCodeHash(CODE));
+    const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), { invite: await inviteCodeHash(CODE) });
     const whole = await refreshOrg(servingOrders(await orgChain(team)), enrolled);
     expect(awaitingInvite(whole)).toBe(false);
     expect(signedIngress(whole)).toBe(TEAM_HOP);
@@ -56,7 +56,7 @@ describe('a device enrolled with an invite that names the org key', () => {
 
   it('is not fooled by another person\'s invite, nor by one the relay signed with a key of its own', async () => {
     const team = newOrgKey();
-    const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), await inviteCodeHash(CODE));
+    const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), { invite: await inviteCodeHash(CODE) });
     const chain = await orgChain(team);
     const other = signOrder(team, 'invite', { codeHash: await inviteCodeHash('AAAAA-BBBBB-CCCCC-DDDDD'), expiresAt: new Date(Date.now() + 3_600_000).toISOString() }, { seq: 2, prev: orderHash(chain[0]!) });
     expect(awaitingInvite(await refreshOrg(servingOrders([chain[0]!, other]), enrolled))).toBe(true);
@@ -66,9 +66,10 @@ describe('a device enrolled with an invite that names the org key', () => {
     expect(awaitingInvite(refused)).toBe(true);
   });
 
-  it('a link code, or an invite that names no org key, waits for nothing', async () => {
+  it('an invite or a link code that names no org key waits for nothing (a linked device naming it: orgLinkedHead-hostile.test.ts)', async () => {
     const team = newOrgKey();
     expect(awaitingInvite(pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), undefined))).toBe(false);
-    expect(awaitingInvite(pinOrgKey(team.publicKey, undefined, await inviteCodeHash(CODE)))).toBe(false);
+    expect(awaitingInvite(pinOrgKey(team.publicKey, undefined, { invite: await inviteCodeHash(CODE) }))).toBe(false);
+    expect(awaitingInvite(pinOrgKey(team.publicKey, undefined, { linkAnswer: true }))).toBe(false);
   });
 });

@@ -47,7 +47,7 @@ describe('a chain cut after an old hop policy, while the device waits for its in
   for (const first of [null, OLD_HOP]) {
     it(`does not follow the old policy's ${first === null ? '"no hop" (straight to the relay)' : 'hop'}`, async () => {
       const team = newOrgKey();
-      const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), await inviteCodeHash(CODE));
+      const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), { invite: await inviteCodeHash(CODE) });
       const chain = await orgChain(team, first);
       const cut = await refreshOrg(servingOrders(chain.slice(0, 2)), enrolled);
       expect(cut.policy?.ingress).toBe(first);
@@ -61,14 +61,14 @@ describe('a chain cut after an old hop policy, while the device waits for its in
 
   it('a CLI keeps the hop its person chose over the cut chain\'s "no hop"', async () => {
     const team = newOrgKey();
-    const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), await inviteCodeHash(CODE));
+    const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), { invite: await inviteCodeHash(CODE) });
     const cut = await refreshOrg(servingOrders((await orgChain(team, null)).slice(0, 2)), enrolled);
     expect(routeFor(cut, CHOSEN_HOP).hop).toBe(CHOSEN_HOP);
   });
 
   it('a CLI that chose no hop holds its anonymous actions: neither the old signed hop nor straight to the relay', async () => {
     const team = newOrgKey();
-    const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), await inviteCodeHash(CODE));
+    const enrolled = pinOrgKey(team.publicKey, orgKeyFingerprint(team.publicKey), { invite: await inviteCodeHash(CODE) });
     for (const first of [OLD_HOP, null]) {
       const cut = await refreshOrg(servingOrders((await orgChain(team, first)).slice(0, 2)), enrolled);
       const route = routeFor(cut);

@@ -32,7 +32,7 @@ export async function sendCommand(argv: string[], io: Io, home: Home): Promise<n
 }
 
 function heldLine(e: HardlineError, queued: number): HardlineError {
-  const until = "this device makes no anonymous call until the relay shows your invite in the organisation's signed orders";
+  const until = "this device makes no anonymous call until the relay shows the organisation's signed orders up to your invite (or as far as the device that linked this one had seen them)";
   const tell = 'if this lasts, tell your security team (the relay may be withholding them)';
   return new HardlineError(
     e.code,

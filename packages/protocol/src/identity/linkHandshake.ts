@@ -20,6 +20,7 @@ import { fromHex, randomBytes, toHex, utf8 } from '../bytes.ts';
 import { DecodeError } from '../errors.ts';
 import { BLOB_BUCKETS } from '../padding.ts';
 import { boxOpen, boxSeal } from '../seal.ts';
+import type { ChainHead } from '../org/auditChain.ts';
 import { isLogPublicKey } from '../transparency/treeHead.ts';
 import { parseCertificate, type DeviceCertificate } from './deviceCertificate.ts';
 import { parseIdentityKeyPair, type IdentityKeyPair } from './identityKey.ts';
@@ -30,8 +31,13 @@ const BOX_OVERHEAD = 28;
 const LINK_BLOB_SIZE = BLOB_BUCKETS[0];
 
 export type LinkRequest = { readonly t: 'link-request'; readonly handle: string; readonly deviceId: string; readonly deviceKey: string };
-/** `logKey`: the key-transparency log key the existing device pinned (client logKeyPin.ts). */
-export type LinkResponse = { readonly t: 'link-response'; readonly certificate: DeviceCertificate; readonly identity: IdentityKeyPair; readonly logKey?: string };
+/**
+ * `logKey`: the key-transparency log key the existing device pinned (client logKeyPin.ts).
+ * `orgHead`: the head of the org's order chain the existing device verified, which the new device
+ * waits for in its own verified chain (client orgPolicy.ts `awaited`) before it trusts the
+ * chain's hop. Sealed with the rest, so the relay can neither change nor drop it unseen.
+ */
+export type LinkResponse = { readonly t: 'link-response'; readonly certificate: DeviceCertificate; readonly identity: IdentityKeyPair; readonly logKey?: string; readonly orgHead?: ChainHead };
 export type LinkMessage = LinkRequest | LinkResponse;
 
 export function newLinkSecret(): string {
@@ -76,13 +82,22 @@ export async function openLinkMessage(keys: LinkKeys, box: Uint8Array): Promise<
   } catch (cause) {
     throw new DecodeError('link message did not open', { cause });
   }
-  const m = raw as { t?: unknown; handle?: unknown; deviceId?: unknown; deviceKey?: unknown; certificate?: unknown; identity?: unknown; logKey?: unknown } | null;
+  const m = raw as { t?: unknown; handle?: unknown; deviceId?: unknown; deviceKey?: unknown; certificate?: unknown; identity?: unknown; logKey?: unknown; orgHead?: unknown } | null;
   if (m?.t === 'link-request' && typeof m.handle === 'string' && typeof m.deviceId === 'string' && /^[0-9a-f]{32}$/.test(m.deviceId) && typeof m.deviceKey === 'string' && m.deviceKey.length <= 64) {
     return { t: 'link-request', handle: m.handle, deviceId: m.deviceId, deviceKey: m.deviceKey };
   }
   if (m?.t === 'link-response') {
     if (m.logKey !== undefined && !isLogPublicKey(m.logKey)) throw new DecodeError('the log key in a link answer is malformed');
-    return { t: 'link-response', certificate: parseCertificate(m.certificate), identity: parseIdentityKeyPair(m.identity), ...(m.logKey !== undefined ? { logKey: m.logKey } : {}) };
+    const orgHead = m.orgHead === undefined ? undefined : parseOrgHead(m.orgHead);
+    return { t: 'link-response', certificate: parseCertificate(m.certificate), identity: parseIdentityKeyPair(m.identity), ...(m.logKey !== undefined ? { logKey: m.logKey } : {}), ...(orgHead ? { orgHead } : {}) };
   }
   throw new DecodeError('link message has an invalid shape');
+}
+
+function parseOrgHead(v: unknown): ChainHead {
+  const h = v as { seq?: unknown; hash?: unknown } | null;
+  if (typeof h !== 'object' || h === null || !Number.isSafeInteger(h.seq) || (h.seq as number) < 1 || typeof h.hash !== 'string' || !/^[0-9a-f]{64}$/.test(h.hash)) {
+    throw new DecodeError('the org chain head in a link answer is malformed');
+  }
+  return { seq: h.seq as number, hash: h.hash };
 }

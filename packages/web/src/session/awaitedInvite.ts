@@ -1,7 +1,8 @@
 /**
  * @module session/awaitedInvite
- * The hop while a device waits for its own invite in the org's verified chain (client
- * orgPolicy.ts `awaitInvite`). A relay already taken over when the device enrols can serve it the
+ * The hop while a device waits for its awaited entry in the org's verified chain (client
+ * orgPolicy.ts `AwaitedEntry`: its own invite, or for a linked device the chain head its linking
+ * device handed over). A relay already taken over when the device enrols can serve it the
  * chain cut short, before the policy that names the ingress hop, and announce a hop of its own
  * (or none): the page would pin that and send its first cover posts, claims and TURN purchases
  * through it. The invite was signed into the chain before the relay made its code, so a chain
@@ -11,15 +12,18 @@
  * A relay that keeps withholding keeps the device from sending anything anonymous: a denial of
  * service it had anyway, and no address given away.
  */
-import { splitInviteCode, splitLinkCode } from '@hardline/protocol';
+import { splitInviteCode } from '@hardline/protocol';
 import type { IngressChoice } from './announcedIngress.ts';
 
 export const UNKNOWN_HOP: IngressChoice = { url: undefined, from: 'unknown' };
 
-/** An invite that names the org key is awaited in the chain; a link code, or an invite naming no key, is not. */
+/**
+ * A code that names the org key has an entry to await in the chain: an invite its own order, a
+ * link code the head the linking device hands over in its sealed answer (client deviceLinking.ts;
+ * until that answer, the engine awaits the answer itself). A code naming no key awaits nothing.
+ */
 export function awaitsInvite(code: string): boolean {
-  const invite = splitInviteCode(code);
-  return invite.orgFingerprint !== undefined && splitLinkCode(invite.code).secret === undefined;
+  return splitInviteCode(code).orgFingerprint !== undefined;
 }
 
 /** The hop's look-up while `waiting()`: unknown, without asking anyone; then `decide()`. */

@@ -70,9 +70,10 @@ export async function enrolledHop(code: string): Promise<OpeningHop> {
   const announced = await announcedIngress(location.origin, ENROL_WAIT_MS);
   // Not knowing the hop is not "no hop": enrolling now would post straight to the relay.
   if (announced.from === 'unknown') throw new HardlineError('UNAVAILABLE', 'the relay did not say which ingress hop to use; try again');
-  // An invite that names the org key: the hop stays unknown until the engine has verified a
-  // chain holding that invite, so a hop policy signed before the invite cannot be withheld
-  // (one signed after it still can: docs/protocol.md §7; awaitedInvite.ts).
+  // A code that names the org key: the hop stays unknown until the engine has verified a chain
+  // holding that invite (or, linked, reaching the head the linking device handed over), so a hop
+  // policy signed before it cannot be withheld (one signed after it still can: docs/protocol.md
+  // §7; awaitedInvite.ts).
   return openingHop(announced, awaitsInvite(code));
 }
 
