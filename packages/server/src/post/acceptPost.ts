@@ -16,9 +16,19 @@ import { capabilityMatches } from '../capabilityBytes.ts';
 import { RelayError } from '../errors/relayError.ts';
 import { observe, type RelayContext } from '../relayContext.ts';
 import { isRetired } from '../store/relayStore.ts';
+import type { PostSeries } from '../store/postSeries.ts';
 import type { PostWake } from '../push/wakeUps.ts';
 
-export async function acceptPost(ctx: RelayContext, frame: Uint8Array, conn: number, wake: PostWake = 'now'): Promise<EnvelopeId> {
+/**
+ * `series`: given by `WS /v1/post` only, one per socket, so that no commit holds two of its
+ * posts (store/postSeries.ts). `POST /v1/post` needs none: an anonymous call has a connection of
+ * its own (http/oneCallConnections.ts), so a series would never hold a second post. Nor do posts
+ * through the OHTTP gateway: the hop's connection carries everyone behind the hop, and keying
+ * by it would queue them all behind one another, a commit (an fsync and a checkpoint) each,
+ * while one person's posts through the hop already come one at a time, each after the answer
+ * to the last (client ingressPoster.ts), so they never share a commit anyway.
+ */
+export async function acceptPost(ctx: RelayContext, frame: Uint8Array, conn: number, wake: PostWake = 'now', series?: PostSeries): Promise<EnvelopeId> {
   const { sendCap, envelope } = decodePostFrame(frame);
   const mailbox = await ctx.store.getMailbox(envelope.mailboxId);
   // Before the capability cache: a retired mailbox's old send capability must not match from memory.
@@ -27,7 +37,7 @@ export async function acceptPost(ctx: RelayContext, frame: Uint8Array, conn: num
   await ctx.disk.requireRoom();
   const bytes = frame.subarray(32);
   const { maxMailboxEnvelopes: maxEnvelopes, maxMailboxBytes: maxBytes } = ctx.limits;
-  const result = await ctx.store.putEnvelope(envelope.mailboxId, envelope.envelopeId, bytes, ctx.now(), { maxEnvelopes, maxBytes });
+  const result = await ctx.store.putEnvelope(envelope.mailboxId, envelope.envelopeId, bytes, ctx.now(), { maxEnvelopes, maxBytes }, series);
   // Refused whole: what the mailbox holds stays, and the sender keeps this one queued.
   if (result.status === 'full') throw new RelayError('MAILBOX_FULL', 'this mailbox is full until its reader picks up its envelopes; keep the envelope and post it again later');
   if (ctx.observer) observe(ctx, { kind: 'post', conn, mailboxId: envelope.mailboxId, size: frame.length });

@@ -150,7 +150,7 @@ export class KeyPackagePool {
   }
 
   close(): void {
-    this.#batcher.flush();
+    this.#batcher.drain();
     this.#db.close();
   }
 }

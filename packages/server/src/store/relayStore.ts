@@ -7,6 +7,7 @@
 import type { DeviceId, EnvelopeId, Handle, MailboxId, UserId } from '@hardline/protocol';
 import type { TransparencyLog } from './transparencyLog.ts';
 import type { OrgLedger } from '../org/orgLedger.ts';
+import type { PostSeries } from './postSeries.ts';
 
 export const MetaKeys = {
   ADMIN_TOKEN_HASH: 'admin_token_hash',
@@ -206,8 +207,10 @@ export type RelayStore = {
   /**
    * Idempotent: an envelope id already stored, or acknowledged within the last day, is a
    * duplicate. With `quota`, an envelope that would take the mailbox past it is `full`.
+   * `series`: the post connection it came on; no commit holds two envelopes of one series
+   * (store/postSeries.ts), so none shows one sender's burst together on disk.
    */
-  putEnvelope(mailboxId: MailboxId, envelopeId: EnvelopeId, bytes: Uint8Array, now: number, quota?: MailboxQuota): Promise<PutResult>;
+  putEnvelope(mailboxId: MailboxId, envelopeId: EnvelopeId, bytes: Uint8Array, now: number, quota?: MailboxQuota, series?: PostSeries): Promise<PutResult>;
   /**
    * What the mailbox holds now. Kept cheap for the quota check on every post: no scan of the
    * mailbox per post (SQLite: counters in memory, seeded by one indexed count per mailbox).

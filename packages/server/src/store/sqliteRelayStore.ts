@@ -22,6 +22,7 @@ import { KeyPackagePool } from './keyPackagePool.ts';
 import { MailboxSeqs, type NextRow, type SeqReaders } from './mailboxSeqs.ts';
 import { migrate } from './migrate.ts';
 import { openPrivateDatabase } from './privateDatabase.ts';
+import type { PostSeries } from './postSeries.ts';
 import { appendLogLeaf, SqliteTransparencyLog } from './sqliteTransparencyLog.ts';
 import { SqliteOrgLedger } from '../org/sqliteOrgLedger.ts';
 import type {
@@ -443,7 +444,8 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   /**
-   * A claimed mailbox is written in a commit of its own, after everything queued so far, and
+   * A claimed mailbox is written in a commit of its own, after what is queued so far (but a
+   * post connection's later envelopes, which wait for commits of their own), and
    * the WAL is then checkpointed into the main file and truncated to zero bytes. WAL frames are
    * in commit order, and the claims that open a conversation come in a burst: two of its
    * mailboxes in neighbouring commits would show who talks to whom. This way the WAL holds at
@@ -481,10 +483,12 @@ export class SqliteRelayStore implements RelayStore {
     return record;
   }
 
-  putEnvelope(mailboxId: MailboxId, envelopeId: EnvelopeId, bytes: Uint8Array, _now: number, quota?: MailboxQuota): Promise<PutResult> {
+  putEnvelope(mailboxId: MailboxId, envelopeId: EnvelopeId, bytes: Uint8Array, _now: number, quota?: MailboxQuota, series?: PostSeries): Promise<PutResult> {
     const mb = hexBuf(mailboxId);
     const eb = hexBuf(envelopeId);
     const tomb = tombstoneHash(mb, eb);
+    // One envelope of a connection's burst per commit: until the checkpoint returns, the WAL
+    // must not show a fan-out's mailboxes together (postSeries.ts).
     return this.#guard(
       this.#batcher.enqueue((): PutResult => {
         if (this.#s.tombstoneExists.get(tomb)) return { status: 'duplicate' };
@@ -501,7 +505,7 @@ export class SqliteRelayStore implements RelayStore {
           usage.bytes += bytes.length;
         }
         return { status: 'stored', seq: next.seq };
-      }),
+      }, false, series),
     );
   }
 
@@ -604,7 +608,8 @@ export class SqliteRelayStore implements RelayStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#batcher.flush();
+    // Every write queued, a connection's later posts included, each in the commit it needs.
+    this.#batcher.drain();
     this.#db.close();
     this.#openedPool?.close();
   }

@@ -4,6 +4,15 @@
  * transaction on setImmediate; its promise settles only after COMMIT returned, so nothing is
  * reported accepted before it is durable. One fsync then covers hundreds of writes, which is
  * what makes synchronous=FULL affordable (notes/ceilings.md: 6.3k vs 109k rows/s).
+ *
+ * Except writes that must stand apart: a job may carry an `apart` key (the store passes one per
+ * post connection, store/postSeries.ts), and one commit takes at most one job of each key.
+ * Until its checkpoint returns, the WAL shows what one commit wrote, all of it together
+ * (docs/protocol.md §8): a group message's fan-out, posted back to back on one connection,
+ * would stand there as one sender's k mailboxes. The rest of that key's jobs stay queued, in
+ * order, for the next turn's commit, so other connections' writes still share commits with
+ * them and the event loop runs in between (a socket with thousands of posts in flight does not
+ * hold it for thousands of fsyncs).
  */
 import type Database from 'better-sqlite3';
 
@@ -11,6 +20,8 @@ type Job = {
   readonly run: () => unknown;
   /** Multi-statement jobs run in a savepoint so a failure leaves nothing half-written. */
   readonly atomic: boolean;
+  /** Jobs with the same key never share a commit; undefined: any commit will do. */
+  readonly apart: object | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 };
@@ -27,22 +38,58 @@ export class TurnBatcher {
     this.#afterCommit = afterCommit;
   }
 
-  enqueue<T>(run: () => T, atomic = false): Promise<T> {
+  /** `apart`: an opaque key; no two jobs of one key are ever committed together. */
+  enqueue<T>(run: () => T, atomic = false, apart?: object): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ run, atomic, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.#queue.push({ run, atomic, apart, resolve: resolve as (value: unknown) => void, reject });
+      this.#schedule();
     });
   }
 
-  /** Runs everything queued so far in one transaction. Also called on close. */
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.flush();
+    });
+  }
+
+  /**
+   * Commits, in one transaction, everything queued so far but the second and later jobs of each
+   * `apart` key, which wait for the next turn's commit (scheduled here). Also called before a
+   * write that needs a commit of its own.
+   */
   flush(): void {
-    this.#scheduled = false;
-    const batch = this.#queue;
-    this.#queue = [];
-    if (batch.length === 0) return;
+    const batch = this.#take();
+    if (this.#queue.length > 0) this.#schedule();
+    if (batch.length > 0) this.#commit(batch);
+  }
+
+  /** Commits everything queued, in as many commits as `apart` keys need: on close. */
+  drain(): void {
+    while (this.#queue.length > 0) this.#commit(this.#take());
+  }
+
+  /** The jobs of the next commit, in queue order; what is left keeps its order. */
+  #take(): Job[] {
+    const queue = this.#queue;
+    const batch: Job[] = [];
+    const left: Job[] = [];
+    const keys = new Set<object>();
+    for (const job of queue) {
+      if (job.apart === undefined) batch.push(job);
+      else if (keys.has(job.apart)) left.push(job);
+      else {
+        keys.add(job.apart);
+        batch.push(job);
+      }
+    }
+    this.#queue = left;
+    return batch;
+  }
+
+  #commit(batch: readonly Job[]): void {
     const outcomes: { ok: boolean; value: unknown }[] = new Array(batch.length);
     const db = this.#db;
     try {

@@ -16,6 +16,7 @@ import { isInternal, wireCode } from '../errors/wireError.ts';
 import { acceptPost } from '../post/acceptPost.ts';
 import type { RelayContext } from '../relayContext.ts';
 import type { PostWake } from '../push/wakeUps.ts';
+import { newPostSeries } from '../store/postSeries.ts';
 import { corkForTurn } from './corkForTurn.ts';
 import { closeSoon } from './socketBounds.ts';
 
@@ -37,6 +38,8 @@ export function handlePostSocket(ctx: RelayContext, ws: WebSocket, conn: number,
   // Replies leave in frame order even though rejections are known before commits finish.
   const slots: { reply: Uint8Array | undefined }[] = [];
   let inFlightBytes = 0;
+  // This socket's posts are one sender's burst (a fan-out): each goes into a commit of its own.
+  const series = newPostSeries();
   const maxSendBuffer = ctx.limits.maxSocketSendBuffer;
   let idle: NodeJS.Timeout | undefined;
   const armIdle = (): void => {
@@ -77,7 +80,7 @@ export function handlePostSocket(ctx: RelayContext, ws: WebSocket, conn: number,
       if (ws.isPaused && inFlightBytes <= MAX_IN_FLIGHT_BYTES / 2) ws.resume();
       flush();
     };
-    acceptPost(ctx, frame, conn, wake).then(
+    acceptPost(ctx, frame, conn, wake, series).then(
       (envelopeId) => {
         slot.reply = encodePostReply({ status: 'accepted', envelopeId });
         settled();
