@@ -38,6 +38,7 @@ export type RingOptions = {
 };
 
 export async function benchRing(options: RingOptions = {}): Promise<RingResult> {
+  process.env.HARDLINE_BENCH_PUSH_ROUNDS = 'off';
   const clients = options.clients ?? 100;
   const window = options.window ?? 16;
   const warmupMs = options.warmupMs ?? 2_000;

@@ -15,7 +15,10 @@ const [dataDir, mailboxesPath] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: relayServerProcess.ts DATA_DIR [MAILBOXES_JSON]');
 // Limits the benchmark sets (JSON in $HARDLINE_BENCH_LIMITS); the relay's defaults otherwise.
 const limits = process.env.HARDLINE_BENCH_LIMITS ? (JSON.parse(process.env.HARDLINE_BENCH_LIMITS) as Record<string, number>) : {};
-const relay = await startRelay({ dataDir, port: 0, limits });
+// The ring measures commits, not push rounds: with rounds on (the default, `balanced`), each
+// inbox gets cover envelopes and its envelopes a round late, and the ring's window stalls.
+const pushRounds = process.env.HARDLINE_BENCH_PUSH_ROUNDS === 'off' ? { pushRounds: { level: 'off' as const } } : {};
+const relay = await startRelay({ dataDir, port: 0, limits, ...pushRounds });
 if (mailboxesPath) {
   const list = JSON.parse(readFileSync(mailboxesPath, 'utf8')) as { id: string; readCapHash: string; sendCapHash: string }[];
   await Promise.all(
