@@ -244,6 +244,28 @@ describe('what the session tells the user about keys', () => {
     bookEntries.length = 0;
   });
 
+  it('a user who enrols later under a look-alike of a contact’s name is shown with the handle from the next render on', () => {
+    const f = fakeEngine();
+    f.e.dir = [
+      { handle: 'alice', displayName: 'Alice', devices: [] },
+      { handle: 'bob', displayName: 'Bob Smith', devices: [] },
+    ];
+    const s = session(f);
+    const events = (s as unknown as { loop: { events: { changed(): void } } }).loop.events;
+    events.changed(); // a render
+    expect(s.displayName('bob')).toBe('Bob Smith');
+    // Mallory enrols as `b0b`, "B0b  Smith": the next round brings her into the directory and the page re-renders.
+    f.e.dir = [...f.e.dir, { handle: 'b0b', displayName: 'B0b  Smith', devices: [] }];
+    events.changed();
+    expect(s.displayName('b0b')).toBe('B0b  Smith (@b0b)');
+    expect(s.displayName('bob')).toBe('Bob Smith (@bob)');
+    // Within one render the names are worked out once (the cache is per render, not per call).
+    const directory = vi.spyOn(f.client, 'directory');
+    s.displayName('alice');
+    s.displayName('bob');
+    expect(directory.mock.calls.length).toBeLessThan(2 + 2 * f.e.dir.length);
+  });
+
   it('accepting keys and marking verified go through the engine lock', async () => {
     const f = fakeEngine();
     const s = session(f);
