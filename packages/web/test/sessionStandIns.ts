@@ -19,20 +19,35 @@ export const sealed = new Map<string, unknown>();
 
 export const encryptedKv = {
   forgetStateKey: () => undefined,
-  reopenStorage: () => undefined,
+  reopenStorage: () => void (deviceStore.closed = false),
   sealedGet: async (name: string) => structuredClone(sealed.get(name)),
-  sealedPut: async (name: string, value: unknown) => void sealed.set(name, structuredClone(value)),
+  sealedPut: async (name: string, value: unknown) => {
+    // As platform/encryptedKv.ts after a wipe in this page: nothing is saved until reopenStorage.
+    if (deviceStore.closed) throw Object.assign(new Error(`the ${name} record was not saved`), { code: 'WIPED' });
+    sealed.set(name, structuredClone(value));
+  },
 };
 
 /** The device state the stand-in store loads: a test puts the org's verified policy here. */
 export const savedDevice: { extensions?: Record<string, unknown> } = {};
 
+/**
+ * The stand-in store's side: `missing` makes it find no device (a browser profile never enrolled,
+ * or erased); `wipes` counts the erasures asked of it. Its wipe erases nothing in `sealed`, so a
+ * test can start the same device again; with `closesStorage` it closes the sealed storage as the
+ * real wipe does (`closed`: every save refused until reopenStorage).
+ */
+export const deviceStore = { missing: false, wipes: 0, closesStorage: false, closed: false };
+
 export const idbStateStore = {
   IdbStateStore: class {
     async load() {
-      return structuredClone(savedDevice);
+      return deviceStore.missing ? undefined : structuredClone(savedDevice);
     }
-    async wipe() {}
+    async wipe() {
+      deviceStore.wipes++;
+      if (deviceStore.closesStorage) deviceStore.closed = true;
+    }
   },
 };
 
@@ -48,7 +63,9 @@ export const syncLoop = {
   },
 };
 
-export const callManager = { CallManager: { open: async () => ({ onControl: () => undefined }) } };
+/** The call signals handed to the call manager, in order. */
+export const rung: unknown[] = [];
+export const callManager = { CallManager: { open: async () => ({ onControl: (c: unknown) => void rung.push(c) }) } };
 export const pushWakeUps = { PushWakeUps: class { refresh = async () => undefined } };
 export const contactBookAdapter = {
   contactBook: () => ({ onChange: () => () => undefined, list: () => [], markContacted: async () => undefined }),
@@ -74,23 +91,26 @@ export function stubPageGlobals(net: { fetch: typeof fetch; WebSocket: unknown }
 /** The engines the session opened (relayStandIn.engineStandIn), in order; a test empties it. */
 export const engines: EngineStandIn[] = [];
 
+/**
+ * How the next engine opens: revoked (the relay revoked it while the app was closed), holding
+ * call signals the service worker read meanwhile; and the contact book's damage found at start.
+ */
+export const nextEngine = { revoked: false, controls: [] as EngineStandIn['controls'], bookDamage: [] as string[] };
+
+function opened(opts: ClientOptions): EngineStandIn {
+  const e = engineStandIn(opts, 'bob');
+  if (nextEngine.revoked) e.isRevoked = () => true;
+  e.controls.push(...nextEngine.controls);
+  engines.push(e);
+  return e;
+}
+
 /** `@hardline/client` with the engine stood in for Bob's and an undamaged contact book. */
 export async function clientModule(original: <T>() => Promise<T>) {
   return {
     ...(await original<typeof import('@hardline/client')>()),
-    HardlineClient: {
-      open: async (opts: ClientOptions) => {
-        const e = engineStandIn(opts, 'bob');
-        engines.push(e);
-        return e;
-      },
-      register: async (opts: ClientOptions) => {
-        const e = engineStandIn(opts, 'bob');
-        engines.push(e);
-        return e;
-      },
-    },
-    ContactBookService: { open: async () => ({ damaged: [] }) },
+    HardlineClient: { open: async (opts: ClientOptions) => opened(opts), register: async (opts: ClientOptions) => opened(opts) },
+    ContactBookService: { open: async () => ({ damaged: [...nextEngine.bookDamage] }) },
   };
 }
 
@@ -112,6 +132,9 @@ export function pagePerTest(origin: string) {
     engines.length = 0;
     page.listeners.clear();
     delete savedDevice.extensions;
+    Object.assign(deviceStore, { missing: false, wipes: 0, closesStorage: false, closed: false });
+    Object.assign(nextEngine, { revoked: false, controls: [], bookDamage: [] });
+    rung.length = 0;
     page.net = relayStandIn();
     stubPageGlobals(page.net, origin, page.listeners);
   });
