@@ -92,6 +92,10 @@ describe('a relay that rotates its key config while the app is open', () => {
     const t0 = Date.now();
     const s = await start();
     expect(s.ingress.url).toBeUndefined();
+    // Its posts go over `WS /v1/post`, as the relay sees them anyway: no config, no gateway.
+    // (The stand-in's socket refuses to open: where the post went is what counts.)
+    await s.send('d:alice', 'hello').catch(() => undefined);
+    expect(page.net.relay.seen.filter((x) => x !== 'org')).toEqual(['ws-post']);
     page.net.relay.seen.length = 0;
     await tickAt(s, t0 + KEY_CONFIG_REFRESH_MS + 1_000);
     expect(keyFetches()).toEqual([]);
