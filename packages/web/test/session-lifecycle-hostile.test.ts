@@ -20,7 +20,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { HardlineError } from '@hardline/protocol';
 import { callControl, HOP, RELAY, RELAY_HOP } from './relayStandIn.ts';
-import { deviceStore, engines, nextEngine, pagePerTest, rung, savedDevice, sealed } from './sessionStandIns.ts';
+import { background, deviceStore, engines, nextEngine, pagePerTest, rung, savedDevice, sealed } from './sessionStandIns.ts';
 
 vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv));
 vi.mock('../src/platform/idbStateStore.ts', () => import('./sessionStandIns.ts').then((m) => m.idbStateStore));
@@ -71,6 +71,7 @@ describe('a page start', () => {
     expect(s.calls).toBeUndefined();
     expect(rung).toEqual([]);
     expect(listeners.has('online')).toBe(false);
+    expect(background).toEqual(['stop']);
   });
 
   it('rings a call the service worker read while the app was closed, and leaves the other signals to the round', async () => {
@@ -134,6 +135,25 @@ describe('a page start', () => {
     expect(engines[0]!.posted).toEqual(['text to alice']);
     expect(s.ingress).toEqual({ url: HOP, from: 'policy' });
     expect(exposed()).toEqual([]);
+  });
+
+  it('starts listening, registers for push wake-ups and ticks every second; a sign-out stops all three', async () => {
+    const intervals: { fn: () => void; ms: number }[] = [];
+    const cleared: unknown[] = [];
+    vi.stubGlobal('setInterval', (fn: () => void, ms: number) => (intervals.push({ fn, ms }), 7));
+    vi.stubGlobal('clearInterval', (id: unknown) => void cleared.push(id));
+    const s = await resume();
+    expect(background).toEqual(['start', 'push']);
+    expect(intervals.map((i) => i.ms)).toEqual([1_000]);
+    // The interval runs the session's tick: a signed hop the engine read is taken there.
+    engines[0]!.orgPolicy = () => ({ capabilities: CAPS, awaitingInvite: false, ingress: HOP }) as never;
+    intervals[0]!.fn();
+    await settle();
+    expect(s.ingress).toEqual({ url: HOP, from: 'policy' });
+    sessions.splice(sessions.indexOf(s), 1);
+    await s.wipe();
+    expect(background).toEqual(['start', 'push', 'stop']);
+    expect(cleared).toEqual([7]);
   });
 });
 

@@ -51,11 +51,18 @@ export const idbStateStore = {
   },
 };
 
+/** What the session asked of its listening loop and push wake-ups, in order: `start`, `stop`, `push`. */
+export const background: string[] = [];
+
 export const syncLoop = {
   SyncLoop: class {
     constructor(private readonly client: unknown) {}
-    start() {}
-    stop() {}
+    start() {
+      background.push('start');
+    }
+    stop() {
+      background.push('stop');
+    }
     poke() {}
     exclusive<T>(fn: (c: unknown) => Promise<T>) {
       return fn(this.client);
@@ -66,7 +73,7 @@ export const syncLoop = {
 /** The call signals handed to the call manager, in order. */
 export const rung: unknown[] = [];
 export const callManager = { CallManager: { open: async () => ({ onControl: (c: unknown) => void rung.push(c) }) } };
-export const pushWakeUps = { PushWakeUps: class { refresh = async () => undefined } };
+export const pushWakeUps = { PushWakeUps: class { refresh = async () => void background.push('push') } };
 export const contactBookAdapter = {
   contactBook: () => ({ onChange: () => () => undefined, list: () => [], markContacted: async () => undefined }),
 };
@@ -135,6 +142,7 @@ export function pagePerTest(origin: string) {
     Object.assign(deviceStore, { missing: false, wipes: 0, closesStorage: false, closed: false });
     Object.assign(nextEngine, { revoked: false, controls: [], bookDamage: [] });
     rung.length = 0;
+    background.length = 0;
     page.net = relayStandIn();
     stubPageGlobals(page.net, origin, page.listeners);
   });
