@@ -12,17 +12,22 @@ import { emptyMeta, MetaStore } from '../src/session/appMeta.ts';
 import { Session } from '../src/session/session.ts';
 import { conv, msg } from './fixtures.ts';
 
+/** What the session sealed at rest, by record name (the app's meta is `app`). */
+const kept = vi.hoisted(() => new Map<string, unknown>());
 vi.mock('../src/platform/encryptedKv.ts', () => ({
   forgetStateKey: () => undefined,
   reopenStorage: () => undefined,
   sealedGet: async () => undefined,
-  sealedPut: async () => undefined,
+  sealedPut: async (name: string, value: unknown) => void kept.set(name, structuredClone(value)),
   sealedPutJson: async () => undefined,
 }));
+/** The app's meta as a reload would find it. */
+const savedMeta = () => kept.get('app') as ReturnType<typeof emptyMeta>;
 
 const storage = new Map<string, string>();
 beforeEach(() => {
   storage.clear();
+  kept.clear();
   vi.stubGlobal('localStorage', {
     getItem: (k: string) => storage.get(k) ?? null,
     setItem: (k: string, v: string) => void storage.set(k, v),
@@ -414,6 +419,41 @@ describe('receipts leave when due, or with a reply in their own chat', () => {
     expect(f.e.taken).toEqual([['receipt', 'timer'], ['call']]);
     // The book is pulled without running the engine again (the round just did).
     expect(bookSyncs.at(-1)).toEqual({ engine: false });
+  });
+});
+
+describe('what the session keeps at rest, for a reload', () => {
+  it('a receipt sent is no longer kept as owed: a reload does not send it a second time', async () => {
+    const bobChat = conv('direct', ['alice', 'bob'], [msg('bob', 'hi')]);
+    const f = fakeEngine([bobChat]);
+    const s = session(f);
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(1_900_000_000_000);
+    await s.afterRound();
+    expect(Object.keys(savedMeta().pendingReceipts)).toEqual([bobChat.id]);
+    clock.mockReturnValue(s.meta.pendingReceipts[bobChat.id]!.dueAt);
+    await s.tick();
+    expect(f.e.controls).toHaveLength(1);
+    expect(savedMeta().pendingReceipts).toEqual({});
+  });
+
+  it('the delivered marks a round read are kept before the engine drops the receipts that carried them', async () => {
+    const mine = msg('alice', 'hello');
+    const c = conv('direct', ['alice', 'bob'], [mine]);
+    c.controls = [{ conversation: c.id, from: 'bob' as never, fromDevice: 'x' as never, message: { t: 'receipt', id: 'r', ids: [mine.id], sentAt: '' }, receivedAt: '' }];
+    const f = fakeEngine([c]);
+    const s = session(f);
+    const atTake: boolean[] = [];
+    const take = f.client.takeControls.bind(f.client);
+    (f.client as unknown as { takeControls: typeof take }).takeControls = (which) => (atTake.push(savedMeta().delivered[mine.id] === true), take(which));
+    await s.afterRound();
+    expect(atTake[0]).toBe(true);
+  });
+
+  it('a chat read is kept as read', async () => {
+    const c = conv('direct', ['alice', 'bob'], [msg('bob', 'a', '2026-01-01T00:00:01.000Z')]);
+    const s = session(fakeEngine([c]));
+    await s.markRead('d:bob');
+    expect(savedMeta().readUpTo['d:bob']).toBe('2026-01-01T00:00:01.000Z');
   });
 });
 
