@@ -13,8 +13,8 @@
  * stubbed out and called by hand, and timers are faked where the pause is what is looked at.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HOP, RELAY } from './relayStandIn.ts';
-import { engines, pagePerTest, savedDevice } from './sessionStandIns.ts';
+import { HOP, RELAY, RELAY_HOP } from './relayStandIn.ts';
+import { engines, pagePerTest, savedDevice, sealed } from './sessionStandIns.ts';
 
 vi.mock('../src/platform/encryptedKv.ts', () => import('./sessionStandIns.ts').then((m) => m.encryptedKv));
 vi.mock('../src/platform/idbStateStore.ts', () => import('./sessionStandIns.ts').then((m) => m.idbStateStore));
@@ -31,7 +31,7 @@ vi.mock('../src/session/pendingHop.ts', async (original) => ({
 const { Session } = await import('../src/session/session.ts');
 
 const page = pagePerTest(RELAY);
-const { sessions } = page;
+const { listeners, sessions } = page;
 const CAPS = { previews: true, calls: true };
 
 afterEach(() => {
@@ -141,5 +141,22 @@ describe('a page whose engine reads a signed hop', () => {
     const v = s.version;
     await tick(s);
     expect(s.version).toBe(v);
+  });
+
+  it('arriving while the relay\'s answer to an unknown hop is in flight, is not overridden by that answer: no change to the relay\'s hop is offered', async () => {
+    page.net.relay.blockOrg = true;
+    page.net.relay.ingress = RELAY_HOP;
+    const s = await start();
+    expect(s.ingress.from).toBe('unknown');
+    page.net.relay.blockOrg = false;
+    engines[0]!.orgPolicy = () => ({ capabilities: CAPS, awaitingInvite: false, ingress: HOP }) as never;
+    // Back online: the page asks the relay; before it answers, the tick reads the signed hop.
+    listeners.get('online')!();
+    await tick(s);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(s.ingress).toEqual({ url: HOP, from: 'policy' });
+    expect(s.hopChange).toBeUndefined();
+    // The pin the service worker reads names the signed hop, not the relay's.
+    expect(sealed.get('ingress')).toEqual({ url: HOP, pinned: HOP });
   });
 });

@@ -161,6 +161,9 @@ export class PendingHop implements HopDecision {
     } finally {
       this.asking = false;
     }
+    // Decided while the relay was answering (a signed hop the engine read: replace): that
+    // stands. The relay's late answer would show a change to its own hop and re-save the pin.
+    if (this.current.from !== 'unknown') return;
     if (choice.from === 'unknown') {
       this.pause = Math.min(this.pause * 2, RETRY_MAX_MS);
       return this.watch();
