@@ -129,12 +129,15 @@ describe('a page start', () => {
     await settle();
     expect(s.ingress.from).toBe('unknown');
     expect(engines[0]!.posted).toEqual([]);
+    const asked = page.net.relay.seen.filter((x) => x === 'org').length;
     engines[0]!.orgPolicy = () => ({ capabilities: CAPS, awaitingInvite: false, ingress: HOP }) as never;
     await tick(s);
     await sent;
     expect(engines[0]!.posted).toEqual(['text to alice']);
     expect(s.ingress).toEqual({ url: HOP, from: 'policy' });
     expect(exposed()).toEqual([]);
+    // The chain that showed the invite signs the hop: the relay is not asked for its own.
+    expect(page.net.relay.seen.filter((x) => x === 'org').length).toBe(asked);
   });
 
   it('starts listening, registers for push wake-ups and ticks every second; a sign-out stops all three', async () => {
