@@ -117,8 +117,11 @@ describe('accepting the new announcement', () => {
     page.net.relay.ingress = RELAY_HOP;
     const s = await start();
     await s.send('d:alice', 'before');
+    const v = s.version;
     await s.acceptHopChange();
     expect(s.hopChange).toBeUndefined();
+    // The notice goes at once: the page re-renders.
+    expect(s.version).toBeGreaterThan(v);
     await s.send('d:alice', 'after');
     expect(page.net.relay.seen.filter((x) => x === 'hop' || x === 'relay-hop')).toEqual(['hop', 'relay-hop']);
     expect(sealed.get('ingress')).toEqual({ url: RELAY_HOP, pinned: RELAY_HOP });

@@ -74,10 +74,13 @@ describe('a page whose hop is unknown because the relay blocks its announcement'
     await vi.advanceTimersByTimeAsync(9_800);
     expect(asked()).toBe(atStart + 1);
     page.net.relay.blockOrg = false;
+    const v = s.version;
     await vi.advanceTimersByTimeAsync(400);
     expect(asked()).toBe(atStart + 2);
     await flush();
     expect(s.ingress).toEqual({ url: HOP, from: 'relay' });
+    // The settings, which said actions were waiting, re-render.
+    expect(s.version).toBeGreaterThan(v);
   });
 
   it('asks nothing more once signed out', async () => {
