@@ -8,6 +8,7 @@ export * from './deviceState.ts';
 export * from './relayApi.ts';
 export { awaitingInviteOf, signedIngressOf } from './orgPolicy.ts';
 export { AwaitingInviteError } from './ingressRoute.ts';
+export { UnsentError } from './unsentError.ts';
 export * from './turnCredentialCache.ts';
 export * from './relayUrl.ts';
 export * from './transport.ts';

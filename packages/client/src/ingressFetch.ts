@@ -32,6 +32,7 @@ import {
   type KeyConfig,
 } from '@hardline/protocol/ohttp';
 import type { Transport } from './transport.ts';
+import { UnsentError } from './unsentError.ts';
 
 /**
  * The inner request is padded with zeros (RFC 9292 §3.8; the gateway's decoder accepts them) to
@@ -165,16 +166,17 @@ export class IngressFetch {
    */
   private async keyConfig(): Promise<KeyConfig> {
     if (this.config) return this.config;
-    if (this.fetching && !this.fetchingAtSetUp) throw new HardlineError('UNAVAILABLE', 'the Oblivious HTTP key config is being fetched again; the request waits');
+    // Unsent (unsentError.ts): the request has not left, so the token it carries goes back.
+    if (this.fetching && !this.fetchingAtSetUp) throw new UnsentError('UNAVAILABLE', 'the Oblivious HTTP key config is being fetched again; the request waits');
     if (this.fetching) {
       try {
         return await this.fetching;
       } catch (cause) {
-        throw new HardlineError('UNAVAILABLE', 'no Oblivious HTTP key config yet; the request waits', { cause });
+        throw new UnsentError('UNAVAILABLE', 'no Oblivious HTTP key config yet; the request waits', { cause });
       }
     }
     this.scheduleRefetch();
-    throw new HardlineError('UNAVAILABLE', 'no Oblivious HTTP key config yet; the request waits');
+    throw new UnsentError('UNAVAILABLE', 'no Oblivious HTTP key config yet; the request waits');
   }
 
   /**

@@ -28,12 +28,12 @@
  * A linked device is held the same way, from enrolment until its chain reaches the head the
  * linking device handed over; only its own link handshake leaves meanwhile (deviceLinking.ts).
  */
-import { HardlineError } from '@hardline/protocol';
 import { parseRelayUrl } from './relayUrl.ts';
 import { IngressPoster, type PostSender } from './ingressPoster.ts';
 import { Poster } from './poster.ts';
 import type { RelayApi } from './relayApi.ts';
 import type { Transport } from './transport.ts';
+import { UnsentError } from './unsentError.ts';
 
 export type IngressSources = {
   /** Given for this run; it wins over the rest and never changes. */
@@ -50,7 +50,7 @@ export type IngressSources = {
 };
 
 /** What `send` and every anonymous action throw while the route is held (see the module comment). */
-export class AwaitingInviteError extends HardlineError {
+export class AwaitingInviteError extends UnsentError {
   constructor() {
     super(
       'AWAITING_INVITE',

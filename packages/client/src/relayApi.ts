@@ -9,6 +9,7 @@ import { IngressFetch, type IngressFetchOptions } from './ingressFetch.ts';
 import { payWithToken, TokenWallet } from './tokenWallet.ts';
 import { TurnCredentialCache, type TurnCredentials } from './turnCredentialCache.ts';
 import type { Transport } from './transport.ts';
+import type { UnsentError } from './unsentError.ts';
 
 export type DirectoryUser = {
   userId: UserId;
@@ -88,7 +89,7 @@ export class RelayApi {
    * Anonymous calls fail with `held()` and reach no one, until useIngress or dropIngress decides
    * where they go (ingressRoute.ts: the device still waits for its invite in the org's chain).
    */
-  holdAnonymous(held: () => HardlineError): void {
+  holdAnonymous(held: () => UnsentError): void {
     this.ingress?.stop();
     this.ingress = { fetch: () => Promise.reject(held()), stop: () => undefined };
   }

@@ -12,6 +12,7 @@
  * fetches its first batch when it first needs one.
  */
 import { fromBase64Url, HardlineError } from '@hardline/protocol';
+import { UnsentError } from './unsentError.ts';
 
 /** Most tokens one fetch asks for (protocol tokens: MAX_TOKEN_BATCH, not imported eagerly). */
 const MAX_BATCH = 64;
@@ -88,7 +89,7 @@ export class TokenWallet {
     this.#refill = undefined;
   }
 
-  /** A token taken for an action that never left the device (held: ingressRoute.ts), kept for the next. */
+  /** A token taken for an action that never left the device (unsentError.ts), kept for the next. */
   giveBack(token: string): void {
     this.#tokens.push(token);
   }
@@ -124,9 +125,10 @@ export async function payWithToken<T>(wallet: TokenWallet, action: (token: strin
   try {
     return await action(token);
   } catch (e) {
-    // Held before it left the device: spent on nothing, it would be lost at every retry (a
-    // strict-level pool refill tries every second or so) and use up the day's budget.
-    if (e instanceof HardlineError && e.code === 'AWAITING_INVITE') wallet.giveBack(token);
+    // Failed before it left the device (held, or no key config to seal it to): spent on nothing,
+    // it would be lost at every retry (a strict-level pool refill tries every second or so) and
+    // use up the day's budget. Never after an answer: a relay may have read it (unsentError.ts).
+    if (e instanceof UnsentError) wallet.giveBack(token);
     if (!(e instanceof HardlineError) || e.code !== 'TOKEN_INVALID') throw e;
     wallet.discard();
     return action(await wallet.take());
