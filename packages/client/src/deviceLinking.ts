@@ -83,7 +83,16 @@ export async function answerLinkRequests(state: DeviceState, api: RelayApi, now:
     // And the head of the org chain this device verified: the new one waits until its own chain
     // reaches it before it trusts the chain's hop, so a relay cannot serve it a chain cut short.
     const orgHead = headToHandOver(org);
-    await api.putBlob(keys.blobId, keys.capability, blob.version, await sealLinkMessage(keys, { t: 'link-response', certificate, identity: state.identity, ...(logKey ? { logKey } : {}), ...(orgHead ? { orgHead } : {}) }));
+    // And whether this device took the org key from the chain (the relay may have installed it):
+    // the link code names that key as an invite names the team's, and the new device must not
+    // trust it more than this one does (orgPolicy.ts keyFromChain).
+    const orgKeyFromChain = org.keyFromChain === true;
+    await api.putBlob(
+      keys.blobId,
+      keys.capability,
+      blob.version,
+      await sealLinkMessage(keys, { t: 'link-response', certificate, identity: state.identity, ...(logKey ? { logKey } : {}), ...(orgHead ? { orgHead } : {}), ...(orgKeyFromChain ? { orgKeyFromChain } : {}) }),
+    );
     await api.putCertificate(req.deviceId as DeviceId, certificate);
     certified.push(req.deviceId as DeviceId);
   }
@@ -108,8 +117,9 @@ export async function collectLinkAnswer(state: DeviceState, api: RelayApi): Prom
   // Before the link completes: a relay that named this device another log key than the one the
   // other device pinned keeps it from ever becoming a trusted device of this person.
   state.transparency = { ...state.transparency, ...linkedLogKey(state.transparency?.logKey, msg.logKey) };
-  // The sealed head replaces "awaiting the answer": the relay could not have changed it.
-  state.extensions = { ...state.extensions, [ORG_EXTENSION]: takeLinkedHead(orgStateOf(state.extensions?.[ORG_EXTENSION]), msg.orgHead) };
+  // The sealed head replaces "awaiting the answer", and the key is trusted as the linking device
+  // trusts it: the relay could have changed neither.
+  state.extensions = { ...state.extensions, [ORG_EXTENSION]: takeLinkedHead(orgStateOf(state.extensions?.[ORG_EXTENSION]), msg.orgHead, msg.orgKeyFromChain === true) };
   delete state.linkWait;
   return { identity: msg.identity, certificate: msg.certificate };
 }

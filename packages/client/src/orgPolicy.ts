@@ -127,8 +127,13 @@ export function awaitingInvite(state: OrgState): boolean {
  * fork. An answer with no head (a linking device of an older version, or one with no chain yet)
  * leaves nothing to wait for. A device that awaited no link answer (its code named no org key) is
  * unchanged: it trusts the relay's key on first use anyway.
+ * `keyFromChain`: the linking device took the org key from the chain after its enrolment, so the
+ * relay may have installed it. The link code names that key, and the new device pinned it as if
+ * an invite had: it takes the linking device's mark, and no hop signed under that key counts
+ * (signedIngress), so the hop its person chose stays in use, as on the linking device.
  */
-export function takeLinkedHead(state: OrgState, head: ChainHead | undefined): OrgState {
+export function takeLinkedHead(state: OrgState, head: ChainHead | undefined, keyFromChain = false): OrgState {
+  if (keyFromChain && state.key) state = { ...state, keyFromChain: true };
   if (!state.awaited || !('linkAnswer' in state.awaited)) return state;
   const { awaited: _answer, ...rest } = state;
   if (!head || state.head.seq > head.seq || (state.head.seq === head.seq && state.head.hash === head.hash)) return rest;

@@ -36,8 +36,18 @@ export type LinkRequest = { readonly t: 'link-request'; readonly handle: string;
  * `orgHead`: the head of the org's order chain the existing device verified, which the new device
  * waits for in its own verified chain (client orgPolicy.ts `awaited`) before it trusts the
  * chain's hop. Sealed with the rest, so the relay can neither change nor drop it unseen.
+ * `orgKeyFromChain`: the existing device pinned the org key from the chain after its own
+ * enrolment (client orgPolicy.ts `keyFromChain`: the relay may have installed it), so the new
+ * device, whose link code names that key, must not follow the hop signed under it either.
  */
-export type LinkResponse = { readonly t: 'link-response'; readonly certificate: DeviceCertificate; readonly identity: IdentityKeyPair; readonly logKey?: string; readonly orgHead?: ChainHead };
+export type LinkResponse = {
+  readonly t: 'link-response';
+  readonly certificate: DeviceCertificate;
+  readonly identity: IdentityKeyPair;
+  readonly logKey?: string;
+  readonly orgHead?: ChainHead;
+  readonly orgKeyFromChain?: true;
+};
 export type LinkMessage = LinkRequest | LinkResponse;
 
 export function newLinkSecret(): string {
@@ -82,14 +92,22 @@ export async function openLinkMessage(keys: LinkKeys, box: Uint8Array): Promise<
   } catch (cause) {
     throw new DecodeError('link message did not open', { cause });
   }
-  const m = raw as { t?: unknown; handle?: unknown; deviceId?: unknown; deviceKey?: unknown; certificate?: unknown; identity?: unknown; logKey?: unknown; orgHead?: unknown } | null;
+  const m = raw as { t?: unknown; handle?: unknown; deviceId?: unknown; deviceKey?: unknown; certificate?: unknown; identity?: unknown; logKey?: unknown; orgHead?: unknown; orgKeyFromChain?: unknown } | null;
   if (m?.t === 'link-request' && typeof m.handle === 'string' && typeof m.deviceId === 'string' && /^[0-9a-f]{32}$/.test(m.deviceId) && typeof m.deviceKey === 'string' && m.deviceKey.length <= 64) {
     return { t: 'link-request', handle: m.handle, deviceId: m.deviceId, deviceKey: m.deviceKey };
   }
   if (m?.t === 'link-response') {
     if (m.logKey !== undefined && !isLogPublicKey(m.logKey)) throw new DecodeError('the log key in a link answer is malformed');
     const orgHead = m.orgHead === undefined ? undefined : parseOrgHead(m.orgHead);
-    return { t: 'link-response', certificate: parseCertificate(m.certificate), identity: parseIdentityKeyPair(m.identity), ...(m.logKey !== undefined ? { logKey: m.logKey } : {}), ...(orgHead ? { orgHead } : {}) };
+    if (m.orgKeyFromChain !== undefined && m.orgKeyFromChain !== true) throw new DecodeError('the org key mark in a link answer is malformed');
+    return {
+      t: 'link-response',
+      certificate: parseCertificate(m.certificate),
+      identity: parseIdentityKeyPair(m.identity),
+      ...(m.logKey !== undefined ? { logKey: m.logKey } : {}),
+      ...(orgHead ? { orgHead } : {}),
+      ...(m.orgKeyFromChain === true ? { orgKeyFromChain: true as const } : {}),
+    };
   }
   throw new DecodeError('link message has an invalid shape');
 }
