@@ -11,7 +11,11 @@
  *
  * The other side of the rule: a request the relay answered, even with a refusal (OHTTP_KEY), may
  * have been opened and its token read. Its token is not given back: spent again, it would tie the
- * two actions together for the relay.
+ * two actions together for the relay. That held too for a relay that answered with the device's
+ * own hold code, AWAITING_INVITE: the give-back went by the code, so the device spent the token
+ * the relay had just read on its next claim, and the relay could tie the two claims (whom this
+ * one anonymous device is about to talk to) together. The give-back now goes by UnsentError,
+ * which only the device itself raises.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { decapsulateRequest, decodeBinaryHttpRequest, encapsulateResponse, encodeBinaryHttpResponse, encodeKeyConfigs, gatewayKey } from '@hardline/protocol/ohttp';
@@ -24,7 +28,7 @@ const HOP = new URL('https://hop.example.net/');
 const DEVICE = '0'.repeat(32) as DeviceId;
 
 /** The hop in front of a relay that withholds its key config, or opens each request, notes its token, and refuses it. */
-function hostileRelay(how: 'withholds keys' | 'reads and refuses') {
+function hostileRelay(how: 'withholds keys' | 'reads and refuses' | 'reads and says held') {
   const key = gatewayKey(1);
   const read: string[] = [];
   const left: string[] = [];
@@ -35,10 +39,13 @@ function hostileRelay(how: 'withholds keys' | 'reads and refuses') {
       if (how === 'withholds keys') return Response.json({ error: { code: 'UNAVAILABLE', message: 'later' } }, { status: 503 });
       return new Response(new Uint8Array(encodeKeyConfigs([key.config])));
     }
-    const { request } = await decapsulateRequest([key], new Uint8Array(await new Response(init!.body).arrayBuffer()));
+    const { request, context } = await decapsulateRequest([key], new Uint8Array(await new Response(init!.body).arrayBuffer()));
     const body = JSON.parse(new TextDecoder().decode(decodeBinaryHttpRequest(request).body)) as { token?: string };
     if (body.token) read.push(body.token);
-    return Response.json({ error: { code: 'OHTTP_KEY', message: 'rotated' } }, { status: 400 });
+    if (how === 'reads and refuses') return Response.json({ error: { code: 'OHTTP_KEY', message: 'rotated' } }, { status: 400 });
+    // The device's own hold's code, sent by the relay in its sealed answer.
+    const answer = encodeBinaryHttpResponse({ status: 409, headers: [['content-type', 'application/json']], body: new TextEncoder().encode('{"error":{"code":"AWAITING_INVITE","message":"held"}}') });
+    return new Response(new Uint8Array(await encapsulateResponse(context, answer)), { headers: { 'content-type': 'message/ohttp-res' } });
   };
   const transport: Transport = {
     fetch: () => Promise.reject(new Error('a session call: the wallets were meant to be full')),
@@ -91,5 +98,18 @@ describe('a relay that opens a claim, reads its token, then refuses the key', ()
     const kept: string[] = [];
     for (let i = 0; i < 2; i++) kept.push(await api.claimTokens.take());
     expect(kept).not.toContain(relay.read[0]);
+  });
+});
+
+describe('a relay that opens a claim, reads its token, and answers with the code of the device\'s own hold', () => {
+  it('cannot make the device spend that token again on its next claim', async () => {
+    const relay = hostileRelay('reads and says held');
+    const api = apiOver(relay.transport, 3);
+    await new Promise((r) => setTimeout(r, 10));
+    await expect(api.claimKeyPackage(DEVICE)).rejects.toMatchObject({ code: 'AWAITING_INVITE' });
+    await expect(api.claimKeyPackage(DEVICE)).rejects.toMatchObject({ code: 'AWAITING_INVITE' });
+    expect(relay.read).toHaveLength(2);
+    expect(relay.read[1]).not.toBe(relay.read[0]);
+    expect(api.claimTokens.size).toBe(1);
   });
 });
