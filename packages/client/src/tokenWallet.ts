@@ -49,6 +49,8 @@ export class TokenWallet {
   #filling: Promise<void> | undefined;
   #fetched = false;
   #refill: ReturnType<typeof setTimeout> | undefined;
+  /** The relay refused the tokens (discard): until the background refill, none is fetched on an action's path. */
+  #dropped = false;
   readonly #batch: number;
   readonly #lowWater: number;
   readonly #refillDelayMs: () => number;
@@ -69,18 +71,29 @@ export class TokenWallet {
 
   /** One token to spend now; waits for a fetch only when the wallet is empty. */
   async take(): Promise<string> {
-    while (this.#tokens.length === 0) await this.fill();
-    const token = this.#tokens.pop()!;
-    if (this.#tokens.length < this.#lowWater && this.#refill === undefined) {
-      // Later, not now: right after a spend, a session fetch would name the spender. Best effort:
-      // a failed refill is retried by the next take(). Unref'd, so a CLI run can exit first.
-      this.#refill = setTimeout(() => {
-        this.#refill = undefined;
-        this.fill().catch(() => {});
-      }, this.#refillDelayMs());
-      (this.#refill as { unref?: () => void }).unref?.();
+    while (this.#tokens.length === 0) {
+      // Emptied at the relay's word (discard), not by spending: the relay chose when, so a fetch
+      // now would follow the refused spend it just saw. The background refill brings new ones.
+      if (this.#dropped) {
+        this.#refillLater();
+        throw new UnsentError('UNAVAILABLE', "the relay refused this device's tokens; new ones are fetched in a few minutes, and the action waits until then");
+      }
+      await this.fill();
     }
+    const token = this.#tokens.pop()!;
+    if (this.#tokens.length < this.#lowWater) this.#refillLater();
     return token;
+  }
+
+  /** Later, not now: right after a spend, a session fetch would name the spender. */
+  #refillLater(): void {
+    if (this.#refill !== undefined) return;
+    // Best effort: a failed refill is retried by the next take(). Unref'd, so a CLI run can exit first.
+    this.#refill = setTimeout(() => {
+      this.#refill = undefined;
+      this.fill().catch(() => {});
+    }, this.#refillDelayMs());
+    (this.#refill as { unref?: () => void }).unref?.();
   }
 
   /** A closed client makes no more requests: the pending background refill is dropped. */
@@ -94,9 +107,14 @@ export class TokenWallet {
     this.#tokens.push(token);
   }
 
-  /** Drops every token: the relay said they no longer verify (its key rotated). */
+  /**
+   * Drops every token: the relay said they no longer verify (its key rotated, or so it says). New
+   * ones come from the background refill, never on an action's path (take).
+   */
   discard(): void {
     this.#tokens = [];
+    this.#dropped = true;
+    this.#refillLater();
   }
 
   /** One fetch at a time; concurrent callers share it. */
@@ -115,11 +133,17 @@ export class TokenWallet {
     const fresh = await finish(response);
     if (fresh.length === 0) throw new HardlineError('UNAVAILABLE', 'the relay issued no tokens');
     this.#tokens.push(...fresh);
+    this.#dropped = false;
     this.#fetched = true;
   }
 }
 
-/** Runs an anonymous action paid with one token, retrying once with fresh tokens after a key rotation. */
+/**
+ * Runs an anonymous action paid with one token. A token the relay refuses (TOKEN_INVALID: its key
+ * rotated, or so it says) drops the wallet, and the action fails UNAVAILABLE, to be made again
+ * later: any relay can send that answer for any token, and fetching a batch over the session at
+ * once, then sending the action again, would tell it whose action it was.
+ */
 export async function payWithToken<T>(wallet: TokenWallet, action: (token: string) => Promise<T>): Promise<T> {
   const token = await wallet.take();
   try {
@@ -131,6 +155,6 @@ export async function payWithToken<T>(wallet: TokenWallet, action: (token: strin
     if (e instanceof UnsentError) wallet.giveBack(token);
     if (!(e instanceof HardlineError) || e.code !== 'TOKEN_INVALID') throw e;
     wallet.discard();
-    return action(await wallet.take());
+    throw new HardlineError('UNAVAILABLE', "the relay refused this device's token; new ones are fetched in a few minutes, and the action waits until then", { cause: e });
   }
 }

@@ -160,22 +160,31 @@ describe('token wallet bounds', () => {
 });
 
 describe('payWithToken', () => {
-  it('after TOKEN_INVALID (the key rotated): drops every token, retries once with a fresh one', async () => {
+  it('after TOKEN_INVALID (the key rotated, or so the relay says): drops every token, fails the action, refills only in the background', async () => {
+    vi.useFakeTimers();
     const wallet = new TokenWallet(relay().source, 'claim', { batch: 8, refillDelayMs: () => 60_000 });
     const used: string[] = [];
-    const out = await payWithToken(wallet, async (t) => {
+    const action = async (t: string) => {
       used.push(t);
       if (used.length === 1) throw new HardlineError('TOKEN_INVALID', 'old key');
       return 'done';
-    });
-    expect(out).toBe('done');
+    };
+    // No fetch and no second try on the refused action's path (tokenWallet-invalidAnswer-hostile.test.ts).
+    await expect(payWithToken(wallet, action)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(used).toHaveLength(1);
+    expect(asked).toEqual([4]);
+    expect(wallet.size).toBe(0); // the three left of the first batch were discarded
+    await expect(payWithToken(wallet, action)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(used).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(asked).toEqual([4, 8]);
+    expect(await payWithToken(wallet, action)).toBe('done');
     expect(used[0]).not.toBe(used[1]);
-    expect(asked).toEqual([4, 8]); // the three left of the first batch were discarded
     expect(wallet.size).toBe(7);
     wallet.stop();
   });
 
-  it('a second TOKEN_INVALID, or any other error, is thrown without another try', async () => {
+  it('TOKEN_INVALID, or any other error, is thrown without another try', async () => {
     const wallet = new TokenWallet(relay().source, 'claim', { batch: 8, refillDelayMs: () => 60_000 });
     let n = 0;
     await expect(
@@ -183,8 +192,10 @@ describe('payWithToken', () => {
         n++;
         throw new HardlineError('TOKEN_INVALID', 'x');
       }),
-    ).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
-    expect(n).toBe(2);
+    ).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(n).toBe(1);
+    wallet.stop();
+    await wallet.fill();
     n = 0;
     await expect(
       payWithToken(wallet, async () => {
