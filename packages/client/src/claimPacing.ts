@@ -55,6 +55,20 @@ export class ClaimPacing {
     return out;
   }
 
+  /**
+   * A wait before a request that follows from one the relay just answered (a commit lock it
+   * refused, membershipCommits.ts): at least `floorMs`; at `balanced` and `strict` also a full
+   * quiet period from now (and past any session still running), then a Poisson gap at the
+   * level's busy rate, drawn afresh every time. So the next request, anonymous or in the
+   * session, never comes at a fixed offset from the answer the relay gave.
+   */
+  async pause(floorMs = 0): Promise<void> {
+    const p = this.deps.params();
+    const sleep = this.deps.sleep ?? realSleep;
+    if (p.level === 'off') return floorMs > 0 ? sleep(floorMs) : undefined;
+    await sleep(floorMs + Math.max(p.quietMs, this.deps.session.quietLeft()) + expGap(p.busyGapMs));
+  }
+
   /** One claim at a moment of the pacing's choosing (see `each`). */
   async one<R>(claim: () => Promise<R>): Promise<R> {
     return (await this.each([undefined], claim))[0]!;

@@ -13,6 +13,7 @@ import type { ClaimPacing } from './claimPacing.ts';
 import type { MailboxRotation } from './mailboxRotation.ts';
 import type { RelayApi } from './relayApi.ts';
 
+/** Rounds of (pause, sync) before giving up: about 5 s of back-off at `off`, 16 s at `balanced`. */
 const LOCK_RETRIES = 8;
 
 /** `flush: false` leaves what was queued for the caller's own flush. */
@@ -59,29 +60,54 @@ export class MembershipCommits {
    * a hold until the commit is built: confirmed right before the commit is queued, released when
    * there is nothing to commit (a member's KeyPackages ran out), so a failed claim never jams
    * the conversation (routes/lockRoutes.ts at the relay).
+   *
+   * Refused (another device holds or won the epoch's lock), the device learns of the other
+   * commit from a sync and tries again only in the epoch that commit opens (issue 12). The lock
+   * token is the epoch's, the same for every member, so a retry in the same epoch would hand
+   * the relay the refused token again, and a sync at a fixed offset after the refusal would name
+   * the device behind it: so no token is ever sent twice, and the sync and the next lock request
+   * each wait a pause drawn afresh (claimPacing.ts `pause`: the quiet period and a Poisson gap).
    */
   async commitWithLock(conv: Conversation, newMembers: readonly Handle[], settings?: (r: Roster) => Roster, opts: CommitFlush = {}): Promise<void> {
     const h = this.host;
+    const refused = new Set<string>();
     for (let attempt = 0; attempt < LOCK_RETRIES; attempt++) {
+      // A retry's lock request must not follow the sync that made it possible by a fixed offset.
+      if (refused.size > 0 && !refused.has(await this.lockToken(h.mls(conv)))) await h.pacing.pause();
+      if (conv.left) return;
       const mls = h.mls(conv);
-      const token = toHex(await exportSecret(mls, 'hardline/v1/commit-lock', 32, h.impl));
-      const hold = await h.api.takeLock(token);
-      if (hold) {
-        let confirmed = false;
-        const confirm = async () => (confirmed = await h.api.confirmLock(token, hold));
-        try {
-          const outcome = await this.commitMembers(conv, mls, newMembers, settings, opts, confirm);
-          if (outcome !== 'lost') return;
-        } finally {
-          if (!confirmed) await h.api.releaseLock(token, hold).catch(() => undefined);
-        }
+      const token = await this.lockToken(mls);
+      if (!refused.has(token)) {
+        const outcome = await this.tryLocked(conv, mls, token, newMembers, settings, opts);
+        if (outcome !== 'lost') return;
+        refused.add(token);
       }
-      // Another device is committing this epoch: wait for its commit, then re-plan.
-      await new Promise((r) => setTimeout(r, 150 * (attempt + 1)));
+      // Another device is committing this epoch: wait for its commit, then re-plan. The wait
+      // grows with each try (the other commit takes time to build), on top of a random pause.
+      await h.pacing.pause(150 * (attempt + 1));
       await h.sync();
       if (conv.left) return;
     }
-    throw new HardlineError('CONFLICT', 'another device keeps changing this conversation; try again');
+    // Nothing was applied or queued: the caller (or the person, trying again) loses nothing.
+    throw new HardlineError('CONFLICT', 'another device holds this conversation\'s commit lock and its change has not arrived; nothing was changed, try again');
+  }
+
+  private async lockToken(mls: ClientState): Promise<string> {
+    return toHex(await exportSecret(mls, 'hardline/v1/commit-lock', 32, this.host.impl));
+  }
+
+  /** One try under `token`'s lock; 'lost' when the relay refused the lock or the commit. */
+  private async tryLocked(conv: Conversation, mls: ClientState, token: string, newMembers: readonly Handle[], settings: ((r: Roster) => Roster) | undefined, opts: CommitFlush): Promise<'committed' | 'nothing' | 'lost'> {
+    const h = this.host;
+    const hold = await h.api.takeLock(token);
+    if (!hold) return 'lost';
+    let confirmed = false;
+    const confirm = async () => (confirmed = await h.api.confirmLock(token, hold));
+    try {
+      return await this.commitMembers(conv, mls, newMembers, settings, opts, confirm);
+    } finally {
+      if (!confirmed) await h.api.releaseLock(token, hold).catch(() => undefined);
+    }
   }
 
   /** 'lost': another device took the lock first, and nothing was applied or queued. */

@@ -28,6 +28,9 @@ import { certifiedOrg, deviceIdOf } from '../../protocol/test/support/certifiedD
 import type { Conversation, DeviceState } from '../src/deviceState.ts';
 import type { ClaimedDevice } from '../src/keyPackageSupply.ts';
 import { MembershipCommits, type MembershipHost } from '../src/membershipCommits.ts';
+import { ClaimPacing } from '../src/claimPacing.ts';
+import { SLOT_PARAMS } from '../src/privacyLevel.ts';
+import { ManualClock } from '../../../test/support/manualClock.ts';
 
 let impl: CiphersuiteImpl;
 let org: ReturnType<typeof certifiedOrg>;
@@ -50,7 +53,7 @@ async function claimed(handle: string, n: number): Promise<ClaimedDevice> {
 }
 
 /** Alice's device 1 with bob's device 2 in a group, and a host recording what the engine is asked. */
-async function setup(opts: { active?: Record<string, DeviceId[]>; claims?: Record<string, ClaimedDevice | undefined>; lock?: 'ours' | 'taken' | 'lost'; missed?: DeviceId[]; members?: string[] } = {}) {
+async function setup(opts: { active?: Record<string, DeviceId[]>; claims?: Record<string, ClaimedDevice | undefined>; lock?: 'ours' | 'taken' | 'lost'; missed?: DeviceId[]; members?: string[]; pacing?: ClaimPacing; otherCommitOnSync?: boolean } = {}) {
   const alice = await org.device('alice', 1);
   const bob = await org.device('bob', 2);
   let mls: ClientState = await createConversationGroup(new Uint8Array(16).fill(7), alice.kp, impl, org.config);
@@ -79,7 +82,8 @@ async function setup(opts: { active?: Record<string, DeviceId[]>; claims?: Recor
       freshMailboxes: async (kept: RosterDevice[]) => (log.push(`fresh ${kept.map((d) => d.deviceId.slice(-1)).join('')}`), { devices: kept.map((d) => ({ ...d, mailboxId: 'f'.repeat(32) as MailboxId })), own: { id: 'own' } }),
       adopt: (_c: Conversation, before: Roster, own: unknown) => void log.push(`adopt ${before.devices.length} ${JSON.stringify(own ?? null)}`),
     } as never,
-    pacing: { each: async <T, R>(items: readonly T[], f: (x: T) => Promise<R>) => Promise.all(items.map(f)) } as never,
+    // The real pacing: at `off` its pauses are the bare back-off, on setTimeout.
+    pacing: opts.pacing ?? new ClaimPacing({ params: () => SLOT_PARAMS.off, session: { quietLeft: () => 0, sessions: 0 } }),
     claimRetryMs: 60_000,
     mls: () => mls,
     setMls: (_c, s) => {
@@ -93,7 +97,11 @@ async function setup(opts: { active?: Record<string, DeviceId[]>; claims?: Recor
     sendWaiting: async () => void log.push('sendWaiting'),
     save: async () => void log.push('save'),
     flushOutbox: async () => (log.push('flush'), 0),
-    sync: async () => void log.push('sync'),
+    sync: async () => {
+      log.push('sync');
+      // The other device's commit arrives with the sync: a new epoch, so a new lock token.
+      if (opts.otherCommitOnSync) mls = (await commitChanges(mls, {}, impl)).newState;
+    },
   };
   return { conv, host, log, fanned, locks, lockMode, commits: new MembershipCommits(host), mls: () => mls, before: mls, active };
 }
@@ -215,9 +223,9 @@ describe('commitWithLock', () => {
     expect(t.log).toContain('save');
   });
 
-  it('lost the lock after building: nothing applied, nothing sent; re-planned after a sync', async () => {
+  it('lost the lock after building: nothing applied, nothing sent; re-planned after a sync brings the other commit', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout'] });
-    const t = await setup({ active: { alice: [A1], bob: [] }, lock: 'lost' });
+    const t = await setup({ active: { alice: [A1], bob: [] }, lock: 'lost', otherCommitOnSync: true });
     const outcome = t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]).catch((e: unknown) => e);
     await until(() => t.locks.released === 1);
     expect(t.locks.confirmed).toBe(1);
@@ -232,11 +240,12 @@ describe('commitWithLock', () => {
     expect(await outcome).toBeUndefined();
     expect(deviceIds(t.mls())).toEqual([A1]);
     expect(t.locks.released).toBe(1);
+    expect(new Set(t.locks.taken).size).toBe(2);
   });
 
   it('another device holds the lock: waits longer each time, gives up after 8 tries with CONFLICT', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout'] });
-    const t = await setup({ active: { alice: [A1], bob: [] }, lock: 'taken' });
+    const t = await setup({ active: { alice: [A1], bob: [] }, lock: 'taken', otherCommitOnSync: true });
     const syncs = () => t.log.filter((l) => l === 'sync').length;
     const outcome = t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]).catch((e: unknown) => e);
     for (let attempt = 0; attempt < 8; attempt++) {
@@ -248,6 +257,7 @@ describe('commitWithLock', () => {
     }
     expect(await outcome).toMatchObject({ code: 'CONFLICT' });
     expect(t.locks.taken).toHaveLength(8);
+    expect(new Set(t.locks.taken).size).toBe(8);
     expect(t.locks.released).toBe(0);
     expect(t.fanned).toEqual([]);
   });
@@ -283,5 +293,84 @@ describe('commitWithLock', () => {
     expect(t.conv.roster.sealSecrets).toHaveLength(2);
     expect(t.conv.roster.sealSecrets[1]).toBe('only');
     void C4;
+  });
+});
+
+/**
+ * The relay's seat (issue 12): the lock request is anonymous, the sync is the device's session.
+ * A relay that refuses the lock and then watches for a session request at a fixed offset, and
+ * for the refused token to come back, would tie the conversation's commit to the device.
+ */
+describe('commitWithLock, from a relay that refuses the lock', () => {
+  type Seen = { t: number; what: 'lock' | 'sync'; token?: string };
+
+  /** A manual clock driving the real pacing at `balanced`; each timer's work lands before time moves on. */
+  function pacedAtBalanced() {
+    let finished = false;
+    const settle = async () => {
+      const start = performance.now();
+      while (!finished && clock.pending === 0 && performance.now() - start < 50_000) await new Promise((r) => setImmediate(r));
+    };
+    const clock = new ManualClock(settle);
+    const pacing = new ClaimPacing({ params: () => SLOT_PARAMS.balanced, session: { quietLeft: () => 0, sessions: 0 }, sleep: (ms) => new Promise<void>((r) => void clock.after(ms, r)) });
+    const run = async (p: Promise<unknown>): Promise<unknown> => {
+      const out = p.then((v) => v, (e: unknown) => e).finally(() => (finished = true));
+      while (!finished) {
+        await settle();
+        if (!finished) await clock.advance(3_600_000);
+      }
+      return out;
+    };
+    return { clock, pacing, run };
+  }
+
+  /** Records what the relay sees, and when. */
+  function watch(t: Awaited<ReturnType<typeof setup>>, clock: ManualClock, refuse: (n: number) => boolean): Seen[] {
+    const seen: Seen[] = [];
+    const api = t.host.api as unknown as { takeLock: (token: string) => Promise<string | undefined> };
+    const take = api.takeLock;
+    api.takeLock = async (token) => {
+      seen.push({ t: clock.now(), what: 'lock', token });
+      const n = seen.filter((s) => s.what === 'lock').length;
+      return refuse(n) ? undefined : take(token);
+    };
+    const sync = t.host.sync;
+    t.host.sync = async () => {
+      seen.push({ t: clock.now(), what: 'sync' });
+      return sync();
+    };
+    return seen;
+  }
+
+  const quiet = SLOT_PARAMS.balanced.quietMs;
+
+  it('the other commit arrives: no session request within the quiet period after the refusal, and the retry carries the new epoch’s token, past the quiet period after the sync', async () => {
+    const { clock, pacing, run } = pacedAtBalanced();
+    const t = await setup({ active: { alice: [A1], bob: [] }, pacing, otherCommitOnSync: true });
+    const seen = watch(t, clock, (n) => n === 1);
+    expect(await run(t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]))).toBeUndefined();
+    expect(deviceIds(t.mls())).toEqual([A1]);
+    expect(seen.map((s) => s.what)).toEqual(['lock', 'sync', 'lock']);
+    const [refused, sync, retry] = seen as [Seen, Seen, Seen];
+    expect(retry.token).not.toBe(refused.token);
+    // The old code synced 150 ms after the refusal, every time: a fixed offset the relay could pair.
+    expect(sync.t - refused.t).toBeGreaterThanOrEqual(150 + quiet);
+    expect(retry.t - sync.t).toBeGreaterThanOrEqual(quiet);
+  });
+
+  it.each(['taken', 'lost'] as const)('the lock %s and nothing arrives: the refused token never comes back; CONFLICT after 8 rounds, nothing applied', async (lock) => {
+    const { clock, pacing, run } = pacedAtBalanced();
+    const t = await setup({ active: { alice: [A1], bob: [] }, pacing, lock });
+    const seen = watch(t, clock, () => lock === 'taken');
+    const outcome = await run(t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]));
+    expect(outcome).toBeInstanceOf(HardlineError);
+    expect(outcome).toMatchObject({ code: 'CONFLICT' });
+    const tokens = seen.filter((s) => s.what === 'lock').map((s) => s.token);
+    expect(tokens).toHaveLength(1);
+    expect(seen.filter((s) => s.what === 'sync')).toHaveLength(8);
+    // Every session request is a full quiet period past whatever the relay saw before it.
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.t - seen[i - 1]!.t).toBeGreaterThanOrEqual(quiet);
+    expect(t.fanned).toEqual([]);
+    expect(t.mls()).toBe(t.before);
   });
 });
