@@ -15,6 +15,13 @@ import type { RelayApi } from './relayApi.ts';
 
 /** Rounds of (pause, sync) before giving up: about 5 s of back-off at `off`, 16 s at `balanced`. */
 const LOCK_RETRIES = 8;
+/**
+ * The relay's hold on a lock token (server locks/epochLocks.ts HOLD_MS, 15 s) plus a margin: a
+ * rival's hold taken before our refusal has surely lapsed this long after it.
+ */
+export const RELAY_HOLD_MS = 15_000 + 1_000;
+/** Enough rounds for the back-off alone to pass RELAY_HOLD_MS after a refusal in any round. */
+const MAX_ROUNDS = 24;
 
 /** `flush: false` leaves what was queued for the caller's own flush. */
 export type CommitFlush = { readonly flush?: boolean };
@@ -62,31 +69,48 @@ export class MembershipCommits {
    * the conversation (routes/lockRoutes.ts at the relay).
    *
    * Refused (another device holds or won the epoch's lock), the device learns of the other
-   * commit from a sync and tries again only in the epoch that commit opens (issue 12). The lock
-   * token is the epoch's, the same for every member, so a retry in the same epoch would hand
-   * the relay the refused token again, and a sync at a fixed offset after the refusal would name
-   * the device behind it: so no token is ever sent twice, and the sync and the next lock request
-   * each wait a pause drawn afresh (claimPacing.ts `pause`: the quiet period and a Poisson gap).
+   * commit from a sync and tries again in the epoch that commit opens (issue 12). The lock token
+   * is the epoch's, the same for every member, so a retry in the same epoch hands the relay the
+   * refused token again, and a sync at a fixed offset after the refusal would name the device
+   * behind it: so the sync and the next lock request each wait a pause drawn afresh
+   * (claimPacing.ts `pause`: the quiet period and a Poisson gap), and a refused token goes out
+   * again only when the rival's hold has surely lapsed (it gave up without committing, so the
+   * epoch never moves): once, at least RELAY_HOLD_MS past the refusal and a fresh pause past the
+   * last sync. A token whose commit was refused (another device committed) never goes again.
    */
   async commitWithLock(conv: Conversation, newMembers: readonly Handle[], settings?: (r: Roster) => Roster, opts: CommitFlush = {}): Promise<void> {
     const h = this.host;
-    const refused = new Set<string>();
-    for (let attempt = 0; attempt < LOCK_RETRIES; attempt++) {
-      // A retry's lock request must not follow the sync that made it possible by a fixed offset.
-      if (refused.size > 0 && !refused.has(await this.lockToken(h.mls(conv)))) await h.pacing.pause();
-      if (conv.left) return;
-      const mls = h.mls(conv);
-      const token = await this.lockToken(mls);
-      if (!refused.has(token)) {
-        const outcome = await this.tryLocked(conv, mls, token, newMembers, settings, opts);
-        if (outcome !== 'lost') return;
-        refused.add(token);
+    // Per refused token: the back-off slept since its refusal (a lower bound on the time passed;
+    // no clock needed), or undefined once it may never go again.
+    const refused = new Map<string, number | undefined>();
+    const mayGo = (token: string) => !refused.has(token) || (refused.get(token) ?? 0) >= RELAY_HOLD_MS;
+    let tries = 0;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      if (mayGo(await this.lockToken(h.mls(conv)))) {
+        // A retry's lock request must not follow the sync that made it possible by a fixed offset.
+        if (round > 0) await h.pacing.pause();
+        if (conv.left) return;
+        const mls = h.mls(conv);
+        const token = await this.lockToken(mls);
+        if (mayGo(token)) {
+          const again = refused.has(token);
+          tries++;
+          const outcome = await this.tryLocked(conv, mls, token, newMembers, settings, opts);
+          if (outcome === 'committed' || outcome === 'nothing') return;
+          // A token is resent at most once: a rival that keeps taking it leaves us to CONFLICT.
+          refused.set(token, outcome === 'refused' && !again ? 0 : undefined);
+        }
       }
       // Another device is committing this epoch: wait for its commit, then re-plan. The wait
       // grows with each try (the other commit takes time to build), on top of a random pause.
-      await h.pacing.pause(150 * (attempt + 1));
+      const backOff = 150 * (round + 1);
+      await h.pacing.pause(backOff);
+      for (const [t, slept] of refused) if (slept !== undefined) refused.set(t, slept + backOff);
       await h.sync();
       if (conv.left) return;
+      // Past the usual rounds, go on only while the current token still waits for its hold to lapse.
+      const waiting = refused.get(await this.lockToken(h.mls(conv)));
+      if (tries >= LOCK_RETRIES || (round + 1 >= LOCK_RETRIES && waiting === undefined)) break;
     }
     // Nothing was applied or queued: the caller (or the person, trying again) loses nothing.
     throw new HardlineError('CONFLICT', 'another device holds this conversation\'s commit lock and its change has not arrived; nothing was changed, try again');
@@ -96,11 +120,14 @@ export class MembershipCommits {
     return toHex(await exportSecret(mls, 'hardline/v1/commit-lock', 32, this.host.impl));
   }
 
-  /** One try under `token`'s lock; 'lost' when the relay refused the lock or the commit. */
-  private async tryLocked(conv: Conversation, mls: ClientState, token: string, newMembers: readonly Handle[], settings: ((r: Roster) => Roster) | undefined, opts: CommitFlush): Promise<'committed' | 'nothing' | 'lost'> {
+  /**
+   * One try under `token`'s lock: 'refused' when the relay refused the hold (another device's
+   * hold is running), 'lost' when it refused the commit (another device committed this epoch).
+   */
+  private async tryLocked(conv: Conversation, mls: ClientState, token: string, newMembers: readonly Handle[], settings: ((r: Roster) => Roster) | undefined, opts: CommitFlush): Promise<'committed' | 'nothing' | 'lost' | 'refused'> {
     const h = this.host;
     const hold = await h.api.takeLock(token);
-    if (!hold) return 'lost';
+    if (!hold) return 'refused';
     let confirmed = false;
     const confirm = async () => (confirmed = await h.api.confirmLock(token, hold));
     try {

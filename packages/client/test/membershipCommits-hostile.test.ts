@@ -27,7 +27,8 @@ import {
 import { certifiedOrg, deviceIdOf } from '../../protocol/test/support/certifiedDevices.ts';
 import type { Conversation, DeviceState } from '../src/deviceState.ts';
 import type { ClaimedDevice } from '../src/keyPackageSupply.ts';
-import { MembershipCommits, type MembershipHost } from '../src/membershipCommits.ts';
+import { MembershipCommits, RELAY_HOLD_MS, type MembershipHost } from '../src/membershipCommits.ts';
+import { EpochLocks, HOLD_MS } from '../../server/src/locks/epochLocks.ts';
 import { ClaimPacing } from '../src/claimPacing.ts';
 import { SLOT_PARAMS } from '../src/privacyLevel.ts';
 import { ManualClock } from '../../../test/support/manualClock.ts';
@@ -306,13 +307,17 @@ describe('commitWithLock, from a relay that refuses the lock', () => {
 
   /** A manual clock driving the real pacing at `balanced`; each timer's work lands before time moves on. */
   function pacedAtBalanced() {
+    return pacedAt('balanced');
+  }
+
+  function pacedAt(level: 'off' | 'balanced') {
     let finished = false;
     const settle = async () => {
       const start = performance.now();
       while (!finished && clock.pending === 0 && performance.now() - start < 50_000) await new Promise((r) => setImmediate(r));
     };
     const clock = new ManualClock(settle);
-    const pacing = new ClaimPacing({ params: () => SLOT_PARAMS.balanced, session: { quietLeft: () => 0, sessions: 0 }, sleep: (ms) => new Promise<void>((r) => void clock.after(ms, r)) });
+    const pacing = new ClaimPacing({ params: () => SLOT_PARAMS[level], session: { quietLeft: () => 0, sessions: 0 }, sleep: (ms) => new Promise<void>((r) => void clock.after(ms, r)) });
     const run = async (p: Promise<unknown>): Promise<unknown> => {
       const out = p.then((v) => v, (e: unknown) => e).finally(() => (finished = true));
       while (!finished) {
@@ -358,10 +363,10 @@ describe('commitWithLock, from a relay that refuses the lock', () => {
     expect(retry.t - sync.t).toBeGreaterThanOrEqual(quiet);
   });
 
-  it.each(['taken', 'lost'] as const)('the lock %s and nothing arrives: the refused token never comes back; CONFLICT after 8 rounds, nothing applied', async (lock) => {
+  it('the lock lost (another device committed) and nothing arrives: the refused token never comes back; CONFLICT after 8 rounds, nothing applied', async () => {
     const { clock, pacing, run } = pacedAtBalanced();
-    const t = await setup({ active: { alice: [A1], bob: [] }, pacing, lock });
-    const seen = watch(t, clock, () => lock === 'taken');
+    const t = await setup({ active: { alice: [A1], bob: [] }, pacing, lock: 'lost' });
+    const seen = watch(t, clock, () => false);
     const outcome = await run(t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]));
     expect(outcome).toBeInstanceOf(HardlineError);
     expect(outcome).toMatchObject({ code: 'CONFLICT' });
@@ -372,5 +377,50 @@ describe('commitWithLock, from a relay that refuses the lock', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.t - seen[i - 1]!.t).toBeGreaterThanOrEqual(quiet);
     expect(t.fanned).toEqual([]);
     expect(t.mls()).toBe(t.before);
+  });
+
+  it('the lock taken, again and again, and nothing arrives: the refused token comes back once, past the hold and a quiet period; then CONFLICT, nothing applied', async () => {
+    const { clock, pacing, run } = pacedAtBalanced();
+    const t = await setup({ active: { alice: [A1], bob: [] }, pacing, lock: 'taken' });
+    const seen = watch(t, clock, () => true);
+    const outcome = await run(t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]));
+    expect(outcome).toMatchObject({ code: 'CONFLICT' });
+    const locks = seen.filter((s) => s.what === 'lock');
+    expect(locks.map((s) => s.token)).toEqual([locks[0]!.token, locks[0]!.token]);
+    expect(locks[1]!.t - locks[0]!.t).toBeGreaterThanOrEqual(HOLD_MS + quiet);
+    expect(seen.filter((s) => s.what === 'sync').length).toBeGreaterThanOrEqual(8);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.t - seen[i - 1]!.t).toBeGreaterThanOrEqual(quiet);
+    expect(t.fanned).toEqual([]);
+    expect(t.mls()).toBe(t.before);
+  });
+
+  /**
+   * The rival device took the epoch's hold at the real relay (locks/epochLocks.ts) and gave up
+   * without committing: nothing arrives, the epoch never moves, and its hold lapses after HOLD_MS.
+   */
+  it.each(['off', 'balanced'] as const)('at %s, a rival whose hold lapses: the change commits, and the refused token comes back only past the hold and a quiet period after the last sync', async (level) => {
+    const { clock, pacing, run } = pacedAt(level);
+    const t = await setup({ active: { alice: [A1], bob: [] }, pacing });
+    const relay = new EpochLocks();
+    const token = toHex(await exportSecret(t.mls(), 'hardline/v1/commit-lock', 32, impl));
+    expect(relay.take(token, clock.now())).toBeDefined();
+    const api = t.host.api as unknown as { takeLock: (token: string) => Promise<string | undefined>; confirmLock: (token: string, hold: string) => Promise<boolean> };
+    api.takeLock = async (tk) => relay.take(tk, clock.now());
+    api.confirmLock = async (tk, hold) => relay.finish(tk, hold);
+    const seen = watch(t, clock, () => false);
+    expect(await run(t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]))).toBeUndefined();
+    expect(deviceIds(t.mls())).toEqual([A1]);
+    expect(t.fanned).toHaveLength(1);
+    const locks = seen.filter((s) => s.what === 'lock');
+    expect(locks.map((s) => s.token)).toEqual([token, token]);
+    const q = SLOT_PARAMS[level].quietMs;
+    expect(locks[1]!.t - locks[0]!.t).toBeGreaterThanOrEqual(HOLD_MS + q);
+    const lastSync = seen.filter((s) => s.what === 'sync' && s.t <= locks[1]!.t).at(-1)!;
+    expect(locks[1]!.t - lastSync.t).toBeGreaterThanOrEqual(q);
+    if (level === 'balanced') expect(locks[1]!.t - lastSync.t).toBeGreaterThan(q);
+  });
+
+  it('the client waits out the relay\'s hold', () => {
+    expect(RELAY_HOLD_MS).toBeGreaterThan(HOLD_MS);
   });
 });
