@@ -20,16 +20,26 @@ type Job = {
   readonly run: () => unknown;
   /** Multi-statement jobs run in a savepoint so a failure leaves nothing half-written. */
   readonly atomic: boolean;
-  /** Jobs with the same key never share a commit; undefined: any commit will do. */
-  readonly apart: object | undefined;
+  /** Queue order: a commit runs its jobs in the order they were queued. */
+  readonly seq: number;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 };
 
+/** A key's jobs still to commit, oldest first; `head` saves shifting a long array every turn. */
+type KeyQueue = { jobs: Job[]; head: number };
+
 export class TurnBatcher {
   readonly #db: Database.Database;
   readonly #afterCommit: (() => void) | undefined;
-  #queue: Job[] = [];
+  #loose: Job[] = [];
+  /**
+   * Each `apart` key's queue. A turn takes one job per key without looking at the rest: a
+   * socket with thousands of posts in flight costs each turn one job, not a scan of them all
+   * (a scan per turn made a flood of posts on a few sockets quadratic in relay CPU).
+   */
+  readonly #keyed = new Map<object, KeyQueue>();
+  #seq = 0;
   #scheduled = false;
 
   /** `afterCommit` runs after each successful COMMIT, before any promise settles. */
@@ -41,7 +51,13 @@ export class TurnBatcher {
   /** `apart`: an opaque key; no two jobs of one key are ever committed together. */
   enqueue<T>(run: () => T, atomic = false, apart?: object): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ run, atomic, apart, resolve: resolve as (value: unknown) => void, reject });
+      const job: Job = { run, atomic, seq: this.#seq++, resolve: resolve as (value: unknown) => void, reject };
+      if (apart === undefined) this.#loose.push(job);
+      else {
+        const q = this.#keyed.get(apart);
+        if (q) q.jobs.push(job);
+        else this.#keyed.set(apart, { jobs: [job], head: 0 });
+      }
       this.#schedule();
     });
   }
@@ -62,31 +78,28 @@ export class TurnBatcher {
    */
   flush(): void {
     const batch = this.#take();
-    if (this.#queue.length > 0) this.#schedule();
+    if (this.#keyed.size > 0) this.#schedule();
     if (batch.length > 0) this.#commit(batch);
   }
 
   /** Commits everything queued, in as many commits as `apart` keys need: on close. */
   drain(): void {
-    while (this.#queue.length > 0) this.#commit(this.#take());
+    while (this.#loose.length > 0 || this.#keyed.size > 0) this.#commit(this.#take());
   }
 
   /** The jobs of the next commit, in queue order; what is left keeps its order. */
   #take(): Job[] {
-    const queue = this.#queue;
-    const batch: Job[] = [];
-    const left: Job[] = [];
-    const keys = new Set<object>();
-    for (const job of queue) {
-      if (job.apart === undefined) batch.push(job);
-      else if (keys.has(job.apart)) left.push(job);
-      else {
-        keys.add(job.apart);
-        batch.push(job);
+    const batch = this.#loose;
+    this.#loose = [];
+    for (const [key, q] of this.#keyed) {
+      batch.push(q.jobs[q.head++]!);
+      if (q.head === q.jobs.length) this.#keyed.delete(key);
+      else if (q.head >= 1024 && q.head * 2 >= q.jobs.length) {
+        q.jobs = q.jobs.slice(q.head);
+        q.head = 0;
       }
     }
-    this.#queue = left;
-    return batch;
+    return batch.sort((a, b) => a.seq - b.seq);
   }
 
   #commit(batch: readonly Job[]): void {
