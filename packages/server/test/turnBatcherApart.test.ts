@@ -122,9 +122,10 @@ it('the store’s close commits a connection’s envelopes still queued, every o
  * A flood on a few post connections (each up to MAX_IN_FLIGHT posts, ws/postSocket.ts): a turn
  * takes one job per key without scanning the rest. When every turn scanned the whole queue,
  * 25 sockets x 4,000 posts cost 4 to 10 s of relay CPU in no-op jobs alone (quadratic), against
- * 0.2 to 1 s now; the bound leaves room for a loaded machine.
+ * 0.2 to 1 s now (BENCHMARKS.md, "Relay"). Speed is a benchmark's business, not a test's: this
+ * one checks that such a flood commits whole and in order, one job per key per commit.
  */
-it('25 keys with 4,000 jobs each: a turn does not scan what is queued; all commit, in order, one per key per commit', async () => {
+it('25 keys with 4,000 jobs each: all commit, in order, one per key per commit', async () => {
   const db = new Database(':memory:');
   dbs.push(db);
   let commits = 0;
@@ -132,11 +133,8 @@ it('25 keys with 4,000 jobs each: a turn does not scan what is queued; all commi
   const keys = Array.from({ length: 25 }, () => ({}));
   const order: number[][] = keys.map(() => []);
   const all: Promise<unknown>[] = [];
-  const start = performance.now();
   for (let i = 0; i < 4_000; i++) keys.forEach((k, j) => all.push(batcher.enqueue(() => order[j]!.push(i), false, k)));
   await Promise.all(all);
-  const took = performance.now() - start;
   expect(commits).toBe(4_000);
   for (const o of order) expect(o).toEqual(Array.from({ length: 4_000 }, (_, i) => i));
-  expect(took).toBeLessThan(3_500);
 });
