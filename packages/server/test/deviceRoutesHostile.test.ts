@@ -85,3 +85,13 @@ describe('revocations', () => {
     expect(code(await openSession(relay.url, spare.deviceId, spare.keys))).toBe('REVOKED');
   });
 });
+
+describe('labels', () => {
+  it('a sibling that was revoked cannot be named; a live one is answered with what was stored', async () => {
+    expect((await directoryDevice(spare.deviceId)).revoked).toBe(true);
+    const ghost = await call(relay.url, 'PUT', `/v1/devices/${spare.deviceId}/label`, { name: 'Ghost', platform: 'x' }, ada.token);
+    expect(code(ghost)).toBe('FORBIDDEN');
+    const named = await call(relay.url, 'PUT', `/v1/devices/${laptop.deviceId}/label`, { name: ' Laptop ', platform: 'Chromium on Linux' }, ada.token);
+    expect(named.body).toEqual({ deviceId: laptop.deviceId, name: 'Laptop', platform: 'Chromium on Linux' });
+  });
+});

@@ -13,6 +13,8 @@ let relay: TestRelay;
 let dev: TestDevice;
 beforeAll(async () => {
   relay = await startTestRelay();
+  // Enrolled first, so a lookup that took any user would answer with hers.
+  await enrolDevice(relay.url, relay.adminToken, 'aaron');
   dev = await enrolDevice(relay.url, relay.adminToken, 'paula');
 });
 
@@ -70,5 +72,12 @@ describe('profile fields at their bounds', () => {
       expect((await put(body)).body.error?.code, JSON.stringify(body)).toBe('VALIDATION');
     }
     expect((await listed()).displayName).toBe('Paula P');
+  });
+});
+
+describe('the answer', () => {
+  it('is the caller\'s own profile, never another member\'s', async () => {
+    const r = await put({ displayName: 'Paula P', phone: '+31612345670', email: 'paula@org.example' });
+    expect(r.body).toEqual({ handle: 'paula', displayName: 'Paula P', phone: '+31612345670', email: 'paula@org.example' });
   });
 });
