@@ -142,7 +142,9 @@ describe('sessions and directory', () => {
     const d = await enrolDevice(relay.url, relay.adminToken, 'hank');
     const list = await call(relay.url, 'GET', '/v1/admin/devices', undefined, relay.adminToken);
     expect(list.body.devices).toContainEqual(expect.objectContaining({ deviceId: d.deviceId, handle: 'hank', revoked: false }));
-    expect((await call(relay.url, 'POST', `/v1/admin/devices/${d.deviceId}/revoke`, {}, relay.adminToken)).status).toBe(200);
+    const revoked = await call(relay.url, 'POST', `/v1/admin/devices/${d.deviceId}/revoke`, {}, relay.adminToken);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toEqual({ deviceId: d.deviceId, revoked: true });
     expect((await call(relay.url, 'GET', '/v1/directory', undefined, d.token)).status).toBe(401);
     expect((await call(relay.url, 'POST', `/v1/admin/devices/${'0'.repeat(32)}/revoke`, {}, relay.adminToken)).body.error.code).toBe('NOT_FOUND');
   });

@@ -29,7 +29,7 @@ describe('a retired mailbox', () => {
   it('refuses its old send capability, over HTTP and WS, even one the relay just remembered', async () => {
     const m = await createMailbox(relay.store);
     expect((await post(m)).status).toBe(200);
-    expect((await retire(m)).status).toBe(200);
+    expect(await retire(m)).toEqual({ status: 200, body: { retired: m.id } });
     const r = await post(m);
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('NO_MAILBOX');
