@@ -54,7 +54,7 @@ export default {
     // "trust, membership and state": which devices a message goes to is decided in trustRules.
     'packages/client/src/{keyTransparency,withheldProof,trustRules,identityTrust,selfConversation,conversationControls,membershipCommits,conversationSetup,groupChanges,deviceEnrolment,directoryRefresh,ownDevices,mailboxRotation,readdressPosts,outbox,keyPackageSupply,tokenWallet}.ts',
     'packages/client/src/engineParts.ts:128-128',
-    'packages/client/src/hardlineClient.ts:355-361',
+    'packages/client/src/hardlineClient.ts:356-362',
     // The receive path (Welcome joins, rosters from commits, removal, saving before acking).
     'packages/client/src/envelopeReceiver.ts',
     'packages/client/src/inboxRound.ts',
