@@ -16,39 +16,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HardlineClient } from '@hardline/client';
 import { nodeClientOptions } from '@hardline/client/node';
-import { parsePolicy, splitInviteCode, type OrgKeyPair } from '@hardline/protocol';
-import { startIngressHop, type IngressHopHandle } from '@hardline/server';
+import { splitInviteCode, type OrgKeyPair } from '@hardline/protocol';
+import type { IngressHopHandle } from '@hardline/server';
 import { watched } from '../../../test/support/addressWatch.ts';
 import { tempDir } from '../../../test/support/cliHarness.ts';
 import { readTexts } from '../../../test/support/clients.ts';
-import { enrolInOrg, installOrgKey, orgInvite, postOrder, withholdOrders } from '../../../test/support/orgConsole.ts';
-import { startTestRelay, type TestRelay } from '../../../test/support/testRelay.ts';
+import { orgInvite, withholdOrders } from '../../../test/support/orgConsole.ts';
+import { AFTER_ORG_KEY, startOrgWithSignedHop, type OrgWithSignedHop } from '../../../test/support/orgWithSignedHop.ts';
+import type { TestRelay } from '../../../test/support/testRelay.ts';
 
+let org: OrgWithSignedHop;
 let relay: TestRelay;
 let key: OrgKeyPair;
 let hop: IngressHopHandle;
 let bob: HardlineClient;
-const open: HardlineClient[] = [];
 
 beforeAll(async () => {
-  relay = await startTestRelay('held-anonymous');
-  key = await installOrgKey(relay);
-  hop = await startIngressHop({ target: relay.url, port: 0 });
-  // The team's hop, signed before any invite: a chain that holds an invite holds this policy.
-  await postOrder(relay, key, 'policy', parsePolicy({ version: 2, groups: [], ingress: hop.url }));
-  bob = await enrolInOrg(relay, key, 'bob');
-  open.push(bob);
-  await bob.sync();
+  org = await startOrgWithSignedHop('held-anonymous', ['bob']);
+  ({ relay, key, hop } = org);
+  [bob] = org.members as [HardlineClient];
 }, 90_000);
 
-afterAll(async () => {
-  for (const c of open) c.close();
-  await hop?.close();
-  await relay?.close();
-});
-
-/** Seq of the next order: what the relay withholds from, so the device sees only the org's key. */
-const AFTER_ORG_KEY = 2;
+afterAll(() => org?.close());
 
 describe('a CLI device enrolled with an invite naming the org key, at a relay that withholds the chain', () => {
   it('holds every anonymous action until the chain shows its invite, then posts the held message through the signed hop', async () => {
@@ -56,7 +45,7 @@ describe('a CLI device enrolled with an invite naming the org key, at a relay th
     const cut = withholdOrders(relay, AFTER_ORG_KEY);
     const { transport, seen } = watched(relay.url, hop.url);
     const alice = await HardlineClient.register({ ...nodeClientOptions(tempDir('alice-held')), transport }, { server: relay.url, code, handle: 'alice' });
-    open.push(alice);
+    org.keep(alice);
     await alice.sync();
     expect(alice.orgPolicy().awaitingInvite).toBe(true);
 
@@ -102,7 +91,7 @@ describe('a CLI device enrolled with an invite naming the org key, at a relay th
         const given = how.startsWith('given') ? { ingress: hop.url } : {};
         const chosen = how.startsWith('given') ? {} : { ingress: hop.url };
         const c = await HardlineClient.register({ ...nodeClientOptions(tempDir(`${handle}-hop`)), ...given, transport }, { server: relay.url, code, handle, ...chosen });
-        open.push(c);
+        org.keep(c);
         expect(c.orgPolicy().awaitingInvite).toBe(true);
         await c.send('bob', `from ${handle}`);
         expect(await readTexts(bob)).toContain(`from ${handle}`);
@@ -121,7 +110,7 @@ describe('a CLI device enrolled with an invite naming the org key, at a relay th
     try {
       const { transport, seen } = watched(relay.url, hop.url);
       const erin = await HardlineClient.register({ ...nodeClientOptions(tempDir('erin-no-key')), transport }, { server: relay.url, code, handle: 'erin' });
-      open.push(erin);
+      org.keep(erin);
       await erin.sync();
       expect(erin.orgPolicy().awaitingInvite).toBe(false);
       await erin.send('bob', 'from erin');

@@ -22,42 +22,29 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HardlineClient } from '@hardline/client';
 import { nodeClientOptions } from '@hardline/client/node';
-import { certifyDevice, DecodeError, linkKeys, newIdentityKey, toBase64Url, type DeviceId, type Handle, openLinkMessage, parsePolicy, sealLinkMessage, splitInviteCode, splitLinkCode, type OrgKeyPair } from '@hardline/protocol';
-import { SQLITE_FILE_NAME, startIngressHop, type IngressHopHandle } from '@hardline/server';
+import { certifyDevice, DecodeError, linkKeys, newIdentityKey, toBase64Url, type DeviceId, type Handle, openLinkMessage, sealLinkMessage, splitInviteCode, splitLinkCode, type OrgKeyPair } from '@hardline/protocol';
+import { SQLITE_FILE_NAME, type IngressHopHandle } from '@hardline/server';
 import { watched, type Seen } from '../../../test/support/addressWatch.ts';
 import { tempDir } from '../../../test/support/cliHarness.ts';
 import { enrol, linkDevice, readTexts } from '../../../test/support/clients.ts';
-import { enrolInOrg, installOrgKey, orgInvite, postOrder, withholdOrders } from '../../../test/support/orgConsole.ts';
+import { orgInvite, withholdOrders } from '../../../test/support/orgConsole.ts';
+import { AFTER_ORG_KEY, startOrgWithSignedHop, type OrgWithSignedHop } from '../../../test/support/orgWithSignedHop.ts';
 import { startTestRelay, type TestRelay } from '../../../test/support/testRelay.ts';
 
+let org: OrgWithSignedHop;
 let relay: TestRelay;
 let key: OrgKeyPair;
 let hop: IngressHopHandle;
 let bob: HardlineClient;
 let carol: HardlineClient;
-const open: HardlineClient[] = [];
 
 beforeAll(async () => {
-  relay = await startTestRelay('held-linked');
-  key = await installOrgKey(relay);
-  hop = await startIngressHop({ target: relay.url, port: 0 });
-  await postOrder(relay, key, 'policy', parsePolicy({ version: 2, groups: [], ingress: hop.url }));
-  bob = await enrolInOrg(relay, key, 'bob');
-  carol = await enrolInOrg(relay, key, 'carol');
-  open.push(bob, carol);
-  // Bob's device has verified the whole chain: the hop policy and both invites.
-  await bob.sync();
-  await carol.sync();
+  org = await startOrgWithSignedHop('held-linked', ['bob', 'carol']);
+  ({ relay, key, hop } = org);
+  [bob, carol] = org.members as [HardlineClient, HardlineClient];
 }, 90_000);
 
-afterAll(async () => {
-  for (const c of open) c.close();
-  await hop?.close();
-  await relay?.close();
-});
-
-/** Seq of the order after the org's key: the relay serves the new device the key alone. */
-const AFTER_ORG_KEY = 2;
+afterAll(() => org?.close());
 
 /** The link's own blob, where the two handshake calls go (deviceLinking.ts). */
 function linkBlob(code: string): string {
@@ -73,7 +60,7 @@ describe('a device linked with a code naming the org key, at a relay that serves
     const cut = withholdOrders(relay, AFTER_ORG_KEY);
     const { transport, seen } = watched(relay.url, hop.url);
     const laptop = await HardlineClient.register({ ...nodeClientOptions(tempDir('bob-laptop-held')), transport }, { server: relay.url, code, handle: 'bob' });
-    open.push(laptop);
+    org.keep(laptop);
     // Held from enrolment: it does not know yet which head to wait for.
     expect(laptop.orgPolicy().awaitingInvite).toBe(true);
     await bob.sync();
@@ -112,7 +99,7 @@ describe('a device linked with a code naming the org key, at a relay that serves
     try {
       const { transport, seen } = watched(relay.url, hop.url);
       const tablet = await HardlineClient.register({ ...nodeClientOptions(tempDir('bob-tablet-altered')), transport }, { server: relay.url, code, handle: 'bob' });
-      open.push(tablet);
+      org.keep(tablet);
       await bob.sync();
       // The relay flips a byte of the sealed answer in its own store (where the head travels).
       const db = new Database(join(relay.dataDir, SQLITE_FILE_NAME));
@@ -143,12 +130,12 @@ describe('a device linked with a code naming the org key, at a relay that serves
     let restored = false;
     try {
       const frank = await HardlineClient.register(nodeClientOptions(tempDir('frank-waiting')), { server: relay.url, code, handle: 'frank' });
-      open.push(frank);
+      org.keep(frank);
       await frank.sync();
       expect(frank.orgPolicy().awaitingInvite).toBe(true);
       const link = await frank.createLinkCode();
       const phone = await HardlineClient.register(nodeClientOptions(tempDir('frank-phone')), { server: relay.url, code: link, handle: 'frank' });
-      open.push(phone);
+      org.keep(phone);
       await frank.sync();
       await phone.sync();
       // No answer yet: Frank's head would be the cut chain's, no better than the phone's own.
@@ -184,11 +171,12 @@ describe('a device linked in an org with no org key', () => {
     try {
       const dan = await enrol(plain.url, plain.adminToken!, 'dan');
       const erin = await enrol(plain.url, plain.adminToken!, 'erin');
-      open.push(dan, erin);
+      org.keep(dan);
+      org.keep(erin);
       await erin.sync();
       const { transport, seen } = watched(plain.url, hop.url);
       const phone = await linkDevice(dan, { home: tempDir('dan-phone'), client: { transport } });
-      open.push(phone);
+      org.keep(phone);
       expect(phone.orgPolicy().awaitingInvite).toBe(false);
       await phone.send('erin', 'from the phone');
       expect(await readTexts(erin)).toContain('from the phone');
