@@ -15,7 +15,7 @@ const EDGE_SECONDS = 1;
 const VOLUME_TOLERANCE = 0.1;
 const MIN_COINCIDENCES = 2;
 
-type Leg = { label: string; alloc?: number; start?: number; stop?: number; up?: number; down?: number };
+export type Leg = { label: string; alloc?: number; start?: number; stop?: number; up?: number; down?: number };
 
 export function legsOf(sightings: readonly Sighting[]): Map<string, Leg> {
   const legs = new Map<string, Leg>();
@@ -59,14 +59,19 @@ export function bestMatches(legs: ReadonlyMap<string, Leg>, only?: (leg: Leg) =>
   return out;
 }
 
-export function callCoincidenceAttack(sightings: readonly Sighting[], target: string): Map<string, number> {
-  const legs = legsOf(sightings);
+/** Each target leg credits the people behind its best matches, sharing one point among ties. */
+export function creditMatches(legs: ReadonlyMap<string, Leg>, matchesOfTarget: ReadonlyMap<string, readonly string[]>): Map<string, number> {
   const scores = new Map<string, number>();
-  for (const matches of bestMatches(legs, (l) => l.label === target).values()) {
+  for (const matches of matchesOfTarget.values()) {
     for (const m of matches) {
       const label = legs.get(m)!.label;
       scores.set(label, (scores.get(label) ?? 0) + 1 / matches.length);
     }
   }
   return scores;
+}
+
+export function callCoincidenceAttack(sightings: readonly Sighting[], target: string): Map<string, number> {
+  const legs = legsOf(sightings);
+  return creditMatches(legs, bestMatches(legs, (l) => l.label === target));
 }

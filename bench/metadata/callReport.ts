@@ -6,7 +6,8 @@
  * principal's answered calls it names the right partner for.
  */
 import type { AttackResult } from './attackEvaluation.ts';
-import { bestMatches, legsOf } from './callCoincidenceAttack.ts';
+import type { Sighting } from './adversaryView.ts';
+import { bestMatches, legsOf, type Leg } from './callCoincidenceAttack.ts';
 import type { CallPlan } from './callSchedule.ts';
 import { PRINCIPAL } from './population.ts';
 import type { TurnLeg } from './turnView.ts';
@@ -14,35 +15,42 @@ import type { TurnLeg } from './turnView.ts';
 export type CallPairing = { readonly adversary: string; readonly legsPaired: number; readonly legs: number; readonly principalCallsNamed: number; readonly principalCalls: number };
 
 export function callPairings(results: readonly AttackResult[], legs: readonly TurnLeg[], handles: readonly string[]): CallPairing[] {
+  return results.filter((r) => r.attack === 'call coincidence').map((r) => legPairing(r.view.adversary, r.view.sightings, legs, handles));
+}
+
+/** How seen legs are matched: the coincidence attack's, or another attack's on the same legs. */
+export type LegMatcher = (legs: ReadonlyMap<string, Leg>) => Map<string, string[]>;
+
+/**
+ * One adversary's pairing of the real `legs` from its sightings alone. The sightings may hold
+ * legs that belong to no call (cover legs): a real leg matched with one is not paired.
+ */
+export function legPairing(adversary: string, sightings: readonly Sighting[], legs: readonly TurnLeg[], handles: readonly string[], match: LegMatcher = bestMatches): CallPairing {
   const callOf = new Map(legs.map((l) => [l.leg, l] as const));
-  return results
-    .filter((r) => r.attack === 'call coincidence')
-    .map((r) => {
-      const seen = legsOf(r.view.sightings);
-      const matches = bestMatches(seen);
-      let paired = 0;
-      let named = 0;
-      let principal = 0;
-      for (const l of legs) {
-        const best = matches.get(l.leg) ?? [];
-        // Expected over tie-breaks, as precision@k is.
-        const right = best.filter((m) => callOf.get(m)?.callId === l.callId).length / Math.max(1, best.length);
-        paired += right;
-        if (l.user === PRINCIPAL) {
-          principal++;
-          // Named: the attack pairs this leg with its other leg (either way round) and their
-          // labels are the principal's and the partner's, on either leg: from the trace alone a
-          // leg's label can be wrong, even swapped, and the attack still credits the partner.
-          const other = legs.find((m) => m.callId === l.callId && m.leg !== l.leg);
-          const a = seen.get(l.leg)?.label;
-          const b = other && seen.get(other.leg)?.label;
-          const linked = other !== undefined && (best.includes(other.leg) || (matches.get(other.leg) ?? []).includes(l.leg));
-          const labelled = a !== undefined && b !== undefined && new Set([a, b, handles[PRINCIPAL]!, handles[other!.user]!]).size === 2 && a !== b;
-          if (linked && labelled) named++;
-        }
-      }
-      return { adversary: r.view.adversary, legsPaired: paired, legs: legs.length, principalCallsNamed: named, principalCalls: principal };
-    });
+  const seen = legsOf(sightings);
+  const matches = match(seen);
+  let paired = 0;
+  let named = 0;
+  let principal = 0;
+  for (const l of legs) {
+    const best = matches.get(l.leg) ?? [];
+    // Expected over tie-breaks, as precision@k is.
+    const right = best.filter((m) => callOf.get(m)?.callId === l.callId).length / Math.max(1, best.length);
+    paired += right;
+    if (l.user === PRINCIPAL) {
+      principal++;
+      // Named: the attack pairs this leg with its other leg (either way round) and their
+      // labels are the principal's and the partner's, on either leg: from the trace alone a
+      // leg's label can be wrong, even swapped, and the attack still credits the partner.
+      const other = legs.find((m) => m.callId === l.callId && m.leg !== l.leg);
+      const a = seen.get(l.leg)?.label;
+      const b = other && seen.get(other.leg)?.label;
+      const linked = other !== undefined && (best.includes(other.leg) || (matches.get(other.leg) ?? []).includes(l.leg));
+      const labelled = a !== undefined && b !== undefined && new Set([a, b, handles[PRINCIPAL]!, handles[other!.user]!]).size === 2 && a !== b;
+      if (linked && labelled) named++;
+    }
+  }
+  return { adversary, legsPaired: paired, legs: legs.length, principalCallsNamed: named, principalCalls: principal };
 }
 
 export function callLines(calls: readonly CallPlan[], pairings: readonly CallPairing[]): string {

@@ -37,6 +37,14 @@ export type CallPlan = {
   readonly bytesPerSecond: readonly [caller: number, callee: number];
 };
 
+/**
+ * Seconds of media of one answered call: log-normal around 3 minutes, capped at an hour. Cover
+ * legs (coverLegs.ts) draw from the same, so that their lengths look like calls'.
+ */
+export function callSeconds(rng: Random): number {
+  return Math.min(3600, 180 * Math.exp(0.9 * Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next())));
+}
+
 export type CallSchedule = { readonly calls: readonly CallPlan[]; readonly actions: readonly AppAction[] };
 
 export function planCalls(pop: Population, config: BenchConfig, web: WebAppPlan, rng: Random): CallSchedule {
@@ -58,7 +66,7 @@ export function planCalls(pop: Population, config: BenchConfig, web: WebAppPlan,
       const callId = `call${calls.length}`;
       const answered = rng.next() < ANSWER_RATE;
       const awake = isOpenAt(web, callee, t0);
-      const seconds = Math.min(3600, 180 * Math.exp(0.9 * Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next())));
+      const seconds = callSeconds(rng);
       const rate = (): number => MEDIA_BYTES_PER_SECOND * (0.85 + 0.3 * rng.next());
       calls.push({ callId, caller, callee, ringAt: t0, answered, seconds, bytesPerSecond: [rate(), rate()] });
       signal(t0, caller, callee, callId, 'ring', awake);

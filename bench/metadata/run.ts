@@ -6,6 +6,10 @@
  * METADATA_BENCH_QUICK=1 runs the small configuration the end-to-end test uses.
  * METADATA_BENCH_CALLS=0 runs the same messages with no calls (calls come from a stream of their
  * own): the figure for messages alone, which issue 12 sets its bar on, apart from calls.
+ * METADATA_BENCH_SEED=<n> replaces the configuration's seed (another population, schedule and draws).
+ * METADATA_BENCH_CALLS_ONLY=1 runs the calls alone with the call defences (callDefenceRun.ts), no
+ * relay driven: seconds instead of most of an hour; the levels other than off are the defences'.
+ * With METADATA_BENCH_SEEDS=a,b,… it also runs those seeds and prints each figure's median.
  * METADATA_BENCH_DUMP=<folder> also writes each level's adversary views (sightings, target,
  * candidates) and the ground truth as JSON, so an attack or an ablation can be tried on them
  * without driving the relay again (a level takes minutes; an attack, seconds).
@@ -20,15 +24,30 @@ import { precisionChart } from './precisionChart.ts';
 import { resultsTable, seizureLines, summaryLines } from './reportTables.ts';
 import { pushProviderTable } from './pushProviderReport.ts';
 import { callLines } from './callReport.ts';
+import { callDefenceLines, callDefenceMedianLines } from './callDefenceReport.ts';
+import { runCallDefences } from './callDefenceRun.ts';
 import { costChart, type CostPoint } from './costChart.ts';
 import { costLines, costPoints } from './costReport.ts';
 import { levelRow, levelTable } from './levelReport.ts';
 
 const quick = process.env.METADATA_BENCH_QUICK === '1';
 const sized = quick ? QUICK_CONFIG : FULL_CONFIG;
-const config = process.env.METADATA_BENCH_CALLS === '0' ? { ...sized, callsPerMessage: 0 } : sized;
+const seed = process.env.METADATA_BENCH_SEED === undefined ? sized.seed : Number(process.env.METADATA_BENCH_SEED);
+const config = { ...sized, seed, ...(process.env.METADATA_BENCH_CALLS === '0' ? { callsPerMessage: 0 } : {}) };
 const levels = (process.env.METADATA_BENCH_LEVELS ?? 'off,balanced,strict').split(',').map((l) => parsePrivacyLevel(l.trim()));
 const started = Date.now();
+if (process.env.METADATA_BENCH_CALLS_ONLY === '1') {
+  // The call defences on the calls alone, no relay driven (callDefenceRun.ts); level off is the "none" row of each.
+  const defended = levels.filter((l) => l !== 'off');
+  console.log(`# Call defences, calls only (${quick ? 'quick' : 'full'}; seed ${config.seed}; levels ${defended.join(', ')})\n`);
+  console.log(callDefenceLines(runCallDefences(config, defended)));
+  // More seeds (METADATA_BENCH_SEEDS=a,b,…): the medians, the first run's table above them.
+  const more = (process.env.METADATA_BENCH_SEEDS ?? '').split(',').filter((s) => s.trim() !== '').map(Number);
+  if (more.length > 0) console.log(`\n${callDefenceMedianLines([config.seed, ...more].map((s) => runCallDefences({ ...config, seed: s }, defended)))}`);
+  const cpu = process.cpuUsage();
+  console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU`);
+  process.exit(0);
+}
 const svg = (name: string): string => fileURLToPath(new URL(`./${name}${quick ? '-quick' : ''}.svg`, import.meta.url));
 const rows: string[][] = [];
 const points: CostPoint[] = [];
