@@ -58,7 +58,7 @@ describe('call defences against the coincidence of the two legs', () => {
     expect(paired(legs, [])).toBe(2 * CALLS);
   });
 
-  it('with randomised allocation lifetimes it pairs at most a quarter at balanced, fewer at strict', () => {
+  it('with randomised allocation lifetimes it pairs at most a quarter at balanced, no more at strict', () => {
     const balanced = paired(randomiseLifetimes(legs, LIFETIME_SPREADS.balanced, seededRandom(1)), []);
     const strict = paired(randomiseLifetimes(legs, LIFETIME_SPREADS.strict, seededRandom(1)), []);
     expect(balanced).toBeLessThanOrEqual(CALLS / 2);
