@@ -33,6 +33,12 @@ import { levelRow, levelTable } from './levelReport.ts';
 const quick = process.env.METADATA_BENCH_QUICK === '1';
 const sized = quick ? QUICK_CONFIG : FULL_CONFIG;
 const seed = process.env.METADATA_BENCH_SEED === undefined ? sized.seed : Number(process.env.METADATA_BENCH_SEED);
+const seeds = (process.env.METADATA_BENCH_SEEDS ?? '').split(',').filter((s) => s.trim() !== '').map(Number);
+// A seed that is not an integer would fall silently to 0 in seededRandom: refuse it instead.
+if (![seed, ...seeds].every(Number.isInteger)) {
+  console.error('METADATA_BENCH_SEED and METADATA_BENCH_SEEDS take integers');
+  process.exit(2);
+}
 const config = { ...sized, seed, ...(process.env.METADATA_BENCH_CALLS === '0' ? { callsPerMessage: 0 } : {}) };
 const levels = (process.env.METADATA_BENCH_LEVELS ?? 'off,balanced,strict').split(',').map((l) => parsePrivacyLevel(l.trim()));
 const started = Date.now();
@@ -42,8 +48,7 @@ if (process.env.METADATA_BENCH_CALLS_ONLY === '1') {
   console.log(`# Call defences, calls only (${quick ? 'quick' : 'full'}; seed ${config.seed}; levels ${defended.join(', ')})\n`);
   console.log(callDefenceLines(runCallDefences(config, defended)));
   // More seeds (METADATA_BENCH_SEEDS=a,b,…): the medians, the first run's table above them.
-  const more = (process.env.METADATA_BENCH_SEEDS ?? '').split(',').filter((s) => s.trim() !== '').map(Number);
-  if (more.length > 0) console.log(`\n${callDefenceMedianLines([config.seed, ...more].map((s) => runCallDefences({ ...config, seed: s }, defended)))}`);
+  if (seeds.length > 0) console.log(`\n${callDefenceMedianLines([config.seed, ...seeds].map((s) => runCallDefences({ ...config, seed: s }, defended)))}`);
   const cpu = process.cpuUsage();
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU`);
   process.exit(0);
