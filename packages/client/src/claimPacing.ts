@@ -57,10 +57,11 @@ export class ClaimPacing {
 
   /**
    * A wait before a request that follows from one the relay just answered (a commit lock it
-   * refused, membershipCommits.ts): at least `floorMs`; at `balanced` and `strict` also a full
-   * quiet period from now (and past any session still running), then a Poisson gap at the
-   * level's busy rate, drawn afresh every time. So the next request, anonymous or in the
-   * session, never comes at a fixed offset from the answer the relay gave.
+   * refused, membershipCommits.ts) or from the device's own session request (a change's first
+   * commit lock, after the sync or inbox round it came out of): at least `floorMs`; at
+   * `balanced` and `strict` also a full quiet period from now (and past any session still
+   * running), then a Poisson gap at the level's busy rate, drawn afresh every time. So the next
+   * request, anonymous or in the session, never comes at a fixed offset from either.
    */
   async pause(floorMs = 0): Promise<void> {
     const p = this.deps.params();

@@ -68,6 +68,12 @@ export class MembershipCommits {
    * there is nothing to commit (a member's KeyPackages ran out), so a failed claim never jams
    * the conversation (routes/lockRoutes.ts at the relay).
    *
+   * Every lock request, a change's first included, waits a pause past the device's last session
+   * request (claimPacing.ts `pause`: at `balanced` and `strict` a quiet period and a Poisson gap,
+   * 1.3 s and 3 s on average; at `off` none). A person's change comes right after the sync it
+   * starts with (groupChanges.ts), a reconcile right after an inbox round: the anonymous lock
+   * request must not follow that authenticated one so closely that the relay pairs them (issue 12).
+   *
    * Refused (another device holds or won the epoch's lock), the device learns of the other
    * commit from a sync and tries again in the epoch that commit opens (issue 12). The lock token
    * is the epoch's, the same for every member, so a retry in the same epoch hands the relay the
@@ -87,8 +93,10 @@ export class MembershipCommits {
     let tries = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       if (mayGo(await this.lockToken(h.mls(conv)))) {
-        // A retry's lock request must not follow the sync that made it possible by a fixed offset.
-        if (round > 0) await h.pacing.pause();
+        // The first request too: unpaced, it followed the session request before it (the
+        // change's sync, a reconcile's inbox round) by the planning time alone, and a retry's
+        // would follow the sync that made it possible; either pairs the token with the device.
+        await h.pacing.pause();
         if (conv.left) return;
         const mls = h.mls(conv);
         const token = await this.lockToken(mls);

@@ -30,7 +30,7 @@ import type { ClaimedDevice } from '../src/keyPackageSupply.ts';
 import { MembershipCommits, RELAY_HOLD_MS, type MembershipHost } from '../src/membershipCommits.ts';
 import { EpochLocks, HOLD_MS } from '../../server/src/locks/epochLocks.ts';
 import { ClaimPacing } from '../src/claimPacing.ts';
-import { SLOT_PARAMS } from '../src/privacyLevel.ts';
+import { SLOT_PARAMS, type PrivacyLevel } from '../src/privacyLevel.ts';
 import { ManualClock } from '../../../test/support/manualClock.ts';
 
 let impl: CiphersuiteImpl;
@@ -310,7 +310,7 @@ describe('commitWithLock, from a relay that refuses the lock', () => {
     return pacedAt('balanced');
   }
 
-  function pacedAt(level: 'off' | 'balanced') {
+  function pacedAt(level: PrivacyLevel) {
     let finished = false;
     const settle = async () => {
       const start = performance.now();
@@ -418,6 +418,51 @@ describe('commitWithLock, from a relay that refuses the lock', () => {
     const lastSync = seen.filter((s) => s.what === 'sync' && s.t <= locks[1]!.t).at(-1)!;
     expect(locks[1]!.t - lastSync.t).toBeGreaterThanOrEqual(q);
     if (level === 'balanced') expect(locks[1]!.t - lastSync.t).toBeGreaterThan(q);
+  });
+
+  /**
+   * Before any refusal: a change's first lock request (issue 12). A person's change starts with
+   * a sync (groupChanges.ts) and a reconcile comes right after an inbox round, both the device's
+   * session, naming it. Unpaced, the token followed that request by the planning time alone.
+   */
+  describe("a change's first lock request", () => {
+    const changes = {
+      'settings change': (t: Awaited<ReturnType<typeof setup>>) => t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[], (r) => ({ ...r, name: 'renamed' })),
+      reconcile: (t: Awaited<ReturnType<typeof setup>>) => t.commits.reconcile(t.conv),
+    } as const;
+
+    /** The time from the device's session request to the change's first lock request, as the relay sees them. */
+    async function firstLockAfterSession(level: PrivacyLevel, change: keyof typeof changes): Promise<number> {
+      const { clock, pacing, run } = pacedAt(level);
+      // bob's device revoked: the reconcile has a removal to commit.
+      const t = await setup({ active: { alice: [A1], bob: change === 'reconcile' ? [] : [B2] }, pacing });
+      const seen = watch(t, clock, () => false);
+      const made = (async () => {
+        await t.host.sync();
+        await changes[change](t);
+      })();
+      expect(await run(made)).toBeUndefined();
+      expect(t.fanned).toHaveLength(1);
+      expect(seen.map((s) => s.what)).toEqual(['sync', 'lock']);
+      return seen[1]!.t - seen[0]!.t;
+    }
+
+    it.each([
+      ['balanced', 'settings change'],
+      ['balanced', 'reconcile'],
+      ['strict', 'settings change'],
+      ['strict', 'reconcile'],
+    ] as const)('at %s, a %s: the first lock request comes past a quiet period and a fresh gap after the session request before it', async (level, change) => {
+      const gaps: number[] = [];
+      for (let draw = 0; draw < 3; draw++) gaps.push(await firstLockAfterSession(level, change));
+      for (const g of gaps) expect(g).toBeGreaterThan(SLOT_PARAMS[level].quietMs);
+      // Drawn afresh each time: no offset the relay could learn and look for.
+      expect(new Set(gaps).size).toBe(gaps.length);
+    });
+
+    it.each(Object.keys(changes) as (keyof typeof changes)[])('at off, a %s: the first lock request goes at once, as before', async (change) => {
+      expect(await firstLockAfterSession('off', change)).toBe(0);
+    });
   });
 
   it('the client waits out the relay\'s hold', () => {
