@@ -26,6 +26,15 @@ export type PacingDeps = {
 
 const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * How many times one wait is taken again for session requests that began during it. A request
+ * that began mid-wait (a token refill, an inbox acknowledgement) would otherwise be followed by
+ * the anonymous one after less than a quiet period. Bounded so that a session that never rests
+ * cannot hold a change back for ever: past the bound the request still goes at a random moment,
+ * just not past the latest session request.
+ */
+export const MAX_REWAITS = 4;
+
 export class ClaimPacing {
   constructor(private readonly deps: PacingDeps) {}
 
@@ -48,7 +57,7 @@ export class ClaimPacing {
     let seen = -1;
     for (const item of items) {
       const wait = this.deps.session.sessions === seen ? 0 : this.deps.session.quietLeft();
-      await sleep(wait + expGap(p.busyGapMs));
+      await this.#waitPastSessions(wait + expGap(p.busyGapMs), p, sleep);
       seen = this.deps.session.sessions;
       out.push(await claim(item));
     }
@@ -67,7 +76,17 @@ export class ClaimPacing {
     const p = this.deps.params();
     const sleep = this.deps.sleep ?? realSleep;
     if (p.level === 'off') return floorMs > 0 ? sleep(floorMs) : undefined;
-    await sleep(floorMs + Math.max(p.quietMs, this.deps.session.quietLeft()) + expGap(p.busyGapMs));
+    await this.#waitPastSessions(floorMs + Math.max(p.quietMs, this.deps.session.quietLeft()) + expGap(p.busyGapMs), p, sleep);
+  }
+
+  /** Sleeps `ms`; then, while session requests began meanwhile, their quiet period and a fresh gap. */
+  async #waitPastSessions(ms: number, p: SlotParams, sleep: (ms: number) => Promise<void>): Promise<void> {
+    let seen = this.deps.session.sessions;
+    await sleep(ms);
+    for (let i = 0; i < MAX_REWAITS && this.deps.session.sessions !== seen; i++) {
+      seen = this.deps.session.sessions;
+      await sleep(this.deps.session.quietLeft() + expGap(p.busyGapMs));
+    }
   }
 
   /** One claim at a moment of the pacing's choosing (see `each`). */
