@@ -71,11 +71,17 @@ export class ClaimPacing {
    * `balanced` and `strict` also a full quiet period from now (and past any session still
    * running), then a Poisson gap at the level's busy rate, drawn afresh every time. So the next
    * request, anonymous or in the session, never comes at a fixed offset from either.
+   *
+   * `claims`: the anonymous claims the request that follows will lead to (a commit's, under the
+   * lock it takes). Their tokens are fetched first, over the session, and waited out with the
+   * rest: fetched by `each` after the lock request instead, they followed it by one round trip
+   * and named the device holding the lock.
    */
-  async pause(floorMs = 0): Promise<void> {
+  async pause(floorMs = 0, claims = 0): Promise<void> {
     const p = this.deps.params();
     const sleep = this.deps.sleep ?? realSleep;
     if (p.level === 'off') return floorMs > 0 ? sleep(floorMs) : undefined;
+    if (claims > 0) await this.deps.warm?.(claims);
     await this.#waitPastSessions(floorMs + Math.max(p.quietMs, this.deps.session.quietLeft()) + expGap(p.busyGapMs), p, sleep);
   }
 

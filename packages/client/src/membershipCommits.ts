@@ -96,7 +96,8 @@ export class MembershipCommits {
         // The first request too: unpaced, it followed the session request before it (the
         // change's sync, a reconcile's inbox round) by the planning time alone, and a retry's
         // would follow the sync that made it possible; either pairs the token with the device.
-        await h.pacing.pause();
+        // The claims it will make are paid for before the wait, not under the lock (pause).
+        await h.pacing.pause(0, this.plan(conv, h.mls(conv), newMembers).claims);
         if (conv.left) return;
         const mls = h.mls(conv);
         const token = await this.lockToken(mls);
@@ -104,7 +105,13 @@ export class MembershipCommits {
           const again = refused.has(token);
           tries++;
           const outcome = await this.tryLocked(conv, mls, token, newMembers, settings, opts);
-          if (outcome === 'committed' || outcome === 'nothing') return;
+          if (outcome === 'committed' || outcome === 'nothing') {
+            // The confirm or release carried the token, and the commit's posts went at once:
+            // the caller's next session request (the web app's next listening round, a CLI
+            // closing its session connection) must not follow them at a fixed offset either.
+            await h.pacing.pause();
+            return;
+          }
           // A token is resent at most once: a rival that keeps taking it leaves us to CONFLICT.
           refused.set(token, outcome === 'refused' && !again ? 0 : undefined);
         }
@@ -122,6 +129,24 @@ export class MembershipCommits {
     }
     // Nothing was applied or queued: the caller (or the person, trying again) loses nothing.
     throw new HardlineError('CONFLICT', 'another device holds this conversation\'s commit lock and its change has not arrived; nothing was changed, try again');
+  }
+
+  /**
+   * What a commit of `newMembers` under `mls` changes, and how many anonymous claims it makes:
+   * one per device added, and on a removal that this user stays through, one per device that
+   * stays (its fresh mailbox; this device's own may come from the pool, counted all the same).
+   */
+  private plan(conv: Conversation, mls: ClientState, newMembers: readonly Handle[]) {
+    const h = this.host;
+    const self = h.state.deviceId;
+    const desired = new Set(newMembers.flatMap((m) => h.activeDevices(m)));
+    const current = members(mls);
+    const removeLeaves = current.filter((m) => !desired.has(m.id.deviceId) && m.id.deviceId !== self).map((m) => m.leafIndex);
+    const removedIds = new Set(current.filter((m) => removeLeaves.includes(m.leafIndex)).map((m) => m.id.deviceId));
+    const toAdd = [...desired].filter((d) => !current.some((m) => m.id.deviceId === d));
+    const kept = conv.roster.devices.filter((d) => !removedIds.has(d.deviceId) && desired.has(d.deviceId));
+    const rotate = removeLeaves.length > 0 && newMembers.includes(h.state.handle);
+    return { removeLeaves, removedIds, toAdd, kept, rotate, claims: toAdd.length + (rotate ? kept.length : 0) };
   }
 
   private async lockToken(mls: ClientState): Promise<string> {
@@ -155,22 +180,16 @@ export class MembershipCommits {
     confirm: () => Promise<boolean>,
   ): Promise<'committed' | 'nothing' | 'lost'> {
     const h = this.host;
-    const self = h.state.deviceId;
-    const desired = new Set(newMembers.flatMap((m) => h.activeDevices(m)));
-    const current = members(mls);
-    const removeLeaves = current.filter((m) => !desired.has(m.id.deviceId) && m.id.deviceId !== self).map((m) => m.leafIndex);
-    const removedIds = new Set(current.filter((m) => removeLeaves.includes(m.leafIndex)).map((m) => m.id.deviceId));
-    const toAdd = [...desired].filter((d) => !current.some((m) => m.id.deviceId === d));
+    const { removeLeaves, removedIds, toAdd, kept, rotate } = this.plan(conv, mls, newMembers);
     // Whom it can: a device with no KeyPackage left is skipped, and added by a later commit.
     // Paced at `balanced` and `strict`: not one burst that names the new members together (claimPacing.ts).
     const claimed = (await h.pacing.each(toAdd, (d) => h.keyPackages.claimDevice(d))).filter((x) => x !== undefined);
     if (!settings && removeLeaves.length === 0 && claimed.length === 0 && newMembers.length === conv.roster.members.length) return 'nothing';
     const out = await commitChanges(mls, { add: claimed.map((c) => c.kp), removeLeaves }, h.impl);
     const old = conv.roster;
-    const kept = old.devices.filter((d) => !removedIds.has(d.deviceId) && desired.has(d.deviceId));
     // A removal moves every device that stays to a fresh mailbox, named only in the new epoch's
     // roster; not when this device is the one leaving (it would learn them).
-    const fresh = removeLeaves.length > 0 && newMembers.includes(h.state.handle) ? await h.rotation.freshMailboxes(kept) : { devices: kept };
+    const fresh = rotate ? await h.rotation.freshMailboxes(kept) : { devices: kept };
     const roster: Roster = {
       ...(settings ? settings(old) : old),
       members: [...newMembers],

@@ -29,7 +29,7 @@ import type { Conversation, DeviceState } from '../src/deviceState.ts';
 import type { ClaimedDevice } from '../src/keyPackageSupply.ts';
 import { MembershipCommits, RELAY_HOLD_MS, type MembershipHost } from '../src/membershipCommits.ts';
 import { EpochLocks, HOLD_MS } from '../../server/src/locks/epochLocks.ts';
-import { ClaimPacing } from '../src/claimPacing.ts';
+import { ClaimPacing, warmWallet } from '../src/claimPacing.ts';
 import { SLOT_PARAMS, type PrivacyLevel } from '../src/privacyLevel.ts';
 import { ManualClock } from '../../../test/support/manualClock.ts';
 
@@ -303,21 +303,21 @@ describe('commitWithLock', () => {
  * for the refused token to come back, would tie the conversation's commit to the device.
  */
 describe('commitWithLock, from a relay that refuses the lock', () => {
-  type Seen = { t: number; what: 'lock' | 'sync'; token?: string };
+  type Seen = { t: number; what: 'lock' | 'sync' | 'tokens' | 'confirm' | 'release' | 'posts'; token?: string };
 
   /** A manual clock driving the real pacing at `balanced`; each timer's work lands before time moves on. */
   function pacedAtBalanced() {
     return pacedAt('balanced');
   }
 
-  function pacedAt(level: PrivacyLevel) {
+  function pacedAt(level: PrivacyLevel, warm?: (claims: number) => Promise<void>) {
     let finished = false;
     const settle = async () => {
       const start = performance.now();
       while (!finished && clock.pending === 0 && performance.now() - start < 50_000) await new Promise((r) => setImmediate(r));
     };
     const clock = new ManualClock(settle);
-    const pacing = new ClaimPacing({ params: () => SLOT_PARAMS[level], session: { quietLeft: () => 0, sessions: 0 }, sleep: (ms) => new Promise<void>((r) => void clock.after(ms, r)) });
+    const pacing = new ClaimPacing({ params: () => SLOT_PARAMS[level], session: { quietLeft: () => 0, sessions: 0 }, ...(warm ? { warm } : {}), sleep: (ms) => new Promise<void>((r) => void clock.after(ms, r)) });
     const run = async (p: Promise<unknown>): Promise<unknown> => {
       const out = p.then((v) => v, (e: unknown) => e).finally(() => (finished = true));
       while (!finished) {
@@ -462,6 +462,106 @@ describe('commitWithLock, from a relay that refuses the lock', () => {
 
     it.each(Object.keys(changes) as (keyof typeof changes)[])('at off, a %s: the first lock request goes at once, as before', async (change) => {
       expect(await firstLockAfterSession('off', change)).toBe(0);
+    });
+  });
+
+  /**
+   * What the relay sees after the lock request: the token goes on to the confirm (or release)
+   * and the commit's posts, all anonymous. A session request of the device's that follows any of
+   * them by a round trip, or by the local work between, names the device that holds the lock.
+   */
+  describe('the session requests that follow the lock request', () => {
+    const revealing = (s: Seen) => s.what !== 'sync' && s.what !== 'tokens';
+
+    /** Records the confirm, the release and the commit's posts too. */
+    function watchAll(t: Awaited<ReturnType<typeof setup>>, clock: ManualClock): Seen[] {
+      const seen = watch(t, clock, () => false);
+      const api = t.host.api as unknown as { confirmLock: (tk: string, hold: string) => Promise<boolean>; releaseLock: (tk: string, hold: string) => Promise<void> };
+      const { confirmLock, releaseLock } = api;
+      api.confirmLock = async (tk, hold) => (seen.push({ t: clock.now(), what: 'confirm', token: tk }), confirmLock(tk, hold));
+      api.releaseLock = async (tk, hold) => (seen.push({ t: clock.now(), what: 'release', token: tk }), releaseLock(tk, hold));
+      const flush = t.host.flushOutbox;
+      t.host.flushOutbox = async () => (seen.push({ t: clock.now(), what: 'posts' }), flush());
+      return seen;
+    }
+
+    /**
+     * A claim-token wallet as tokenWallet.ts keeps it (in memory: empty in a CLI run or a page
+     * just opened, its first batch small), filled over the session.
+     */
+    function emptyWallet(clock: ManualClock, seen: () => Seen[]) {
+      const w = {
+        size: 0,
+        fill: async () => {
+          seen().push({ t: clock.now(), what: 'tokens' });
+          w.size += 4;
+        },
+      };
+      return w;
+    }
+
+    it.each([
+      ['balanced', 'a device added'],
+      ['strict', 'a device added'],
+      ['balanced', 'a removal that moves mailboxes'],
+      ['strict', 'a removal that moves mailboxes'],
+    ] as const)('at %s, %s: the claims\' tokens are fetched before the lock request and waited out, never under the lock', async (level, change) => {
+      let seen: Seen[] = [];
+      let wallet: ReturnType<typeof emptyWallet> | undefined;
+      const { clock, pacing, run } = pacedAt(level, (n) => warmWallet(wallet!, n));
+      wallet = emptyWallet(clock, () => seen);
+      const added = change === 'a device added';
+      const t = await setup({ active: { alice: [A1], bob: added ? [B2, B3] : [] }, claims: { [B3]: await claimed('bob', 3) }, pacing });
+      // A removal's fresh mailboxes are claimed through the pacing (mailboxRotation.ts: the
+      // others' paced, this device's own from the pool, which claims paced when it is empty).
+      const rotation = t.host.rotation as unknown as { freshMailboxes: (kept: RosterDevice[]) => Promise<unknown> };
+      const fresh = rotation.freshMailboxes;
+      rotation.freshMailboxes = async (kept) => (await pacing.each(kept, async () => undefined), fresh(kept));
+      seen = watchAll(t, clock);
+      expect(await run(t.commits.reconcile(t.conv))).toBeUndefined();
+      expect(t.fanned).toHaveLength(1);
+      const lock = seen.find((s) => s.what === 'lock')!;
+      const tokens = seen.filter((s) => s.what === 'tokens');
+      expect(tokens.length).toBeGreaterThan(0);
+      // Under the lock, a fetch followed the lock request by one round trip: the old order.
+      for (const f of tokens) expect(f.t).toBeLessThan(lock.t);
+      expect(lock.t - tokens.at(-1)!.t).toBeGreaterThan(SLOT_PARAMS[level].quietMs);
+    });
+
+    type End = { active: Record<string, DeviceId[]>; change: (t: Awaited<ReturnType<typeof setup>>) => Promise<void>; last: Seen['what'] };
+    const ends: Record<'committed (a settings change)' | 'nothing to commit (a new device without KeyPackages: released)', End> = {
+      'committed (a settings change)': { active: { alice: [A1], bob: [B2] }, change: (t: Awaited<ReturnType<typeof setup>>) => t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[], (r) => ({ ...r, name: 'renamed' })), last: 'posts' },
+      'nothing to commit (a new device without KeyPackages: released)': { active: { alice: [A1], bob: [B2, B3] }, change: (t: Awaited<ReturnType<typeof setup>>) => t.commits.reconcile(t.conv), last: 'release' },
+    };
+
+    /** The time from the last anonymous request the token led to, to the caller's next session request. */
+    async function nextSessionAfter(level: PrivacyLevel, end: keyof typeof ends): Promise<number> {
+      const { clock, pacing, run } = pacedAt(level);
+      const t = await setup({ active: ends[end].active, claims: {}, pacing });
+      const seen = watchAll(t, clock);
+      // The web app's next listening round (syncLoop.ts) starts as soon as the change returns.
+      expect(await run((async () => (await ends[end].change(t), await t.host.sync()))())).toBeUndefined();
+      const last = seen.filter(revealing).at(-1)!;
+      expect(last.what).toBe(ends[end].last);
+      const next = seen.at(-1)!;
+      expect(next.what).toBe('sync');
+      return next.t - last.t;
+    }
+
+    it.each([
+      ['balanced', 'committed (a settings change)'],
+      ['strict', 'committed (a settings change)'],
+      ['balanced', 'nothing to commit (a new device without KeyPackages: released)'],
+      ['strict', 'nothing to commit (a new device without KeyPackages: released)'],
+    ] as const)('at %s, %s: the caller\'s next session request comes past a quiet period and a fresh gap', async (level, end) => {
+      const gaps: number[] = [];
+      for (let draw = 0; draw < 3; draw++) gaps.push(await nextSessionAfter(level, end));
+      for (const g of gaps) expect(g).toBeGreaterThan(SLOT_PARAMS[level].quietMs);
+      expect(new Set(gaps).size).toBe(gaps.length);
+    });
+
+    it('at off, the caller goes on at once, as before', async () => {
+      expect(await nextSessionAfter('off', 'committed (a settings change)')).toBe(0);
     });
   });
 
