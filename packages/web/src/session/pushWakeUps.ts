@@ -87,7 +87,7 @@ export class PushWakeUps {
       if (!this.subscription) {
         if (Date.now() < this.retryAt) return this.status;
         this.retryAt = Date.now() + RETRY_MS;
-        const got = await this.subscribe();
+        const got = await this.subscribe(client);
         if (typeof got === 'string') return this.set(got);
         this.subscription = got;
       }
@@ -101,8 +101,9 @@ export class PushWakeUps {
     return this.set(off ? 'off-by-org' : 'on');
   }
 
-  private async subscribe(): Promise<PushSubscription | PushStatus> {
-    const info = (await (await fetch('/v1/push')).json()) as { enabled?: boolean; vapidPublicKey?: string };
+  private async subscribe(client: HardlineClient): Promise<PushSubscription | PushStatus> {
+    // Through the engine, not the page's bare fetch, like every call below: see register.
+    const info = await client.relay().request<{ enabled?: boolean; vapidPublicKey?: string }>('GET', '/v1/push');
     if (!info.enabled || !info.vapidPublicKey) return 'off-by-org';
     if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) return 'unsupported';
     // The worker registers at load (main.tsx); wait for it a little, not forever (it may be blocked).
@@ -135,13 +136,18 @@ export class PushWakeUps {
       const mine = conv.roster.devices.find((d) => d.deviceId === client.deviceId && d.mailboxId === conv.mailbox.id);
       const key = `${sub.endpoint}|${level}|${conv.mailbox.id}`;
       if (!mine || this.registered.has(key)) continue;
-      const res = await fetch(`/v1/push/${conv.mailbox.id}`, {
-        method: 'PUT',
-        headers: { authorization: `Capability ${conv.mailbox.readCap}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ sendCap: mine.sendCap, subscription, level }),
-      });
-      if (res.status === 403 && ((await res.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code === 'FORBIDDEN') return true;
-      if (res.ok) this.registered.add(key);
+      // Through the engine's relay API, not the page's bare fetch: both ride the page's
+      // connection to the relay, the one that carries this device's session, but only the
+      // engine's is watched (sessionWatch.ts). Unseen, a registration did not count as a session
+      // request, so a reconcile's commit-lock request (afterRound starts it while this loop
+      // still runs) could follow one by milliseconds and be paired with the device.
+      try {
+        await client.relay().request('PUT', `/v1/push/${conv.mailbox.id}`, { sendCap: mine.sendCap, subscription, level }, { capability: conv.mailbox.readCap });
+        this.registered.add(key);
+      } catch (e) {
+        if (e instanceof HardlineError && e.code === 'FORBIDDEN') return true;
+        // Offline or refused: unregistered, it goes again next round.
+      }
     }
     return false;
   }
