@@ -104,11 +104,15 @@ export class MembershipCommits {
         if (mayGo(token)) {
           const again = refused.has(token);
           tries++;
-          const outcome = await this.tryLocked(conv, mls, token, newMembers, settings, opts);
+          // Whatever ends the change here, the token's last request (the confirm and the commit's
+          // posts at once, or a release) went moments ago: the caller's next session request (the
+          // web app's next listening round, a CLI closing its session connection) must not follow
+          // it at a fixed offset. A failure too: the relay can fail a confirm or a claim at will.
+          const outcome = await this.tryLocked(conv, mls, token, newMembers, settings, opts).catch(async (e: unknown) => {
+            await h.pacing.pause();
+            throw e;
+          });
           if (outcome === 'committed' || outcome === 'nothing') {
-            // The confirm or release carried the token, and the commit's posts went at once:
-            // the caller's next session request (the web app's next listening round, a CLI
-            // closing its session connection) must not follow them at a fixed offset either.
             await h.pacing.pause();
             return;
           }

@@ -529,7 +529,16 @@ describe('commitWithLock, from a relay that refuses the lock', () => {
     });
 
     type End = { active: Record<string, DeviceId[]>; change: (t: Awaited<ReturnType<typeof setup>>) => Promise<void>; last: Seen['what'] };
-    const ends: Record<'committed (a settings change)' | 'nothing to commit (a new device without KeyPackages: released)', End> = {
+    const FAILED = 'failed under the lock (the relay fails the confirm with UNAVAILABLE: released, the error thrown)';
+    const failConfirm = (t: Awaited<ReturnType<typeof setup>>) => {
+      const api = t.host.api as unknown as { confirmLock: (tk: string, hold: string) => Promise<boolean> };
+      const confirm = api.confirmLock;
+      // The relay chooses this answer, for the token it wants to place.
+      api.confirmLock = async (tk, hold) => (await confirm(tk, hold), Promise.reject(new HardlineError('UNAVAILABLE', 'relay says so')));
+      return t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[], (r) => ({ ...r, name: 'renamed' })).then(() => expect.unreachable(), (e: unknown) => expect(e).toMatchObject({ code: 'UNAVAILABLE' }));
+    };
+    const ends: Record<'committed (a settings change)' | 'nothing to commit (a new device without KeyPackages: released)' | typeof FAILED, End> = {
+      [FAILED]: { active: { alice: [A1], bob: [B2] }, change: failConfirm, last: 'release' },
       'committed (a settings change)': { active: { alice: [A1], bob: [B2] }, change: (t: Awaited<ReturnType<typeof setup>>) => t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[], (r) => ({ ...r, name: 'renamed' })), last: 'posts' },
       'nothing to commit (a new device without KeyPackages: released)': { active: { alice: [A1], bob: [B2, B3] }, change: (t: Awaited<ReturnType<typeof setup>>) => t.commits.reconcile(t.conv), last: 'release' },
     };
@@ -553,6 +562,8 @@ describe('commitWithLock, from a relay that refuses the lock', () => {
       ['strict', 'committed (a settings change)'],
       ['balanced', 'nothing to commit (a new device without KeyPackages: released)'],
       ['strict', 'nothing to commit (a new device without KeyPackages: released)'],
+      ['balanced', FAILED],
+      ['strict', FAILED],
     ] as const)('at %s, %s: the caller\'s next session request comes past a quiet period and a fresh gap', async (level, end) => {
       const gaps: number[] = [];
       for (let draw = 0; draw < 3; draw++) gaps.push(await nextSessionAfter(level, end));
