@@ -92,12 +92,13 @@ export class MembershipCommits {
     const mayGo = (token: string) => !refused.has(token) || (refused.get(token) ?? 0) >= RELAY_HOLD_MS;
     let tries = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      if (mayGo(await this.lockToken(h.mls(conv)))) {
+      const planned = h.mls(conv);
+      if (mayGo(await this.lockToken(planned))) {
         // The first request too: unpaced, it followed the session request before it (the
         // change's sync, a reconcile's inbox round) by the planning time alone, and a retry's
         // would follow the sync that made it possible; either pairs the token with the device.
         // The claims it will make are paid for before the wait, not under the lock (pause).
-        await h.pacing.pause(0, this.plan(conv, h.mls(conv), newMembers).claims);
+        await h.pacing.pause(0, this.plan(conv, planned, newMembers).claims);
         if (conv.left) return;
         const mls = h.mls(conv);
         const token = await this.lockToken(mls);
