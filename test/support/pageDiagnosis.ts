@@ -38,7 +38,9 @@ async function describe(page: Page): Promise<unknown> {
     .catch((e: unknown) => `unreadable: ${String(e).slice(0, 200)}`);
 }
 
-afterEach(async (ctx) => {
+// Only inside a test run: the benchmarks (bench/appLock, webStorage) drive Chromium through
+// browser.ts outside vitest, where registering a hook throws and stopped `npm run bench` at load.
+if (process.env.VITEST) afterEach(async (ctx) => {
   if (ctx.task.result?.state !== 'fail' || watched.length === 0) return;
   const lines: string[] = [];
   for (const w of watched) lines.push(`${w.label}: ${JSON.stringify(await describe(w.page))}${w.errors.length ? `\n  last errors: ${w.errors.join(' | ')}` : ''}`);
