@@ -10,13 +10,9 @@ import { HardlineClient, RelayApi } from '@hardline/client';
 import { nodeClientOptions, nodeTransport } from '@hardline/client/node';
 import { startRelay } from '@hardline/server';
 import { tempDir } from '../test/support/cliHarness.ts';
+import { pct } from './scheduler.bench.ts';
 
 const CHANGES = Number(process.env.COMMIT_CHANGES ?? 12);
-
-const pct = (xs: readonly number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 
 export type CommitPacingRow = { level: string; 'change p50 ms': number; 'change p90 ms': number; 'change max ms': number; 'added p50 ms': number };
 

@@ -19,7 +19,8 @@ const IDLE_S = Number(process.env.SCHED_IDLE_SECONDS ?? 30);
  */
 const CONNECTION_BYTES = 3_500;
 
-const pct = (xs: number[], p: number) => {
+/** The p-th percentile of `xs` (nearest rank); NaN for none. */
+export const pct = (xs: readonly number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
