@@ -14,6 +14,8 @@ import { findTurnserver, startCoturn, startRelay, type CoturnHandle, type RelayO
 import { enrolInBrowser, PHONE } from './browser.ts';
 import { REPO, tempDir } from './cliHarness.ts';
 import { vcardFile } from './vcards.ts';
+import { selfSignedCert } from '../../packages/server/test/support/selfSignedCert.ts';
+import { TcpTap } from './tcpTap.ts';
 
 /** 16-bit mono PCM WAV of a sine tone. */
 export function toneWav(path: string, hz = 440, seconds = 30, rate = 48_000, amplitude = 0.5): string {
@@ -38,11 +40,25 @@ export function toneWav(path: string, hz = 440, seconds = 30, rate = 48_000, amp
 
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export function launchCallChromium(wav: string): Promise<Browser> {
+/**
+ * `selfSignedTurn`: Chromium checks a `turns:` server's certificate like a web page's, and the
+ * test coturn's is self-signed; only then is the check switched off (the pages themselves are
+ * served over plain HTTP in these tests, so the flag changes nothing else). An organisation's
+ * TURN certificate must be one its devices trust.
+ */
+export function launchCallChromium(wav: string, opts: { selfSignedTurn?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: [...FLAGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${wav}`, '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection'],
+    args: [
+      ...FLAGS,
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-audio-capture=${wav}`,
+      '--autoplay-policy=no-user-gesture-required',
+      '--allow-loopback-in-peer-connection',
+      ...(opts.selfSignedTurn ? ['--ignore-certificate-errors'] : []),
+    ],
   });
 }
 
@@ -67,6 +83,8 @@ export async function setHooks(page: Page, hooks: Hooks): Promise<void> {
 export type CallRelay = {
   url: string;
   coturn: CoturnHandle;
+  /** With `turnTls`: the observer on the devices' link to TURN (every device reaches TURN through it). */
+  tap?: TcpTap;
   invite(): Promise<string>;
   /**
    * Kills coturn and starts it again on the same port with the same secret: every TURN
@@ -76,28 +94,43 @@ export type CallRelay = {
   close(): Promise<void>;
 };
 
-/** `extra`: more relay options (Web Push towards a local push-service stand-in, say). */
-export async function startCallRelay(port = 3678, extra: Partial<RelayOptions> = {}): Promise<CallRelay> {
+/**
+ * `extra`: more relay options (Web Push towards a local push-service stand-in, say).
+ * `turnTls`: coturn serves TURN over TLS only, with a self-signed certificate (see
+ * launchCallChromium), and devices reach it through a TcpTap, which plays the link's observer.
+ */
+export async function startCallRelay(port = 3678, extra: Partial<RelayOptions> = {}, opts: { turnTls?: boolean } = {}): Promise<CallRelay> {
   const binary = findTurnserver();
   if (!binary) throw new Error('coturn (turnserver) is not installed');
-  const options = { port, minPort: 50_100, maxPort: 50_400, allowLoopbackPeers: true };
+  const tls = opts.turnTls ? { ...selfSignedCert(tempDir('turn-cert'), 'DNS:localhost,IP:127.0.0.1'), port: port + 1 } : undefined;
+  const options = { port, minPort: 50_100, maxPort: 50_400, allowLoopbackPeers: true, ...(tls ? { tls } : {}) };
   const coturn = await startCoturn(binary, options);
-  const relay = await startRelay({ port: 0, dataDir: tempDir('call-relay'), log: () => undefined, webRoot: join(REPO, 'packages/web/dist'), turn: coturn.config, ...extra });
+  let tap: TcpTap | undefined;
+  let turn = coturn.config;
+  if (tls) {
+    const tlsPort = Number(/:(\d+)\?/.exec(coturn.config.urls[0]!)![1]);
+    tap = await TcpTap.start({ host: '127.0.0.1', port: tlsPort });
+    turn = { ...coturn.config, urls: [`turns:localhost:${tap.port}?transport=tcp`] };
+  }
+  const relay = await startRelay({ port: 0, dataDir: tempDir('call-relay'), log: () => undefined, webRoot: join(REPO, 'packages/web/dist'), turn, ...extra });
   const api = new RelayApi(new URL(relay.url), nodeTransport);
   const handle: CallRelay = {
     url: relay.url,
     coturn,
+    ...(tap ? { tap } : {}),
     invite: async () => (await api.adminInvite(relay.adminToken!)).code,
     restartTurn: async () => {
       const old = handle.coturn;
       await old.stop();
       const turnPort = Number(/:(\d+)\?/.exec(old.config.urls[0]!)![1]);
-      handle.coturn = await startCoturn(binary, { ...options, port: turnPort, secret: old.config.secret });
+      // Over TLS the URL's port is the TLS listener's, which `options.tls` names already.
+      handle.coturn = await startCoturn(binary, { ...options, ...(tls ? {} : { port: turnPort }), secret: old.config.secret });
       if (handle.coturn.config.urls[0] !== old.config.urls[0]) throw new Error(`coturn came back on another port: ${handle.coturn.config.urls[0]}`);
     },
     close: async () => {
       await relay.close();
       await handle.coturn.stop();
+      await tap?.close();
     },
   };
   return handle;

@@ -24,6 +24,8 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     'turn-url': { type: 'string' },
     'turn-secret': { type: 'string' },
     'turn-secret-file': { type: 'string' },
+    'turn-transport': { type: 'string' },
+    'turn-host': { type: 'string' },
     'web-root': { type: 'string' },
     'allowed-hosts': { type: 'string' },
     push: { type: 'string', default: 'on' },
@@ -48,6 +50,7 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     throw new HardlineError('USAGE', '--allowed-hosts takes host names or IP addresses, comma-separated, without ports');
   }
   if (!['auto', 'off'].includes(values.turn!)) throw new HardlineError('USAGE', '--turn is auto or off');
+  const turnTls = turnTlsFrom(values);
   // Checked before coturn starts, so a typo leaves nothing running.
   const ingress = values['ingress-url'] === undefined ? undefined : ingressUrlFrom(values['ingress-url']);
 
@@ -61,7 +64,7 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
       const loopback = values.host === '127.0.0.1' || values.host === 'localhost';
       const pidFile = join(resolve(values.data!), 'coturn.pid');
       reapStaleCoturn(pidFile);
-      coturn = await startCoturn(binary, { listenIp: loopback ? '127.0.0.1' : values.host, allowLoopbackPeers: loopback });
+      coturn = await startCoturn(binary, { listenIp: loopback ? '127.0.0.1' : values.host, allowLoopbackPeers: loopback, ...(turnTls ? { tls: turnTls } : {}) });
       turn = coturn.config;
       mkdirSync(resolve(values.data!), { recursive: true });
       if (coturn.child.pid) writeFileSync(pidFile, String(coturn.child.pid));
@@ -94,6 +97,9 @@ export async function serverCommand(argv: string[], io: Io): Promise<number> {
     io.err(`the admin token is shown only this once; to replace it later, run on this host: hardline admin token --rotate --data ${values.data}`);
   }
   if (turn) io.err(`calls are relayed through TURN at ${turn.urls.join(', ')}${coturn ? ' (coturn started by hardline, relay-only)' : ''}`);
+  if (turn && !turn.urls.every((u) => u.startsWith('turns:'))) {
+    io.err('TURN is not over TLS only: an observer of its link pairs the legs of every call from the peer addresses it reads (--tls-cert, or --turn-transport tls)');
+  }
   if (push === false) io.err('push wake-ups are off (--push off): the web app says that calls ring only while it is open');
   else io.err('push wake-ups through the browser vendors\' push services are on (--push off to turn them off)');
   io.err(pushRounds === 'off' ? 'pushes to open apps go at once (--push-rounds off): an observer of the relay\'s link can pair each post with its push' : `pushes to open apps go in rounds (--push-rounds ${pushRounds}): up to ${PUSH_ROUND_POLICIES[pushRounds].roundMs / 1000} s more delay per message`);
@@ -173,4 +179,25 @@ function reapStaleCoturn(pidFile: string): void {
   } catch {
     // Gone already, or not ours to inspect.
   }
+}
+
+/**
+ * The local coturn's transport: TLS, with the relay's own certificate, whenever the relay has
+ * one (`--turn-transport udp` opts out); plain UDP otherwise. `--turn-host`: the name in the
+ * certificate that devices are told to reach TURN at (default: the first --allowed-hosts, else --host).
+ */
+function turnTlsFrom(values: Record<string, string | boolean | undefined>): { cert: string; key: string; host: string } | undefined {
+  const explicit = values['turn-transport'] as string | undefined;
+  if (explicit !== undefined && explicit !== 'tls' && explicit !== 'udp') throw new HardlineError('USAGE', '--turn-transport is tls or udp');
+  if (values['turn-url']) {
+    if (explicit !== undefined || values['turn-host'] !== undefined) throw new HardlineError('USAGE', '--turn-transport and --turn-host are for the coturn hardline starts; with --turn-url, give turns: URLs instead');
+    return undefined;
+  }
+  const transport = explicit ?? (values['tls-cert'] ? 'tls' : 'udp');
+  if (values['turn-host'] !== undefined && transport !== 'tls') throw new HardlineError('USAGE', '--turn-host goes with TURN over TLS (--tls-cert, or --turn-transport tls)');
+  if (transport === 'udp') return undefined;
+  if (!values['tls-cert']) throw new HardlineError('USAGE', '--turn-transport tls needs the certificate: --tls-cert and --tls-key');
+  const host = (values['turn-host'] as string | undefined) ?? (values['allowed-hosts'] as string | undefined)?.split(',')[0]?.trim() ?? (values.host as string);
+  if (!/^[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/i.test(host)) throw new HardlineError('USAGE', `--turn-host ${host} is not a host name or an IP address`);
+  return { cert: resolve(values['tls-cert'] as string), key: resolve(values['tls-key'] as string), host };
 }

@@ -7,10 +7,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSocket } from 'node:dgram';
+import { HardlineError } from '@hardline/protocol';
 import type { TurnConfig } from './turnCredentials.ts';
 
 export function findTurnserver(): string | undefined {
@@ -30,6 +32,23 @@ export type CoturnOptions = {
   readonly allowLoopbackPeers?: boolean;
   /** The TURN REST secret; random when absent. Pass the old one to restart coturn in place. */
   readonly secret?: string;
+  /**
+   * TURN over TLS only (`turns:`, RFC 8656 §3.1), with this certificate. On plain UDP anyone on
+   * the link between a device and coturn reads each packet's peer address (XOR-PEER-ADDRESS
+   * hides nothing: it is XORed with a public constant) and the SRTP SSRC, and pairs the two
+   * legs of every call without timing anything (docs/protocol.md §7). The relayed side stays
+   * UDP: both legs of a call are allocations on this one coturn, so it never leaves the host.
+   */
+  readonly tls?: TurnTls;
+};
+
+export type TurnTls = {
+  readonly cert: string;
+  readonly key: string;
+  /** The name the certificate is for, put in the `turns:` URL (browsers check it). Default: the listening IP. */
+  readonly host?: string;
+  /** Default 5349, or a free port if that one is taken. */
+  readonly port?: number;
 };
 
 export type CoturnHandle = {
@@ -56,10 +75,36 @@ async function freeUdpPort(ip: string, preferred: number): Promise<number> {
   return (await tryBind(preferred)) ?? (await tryBind(0))!;
 }
 
+async function freeTcpPort(ip: string, preferred: number): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number | undefined>((done) => {
+      const s = createServer();
+      s.once('error', () => done(undefined));
+      s.listen(port, ip, () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => done(p));
+      });
+    });
+  return (await tryListen(preferred)) ?? (await tryListen(0))!;
+}
+
+/** The listener flags and the URLs devices are given, for plain UDP or TLS only. */
+async function listeners(ip: string, port: number, tls: TurnTls | undefined): Promise<{ args: string[]; urls: string[] }> {
+  if (!tls) return { args: ['--no-tls'], urls: [`turn:${ip}:${port}?transport=udp`] };
+  for (const [what, file] of [['certificate', tls.cert], ['key', tls.key]] as const) {
+    if (!existsSync(file)) throw new HardlineError('USAGE', `the TURN TLS ${what} ${file} does not exist`);
+  }
+  const tlsPort = await freeTcpPort(ip, tls.port ?? 5349);
+  // Only the TLS listener: a device that fell back to UDP would give the link its peer addresses.
+  const args = [`--tls-listening-port=${tlsPort}`, `--cert=${tls.cert}`, `--pkey=${tls.key}`, '--no-udp', '--no-tcp'];
+  return { args, urls: [`turns:${tls.host ?? ip}:${tlsPort}?transport=tcp`] };
+}
+
 export async function startCoturn(binary: string, options: CoturnOptions = {}): Promise<CoturnHandle> {
   const ip = options.listenIp ?? '127.0.0.1';
   const port = await freeUdpPort(ip, options.port ?? 3478);
   const secret = options.secret ?? randomBytes(24).toString('base64url');
+  const listen = await listeners(ip, port, options.tls);
   const configDir = mkdtempSync(join(tmpdir(), 'hardline-coturn-'));
   const configFile = join(configDir, 'turnserver.conf');
   writeFileSync(configFile, `use-auth-secret\nstatic-auth-secret=${secret}\n`, { mode: 0o600 });
@@ -77,7 +122,7 @@ export async function startCoturn(binary: string, options: CoturnOptions = {}): 
     configFile,
     '--realm=hardline',
     '--fingerprint',
-    '--no-tls',
+    ...listen.args,
     '--no-dtls',
     '--no-cli',
     '--no-tcp-relay',
@@ -99,7 +144,7 @@ export async function startCoturn(binary: string, options: CoturnOptions = {}): 
   // Kept while coturn runs (it may read it again), gone with it.
   child.once('exit', removeConfig);
   return {
-    config: { urls: [`turn:${ip}:${port}?transport=udp`], secret },
+    config: { urls: listen.urls, secret },
     child,
     configFile,
     stop: () =>
