@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { consistencyProof, HardlineError, newLogKey, signTreeHead, subtreesOf, merkleTreeHash, leafHash, type Handle, type SignedTreeHead } from '@hardline/protocol';
 import { KeyTransparency, SplitViewError, type TransparencyState } from '../src/keyTransparency.ts';
 import type { TransparencyApi } from '../src/transparencyApi.ts';
-import { WITHHELD_FOR_MS } from '../src/withheldProof.ts';
+import { WITHHELD_FOR_MS, WITHHELD_TRIES } from '../src/withheldProof.ts';
 
 const HOUR = 3_600_000;
 const BOB = 'bob' as Handle;
@@ -80,6 +80,32 @@ describe('a relay that answers every cross-branch consistency request with an ou
     }
     expect(caught).toBeInstanceOf(SplitViewError);
     expect(kt.splitView()).toMatchObject({ reason: 'forked-log', from: BOB, proofWithheld: expect.any(Object) });
+  });
+});
+
+describe('a relay that withholds the proof exactly as long, and as often, as the rule allows', () => {
+  /** Bob's forked head gossiped at each of `times` (ms after the start); what alice's device then holds. */
+  async function triedAt(times: number[]) {
+    const { r, api } = relay();
+    const start = 1_800_000_000_000;
+    const clock = { now: start };
+    const { kt } = device(api, r.head(10), r.log.publicKey, clock);
+    for (const t of times) {
+      clock.now = start + t;
+      await kt.onPeerHead(r.forked(11), BOB, r.log.publicKey);
+    }
+    return kt.splitView();
+  }
+
+  it('is recorded: the third refusal, exactly a day after the first, makes the fork', async () => {
+    expect(WITHHELD_TRIES).toBe(3);
+    const report = await triedAt([0, HOUR, WITHHELD_FOR_MS]);
+    expect(report).toMatchObject({ reason: 'forked-log', proofWithheld: { since: new Date(1_800_000_000_000).toISOString(), refusals: 3 } });
+  });
+
+  it('one millisecond short of the day, or one try short, is not', async () => {
+    expect(await triedAt([0, HOUR, WITHHELD_FOR_MS - 1])).toBeUndefined();
+    expect(await triedAt([0, WITHHELD_FOR_MS])).toBeUndefined();
   });
 });
 
