@@ -394,6 +394,24 @@ describe('commitWithLock, from a relay that refuses the lock', () => {
     expect(t.mls()).toBe(t.before);
   });
 
+  it('refused in eight epochs, the last rival never committing: eight lock requests, then CONFLICT; the last refused token is not sent again', async () => {
+    const { clock, pacing, run } = pacedAt('off');
+    const t = await setup({ active: { alice: [A1], bob: [] }, pacing, lock: 'taken', otherCommitOnSync: true });
+    const seen = watch(t, clock, () => true);
+    // Rivals commit in the first seven epochs (each sync brings a commit, so each try has a new
+    // token); the eighth rival gives up without committing, so its epoch never moves and the
+    // device's last refused token would still wait for the rival's hold to lapse.
+    const sync = t.host.sync;
+    let syncs = 0;
+    t.host.sync = async () => (++syncs <= 7 ? sync() : undefined);
+    const outcome = await run(t.commits.commitWithLock(t.conv, ['alice', 'bob'] as Handle[]));
+    expect(outcome).toMatchObject({ code: 'CONFLICT' });
+    const tokens = seen.filter((s) => s.what === 'lock').map((s) => s.token);
+    expect(tokens).toHaveLength(8);
+    expect(new Set(tokens).size).toBe(8);
+    expect(t.fanned).toEqual([]);
+  });
+
   /**
    * The rival device took the epoch's hold at the real relay (locks/epochLocks.ts) and gave up
    * without committing: nothing arrives, the epoch never moves, and its hold lapses after HOLD_MS.
