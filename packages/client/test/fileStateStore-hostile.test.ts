@@ -113,6 +113,18 @@ describe('FileStateStore against whoever holds the disk', () => {
     expect(await new FileStateStore(dir).load()).toEqual(stateWith('one'));
   });
 
+  it('a state that does not open is CRYPTO with the cipher’s own failure as its cause, not a bare message', async () => {
+    const dir = home();
+    await new FileStateStore(dir).save(stateWith('one'));
+    const bad = readFileSync(join(dir, 'state.enc'));
+    bad[20]! ^= 0x01;
+    writeFileSync(join(dir, 'state.enc'), bad);
+    const e = await new FileStateStore(dir).load().catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'CRYPTO' });
+    expect((e as Error).cause).toBeInstanceOf(Error);
+    expect(((e as Error).cause as Error).message).toMatch(/authenticate/);
+  });
+
   it('a state saved under another key (a stale next-key and a foreign state.key) does not open', async () => {
     const dir = home();
     await new FileStateStore(dir).save(stateWith('one'));

@@ -72,4 +72,18 @@ describe('a relay that answers a claim with TOKEN_INVALID', () => {
     expect(await payWithToken(wallet, relay.claim)).toBe('claimed');
     wallet.stop();
   });
+
+  it('the failure says why: the relay refused the tokens, and the refusal is kept as its cause', async () => {
+    vi.useFakeTimers();
+    const relay = hostileRelay();
+    const wallet = new TokenWallet(relay.source, 'claim', { refillDelayMs: () => 300_000 });
+    await wallet.fill();
+    const refused = await payWithToken(wallet, relay.claim).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'UNAVAILABLE', cause: { code: 'TOKEN_INVALID' } });
+    // The next action fails on the device, before the background refill: the user is told why.
+    const waiting = await payWithToken(wallet, relay.claim).catch((e: unknown) => e);
+    expect(waiting).toMatchObject({ code: 'UNAVAILABLE' });
+    expect((waiting as Error).message).toMatch(/refused this device's tokens/);
+    wallet.stop();
+  });
 });
