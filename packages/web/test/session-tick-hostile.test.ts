@@ -136,6 +136,26 @@ describe('a page whose engine reads a signed hop', () => {
     expect(s.ingress).toEqual({ url: HOP, from: 'policy' });
   });
 
+  it('follows the team when it moves the signed hop: the settings and the pin the service worker reads name the new one', async () => {
+    const s = await start();
+    engines[0]!.orgPolicy = () => ({ capabilities: CAPS, awaitingInvite: false, ingress: HOP }) as never;
+    await tick(s);
+    expect(s.ingress).toEqual({ url: HOP, from: 'policy' });
+    // The team signs "no hop" (its hop was seized, say): the page does not keep showing, and
+    // the closed app's service worker does not keep using, the hop the team dropped.
+    engines[0]!.orgPolicy = () => ({ capabilities: CAPS, awaitingInvite: false, ingress: null }) as never;
+    const v = s.version;
+    await tick(s);
+    expect(s.ingress).toEqual({ url: undefined, from: 'policy' });
+    expect(s.version).toBe(v + 1);
+    await vi.waitFor(() => expect(sealed.get('ingress')).toEqual({ url: null, pinned: null }));
+    // And back to a hop: followed as well.
+    engines[0]!.orgPolicy = () => ({ capabilities: CAPS, awaitingInvite: false, ingress: HOP }) as never;
+    await tick(s);
+    expect(s.ingress).toEqual({ url: HOP, from: 'policy' });
+    await vi.waitFor(() => expect(sealed.get('ingress')).toEqual({ url: HOP, pinned: HOP }));
+  });
+
   it('the same with a signed "no hop" (posts to the relay itself, as the team decided)', async () => {
     const s = await start();
     engines[0]!.orgPolicy = () => ({ capabilities: CAPS, awaitingInvite: false, ingress: null }) as never;
