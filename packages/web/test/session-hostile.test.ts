@@ -503,6 +503,57 @@ describe('the contact book’s round', () => {
     fail = new HardlineError('REVOKED', 'revoked');
     await expect(s.afterRound()).rejects.toMatchObject({ code: 'REVOKED' });
   });
+
+  it('re-links when a change runs one person’s record into the next: the records are kept apart', async () => {
+    // Handles may start with a digit: without a separator, "1ann" with 1 device then "2bob"
+    // read the same as "1ann" with 12 devices then "bob", and the book kept pointing at 2bob.
+    const f = fakeEngine();
+    const devices = (n: number) => Array.from({ length: n }, () => ({ revoked: false }));
+    f.e.dir = [
+      { handle: '1ann', displayName: 'A', devices: devices(1) },
+      { handle: '2bob', displayName: 'B', devices: devices(1) },
+    ];
+    let links = 0;
+    const s = session(f, { linkToDirectory: async () => void links++ });
+    vi.spyOn(Date, 'now').mockReturnValue(1_900_000_000_000);
+    await s.afterRound();
+    expect(links).toBe(1);
+    f.e.dir = [
+      { handle: '1ann', displayName: 'A', devices: devices(12) },
+      { handle: 'bob', displayName: 'B', devices: devices(1) },
+    ];
+    await s.afterRound();
+    expect(links).toBe(2);
+  });
+
+  it('a round ending while the last book sync is still on its way starts no second one beside it', async () => {
+    const f = fakeEngine();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let links = 0;
+    const s = session(f, { sync: () => held, linkToDirectory: async () => void links++ });
+    const before = bookSyncs.length;
+    const first = s.afterRound();
+    await vi.waitFor(() => expect(bookSyncs.length).toBe(before + 1));
+    const second = s.afterRound();
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(bookSyncs.length).toBe(before + 1);
+    release();
+    await Promise.all([first, second]);
+    expect(links).toBe(1);
+    // Once it ended, the next round syncs again.
+    await s.afterRound();
+    expect(bookSyncs.length).toBe(before + 2);
+  });
+
+  it('a local edit (a reply marks the contact) ends the listening round, so the round’s sync pushes it at once', async () => {
+    const f = fakeEngine([conv('direct', ['alice', 'bob'], [])]);
+    const s = session(f);
+    const poke = vi.spyOn((s as unknown as { loop: { poke(): void } }).loop, 'poke');
+    await s.send('d:bob', 'hi');
+    expect(f.e.log).toContain('contacted bob');
+    expect(poke).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('signing out', () => {
@@ -677,6 +728,44 @@ describe('devices and the rest of the engine calls', () => {
     s.dismissRecovery();
     expect(s.recovery).toBeUndefined();
     expect(s.version).toBe(v + 1);
+  });
+
+  it('a tick while the last tick’s receipt is still on its way (a slow relay) queues nothing behind it', async () => {
+    const bobChat = conv('direct', ['alice', 'bob'], [msg('bob', 'hi')]);
+    const f = fakeEngine([bobChat]);
+    const s = session(f);
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(1_900_000_000_000);
+    await s.afterRound();
+    clock.mockReturnValue(s.meta.pendingReceipts[bobChat.id]!.dueAt);
+    let release!: () => void;
+    const sendControl = f.client.sendControl.bind(f.client);
+    (f.client as unknown as { sendControl: typeof sendControl }).sendControl = async (...a) => {
+      await new Promise<void>((r) => (release = r));
+      return sendControl(...a);
+    };
+    const first = s.tick();
+    await vi.waitFor(() => expect(release).toBeDefined());
+    // Every second another tick: none of them waits for the engine lock behind the first.
+    const exclusive = vi.spyOn((s as unknown as { loop: { exclusive(): Promise<unknown> } }).loop, 'exclusive');
+    const later = [s.tick(), s.tick(), s.tick()];
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(exclusive).not.toHaveBeenCalled();
+    release();
+    await Promise.all([first, ...later]);
+    expect(exclusive).not.toHaveBeenCalled();
+    expect(f.e.controls).toHaveLength(1);
+  });
+
+  it('the push check re-renders the page when it settles, so the settings say whether calls ring with the app closed', async () => {
+    const f = fakeEngine();
+    // The organisation turned vendor push off (`hardline server --no-push`).
+    (f.client as unknown as { relay(): unknown }).relay = () => ({ request: async () => ({ enabled: false }) });
+    const s = session(f);
+    let told = 0;
+    s.subscribe(() => told++);
+    expect(await s.push.refresh(f.client)).toBe('off-by-org');
+    expect(s.push.status).toBe('off-by-org');
+    expect(told).toBe(1);
   });
 
   it('a tick with nothing due and no notice expired tells the page nothing', async () => {
