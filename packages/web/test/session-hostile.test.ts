@@ -527,6 +527,8 @@ describe('the contact book’s round', () => {
   });
 
   it('a round ending while the last book sync is still on its way starts no second one beside it', async () => {
+    // The loop's lock keeps rounds apart in the app; this runs two outside it, so the guard
+    // seen is the session's own (two syncs at once would each merge and push the same book).
     const f = fakeEngine();
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -546,13 +548,38 @@ describe('the contact book’s round', () => {
     expect(bookSyncs.length).toBe(before + 2);
   });
 
-  it('a local edit (a reply marks the contact) ends the listening round, so the round’s sync pushes it at once', async () => {
-    const f = fakeEngine([conv('direct', ['alice', 'bob'], [])]);
-    const s = session(f);
-    const poke = vi.spyOn((s as unknown as { loop: { poke(): void } }).loop, 'poke');
-    await s.send('d:bob', 'hi');
-    expect(f.e.log).toContain('contacted bob');
-    expect(poke).toHaveBeenCalledTimes(1);
+  it('a local edit made while the loop waits out its offline backoff has it listen again at once, not after the pause', async () => {
+    // The loop backs off up to 15 s between failed rounds; an edit is pushed only by a round's
+    // book sync, so the edit asks for a round now (by then the network may well be back).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const f = fakeEngine([]);
+      let offline = true;
+      let rounds = 0;
+      (f.client as unknown as { sync(o: { waitMs: number; signal: AbortSignal }): Promise<void> }).sync = ({ waitMs, signal }) => {
+        rounds++;
+        if (offline) return Promise.reject(new HardlineError('UNAVAILABLE', 'offline'));
+        return new Promise<void>((r) => {
+          signal.addEventListener('abort', () => r());
+          setTimeout(r, waitMs);
+        });
+      };
+      const s = session(f);
+      const loop = (s as unknown as { loop: { start(): void; stop(): void } }).loop;
+      loop.start();
+      // Five failed rounds: the pause is now at its 15 s ceiling, 1 s of it gone.
+      await vi.advanceTimersByTimeAsync(1_000 + 2_000 + 4_000 + 8_000 + 1_000);
+      expect(rounds).toBe(5);
+      offline = false;
+      await s.book.markContacted('bob');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(f.e.log).toContain('contacted bob');
+      expect(rounds).toBe(6);
+      loop.stop();
+      await vi.advanceTimersByTimeAsync(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
