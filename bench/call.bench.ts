@@ -12,7 +12,7 @@ import { tempDir } from '../test/support/cliHarness.ts';
 import { audioArrival, enrolPair, launchCallChromium, newCallPhone, openContact, startCallRelay, toneWav } from '../test/support/calls.ts';
 import { ensureWebBuild } from '../test/support/webBuild.ts';
 
-const pct = (xs: number[], p: number) => {
+export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
@@ -31,7 +31,7 @@ async function inCall(page: Page, phase = 'connected'): Promise<void> {
   await page.waitForSelector(`[data-call-screen][data-call-phase=${phase}]`, { timeout: 20_000 });
 }
 
-async function hangUp(alice: Page, bob: Page): Promise<void> {
+export async function hangUp(alice: Page, bob: Page): Promise<void> {
   await alice.click('button[aria-label="Hang up"]');
   await Promise.all([alice.waitForSelector('[data-call-screen]', { state: 'detached' }), bob.waitForSelector('[data-call-screen]', { state: 'detached' })]);
 }
@@ -94,7 +94,7 @@ async function cpuAndMemory(seconds: number): Promise<{ cpuPctOfCore: number; ps
 }
 
 /** One call, tap → tone at the callee, with the steps each side marked. */
-async function timedCall(alice: Page, bob: Page): Promise<Record<string, number>> {
+export async function timedCall(alice: Page, bob: Page): Promise<Record<string, number>> {
   const arrival = audioArrival(bob, 0.05, 15_000);
   await bob.waitForTimeout(50);
   const tap = Date.now();

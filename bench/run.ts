@@ -7,6 +7,7 @@
 import { runAbuseBench } from './abuse.bench.ts';
 import { runAppLockBench } from './appLock.bench.ts';
 import { runCallBench } from './call.bench.ts';
+import { runCallTransportBench } from './callTransport.bench.ts';
 import { runCommitPacingSuite } from './commitPacing.bench.ts';
 import { runExposureBench } from './exposure.bench.ts';
 import { runExposureBrowserBench } from './exposureBrowser.bench.ts';
@@ -33,6 +34,7 @@ const suites: Record<string, () => Promise<void>> = {
     console.table(await runSframeBench());
   },
   call: () => runCallBench(),
+  'call-transport': () => runCallTransportBench(),
   scheduler: () => runSchedulerSuite(),
   'commit-pacing': () => runCommitPacingSuite(),
   'seized-disk': () => runSeizedDiskBench(),

@@ -14,7 +14,7 @@ import { findTurnserver, startCoturn, startRelay, type CoturnHandle, type RelayO
 import { enrolInBrowser, PHONE } from './browser.ts';
 import { REPO, tempDir } from './cliHarness.ts';
 import { vcardFile } from './vcards.ts';
-import { selfSignedCert } from '../../packages/server/test/support/selfSignedCert.ts';
+import { opensslCert } from '../../packages/server/test/support/opensslCert.ts';
 import { TcpTap } from './tcpTap.ts';
 
 /** 16-bit mono PCM WAV of a sine tone. */
@@ -102,7 +102,7 @@ export type CallRelay = {
 export async function startCallRelay(port = 3678, extra: Partial<RelayOptions> = {}, opts: { turnTls?: boolean } = {}): Promise<CallRelay> {
   const binary = findTurnserver();
   if (!binary) throw new Error('coturn (turnserver) is not installed');
-  const tls = opts.turnTls ? { ...selfSignedCert(tempDir('turn-cert'), 'DNS:localhost,IP:127.0.0.1'), port: port + 1 } : undefined;
+  const tls = opts.turnTls ? { ...opensslCert(tempDir('turn-cert'), 'DNS:localhost,IP:127.0.0.1'), port: port + 1 } : undefined;
   const options = { port, minPort: 50_100, maxPort: 50_400, allowLoopbackPeers: true, ...(tls ? { tls } : {}) };
   const coturn = await startCoturn(binary, options);
   let tap: TcpTap | undefined;

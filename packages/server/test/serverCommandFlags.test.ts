@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { BIN } from '../../../test/support/cliHarness.ts';
+import { findTurnserver } from '../src/index.ts';
 import { spawnListening } from './support/cliProcess.ts';
+import { haveOpenssl, selfSignedCert } from './support/selfSignedCert.ts';
 import { tmpDir } from './support/tmpDir.ts';
 
 function statusFor(url: string, host: string): Promise<number> {
@@ -57,4 +59,38 @@ it('refuses --allowed-hosts with a port or junk in it', async () => {
   const code = await new Promise((r) => child.once('exit', r));
   expect(code).toBe(2);
   expect(err).toContain('--allowed-hosts takes host names');
+}, 60_000);
+
+/** `hardline server ARGS` that must refuse to start: its exit code and stderr. */
+async function refused(args: string[]): Promise<{ code: unknown; err: string }> {
+  const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--data', join(tmpDir(), 'd'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const code = await new Promise((r) => child.once('exit', r));
+  return { code, err };
+}
+
+it('refuses TURN transport flags that cannot be honoured, before anything starts', async () => {
+  // TLS needs the certificate; a transport other than tls or udp is a typo.
+  expect(await refused(['--turn-transport', 'tls'])).toMatchObject({ code: 2, err: expect.stringContaining('--turn-transport tls needs the certificate') });
+  expect(await refused(['--turn-transport', 'dtls'])).toMatchObject({ code: 2, err: expect.stringContaining('--turn-transport is tls or udp') });
+  // A name for TLS that TURN over UDP would never use; an external TURN gets its URLs as given.
+  expect(await refused(['--turn-host', 'turn.example.org'])).toMatchObject({ code: 2, err: expect.stringContaining('--turn-host goes with TURN over TLS') });
+  expect(await refused(['--turn-url', 'turn:turn.example.org:3478', '--turn-secret', 'x'.repeat(32), '--turn-transport', 'tls'])).toMatchObject({
+    code: 2,
+    err: expect.stringContaining('with --turn-url, give turns: URLs instead'),
+  });
+}, 60_000);
+
+it.skipIf(!haveOpenssl() || !findTurnserver())('with --tls-cert, starts its coturn on TLS only, at the name in --allowed-hosts, and says so', async () => {
+  const { cert, key } = selfSignedCert(tmpDir(), 'DNS:localhost,IP:127.0.0.1');
+  const { child, stderr } = await spawnListening(BIN, ['server', '--port', '0', '--data', join(tmpDir(), 'd'), '--tls-cert', cert, '--tls-key', key, '--allowed-hosts', 'localhost,127.0.0.1']);
+  try {
+    for (let i = 0; i < 100 && !stderr().includes('calls are relayed'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(stderr()).toMatch(/calls are relayed through TURN at turns:localhost:\d+\?transport=tcp \(coturn started by hardline/);
+    expect(stderr()).not.toContain('TURN is not over TLS only');
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
 }, 60_000);

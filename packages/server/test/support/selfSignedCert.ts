@@ -1,27 +1,14 @@
 /**
  * @module selfSignedCert
- * A throwaway TLS certificate for a relay on 127.0.0.1, made with the system's openssl: a P-256
- * key, valid one day. Tests that need it run only where openssl is installed.
+ * A throwaway TLS certificate for a relay on 127.0.0.1 (opensslCert.ts), in a folder removed
+ * after the test file. Tests that need it run only where openssl is installed.
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { opensslCert } from './opensslCert.ts';
 import { tmpDir } from './tmpDir.ts';
 
-export function haveOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { haveOpenssl } from './opensslCert.ts';
 
 /** Writes cert.pem and key.pem into `dir`; `san` names what the certificate is good for. */
 export function selfSignedCert(dir = tmpDir(), san = 'IP:127.0.0.1'): { readonly cert: string; readonly key: string } {
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', `subjectAltName=${san}`], {
-    stdio: 'ignore',
-  });
-  return { cert, key };
+  return opensslCert(dir, san);
 }
