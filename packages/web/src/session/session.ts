@@ -102,7 +102,7 @@ export class Session {
         }
       },
     });
-    // A local edit ends the listening round, so the round's book sync pushes it at once.
+    // A local edit pokes the loop, so the next round's book sync pushes it at once (syncLoop.ts poke).
     this.book = contactBook(bookService, (fn) => this.loop.exclusive(fn), () => this.loop.poke());
     this.book.onChange(() => this.emit());
     this.trust = new TrustView(client, this.book, () => this.version, () => this.emit());

@@ -37,6 +37,8 @@ export class SyncLoop {
   private failures = 0;
   /** Exclusive operations waiting that must not wait for afterRound (call signalling). */
   private urgent = 0;
+  /** A poke no round has served yet: the next round listens for nothing and goes to afterRound. */
+  private poked = false;
 
   constructor(
     private readonly client: HardlineClient,
@@ -55,8 +57,14 @@ export class SyncLoop {
     this.wake?.();
   }
 
-  /** Ends the current wait early so a new round starts now (after coming back online, say). */
+  /**
+   * Ends the current wait early so a new round starts now (after coming back online, say), and
+   * has the next round's afterRound run at once. A poke right after an exclusive operation (a
+   * contact-book edit) comes between rounds, when there is no wait to cut: without the flag the
+   * edit waited a whole listening round before the round's book sync pushed it.
+   */
   poke(): void {
+    this.poked = true;
     this.current?.abort();
     this.wake?.();
   }
@@ -96,7 +104,9 @@ export class SyncLoop {
         if (this.failures > 0) this.events.status('connecting');
         await this.mutex.run(async () => {
           if (this.waiting > 0 || !this.running) return;
-          await this.client.sync({ waitMs: LISTEN_MS, signal: abort.signal, onMessage: () => this.events.changed(), onControl: (c) => this.events.control?.(c) });
+          await this.client.sync({ waitMs: this.poked ? 0 : LISTEN_MS, signal: abort.signal, onMessage: () => this.events.changed(), onControl: (c) => this.events.control?.(c) });
+          // This round's afterRound serves every poke so far; one during it gets a round of its own.
+          this.poked = false;
           this.failures = 0;
           this.events.status('online');
           // With call signalling waiting, afterRound waits for the next round instead.
