@@ -39,7 +39,30 @@ if (![seed, ...seeds].every(Number.isInteger)) {
   console.error('METADATA_BENCH_SEED and METADATA_BENCH_SEEDS take integers');
   process.exit(2);
 }
-const config = { ...sized, seed, ...(process.env.METADATA_BENCH_CALLS === '0' ? { callsPerMessage: 0 } : {}) };
+/**
+ * METADATA_BENCH_DAYS, METADATA_BENCH_CHECKPOINTS (per day): a longer simulation, as issue 12's
+ * "not reached within a simulated month" needs; fewer checkpoints keep the attacks' re-runs
+ * affordable over a month.
+ */
+const whole = (name: string): number | undefined => {
+  const v = process.env[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`${name} takes a whole number of at least 1`);
+    process.exit(2);
+  }
+  return n;
+};
+const days = whole('METADATA_BENCH_DAYS');
+const checkpoints = whole('METADATA_BENCH_CHECKPOINTS');
+const config = {
+  ...sized,
+  seed,
+  ...(process.env.METADATA_BENCH_CALLS === '0' ? { callsPerMessage: 0 } : {}),
+  ...(days !== undefined ? { days } : {}),
+  ...(checkpoints !== undefined ? { checkpointsPerDay: checkpoints } : {}),
+};
 const levels = (process.env.METADATA_BENCH_LEVELS ?? 'off,balanced,strict').split(',').map((l) => parsePrivacyLevel(l.trim()));
 const started = Date.now();
 if (process.env.METADATA_BENCH_CALLS_ONLY === '1') {
@@ -57,7 +80,7 @@ const svg = (name: string): string => fileURLToPath(new URL(`./${name}${quick ? 
 const rows: string[][] = [];
 const points: CostPoint[] = [];
 let chance = 0;
-console.log(`# Metadata benchmark (${quick ? 'quick' : 'full'}; levels ${levels.join(', ')}${config.callsPerMessage === 0 ? '; no calls' : ''})`);
+console.log(`# Metadata benchmark (${quick ? 'quick' : 'full'}; ${config.days} days; levels ${levels.join(', ')}${config.callsPerMessage === 0 ? '; no calls' : ''})`);
 for (const level of levels) {
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
