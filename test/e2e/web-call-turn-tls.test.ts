@@ -7,11 +7,9 @@
  * nothing else: no STUN/TURN header, and neither side's SSRC anywhere in the bytes.
  * packages/server/test/turnTls-observer.test.ts is the control: the same tap reads plain TURN.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { tempDir } from '../support/cliHarness.ts';
-import { audioArrival, enrolPair, launchCallChromium, measureRemoteAudio, newCallPhone, openContact, setHooks, startCallRelay, toneWav, type CallRelay } from '../support/calls.ts';
+import { audioArrival, measureRemoteAudio, openContact, startCallPair, type CallRelay } from '../support/calls.ts';
 import { onlyTlsRecords } from '../support/tcpTap.ts';
 
 let relay: CallRelay;
@@ -20,12 +18,7 @@ let alice: Page;
 let bob: Page;
 
 beforeAll(async () => {
-  const wav = toneWav(join(tempDir('tone'), 'tone-440.wav'));
-  [relay, browser] = await Promise.all([startCallRelay(3694, {}, { turnTls: true }), launchCallChromium(wav, { selfSignedTurn: true })]);
-  alice = (await newCallPhone(browser)).page;
-  bob = (await newCallPhone(browser)).page;
-  await enrolPair(relay, alice, bob);
-  await Promise.all([alice, bob].map((p) => setHooks(p, { audioConstraints: { noiseSuppression: false } })));
+  ({ relay, browser, alice, bob } = await startCallPair(3694, 30, { turnTls: true, steadyTone: true }));
 }, 120_000);
 
 afterAll(async () => {

@@ -20,19 +20,16 @@ import {
   callStats,
   captureFrames,
   conversationKeys,
-  enrolPair,
   home,
   iceUfrag,
   keyState,
-  launchCallChromium,
   measureRemoteAudio,
   newCallPhone,
   openContact,
   phase,
   phasesSeen,
   setHooks,
-  startCallRelay,
-  toneWav,
+  startCallPair,
   until,
   watchPhases,
   type CallRelay,
@@ -46,14 +43,8 @@ let bob: Page;
 let bob2: Page | undefined;
 
 beforeAll(async () => {
-  const wav = toneWav(join(tempDir('tone'), 'tone-440.wav'));
-  [relay, browser] = await Promise.all([startCallRelay(), launchCallChromium(wav)]);
-  alice = (await newCallPhone(browser)).page;
-  bob = (await newCallPhone(browser)).page;
-  await enrolPair(relay, alice, bob);
-  // Noise suppression fades a steady test tone within seconds (see withSteadyTone); every test
-  // measures the tone, so it is off throughout. Echo cancellation, which the issue asks for, stays on.
-  await Promise.all([alice, bob].map((p) => setHooks(p, { audioConstraints: { noiseSuppression: false } })));
+  // Every test measures the tone, so noise suppression is off throughout (startCallPair; see withSteadyTone).
+  ({ relay, browser, alice, bob } = await startCallPair(3678, 30, { steadyTone: true }));
 }, 120_000);
 
 afterAll(async () => {

@@ -363,14 +363,17 @@ export type CallPair = { relay: CallRelay; browser: Browser; alice: Page; bob: P
 /**
  * A relay with its own coturn on `turnPort` (each test file takes its own port, so files never
  * meet each other's TURN server), a call-capable Chromium playing a tone, and Alice and Bob
- * enrolled as each other's contacts.
+ * enrolled as each other's contacts. `turnTls`: TURN over TLS only, tapped (startCallRelay).
+ * `steadyTone`: noise suppression off on both, for tests that measure the tone (it fades a
+ * steady tone within seconds); echo cancellation, which the calls issue asks for, stays on.
  */
-export async function startCallPair(turnPort: number, toneSeconds = 30): Promise<CallPair> {
+export async function startCallPair(turnPort: number, toneSeconds = 30, opts: { turnTls?: boolean; steadyTone?: boolean } = {}): Promise<CallPair> {
   const wav = toneWav(join(tempDir('tone'), 'tone-440.wav'), 440, toneSeconds);
-  const [relay, browser] = await Promise.all([startCallRelay(turnPort), launchCallChromium(wav)]);
+  const [relay, browser] = await Promise.all([startCallRelay(turnPort, {}, { turnTls: opts.turnTls ?? false }), launchCallChromium(wav, { selfSignedTurn: opts.turnTls ?? false })]);
   const alice = (await newCallPhone(browser)).page;
   const bob = (await newCallPhone(browser)).page;
   await enrolPair(relay, alice, bob);
+  if (opts.steadyTone) await Promise.all([alice, bob].map((p) => setHooks(p, { audioConstraints: { noiseSuppression: false } })));
   return {
     relay,
     browser,
