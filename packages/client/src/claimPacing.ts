@@ -13,12 +13,11 @@
  */
 import type { PrivacyLevel, SlotParams } from './privacyLevel.ts';
 import { expGap } from './sendScheduler.ts';
-import type { SessionHold } from './sessionHold.ts';
 
 export type PacingDeps = {
   readonly params: () => SlotParams;
   /** The send scheduler's view of the session: the quiet period left (ms), and a count of requests. */
-  readonly session: { quietLeft(): number; readonly sessions: number; readonly hold?: SessionHold };
+  readonly session: { quietLeft(): number; readonly sessions: number };
   /** Fills the claim-token wallet first, so no session fetch sits right before a claim. */
   readonly warm?: (claims: number) => Promise<void>;
   /** The platform's wait; the metadata bench passes one on its simulated clock. */
@@ -31,9 +30,8 @@ const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r
  * How many times one wait is taken again for session requests that began during it. A request
  * that began mid-wait (a token refill, an inbox acknowledgement) would otherwise be followed by
  * the anonymous one after less than a quiet period. Bounded so that a session that never rests
- * cannot hold a change back for ever: past the bound the pacing holds the session instead
- * (sessionHold.ts), so the relay cannot use the bound up with timed answers and then choose the
- * session request the anonymous one follows.
+ * cannot hold a change back for ever: past the bound the request still goes at a random moment,
+ * just not past the latest session request.
  */
 export const MAX_REWAITS = 4;
 
@@ -89,23 +87,12 @@ export class ClaimPacing {
 
   /** Sleeps `ms`; then, while session requests began meanwhile, their quiet period and a fresh gap. */
   async #waitPastSessions(ms: number, p: SlotParams, sleep: (ms: number) => Promise<void>): Promise<void> {
-    const s = this.deps.session;
-    let seen = s.sessions;
+    let seen = this.deps.session.sessions;
     await sleep(ms);
-    for (let i = 0; i < MAX_REWAITS && s.sessions !== seen; i++) {
-      seen = s.sessions;
-      await sleep(s.quietLeft() + expGap(p.busyGapMs));
+    for (let i = 0; i < MAX_REWAITS && this.deps.session.sessions !== seen; i++) {
+      seen = this.deps.session.sessions;
+      await sleep(this.deps.session.quietLeft() + expGap(p.busyGapMs));
     }
-    if (s.sessions === seen || !s.hold) return;
-    // The bound is used up: no new session request begins from here until a quiet period and a
-    // gap past the anonymous request that follows. Those already running still end, and are
-    // waited out (a bounded number of times: one that never ends is a long poll, not a moment).
-    const release = s.hold.hold();
-    for (let i = 0; i <= MAX_REWAITS; i++) {
-      await sleep(s.quietLeft() + expGap(p.busyGapMs));
-      if (s.quietLeft() === 0) break;
-    }
-    void sleep(p.quietMs + expGap(p.busyGapMs)).then(release, release);
   }
 
   /** One claim at a moment of the pacing's choosing (see `each`). */

@@ -12,7 +12,6 @@ import type { QueuedPost } from './deviceState.ts';
 import type { PostSender } from './ingressPoster.ts';
 import type { Outbox } from './outbox.ts';
 import type { SlotParams } from './privacyLevel.ts';
-import { SessionHold } from './sessionHold.ts';
 import type { SessionMarks } from './sessionWatch.ts';
 
 export type SchedulerDeps = {
@@ -37,8 +36,6 @@ export class SendScheduler implements SessionMarks {
   private lastSession = 0;
   /** Authenticated actions begun so far: claim pacing waits the quiet period again when it moved. */
   sessions = 0;
-  /** Claim pacing holds new session requests with it once its re-waits are used up (claimPacing.ts). */
-  readonly hold = new SessionHold();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerGap = 0;
   private inSlot = false;

@@ -6,14 +6,11 @@
  * with it by a live relay operator, so the scheduler keeps a quiet period after each.
  * Anonymous calls (fetchUnlinked, the posting WebSocket) pass through unwatched.
  */
-import type { SessionHold } from './sessionHold.ts';
 import type { Transport, WebSocketLike } from './transport.ts';
 
 export type SessionMarks = {
   /** An authenticated action begins; `end` is called once it is over. */
   begin(): () => void;
-  /** While held, new session fetches wait and inbox frames queue (sessionHold.ts). */
-  readonly hold?: SessionHold;
 };
 
 /**
@@ -31,8 +28,6 @@ function carriesSession(init: RequestInit | undefined): boolean {
 export function watchSession(inner: Transport, marks: SessionMarks): Transport {
   const watchedFetch: typeof fetch = async (input, init) => {
     if (!carriesSession(init)) return inner.fetch(input, init);
-    const free = marks.hold?.whenFree();
-    if (free) await free;
     const end = marks.begin();
     try {
       return await inner.fetch(input, init);
@@ -49,41 +44,16 @@ export function watchSession(inner: Transport, marks: SessionMarks): Transport {
       if (new URL(url).pathname.endsWith('/v1/post')) return ws;
       marks.begin()();
       const send = ws.send.bind(ws);
+      ws.send = (data) => {
+        const end = marks.begin();
+        send(data);
+        end();
+      };
       const close = ws.close.bind(ws);
-      // Frames (and the close) wait out a hold in order: an acknowledgement is sent late, never
-      // before one queued ahead of it.
-      const queued: Array<() => void> = [];
-      const drain = (): void => {
-        const free = marks.hold?.whenFree();
-        if (free) return void free.then(drain);
-        while (queued.length > 0) {
-          try {
-            queued.shift()!();
-          } catch {
-            // A frame sent late to a socket that closed meanwhile: the inbox round that sent it
-            // sees the close itself, as it would have a moment later.
-          }
-        }
+      ws.close = (code, reason) => {
+        marks.begin()();
+        close(code, reason);
       };
-      const inTurn = (frame: () => void): void => {
-        if (queued.length === 0 && !marks.hold?.held) return frame();
-        queued.push(frame);
-        if (queued.length === 1) drain();
-      };
-      ws.send = (data) =>
-        inTurn(() => {
-          const end = marks.begin();
-          try {
-            send(data);
-          } finally {
-            end();
-          }
-        });
-      ws.close = (code, reason) =>
-        inTurn(() => {
-          marks.begin()();
-          close(code, reason);
-        });
       return ws;
     },
   };

@@ -6,39 +6,25 @@
  * left of it, often far less than the quiet period: the operator saw "device X's session, then
  * token T" again. Now a wait in which a session request began is taken again: the quiet period
  * past that request and a fresh gap (claimPacing.ts `#waitPastSessions`), at most `MAX_REWAITS`
- * times, so a session that never rests cannot hold the request back for ever. Past that bound
- * the pacing holds the session (sessionHold.ts): a relay that keeps it busy on purpose, with
- * pushes it times so that each is acknowledged, used to see the anonymous request follow a
- * session request of its choosing once the bound was spent.
+ * times, so a session that never rests cannot hold the request back for ever.
  */
 import { describe, expect, it } from 'vitest';
 import { ClaimPacing, MAX_REWAITS } from '../src/claimPacing.ts';
 import { SLOT_PARAMS } from '../src/privacyLevel.ts';
-import { SessionHold } from '../src/sessionHold.ts';
 import { ManualClock } from '../../../test/support/manualClock.ts';
 
 const P = SLOT_PARAMS.balanced;
 
-/**
- * The send scheduler's session view, on the manual clock: each request ends as it begins. With
- * `hold`, a request made while the pacing holds the session goes when it lets go, as the watched
- * transport sends a queued inbox frame (sessionWatch.ts).
- */
-function sessionOn(clock: ManualClock, hold?: SessionHold) {
+/** The send scheduler's session view, on the manual clock: each request ends as it begins. */
+function sessionOn(clock: ManualClock) {
   let last = -Infinity;
   const s = {
     sessions: 0,
-    ...(hold ? { hold } : {}),
-    /** When each session request actually went. */
-    went: [] as number[],
     quietLeft: () => Math.max(0, last + P.quietMs - clock.now()),
     /** A session request now, as the device's inbox round or token refill makes one. */
-    request: (): void => {
-      const free = hold?.whenFree();
-      if (free) return void free.then(() => s.request());
+    request: () => {
       s.sessions++;
       last = clock.now();
-      s.went.push(last);
     },
   };
   return s;
@@ -106,34 +92,5 @@ describe('a session request during a paced wait', () => {
     expect(at).toBeDefined();
     // Each re-wait is at least the quiet period: the bound is what ends it.
     expect(at).toBeGreaterThanOrEqual((MAX_REWAITS + 1) * P.quietMs);
-  });
-
-  it('past the bound, holds the session: a relay that keeps it busy on purpose never gets a session request within the quiet period of the lock request', async () => {
-    for (let run = 0; run < 10; run++) {
-      const clock = new ManualClock();
-      const session = sessionOn(clock, new SessionHold());
-      let next = 0;
-      // The relay times a push every 100 ms, and the device acknowledges each on its inbox.
-      const at = await timed(clock, () => paced(clock, session).pause(), (t) => {
-        if (t >= next) {
-          session.request();
-          next = t + 100;
-        }
-      });
-      // Keep the relay pushing a while after the lock request, to see when the session comes back.
-      for (let t = at; t < at + 30_000; t += 10) {
-        if (clock.now() >= next) {
-          session.request();
-          next = clock.now() + 100;
-        }
-        await clock.advance(10);
-      }
-      const before = session.went.filter((t) => t <= at);
-      const after = session.went.filter((t) => t > at);
-      expect(at - before.at(-1)!).toBeGreaterThanOrEqual(P.quietMs);
-      // The hold outlasts the lock request by a quiet period, then lets the session go on.
-      expect(after.length).toBeGreaterThan(0);
-      expect(after[0]! - at).toBeGreaterThanOrEqual(P.quietMs);
-    }
   });
 });
