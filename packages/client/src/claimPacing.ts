@@ -56,8 +56,19 @@ export class ClaimPacing {
     // request during the batch (an inbox acknowledgement, a token refill) does, and is waited out.
     let seen = -1;
     for (const item of items) {
-      const wait = this.deps.session.sessions === seen ? 0 : this.deps.session.quietLeft();
-      await this.#waitPastSessions(wait + expGap(p.busyGapMs), p, sleep);
+      let wait = this.deps.session.sessions === seen ? 0 : this.deps.session.quietLeft();
+      for (let refills = 0; ; refills++) {
+        await this.#waitPastSessions(wait + expGap(p.busyGapMs), p, sleep);
+        // The wallet filled before the first wait can be spent meanwhile by another paced claim
+        // (the mailbox pool's, a rotation's). The claim would then fetch its token itself, over
+        // the session, and go the moment the answer came: the relay saw the device's token
+        // request, then the claim. So a token is made sure of here, and a fetch waited out too.
+        const before = this.deps.session.sessions;
+        if (!this.deps.warm || refills >= MAX_REWAITS) break;
+        await this.deps.warm(1);
+        if (this.deps.session.sessions === before) break;
+        wait = this.deps.session.quietLeft();
+      }
       seen = this.deps.session.sessions;
       out.push(await claim(item));
     }
@@ -102,8 +113,9 @@ export class ClaimPacing {
 }
 
 /** Enough claim tokens in hand for `claims` claims, fetched before the pacing's first wait. */
-export async function warmWallet(wallet: { readonly size: number; fill(): Promise<void> }, claims: number): Promise<void> {
-  while (wallet.size < claims) {
+export async function warmWallet(wallet: { readonly size: number; readonly dropped?: boolean; fill(): Promise<void> }, claims: number): Promise<void> {
+  // Emptied at the relay's word (tokenWallet.ts discard): only the background refill fetches.
+  while (wallet.size < claims && !wallet.dropped) {
     const before = wallet.size;
     await wallet.fill();
     if (wallet.size <= before) return;

@@ -69,6 +69,11 @@ export class TokenWallet {
     return this.#tokens.length;
   }
 
+  /** Emptied at the relay's word (discard), and not refilled since. */
+  get dropped(): boolean {
+    return this.#dropped;
+  }
+
   /** One token to spend now; waits for a fetch only when the wallet is empty. */
   async take(): Promise<string> {
     while (this.#tokens.length === 0) {

@@ -20,11 +20,14 @@ function sessionOn(clock: ManualClock) {
   let last = -Infinity;
   const s = {
     sessions: 0,
+    /** When each session request went. */
+    went: [] as number[],
     quietLeft: () => Math.max(0, last + P.quietMs - clock.now()),
     /** A session request now, as the device's inbox round or token refill makes one. */
     request: () => {
       s.sessions++;
       last = clock.now();
+      s.went.push(last);
     },
   };
   return s;
@@ -92,5 +95,48 @@ describe('a session request during a paced wait', () => {
     expect(at).toBeDefined();
     // Each re-wait is at least the quiet period: the bound is what ends it.
     expect(at).toBeGreaterThanOrEqual((MAX_REWAITS + 1) * P.quietMs);
+  });
+
+  it('a claim whose token was spent meanwhile by another paced claim fetches it before its wait, not right before it goes', async () => {
+    for (let run = 0; run < 10; run++) {
+      const clock = new ManualClock();
+      const session = sessionOn(clock);
+      // The claim-token wallet: a fill is a session request (the device asks the relay for tokens).
+      let tokens = 0;
+      const fill = async (): Promise<void> => {
+        session.request();
+        tokens += 4;
+      };
+      const pacing = new ClaimPacing({
+        params: () => P,
+        session,
+        warm: async (n) => {
+          while (tokens < n) await fill();
+        },
+        sleep: (ms) => new Promise<void>((r) => void clock.after(ms, r)),
+      });
+      const claimedAt: number[] = [];
+      let spent = false;
+      await timed(
+        clock,
+        () =>
+          pacing.one(async () => {
+            // payWithToken: a token from the wallet, fetched now only when it is empty.
+            if (tokens === 0) await fill();
+            tokens--;
+            claimedAt.push(clock.now());
+          }),
+        (t) => {
+          // The mailbox pool's own paced claims spend the wallet while this one waits.
+          if (!spent && t >= 100) {
+            tokens = 0;
+            spent = true;
+          }
+        },
+      );
+      expect(claimedAt).toHaveLength(1);
+      const before = session.went.filter((t) => t <= claimedAt[0]!);
+      expect(claimedAt[0]! - before.at(-1)!).toBeGreaterThanOrEqual(P.quietMs);
+    }
   });
 });
