@@ -96,7 +96,10 @@ async function listeners(ip: string, port: number, tls: TurnTls | undefined): Pr
   }
   const tlsPort = await freeTcpPort(ip, tls.port ?? 5349);
   // Only the TLS listener: a device that fell back to UDP would give the link its peer addresses.
-  const args = [`--tls-listening-port=${tlsPort}`, `--cert=${tls.cert}`, `--pkey=${tls.key}`, '--no-udp', '--no-tcp'];
+  // TLS 1.2 and up: coturn otherwise takes 1.0 and 1.1 wherever its OpenSSL still allows them
+  // (OpenSSL 1.1, or 3 at security level 0), and a device or middlebox pushed down to them
+  // gives the link's observer a weaker cipher to attack (RFC 8996 deprecates both).
+  const args = [`--tls-listening-port=${tlsPort}`, `--cert=${tls.cert}`, `--pkey=${tls.key}`, '--no-tlsv1', '--no-tlsv1_1', '--no-udp', '--no-tcp'];
   return { args, urls: [`turns:${tls.host ?? ip}:${tlsPort}?transport=tcp`] };
 }
 
