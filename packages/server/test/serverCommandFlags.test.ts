@@ -94,3 +94,25 @@ it.skipIf(!haveOpenssl() || !findTurnserver())('with --tls-cert, starts its cotu
     await new Promise((r) => child.once('exit', r));
   }
 }, 60_000);
+
+it('refuses a TURN-over-TLS name no device can reach or no URL can carry, before anything starts', async () => {
+  const tls = ['--tls-cert', join(tmpDir(), 'cert.pem'), '--tls-key', join(tmpDir(), 'key.pem')];
+  // --host 0.0.0.0 and no --allowed-hosts: "turns:0.0.0.0" would be handed to every device.
+  expect(await refused([...tls, '--host', '0.0.0.0'])).toMatchObject({ code: 2, err: expect.stringContaining('needs the name devices reach it at') });
+  expect(await refused([...tls, '--turn-host', '::'])).toMatchObject({ code: 2, err: expect.stringContaining('needs the name devices reach it at') });
+  // A port in the name would end up in the URL twice; a label starting with a hyphen is no name.
+  expect(await refused([...tls, '--turn-host', 'dead.beef:443'])).toMatchObject({ code: 2, err: expect.stringContaining('is not a host name or an IP address') });
+  expect(await refused([...tls, '--turn-host=-turn.example.org'])).toMatchObject({ code: 2, err: expect.stringContaining('is not a host name or an IP address') });
+}, 60_000);
+
+it.skipIf(!haveOpenssl() || !findTurnserver())('puts an IPv6 --turn-host in brackets in the turns: URL', async () => {
+  const { cert, key } = selfSignedCert(tmpDir(), 'IP:::1,IP:127.0.0.1');
+  const { child, stderr } = await spawnListening(BIN, ['server', '--port', '0', '--data', join(tmpDir(), 'd'), '--tls-cert', cert, '--tls-key', key, '--turn-host', '::1']);
+  try {
+    for (let i = 0; i < 100 && !stderr().includes('calls are relayed'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(stderr()).toMatch(/calls are relayed through TURN at turns:\[::1\]:\d+\?transport=tcp /);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}, 60_000);

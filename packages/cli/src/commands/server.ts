@@ -5,6 +5,7 @@
  * `--ingress-url` names an ingress hop someone else runs, for the web app's anonymous actions.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { findTurnserver, parseIngressUrl, PUSH_ROUND_POLICIES, PushRoundLevels, resolveLimits, startCoturn, startRelay, type CoturnHandle, type PushRoundLevel, type RelayLimits, type TurnConfig } from '@hardline/server';
 import { HardlineError } from '@hardline/protocol';
@@ -197,7 +198,24 @@ function turnTlsFrom(values: Record<string, string | boolean | undefined>): { ce
   if (values['turn-host'] !== undefined && transport !== 'tls') throw new HardlineError('USAGE', '--turn-host goes with TURN over TLS (--tls-cert, or --turn-transport tls)');
   if (transport === 'udp') return undefined;
   if (!values['tls-cert']) throw new HardlineError('USAGE', '--turn-transport tls needs the certificate: --tls-cert and --tls-key');
-  const host = (values['turn-host'] as string | undefined) ?? (values['allowed-hosts'] as string | undefined)?.split(',')[0]?.trim() ?? (values.host as string);
-  if (!/^[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/i.test(host)) throw new HardlineError('USAGE', `--turn-host ${host} is not a host name or an IP address`);
+  const host = turnHostFrom((values['turn-host'] as string | undefined) ?? (values['allowed-hosts'] as string | undefined)?.split(',')[0]?.trim() ?? (values.host as string));
   return { cert: resolve(values['tls-cert'] as string), key: resolve(values['tls-key'] as string), host };
+}
+
+/**
+ * The host part of the `turns:` URL devices are given: a DNS name, an IPv4 address, or an IPv6
+ * address in brackets (RFC 7065; bare, its colons would read as a port). Not the address that
+ * means "every interface" (`--host 0.0.0.0` with no --allowed-hosts): no device reaches TURN
+ * there, and a browser may take it for itself.
+ */
+function turnHostFrom(given: string): string {
+  const bare = given.replace(/^\[(.*)\]$/, '$1');
+  const family = isIP(bare);
+  if (family !== 0 && /^[0:.]+$/.test(bare)) {
+    throw new HardlineError('USAGE', `TURN over TLS needs the name devices reach it at, which its certificate is for, not ${given}: --turn-host (or --allowed-hosts)`);
+  }
+  if (family === 6) return `[${bare}]`;
+  if (family === 4) return bare;
+  if (!/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/i.test(bare)) throw new HardlineError('USAGE', `--turn-host ${given} is not a host name or an IP address`);
+  return bare;
 }
