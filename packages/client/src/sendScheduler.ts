@@ -12,7 +12,7 @@ import type { QueuedPost } from './deviceState.ts';
 import type { PostSender } from './ingressPoster.ts';
 import type { Outbox } from './outbox.ts';
 import type { SlotParams } from './privacyLevel.ts';
-import type { SessionMarks } from './sessionWatch.ts';
+import type { SessionCause, SessionMarks } from './sessionWatch.ts';
 
 export type SchedulerDeps = {
   readonly outbox: () => Outbox;
@@ -34,7 +34,12 @@ export function expGap(meanMs: number): number {
 export class SendScheduler implements SessionMarks {
   private inflight = 0;
   private lastSession = 0;
-  /** Authenticated actions begun so far: claim pacing waits the quiet period again when it moved. */
+  /**
+   * Authenticated actions this device began of its own accord so far: claim pacing waits the
+   * quiet period again when it moved. Acknowledgements of the relay's pushes are not counted:
+   * the relay chooses when they go, so a wait that reacted to them would let it push a suspected
+   * device's anonymous request back at will and see it come late (docs/protocol.md §7).
+   */
   sessions = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerGap = 0;
@@ -46,9 +51,9 @@ export class SendScheduler implements SessionMarks {
 
   constructor(private readonly deps: SchedulerDeps) {}
 
-  begin(): () => void {
+  begin(cause: SessionCause = 'device'): () => void {
     this.inflight++;
-    this.sessions++;
+    if (cause === 'device') this.sessions++;
     this.lastSession = Date.now();
     let open = true;
     return () => {

@@ -8,10 +8,20 @@
  */
 import type { Transport, WebSocketLike } from './transport.ts';
 
+/**
+ * `relay`: an acknowledgement of envelopes the relay pushed, at a moment the relay chose. It
+ * still starts a quiet period (a post right after it would be paired with the push it answers),
+ * but it is not the device acting of its own accord.
+ */
+export type SessionCause = 'device' | 'relay';
+
 export type SessionMarks = {
   /** An authenticated action begins; `end` is called once it is over. */
-  begin(): () => void;
+  begin(cause?: SessionCause): () => void;
 };
+
+/** The inbox's acknowledgement frame (inbox.ts `ack`): sent because the relay pushed. */
+const isAck = (data: string | Uint8Array): boolean => typeof data === 'string' && data.startsWith('{"type":"ack"');
 
 /**
  * Every call on the shared fetch counts, not only those with a session token: the session
@@ -45,7 +55,7 @@ export function watchSession(inner: Transport, marks: SessionMarks): Transport {
       marks.begin()();
       const send = ws.send.bind(ws);
       ws.send = (data) => {
-        const end = marks.begin();
+        const end = marks.begin(isAck(data) ? 'relay' : 'device');
         send(data);
         end();
       };
