@@ -28,7 +28,7 @@ const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r
 
 /**
  * How many times one wait is taken again for session requests that began during it. A request
- * that began mid-wait (a token refill, an inbox acknowledgement) would otherwise be followed by
+ * that began mid-wait (a token refill, an inbox subscribe; not an acknowledgement of a push, sessionWatch.ts) would otherwise be followed by
  * the anonymous one after less than a quiet period. Bounded so that a session that never rests
  * cannot hold a change back for ever: past the bound the request still goes at a random moment,
  * just not past the latest session request.
@@ -53,7 +53,7 @@ export class ClaimPacing {
     const sleep = this.deps.sleep ?? realSleep;
     const out: R[] = [];
     // The claims themselves are anonymous and do not extend the quiet period; an authenticated
-    // request during the batch (an inbox acknowledgement, a token refill) does, and is waited out.
+    // request during the batch (a token refill, an inbox subscribe) does, and is waited out.
     let seen = -1;
     for (const item of items) {
       let wait = this.deps.session.sessions === seen ? 0 : this.deps.session.quietLeft();

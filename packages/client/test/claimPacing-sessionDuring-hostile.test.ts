@@ -1,7 +1,7 @@
 /**
  * @module claimPacing-sessionDuring-hostile.test
  * The relay operator's seat, on a manual clock: a session request that begins while a paced
- * anonymous request waits (a claim-token refill, an inbox acknowledgement). The wait was drawn
+ * anonymous request waits (a claim-token refill, an inbox subscribe). The wait was drawn
  * when it began, so the anonymous request used to follow that session request by whatever was
  * left of it, often far less than the quiet period: the operator saw "device X's session, then
  * token T" again. Now a wait in which a session request began is taken again: the quiet period
@@ -54,7 +54,7 @@ describe('a session request during a paced wait', () => {
       const session = sessionOn(clock);
       let requestAt = -1;
       const at = await timed(clock, () => paced(clock, session).pause(), (t) => {
-        // Just before the shortest possible wait ends: an acknowledgement on the inbox.
+        // Just before the shortest possible wait ends: a token refill the device starts.
         if (requestAt < 0 && t >= P.quietMs - 20) {
           session.request();
           requestAt = t;
