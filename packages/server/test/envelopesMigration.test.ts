@@ -3,17 +3,21 @@
  * Migration 012 on a relay.db of the layout before it (one AUTOINCREMENT seq across all
  * mailboxes): each mailbox's pending envelopes are renumbered from 1 in their order, the
  * sqlite_sequence row goes, and a copy of the folder taken right after the upgrade holds each
- * envelope once: the old table's pages are zeroed, not left behind beside the new ones.
+ * envelope once: the old table's pages are zeroed, not left behind beside the new ones. And each
+ * mailbox's rows keep one run of slots in their order, which its next envelope goes on from:
+ * the store takes the next slot as the newest row's + 1 (mailboxSeqs.ts), so a run laid out
+ * any other way sends the mailbox's next envelope off to a new base, apart from its rows.
  */
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
-import type { MailboxId } from '@hardline/protocol';
+import type { EnvelopeId, MailboxId } from '@hardline/protocol';
 import { MIGRATIONS } from '../src/store/migrations/index.ts';
 import { migration012EnvelopesPerMailbox } from '../src/store/migrations/012_envelopes_per_mailbox.ts';
 import { SQLITE_FILE_NAME, SqliteRelayStore } from '../src/store/sqliteRelayStore.ts';
+import { oldRelayDb } from './support/oldRelayDb.ts';
 import { tmpDir } from './support/tmpDir.ts';
 
 function count(haystack: Buffer, needle: Buffer): number {
@@ -68,5 +72,31 @@ it('renumbers pending envelopes per mailbox and leaves no page of the old table 
   expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
   expect(db.prepare("SELECT 1 FROM sqlite_sequence WHERE name = 'envelopes'").get()).toBeUndefined();
   expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'envelopes'").get()).not.toMatchObject({ sql: expect.stringMatching(/AUTOINCREMENT/i) });
+  db.close();
+});
+
+it("after the upgrade each mailbox's rows stand in one run of slots, in order, and its next envelope goes on from it", async () => {
+  const dir = tmpDir();
+  const old = oldRelayDb(dir, migration012EnvelopesPerMailbox);
+  const mailboxes = [randomBytes(16), randomBytes(16)];
+  const insert = old.prepare('INSERT INTO envelopes (mailbox_id, envelope_id, body) VALUES (?, ?, ?)');
+  for (let i = 0; i < 8; i++) insert.run(mailboxes[i % 2]!, randomBytes(16), randomBytes(100));
+  old.close();
+
+  const store = new SqliteRelayStore(dir, { notice: () => {} });
+  try {
+    for (const m of mailboxes) {
+      const r = await store.putEnvelope(m.toString('hex') as MailboxId, randomBytes(16).toString('hex') as EnvelopeId, randomBytes(100), Date.now());
+      expect(r).toMatchObject({ status: 'stored', seq: 5 });
+    }
+  } finally {
+    await store.close();
+  }
+  const db = new Database(join(dir, SQLITE_FILE_NAME), { readonly: true });
+  for (const m of mailboxes) {
+    const rows = db.prepare<[Buffer], { seq: bigint; slot: bigint }>('SELECT seq, slot FROM envelopes WHERE mailbox_id = ? ORDER BY seq').safeIntegers(true).all(m);
+    expect(rows.map((r) => r.seq)).toEqual([1n, 2n, 3n, 4n, 5n]);
+    expect(rows.map((r) => r.slot - rows[0]!.slot)).toEqual([0n, 1n, 2n, 3n, 4n]);
+  }
   db.close();
 });
