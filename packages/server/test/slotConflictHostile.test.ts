@@ -5,7 +5,8 @@
  * (sqliteRelayStore.ts #insertEnvelope). If the new base is taken too, that is a bug, and it
  * must fail the post loudly: retrying for ever would spin inside the batch, which runs
  * synchronously, and freeze the whole relay. The random source is pinned here so that the new
- * base lands on a taken slot. (If this test hangs rather than fails, that loop is back.)
+ * base lands on a taken slot, and only that once: a third base is free, so a store that retried
+ * again would store the post and fail this test rather than hang it.
  */
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
@@ -15,12 +16,13 @@ import type { EnvelopeId, MailboxId } from '@hardline/protocol';
 import { SQLITE_FILE_NAME, SqliteRelayStore } from '../src/store/sqliteRelayStore.ts';
 import { tmpDir } from './support/tmpDir.ts';
 
-const pinned = vi.hoisted(() => ({ slotBytes: undefined as Uint8Array | undefined }));
+/** The next slot bases' random bytes, used up one per draw; real randomness once empty. */
+const pinned = vi.hoisted(() => ({ slotBytes: [] as Uint8Array[] }));
 
 vi.mock('node:crypto', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:crypto')>();
   const randomBytesPinned = ((size: number, ...rest: unknown[]) =>
-    size === 8 && pinned.slotBytes ? Buffer.from(pinned.slotBytes) : (real.randomBytes as (...a: unknown[]) => Buffer)(size, ...rest)) as typeof real.randomBytes;
+    size === 8 && pinned.slotBytes.length > 0 ? Buffer.from(pinned.slotBytes.shift()!) : (real.randomBytes as (...a: unknown[]) => Buffer)(size, ...rest)) as typeof real.randomBytes;
   return { ...real, default: { ...real, randomBytes: randomBytesPinned }, randomBytes: randomBytesPinned };
 });
 
@@ -28,21 +30,21 @@ it('a slot still taken after the move to a new base fails the post, and the mail
   const dir = tmpDir();
   const store = new SqliteRelayStore(dir, { notice: () => {} });
   const a = randomBytes(16).toString('hex') as MailboxId;
-  // Every slot base is now 2^40 + 1: (bytes >> 2) + 1.
+  // The next two slot bases are 2^40 + 1: (bytes >> 2) + 1.
   const bytes = Buffer.alloc(8);
   bytes.writeBigUInt64BE(2n ** 42n);
-  pinned.slotBytes = bytes;
+  pinned.slotBytes = [bytes, bytes];
   const base = 2n ** 40n + 1n;
   try {
     expect(await store.putEnvelope(a, randomBytes(16).toString('hex') as EnvelopeId, randomBytes(32), Date.now())).toMatchObject({ status: 'stored' });
     // Another mailbox's row at a's next slot: a moves to a new base, which is again `base`,
     // a's own first row.
     const other = new Database(join(dir, SQLITE_FILE_NAME));
-    other.prepare('INSERT INTO envelopes (slot, mailbox_id, seq, envelope_id, body) VALUES (?, ?, 1, ?, ?)').run(base + 1n, randomBytes(16), randomBytes(16), randomBytes(8));
+    other.prepare('INSERT INTO envelopes (slot, mailbox_id, seq, envelope_id, body) VALUES (?, ?, 1, ?, ?)').run(base + 1n, randomBytes(16), randomBytes(16), randomBytes(16));
     other.close();
     await expect(store.putEnvelope(a, randomBytes(16).toString('hex') as EnvelopeId, randomBytes(32), Date.now())).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
   } finally {
-    pinned.slotBytes = undefined;
+    pinned.slotBytes = [];
   }
   // With real randomness again, the next post finds a free base.
   expect(await store.putEnvelope(a, randomBytes(16).toString('hex') as EnvelopeId, randomBytes(32), Date.now())).toMatchObject({ status: 'stored' });
