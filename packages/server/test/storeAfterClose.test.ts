@@ -6,14 +6,15 @@
  * believes it let go of (and whose WAL and locks it still held).
  */
 import { expect, it } from 'vitest';
+import { MetaKeys } from '../src/store/relayStore.ts';
 import { SqliteRelayStore } from '../src/store/sqliteRelayStore.ts';
 import { tmpDir } from './support/tmpDir.ts';
 
 it('a store used after close fails, and a second close is harmless', async () => {
   const store = new SqliteRelayStore(tmpDir(), { notice: () => {} });
-  await store.setMeta('closeTest', 'written');
-  expect(await store.getMeta('closeTest')).toBe('written');
+  await store.setMeta(MetaKeys.SUITE, 'written');
+  expect(await store.getMeta(MetaKeys.SUITE)).toBe('written');
   await store.close();
-  await expect(store.getMeta('closeTest')).rejects.toThrow(/not open/);
+  await expect(store.getMeta(MetaKeys.SUITE)).rejects.toThrow(/not open/);
   await expect(store.close()).resolves.toBeUndefined();
 });
