@@ -41,6 +41,16 @@ describe('a member resending and flooding', () => {
     expect(t.conv.messages.map((m) => m.text)).toEqual(['first']);
   });
 
+  it("a message id another member used first does not hide alice's message: ids are per sender", async () => {
+    const t = await seatBob();
+    // Carol, a member of the same group, sent first under the id alice's client then chooses
+    // (or, knowing it, took it on purpose to make alice's message vanish on bob's device).
+    const carols: StoredMessage = { id: 'same-id', from: 'carol' as Handle, text: 'carol first', sentAt: '2026-01-01T00:00:00Z', receivedAt: '2026-01-01T00:00:00Z', shown: true };
+    t.conv.messages = [carols];
+    await t.deliver(await t.alice.say('alice, same id', 'same-id'));
+    expect(t.conv.messages.map((m) => `${m.from}: ${m.text}`)).toEqual(['carol: carol first', 'alice: alice, same id']);
+  });
+
   it('a conversation at its cap drops its oldest message for the new one', async () => {
     const t = await seatBob();
     const old = (i: number): StoredMessage => ({ id: `old-${i}`, from: 'alice' as Handle, text: `old ${i}`, sentAt: '2026-01-01T00:00:00Z', receivedAt: '2026-01-01T00:00:00Z', shown: true });
