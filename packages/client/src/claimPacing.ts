@@ -28,10 +28,10 @@ const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r
 
 /**
  * How many times one wait is taken again for session requests that began during it. A request
- * that began mid-wait (a token refill, an inbox subscribe; not an acknowledgement of a push, sessionWatch.ts) would otherwise be followed by
- * the anonymous one after less than a quiet period. Bounded so that a session that never rests
- * cannot hold a change back for ever: past the bound the request still goes at a random moment,
- * just not past the latest session request.
+ * that began mid-wait (a token refill, an inbox subscribe; not an acknowledgement of a push,
+ * sessionWatch.ts) would otherwise be followed by the anonymous one after less than a quiet
+ * period. Bounded so that a session that never rests cannot hold a change back for ever: past
+ * the bound the request still goes at a random moment, just not past the latest session request.
  */
 export const MAX_REWAITS = 4;
 
