@@ -82,17 +82,26 @@ it('refuses TURN transport flags that cannot be honoured, before anything starts
   });
 }, 60_000);
 
-it.skipIf(!haveOpenssl() || !findTurnserver())('with --tls-cert, starts its coturn on TLS only, at the name in --allowed-hosts, and says so', async () => {
-  const { cert, key } = selfSignedCert(tmpDir(), 'DNS:localhost,IP:127.0.0.1');
-  const { child, stderr } = await spawnListening(BIN, ['server', '--port', '0', '--data', join(tmpDir(), 'd'), '--tls-cert', cert, '--tls-key', key, '--allowed-hosts', 'localhost,127.0.0.1']);
+/**
+ * `hardline server` with a certificate for `san` and `args`, stopped once it has said where calls
+ * are relayed: what it said on stderr.
+ */
+async function startupLog(san: string, args: string[]): Promise<string> {
+  const { cert, key } = selfSignedCert(tmpDir(), san);
+  const { child, stderr } = await spawnListening(BIN, ['server', '--port', '0', '--data', join(tmpDir(), 'd'), '--tls-cert', cert, '--tls-key', key, ...args]);
   try {
     for (let i = 0; i < 100 && !stderr().includes('calls are relayed'); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(stderr()).toMatch(/calls are relayed through TURN at turns:localhost:\d+\?transport=tcp \(coturn started by hardline/);
-    expect(stderr()).not.toContain('TURN is not over TLS only');
+    return stderr();
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   }
+}
+
+it.skipIf(!haveOpenssl() || !findTurnserver())('with --tls-cert, starts its coturn on TLS only, at the name in --allowed-hosts, and says so', async () => {
+  const log = await startupLog('DNS:localhost,IP:127.0.0.1', ['--allowed-hosts', 'localhost,127.0.0.1']);
+  expect(log).toMatch(/calls are relayed through TURN at turns:localhost:\d+\?transport=tcp \(coturn started by hardline/);
+  expect(log).not.toContain('TURN is not over TLS only');
 }, 60_000);
 
 it('refuses a TURN-over-TLS name no device can reach or no URL can carry, before anything starts', async () => {
@@ -106,13 +115,6 @@ it('refuses a TURN-over-TLS name no device can reach or no URL can carry, before
 }, 60_000);
 
 it.skipIf(!haveOpenssl() || !findTurnserver())('puts an IPv6 --turn-host in brackets in the turns: URL', async () => {
-  const { cert, key } = selfSignedCert(tmpDir(), 'IP:::1,IP:127.0.0.1');
-  const { child, stderr } = await spawnListening(BIN, ['server', '--port', '0', '--data', join(tmpDir(), 'd'), '--tls-cert', cert, '--tls-key', key, '--turn-host', '::1']);
-  try {
-    for (let i = 0; i < 100 && !stderr().includes('calls are relayed'); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(stderr()).toMatch(/calls are relayed through TURN at turns:\[::1\]:\d+\?transport=tcp /);
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
+  const log = await startupLog('IP:::1,IP:127.0.0.1', ['--turn-host', '::1']);
+  expect(log).toMatch(/calls are relayed through TURN at turns:\[::1\]:\d+\?transport=tcp /);
 }, 60_000);
