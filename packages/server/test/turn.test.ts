@@ -3,7 +3,6 @@
  * coturn (started the way `hardline server` starts it) accepts, and that expire; without TURN
  * the relay says so. The attacks on the purchase are in anonymousTurnCredentials.test.ts.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,19 +10,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findTurnserver, mintTurnCredentials, startCoturn, startRelay, type CoturnHandle } from '../src/index.ts';
 import { fetchTokens } from '../../../test/support/privacyPassTokens.ts';
 import { enrolDevice } from './support/enrolDevice.ts';
+import { runTurnClient } from './support/turnClient.ts';
 
-function allocate(port: number, username: string, password: string): Promise<boolean> {
-  return new Promise((done) => {
-    const p = spawn('/usr/bin/turnutils_uclient', ['-p', String(port), '-u', username, '-w', password, '-n', '1', '-m', '1', '-y', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
-    p.on('close', () => {
-      clearTimeout(timer);
-      done(/Total lost packets 0/.test(out) && !/Cannot complete Allocation/.test(out));
-    });
-  });
+async function allocate(port: number, username: string, password: string): Promise<boolean> {
+  const out = await runTurnClient(['-p', String(port), '-u', username, '-w', password, '-n', '1', '-m', '1', '-y', '127.0.0.1'], 10_000);
+  return /Total lost packets 0/.test(out) && !/Cannot complete Allocation/.test(out);
 }
 
 let coturn: CoturnHandle | undefined;

@@ -8,12 +8,12 @@
  * coturn's own test client (turnutils_uclient) allocates, binds a peer and sends media-sized
  * data between two allocations, through a TcpTap that keeps what the link carries.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findTurnserver, mintTurnCredentials, startCoturn, type CoturnHandle } from '../src/index.ts';
 import { onlyTlsRecords, TcpTap } from '../../../test/support/tcpTap.ts';
 import { haveOpenssl, selfSignedCert } from './support/selfSignedCert.ts';
+import { runTurnClient } from './support/turnClient.ts';
 import { tmpDir } from './support/tmpDir.ts';
 
 /** The STUN magic cookie, in every TURN message's header (RFC 8489 §5). */
@@ -26,20 +26,11 @@ const PEER_127 = Buffer.from([0x7f ^ 0x21, 0x00 ^ 0x12, 0x00 ^ 0xa4, 0x01 ^ 0x42
  * allocation to the other and came back (not all of it: over TLS the client drops the first few
  * it sends before its channel is bound).
  */
-function exchange(port: number, coturn: CoturnHandle, tls: boolean): Promise<boolean> {
+async function exchange(port: number, coturn: CoturnHandle, tls: boolean): Promise<boolean> {
   const ice = mintTurnCredentials(coturn.config, Date.now()).iceServers[0]!;
   const args = ['-t', ...(tls ? ['-S'] : []), '-p', String(port), '-u', ice.username, '-w', ice.credential, '-n', '5', '-m', '1', '-l', '160', '-y', '127.0.0.1'];
-  return new Promise((done) => {
-    const p = spawn('/usr/bin/turnutils_uclient', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 20_000);
-    p.on('close', () => {
-      clearTimeout(timer);
-      done(Number(/start_mclient: tot_send_msgs=\d+, tot_recv_msgs=(\d+)/.exec(out)?.[1] ?? 0) > 0 && !/Cannot complete Allocation/.test(out));
-    });
-  });
+  const out = await runTurnClient(args, 20_000);
+  return Number(/start_mclient: tot_send_msgs=\d+, tot_recv_msgs=(\d+)/.exec(out)?.[1] ?? 0) > 0 && !/Cannot complete Allocation/.test(out);
 }
 
 const portOf = (url: string) => Number(/:(\d+)\?/.exec(url)![1]);
