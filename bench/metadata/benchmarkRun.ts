@@ -15,6 +15,8 @@ import { callPairings, type CallPairing } from './callReport.ts';
 import { planCalls, scheduleWithCalls, type CallSchedule } from './callSchedule.ts';
 import { costFigures, type CostFigures } from './costFigures.ts';
 import { globalObserverView } from './globalObserverView.ts';
+import { wakeFetchSightings, type WakeFetches } from './wakeFetches.ts';
+import { WAKE_POLICIES } from '../../packages/server/src/push/wakePolicy.ts';
 import { pushRoundSightings, type PushRoundsStats } from './pushRoundsModel.ts';
 import { PUSH_ROUND_POLICIES } from '../../packages/server/src/ws/pushRoundPolicy.ts';
 import { relayTurnOperatorView } from './relayTurnOperatorView.ts';
@@ -41,6 +43,8 @@ export type BenchmarkResult = {
   readonly cost: CostFigures;
   /** The relay's push rounds at this level as modelled on the run (pushRoundsModel.ts). */
   readonly pushRounds: PushRoundsStats;
+  /** Closed tabs' inbox reads after wake-ups at this level (wakeFetches.ts), in the global observer's views. */
+  readonly wakeReads: WakeFetches;
   readonly callPairings: readonly CallPairing[];
   readonly results: readonly AttackResult[];
   readonly seizure: SeizureFindings;
@@ -99,6 +103,7 @@ export async function runBenchmark(config: BenchConfig, level: PrivacyLevel = 'o
   const t1 = performance.now();
   const legs = turnLegs(calls.calls, run.callRecords, seededRandom(config.seed ^ 0x7e11));
   const rounds = pushRoundSightings(run, population, webApp, PUSH_ROUND_POLICIES[level], seededRandom(config.seed ^ 0x90d5));
+  const woken = wakeFetchSightings(population.handles, webApp, schedule.messages, WAKE_POLICIES[level], schedule.durationSeconds, seededRandom(config.seed ^ 0x3a4e));
   const seized = seizedDatabaseView(run.seized, population);
   rmSync(run.seized.dir, { recursive: true, force: true });
   const views = [
@@ -107,10 +112,10 @@ export async function runBenchmark(config: BenchConfig, level: PrivacyLevel = 'o
     relayTurnOperatorView(run, legs, population, 'trace'),
     relayTurnOperatorView(run, legs, population, 'addresses behind a hop'),
     // The relay's push rounds at the run's level (pushRoundsModel.ts), and without (before them).
-    globalObserverView(run, undefined, population, rounds.sightings),
-    globalObserverView(run, legs, population, rounds.sightings),
-    globalObserverView(run, undefined, population),
-    globalObserverView(run, legs, population),
+    globalObserverView(run, undefined, population, rounds.sightings, woken.sightings),
+    globalObserverView(run, legs, population, rounds.sightings, woken.sightings),
+    globalObserverView(run, undefined, population, undefined, woken.sightings),
+    globalObserverView(run, legs, population, undefined, woken.sightings),
     seized.view,
   ];
   const results = evaluateAttacks(views, truth.ranked, schedule, config.checkpointsPerDay);
@@ -129,6 +134,7 @@ export async function runBenchmark(config: BenchConfig, level: PrivacyLevel = 'o
     legs,
     cost: costFigures(run, webApp, schedule.durationSeconds),
     pushRounds: rounds.stats,
+    wakeReads: woken,
     callPairings: callPairings(results, legs, population.handles),
     results,
     seizure: seized.findings,

@@ -11,6 +11,8 @@
  *
  * `link`: the relay link's sightings with the relay's push rounds applied (pushRoundsModel.ts);
  * without it, pushes as the trace has them (each at once after its post): the view before rounds.
+ * `woken`: closed tabs' inbox reads after Web Push wake-ups (wakeFetches.ts), which the driver
+ * does not run: a closed tab is otherwise silent in the trace.
  */
 import type { AdversaryView, Sighting } from './adversaryView.ts';
 import { PRINCIPAL, type Population } from './population.ts';
@@ -22,8 +24,8 @@ import { turnSightings, type TurnLeg } from './turnView.ts';
 export const PUSHES_AT_ONCE = ', pushes at once';
 
 /** `legs` undefined: the relay's link alone (messages only), to tell messages from calls. */
-export function globalObserverView(run: RelayRun, legs: readonly TurnLeg[] | undefined, pop: Population, link?: readonly Sighting[]): AdversaryView {
-  const sightings = link ? [...link] : linkSightings(run, pop);
+export function globalObserverView(run: RelayRun, legs: readonly TurnLeg[] | undefined, pop: Population, link: readonly Sighting[] | undefined, woken: readonly Sighting[]): AdversaryView {
+  const sightings = [...(link ?? linkSightings(run, pop)), ...woken];
   if (legs) sightings.push(...turnSightings(legs, pop));
   sightings.sort((a, b) => a.t - b.t);
   return {
@@ -32,6 +34,6 @@ export function globalObserverView(run: RelayRun, legs: readonly TurnLeg[] | und
     sightings,
     target: pop.handles[PRINCIPAL]!,
     candidates: pop.handles.filter((_, u) => u !== PRINCIPAL),
-    note: 'per source address: relay connection opens, uploads, pushes to held-open inboxes; TURN allocations, media start/stop and volume',
+    note: 'per source address: relay connection opens, uploads, pushes to held-open inboxes, closed tabs\' inbox reads on wake-ups; TURN allocations, media start/stop and volume',
   };
 }

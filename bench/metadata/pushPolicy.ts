@@ -8,7 +8,7 @@
  * and cover wake-ups at the level's rate. Not modelled: calls (the traffic has none; a ring
  * wakes at once) and the coalescing of a wake-up still on its way (network time).
  */
-import { WAKE_POLICIES, type WakePolicy } from '../../packages/server/src/push/wakePolicy.ts';
+import { ridesCover, WAKE_POLICIES, type WakePolicy } from '../../packages/server/src/push/wakePolicy.ts';
 import { WakeSchedule } from '../../packages/server/src/push/wakeSchedule.ts';
 import type { Random } from './random.ts';
 
@@ -62,6 +62,8 @@ export function wakeUpsUnder(policy: PushPolicy, deliveries: readonly { readonly
     };
     for (const t of byUser[user]!.sort((a, b) => a - b)) {
       runUntil(t);
+      // Every browser here has its cover timer from the start, as the relay's once it knows it.
+      if (ridesCover(policy.wake, false, cover !== Infinity)) continue;
       const at = schedule.due(key, policy.wake, false, t);
       if (at === undefined) continue;
       if (at <= t) send(t, false);

@@ -10,6 +10,9 @@
  * METADATA_BENCH_CALLS_ONLY=1 runs the calls alone with the call defences (callDefenceRun.ts), no
  * relay driven: seconds instead of most of an hour; the levels other than off are the defences'.
  * With METADATA_BENCH_SEEDS=a,b,… it also runs those seeds and prints each figure's median.
+ * METADATA_BENCH_PRESENCE_ONLY=1 runs the global observer's attacks on presence alone (which
+ * tabs are open when; presenceRun.ts) for the seed and METADATA_BENCH_SEEDS, per day, no relay
+ * driven: the mean over many seeds, which one full run cannot give.
  * METADATA_BENCH_DUMP=<folder> also writes each level's adversary views (sightings, target,
  * candidates) and the ground truth as JSON, so an attack or an ablation can be tried on them
  * without driving the relay again (a level takes minutes; an attack, seconds).
@@ -29,6 +32,9 @@ import { runCallDefences } from './callDefenceRun.ts';
 import { costChart, type CostPoint } from './costChart.ts';
 import { costLines, costPoints } from './costReport.ts';
 import { levelRow, levelTable } from './levelReport.ts';
+import { OWN_WAKE_POLICIES, runPresence } from './presenceRun.ts';
+import { WAKE_POLICIES } from '../../packages/server/src/push/wakePolicy.ts';
+import { presenceLines } from './presenceReport.ts';
 
 const quick = process.env.METADATA_BENCH_QUICK === '1';
 const sized = quick ? QUICK_CONFIG : FULL_CONFIG;
@@ -76,6 +82,22 @@ if (process.env.METADATA_BENCH_CALLS_ONLY === '1') {
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU`);
   process.exit(0);
 }
+if (process.env.METADATA_BENCH_PRESENCE_ONLY === '1') {
+  // The global observer's presence view over many seeds (presenceRun.ts), no relay driven.
+  const all = [config.seed, ...seeds];
+  console.log(`# Presence only, the global network observer (${quick ? 'quick' : 'full'}; ${config.days} days; ${all.length} seeds: ${all.length > 6 ? `${all.slice(0, 3).join(', ')} … ${all.at(-1)}` : all.join(', ')})\n`);
+  console.log('## Open tabs and CLI polls alone\n');
+  console.log(presenceLines(runPresence(config, all)));
+  for (const level of levels.filter((l) => l !== 'off')) {
+    console.log(`\n## With closed tabs' inbox reads after wake-ups, ${level}: each message's own wake-up (before)\n`);
+    console.log(presenceLines(runPresence(config, all, OWN_WAKE_POLICIES[level])));
+    console.log(`\n## With closed tabs' inbox reads after wake-ups, ${level}: messages ride cover wake-ups (now)\n`);
+    console.log(presenceLines(runPresence(config, all, WAKE_POLICIES[level])));
+  }
+  const cpu = process.cpuUsage();
+  console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU`);
+  process.exit(0);
+}
 const svg = (name: string): string => fileURLToPath(new URL(`./${name}${quick ? '-quick' : ''}.svg`, import.meta.url));
 const rows: string[][] = [];
 const points: CostPoint[] = [];
@@ -98,6 +120,7 @@ for (const level of levels) {
   console.log(callLines(b.calls.calls, b.callPairings));
   console.log('');
   console.log(costLines(b));
+  console.log(`closed tabs' inbox reads on Web Push wake-ups (in the global observer's views): ${b.wakeReads.messageWakes} for messages, ${b.wakeReads.coverWakes} cover`);
   // CPU time beside wall time: on shared cores the wall time says more about the neighbours.
   console.log(`\nchart: ${chartPath}; level ${level}: ${((Date.now() - t0) / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU (analysis ${(b.timings.analyseMs / 1000).toFixed(1)} s wall)`);
   const dump = process.env.METADATA_BENCH_DUMP;

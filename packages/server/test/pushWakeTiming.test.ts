@@ -1,10 +1,13 @@
 /**
  * When the relay wakes a browser, played from the push provider's side (issue 14): the
  * stand-in records every wake-up per subscription, on a clock the test moves (no real waiting,
- * no timing bounds on a loaded machine). At a privacy level with delays, a message's wake-up
- * comes at a random moment within the level's bound and carries every message posted before
- * it; the next comes no sooner than the coalescing window; a call's comes at once, whatever is
- * due; and cover wake-ups come at the level's rate, looking like any other.
+ * no timing bounds on a loaded machine). At `balanced` and `strict` a message gets no wake-up
+ * of its own: the wake-ups a browser gets are the same, to the millisecond, whether or not
+ * anyone wrote to it (the next cover wake-up carries the message). For a browser the relay
+ * keeps no cover timer for, a message's wake-up comes at a random moment within the level's
+ * bound and carries every message posted before it; the next comes no sooner than the
+ * coalescing window. A call's comes at once, whatever is due; and cover wake-ups come at the
+ * level's rate, looking like any other.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -39,10 +42,11 @@ afterAll(async () => {
   await push.close();
 });
 
-function fresh(seed: number): void {
+/** `uncovered`: the relay keeps no cover timer for any browser (as past MAX_COVERED). */
+function fresh(seed: number, uncovered = false): void {
   seen = new Map();
   clock = new ManualClock(() => wakeUps.settle());
-  wakeUps = new WakeUps(store, 'mailto:ops@example.org', { clock, random: seededRandom(seed).next });
+  wakeUps = new WakeUps(store, 'mailto:ops@example.org', { clock, random: seededRandom(seed).next, ...(uncovered ? { maxCovered: 0 } : {}) });
 }
 afterEach(async () => {
   await wakeUps.close();
@@ -70,8 +74,34 @@ const times = (b: Browser): number[] => seen.get(b.id) ?? [];
 const SECOND = 1000;
 
 describe('wake-up timing at the relay', () => {
-  it('balanced: a message wakes within the delay bound, once for a burst, at spread-out moments', async () => {
-    fresh(1);
+  for (const level of ['balanced', 'strict'] as const) {
+    it(`${level}: messages change no wake-up: a browser written to is woken exactly when one left alone is`, async () => {
+      // Twice from the same seed: once with 5 messages to each browser over 10 minutes, once with none.
+      const run = async (write: boolean): Promise<number[][]> => {
+        fresh(11);
+        const start = clock.now();
+        const browsers = Array.from({ length: 10 }, () => browser(level));
+        for (let i = 0; i < 5; i++) {
+          if (write) for (const b of browsers) await post(b, 'later');
+          await clock.advance(120 * SECOND);
+        }
+        await clock.advance(3 * 3600 * SECOND);
+        const out = browsers.map((b) => times(b).map((t) => t - start));
+        await wakeUps.close();
+        return out;
+      };
+      const written = await run(true);
+      expect(wakeUps.stats.riding).toBe(50);
+      const alone = await run(false);
+      // Cover only: several in 3 h 10 min at these rates, and none lined up with a post.
+      expect(written.flat().length).toBeGreaterThan(10);
+      expect(written).toEqual(alone);
+      fresh(12);
+    });
+  }
+
+  it('a browser without cover: a message wakes within the delay bound, once for a burst, at spread-out moments', async () => {
+    fresh(1, true);
     const bound = WAKE_POLICIES.balanced.maxDelayMs;
     const browsers = Array.from({ length: 20 }, () => browser('balanced'));
     const start = clock.now();
@@ -92,8 +122,8 @@ describe('wake-up timing at the relay', () => {
     expect(delays.at(-1)! - delays[0]!).toBeGreaterThan(bound / 2);
   });
 
-  it('balanced: the next message wake-up waits out the coalescing window', async () => {
-    fresh(2);
+  it('a browser without cover: the next message wake-up waits out the coalescing window', async () => {
+    fresh(2, true);
     const { coalesceMs, maxDelayMs } = WAKE_POLICIES.balanced;
     const b = browser('balanced');
     await post(b, 'later');
@@ -200,10 +230,11 @@ describe('the post says whether its wake-up may wait', () => {
     const later = await fetch(`${relay.url}/v1/post`, { method: 'POST', headers: { 'hardline-wake': 'later' }, body: new Uint8Array(postFrame(m, 'a message').frame) });
     expect(later.status).toBe(200);
     expect(await wakesOf(sub, 0)).toBe(0);
+    // Left to the next cover wake-up: none of its own, even past the level's delay bound.
     await relayClock.advance(WAKE_POLICIES.strict.maxDelayMs);
-    expect(await wakesOf(sub, 1)).toBe(1);
+    expect(await wakesOf(sub, 0)).toBe(0);
     expect((await call(relay.url, 'POST', '/v1/post', postFrame(m, 'ring').frame)).status).toBe(200);
-    expect(await wakesOf(sub, 2)).toBe(2);
+    expect(await wakesOf(sub, 1)).toBe(1);
   });
 
   it('WebSocket: posts on `/v1/post?wake=later` wait; on `/v1/post` they do not', async () => {

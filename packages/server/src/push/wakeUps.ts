@@ -17,7 +17,7 @@ import type { MailboxId } from '@hardline/protocol';
 import type { WakeTarget } from './keyPackageWakeTargets.ts';
 import { openPushTarget } from './pushTargetSeal.ts';
 import type { PushTargetStore, VapidKeys } from './pushTargetStore.ts';
-import { WAKE_POLICIES } from './wakePolicy.ts';
+import { ridesCover, WAKE_POLICIES } from './wakePolicy.ts';
 import { WakeSchedule } from './wakeSchedule.ts';
 
 /** What the browser decrypts: constant, so its RFC 8291 record is always the same size. */
@@ -45,7 +45,8 @@ export const REAL_CLOCK: WakeClock = {
 /** `now`: a call's signal (or an unmarked post); `later`: the sender let it wait (sendScheduler). */
 export type PostWake = 'now' | 'later';
 
-export type WakeStats = { sent: number; failed: number; gone: number; coalesced: number; delayed: number; cover: number };
+/** `riding`: messages left to the browser's next cover wake-up (wakePolicy.ts). */
+export type WakeStats = { sent: number; failed: number; gone: number; coalesced: number; delayed: number; cover: number; riding: number };
 
 type Browser = { target: WakeTarget; cancelDue?: () => void; cancelCover?: () => void };
 
@@ -61,9 +62,13 @@ export class WakeUps {
   /** Browsers seen since start, by endpoint: their due wake-up and cover timers. Memory only. */
   readonly #browsers = new Map<string, Browser>();
   #closed = false;
-  readonly stats: WakeStats = { sent: 0, failed: 0, gone: 0, coalesced: 0, delayed: 0, cover: 0 };
+  readonly stats: WakeStats = { sent: 0, failed: 0, gone: 0, coalesced: 0, delayed: 0, cover: 0, riding: 0 };
 
-  constructor(targets: PushTargetStore, subject: string, opts: { clock?: WakeClock; random?: () => number } = {}) {
+  readonly #maxCovered: number;
+
+  /** `maxCovered`: tests lower it to reach the path for browsers past the bound. */
+  constructor(targets: PushTargetStore, subject: string, opts: { clock?: WakeClock; random?: () => number; maxCovered?: number } = {}) {
+    this.#maxCovered = opts.maxCovered ?? MAX_COVERED;
     this.#targets = targets;
     this.#vapid = targets.vapid;
     this.#subject = subject;
@@ -85,8 +90,14 @@ export class WakeUps {
     }
     if (!target) return;
     const browser = this.#browser(target);
+    const policy = WAKE_POLICIES[target.level];
+    if (ridesCover(policy, wake === 'now', browser?.cancelCover !== undefined)) {
+      // The next cover wake-up reads the whole inbox; this message's time shows nowhere.
+      this.stats.riding++;
+      return;
+    }
     const now = this.#clock.now();
-    const at = this.#schedule.due(target.endpoint, WAKE_POLICIES[target.level], wake === 'now', now);
+    const at = this.#schedule.due(target.endpoint, policy, wake === 'now', now);
     if (at === undefined) {
       this.stats.coalesced++;
       return;
@@ -109,7 +120,7 @@ export class WakeUps {
   #browser(target: WakeTarget): Browser | undefined {
     let b = this.#browsers.get(target.endpoint);
     if (!b) {
-      if (this.#browsers.size >= MAX_COVERED) return undefined;
+      if (this.#browsers.size >= this.#maxCovered) return undefined;
       b = { target };
       this.#browsers.set(target.endpoint, b);
     } else if (b.target.level !== target.level) {

@@ -1,0 +1,54 @@
+/**
+ * @module wakeFetches
+ * What a closed web app shows the relay's link: its service worker, woken by a Web Push
+ * wake-up, reads the device's inbox over the authenticated session, from the device's address.
+ * The relay sends a message's wake-up only to a mailbox that no open inbox reads
+ * (packages/server/src/post/acceptPost.ts), at the level's random delay and coalescing, and
+ * cover wake-ups at the level's Poisson rate to every registered browser; the wake-ups come from
+ * the relay's own WakeSchedule (pushPolicy.ts), so their timing is the relay's.
+ *
+ * The global observer sees the inbox read, not the push (the push service's link carries every
+ * browser's wake-ups on shared connections). A wake-up that lands while the tab is open adds
+ * nothing (the device is on the link already), so only closed tabs' reads are sightings.
+ */
+import type { WakePolicy } from '../../packages/server/src/push/wakePolicy.ts';
+import type { Sighting } from './adversaryView.ts';
+import { wakeUpsUnder } from './pushPolicy.ts';
+import type { Random } from './random.ts';
+import type { SimMessage } from './trafficSchedule.ts';
+import { isOpenAt, type WebAppPlan } from './webAppDevice.ts';
+
+/** From the wake-up to the worker's inbox read reaching the relay: push delivery plus start-up. */
+const READ_AFTER_WAKE_SECONDS = { min: 1, max: 4 } as const;
+
+export type WakeFetches = {
+  readonly sightings: readonly Sighting[];
+  readonly messageWakes: number;
+  readonly coverWakes: number;
+  /** Per message to a closed tab, seconds until the wake-up that reads it (what its notification waits). */
+  readonly notifyDelays: readonly number[];
+};
+
+export function wakeFetchSightings(handles: readonly string[], plan: WebAppPlan, messages: readonly SimMessage[], policy: WakePolicy, durationSeconds: number, rng: Random): WakeFetches {
+  // A message wakes each web-app recipient whose tab is closed when it lands.
+  const deliveries = messages.flatMap((m) => m.to.filter((r) => plan.isWebApp[r] && !isOpenAt(plan, r, m.t)).map((user) => ({ t: m.t, user })));
+  const wakes = wakeUpsUnder({ level: policy.level, wake: policy }, deliveries, handles.length, durationSeconds, rng);
+  const sightings: Sighting[] = [];
+  const wakesOf: number[][] = handles.map(() => []);
+  for (const w of wakes) wakesOf[w.user]!.push(w.t);
+  // Each wake-up reads the whole inbox, so a message waits for the first one at or after it.
+  const notifyDelays = deliveries.flatMap((d) => {
+    const next = wakesOf[d.user]!.find((t) => t >= d.t - 1e-9);
+    return next === undefined ? [] : [next - d.t];
+  });
+  let messageWakes = 0;
+  let coverWakes = 0;
+  for (const w of wakes) {
+    if (!plan.isWebApp[w.user] || isOpenAt(plan, w.user, w.t)) continue;
+    if (w.cover) coverWakes++;
+    else messageWakes++;
+    const t = w.t + READ_AFTER_WAKE_SECONDS.min + rng.next() * (READ_AFTER_WAKE_SECONDS.max - READ_AFTER_WAKE_SECONDS.min);
+    if (t < durationSeconds) sightings.push({ t, src: handles[w.user]! });
+  }
+  return { sightings: sightings.sort((a, b) => a.t - b.t), messageWakes, coverWakes, notifyDelays };
+}

@@ -1,0 +1,56 @@
+/**
+ * Closed tabs' inbox reads as the global observer of the relay's link sees them (issue 12),
+ * timed by the relay's own WakeSchedule and WAKE_POLICIES. Played from the observer's side:
+ * with each message's own wake-up (the relay until 2026-12-04), a closed recipient's device
+ * shows up on the link within seconds of every message written to it, which is what let the
+ * disclosure attack name the principal's partners. With messages riding cover wake-ups, the
+ * reads must be the same, to the millisecond, whether or not anyone wrote: nothing in them
+ * can follow a message. Seeded: no figure here depends on the clock.
+ */
+import { describe, expect, it } from 'vitest';
+import { WAKE_POLICIES } from '../../packages/server/src/push/wakePolicy.ts';
+import { OWN_WAKE_POLICIES } from '../../bench/metadata/presenceRun.ts';
+import { seededRandom } from '../../bench/metadata/random.ts';
+import type { SimMessage } from '../../bench/metadata/trafficSchedule.ts';
+import { wakeFetchSightings } from '../../bench/metadata/wakeFetches.ts';
+import type { WebAppPlan } from '../../bench/metadata/webAppDevice.ts';
+
+const DAY = 86_400;
+const handles = ['principal', 'partner', 'stranger', 'cli'];
+// The principal's tab is open all day; the partner's and the stranger's never; `cli` polls.
+const plan: WebAppPlan = { isWebApp: [true, true, true, false], open: [[[0, DAY]], [], [], []], polls: [[], [], [], []], actions: [] };
+// 40 messages from the principal to his partner, one every half hour from 02:00.
+const messages: SimMessage[] = Array.from({ length: 40 }, (_, id) => ({ id, t: 7200 + 1800 * id, from: 0, to: [1] }));
+
+const readsOf = (label: string, sightings: readonly { t: number; src?: string }[]): number[] => sightings.filter((s) => s.src === label).map((s) => s.t);
+
+describe('closed tabs\' inbox reads on wake-ups', () => {
+  it('each message\'s own wake-up: the partner is read on the link within seconds of every message', () => {
+    const woken = wakeFetchSightings(handles, plan, messages, OWN_WAKE_POLICIES.balanced, DAY, seededRandom(1));
+    const reads = readsOf('partner', woken.sightings);
+    // The delay, or the coalescing window after a cover wake-up just before the message.
+    const bound = (OWN_WAKE_POLICIES.balanced.maxDelayMs + OWN_WAKE_POLICIES.balanced.coalesceMs) / 1000 + 4;
+    const followed = messages.filter((m) => reads.some((t) => t >= m.t && t <= m.t + bound)).length;
+    expect(followed).toBe(messages.length);
+    // Each its own (a cover wake-up that happens to go while one is due carries it instead).
+    expect(woken.messageWakes).toBeGreaterThan(messages.length - 3);
+    // Nothing for the open tab, nothing for a CLI device (no push).
+    expect(readsOf('principal', woken.sightings)).toEqual([]);
+    expect(readsOf('cli', woken.sightings)).toEqual([]);
+  });
+
+  for (const level of ['balanced', 'strict'] as const) {
+    it(`${level}: messages ride cover wake-ups: the partner's reads are the same with or without the messages`, () => {
+      const written = wakeFetchSightings(handles, plan, messages, WAKE_POLICIES[level], DAY, seededRandom(2));
+      const silent = wakeFetchSightings(handles, plan, [], WAKE_POLICIES[level], DAY, seededRandom(2));
+      expect(written.messageWakes).toBe(0);
+      expect(readsOf('partner', written.sightings)).toEqual(readsOf('partner', silent.sightings));
+      // Cover reads at the level's rate, and each message read at the next one.
+      expect(written.coverWakes).toBeGreaterThan(WAKE_POLICIES[level].coverPerDay);
+      expect(written.notifyDelays).toHaveLength(messages.length);
+      const mean = written.notifyDelays.reduce((s, d) => s + d, 0) / messages.length;
+      expect(mean).toBeGreaterThan(0);
+      expect(mean).toBeLessThan((4 * DAY) / WAKE_POLICIES[level].coverPerDay);
+    });
+  }
+});
