@@ -34,7 +34,7 @@ import { costLines, costPoints } from './costReport.ts';
 import { levelRow, levelTable } from './levelReport.ts';
 import { OWN_WAKE_POLICIES, runPresence } from './presenceRun.ts';
 import { WAKE_POLICIES } from '../../packages/server/src/push/wakePolicy.ts';
-import { presenceLines } from './presenceReport.ts';
+import { presenceLines, wakeReadLines } from './presenceReport.ts';
 
 const quick = process.env.METADATA_BENCH_QUICK === '1';
 const sized = quick ? QUICK_CONFIG : FULL_CONFIG;
@@ -120,7 +120,7 @@ for (const level of levels) {
   console.log(callLines(b.calls.calls, b.callPairings));
   console.log('');
   console.log(costLines(b));
-  console.log(`closed tabs' inbox reads on Web Push wake-ups (in the global observer's views): ${b.wakeReads.messageWakes} for messages, ${b.wakeReads.coverWakes} cover`);
+  console.log(wakeReadLines(b.wakeReads, b.webApp, b.schedule.durationSeconds));
   // CPU time beside wall time: on shared cores the wall time says more about the neighbours.
   console.log(`\nchart: ${chartPath}; level ${level}: ${((Date.now() - t0) / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU (analysis ${(b.timings.analyseMs / 1000).toFixed(1)} s wall)`);
   const dump = process.env.METADATA_BENCH_DUMP;

@@ -14,12 +14,20 @@
 import type { WakePolicy } from '../../packages/server/src/push/wakePolicy.ts';
 import type { Sighting } from './adversaryView.ts';
 import { wakeUpsUnder } from './pushPolicy.ts';
+import { CONNECTION_BYTES } from './costFigures.ts';
 import type { Random } from './random.ts';
 import type { SimMessage } from './trafficSchedule.ts';
 import { isOpenAt, type WebAppPlan } from './webAppDevice.ts';
 
 /** From the wake-up to the worker's inbox read reaching the relay: push delivery plus start-up. */
 const READ_AFTER_WAKE_SECONDS = { min: 1, max: 4 } as const;
+
+/**
+ * What one wake-up costs a device's data plan: a fresh connection (costFigures.ts's estimate)
+ * and one inbox round of auth and fetch frames, about 1.5 KB; the push itself rides the
+ * vendor's connection, which the phone keeps open anyway. An estimate, not a measurement.
+ */
+export const WAKE_READ_BYTES = CONNECTION_BYTES + 1_500;
 
 export type WakeFetches = {
   readonly sightings: readonly Sighting[];
