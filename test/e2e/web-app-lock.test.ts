@@ -178,6 +178,8 @@ describe('app lock from the org policy', () => {
       await alice.click('[data-tab=devices]');
       expect(await alice.textContent('[data-lock-in-force]')).toMatch(/Locks after 10 seconds.*requires it.*After 3 wrong passphrases/);
       expect(await alice.textContent('[data-previews]')).toContain('turned previews off');
+      // And what a closed app's message notification waits at the web app's level.
+      expect(await alice.textContent('[data-closed-notifications]')).toMatch(/about (30|15) minutes later on average/);
       await alice.click('[data-lock-now]');
       await screen(alice, 'locked');
       await unlock(alice, PASSPHRASE);

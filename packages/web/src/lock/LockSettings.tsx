@@ -10,6 +10,7 @@ import { lockOf } from './appLock.ts';
 import { ChoosePassphrase } from './LockScreen.tsx';
 import { durationText } from './lockSettings.ts';
 import { previewsAllowed } from './previews.ts';
+import { closedNotificationText } from './closedNotifications.ts';
 
 const CHOICES = [0, 60, 300, 900, 3600];
 
@@ -55,6 +56,7 @@ export function LockSettings({ session }: { session: Session }) {
       </div>
       <h2>Notifications</h2>
       <p data-previews>{previewsAllowed(session.client.orgPolicy().capabilities) ? 'Notifications name who wrote or calls, never the message text.' : 'Your organisation’s security policy turned previews off: notifications say only “New message” or “Incoming call”, never who.'}</p>
+      <p data-closed-notifications>{closedNotificationText(session.client.privacyLevel())}</p>
     </section>
   );
 }
