@@ -43,6 +43,8 @@ export type PushServiceStandIn = {
   subscribe(): BrowserSubscription;
   /** Answer 410 Gone from now on, as a service does for an expired subscription. */
   expire(sub: BrowserSubscription): void;
+  /** Answer normally again: a vendor that called a live subscription gone to stop its cover. */
+  revive(sub: BrowserSubscription): void;
   /** Keep answers back until the returned function is called (a slow push service). */
   hold(): () => void;
   close(): Promise<void>;
@@ -128,6 +130,9 @@ export async function startPushService(): Promise<PushServiceStandIn> {
     },
     expire(sub) {
       expired.add(sub.endpoint.slice(sub.endpoint.lastIndexOf('/') + 1));
+    },
+    revive(sub) {
+      expired.delete(sub.endpoint.slice(sub.endpoint.lastIndexOf('/') + 1));
     },
     hold() {
       let release = (): void => {};

@@ -69,7 +69,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       tokens: new TokenIssuer(tokenLedger, limits, Date.now, new FailureThrottle({ perMinute: limits.tokenFailuresPerMinute, perMinutePerAddress: limits.tokenFailuresPerMinutePerAddress })),
       observer: options.observer,
       turn: options.turn,
-      push: options.push === false ? undefined : openRelayPush(options.dataDir, options.push ?? {}),
+      push: options.push === false ? undefined : openRelayPush(options.dataDir, options.push ?? {}, log),
       ohttp: new GatewayKeys(options.dataDir, options.ohttp),
       ...(ingress ? { ingress } : {}),
       now: Date.now,

@@ -3,11 +3,12 @@
  * stand-in records every wake-up per subscription, on a clock the test moves (no real waiting,
  * no timing bounds on a loaded machine). At `balanced` and `strict` a message gets no wake-up
  * of its own: the wake-ups a browser gets are the same, to the millisecond, whether or not
- * anyone wrote to it (the next cover wake-up carries the message). For a browser the relay
- * keeps no cover timer for, a message's wake-up comes at a random moment within the level's
- * bound and carries every message posted before it; the next comes no sooner than the
- * coalescing window. A call's comes at once, whatever is due; and cover wake-ups come at the
- * level's rate, looking like any other.
+ * anyone wrote to it (the next cover wake-up carries the message). A browser the relay keeps
+ * no cover timer for (its table full) gets no wake-up for a message at all, rather than one
+ * timed by it; an insider re-registering endpoint after endpoint cannot fill that table, and a
+ * push service that calls a browser gone to stop its cover gets no message-timed wake-up
+ * after. A call's comes at once, whatever is due; and cover wake-ups come at the level's rate,
+ * looking like any other.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,8 @@ import { seededRandom } from '../../../bench/metadata/random.ts';
 import { sealPushTarget } from '../src/push/pushTargetSeal.ts';
 import { PushTargetStore } from '../src/push/pushTargetStore.ts';
 import { WAKE_POLICIES, type WakeLevel } from '../src/push/wakePolicy.ts';
-import { WakeUps, type PostWake } from '../src/push/wakeUps.ts';
+import { mailboxOwner, WakeUps, type PostWake, type WakeOwner } from '../src/push/wakeUps.ts';
+import { enrolDevice } from './support/enrolDevice.ts';
 import { tmpDir } from './support/tmpDir.ts';
 import { createMailbox, postFrame, type TestMailbox } from './support/envelopes.ts';
 import { call } from './support/httpApi.ts';
@@ -42,11 +44,12 @@ afterAll(async () => {
   await push.close();
 });
 
-/** `uncovered`: the relay keeps no cover timer for any browser (as past MAX_COVERED). */
-function fresh(seed: number, uncovered = false): void {
+/** `maxCovered`: the relay keeps cover timers for at most this many browsers (MAX_COVERED). */
+function fresh(seed: number, maxCovered?: number, log?: (line: string) => void): void {
   seen = new Map();
   clock = new ManualClock(() => wakeUps.settle());
-  wakeUps = new WakeUps(store, 'mailto:ops@example.org', { clock, random: seededRandom(seed).next, ...(uncovered ? { maxCovered: 0 } : {}) });
+  const opts = { clock, random: seededRandom(seed).next, ...(maxCovered !== undefined ? { maxCovered } : {}), ...(log ? { log } : {}) };
+  wakeUps = new WakeUps(store, 'mailto:ops@example.org', opts);
 }
 afterEach(async () => {
   await wakeUps.close();
@@ -59,10 +62,16 @@ function browser(level: WakeLevel): Browser {
   const sub = push.subscribe();
   const mailbox = randomBytes(16).toString('hex') as MailboxId;
   const sendCap = randomBytes(32);
-  const target = { endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, level };
-  store.put(mailbox, sealPushTarget(sendCap, mailbox, target));
-  wakeUps.known(target);
-  return { sub, id: sub.endpoint.slice(sub.endpoint.lastIndexOf('/') + 1), mailbox, sendCap };
+  const b = { sub, id: sub.endpoint.slice(sub.endpoint.lastIndexOf('/') + 1), mailbox, sendCap };
+  register(b, level);
+  return b;
+}
+
+/** `PUT /v1/push/:mailboxId` with `b`'s subscription: the sealed row, then the cover entry. */
+function register(b: Browser, level: WakeLevel): void {
+  const target = { endpoint: b.sub.endpoint, p256dh: b.sub.keys.p256dh, auth: b.sub.keys.auth, level };
+  store.put(b.mailbox, sealPushTarget(b.sendCap, b.mailbox, target));
+  wakeUps.known(target, mailboxOwner(b.mailbox));
 }
 
 async function post(b: Browser, wake: PostWake): Promise<void> {
@@ -100,44 +109,93 @@ describe('wake-up timing at the relay', () => {
     });
   }
 
-  it('a browser without cover: a message wakes within the delay bound, once for a burst, at spread-out moments', async () => {
-    fresh(1, true);
-    const bound = WAKE_POLICIES.balanced.maxDelayMs;
-    const browsers = Array.from({ length: 20 }, () => browser('balanced'));
-    const start = clock.now();
-    for (let i = 0; i < 5; i++) {
-      for (const b of browsers) await post(b, 'later');
-      await clock.advance(SECOND);
+  for (const level of ['balanced', 'strict'] as const) {
+    it(`${level}: with the cover table full, a message wakes nobody (no wake-up timed by it); a ring still wakes at once`, async () => {
+      const logs: string[] = [];
+      fresh(1, 1, (l) => logs.push(l));
+      const { coalesceMs, maxDelayMs } = WAKE_POLICIES[level];
+      browser(level);
+      const late = Array.from({ length: 5 }, () => browser(level));
+      expect(wakeUps.covered).toBe(1);
+      const start = clock.now();
+      for (let i = 0; i < 3; i++) {
+        for (const b of late) await post(b, 'later');
+        await clock.advance(SECOND);
+      }
+      // Past the delay bound and the window: a wake-up here would have been timed by the posts.
+      await clock.advance(coalesceMs + maxDelayMs);
+      expect(late.map((b) => times(b).filter((t) => t >= start))).toEqual(late.map(() => []));
+      expect(wakeUps.stats.uncovered).toBe(15);
+      expect(wakeUps.stats.riding).toBe(0);
+      // Said once, and without an endpoint or a mailbox in it.
+      expect(logs).toHaveLength(1);
+      for (const b of late) expect(logs[0]).not.toContain(b.id);
+      for (const b of late) expect(logs[0]).not.toContain(b.mailbox);
+      const ringAt = clock.now();
+      await post(late[0]!, 'now');
+      expect(times(late[0]!)).toEqual([ringAt]);
+    });
+  }
+
+  it('an insider re-registering endpoint after endpoint holds one cover entry; a browser registered after still rides cover', async () => {
+    fresh(13, 4);
+    const { maxDelayMs } = WAKE_POLICIES.strict;
+    // One mailbox, 200 subscriptions in turn; one device's KeyPackage target, 200 more.
+    const insider = browser('strict');
+    for (let i = 0; i < 200; i++) register({ ...insider, sub: push.subscribe() }, 'strict');
+    const device: WakeOwner = 'device:insider';
+    for (let i = 0; i < 200; i++) {
+      const sub = push.subscribe();
+      wakeUps.known({ endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, level: 'strict' }, device);
     }
-    // Nothing went at the post: the vendor cannot line a wake-up up with the sender's upload.
-    expect(browsers.filter((b) => times(b).some((t) => t === start))).toEqual([]);
-    await clock.advance(bound);
-    const first = browsers.map((b) => times(b)[0]);
-    expect(first.every((t) => t !== undefined && t > start && t <= start + bound)).toBe(true);
-    // Five messages each, one wake-up each (a cover wake-up in the span would be a second).
-    const extra = browsers.reduce((n, b) => n + times(b).length - 1, 0);
-    expect(extra).toBeLessThanOrEqual(1);
-    // Spread over the bound, not a fixed delay that would still line up with the post.
-    const delays = first.map((t) => t! - start).sort((a, b) => a - b);
-    expect(delays.at(-1)! - delays[0]!).toBeGreaterThan(bound / 2);
+    expect(wakeUps.covered).toBe(2);
+    const victims = [browser('strict'), browser('strict')];
+    expect(wakeUps.covered).toBe(4);
+    const postedAt = clock.now();
+    for (const v of victims) await post(v, 'later');
+    expect(wakeUps.stats.riding).toBe(2);
+    expect(wakeUps.stats.uncovered).toBe(0);
+    await clock.advance(maxDelayMs);
+    expect(victims.map((v) => times(v).filter((t) => t >= postedAt && t <= postedAt + maxDelayMs))).toEqual([[], []]);
+    // And cover comes: the victims' timers run (strict: about four an hour).
+    await clock.advance(3 * 3600 * SECOND);
+    for (const v of victims) expect(times(v).length).toBeGreaterThan(0);
   });
 
-  it('a browser without cover: the next message wake-up waits out the coalescing window', async () => {
-    fresh(2, true);
-    const { coalesceMs, maxDelayMs } = WAKE_POLICIES.balanced;
+  it('a mailbox that removes its target leaves its cover entry', async () => {
+    fresh(14, 1);
     const b = browser('balanced');
+    store.delete(b.mailbox);
+    wakeUps.released(mailboxOwner(b.mailbox));
+    expect(wakeUps.covered).toBe(0);
+    expect(clock.pending).toBe(0);
+    browser('balanced');
+    expect(wakeUps.covered).toBe(1);
+  });
+
+  it('a push service that answers 410 to a cover wake-up gets no wake-up timed by a message after; a fresh registration brings cover back', async () => {
+    fresh(15);
+    const b = browser('strict');
+    push.expire(b.sub);
+    await clock.advance(3600 * SECOND);
+    expect(wakeUps.stats.gone).toBe(1);
+    // The vendor answers again, hoping the next message starts cover at its own time.
+    push.revive(b.sub);
+    const from = clock.now();
+    for (let i = 0; i < 5; i++) {
+      await post(b, 'later');
+      await clock.advance(600 * SECOND);
+    }
+    await clock.advance(3 * 3600 * SECOND);
+    expect(times(b).filter((t) => t >= from)).toEqual([]);
+    expect(store.get(b.mailbox)).toBeUndefined();
+    expect(clock.pending).toBe(0);
+    // The device registers again: cover at the strict rate, and messages ride it.
+    register(b, 'strict');
     await post(b, 'later');
-    await clock.advance(maxDelayMs);
-    const [woke] = times(b);
-    expect(woke).toBeDefined();
-    await clock.advance(5 * SECOND);
-    const postedAt = clock.now();
-    await post(b, 'later');
-    await clock.advance(coalesceMs + maxDelayMs);
-    const next = times(b).filter((t) => t > woke!);
-    expect(next).toHaveLength(1);
-    expect(next[0]).toBeGreaterThanOrEqual(woke! + coalesceMs);
-    expect(next[0]).toBeLessThanOrEqual(postedAt + coalesceMs + maxDelayMs);
+    expect(wakeUps.stats.riding).toBe(1);
+    await clock.advance(3 * 3600 * SECOND);
+    expect(times(b).filter((t) => t >= from).length).toBeGreaterThan(0);
   });
 
   it('a call wakes at once, inside the window and while a message wake-up is due, and takes its place', async () => {
@@ -249,5 +307,46 @@ describe('the post says whether its wake-up may wait', () => {
     expect(await wakesOf(sub, 1)).toBe(1);
     slow.ws.close();
     fast.ws.close();
+  });
+});
+
+describe('an insider cannot fill the cover table through the routes', () => {
+  let relay: TestRelay;
+  let relayClock: ManualClock;
+  beforeAll(async () => {
+    relayClock = new ManualClock();
+    const timing = { clock: relayClock, random: seededRandom(21).next, maxCovered: 3 };
+    relay = await startTestRelay({ push: { endpoints: { hosts: [push.host], allowHttp: true }, timing } });
+  });
+
+  const idOf = (sub: BrowserSubscription): string => sub.endpoint.slice(sub.endpoint.lastIndexOf('/') + 1);
+  const putMailbox = (m: TestMailbox, subscription: BrowserSubscription) =>
+    fetch(`${relay.url}/v1/push/${m.id}`, {
+      method: 'PUT',
+      headers: { authorization: `Capability ${m.readCap.toString('hex')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sendCap: m.sendCap.toString('hex'), subscription, level: 'strict' }),
+    });
+
+  it('a session and a mailbox registering 60 endpoints each leave room: a victim registered after rides cover', async () => {
+    const insider = await enrolDevice(relay.url, relay.adminToken, 'insider');
+    const own = await createMailbox(relay.store);
+    for (let i = 0; i < 60; i++) {
+      expect((await call(relay.url, 'PUT', '/v1/push/keypackages', { subscription: push.subscribe(), level: 'strict' }, insider.token)).status).toBe(200);
+      expect((await putMailbox(own, push.subscribe())).status).toBe(200);
+    }
+    const victim = await createMailbox(relay.store);
+    const sub = push.subscribe();
+    expect((await putMailbox(victim, sub)).status).toBe(200);
+    const wakes = (): number[] => push.received.flatMap((p, i) => (p.subscription === idOf(sub) ? [i] : []));
+    const r = await fetch(`${relay.url}/v1/post`, { method: 'POST', headers: { 'hardline-wake': 'later' }, body: new Uint8Array(postFrame(victim, 'a message').frame) });
+    expect(r.status).toBe(200);
+    // No wake-up of its own within the level's bound: left to cover...
+    await relayClock.advance(WAKE_POLICIES.strict.maxDelayMs);
+    await new Promise((res) => setTimeout(res, 200));
+    expect(wakes()).toEqual([]);
+    // ...which the victim has: its cover wake-ups come (strict: about four an hour).
+    await relayClock.advance(3 * 3600 * SECOND);
+    for (let i = 0; i < 300 && wakes().length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    expect(wakes().length).toBeGreaterThan(0);
   });
 });

@@ -7,7 +7,8 @@
 import type { EndpointPolicy } from './pushSubscription.ts';
 import type { WakeClock } from './wakeUps.ts';
 
-export type WakeTiming = { readonly clock?: WakeClock; readonly random?: () => number };
+/** `maxCovered`: a lower bound on cover entries than MAX_COVERED, to reach a full table (wakeUps.ts). */
+export type WakeTiming = { readonly clock?: WakeClock; readonly random?: () => number; readonly maxCovered?: number };
 
 export type PushOptions = {
   /**
@@ -17,7 +18,7 @@ export type PushOptions = {
   readonly subject?: string;
   /** Push services wake-ups may go to; default the browser vendors' (pushSubscription.ts). */
   readonly endpoints?: EndpointPolicy;
-  /** Tests only: a clock and a random source for the wake-up timing (push/wakeUps.ts). */
+  /** Tests only: a clock, a random source and a cover bound for the wake-ups (push/wakeUps.ts). */
   readonly timing?: WakeTiming;
 };
 

@@ -18,9 +18,10 @@ export type RelayPush = {
   close(): Promise<void>;
 };
 
-export function openRelayPush(dataDir: string, options: PushOptions): RelayPush {
+/** `log`: the relay's log, told once if the cover table fills (wakeUps.ts). */
+export function openRelayPush(dataDir: string, options: PushOptions, log?: (line: string) => void): RelayPush {
   const targets = new PushTargetStore(dataDir);
-  const wakeUps = new WakeUps(targets, options.subject ?? DEFAULT_PUSH_SUBJECT, options.timing);
+  const wakeUps = new WakeUps(targets, options.subject ?? DEFAULT_PUSH_SUBJECT, { ...options.timing, ...(log ? { log } : {}) });
   return {
     targets,
     wakeUps,

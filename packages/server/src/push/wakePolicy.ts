@@ -8,8 +8,10 @@
  * A message's own wake-up, even after a random delay, lands near the sender's activity, and the
  * closed app's inbox read on waking shows the relay's link who was just written to: over two
  * weeks that alone let the global observer name 2 of the principal's top 5 partners
- * (BENCHMARKS.md "Closed tabs' wake-ups"). The delay and window below remain for a browser the
- * relay keeps no cover timer for (past MAX_COVERED, push/wakeUps.ts), and for `off`.
+ * (BENCHMARKS.md "Closed tabs' wake-ups"). So a browser the relay keeps no cover timer for
+ * (past MAX_COVERED, push/wakeUps.ts) gets no wake-up for a message at these levels, not one
+ * after the delay below; the delay and window apply only to a level whose messages do not ride
+ * cover, and the metadata bench's comparisons.
  */
 import { ValidationError } from '@hardline/protocol';
 

@@ -11,6 +11,19 @@
  * ring now) wakes it at once; and every browser registered since the relay started gets cover
  * wake-ups at its level's rate. On top, wake-ups to one endpoint never overlap: while one is on
  * its way, more add at most one, sent once it returns.
+ *
+ * At `balanced` and `strict` a message gets no wake-up of its own: the next cover wake-up
+ * carries it. Cover timers live in memory, one per endpoint, each held by its owners: the
+ * device that set it for its KeyPackage mailboxes, or the mailboxes whose stored target it is.
+ * An owner that registers another endpoint (or removes its target) leaves its old one, which
+ * goes with its last owner: so the table is bounded by the targets really stored, and no
+ * session fills it by registering endpoint after endpoint. Should it still be full
+ * (MAX_COVERED), a message to a browser without cover gets no wake-up at all rather than one
+ * timed by the message: that closed app learns of it when opened, or at a ring, which still
+ * wakes at once. An endpoint the push service called gone (404/410) stays gone, even when
+ * that answer came to a cover wake-up: a message for it sends nothing and deletes the
+ * mailbox's target, until a device registers that endpoint afresh; otherwise the vendor could
+ * turn cover off by answering 410 once and have every later wake-up follow a message.
  */
 import webpush from 'web-push';
 import type { MailboxId } from '@hardline/protocol';
@@ -27,8 +40,10 @@ export const WAKE_TTL_SECONDS = 3600;
 /** RFC 8030 §5.4: one topic for all, so a push service keeps at most one undelivered wake-up per browser. */
 export const WAKE_TOPIC = 'wake';
 const SEND_TIMEOUT_MS = 10_000;
-/** Browsers kept for cover wake-ups (memory only); past this, new ones get real wake-ups only. */
+/** Browsers kept for cover wake-ups (memory only); past this, messages to new ones wake nobody. */
 const MAX_COVERED = 50_000;
+/** Endpoints remembered as gone (memory only); the oldest is forgotten first. */
+const MAX_GONE = 50_000;
 
 /** Real time; tests pass a clock they advance themselves. */
 export type WakeClock = { now(): number; after(ms: number, fn: () => void): () => void };
@@ -45,10 +60,28 @@ export const REAL_CLOCK: WakeClock = {
 /** `now`: a call's signal (or an unmarked post); `later`: the sender let it wait (sendScheduler). */
 export type PostWake = 'now' | 'later';
 
-/** `riding`: messages left to the browser's next cover wake-up (wakePolicy.ts). */
-export type WakeStats = { sent: number; failed: number; gone: number; coalesced: number; delayed: number; cover: number; riding: number };
+/**
+ * `riding`: messages left to the browser's next cover wake-up (wakePolicy.ts); `uncovered`:
+ * messages that would have ridden cover but the browser has none (the table was full), so no
+ * wake-up at all.
+ */
+export type WakeStats = {
+  sent: number;
+  failed: number;
+  gone: number;
+  coalesced: number;
+  delayed: number;
+  cover: number;
+  riding: number;
+  uncovered: number;
+};
 
-type Browser = { target: WakeTarget; cancelDue?: () => void; cancelCover?: () => void };
+/** Who holds a cover entry: a device's KeyPackage target, or a mailbox's stored target. */
+export type WakeOwner = `device:${string}` | `mailbox:${string}`;
+export const deviceOwner = (deviceId: string): WakeOwner => `device:${deviceId}`;
+export const mailboxOwner = (mailboxId: MailboxId): WakeOwner => `mailbox:${mailboxId}`;
+
+type Browser = { target: WakeTarget; owners: Set<WakeOwner>; cancelDue?: () => void; cancelCover?: () => void };
 
 export class WakeUps {
   readonly #targets: PushTargetStore;
@@ -61,14 +94,25 @@ export class WakeUps {
   readonly #running = new Set<Promise<void>>();
   /** Browsers seen since start, by endpoint: their due wake-up and cover timers. Memory only. */
   readonly #browsers = new Map<string, Browser>();
+  /** Each owner's endpoint in #browsers: one per owner, so owners cannot pile up entries. */
+  readonly #owned = new Map<WakeOwner, string>();
+  /** Endpoints the push service called gone, in the order it did (memory only). */
+  readonly #gone = new Set<string>();
   #closed = false;
-  readonly stats: WakeStats = { sent: 0, failed: 0, gone: 0, coalesced: 0, delayed: 0, cover: 0, riding: 0 };
+  #toldFull = false;
+  readonly stats: WakeStats = { sent: 0, failed: 0, gone: 0, coalesced: 0, delayed: 0, cover: 0, riding: 0, uncovered: 0 };
 
   readonly #maxCovered: number;
+  readonly #log: (line: string) => void;
 
   /** `maxCovered`: tests lower it to reach the path for browsers past the bound. */
-  constructor(targets: PushTargetStore, subject: string, opts: { clock?: WakeClock; random?: () => number; maxCovered?: number } = {}) {
+  constructor(
+    targets: PushTargetStore,
+    subject: string,
+    opts: { clock?: WakeClock; random?: () => number; maxCovered?: number; log?: (line: string) => void } = {},
+  ) {
     this.#maxCovered = opts.maxCovered ?? MAX_COVERED;
+    this.#log = opts.log ?? (() => {});
     this.#targets = targets;
     this.#vapid = targets.vapid;
     this.#subject = subject;
@@ -89,13 +133,20 @@ export class WakeUps {
       return;
     }
     if (!target) return;
-    const browser = this.#browser(target);
+    if (this.#gone.has(target.endpoint)) {
+      // The push service said so, maybe to a cover wake-up: a wake-up now would follow this message.
+      this.#targets.delete(mailboxId);
+      this.stats.gone++;
+      return;
+    }
+    const browser = this.#browser(target, mailboxOwner(mailboxId));
     const policy = WAKE_POLICIES[target.level];
     if (ridesCover(policy, wake === 'now', browser?.cancelCover !== undefined)) {
       // The next cover wake-up reads the whole inbox; this message's time shows nowhere.
       this.stats.riding++;
       return;
     }
+    if (wake === 'later' && policy.messagesRideCover) return this.#leftUncovered();
     const now = this.#clock.now();
     const at = this.#schedule.due(target.endpoint, policy, wake === 'now', now);
     if (at === undefined) {
@@ -112,16 +163,44 @@ export class WakeUps {
     else this.#clock.after(at - now, fire);
   }
 
-  /** A target its device registered: from now on it gets cover wake-ups at its level's rate. */
-  known(target: WakeTarget): void {
-    if (!this.#closed) this.#browser(target);
+  /**
+   * A target `owner` registered: from now on it gets cover wake-ups at its level's rate, and
+   * the owner leaves the endpoint it registered before. A fresh registration is also the only
+   * thing that brings back an endpoint the push service called gone.
+   */
+  known(target: WakeTarget, owner: WakeOwner): void {
+    if (this.#closed) return;
+    this.#gone.delete(target.endpoint);
+    this.#browser(target, owner);
   }
 
-  #browser(target: WakeTarget): Browser | undefined {
+  /** `owner` removed its target: it leaves its endpoint's cover entry. */
+  released(owner: WakeOwner): void {
+    this.#leave(owner);
+  }
+
+  /** Cover entries held now: bounded by the owners' stored targets, and by MAX_COVERED. */
+  get covered(): number {
+    return this.#browsers.size;
+  }
+
+  /**
+   * A message at a level whose messages ride cover, to a browser with no cover timer (the
+   * table is full): no wake-up, since one of its own would be timed by the message.
+   */
+  #leftUncovered(): void {
+    this.stats.uncovered++;
+    if (this.#toldFull) return;
+    this.#toldFull = true;
+    this.#log(`push: ${this.#maxCovered} browsers have cover wake-ups, the most kept; closed apps past them are told of messages only when opened (calls still wake them)`);
+  }
+
+  #browser(target: WakeTarget, owner: WakeOwner): Browser | undefined {
+    if (this.#owned.get(owner) !== target.endpoint) this.#leave(owner);
     let b = this.#browsers.get(target.endpoint);
     if (!b) {
       if (this.#browsers.size >= this.#maxCovered) return undefined;
-      b = { target };
+      b = { target, owners: new Set() };
       this.#browsers.set(target.endpoint, b);
     } else if (b.target.level !== target.level) {
       // The level declared last wins; the cover rate follows it.
@@ -129,8 +208,20 @@ export class WakeUps {
       b.cancelCover = undefined;
     }
     b.target = target;
+    b.owners.add(owner);
+    this.#owned.set(owner, target.endpoint);
     if (!b.cancelCover) this.#coverLater(b);
     return b;
+  }
+
+  /** The owner's entry loses it; one with no owner left has nobody's target behind it and goes. */
+  #leave(owner: WakeOwner): void {
+    const endpoint = this.#owned.get(owner);
+    if (endpoint === undefined) return;
+    this.#owned.delete(owner);
+    const b = this.#browsers.get(endpoint);
+    b?.owners.delete(owner);
+    if (b && b.owners.size === 0) this.#forget(endpoint);
   }
 
   #coverLater(b: Browser): void {
@@ -194,6 +285,7 @@ export class WakeUps {
       if (res.status === 404 || res.status === 410) {
         // RFC 8030 §7.3: the subscription is gone for good; so are this mailbox's target and its cover.
         if (mailboxId) this.#targets.delete(mailboxId);
+        this.#markGone(target.endpoint);
         this.#forget(target.endpoint);
         this.stats.gone++;
       } else if (res.ok) {
@@ -207,10 +299,18 @@ export class WakeUps {
     }
   }
 
+  /** Remembered so that the next message's wake-up does not bring the browser back (see top). */
+  #markGone(endpoint: string): void {
+    this.#gone.delete(endpoint);
+    this.#gone.add(endpoint);
+    if (this.#gone.size > MAX_GONE) this.#gone.delete(this.#gone.values().next().value!);
+  }
+
   #forget(endpoint: string): void {
     const b = this.#browsers.get(endpoint);
     b?.cancelDue?.();
     b?.cancelCover?.();
+    for (const owner of b?.owners ?? []) if (this.#owned.get(owner) === endpoint) this.#owned.delete(owner);
     this.#browsers.delete(endpoint);
     this.#schedule.forget(endpoint);
   }
@@ -231,6 +331,7 @@ export class WakeUps {
     }
     this.#closed = true;
     this.#browsers.clear();
+    this.#owned.clear();
     await this.settle();
   }
 }

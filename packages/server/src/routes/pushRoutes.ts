@@ -19,6 +19,7 @@ import { ok, type Route } from '../http/route.ts';
 import { parsePushSubscription } from '../push/pushSubscription.ts';
 import { sealPushTarget } from '../push/pushTargetSeal.ts';
 import { parseWakeLevel } from '../push/wakePolicy.ts';
+import { deviceOwner, mailboxOwner } from '../push/wakeUps.ts';
 
 export const pushRoutes: readonly Route[] = [
   {
@@ -38,7 +39,8 @@ export const pushRoutes: readonly Route[] = [
       const level = parseWakeLevel(body.level);
       const sub = body.subscription === null ? null : parsePushSubscription(body.subscription, ctx.push.endpoints);
       ctx.push.keyPackageTargets.set(device.deviceId, sub && { ...sub, level });
-      if (sub) ctx.push.wakeUps.known({ ...sub, level });
+      if (sub) ctx.push.wakeUps.known({ ...sub, level }, deviceOwner(device.deviceId));
+      else ctx.push.wakeUps.released(deviceOwner(device.deviceId));
       return ok({ wakeUps: sub !== null });
     },
   },
@@ -59,8 +61,12 @@ export const pushRoutes: readonly Route[] = [
       if (!capabilityMatches(readCap, mailbox.readCapHash)) throw new RelayError('BAD_CAPABILITY', 'read capability does not match');
       if (!capabilityMatches(sendCap, mailbox.sendCapHash)) throw new RelayError('BAD_CAPABILITY', 'send capability does not match');
       if (sub) ctx.push.targets.put(mailboxId, sealPushTarget(sendCap, mailboxId, { ...sub, level }));
-      if (sub) ctx.push.wakeUps.known({ ...sub, level });
-      else ctx.push.targets.delete(mailboxId);
+      // Owned by the mailbox: registering it again with another endpoint leaves the old one's cover.
+      if (sub) ctx.push.wakeUps.known({ ...sub, level }, mailboxOwner(mailboxId));
+      else {
+        ctx.push.targets.delete(mailboxId);
+        ctx.push.wakeUps.released(mailboxOwner(mailboxId));
+      }
       return ok({ mailboxId, wakeUps: sub !== null });
     },
   },
