@@ -18,11 +18,12 @@ export type ControlsHost = {
   conversations(): Conversation[];
   mls(c: Conversation): ClientState;
   setMls(c: Conversation, s: ClientState): void;
-  fanOut(conv: Conversation, kind: PayloadKind, body: Uint8Array): Promise<void>;
+  /** `urgent`: queued for the `flushNow` that follows (urgentPosts.ts). */
+  fanOut(conv: Conversation, kind: PayloadKind, body: Uint8Array, urgent?: boolean): Promise<void>;
   save(): Promise<void>;
   /** Posts at the scheduler's next slot (or at once with the scheduler off). */
   flushOutbox(): Promise<number>;
-  /** Posts now, past the scheduler. */
+  /** Posts now, past the scheduler, what was queued urgent (and what it must not overtake). */
   flushNow(): Promise<number>;
   /** POLICY_FORBIDS unless the org policy allows this device calls. */
   requireCalls(): void;
@@ -44,13 +45,16 @@ export class ConversationControls {
   async send(conversationId: string, message: ConversationControl): Promise<void> {
     const h = this.host;
     const conv = this.open(conversationId);
-    const { newState, message: mls } = await encryptApplication(h.mls(conv), encodeAppMessage(message), h.impl);
-    h.setMls(conv, newState);
-    await h.fanOut(conv, PayloadKind.MLS, mls);
-    await h.save();
     // Call signalling keeps call setup within its budget (1.5 s): it posts at once, not at the
     // scheduler's slots; decoupling it is the calls part of issue 12 (docs/protocol.md §7).
-    await (message.t === 'call' ? h.flushNow() : h.flushOutbox());
+    // Only the signal itself (urgentPosts.ts): a signal the victim's app sends by itself when
+    // an insider rings must not take the victim's other waiting texts along, unmarked.
+    const urgent = message.t === 'call';
+    const { newState, message: mls } = await encryptApplication(h.mls(conv), encodeAppMessage(message), h.impl);
+    h.setMls(conv, newState);
+    await h.fanOut(conv, PayloadKind.MLS, mls, urgent);
+    await h.save();
+    await (urgent ? h.flushNow() : h.flushOutbox());
   }
 
   /** Keeps a control that arrived; undefined for a repeat of one already kept. */

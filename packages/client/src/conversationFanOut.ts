@@ -8,23 +8,25 @@
 import { randomBytes, sealEnvelope, toHex, type DeviceId, type Envelope, type EnvelopeId, type PayloadKind, type Roster } from '@hardline/protocol';
 import type { Conversation, DeviceState } from './deviceState.ts';
 import type { SealKeys } from './sealKeys.ts';
+import type { QueueTag } from './urgentPosts.ts';
 
 export type FanOutHost = {
   readonly state: DeviceState;
   readonly seal: SealKeys;
-  queue(to: { readonly sendCap: string }, envelope: Envelope): void;
+  queue(to: { readonly sendCap: string }, envelope: Envelope, tag: QueueTag): void;
 };
 
 /**
  * `roster` is the one whose devices receive it: a commit goes to the devices of the roster
  * before it, and `exclude` leaves out the devices it adds (they get a Welcome instead).
+ * `urgent`: the caller flushes urgently next (a call's signal, a commit; urgentPosts.ts).
  */
-export async function fanOut(host: FanOutHost, conv: Conversation, kind: PayloadKind, body: Uint8Array, roster: Roster = conv.roster, exclude: Set<DeviceId> = new Set()): Promise<void> {
+export async function fanOut(host: FanOutHost, conv: Conversation, kind: PayloadKind, body: Uint8Array, roster: Roster = conv.roster, exclude: Set<DeviceId> = new Set(), urgent = false): Promise<void> {
   const secret = roster.sealSecrets[0]!;
   for (const d of roster.devices) {
     if (d.deviceId === host.state.deviceId || exclude.has(d.deviceId)) continue;
     const key = await host.seal.conversation(secret, d.mailboxId);
-    host.queue(d, await sealEnvelope(key, d.mailboxId, newEnvelopeId(), kind, body));
+    host.queue(d, await sealEnvelope(key, d.mailboxId, newEnvelopeId(), kind, body), { conversation: conv.id, urgent });
   }
 }
 

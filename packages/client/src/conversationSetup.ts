@@ -14,6 +14,7 @@ import type { MailboxPool } from './mailboxPool.ts';
 import { requireContactAllowed, type OrgState } from './orgPolicy.ts';
 import type { DirectoryUser } from './relayApi.ts';
 import type { SealKeys } from './sealKeys.ts';
+import type { QueueTag } from './urgentPosts.ts';
 
 /** `flush: false` leaves what was queued for the caller's own flush (send queues its text first). */
 export type SetupFlush = { readonly flush?: boolean };
@@ -32,7 +33,7 @@ export type SetupHost = {
   findGroup(name: string): Conversation | undefined;
   activeDevices(handle: string): DeviceId[];
   setMls(c: Conversation, s: ClientState): void;
-  queue(to: { readonly sendCap: string }, envelope: Envelope): void;
+  queue(to: { readonly sendCap: string }, envelope: Envelope, tag?: QueueTag): void;
   save(): Promise<void>;
   flushOutbox(): Promise<number>;
 };
@@ -99,12 +100,12 @@ export class ConversationSetup {
   }
 
   /** To each KeyPackage's own mailbox, which is not the conversation's when it was a last-resort one. */
-  async queueWelcomes(mls: ClientState, roster: Roster, claimed: readonly ClaimedDevice[], welcome: Uint8Array): Promise<void> {
+  async queueWelcomes(mls: ClientState, roster: Roster, claimed: readonly ClaimedDevice[], welcome: Uint8Array, tag: QueueTag = {}): Promise<void> {
     const body = encodeBundle({ mls: welcome, rosterBox: await this.rosterBox(mls, roster) });
     for (const c of claimed) {
       const key = await this.host.seal.keyPackage(c.bytes, c.welcomeTo.mailboxId);
       const env = await sealEnvelope(key, c.welcomeTo.mailboxId, toHex(randomBytes(16)) as EnvelopeId, PayloadKind.WELCOME_BUNDLE, body);
-      this.host.queue(c.welcomeTo, env);
+      this.host.queue(c.welcomeTo, env, tag);
     }
   }
 }

@@ -89,7 +89,13 @@ export type ReceivedControl = {
 
 export const MAX_CONTROLS_PER_CONVERSATION = 2_000;
 
-export type QueuedPost = { sendCap: string; envelope: string };
+/**
+ * `conversation` and `urgent` are the queueing's tag (urgentPosts.ts): an urgent flush posts the
+ * urgent entries at once and, marked `later`, the same conversation's entries queued before them.
+ * `urgent` is dropped from an entry that an urgent flush could not post: it then waits for a
+ * slot, and another urgent flush (an insider's ring) does not post it unmarked.
+ */
+export type QueuedPost = { sendCap: string; envelope: string; conversation?: string; urgent?: true };
 
 export type DeviceState = {
   v: 1;

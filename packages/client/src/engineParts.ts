@@ -41,6 +41,7 @@ import { watchSession } from './sessionWatch.ts';
 import { TextSending } from './textSending.ts';
 import { TransparencyApi } from './transparencyApi.ts';
 import type { Transport } from './transport.ts';
+import type { QueueTag } from './urgentPosts.ts';
 
 /** How long reconcile waits before claiming again for a device that had no KeyPackage left. */
 const CLAIM_RETRY_MS = 60_000;
@@ -64,8 +65,8 @@ export type EngineHost = {
   mls(c: Conversation): ClientState;
   setMls(c: Conversation, s: ClientState): void;
   rosterBox(mls: ClientState, roster: Roster): Promise<Uint8Array>;
-  fanOut(conv: Conversation, kind: PayloadKind, body: Uint8Array, roster?: Roster, exclude?: Set<DeviceId>): Promise<void>;
-  queue(to: { readonly sendCap: string }, envelope: Envelope): void;
+  fanOut(conv: Conversation, kind: PayloadKind, body: Uint8Array, roster?: Roster, exclude?: Set<DeviceId>, urgent?: boolean): Promise<void>;
+  queue(to: { readonly sendCap: string }, envelope: Envelope, tag?: QueueTag): void;
   flushOutbox(): Promise<number>;
 };
 
@@ -112,15 +113,16 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
     setMls: (c, s) => host.setMls(c, s),
     activeDevices: (h) => trust.activeDevices(h),
     rosterBox: (m, r) => host.rosterBox(m, r),
-    fanOut: (c, k, b, r, x) => host.fanOut(c, k, b, r, x),
-    queueWelcomes: (m, r, c, w) => setup.queueWelcomes(m, r, c, w),
+    fanOut: (c, k, b, r, x, u) => host.fanOut(c, k, b, r, x, u),
+    queueWelcomes: (m, r, c, w, t) => setup.queueWelcomes(m, r, c, w, t),
     sendWaiting: (c) => sending.sendWaiting(c),
     save: () => host.save(),
     // A commit changes every member's keys, a call's media keys included: held for a send
     // slot, it left the others decrypting nothing for seconds (web-calls, a device revoked
     // mid-call). Commits go at once, like call signalling; the relay pairs a membership change
-    // with its claims anyway (docs/protocol.md §7).
-    flushOutbox: () => outbox.flush(),
+    // with its claims anyway (docs/protocol.md §7). Only the commit and what it must not
+    // overtake go (urgentPosts.ts): the device's other waiting texts keep their slots.
+    flushOutbox: () => outbox.flush(true, { urgent: true }),
     sync: () => host.sync(),
   });
   // A leaf is a member only if the certificate in its credential verifies under the identity
@@ -171,10 +173,11 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
     conversations: () => host.conversations(),
     mls: (c) => host.mls(c),
     setMls: (c, s) => host.setMls(c, s),
-    fanOut: (c, k, b) => host.fanOut(c, k, b),
+    fanOut: (c, k, b, u) => host.fanOut(c, k, b, undefined, undefined, u),
     save: () => host.save(),
     flushOutbox: () => host.flushOutbox(),
-    flushNow: () => outbox.flush(),
+    // A call's signal and what it must not overtake, not the whole outbox (urgentPosts.ts).
+    flushNow: () => outbox.flush(true, { urgent: true }),
     requireCalls: () => host.requireOrgCapability('calls'),
   });
   const setup: ConversationSetup = new ConversationSetup({
@@ -191,7 +194,7 @@ export async function assembleEngine(host: EngineHost, state: DeviceState) {
     findGroup: (n) => findGroup(state, n),
     activeDevices: (h) => trust.activeDevices(h),
     setMls: (c, s) => host.setMls(c, s),
-    queue: (to, e) => host.queue(to, e),
+    queue: (to, e, t) => host.queue(to, e, t),
     save: () => host.save(),
     flushOutbox: () => host.flushOutbox(),
   });

@@ -45,6 +45,7 @@ import { KeyTransparency, type SplitViewReport } from './keyTransparency.ts';
 import type { ForeignEntry } from './logMonitor.ts';
 import { KeyPackageSupply } from './keyPackageSupply.ts';
 import { Outbox } from './outbox.ts';
+import type { QueueTag } from './urgentPosts.ts';
 import { SendScheduler } from './sendScheduler.ts';
 import { effectiveLevel, PRIVACY_EXTENSION, storedLevel, type PrivacyLevel } from './privacyLevel.ts';
 import { MembershipCommits } from './membershipCommits.ts';
@@ -210,8 +211,8 @@ export class HardlineClient {
       mls: (c) => this.mls(c),
       setMls: (c, s) => this.setMls(c, s),
       rosterBox: (m, r) => this.rosterBox(m, r),
-      fanOut: (c, k, b, r, x) => this.fanOut(c, k, b, r, x),
-      queue: (to, e) => this.queue(to, e),
+      fanOut: (c, k, b, r, x, u) => this.fanOut(c, k, b, r, x, u),
+      queue: (to, e, t) => this.queue(to, e, t),
       flushOutbox: () => this.flushOutbox(),
     };
   }
@@ -371,8 +372,8 @@ export class HardlineClient {
     return this.setup.rosterBox(mls, roster);
   }
 
-  private queue(to: { readonly sendCap: string }, envelope: Envelope): void {
-    this.outbox.queue(to, envelope);
+  private queue(to: { readonly sendCap: string }, envelope: Envelope, tag?: QueueTag): void {
+    this.outbox.queue(to, envelope, tag);
   }
 
   /**
@@ -410,8 +411,8 @@ export class HardlineClient {
   }
 
   /** Every collaborator fans out through here (test/support/hostileClient.ts too, to forge commits). */
-  private fanOut(conv: Conversation, kind: PayloadKind, body: Uint8Array, roster: Roster = conv.roster, exclude: Set<DeviceId> = new Set()): Promise<void> {
-    return fanOut({ state: this.state, seal: this.seal, queue: (to, e) => this.queue(to, e) }, conv, kind, body, roster, exclude);
+  private fanOut(conv: Conversation, kind: PayloadKind, body: Uint8Array, roster: Roster = conv.roster, exclude: Set<DeviceId> = new Set(), urgent = false): Promise<void> {
+    return fanOut({ state: this.state, seal: this.seal, queue: (to, e, t) => this.queue(to, e, t) }, conv, kind, body, roster, exclude, urgent);
   }
 
   // ---------- group changes ----------

@@ -12,6 +12,7 @@ import type { ClaimedDevice, KeyPackageSupply } from './keyPackageSupply.ts';
 import type { ClaimPacing } from './claimPacing.ts';
 import type { MailboxRotation } from './mailboxRotation.ts';
 import type { RelayApi } from './relayApi.ts';
+import type { QueueTag } from './urgentPosts.ts';
 
 /** Rounds of (pause, sync) before giving up: about 5 s of back-off at `off`, 16 s at `balanced`. */
 const LOCK_RETRIES = 8;
@@ -39,10 +40,11 @@ export type MembershipHost = {
   setMls(c: Conversation, s: ClientState): void;
   activeDevices(handle: string): DeviceId[];
   rosterBox(mls: ClientState, roster: Roster): Promise<Uint8Array>;
-  fanOut(conv: Conversation, kind: PayloadKind, body: Uint8Array, roster?: Roster, exclude?: Set<DeviceId>): Promise<void>;
-  queueWelcomes(mls: ClientState, roster: Roster, claimed: readonly ClaimedDevice[], welcome: Uint8Array): Promise<void>;
+  fanOut(conv: Conversation, kind: PayloadKind, body: Uint8Array, roster?: Roster, exclude?: Set<DeviceId>, urgent?: boolean): Promise<void>;
+  queueWelcomes(mls: ClientState, roster: Roster, claimed: readonly ClaimedDevice[], welcome: Uint8Array, tag?: QueueTag): Promise<void>;
   sendWaiting(conv: Conversation): Promise<void>;
   save(): Promise<void>;
+  /** Posts now what was queued urgent, the commit and its Welcomes (urgentPosts.ts). */
   flushOutbox(): Promise<number>;
   sync(): Promise<unknown>;
 };
@@ -208,8 +210,12 @@ export class MembershipCommits {
     const added = new Set(claimed.map((c) => c.device.deviceId));
     // The commit is sealed under the secret the existing members already know. Removed devices
     // get it too, so they learn they are out instead of talking into a dead epoch.
-    await h.fanOut(conv, PayloadKind.COMMIT_BUNDLE, bundle, old, added);
-    if (out.welcome && claimed.length > 0) await h.queueWelcomes(out.newState, roster, claimed, out.welcome);
+    // Urgent only when flushed here: with `flush: false` the caller's own flush posts it (a
+    // send's, at a slot), and an insider's ring in between must not post it unmarked.
+    // The waiting messages sent below are not urgent: they keep their slots (urgentPosts.ts).
+    const urgent = opts.flush !== false;
+    await h.fanOut(conv, PayloadKind.COMMIT_BUNDLE, bundle, old, added, urgent);
+    if (out.welcome && claimed.length > 0) await h.queueWelcomes(out.newState, roster, claimed, out.welcome, { conversation: conv.id, urgent });
     conv.roster = roster;
     h.rotation.adopt(conv, old, fresh.own);
     h.setMls(conv, out.newState);

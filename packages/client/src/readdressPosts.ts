@@ -53,7 +53,8 @@ async function readdress(state: DeviceState, seal: SealKeys, post: QueuedPost): 
       if (!opened) continue;
       const key = await seal.conversation(c.roster.sealSecrets[0]!, to.mailboxId);
       const again = await sealEnvelope(key, to.mailboxId, env.envelopeId, opened.kind, opened.body);
-      return { sendCap: to.sendCap, envelope: toBase64Url(encodeEnvelope(again)) };
+      // Its queueing's tag goes with it: an urgent flush posts it again at once, or keeps its order.
+      return { ...post, sendCap: to.sendCap, envelope: toBase64Url(encodeEnvelope(again)) };
     }
     return 'drop';
   }

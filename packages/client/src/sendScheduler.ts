@@ -159,6 +159,9 @@ export class SendScheduler implements SessionMarks {
   }
 
   private async slot(p: SlotParams): Promise<void> {
+    // An urgent flush may have posted a caller's envelopes (urgentPosts.ts): it hears so here,
+    // even when nothing is left and this slot is cover.
+    this.settle();
     const poster = this.deps.freshPoster();
     try {
       if (this.deps.outbox().pending > 0) {
