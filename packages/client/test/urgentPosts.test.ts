@@ -3,7 +3,8 @@
  * wake mark: only the envelopes queued urgent wake at once; the same conversation's envelopes
  * queued before them go along marked `later`; every other conversation's, and what was queued
  * after, stay for their slots. An urgent envelope that could not be posted loses its urgency, so
- * the next urgent flush (an insider ringing again) does not post it unmarked.
+ * the next urgent flush (an insider ringing again) does not post it unmarked. A caller waiting
+ * on the send scheduler for an envelope the urgent flush took along hears it was posted.
  */
 import { describe, expect, it } from 'vitest';
 import { deriveSealKey, HardlineError, randomBytes, sealEnvelope, toHex, type EnvelopeId, type MailboxId } from '@hardline/protocol';
@@ -11,6 +12,8 @@ import type { DeviceState } from '../src/deviceState.ts';
 import type { PostSender } from '../src/ingressPoster.ts';
 import type { OutgoingPost } from '../src/poster.ts';
 import { Outbox } from '../src/outbox.ts';
+import type { SlotParams } from '../src/privacyLevel.ts';
+import { SendScheduler } from '../src/sendScheduler.ts';
 import type { QueueTag } from '../src/urgentPosts.ts';
 
 function setup() {
@@ -80,5 +83,22 @@ describe('urgent flush', () => {
     expect(posted).toEqual([{ id: ring, wake: 'now' }]);
     await outbox.flush(true, { limit: 1, wake: 'later' });
     expect(posted.at(-1)).toEqual({ id: commit, wake: 'later' });
+  });
+});
+
+describe('urgent flush and the send scheduler', () => {
+  it('a caller waiting for its slot hears when an urgent flush took its envelope along, even if only cover slots follow', async () => {
+    const { outbox, queue } = setup();
+    const params: SlotParams = { level: 'balanced', quietMs: 20, busyGapMs: 5, idleGapMs: 5, maxDelayMs: 400 };
+    const scheduler = new SendScheduler({ outbox: () => outbox, params: () => params, cover: async () => undefined, freshPoster: () => ({ post: async () => undefined, close: () => undefined }) });
+    // Slots held (an authenticated request in flight) while the text waits and the ring goes.
+    const end = scheduler.begin();
+    await queue({ conversation: 'mallory' });
+    const waiting = scheduler.flush();
+    await queue({ conversation: 'mallory', urgent: true });
+    expect(await outbox.flush(true, { urgent: true })).toBe(2);
+    end();
+    await expect(waiting).resolves.toBe(1);
+    scheduler.stop();
   });
 });
