@@ -87,8 +87,12 @@ export function presenceCurves(view: Pick<AdversaryView, 'sightings' | 'target' 
   return curves;
 }
 
-/** `wakes`: also the closed tabs' inbox reads after Web Push wake-ups at that level (wakeFetches.ts). */
-export function runPresence(config: BenchConfig, seeds: readonly number[], wakes?: WakePolicy): PresenceRun {
+/**
+ * `wakes`: also the closed tabs' inbox reads after Web Push wake-ups at that level
+ * (wakeFetches.ts); with `sizes`, only the reads that found a message (an observer who tells
+ * them apart by their bytes on the wire).
+ */
+export function runPresence(config: BenchConfig, seeds: readonly number[], wakes?: WakePolicy, sizes = false): PresenceRun {
   let candidates = 0;
   const out = seeds.map((seed): PresenceSeed => {
     // The same draws, in the same order and streams, as benchmarkRun.ts.
@@ -99,7 +103,8 @@ export function runPresence(config: BenchConfig, seeds: readonly number[], wakes
     const truth = principalGroundTruth(pop, messages).ranked;
     const duration = config.days * DAY_SECONDS;
     const present = presenceSightings(pop.handles, webApp, duration);
-    const woken = wakes ? wakeFetchSightings(pop.handles, webApp, messages.messages, wakes, duration, seededRandom(seed ^ 0x3a4e)).sightings : [];
+    const reads = wakes && wakeFetchSightings(pop.handles, webApp, messages.messages, wakes, duration, seededRandom(seed ^ 0x3a4e));
+    const woken = reads ? (sizes ? reads.carrying : reads.sightings) : [];
     const view = {
       sightings: [...present, ...woken].sort((a, b) => a.t - b.t),
       target: pop.handles[PRINCIPAL]!,

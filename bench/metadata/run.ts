@@ -93,6 +93,8 @@ if (process.env.METADATA_BENCH_PRESENCE_ONLY === '1') {
     console.log(presenceLines(runPresence(config, all, OWN_WAKE_POLICIES[level])));
     console.log(`\n## With closed tabs' inbox reads after wake-ups, ${level}: messages ride cover wake-ups (now)\n`);
     console.log(presenceLines(runPresence(config, all, WAKE_POLICIES[level])));
+    console.log(`\n## The same, ${level}, for an observer who tells the reads that found a message from empty ones by their bytes (reads not padded)\n`);
+    console.log(presenceLines(runPresence(config, all, WAKE_POLICIES[level], true)));
   }
   const cpu = process.cpuUsage();
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU`);

@@ -35,7 +35,17 @@ export type WakeFetches = {
   readonly coverWakes: number;
   /** Per message to a closed tab, seconds until the wake-up that reads it (what its notification waits). */
   readonly notifyDelays: readonly number[];
+  /**
+   * The reads that found a message waiting. The worker's read of a non-empty inbox is not the
+   * same on the wire as an empty one (the drain's bytes, its ack frame, a KeyPackage refill
+   * after a Welcome: packages/client/src/inboxRound.ts), so an observer who reads sizes can keep
+   * only these: the view of the attack that padding the read would take away.
+   */
+  readonly carrying: readonly CarryingRead[];
 };
+
+/** A read that found `found` messages waiting. */
+export type CarryingRead = Sighting & { readonly found: number };
 
 export function wakeFetchSightings(handles: readonly string[], plan: WebAppPlan, messages: readonly SimMessage[], policy: WakePolicy, durationSeconds: number, rng: Random): WakeFetches {
   // A message wakes each web-app recipient whose tab is closed when it lands.
@@ -49,6 +59,10 @@ export function wakeFetchSightings(handles: readonly string[], plan: WebAppPlan,
     const next = wakesOf[d.user]!.find((t) => t >= d.t - 1e-9);
     return next === undefined ? [] : [next - d.t];
   });
+  const deliveredTo: number[][] = handles.map(() => []);
+  for (const d of deliveries) deliveredTo[d.user]!.push(d.t);
+  const lastRead: number[] = handles.map(() => -Infinity);
+  const carrying: CarryingRead[] = [];
   let messageWakes = 0;
   let coverWakes = 0;
   for (const w of wakes) {
@@ -56,7 +70,11 @@ export function wakeFetchSightings(handles: readonly string[], plan: WebAppPlan,
     if (w.cover) coverWakes++;
     else messageWakes++;
     const t = w.t + READ_AFTER_WAKE_SECONDS.min + rng.next() * (READ_AFTER_WAKE_SECONDS.max - READ_AFTER_WAKE_SECONDS.min);
-    if (t < durationSeconds) sightings.push({ t, src: handles[w.user]! });
+    const found = deliveredTo[w.user]!.filter((d) => d > lastRead[w.user]! && d <= w.t + 1e-9).length;
+    lastRead[w.user] = w.t;
+    if (t >= durationSeconds) continue;
+    sightings.push({ t, src: handles[w.user]! });
+    if (found > 0) carrying.push({ t, src: handles[w.user]!, found });
   }
-  return { sightings: sightings.sort((a, b) => a.t - b.t), messageWakes, coverWakes, notifyDelays };
+  return { sightings: sightings.sort((a, b) => a.t - b.t), messageWakes, coverWakes, notifyDelays, carrying: carrying.sort((a, b) => a.t - b.t) };
 }
