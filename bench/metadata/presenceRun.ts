@@ -16,7 +16,7 @@
  * Posts, pushes and acks inside those sessions are left out: that is the ablation's finding,
  * checked against a full run's dump by `presenceAgainstDump` (METADATA_BENCH_DUMP).
  */
-import type { AdversaryView, Sighting } from './adversaryView.ts';
+import { sightingsUntil, type AdversaryView, type Sighting } from './adversaryView.ts';
 import type { BenchConfig } from './benchConfig.ts';
 import { DAY_SECONDS } from './dailyRhythm.ts';
 import { disclosureAttack } from './disclosureAttack.ts';
@@ -66,22 +66,11 @@ export function presenceSightings(handles: readonly string[], webApp: WebAppPlan
   return out.sort((x, y) => x.t - y.t);
 }
 
-function sightingsUntil(sorted: readonly Sighting[], t: number): readonly Sighting[] {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]!.t <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted.slice(0, lo);
-}
-
 /** Each attack's P@5 on a view at the end of each day. */
-export function presenceCurves(view: Pick<AdversaryView, 'sightings' | 'target' | 'candidates'>, truth: readonly string[], days: number): Record<PresenceAttack, number[]> {
+export function presenceCurves(view: AdversaryView, truth: readonly string[], days: number): Record<PresenceAttack, number[]> {
   const curves = { disclosure: [] as number[], timing: [] as number[] };
   for (let day = 1; day <= days; day++) {
-    const seen = sightingsUntil(view.sightings, day * DAY_SECONDS);
+    const seen = sightingsUntil(view, day * DAY_SECONDS);
     for (const name of Object.keys(PRESENCE_ATTACKS) as PresenceAttack[]) curves[name].push(precisionAtK(PRESENCE_ATTACKS[name](seen, view.target), view.candidates, truth, 5));
   }
   return curves;
@@ -105,7 +94,10 @@ export function runPresence(config: BenchConfig, seeds: readonly number[], wakes
     const present = presenceSightings(pop.handles, webApp, duration);
     const reads = wakes && wakeFetchSightings(pop.handles, webApp, messages.messages, wakes, duration, seededRandom(seed ^ 0x3a4e));
     const woken = reads ? (sizes ? reads.carrying : reads.sightings) : [];
-    const view = {
+    const view: AdversaryView = {
+      system: 'Hardline',
+      adversary: 'global network observer (relay link), presence only',
+      note: 'per source address: open tabs, CLI polls and, per variant, closed tabs\' wake-up reads',
       sightings: [...present, ...woken].sort((a, b) => a.t - b.t),
       target: pop.handles[PRINCIPAL]!,
       candidates: pop.handles.filter((_, u) => u !== PRINCIPAL),

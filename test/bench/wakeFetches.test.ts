@@ -9,7 +9,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { WAKE_POLICIES } from '../../packages/server/src/push/wakePolicy.ts';
-import { OWN_WAKE_POLICIES } from '../../bench/metadata/presenceRun.ts';
+import { QUICK_CONFIG } from '../../bench/metadata/benchConfig.ts';
+import { OWN_WAKE_POLICIES, runPresence } from '../../bench/metadata/presenceRun.ts';
 import { seededRandom } from '../../bench/metadata/random.ts';
 import type { SimMessage } from '../../bench/metadata/trafficSchedule.ts';
 import { wakeFetchSightings } from '../../bench/metadata/wakeFetches.ts';
@@ -53,4 +54,21 @@ describe('closed tabs\' inbox reads on wake-ups', () => {
       expect(mean).toBeLessThan((4 * DAY) / WAKE_POLICIES[level].coverPerDay);
     });
   }
+});
+
+describe('the global observer on presence and wake-up reads, over seeds', () => {
+  // 20 populations of 50 over 7 simulated days: seconds, seeded, so the means are fixed.
+  const config = { ...QUICK_CONFIG, callsPerMessage: 0, days: 7 };
+  const seeds = Array.from({ length: 20 }, (_, i) => i + 1);
+  const meanAtDay7 = (run: ReturnType<typeof runPresence>): number => run.seeds.reduce((s, x) => s + x.p5.disclosure[6]!, 0) / run.seeds.length;
+
+  it('names partners from reads that follow messages, and nothing beyond presence from reads that ride cover', () => {
+    // Against the same seeds' open tabs alone: 20 seeds are too few to sit at chance on their own.
+    const presence = meanAtDay7(runPresence(config, seeds));
+    const own = meanAtDay7(runPresence(config, seeds, OWN_WAKE_POLICIES.balanced));
+    const riding = meanAtDay7(runPresence(config, seeds, WAKE_POLICIES.balanced));
+    console.log(`disclosure P@5 at day 7, mean of ${seeds.length} seeds: open tabs alone ${presence.toFixed(2)}, + own wake-ups ${own.toFixed(2)}, + riding cover ${riding.toFixed(2)}`);
+    expect(own).toBeGreaterThan(presence + 0.1);
+    expect(riding).toBeLessThanOrEqual(presence + 0.02);
+  });
 });
