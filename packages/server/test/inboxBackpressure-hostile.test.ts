@@ -10,10 +10,12 @@
  *    paged from the store, after what was held);
  *  - cover on top of a drain or into a full buffer (cover must look like a real push's timing,
  *    never add to a backlog);
- *  - a connection left open after its store failed.
+ *  - a connection left open after its store failed;
+ *  - a drain below DRAIN_FLOOR envelopes, or padding that overruns the bound to reach it.
  */
 import { describe, expect, it } from 'vitest';
 import type { MailboxId } from '@hardline/protocol';
+import { DRAIN_FLOOR } from '../src/ws/inboxConnection.ts';
 import { PUSH_ROUND_POLICIES } from '../src/ws/pushRoundPolicy.ts';
 import { connection, env, settle } from './support/inboxConnectionHarness.ts';
 import { waitFor } from './support/waitFor.ts';
@@ -217,5 +219,70 @@ describe('a reader that subscribes again', () => {
     other.ws.readyState = 3;
     other.conn.close(4003, 'REVOKED');
     expect(other.ws.closed).toBeUndefined();
+  });
+});
+
+describe("the drain's floor (DRAIN_FLOOR cover envelopes at least, before \"drained\")", () => {
+  it('pads an empty drain and a short one to the floor, and leaves a long one as it is', async () => {
+    expect(DRAIN_FLOOR).toBe(4);
+    const empty = connection({ sendBuffer: 1 << 20, drainFloor: DRAIN_FLOOR });
+    empty.conn.subscribe([M]);
+    await waitFor(() => empty.ws.drained === 1);
+    expect(empty.ws.wire).toEqual(['cover', 'cover', 'cover', 'cover', 'drained']);
+    const short = connection({ sendBuffer: 1 << 20, drainFloor: DRAIN_FLOOR });
+    for (let i = 1; i <= 2; i++) short.store.envelopes.push(env(i));
+    short.conn.subscribe([M]);
+    await waitFor(() => short.ws.drained === 1);
+    expect(short.ws.wire).toEqual([1, 2, 'cover', 'cover', 'drained']);
+    const long = connection({ sendBuffer: 1 << 20, drainFloor: DRAIN_FLOOR });
+    for (let i = 1; i <= 6; i++) long.store.envelopes.push(env(i));
+    long.conn.subscribe([M]);
+    await waitFor(() => long.ws.drained === 1);
+    expect(long.ws.wire).toEqual([1, 2, 3, 4, 5, 6, 'drained']);
+  });
+
+  it('counts from the subscribe that owes the drain: live pushes before it do not shorten it, a second subscribe joins it', async () => {
+    const { conn, ws, store } = connection({ sendBuffer: 1 << 20, drainFloor: DRAIN_FLOOR });
+    conn.subscribe([M]);
+    await waitFor(() => ws.drained === 1);
+    for (let i = 1; i <= 3; i++) {
+      store.envelopes.push(env(i));
+      conn.offer(M, i, env(i).bytes as Uint8Array);
+    }
+    await settle();
+    // A later read (a new subscribe) is padded in full, whatever went live before it.
+    conn.subscribe([M]);
+    await waitFor(() => ws.drained === 2);
+    expect(ws.wire).toEqual(['cover', 'cover', 'cover', 'cover', 'drained', 1, 2, 3, 'cover', 'cover', 'cover', 'cover', 'drained']);
+    // Two subscribes while the store answers: one drain, one "drained", padded once.
+    store.gated = true;
+    store.envelopes.push(env(4));
+    conn.subscribe([M]);
+    conn.subscribe([M]);
+    await settle();
+    store.gated = false;
+    store.open();
+    await waitFor(() => ws.drained === 3);
+    expect(ws.wire.slice(13)).toEqual([4, 'cover', 'cover', 'cover', 'drained']);
+  });
+
+  it('keeps to the bound: cover waits for the reader as the backlog does, and a push meanwhile counts', async () => {
+    const { conn, ws, store } = connection({ sendBuffer: 400, drainFloor: DRAIN_FLOOR });
+    store.envelopes.push(env(1, 500));
+    conn.subscribe([M]);
+    await settle();
+    // 500 unsent bytes, past the bound: no cover on top of them.
+    expect(ws.wire).toEqual([1]);
+    ws.bufferedAmount = 0;
+    // The cover takes a real push's size (500): past the bound again, the next waits.
+    await waitFor(() => ws.wire.length === 2);
+    await settle();
+    expect(ws.wire).toEqual([1, 'cover']);
+    expect(ws.bufferedAmount).toBe(500);
+    store.envelopes.push(env(2, 100));
+    conn.offer(M, 2, env(2).bytes as Uint8Array);
+    ws.bufferedAmount = 0;
+    await waitFor(() => ws.drained === 1);
+    expect(ws.wire).toEqual([1, 'cover', 2, 'cover', 'drained']);
   });
 });

@@ -110,7 +110,8 @@ describe('a reader that pipelines', () => {
     await settle();
     // 8 queued: the auth and 4 subscribes handled leave 3.
     expect(answeredAtResume).toBe(4);
-    expect(r.ws.log.filter((l) => l !== 'send')).toEqual(['pause', 'resume']);
+    // (Each drain's cover is corked like any push: only the flow control matters here.)
+    expect(r.ws.log.filter((l) => l === 'pause' || l === 'resume')).toEqual(['pause', 'resume']);
     expect(r.ws.json.filter((j) => j.type === 'subscribed')).toHaveLength(7);
   });
 });

@@ -67,8 +67,8 @@ describe('inbox', () => {
     for (const p of backlog) expect((await call(relay.url, 'POST', '/v1/post', p.frame)).status).toBe(200);
     const { socket, subscribed } = await openInbox(relay.url, bob.token, [m]);
     expect(subscribed).toEqual({ type: 'subscribed', ok: [m.id], denied: [], pending: [] });
-    for (const p of backlog) expect(await socket.binary()).toEqual(Buffer.from(p.envelopeBytes));
-    await socket.json('drained');
+    // Three real envelopes and one cover make the floor of four (DRAIN_FLOOR).
+    expect(await socket.drain()).toEqual({ envelopes: backlog.map((p) => Buffer.from(p.envelopeBytes)), covers: 1 });
     const live = postFrame(m, 'four');
     await call(relay.url, 'POST', '/v1/post', live.frame);
     expect(await socket.binary()).toEqual(Buffer.from(live.envelopeBytes));
@@ -89,7 +89,7 @@ describe('inbox', () => {
     await waitFor(async () => (await relay.store.listEnvelopes(m.id, 0, 10)).length === 0);
     expect((await call(relay.url, 'POST', '/v1/post', p.frame)).body).toEqual({ accepted: p.envelopeId });
     await new Promise((r) => setTimeout(r, 100));
-    expect(socket.frames.filter((f) => f.binary)).toHaveLength(0);
+    expect(socket.envelopes).toHaveLength(0);
     expect(await relay.store.listEnvelopes(m.id, 0, 10)).toHaveLength(0);
     socket.close();
   });
@@ -103,7 +103,7 @@ describe('inbox', () => {
     await socket.json('drained');
     socket.sendJson({ type: 'ack', items: [[m.id, p.envelopeId]] });
     await new Promise((r) => setTimeout(r, 100));
-    expect(socket.frames.filter((f) => f.binary)).toHaveLength(0);
+    expect(socket.envelopes).toHaveLength(0);
     expect(await relay.store.listEnvelopes(m.id, 0, 10)).toHaveLength(1);
     socket.close();
   });
@@ -132,7 +132,7 @@ describe('inbox', () => {
     await call(relay.url, 'POST', '/v1/keypackages/claim', { deviceId: bob.deviceId, token: (await fetchTokens(relay.url, bob.token, 1))[0] });
     await call(relay.url, 'POST', '/v1/post', postFrame(guess).frame);
     await new Promise((r) => setTimeout(r, 100));
-    expect(socket.frames.filter((f) => f.binary)).toHaveLength(0);
+    expect(socket.envelopes).toHaveLength(0);
     socket.close();
   });
 

@@ -82,8 +82,7 @@ it('keeps the order within each mailbox across a restart', async () => {
   // And a reader gets them in that order.
   const session = await openSession(second.url, bob.deviceId, bob.keys);
   const { socket } = await openInbox(second.url, session.body.token, [a]);
-  await socket.json('drained');
-  const pushed = socket.frames.filter((f) => f.binary).map((f) => f.data.subarray(17, 33).toString('hex'));
+  const pushed = (await socket.drain()).envelopes.map((e) => e.subarray(17, 33).toString('hex'));
   expect(pushed).toEqual(sent[a.id]);
   socket.close();
 });

@@ -12,6 +12,14 @@
  * as every other inbox's (a store read would delay real pushes behind cover ones); past that,
  * or while the pump runs, the mailbox is marked and the pump pages it from the store at the
  * round. The backlog on subscribe (the offline drain) still goes at once.
+ *
+ * Every drain carries at least DRAIN_FLOOR envelopes: what the backlog lacks, the relay fills
+ * with cover envelopes (coverPush.ts) before "drained". A closed app's service worker reads its
+ * inbox at each Web Push wake-up, at times that follow no message (push/wakePolicy.ts); if an
+ * empty read were shorter on the wire than one that found a message, the link's observer would
+ * keep only the reads that found one, and statistical disclosure would name the principal's
+ * partners again (bench/metadata/wakeFetches.ts: P@5 0.33 after two weeks at 50 people,
+ * chance 0.10; 0.12 with this floor). A CLI poll is padded the same way.
  */
 import type { DeviceId, MailboxId } from '@hardline/protocol';
 import WebSocket from 'ws';
@@ -20,6 +28,11 @@ import { corkForTurn } from './corkForTurn.ts';
 import type { PushRounds, RoundMember } from './pushRounds.ts';
 
 const PAGE = 512;
+/**
+ * Envelopes a drain carries at least. Reads that find more still show it: 3% of the closed
+ * app's reads that found anything, in the bench (BENCHMARKS.md "Closed tabs' wake-ups").
+ */
+export const DRAIN_FLOOR = 4;
 /** Envelope bytes a connection holds in memory for its next round; more is paged from the store. */
 const HOLD_BYTES = 1 << 20;
 
@@ -35,6 +48,8 @@ export class InboxConnection implements RoundMember {
   readonly #dirty = new Set<MailboxId>();
   #pumping = false;
   #drainedOwed = false;
+  /** Envelopes (real and cover) sent since the subscribe that owes the next "drained": what the floor counts. */
+  #sinceDrained = 0;
   /** Stop pushing above this many unsent bytes (limits.maxSocketSendBuffer); resume below #lowWater. */
   readonly #highWater: number;
   readonly #lowWater: number;
@@ -45,8 +60,12 @@ export class InboxConnection implements RoundMember {
   /** Mailboxes with live envelopes for the next round that the pump pages from the store. */
   readonly #heldInStore = new Set<MailboxId>();
 
-  constructor(ctx: RelayContext, ws: WebSocket, conn: number) {
+  /** DRAIN_FLOOR in every relay (inboxSocket.ts passes none); 0 only in tests that count exact frames of paging. */
+  readonly #floor: number;
+
+  constructor(ctx: RelayContext, ws: WebSocket, conn: number, drainFloor = DRAIN_FLOOR) {
     this.#ctx = ctx;
+    this.#floor = drainFloor;
     this.#rounds = ctx.hub.rounds;
     this.ws = ws;
     this.conn = conn;
@@ -80,6 +99,9 @@ export class InboxConnection implements RoundMember {
       if (!this.#cursors.has(m)) this.#cursors.set(m, 0);
       this.#dirty.add(m);
     }
+    // The floor counts from the subscribe that owes the drain: live pushes before it were seen
+    // on their own, and a subscribe while one is owed joins that drain (one "drained" for both).
+    if (!this.#drainedOwed) this.#sinceDrained = 0;
     this.#drainedOwed = true;
     this.#pump();
   }
@@ -161,6 +183,7 @@ export class InboxConnection implements RoundMember {
   }
 
   #push(m: MailboxId, seq: number, bytes: Uint8Array): void {
+    this.#sinceDrained++;
     this.#cursors.set(m, seq);
     this.#rounds.noteSize(bytes.length);
     corkForTurn(this.ws);
@@ -179,31 +202,59 @@ export class InboxConnection implements RoundMember {
 
   async #runPump(): Promise<void> {
     try {
-      while (this.#dirty.size > 0 && this.open) {
-        const m = this.#dirty.values().next().value as MailboxId;
-        this.#dirty.delete(m);
-        const cursor = this.#cursors.get(m);
-        if (cursor === undefined) continue;
-        const page = await this.#ctx.store.listEnvelopes(m, cursor, PAGE);
+      for (;;) {
+        await this.#pumpDirty();
         if (!this.open) return;
-        for (const e of page) {
-          if (e.seq <= (this.#cursors.get(m) ?? Infinity)) continue;
-          this.#push(m, e.seq, e.bytes);
-          // Within the page too: a page of large envelopes must not overrun the bound.
+        // An offer may have marked a mailbox since the pump's last look: this check and the
+        // `finally` below run in one synchronous step, so nothing is left dirty unpumped.
+        if (this.#dirty.size > 0) continue;
+        if (!this.#drainedOwed) return;
+        if (this.#sinceDrained < this.#floor) {
+          // Cover keeps to the bound as the backlog does; what arrives meanwhile is pumped first,
+          // and counts towards the floor like any push before "drained".
           if (this.ws.bufferedAmount > this.#highWater) await this.#waitForDrain();
-          if (!this.open) return;
+          else this.#pushCover();
+          continue;
         }
-        // A full page may mean more; re-adding moves it to the back, so mailboxes take turns.
-        if (page.length === PAGE) this.#dirty.add(m);
-      }
-      if (this.#drainedOwed && this.open) {
         this.#drainedOwed = false;
         this.ws.send('{"type":"drained"}');
+        return;
       }
     } finally {
       // Synchronously after the last check of #dirty: an offer arriving later starts a new pump.
       this.#pumping = false;
     }
+  }
+
+  /** Pages every dirty mailbox from the store, pausing while the socket's buffer is full. */
+  async #pumpDirty(): Promise<void> {
+    while (this.#dirty.size > 0 && this.open) {
+      const m = this.#dirty.values().next().value as MailboxId;
+      this.#dirty.delete(m);
+      const cursor = this.#cursors.get(m);
+      if (cursor === undefined) continue;
+      const page = await this.#ctx.store.listEnvelopes(m, cursor, PAGE);
+      if (!this.open) return;
+      for (const e of page) {
+        if (e.seq <= (this.#cursors.get(m) ?? Infinity)) continue;
+        this.#push(m, e.seq, e.bytes);
+        // Within the page too: a page of large envelopes must not overrun the bound.
+        if (this.ws.bufferedAmount > this.#highWater) await this.#waitForDrain();
+        if (!this.open) return;
+      }
+      // A full page may mean more; re-adding moves it to the back, so mailboxes take turns.
+      if (page.length === PAGE) this.#dirty.add(m);
+    }
+  }
+
+  /** One cover envelope towards the floor, sent as a real push is; the client drops and acks it. */
+  #pushCover(): void {
+    this.#sinceDrained++;
+    const cover = this.#rounds.coverEnvelope();
+    corkForTurn(this.ws);
+    this.ws.send(cover, { binary: true });
+    // For the metadata bench's trace: a push with no mailbox, which only the link sees.
+    if (this.#ctx.observer) observe(this.#ctx, { kind: 'push', conn: this.conn, size: cover.length });
   }
 
   async #waitForDrain(): Promise<void> {

@@ -82,6 +82,11 @@ export class PushRounds {
     this.#sizes.note(length);
   }
 
+  /** A cover envelope of a size real pushes have had: the drain's padding (inboxConnection.ts). */
+  coverEnvelope(): Uint8Array {
+    return coverEnvelopeBytes(this.#sizes.pick(this.#timing.random));
+  }
+
   close(): void {
     this.#stop();
     this.#members.clear();

@@ -2,8 +2,17 @@
  * @module wsClient
  * A WebSocket test client that queues every frame, so a test can await "the next text frame of
  * type X", "the next binary frame" or the close code without racing the socket.
+ *
+ * On an inbox it reads cover as the real client does: the relay pads each drain to DRAIN_FLOOR
+ * envelopes and sends cover at round boundaries (src/ws/inboxConnection.ts, coverPush.ts), each
+ * a well-formed envelope for a random mailbox. The client drops an envelope for a mailbox it does
+ * not read; here, a binary frame whose mailbox id (envelope.ts: version byte, then the id) is none
+ * this socket asked for in a subscribe is cover: `binary()` and `envelopes` pass over it, `covers`
+ * lists it, and `drain()` checks the floor. A socket that never subscribed (a post socket) has none.
  */
+import { ENVELOPE_HEADER_SIZE, ENVELOPE_VERSION, ID_SIZE } from '@hardline/protocol';
 import WebSocket from 'ws';
+import { DRAIN_FLOOR } from '../../src/ws/inboxConnection.ts';
 
 type Frame = { readonly binary: boolean; readonly data: Buffer };
 
@@ -11,6 +20,9 @@ export class TestSocket {
   readonly ws: WebSocket;
   readonly frames: Frame[] = [];
   closeCode: number | undefined;
+  /** Mailbox ids (hex) this socket asked for in its subscribes, granted or not. */
+  readonly subscribedIds = new Set<string>();
+  #subscribed = false;
   readonly #waiters: (() => void)[] = [];
 
   private constructor(ws: WebSocket) {
@@ -53,6 +65,41 @@ export class TestSocket {
     }
   }
 
+  /** A binary frame the real client would drop as cover: an envelope for no mailbox it asked for. */
+  isCover(f: Frame): boolean {
+    if (!f.binary || !this.#subscribed) return false;
+    if (f.data.length < ENVELOPE_HEADER_SIZE || f.data[0] !== ENVELOPE_VERSION) return false;
+    return !this.subscribedIds.has(f.data.subarray(1, 1 + ID_SIZE).toString('hex'));
+  }
+
+  /** Binary frames still queued that are not cover. */
+  get envelopes(): Frame[] {
+    return this.frames.filter((f) => f.binary && !this.isCover(f));
+  }
+
+  /** Cover frames still queued. */
+  get covers(): Frame[] {
+    return this.frames.filter((f) => this.isCover(f));
+  }
+
+  /**
+   * Takes everything up to and including the next "drained": checks that the drain carried at
+   * least DRAIN_FLOOR envelopes, real and cover, and returns the real ones in order.
+   */
+  async drain(timeoutMs = 5000): Promise<{ envelopes: Buffer[]; covers: number }> {
+    const isDrained = (f: Frame) => !f.binary && JSON.parse(f.data.toString()).type === 'drained';
+    const at = await this.#until(() => {
+      const i = this.frames.findIndex(isDrained);
+      return i < 0 ? undefined : i;
+    }, timeoutMs);
+    const before = this.frames.splice(0, at + 1).slice(0, at);
+    const binary = before.filter((f) => f.binary);
+    if (binary.length < DRAIN_FLOOR) throw new Error(`a drain of ${binary.length} envelopes, below the floor of ${DRAIN_FLOOR}`);
+    // Text frames before "drained" (replies to earlier requests) stay for the test to take.
+    this.frames.unshift(...before.filter((f) => !f.binary));
+    return { envelopes: binary.filter((f) => !this.isCover(f)).map((f) => f.data), covers: binary.filter((f) => this.isCover(f)).length };
+  }
+
   /** Removes and returns the first frame matching `pred`. */
   take(pred: (f: Frame) => boolean, timeoutMs = 5000): Promise<Frame> {
     return this.#until(() => {
@@ -66,8 +113,9 @@ export class TestSocket {
     return JSON.parse(f.data.toString());
   }
 
+  /** The next binary frame that is not cover (cover stays queued, see `covers`). */
   async binary(timeoutMs = 5000): Promise<Buffer> {
-    return (await this.take((f) => f.binary, timeoutMs)).data;
+    return (await this.take((f) => f.binary && !this.isCover(f), timeoutMs)).data;
   }
 
   closed(timeoutMs = 5000): Promise<number> {
@@ -79,6 +127,11 @@ export class TestSocket {
   }
 
   sendJson(v: unknown): void {
+    const msg = v as { type?: unknown; mailboxes?: unknown };
+    if (msg.type === 'subscribe' && Array.isArray(msg.mailboxes)) {
+      this.#subscribed = true;
+      for (const m of msg.mailboxes as { id?: unknown }[]) if (typeof m?.id === 'string') this.subscribedIds.add(m.id.toLowerCase());
+    }
     this.ws.send(JSON.stringify(v));
   }
 
