@@ -25,7 +25,9 @@ const READ_AFTER_WAKE_SECONDS = { min: 1, max: 4 } as const;
 /**
  * What one wake-up costs a device's data plan: a fresh connection (costFigures.ts's estimate)
  * and one inbox round of auth and fetch frames, about 1.5 KB; the push itself rides the
- * vendor's connection, which the phone keeps open anyway. An estimate, not a measurement.
+ * vendor's connection, which the phone keeps open anyway. An estimate, not a measurement, and
+ * from before the relay's drain floor (inboxConnection.ts DRAIN_FLOOR): each read now carries at
+ * least 4 envelopes, about 4.4 KB more down and 4 acks up, which this figure does not include yet.
  */
 export const WAKE_READ_BYTES = CONNECTION_BYTES + 1_500;
 

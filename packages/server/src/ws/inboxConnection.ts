@@ -18,8 +18,11 @@
  * inbox at each Web Push wake-up, at times that follow no message (push/wakePolicy.ts); if an
  * empty read were shorter on the wire than one that found a message, the link's observer would
  * keep only the reads that found one, and statistical disclosure would name the principal's
- * partners again (bench/metadata/wakeFetches.ts: P@5 0.33 after two weeks at 50 people,
- * chance 0.10; 0.12 with this floor). A CLI poll is padded the same way.
+ * partners again (modelled on the closed app's reads, bench/metadata/wakeFetches.ts's setting:
+ * P@5 0.33 after two weeks at 50 people, chance 0.10; about 0.12 with this floor; the bench
+ * itself does not model the floor yet). A CLI poll is padded the same way. The floor counts from
+ * the subscribe that owes the drain (a subscribe while one is owed joins it), and its cover
+ * waits for a slow reader's buffer as the backlog does. Cost: about 4 × 1.1 KB per empty read.
  */
 import type { DeviceId, MailboxId } from '@hardline/protocol';
 import WebSocket from 'ws';
@@ -29,8 +32,9 @@ import type { PushRounds, RoundMember } from './pushRounds.ts';
 
 const PAGE = 512;
 /**
- * Envelopes a drain carries at least. Reads that find more still show it: 3% of the closed
- * app's reads that found anything, in the bench (BENCHMARKS.md "Closed tabs' wake-ups").
+ * Envelopes a drain carries at least, in every relay (not a setting; only the connection tests
+ * that count paging frames construct a connection with 0). A read that finds more than this
+ * still shows its length on the link: the floor hides the common reads, which find few or none.
  */
 export const DRAIN_FLOOR = 4;
 /** Envelope bytes a connection holds in memory for its next round; more is paged from the store. */
