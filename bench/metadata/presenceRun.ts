@@ -78,10 +78,10 @@ export function presenceCurves(view: AdversaryView, truth: readonly string[], da
 
 /**
  * `wakes`: also the closed tabs' inbox reads after Web Push wake-ups at that level
- * (wakeFetches.ts); with `sizes`, only the reads that found a message (an observer who tells
- * them apart by their bytes on the wire).
+ * (wakeFetches.ts); with `sizes` (a drain floor), only the reads that found more messages than
+ * that floor: an observer who tells them from the rest by their bytes on the wire.
  */
-export function runPresence(config: BenchConfig, seeds: readonly number[], wakes?: WakePolicy, sizes = false): PresenceRun {
+export function runPresence(config: BenchConfig, seeds: readonly number[], wakes?: WakePolicy, sizes?: number): PresenceRun {
   let candidates = 0;
   const out = seeds.map((seed): PresenceSeed => {
     // The same draws, in the same order and streams, as benchmarkRun.ts.
@@ -93,7 +93,7 @@ export function runPresence(config: BenchConfig, seeds: readonly number[], wakes
     const duration = config.days * DAY_SECONDS;
     const present = presenceSightings(pop.handles, webApp, duration);
     const reads = wakes && wakeFetchSightings(pop.handles, webApp, messages.messages, wakes, duration, seededRandom(seed ^ 0x3a4e));
-    const woken = reads ? (sizes ? reads.carrying : reads.sightings) : [];
+    const woken = reads ? (sizes ? reads.carrying.filter((r) => r.found > sizes) : reads.sightings) : [];
     const view: AdversaryView = {
       system: 'Hardline',
       adversary: 'global network observer (relay link), presence only',

@@ -14,6 +14,7 @@
 import type { WakePolicy } from '../../packages/server/src/push/wakePolicy.ts';
 import type { Sighting } from './adversaryView.ts';
 import { wakeUpsUnder } from './pushPolicy.ts';
+import { DRAIN_FLOOR } from '../../packages/server/src/ws/inboxConnection.ts';
 import { CONNECTION_BYTES } from './costFigures.ts';
 import type { Random } from './random.ts';
 import type { SimMessage } from './trafficSchedule.ts';
@@ -22,14 +23,17 @@ import { isOpenAt, type WebAppPlan } from './webAppDevice.ts';
 /** From the wake-up to the worker's inbox read reaching the relay: push delivery plus start-up. */
 const READ_AFTER_WAKE_SECONDS = { min: 1, max: 4 } as const;
 
+/** A 1 KiB-bucket envelope with its header (1,057 B measured) and its share of the ack frame. */
+const FLOOR_ENVELOPE_BYTES = 1_100;
+
 /**
- * What one wake-up costs a device's data plan: a fresh connection (costFigures.ts's estimate)
- * and one inbox round of auth and fetch frames, about 1.5 KB; the push itself rides the
- * vendor's connection, which the phone keeps open anyway. An estimate, not a measurement, and
- * from before the relay's drain floor (inboxConnection.ts DRAIN_FLOOR): each read now carries at
- * least 4 envelopes, about 4.4 KB more down and 4 acks up, which this figure does not include yet.
+ * What one wake-up costs a device's data plan: a fresh connection (costFigures.ts's estimate),
+ * one inbox round of auth and fetch frames (about 1.5 KB), and the relay's drain floor: each
+ * read carries at least DRAIN_FLOOR envelopes (inboxConnection.ts), cover where the inbox is
+ * empty, most of them 1 KiB-bucket ones. The push itself rides the vendor's connection, which
+ * the phone keeps open anyway. An estimate, not a measurement.
  */
-export const WAKE_READ_BYTES = CONNECTION_BYTES + 1_500;
+export const WAKE_READ_BYTES = CONNECTION_BYTES + 1_500 + DRAIN_FLOOR * FLOOR_ENVELOPE_BYTES;
 
 export type WakeFetches = {
   readonly sightings: readonly Sighting[];
@@ -38,10 +42,10 @@ export type WakeFetches = {
   /** Per message to a closed tab, seconds until the wake-up that reads it (what its notification waits). */
   readonly notifyDelays: readonly number[];
   /**
-   * The reads that found a message waiting. The worker's read of a non-empty inbox is not the
-   * same on the wire as an empty one (the drain's bytes, its ack frame, a KeyPackage refill
-   * after a Welcome: packages/client/src/inboxRound.ts), so an observer who reads sizes can keep
-   * only these: the view of the attack that padding the read would take away.
+   * The reads that found a message waiting, with how many. A read that finds more than the
+   * relay's drain floor (DRAIN_FLOOR, inboxConnection.ts) is longer on the wire than an empty
+   * one, so an observer who reads sizes can keep those (presenceRun.ts `sizes`); below the floor
+   * every read carries the same number of envelopes.
    */
   readonly carrying: readonly CarryingRead[];
 };
