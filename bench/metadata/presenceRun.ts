@@ -93,7 +93,7 @@ export function runPresence(config: BenchConfig, seeds: readonly number[], wakes
     const duration = config.days * DAY_SECONDS;
     const present = presenceSightings(pop.handles, webApp, duration);
     const reads = wakes && wakeFetchSightings(pop.handles, webApp, messages.messages, wakes, duration, seededRandom(seed ^ 0x3a4e));
-    const woken = reads ? (sizes ? reads.carrying.filter((r) => r.found > sizes) : reads.sightings) : [];
+    const woken = reads ? (sizes !== undefined ? reads.carrying.filter((r) => r.found > sizes) : reads.sightings) : [];
     const view: AdversaryView = {
       system: 'Hardline',
       adversary: 'global network observer (relay link), presence only',
