@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { WAKE_POLICIES } from '../../packages/server/src/push/wakePolicy.ts';
+import { DRAIN_FLOOR } from '../../packages/server/src/ws/inboxConnection.ts';
 import { QUICK_CONFIG } from '../../bench/metadata/benchConfig.ts';
 import { OWN_WAKE_POLICIES, runPresence } from '../../bench/metadata/presenceRun.ts';
 import { seededRandom } from '../../bench/metadata/random.ts';
@@ -70,5 +71,14 @@ describe('the global observer on presence and wake-up reads, over seeds', () => 
     console.log(`disclosure P@5 at day 7, mean of ${seeds.length} seeds: open tabs alone ${presence.toFixed(2)}, + own wake-ups ${own.toFixed(2)}, + riding cover ${riding.toFixed(2)}`);
     expect(own).toBeGreaterThan(presence + 0.1);
     expect(riding).toBeLessThanOrEqual(presence + 0.02);
+  });
+
+  it('an observer who reads sizes names partners from reads longer than an empty one; the relay\'s drain floor leaves it nothing beyond presence', () => {
+    const presence = meanAtDay7(runPresence(config, seeds));
+    const unpadded = meanAtDay7(runPresence(config, seeds, WAKE_POLICIES.balanced, 0));
+    const padded = meanAtDay7(runPresence(config, seeds, WAKE_POLICIES.balanced, DRAIN_FLOOR));
+    console.log(`size-reading observer, disclosure P@5 at day 7: open tabs alone ${presence.toFixed(2)}, reads not padded ${unpadded.toFixed(2)}, drain floor ${DRAIN_FLOOR} ${padded.toFixed(2)}`);
+    expect(unpadded).toBeGreaterThan(presence + 0.1);
+    expect(padded).toBeLessThanOrEqual(presence + 0.03);
   });
 });
