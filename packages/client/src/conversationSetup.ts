@@ -86,7 +86,9 @@ export class ConversationSetup {
     if (claimed.length > 0) {
       const out = await commitChanges(mls, { add: claimed.map((c) => c.kp) }, h.impl);
       mls = out.newState;
-      await this.queueWelcomes(mls, roster, claimed, out.welcome!);
+      // Tagged with the conversation, not urgent: a ring or commit in it right after takes its
+      // Welcomes along (marked later), so they never arrive after what they make readable.
+      await this.queueWelcomes(mls, roster, claimed, out.welcome!, { conversation: conv.id });
     }
     h.setMls(conv, mls);
     h.state.conversations[conv.id] = conv;

@@ -101,6 +101,24 @@ describe("an insider's urgent post does not take the victim's waiting texts alon
     expect((await mallory.takeControls()).map((c) => c.message.id)).toEqual(['sig-ringing-1']);
   }, 60_000);
 
+  it("a new conversation's Welcome goes before a ring in it: the ring takes it along, marked later", async () => {
+    // alice starts a conversation with dave and rings him before her next slot: the Welcome
+    // that makes the ring readable must not be left for a slot after it.
+    const dave = await enrol(relay.url, relay.adminToken, 'dave');
+    opened.push(dave);
+    const from = watch.posts.length;
+    const toDave = await alice.createConversation('direct', '', ['dave'], { flush: false });
+    await alice.sendControl(toDave.id, signal('offer', 3));
+    const sent = watch.posts.slice(from);
+    const daveWelcome = sent.findIndex((p) => p.wake === 'later' && !mailboxesOf(toDave, 'dave').has(p.mailboxId));
+    const ring = sent.findIndex((p) => p.wake === 'now' && mailboxesOf(toDave, 'dave').has(p.mailboxId));
+    expect(daveWelcome).toBeGreaterThanOrEqual(0);
+    expect(ring).toBeGreaterThan(daveWelcome);
+    await dave.sync();
+    expect(dave.conversation(toDave.id)).toBeDefined();
+    expect((await dave.takeControls()).map((c) => c.message.id)).toEqual(['sig-offer-3']);
+  }, 60_000);
+
   it("a membership commit (mallory links a device, alice reconciles) posts now; her text to carol waits for its slot and goes marked later", async () => {
     const malloryTwo = await linkDevice(mallory);
     opened.push(malloryTwo);
