@@ -234,6 +234,31 @@ describe('cover sizes', () => {
     expect(all(s, 64)[0]).toBe(9);
   });
 
+  it('an account holder who pulls a flood of one size through its own inbox holds one slot, not the ring', () => {
+    // 20 devices read ordinary 1 KiB texts; then one device drains 500 envelopes of 256 B that
+    // it posted to itself, to make every cover 256 B so that a real text would stand out.
+    const s = new CoverSizes();
+    for (let d = 0; d < 20; d++) s.note(ENVELOPE_HEADER_SIZE + 1024, `device-${d}`);
+    for (let i = 0; i < 500; i++) s.note(ENVELOPE_HEADER_SIZE + 256, 'attacker');
+    const sizes = all(s, 21);
+    expect(sizes.filter((x) => x === 256)).toHaveLength(1);
+    expect(sizes.filter((x) => x === 1024)).toHaveLength(20);
+    // The same device's slot follows its latest push; another device's push takes a new slot.
+    s.note(ENVELOPE_HEADER_SIZE + 4096, 'attacker');
+    s.note(ENVELOPE_HEADER_SIZE + 512, 'device-20');
+    expect(all(s, 22).sort((a, b) => a - b)).toEqual([512, ...Array<number>(20).fill(1024), 4096]);
+  });
+
+  it('a reader whose slot the ring reused gets a new one when it pushes again', () => {
+    const s = new CoverSizes();
+    s.note(ENVELOPE_HEADER_SIZE + 100, 'old');
+    for (let i = 0; i < 64; i++) s.note(ENVELOPE_HEADER_SIZE + 200, `r${i}`);
+    expect(all(s, 64)).not.toContain(100);
+    s.note(ENVELOPE_HEADER_SIZE + 300, 'old');
+    expect(all(s, 64).filter((x) => x === 300)).toHaveLength(1);
+    expect(all(s, 64).filter((x) => x === 200)).toHaveLength(63);
+  });
+
   it('a cover envelope is version 1 with random ids and payload, of the length asked for', () => {
     const a = coverEnvelopeBytes(1024);
     const b = coverEnvelopeBytes(1024);

@@ -5,7 +5,7 @@
  * On the wire it is an envelope like any other (envelope.ts): version 1, a mailbox id, an
  * envelope id and a payload of a bucket size, all random, sent as the same binary frame inside
  * the same TLS stream. The sizes come from the real pushes of the last while (a ring of their
- * lengths, nothing else), so cover follows the mix of buckets real traffic has; larger buckets
+ * lengths, nothing else, one slot per reading device), so cover follows the mix of buckets real traffic has; larger buckets
  * than MAX_COVER_PAYLOAD are left to real traffic, whose cost they would multiply.
  *
  * Why a random mailbox id: the client looks the envelope's mailbox up among its conversations
@@ -26,15 +26,33 @@ const RING = 64;
 
 export class CoverSizes {
   readonly #ring: number[] = [];
+  /** Per slot, the reader whose push wrote it (undefined: a push noted with no reader). */
+  readonly #writer: (string | undefined)[] = [];
+  /** Each reader's one slot: a device that pulls a flood of one size through its own inbox moves its own slot, not the ring. */
+  readonly #slotOf = new Map<string, number>();
   #next = 0;
 
-  /** A real push of `envelopeLength` bytes went out. */
-  note(envelopeLength: number): void {
+  /**
+   * A real push of `envelopeLength` bytes went out to `reader` (a device). Each reader holds at
+   * most one slot: otherwise an account holder could post envelopes of one bucket to its own
+   * mailboxes, drain them, and make every cover that size, so that a read finding a real 1 KiB
+   * text stood out from an empty one on the link (inboxConnection.ts drain floor).
+   */
+  note(envelopeLength: number, reader?: string): void {
     const payload = envelopeLength - ENVELOPE_HEADER_SIZE;
     if (payload <= 0 || payload > MAX_COVER_PAYLOAD) return;
-    if (this.#ring.length < RING) this.#ring.push(payload);
-    else this.#ring[this.#next] = payload;
-    this.#next = (this.#next + 1) % RING;
+    const own = reader === undefined ? undefined : this.#slotOf.get(reader);
+    if (own !== undefined) {
+      this.#ring[own] = payload;
+      return;
+    }
+    const at = this.#ring.length < RING ? this.#ring.length : this.#next;
+    const evicted = this.#writer[at];
+    if (evicted !== undefined) this.#slotOf.delete(evicted);
+    this.#ring[at] = payload;
+    this.#writer[at] = reader;
+    if (reader !== undefined) this.#slotOf.set(reader, at);
+    this.#next = (at + 1) % RING;
   }
 
   pick(random: () => number): number {

@@ -189,7 +189,7 @@ export class InboxConnection implements RoundMember {
   #push(m: MailboxId, seq: number, bytes: Uint8Array): void {
     this.#sinceDrained++;
     this.#cursors.set(m, seq);
-    this.#rounds.noteSize(bytes.length);
+    this.#rounds.noteSize(bytes.length, this.deviceId ?? `conn:${this.conn}`);
     corkForTurn(this.ws);
     this.ws.send(bytes, { binary: true });
     if (this.#ctx.observer) observe(this.#ctx, { kind: 'push', conn: this.conn, mailboxId: m, size: bytes.length });

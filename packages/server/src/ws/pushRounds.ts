@@ -77,9 +77,9 @@ export class PushRounds {
     this.#held.add(m);
   }
 
-  /** A real push of this many bytes went out: cover takes the sizes real pushes have. */
-  noteSize(length: number): void {
-    this.#sizes.note(length);
+  /** A real push of this many bytes went out to `reader`: cover takes the sizes real pushes have. */
+  noteSize(length: number, reader?: string): void {
+    this.#sizes.note(length, reader);
   }
 
   /** A cover envelope of a size real pushes have had: the drain's padding (inboxConnection.ts). */
