@@ -144,8 +144,8 @@ export class InboxRound {
           else inbox.ack(drainAck.take());
           continue;
         }
-        // Closed only after the drain's frame went, so nothing processed comes again; and a read
-        // (`waitMs` 0) closes right after that frame, at a time processing did not set.
+        // Closed only after the drain's frame went: nothing acknowledged is delivered again. So
+        // a read (`waitMs` 0) closes right after that frame, at a time processing did not set.
         const remaining = opts.signal?.aborted ? 0 : deadline - Date.now();
         if (drained && remaining <= 0) break;
         await pause(remaining);
