@@ -1,14 +1,12 @@
 /**
  * @module inboxRound
  * One sync: connect the device's inbox with every mailbox it reads, hand each envelope to the
- * receiver (envelopeReceiver.ts), persist, then acknowledge the whole drain in one frame at a
- * time that does not show what it held (drainAck.ts); with `waitMs`, keep listening. After
+ * receiver (envelopeReceiver.ts), persist, then acknowledge; with `waitMs`, keep listening. After
  * the round, expire messages, top up KeyPackages and retire former mailboxes. HardlineClient's
  * `sync` delegates here; what it lends comes in through InboxRoundHost.
  */
 import { fromHex, HardlineError, type Envelope, type MailboxId } from '@hardline/protocol';
 import type { Conversation, DeviceState, ReceivedControl } from './deviceState.ts';
-import { DrainAck, drainAckDelay } from './drainAck.ts';
 import type { EnvelopeReceiver, ReceivedMessage } from './envelopeReceiver.ts';
 import type { IdentityTrust } from './identityTrust.ts';
 import { Inbox } from './inbox.ts';
@@ -45,15 +43,11 @@ export type InboxRoundHost = {
 };
 
 export class InboxRound {
-  /** `ackDelayMs`: the drain's ack delay after "drained" (drainAck.ts), replaced in tests. */
-  constructor(
-    private readonly host: InboxRoundHost,
-    private readonly ackDelayMs: () => number = drainAckDelay,
-  ) {}
+  constructor(private readonly host: InboxRoundHost) {}
 
   /**
-   * Drains the inbox: processes every queued envelope, persists, then acknowledges the drain in
-   * one frame (drainAck.ts). With `waitMs`, keeps listening that long for new envelopes.
+   * Drains the inbox: processes every queued envelope, persists, then acknowledges. With
+   * `waitMs`, keeps listening that long for new envelopes.
    */
   async sync(opts: SyncOptions = {}): Promise<ReceivedMessage[]> {
     const h = this.host;
@@ -80,7 +74,6 @@ export class InboxRound {
     h.receiver.onControl = opts.onControl;
     const inbox = new Inbox(parseRelayUrl(h.state.server), h.transport);
     const queue: Envelope[] = [];
-    const drainAck = new DrainAck(this.ackDelayMs);
     let drained = false;
     let closed: HardlineError | undefined;
     let wake: () => void = () => undefined;
@@ -94,7 +87,6 @@ export class InboxRound {
       },
       onDrained: () => {
         drained = true;
-        drainAck.drained(Date.now());
         wake();
       },
       onClose: (err) => {
@@ -102,17 +94,6 @@ export class InboxRound {
         wake();
       },
     });
-    /** Until an envelope, "drained", a close, the abort or, once drained, `ms`. */
-    const pause = (ms: number) =>
-      new Promise<void>((r) => {
-        const timer = drained ? setTimeout(r, Math.max(ms, 0)) : undefined;
-        wake = () => {
-          clearTimeout(timer);
-          r();
-        };
-      }).finally(() => {
-        wake = () => undefined;
-      });
     try {
       for (;;) {
         if (queue.length > 0) {
@@ -121,12 +102,7 @@ export class InboxRound {
           for (const env of batch) changed = (await h.receiver.process(env, received, opts.onMessage)) || changed;
           // A batch of the relay's cover alone changes nothing: no save (strict sends one a round).
           if (changed) await h.save();
-          const items = batch.map((e) => ({ mailboxId: e.mailboxId, envelopeId: e.envelopeId }));
-          // The drain's acks wait for its one frame. Once it went, with `waitMs`, live envelopes
-          // are acked a batch at a time: they are the open app's live pushes, whose timing the
-          // relay's push rounds already cover, not a closed app's read.
-          if (drainAck.holding) drainAck.hold(items);
-          else inbox.ack(items);
+          inbox.ack(batch.map((e) => ({ mailboxId: e.mailboxId, envelopeId: e.envelopeId })));
           continue;
         }
         if (closed) {
@@ -136,19 +112,13 @@ export class InboxRound {
           }
           throw closed;
         }
-        if (drained && drainAck.holding) {
-          // Processing is done: the frame goes at drained + its delay, if that is later. An abort
-          // (the open app's own send) sends it at once: the caller's timing, not the read's.
-          const wait = opts.signal?.aborted ? 0 : drainAck.waitMs(Date.now());
-          if (wait > 0) await pause(wait);
-          else inbox.ack(drainAck.take());
-          continue;
-        }
-        // Closed only after the drain's frame went: nothing acknowledged is delivered again. So
-        // a read (`waitMs` 0) closes right after that frame, at a time processing did not set.
         const remaining = opts.signal?.aborted ? 0 : deadline - Date.now();
         if (drained && remaining <= 0) break;
-        await pause(remaining);
+        await new Promise<void>((r) => {
+          wake = r;
+          if (drained) setTimeout(r, Math.max(remaining, 0));
+        });
+        wake = () => undefined;
       }
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);

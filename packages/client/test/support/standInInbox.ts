@@ -80,11 +80,8 @@ export function envelope(): Envelope {
   return { mailboxId: randomBytes(16).toString('hex') as MailboxId, envelopeId: randomBytes(16).toString('hex') as EnvelopeId, payload: new Uint8Array(256) };
 }
 
-/**
- * A device's sync round against `inbox`; `over` replaces any part of the device it lends, and
- * `ackDelayMs` the drain's ack delay after "drained" (by default the random one, drainAck.ts).
- */
-export function roundSeat(inbox: StandInInbox, over: Partial<InboxRoundHost> = {}, ackDelayMs?: () => number) {
+/** A device's sync round against `inbox`; `over` replaces any part of the device it lends. */
+export function roundSeat(inbox: StandInInbox, over: Partial<InboxRoundHost> = {}) {
   const state = { server: 'http://127.0.0.1:9', revoked: false, conversations: {}, keyPackages: {}, seen: [] } as unknown as DeviceState;
   const saves = { n: 0 };
   /** Per envelope processed: its id and the control listener the receiver had at that time. */
@@ -114,5 +111,5 @@ export function roundSeat(inbox: StandInInbox, over: Partial<InboxRoundHost> = {
     save: async () => void saves.n++,
     ...over,
   };
-  return { state, saves, processed, receiver, round: new InboxRound(host, ackDelayMs) };
+  return { state, saves, processed, receiver, round: new InboxRound(host) };
 }
