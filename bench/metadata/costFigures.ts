@@ -31,7 +31,8 @@ export type CostFigures = {
 /** scheduler.bench.ts's estimate of a fresh connection beyond its frames, both ways. */
 export const CONNECTION_BYTES = 3_500;
 
-const quantile = (sorted: readonly number[], q: number): number => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+/** The q-quantile of already sorted values (NaN when empty). */
+export const quantile = (sorted: readonly number[], q: number): number => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
 
 export function costFigures(run: RelayRun, web: WebAppPlan, durationSeconds: number): CostFigures {
   const bytes = new Map<number, number>();

@@ -8,6 +8,7 @@
 import { PRESENCE_ATTACKS, type PresenceAttack, type PresenceRun } from './presenceRun.ts';
 import { WAKE_READ_BYTES, type WakeFetches } from './wakeFetches.ts';
 import type { WebAppPlan } from './webAppDevice.ts';
+import { quantile } from './costFigures.ts';
 
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
 /** The standard error of the mean, for the ± beside it. */
@@ -44,20 +45,16 @@ export function presenceLines(run: PresenceRun): string {
   ].join('\n');
 }
 
-const quantile = (xs: readonly number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
-
 /** A full run's closed-tab wake-ups: how many, what they cost, and what a notification waits. */
 export function wakeReadLines(w: WakeFetches, web: WebAppPlan, durationSeconds: number): string {
   const devices = web.isWebApp.filter(Boolean).length;
   const days = durationSeconds / 86_400;
   const perDay = (w.messageWakes + w.coverWakes) / devices / days;
   const minutes = (s: number): string => (s / 60).toFixed(1);
+  const delays = [...w.notifyDelays].sort((a, b) => a - b);
   return [
     `closed tabs' inbox reads on Web Push wake-ups (in the global observer's views): ${w.messageWakes} for messages, ${w.coverWakes} cover;`,
     `  ${perDay.toFixed(1)} per web-app device per day, ≈ ${((perDay * 30 * WAKE_READ_BYTES) / 1e6).toFixed(1)} MB per device per month at ${(WAKE_READ_BYTES / 1000).toFixed(1)} KB each (estimate);`,
-    `  a message to a closed tab waits for its wake-up: p50 ${minutes(quantile(w.notifyDelays, 0.5))} min, p95 ${minutes(quantile(w.notifyDelays, 0.95))} min (${w.notifyDelays.length} messages)`,
+    `  a message to a closed tab waits for its wake-up: p50 ${minutes(quantile(delays, 0.5))} min, p95 ${minutes(quantile(delays, 0.95))} min (${w.notifyDelays.length} messages)`,
   ].join('\n');
 }
